@@ -1,0 +1,7 @@
+"""`python -m linscratch`: the command line (also what `torchrun -m linscratch` runs)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

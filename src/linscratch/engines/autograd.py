@@ -1,0 +1,46 @@
+"""The book's training loop: gather a batch, autograd the summed loss, `sgd` step.
+
+Each step is exactly the seed's: `l = squared_loss(linreg(X, w, b), y); l.sum().backward();
+sgd([w, b], lr, batch_size)`, with one difference: the step divides by the batch's real
+size, so a short last batch takes its mean gradient like every other batch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ..model import linreg, squared_loss
+from ..optim import sgd
+
+
+class AutogradEngine:
+    name = "autograd"
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor):
+        self.features, self.labels = X, y  # (n, d), (n, 1)
+        self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
+        self.b = b.detach().clone().requires_grad_(True)  # (1,)
+
+    def run_epoch(self, order: list[int], lr: float, batch_size: int) -> int | None:
+        order_t = torch.tensor(order)
+        n = len(order)
+        for step, i in enumerate(range(0, n, batch_size), start=1):
+            batch_indices = order_t[i : min(i + batch_size, n)]
+            X, y = self.features[batch_indices], self.labels[batch_indices]
+            l_sum = squared_loss(linreg(X, self.w, self.b), y).sum()
+            if not math.isfinite(l_sum.item()):
+                return step
+            l_sum.backward()
+            sgd([self.w, self.b], lr, len(batch_indices))
+        return None
+
+    def loss(self) -> float:
+        with torch.no_grad():
+            return float(squared_loss(linreg(self.features, self.w, self.b), self.labels).mean())
+
+    def params(self) -> tuple[np.ndarray, float]:
+        w = self.w.detach().reshape(-1).to(torch.float64).numpy()
+        return w, float(self.b.detach()[0])

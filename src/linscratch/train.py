@@ -1,0 +1,123 @@
+"""`fit`: the one training loop. It owns epochs, shuffling, history, timing and the divergence
+guard; the engine only runs one epoch over the order it is given."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from .data import shuffled_order
+from .engines import make_engine
+from .errors import DivergedError
+from .model import init_params
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclass
+class Result:
+    """What a training run produced: the learned parameters, per-epoch loss and timings.
+
+    `w_error` and `b_error` are true minus learned, computed in the run's dtype as the book
+    prints them; they are None when the truth is unknown.
+    """
+
+    w: list[float]
+    b: float
+    losses: list[float]
+    seed: int
+    engine: str
+    dtype: str
+    num_examples: int
+    train_seconds: float
+    samples_per_second: float
+    w_error: list[float] | None = None
+    b_error: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def loss(self) -> float:
+        """The mean training loss after the last epoch."""
+        return self.losses[-1]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def draw_seed() -> int:
+    """A fresh seed for a run that was not given one, recorded so that it can be repeated."""
+    return secrets.randbelow(2**31)
+
+
+def fit(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    lr: float = 0.03,
+    batch_size: int = 10,
+    num_epochs: int = 3,
+    engine: str = "autograd",
+    dtype: str = "float32",
+    seed: int | None = None,
+    w0: torch.Tensor | None = None,
+    b0: torch.Tensor | None = None,
+    true_w=None,
+    true_b: float | None = None,
+) -> Result:
+    """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
+
+    Each epoch walks the rows in the order of one `random.Random(seed).shuffle`, batch by
+    batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,) default to
+    the book's initialisation drawn from a torch generator seeded with `seed`. Raises
+    `DivergedError` as soon as a batch loss or an epoch loss is non-finite.
+    """
+    seed = draw_seed() if seed is None else seed
+    tdtype = DTYPES[dtype]
+    X, y = X.to(tdtype), y.reshape(-1, 1).to(tdtype)  # (n, d), (n, 1)
+    n, d = X.shape
+    if w0 is None:
+        w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
+    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype))
+
+    rng = random.Random(seed)
+    losses: list[float] = []
+    start = time.perf_counter()
+    for epoch in range(1, num_epochs + 1):
+        bad_step = eng.run_epoch(shuffled_order(n, rng), lr, batch_size)
+        if bad_step is not None:
+            raise DivergedError(epoch, bad_step, lr)
+        loss = eng.loss()
+        if not math.isfinite(loss):
+            raise DivergedError(epoch, math.ceil(n / batch_size), lr)
+        losses.append(loss)
+    train_seconds = time.perf_counter() - start
+
+    w, b = eng.params()
+    result = Result(
+        w=w.tolist(),
+        b=b,
+        losses=losses,
+        seed=seed,
+        engine=eng.name,
+        dtype=dtype,
+        num_examples=n,
+        train_seconds=train_seconds,
+        samples_per_second=n * num_epochs / train_seconds,
+    )
+    if true_w is not None:
+        result.w_error, result.b_error = estimation_errors(true_w, true_b, w, b, tdtype)
+    return result
+
+
+def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: torch.dtype):
+    """True minus learned, in `dtype` arithmetic, as the book computes and prints them."""
+    true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)
+    w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
+    b_err = true_b - torch.as_tensor([b], dtype=dtype)
+    return w_err.tolist(), float(b_err[0])
