@@ -3,7 +3,8 @@ writes it, with every gradient derived, verified and explained."""
 
 from .data import data_iter, synthetic_data
 from .errors import DivergedError, UsageError
-from .model import init_params, linreg, squared_loss
+from .gradcheck import check_gradients
+from .model import gradients, init_params, linreg, squared_loss
 from .optim import sgd
 from .train import Result, fit
 
@@ -14,8 +15,10 @@ __all__ = [
     "Result",
     "UsageError",
     "__version__",
+    "check_gradients",
     "data_iter",
     "fit",
+    "gradients",
     "init_params",
     "linreg",
     "sgd",

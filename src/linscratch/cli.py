@@ -141,10 +141,49 @@ def build_parser() -> Parser:
     )
     opt.add_argument("--engine", choices=ENGINE_CHOICES, default="autograd")
     opt.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    opt.add_argument(
+        "--check-grad",
+        action="store_true",
+        help="compare the analytic and autograd gradients on every batch",
+    )
     out = train.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of the output")
     train.set_defaults(func=cmd_train)
+
+    grad = sub.add_parser(
+        "grad",
+        help="derive a batch's gradients step by step and check them three ways",
+        description="Walk through dL/dw = Xᵀ(ŷ − y) and dL/db = Σ(ŷ − y) with real numbers, "
+        "and compare the analytic, autograd and finite-difference gradients.",
+    )
+    grad.add_argument(
+        "--example",
+        choices=("seed", "random"),
+        default="seed",
+        help="seed: the worked 10x2 batch of the book's derivation; random: a batch drawn "
+        "from --seed",
+    )
+    grad.add_argument("--seed", type=seed_int, metavar="S", help="default: drawn and printed")
+    grad.add_argument(
+        "--num-examples", type=positive_int, metavar="N", help="rows (random; default 10)"
+    )
+    grad.add_argument(
+        "--num-features", type=positive_int, metavar="D", help="features (random; default 2)"
+    )
+    grad.add_argument(
+        "--w",
+        type=float_list,
+        metavar="W1,W2,...",
+        help="default: the book's initialisation drawn from --seed (for the seed batch without "
+        "--seed, the w the book's derivation used)",
+    )
+    grad.add_argument("--b", type=finite_float, metavar="B", help="default: 0")
+    grad.add_argument("--dtype", choices=("float32", "float64"), default="float64")
+    grad.add_argument("--lr", type=positive_float, default=0.03, help="for the update shown")
+    grad.add_argument("--json", action="store_true", help="print one JSON object")
+    grad.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of the output")
+    grad.set_defaults(func=cmd_grad)
     return parser
 
 
@@ -195,7 +234,9 @@ def cmd_train(args) -> int:
         b0=b0,
         true_w=torch.tensor(true_w, dtype=torch.float32),
         true_b=true_b,
+        check_grad=args.check_grad,
     )
+    check = result.extra.get("check_grad")
 
     if args.json:
         config = {k: v for k, v in vars(args).items() if k not in ("func", "json", "command")}
@@ -217,8 +258,10 @@ def cmd_train(args) -> int:
             "train_seconds": result.train_seconds,
             "samples_per_second": result.samples_per_second,
         }
+        if check is not None:
+            report["check_grad"] = check
         print(json.dumps(report, allow_nan=False))
-        return 0
+        return 0 if check is None or check["passed"] else 1
 
     labels_ = LABELS[args.lang]
     tdtype = DTYPES[args.dtype]
@@ -236,7 +279,107 @@ def cmd_train(args) -> int:
         seed=result.seed,
     )
     print(summary + (labels_["drawn"].format(seed=result.seed) if drawn else ""))
+    if check is not None:
+        print(
+            f"gradient check, analytic vs autograd on {check['batches']} batches: "
+            f"max abs diff {check['max_abs_diff']:.3g}, max rel diff {check['max_rel_diff']:.3g} "
+            f"(tolerance {check['tolerance']:.0e}): {'ok' if check['passed'] else 'FAILED'}"
+        )
+        return 0 if check["passed"] else 1
     return 0
+
+
+def grad_batch(args):
+    """The batch and parameters of `linscratch grad`: X (n, d), y (n, 1), w (d, 1), b (1,)."""
+    import torch
+
+    from .data import SEED_BATCH_B, SEED_BATCH_W, default_true_w, seed_batch, synthetic_data
+    from .model import init_params
+    from .train import DTYPES, draw_seed
+
+    dtype = DTYPES[args.dtype]
+    if args.example == "seed":
+        for flag, value in (
+            ("--num-examples", args.num_examples),
+            ("--num-features", args.num_features),
+        ):
+            if value is not None:
+                raise UsageError(f"{flag} applies to --example random only")
+        X, y = seed_batch(dtype)
+        if args.seed is None:
+            w0 = torch.tensor(SEED_BATCH_W, dtype=torch.float64).reshape(-1, 1)
+            b0 = torch.tensor([SEED_BATCH_B], dtype=torch.float64)
+        else:
+            w0, b0 = init_params(2, torch.Generator().manual_seed(args.seed))
+    else:
+        args.seed = draw_seed() if args.seed is None else args.seed
+        n, d = args.num_examples or 10, args.num_features or 2
+        g = torch.Generator().manual_seed(args.seed)
+        true_w = torch.tensor(default_true_w(d, args.seed), dtype=torch.float32)
+        X, y = synthetic_data(true_w, 4.2, n, generator=g)
+        w0, b0 = init_params(d, g)
+        X, y = X.to(dtype), y.to(dtype)
+    d = X.shape[1]
+    if args.w is not None:
+        if len(args.w) != d:
+            raise UsageError(f"--w has {len(args.w)} values but the batch has {d} features")
+        w0 = torch.tensor(args.w, dtype=torch.float64).reshape(-1, 1)
+    if args.b is not None:
+        b0 = torch.tensor([args.b], dtype=torch.float64)
+    return X, y, w0.to(dtype), b0.to(dtype)
+
+
+def cmd_grad(args) -> int:
+    from .gradcheck import check_gradients, explain
+
+    X, y, w, b = grad_batch(args)
+    check = check_gradients(X, y, w, b)
+    if not args.json:
+        print(explain(check, args.lr, args.lang))
+        return 0 if check.passed else 1
+
+    d = X.shape[1]
+
+    def split(g):
+        return {"w": g[:d].tolist(), "b": float(g[d])}
+
+    new_w, new_b = check.update(args.lr)
+    comparisons = {
+        f"{a}_vs_{c}": {
+            "max_abs_diff": comp.max_abs_diff,
+            "max_rel_diff": comp.max_rel_diff,
+            "tolerance": comp.tolerance,
+            "passed": comp.passed,
+        }
+        for (a, c), comp in check.comparisons.items()
+    }
+    report = {
+        "command": "grad",
+        "version": __version__,
+        "example": args.example,
+        "seed": args.seed,
+        "dtype": args.dtype,
+        "X": X.tolist(),
+        "y": y.reshape(-1).tolist(),
+        "w": w.reshape(-1).tolist(),
+        "b": float(b[0]),
+        "y_hat": check.y_hat.reshape(-1).tolist(),
+        "residual": check.residual.reshape(-1).tolist(),
+        "loss": check.loss,
+        "analytic": split(check.grads["analytic"]),
+        "autograd": split(check.grads["autograd"]),
+        "finite_difference": {
+            **split(check.grads["finite_difference"]),
+            "step": check.steps.tolist(),
+        },
+        "comparisons": comparisons,
+        "max_abs_diff": max(c["max_abs_diff"] for c in comparisons.values()),
+        "max_rel_diff": max(c["max_rel_diff"] for c in comparisons.values()),
+        "passed": check.passed,
+        "update": {"lr": args.lr, "batch_size": len(X), "w": new_w.tolist(), "b": new_b},
+    }
+    print(json.dumps(report, allow_nan=False))
+    return 0 if check.passed else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,33 @@ import torch
 SEED_TRUE_W = (2.0, -3.4)
 SEED_TRUE_B = 4.2
 
+# The worked 10x2 batch of the seed document's gradient derivation, as printed there.
+SEED_BATCH_X = (
+    (0.3742, 1.0514),
+    (-0.5108, -2.9390),
+    (-0.6907, 2.3641),
+    (-0.5569, 0.4298),
+    (-0.4228, -1.0638),
+    (-1.3704, -1.6127),
+    (1.3422, 0.9927),
+    (-1.6255, 0.5072),
+    (1.3470, -0.5777),
+    (1.6256, 0.8769),
+)
+SEED_BATCH_Y = (1.3774, 13.1741, -5.2062, 1.6101, 6.9709, 6.9469, 3.5065, -0.7634, 8.8503, 4.4814)
+# The document prints w.grad = [-9.0000, 65.4477] and b.grad = -40.9567 but not the w and b they
+# were taken at. These reproduce all three to the printed digits (tests/test_gradients.py
+# shows how they were found): the book's initialisation, w ~ N(0, 0.01²) and b = 0.
+SEED_BATCH_W = (0.017254, -0.009874)
+SEED_BATCH_B = 0.0
+
+
+def seed_batch(dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
+    """The seed document's worked batch: X (10, 2) and y (10, 1), the printed values in `dtype`."""
+    X = torch.tensor(SEED_BATCH_X, dtype=dtype)
+    y = torch.tensor(SEED_BATCH_Y, dtype=dtype).reshape(-1, 1)
+    return X, y
+
 
 def synthetic_data(
     w: torch.Tensor,

@@ -69,13 +69,16 @@ def fit(
     b0: torch.Tensor | None = None,
     true_w=None,
     true_b: float | None = None,
+    check_grad: bool = False,
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
 
     Each epoch walks the rows in the order of one `random.Random(seed).shuffle`, batch by
     batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,) default to
     the book's initialisation drawn from a torch generator seeded with `seed`. Raises
-    `DivergedError` as soon as a batch loss or an epoch loss is non-finite.
+    `DivergedError` as soon as a batch loss or an epoch loss is non-finite. With `check_grad`,
+    every batch's autograd gradient is compared with the analytic one and the largest
+    difference is reported in `result.extra["check_grad"]`.
     """
     seed = draw_seed() if seed is None else seed
     tdtype = DTYPES[dtype]
@@ -83,7 +86,12 @@ def fit(
     n, d = X.shape
     if w0 is None:
         w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
-    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype))
+    monitor = None
+    if check_grad:
+        from .gradcheck import GradientMonitor
+
+        monitor = GradientMonitor()
+    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor)
 
     rng = random.Random(seed)
     losses: list[float] = []
@@ -110,6 +118,8 @@ def fit(
         train_seconds=train_seconds,
         samples_per_second=n * num_epochs / train_seconds,
     )
+    if monitor is not None:
+        result.extra["check_grad"] = monitor.to_dict()
     if true_w is not None:
         result.w_error, result.b_error = estimation_errors(true_w, true_b, w, b, tdtype)
     return result

@@ -26,10 +26,13 @@ class Engine(Protocol):
     def params(self) -> tuple[np.ndarray, float]: ...
 
 
-def make_engine(name: str, X: torch.Tensor, y: torch.Tensor, w, b) -> Engine:
-    """Build the engine called `name` over X (n, d), y (n, 1) from initial w (d, 1) and b (1,)."""
+def make_engine(name: str, X: torch.Tensor, y: torch.Tensor, w, b, monitor=None) -> Engine:
+    """Build the engine called `name` over X (n, d), y (n, 1) from initial w (d, 1) and b (1,).
+
+    `monitor`, if given, is called with every batch and its gradients (X, y, w, b, dw, db).
+    """
     if name == "autograd":
         from .autograd import AutogradEngine
 
-        return AutogradEngine(X, y, w, b)
+        return AutogradEngine(X, y, w, b, monitor)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

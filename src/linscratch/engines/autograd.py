@@ -19,8 +19,9 @@ from ..optim import sgd
 class AutogradEngine:
     name = "autograd"
 
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor):
+    def __init__(self, X, y, w, b, monitor=None):
         self.features, self.labels = X, y  # (n, d), (n, 1)
+        self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(True)  # (1,)
 
@@ -34,6 +35,8 @@ class AutogradEngine:
             if not math.isfinite(l_sum.item()):
                 return step
             l_sum.backward()
+            if self.monitor is not None:
+                self.monitor(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
             sgd([self.w, self.b], lr, len(batch_indices))
         return None
 
