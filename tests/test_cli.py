@@ -136,3 +136,15 @@ def test_loss_values_are_full_precision(cli):
     report = cli("train", "--seed", "3", "--json", "--epochs", "1").json
     loss = report["epochs"][0]["loss"]
     assert math.isfinite(loss) and len(repr(loss)) > 10
+
+
+def test_help_does_not_import_torch():
+    """`linscratch --help` stays instant: heavy imports wait for the command that needs them."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from linscratch.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['train', '--help'])\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,27 +1,36 @@
 """linscratch: linear regression by minibatch SGD from scratch, as Dive into Deep Learning 3.2
-writes it, with every gradient derived, verified and explained."""
+writes it, with every gradient derived, verified and explained.
 
-from .data import data_iter, synthetic_data
-from .errors import DivergedError, UsageError
-from .gradcheck import check_gradients
-from .model import gradients, init_params, linreg, squared_loss
-from .optim import sgd
-from .train import Result, fit
+The public names are imported on first use, so that `linscratch --help` does not wait for torch.
+"""
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "DivergedError",
-    "Result",
-    "UsageError",
-    "__version__",
-    "check_gradients",
-    "data_iter",
-    "fit",
-    "gradients",
-    "init_params",
-    "linreg",
-    "sgd",
-    "squared_loss",
-    "synthetic_data",
-]
+_HOMES = {
+    "DivergedError": "errors",
+    "Result": "train",
+    "UsageError": "errors",
+    "check_gradients": "gradcheck",
+    "data_iter": "data",
+    "fit": "train",
+    "gradients": "model",
+    "init_params": "model",
+    "linreg": "model",
+    "sgd": "optim",
+    "squared_loss": "model",
+    "synthetic_data": "data",
+}
+
+__all__ = ["__version__", *_HOMES]
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
