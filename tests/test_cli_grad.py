@@ -101,3 +101,8 @@ def test_train_check_grad_human_line(cli):
     assert run.code == 0
     assert "gradient check, analytic vs autograd on 33 batches" in run.out
     assert run.out.rstrip().endswith("ok")
+
+
+def test_check_grad_with_a_compiled_engine_is_a_usage_error(cli):
+    run = cli("train", "--check-grad", "--engine", "numba")
+    assert run.code == 2 and "--check-grad" in run.err and "Traceback" not in run.err

@@ -15,7 +15,8 @@ import sys
 from . import __version__
 from .errors import DivergedError, UsageError
 
-ENGINE_CHOICES = ("autograd",)
+ENGINE_CHOICES = ("auto", "autograd", "analytic", "numba")
+SHUFFLE_CHOICES = ("auto", "book", "full", "block", "none")
 
 LABELS = {
     "en": {
@@ -139,7 +140,20 @@ def build_parser() -> Parser:
     opt.add_argument(
         "--seed", type=seed_int, metavar="S", help="default: drawn at random and printed"
     )
-    opt.add_argument("--engine", choices=ENGINE_CHOICES, default="autograd")
+    opt.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        default="auto",
+        help="auto: the book's loop (autograd) below 100,000 row visits (rows x epochs), the "
+        "compiled numba engine above",
+    )
+    opt.add_argument(
+        "--shuffle",
+        choices=SHUFFLE_CHOICES,
+        default="auto",
+        help="row order per epoch; auto: the book's for autograd, else full while the data "
+        "fit in 32 MiB, block beyond",
+    )
     opt.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     opt.add_argument(
         "--check-grad",
@@ -210,6 +224,8 @@ def cmd_train(args) -> int:
     from .model import init_params
     from .train import DTYPES, draw_seed, fit
 
+    if args.check_grad and args.engine not in ("auto", "autograd"):
+        raise UsageError("--check-grad compares with autograd: use it with --engine autograd")
     drawn = args.seed is None
     if drawn:
         args.seed = draw_seed()
@@ -229,6 +245,7 @@ def cmd_train(args) -> int:
         num_epochs=args.epochs,
         engine=args.engine,
         dtype=args.dtype,
+        shuffle=args.shuffle,
         seed=args.seed,
         w0=w0,
         b0=b0,
@@ -255,7 +272,10 @@ def cmd_train(args) -> int:
             "true_b": true_b,
             "w_error": result.w_error,
             "b_error": result.b_error,
+            "engine": result.engine,
+            "shuffle": result.shuffle,
             "train_seconds": result.train_seconds,
+            "compile_seconds": result.compile_seconds,
             "samples_per_second": result.samples_per_second,
         }
         if check is not None:
@@ -397,3 +417,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("linscratch: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`linscratch train | head`): stop quietly
+        sys.stdout = None
+        return 141

@@ -4,7 +4,6 @@ guard; the engine only runs one epoch over the order it is given."""
 from __future__ import annotations
 
 import math
-import random
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
@@ -12,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from .data import shuffled_order
-from .engines import make_engine
+from .engines import make_engine, resolve_engine
 from .errors import DivergedError
 from .model import init_params
+from .orders import Orders, block_rows_for, resolve_shuffle
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -25,7 +24,9 @@ class Result:
     """What a training run produced: the learned parameters, per-epoch loss and timings.
 
     `w_error` and `b_error` are true minus learned, computed in the run's dtype as the book
-    prints them; they are None when the truth is unknown.
+    prints them; they are None when the truth is unknown. `train_seconds` covers every epoch,
+    shuffling and the per-epoch loss included; `compile_seconds` is the engine's preparation
+    (compiling or loading kernels), kept apart.
     """
 
     w: list[float]
@@ -33,9 +34,11 @@ class Result:
     losses: list[float]
     seed: int
     engine: str
+    shuffle: str
     dtype: str
     num_examples: int
     train_seconds: float
+    compile_seconds: float
     samples_per_second: float
     w_error: list[float] | None = None
     b_error: float | None = None
@@ -55,14 +58,22 @@ def draw_seed() -> int:
     return secrets.randbelow(2**31)
 
 
+def _as_dtype(a, dtype: torch.dtype):
+    """The array in `dtype`, torch or numpy as it came, copied only when the dtype differs."""
+    if isinstance(a, torch.Tensor):
+        return a.to(dtype)
+    return np.asarray(a, dtype=str(dtype).removeprefix("torch."))
+
+
 def fit(
-    X: torch.Tensor,
-    y: torch.Tensor,
+    X,
+    y,
     *,
     lr: float = 0.03,
     batch_size: int = 10,
     num_epochs: int = 3,
-    engine: str = "autograd",
+    engine: str = "auto",
+    shuffle: str = "auto",
     dtype: str = "float32",
     seed: int | None = None,
     w0: torch.Tensor | None = None,
@@ -70,34 +81,45 @@ def fit(
     true_w=None,
     true_b: float | None = None,
     check_grad: bool = False,
+    device: str = "cpu",
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
 
-    Each epoch walks the rows in the order of one `random.Random(seed).shuffle`, batch by
-    batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,) default to
-    the book's initialisation drawn from a torch generator seeded with `seed`. Raises
-    `DivergedError` as soon as a batch loss or an epoch loss is non-finite. With `check_grad`,
-    every batch's autograd gradient is compared with the analytic one and the largest
-    difference is reported in `result.extra["check_grad"]`.
+    X and y are torch tensors or numpy arrays. Each epoch walks the rows in an order from
+    `orders.Orders` (`shuffle`; `auto` is the book's own shuffle for the autograd engine),
+    batch by batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,)
+    default to the book's initialisation drawn from a torch generator seeded with `seed`.
+    `engine="auto"` picks one as `engines.resolve_engine` says. Raises `DivergedError` as
+    soon as a batch loss or an epoch loss is non-finite. With `check_grad`, every batch's
+    autograd gradient is compared with the analytic one and the largest difference is
+    reported in `result.extra["check_grad"]`.
     """
     seed = draw_seed() if seed is None else seed
     tdtype = DTYPES[dtype]
-    X, y = X.to(tdtype), y.reshape(-1, 1).to(tdtype)  # (n, d), (n, 1)
+    X, y = _as_dtype(X, tdtype), _as_dtype(y, tdtype).reshape(-1, 1)  # (n, d), (n, 1)
     n, d = X.shape
     if w0 is None:
         w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
+    engine = resolve_engine(engine, visits=n * num_epochs, check_grad=check_grad, device=device)
     monitor = None
     if check_grad:
         from .gradcheck import GradientMonitor
 
         monitor = GradientMonitor()
-    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor)
+    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device)
+    row_bytes = (d + 1) * X.dtype.itemsize
+    shuffle = resolve_shuffle(shuffle, engine, row_bytes, n)
+    orders = Orders(shuffle, n, seed, block_rows_for(row_bytes, batch_size))
 
-    rng = random.Random(seed)
+    start = time.perf_counter()
+    eng.compile()
+    orders.compile()
+    compile_seconds = time.perf_counter() - start
+
     losses: list[float] = []
     start = time.perf_counter()
     for epoch in range(1, num_epochs + 1):
-        bad_step = eng.run_epoch(shuffled_order(n, rng), lr, batch_size)
+        bad_step = eng.run_epoch(orders.epoch(epoch), lr, batch_size)
         if bad_step is not None:
             raise DivergedError(epoch, bad_step, lr)
         loss = eng.loss()
@@ -113,9 +135,11 @@ def fit(
         losses=losses,
         seed=seed,
         engine=eng.name,
+        shuffle=shuffle,
         dtype=dtype,
         num_examples=n,
         train_seconds=train_seconds,
+        compile_seconds=compile_seconds,
         samples_per_second=n * num_epochs / train_seconds,
     )
     if monitor is not None:

@@ -20,13 +20,17 @@ class AutogradEngine:
     name = "autograd"
 
     def __init__(self, X, y, w, b, monitor=None):
-        self.features, self.labels = X, y  # (n, d), (n, 1)
+        self.features = torch.as_tensor(X, dtype=w.dtype)  # (n, d)
+        self.labels = torch.as_tensor(y, dtype=w.dtype).reshape(-1, 1)  # (n, 1)
         self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(True)  # (1,)
 
-    def run_epoch(self, order: list[int], lr: float, batch_size: int) -> int | None:
-        order_t = torch.tensor(order)
+    def compile(self) -> None:
+        pass
+
+    def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
+        order_t = torch.as_tensor(np.asarray(order))
         n = len(order)
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]

@@ -1,0 +1,225 @@
+"""The compiled kernels: shuffles and the fused SGD epoch, in numba, over numpy arrays.
+
+Compiled on first use and kept in numba's on-disk cache, so once per machine. Everything here
+is plain loops; `fastmath` is limited to reassociation and contraction (so that sums vectorise
+and multiply-adds fuse) and never assumes away NaN or infinity, which the divergence guard needs.
+"""
+
+from __future__ import annotations
+
+import llvmlite.binding
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+FAST = {"reassoc", "contract"}
+# LLVM names the prefetch intrinsic by its pointer type: opaque pointers from LLVM 15 on.
+_PREFETCH = (
+    "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
+)
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True)
+def _splitmix64(state):
+    """Advance the one-word state `state[0]` and return 64 random bits (Steele et al. 2014)."""
+    state[0] += _GOLDEN
+    z = state[0]
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True)
+def _below(state, bound):
+    """A random integer in [0, bound): 53 random bits scaled (bias below bound / 2**53)."""
+    return int((_splitmix64(state) >> _S11) * _TO_UNIT * bound)
+
+
+@njit(cache=True)
+def _shuffle_range(out, start, stop, state):
+    """Fisher–Yates shuffle of out[start:stop] in place."""
+    for i in range(stop - 1, start, -1):
+        j = start + _below(state, i - start + 1)
+        out[i], out[j] = out[j], out[i]
+
+
+@njit(cache=True)
+def full_order(out, seed):
+    """Fill `out` (n,) with a uniform random permutation of 0..n-1 and return it."""
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = seed
+    for i in range(out.shape[0]):
+        out[i] = i
+    _shuffle_range(out, 0, out.shape[0], state)
+    return out
+
+
+@njit(cache=True)
+def block_order(out, block_rows, buffer_blocks, seed):
+    """Fill `out` (n,) with a block-shuffled order of 0..n-1 and return it: blocks of
+    `block_rows` contiguous rows in a random order, rows shuffled within each run of
+    `buffer_blocks` consecutive blocks of that order."""
+    n = out.shape[0]
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = seed
+    num_blocks = (n + block_rows - 1) // block_rows
+    blocks = np.arange(num_blocks)
+    _shuffle_range(blocks, 0, num_blocks, state)
+    pos = 0
+    for g in range(0, num_blocks, buffer_blocks):
+        start = pos
+        for k in range(g, min(g + buffer_blocks, num_blocks)):
+            lo = blocks[k] * block_rows
+            for r in range(lo, min(lo + block_rows, n)):
+                out[pos] = r
+                pos += 1
+        _shuffle_range(out, start, pos, state)
+    return out
+
+
+@intrinsic
+def _prefetch(typingctx, arr, index):
+    """Ask the CPU to start loading arr[index] into the caches (llvm.prefetch), without
+    waiting for it: how a gather from a shuffled order keeps up with streaming reads."""
+    sig = types.void(arr, index)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, signature.args[0], ary, [args[1]])
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+def lookahead_rows(row_bytes: int) -> int:
+    """How many rows ahead to prefetch: about 8 KiB of data, between 16 and 64 rows."""
+    return min(max(8192 // max(row_bytes, 1), 16), 64)
+
+
+@njit(cache=True, fastmath=FAST)
+def _sgd_rows(X, y, rows, w, b, lr, batch_size, grad_w, acc, ctr, ahead):
+    """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
+
+    Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
+    dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, the step
+    w -= lr/|B| dL/dw, b -= lr/|B| dL/db follows the batch's mean gradient. The open batch's
+    sums live in grad_w (d,), acc [dL/db, loss] and ctr [rows in batch, steps taken], so
+    that a batch can span calls. The row `ahead` places on is prefetched. Returns 0, or the
+    1-based step whose batch loss was not finite (before updating with it).
+    """
+    d = X.shape[1]
+    m = rows.shape[0]
+    Xf = X.reshape(-1)
+    grad_b, loss = acc[0], acc[1]
+    count, step = ctr[0], ctr[1]
+    for k in range(m):
+        if k + ahead < m:
+            r = rows[k + ahead]
+            for p in range(r * d, r * d + d, 16):  # one prefetch per 64-byte line of float32
+                _prefetch(Xf, p)
+            _prefetch(y, r)
+        i = rows[k]
+        e = b[0] - y[i]
+        for j in range(d):
+            e += X[i, j] * w[j]
+        for j in range(d):
+            grad_w[j] += e * X[i, j]
+        grad_b += e
+        loss += e * e
+        count += 1
+        if count == batch_size:
+            step += 1
+            if not np.isfinite(loss):
+                return step
+            scale = lr / count
+            for j in range(d):
+                w[j] -= scale * grad_w[j]
+                grad_w[j] = 0
+            b[0] -= scale * grad_b
+            grad_b, loss, count = 0 * grad_b, 0 * loss, 0
+    acc[0], acc[1] = grad_b, loss
+    ctr[0], ctr[1] = count, step
+    return 0
+
+
+@njit(cache=True, fastmath=FAST)
+def _finish(w, b, lr, grad_w, acc, ctr):
+    """Take the step of a last, short batch (divided by its own size). Returns as _sgd_rows."""
+    count = ctr[0]
+    if count == 0:
+        return 0
+    if not np.isfinite(acc[1]):
+        return ctr[1] + 1
+    scale = lr / count
+    for j in range(w.shape[0]):
+        w[j] -= scale * grad_w[j]
+    b[0] -= scale * acc[0]
+    return 0
+
+
+@njit(cache=True, fastmath=FAST)
+def sgd_epoch(X, y, order, w, b, lr, batch_size, ahead):
+    """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
+
+    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place. Returns 0, or the
+    1-based step whose batch loss was not finite (the parameters as before that step).
+    """
+    grad_w = np.zeros_like(w)
+    acc = np.zeros(2, dtype=w.dtype)
+    ctr = np.zeros(2, dtype=np.int64)
+    bad = _sgd_rows(X, y, order, w, b, lr, batch_size, grad_w, acc, ctr, ahead)
+    return bad or _finish(w, b, lr, grad_w, acc, ctr)
+
+
+@njit(cache=True, fastmath=FAST)
+def sgd_epoch_blocks(X, y, w, b, lr, batch_size, ahead, block_rows, buffer_blocks, seed):
+    """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
+    make, the same arithmetic in the same sequence, without writing the order out: each
+    buffer's rows are shuffled into a small array that stays in the cache."""
+    n = X.shape[0]
+    grad_w = np.zeros_like(w)
+    acc = np.zeros(2, dtype=w.dtype)
+    ctr = np.zeros(2, dtype=np.int64)
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = seed
+    num_blocks = (n + block_rows - 1) // block_rows
+    blocks = np.arange(num_blocks)
+    _shuffle_range(blocks, 0, num_blocks, state)
+    buffer = np.empty(block_rows * buffer_blocks, dtype=np.int64)
+    for g in range(0, num_blocks, buffer_blocks):
+        pos = 0
+        for k in range(g, min(g + buffer_blocks, num_blocks)):
+            lo = blocks[k] * block_rows
+            for r in range(lo, min(lo + block_rows, n)):
+                buffer[pos] = r
+                pos += 1
+        _shuffle_range(buffer, 0, pos, state)
+        bad = _sgd_rows(X, y, buffer[:pos], w, b, lr, batch_size, grad_w, acc, ctr, ahead)
+        if bad:
+            return bad
+    return _finish(w, b, lr, grad_w, acc, ctr)
+
+
+@njit(cache=True, fastmath=FAST)
+def mean_loss(X, y, w, b):
+    """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64."""
+    n, d = X.shape
+    total = 0.0
+    for i in range(n):
+        e = b[0] - y[i]
+        for j in range(d):
+            e += X[i, j] * w[j]
+        total += 0.5 * np.float64(e) * np.float64(e)
+    return total / n

@@ -1,0 +1,66 @@
+"""The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
+
+Same mathematics as the book's loop (see `_kernels.sgd_epoch`), float32 or float64, any
+number of features; the kernels compile once per machine into numba's cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._kernels import lookahead_rows
+from ..orders import BlockShuffle
+
+
+def _numpy(a, dtype) -> np.ndarray:
+    if hasattr(a, "detach"):  # a torch tensor: share its memory where the dtype allows
+        a = a.detach().cpu().numpy()
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+class NumbaEngine:
+    name = "numba"
+
+    def __init__(self, X, y, w, b, monitor=None):
+        if monitor is not None:
+            raise ValueError("the numba engine cannot check gradients; use --engine autograd")
+        self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
+        self.X = _numpy(X, self.dtype)  # (n, d)
+        self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
+        self.w = _numpy(w, self.dtype).reshape(-1).copy()  # (d,)
+        self.b = _numpy(b, self.dtype).reshape(1).copy()  # (1,)
+        self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
+
+    def compile(self) -> None:
+        """Compile (or load from cache) the kernels for this dtype, on a tiny input."""
+        from .._kernels import mean_loss, sgd_epoch, sgd_epoch_blocks
+
+        X, y = np.zeros((2, 1), self.dtype), np.zeros(2, self.dtype)
+        w, b = np.zeros(1, self.dtype), np.zeros(1, self.dtype)
+        for index_dtype in (np.int32, np.int64):
+            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, 0.1, 1, 1)
+        sgd_epoch_blocks(X, y, w, b, 0.1, 1, 1, 1, 1, np.uint64(1))
+        mean_loss(X, y, w, b)
+
+    def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
+        from .._kernels import sgd_epoch, sgd_epoch_blocks
+
+        args = (self.w, self.b, lr, batch_size, self.ahead)
+        if isinstance(order, BlockShuffle):  # walked inside the kernel, never written out
+            bad = sgd_epoch_blocks(
+                self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed
+            )
+        else:
+            order = np.asarray(order)
+            if order.dtype not in (np.int32, np.int64):
+                order = order.astype(np.int64)
+            bad = sgd_epoch(self.X, self.y, order, *args)
+        return bad or None
+
+    def loss(self) -> float:
+        from .._kernels import mean_loss
+
+        return float(mean_loss(self.X, self.y, self.w, self.b))
+
+    def params(self) -> tuple[np.ndarray, float]:
+        return self.w.astype(np.float64), float(self.b[0])

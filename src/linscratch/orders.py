@@ -1,0 +1,99 @@
+"""The order in which an epoch visits the rows, made fast.
+
+- `book`: the book's `random.shuffle(list(range(n)))`, one Python shuffle per epoch, from a
+  `random.Random(seed)`; bit for bit the seed's order, and slow for large n (~0.5 s per 1e6).
+- `full`: a uniform random permutation by a compiled Fisher–Yates shuffle.
+- `block`: a block shuffle for data larger than the caches (CorgiPile, arXiv 2206.05830): the
+  rows are cut into contiguous blocks of about 64 KiB, the blocks are put in a random order,
+  and each run of `buffer_blocks` consecutive blocks (about 1 MiB, the size of an L2 cache) has
+  its rows shuffled together. An epoch then reads memory nearly sequentially while every
+  minibatch still mixes rows from 16 random places of the data. It converges like a full
+  shuffle unless the rows are sorted (see benchmarks/RESULTS.md for the measurement).
+- `none`: the rows in their stored order.
+
+The compiled shuffles draw from splitmix64 seeded per epoch from (seed, epoch) by NumPy's
+SeedSequence, so an order depends only on the seed, the epoch and n.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+SHUFFLES = ("auto", "book", "full", "block", "none")
+BLOCK_BYTES = 64 * 1024
+BUFFER_BLOCKS = 16
+FULL_SHUFFLE_MAX_BYTES = 32 * 1024 * 1024  # beyond this, `auto` picks the block shuffle
+
+
+def resolve_shuffle(shuffle: str, engine: str, row_bytes: int, n: int) -> str:
+    """`auto` is the book's shuffle for the autograd engine (the seed's exact order), otherwise
+    a full shuffle while the data fit in the last-level cache and a block shuffle beyond."""
+    if shuffle != "auto":
+        return shuffle
+    if engine == "autograd":
+        return "book"
+    return "full" if n * row_bytes <= FULL_SHUFFLE_MAX_BYTES else "block"
+
+
+def block_rows_for(row_bytes: int, batch_size: int) -> int:
+    """Rows per block: about BLOCK_BYTES of data, and never fewer than one batch."""
+    return max(BLOCK_BYTES // max(row_bytes, 1), batch_size, 1)
+
+
+@dataclass(frozen=True)
+class BlockShuffle:
+    """One epoch's block-shuffled order of n rows, described rather than written out: the
+    numba engine walks it inside its kernel; `np.asarray(order)` materialises it for others."""
+
+    n: int
+    block_rows: int
+    buffer_blocks: int
+    seed: np.uint64
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __array__(self, dtype=None, copy=None):
+        from ._kernels import block_order
+
+        out = block_order(
+            np.empty(self.n, np.int64), self.block_rows, self.buffer_blocks, self.seed
+        )
+        return out if dtype is None else out.astype(dtype)
+
+
+class Orders:
+    """Makes each epoch's order of n rows for a given shuffle mode and seed."""
+
+    def __init__(self, shuffle: str, n: int, seed: int, block_rows: int = 4096):
+        if shuffle not in SHUFFLES[1:]:
+            raise ValueError(f"unknown shuffle {shuffle!r}")
+        self.shuffle, self.n, self.seed, self.block_rows = shuffle, n, seed, block_rows
+        self._book_rng = random.Random(seed)
+        self._index_dtype = np.int32 if n < 2**31 else np.int64
+
+    def compile(self) -> None:
+        """Compile (or load from numba's cache) the shuffle kernels, on a tiny input."""
+        if self.shuffle == "full":
+            from ._kernels import full_order
+
+            full_order(np.empty(8, dtype=self._index_dtype), np.uint64(1))
+
+    def epoch(self, epoch: int) -> list[int] | np.ndarray | BlockShuffle:
+        """The order of epoch `epoch` (1-based): a list for `book`, a `BlockShuffle` for
+        `block`, an index array otherwise."""
+        if self.shuffle == "book":
+            indices = list(range(self.n))
+            self._book_rng.shuffle(indices)
+            return indices
+        if self.shuffle == "none":
+            return np.arange(self.n, dtype=self._index_dtype)
+        from ._kernels import full_order
+
+        state = np.random.SeedSequence([self.seed, epoch]).generate_state(1, np.uint64)[0]
+        if self.shuffle == "block":
+            return BlockShuffle(self.n, self.block_rows, BUFFER_BLOCKS, state)
+        return full_order(np.empty(self.n, dtype=self._index_dtype), state)
