@@ -1,0 +1,345 @@
+"""Benchmark: one epoch of minibatch SGD linear regression, linscratch against the usual tools.
+
+Compares, in one run on one core: the book's loop (its own `data_iter`/`sgd`), PyTorch's
+concise idiom (nn.Linear + DataLoader + optim.SGD), scikit-learn's SGDRegressor (per-sample
+SGD, one epoch, constant rate), numpy's lstsq (the exact optimum), and linscratch's analytic
+and numba engines; batch 10, float32. Reports samples/s (shuffling included), the ratio to
+SGDRegressor, the final mean loss ½(ŷ − y)² over all rows, and the data read per second
+against this machine's measured sequential read rate. Then measures the block shuffle's
+effect on convergence against a full shuffle.
+
+    uv run python benchmarks/bench.py            # the full run; writes benchmarks/RESULTS.md
+    uv run python benchmarks/bench.py --smoke    # small sizes, prints only (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
+
+from linscratch import data_iter, linreg, sgd, squared_loss
+from linscratch.engines import make_engine
+from linscratch.orders import Orders, block_rows_for
+
+LR, BATCH = 0.03, 10
+SLOW_ROWS = 200_000  # the Python-per-batch loops run on at most this many rows
+
+
+def problem(n: int, d: int, seed: int = 0):
+    """y = Xw + 4.2 + N(0, 0.01²) with the book's w for d = 2, float32, and the book's init."""
+    g = torch.Generator().manual_seed(seed)
+    true_w = torch.tensor([2.0, -3.4]) if d == 2 else torch.empty(d).uniform_(-5, 5, generator=g)
+    X = torch.normal(0, 1, (n, d), generator=g)
+    y = X @ true_w + 4.2 + torch.normal(0, 0.01, (n,), generator=g)
+    w0 = torch.normal(0, 0.01, (d, 1), generator=g)
+    return X.numpy(), y.numpy(), w0, torch.zeros(1)
+
+
+def mean_loss(X, y, w, b) -> float:
+    e = X.astype(np.float64) @ np.asarray(w, np.float64).reshape(-1) + float(b) - y
+    return float(0.5 * np.mean(e * e))
+
+
+def best_of(fn, reps: int):
+    """Run fn() `reps` times; return the fastest time and the first run's result."""
+    times, first = [], None
+    for _ in range(reps):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+        first = out if first is None else first
+    return min(times), first
+
+
+def seed_loop(X, y, w0, b0):
+    """The book's loop, with the book's own functions."""
+    features, labels = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
+    w = w0.clone().requires_grad_(True)
+    b = b0.clone().requires_grad_(True)
+    for Xb, yb in data_iter(BATCH, features, labels):
+        squared_loss(linreg(Xb, w, b), yb).sum().backward()
+        sgd([w, b], LR, len(Xb))
+    return w.detach().numpy(), float(b.detach())
+
+
+def concise(X, y, w0, b0):
+    """Dive into Deep Learning 3.3: nn.Linear, DataLoader, MSELoss, optim.SGD."""
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    net = nn.Linear(X.shape[1], 1)
+    with torch.no_grad():
+        net.weight.copy_(w0.T)
+        net.bias.copy_(b0)
+    loader = DataLoader(
+        TensorDataset(torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)),
+        batch_size=BATCH,
+        shuffle=True,
+    )
+    loss, trainer = nn.MSELoss(), torch.optim.SGD(net.parameters(), lr=LR)
+    for Xb, yb in loader:
+        trainer.zero_grad()
+        loss(net(Xb), yb).backward()
+        trainer.step()
+    return net.weight.detach().numpy().reshape(-1), float(net.bias)
+
+
+def sgd_regressor(X, y, w0, b0):
+    """scikit-learn's per-sample SGD, one epoch; eta0 = lr/batch gives the same step per row."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import SGDRegressor
+
+    model = SGDRegressor(
+        penalty=None,
+        learning_rate="constant",
+        eta0=LR / BATCH,
+        max_iter=1,
+        tol=None,
+        shuffle=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, coef_init=w0.numpy().reshape(-1).astype(np.float64), intercept_init=0.0)
+    return model.coef_, float(model.intercept_[0])
+
+
+def lstsq(X, y, w0, b0):
+    A = np.hstack([X, np.ones((len(X), 1), X.dtype)])
+    theta = np.linalg.lstsq(A.astype(np.float64), y.astype(np.float64), rcond=None)[0]
+    return theta[:-1], theta[-1]
+
+
+def linscratch_engine(name: str, shuffle: str, prefetch: bool = True):
+    def fit_one_epoch(X, y, w0, b0):
+        n, d = X.shape
+        row_bytes = (d + 1) * X.dtype.itemsize
+        eng = make_engine(name, X, y.reshape(-1, 1), w0, b0)
+        if not prefetch:
+            eng.ahead = 0  # prefetch only the row at hand: no lookahead
+        eng.compile()
+        orders = Orders(shuffle, n, 0, block_rows_for(row_bytes, BATCH))
+        orders.compile()
+        start = time.perf_counter()
+        eng.run_epoch(orders.epoch(1), LR, BATCH)
+        fit_one_epoch.epoch_seconds.append(time.perf_counter() - start)  # shuffling included
+        w, b = eng.params()
+        return w, b
+
+    return fit_one_epoch
+
+
+def sequential_read_rate() -> float:
+    """Bytes per second of a plain sequential read (numpy sum of 512 MiB of float32)."""
+    a = np.ones(128 * 2**20, np.float32)
+    seconds, _ = best_of(a.sum, 5)
+    return a.nbytes / seconds
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import numba
+    import sklearn
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores (one used), {mem:.0f} GiB, {platform.system()}; "
+        f"Python {platform.python_version()}, torch {torch.__version__}, "
+        f"numba {numba.__version__}, numpy {np.__version__}, scikit-learn {sklearn.__version__}"
+    )
+
+
+def speed_table(sizes, read_rate: float, out) -> dict:
+    """Print one table per (N, d); return {(N, d): {method: samples per second}}."""
+    methods = [
+        ("the book's loop (autograd, Python shuffle)", seed_loop, True),
+        ("PyTorch concise (nn.Linear, DataLoader, optim.SGD)", concise, True),
+        ("scikit-learn SGDRegressor (per sample)", sgd_regressor, False),
+        ("numpy lstsq (exact optimum, not SGD)", lstsq, False),
+        ("linscratch analytic (torch, no autograd)", linscratch_engine("analytic", "full"), True),
+        ("linscratch numba, full shuffle", linscratch_engine("numba", "full"), False),
+        ("linscratch numba, block shuffle", linscratch_engine("numba", "block"), False),
+        (
+            "linscratch numba, block shuffle, no lookahead",
+            linscratch_engine("numba", "block", prefetch=False),
+            False,
+        ),
+        ("linscratch numba, no shuffle (reference)", linscratch_engine("numba", "none"), False),
+    ]
+    rates = {}
+    for n, d in sizes:
+        X, y, w0, b0 = problem(n, d)
+        bytes_per_row = (d + 1) * 4
+        print(
+            f"\n### N = {n:,}, d = {d} ({n * bytes_per_row / 2**20:,.0f} MiB of float32)\n",
+            file=out,
+        )
+        print(
+            "| method | rows | samples/s | vs SGDRegressor | final loss | GB/s | of read rate |",
+            file=out,
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |", file=out)
+        rows = []
+        for name, fn, slow in methods:
+            m = min(n, SLOW_ROWS) if slow else n
+            Xs, ys = X[:m], y[:m]
+            reps = 1 if slow or (n >= 10**7 and "SGDRegressor" in name) else 3
+            fn.epoch_seconds = []  # the engines time their epoch alone, without set-up
+            seconds, (w, b) = best_of(lambda f=fn, a=(Xs, ys, w0, b0): f(*a), reps)
+            seconds = min(fn.epoch_seconds, default=seconds)
+            rows.append((name, m, m / seconds, mean_loss(X, y, w, b)))
+            print(f"  {name}: {m / seconds / 1e6:.2f} M/s", file=sys.stderr)
+        sk_rate = next(r[2] for r in rows if "SGDRegressor" in r[0])
+        rates[n, d] = {name: rate for name, _, rate, _ in rows}
+        for name, m, rate, loss in rows:
+            ratio = "—" if "lstsq" in name else f"{rate / sk_rate:.2f}x"
+            gbs = rate * bytes_per_row / 1e9
+            read = "—" if "lstsq" in name else f"{rate * bytes_per_row / read_rate:.0%}"
+            note = "" if m == n else "†"
+            print(
+                f"| {name} | {m:,}{note} | {rate / 1e6:,.3g} M | {ratio} | {loss:.6g} | "
+                f"{'—' if 'lstsq' in name else f'{gbs:.2f}'} | {read} |",
+                file=out,
+            )
+    return rates
+
+
+def convergence_table(n: int, d: int, epochs: int, out) -> None:
+    """Final loss after each epoch, full shuffle against block shuffle, on i.i.d. rows and on
+    rows sorted by the target (the case block shuffles are known to handle worst)."""
+    X, y, w0, b0 = problem(n, d, seed=1)
+    order = np.argsort(y)
+    cases = [("i.i.d. rows", X, y), ("rows sorted by y", X[order].copy(), y[order].copy())]
+    w_ols, b_ols = lstsq(X, y, w0, b0)
+    ols = mean_loss(X, y, w_ols, b_ols)
+    print(
+        f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, float32. Each cell: the mean loss after "
+        f"that epoch, as its excess over the exact least-squares optimum ({ols:.4g}), or as a "
+        "multiple of it.\n",
+        file=out,
+    )
+    print(
+        "| data | shuffle | " + " | ".join(f"epoch {e}" for e in range(1, epochs + 1)) + " |",
+        file=out,
+    )
+    print("| --- | --- |" + " ---: |" * epochs, file=out)
+    for label, Xc, yc in cases:
+        for shuffle in ("full", "block", "none"):
+            eng = make_engine("numba", Xc, yc.reshape(-1, 1), w0, b0)
+            orders = Orders(shuffle, n, 7, block_rows_for((d + 1) * 4, BATCH))
+            losses = []
+            for e in range(1, epochs + 1):
+                eng.run_epoch(orders.epoch(e), LR, BATCH)
+                losses.append(eng.loss())
+            cells = " | ".join(
+                f"{(v - ols) / ols:+.2%}" if v < 2 * ols else f"{v / ols:.3g}x" for v in losses
+            )
+            print(f"| {label} | {shuffle} | {cells} |", file=out)
+
+
+def distance(rates: dict, read_rate: float) -> str:
+    """Where the remaining distance to the memory-bandwidth limit goes, from the numbers."""
+    sk, full, block, block_plain, none = (
+        "scikit-learn SGDRegressor (per sample)",
+        "linscratch numba, full shuffle",
+        "linscratch numba, block shuffle",
+        "linscratch numba, block shuffle, no lookahead",
+        "linscratch numba, no shuffle (reference)",
+    )
+    wide, narrow = rates[10**6, 100], rates[10**7, 2]
+
+    def share(rate, d):
+        return rate * (d + 1) * 4 / read_rate
+
+    return f"""
+## Where the distance to the memory-bandwidth limit goes
+
+**Targets.** N = 1e7, d = 2: the numba engine with its automatic (block) shuffle runs at
+{narrow[block] / narrow[sk]:.1f}x SGDRegressor's samples/s, shuffling included (target 15x), at
+the same final loss (the table). N = 1e6, d = 100: {wide[block] / wide[sk]:.1f}x SGDRegressor
+(target 8x) and {share(wide[block], 100):.0%} of the sequential read rate (target 50%).
+
+**Wide rows (d = 100).** The same kernel over the rows in stored order reads at
+{share(wide[none], 100):.0%} of the read rate: with 404-byte rows, one epoch is a stream and the
+arithmetic (two passes of 100 multiply-adds over a row already in L1) hides behind it. The block
+shuffle costs the rest, {1 - wide[block] / wide[none]:.0%} of that speed: one random number and
+one swap per row to shuffle each 1 MiB buffer, and rows gathered in shuffled order, which the
+hardware prefetcher cannot follow; the kernel's own prefetch of the row 20 places ahead (an
+explicit `llvm.prefetch`) recovers most of it: without that lookahead the same epoch reads at
+{share(wide[block_plain], 100):.0%}.
+A full shuffle pays for writing and reading a 4-byte index per row and for gathering rows from
+anywhere in memory: {share(wide[full], 100):.0%}.
+
+**Narrow rows (d = 2).** Twelve bytes a row are too little to be limited by memory: even in
+stored order the kernel reads at only {share(narrow[none], 2):.0%} of the read rate,
+{narrow[none] / 1e6:.0f} M rows/s, about 4 ns (10 cycles) a row. The limit is the chain of
+dependent arithmetic that SGD is: each batch's residuals need the w of the previous step, its
+ten contributions are summed one after another, and the update has to finish before the next
+batch can start: roughly 80-100 cycles of latency per batch of 10 rows, which no amount of
+bandwidth shortens. The block shuffle adds its per-row random number and swap
+({narrow[block] / 1e6:.0f} M rows/s). A full shuffle's order costs more than the epoch at this
+size (random writes over 40 MB): {narrow[full] / 1e6:.0f} M rows/s, which is why `--shuffle
+auto` takes the block shuffle beyond 32 MiB of data.
+
+**The read rate** is a numpy sum over 512 MiB on one core, a good but not a perfect bound: a
+plain loop that streams X and y together can exceed it slightly (the no-shuffle row at d = 100).
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="small sizes, print only")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        if args.smoke:
+            speed_table(
+                [(10**3, 2), (2 * 10**4, 2), (5000, 20)], sequential_read_rate(), sys.stdout
+            )
+            convergence_table(20_000, 2, 2, sys.stdout)
+            return
+        path = Path(__file__).with_name("RESULTS.md")
+        tmp = path.with_suffix(".md.tmp")
+        read_rate = sequential_read_rate()
+        with tmp.open("w") as out:
+            print("# Benchmark results\n", file=out)
+            print(f"Machine: {machine()}.\n", file=out)
+            print(
+                f"Sequential read rate (numpy sum, one core): {read_rate / 1e9:.1f} GB/s.\n",
+                file=out,
+            )
+            print(
+                "One epoch, batch 10, float32, one core; samples/s include shuffling. † Python-"
+                f"per-batch loops run on the first {SLOW_ROWS:,} rows only (their rate is flat "
+                "in N; their final loss is after those rows). GB/s counts the data each row "
+                "reads once (X and y, (d + 1) x 4 bytes).",
+                file=out,
+            )
+            out.flush()
+            rates = speed_table([(10**3, 2), (10**6, 2), (10**7, 2), (10**6, 100)], read_rate, out)
+            print(distance(rates, read_rate), file=out)
+            print("\n## Block shuffle against full shuffle", file=out)
+            convergence_table(10**6, 2, 3, out)
+            convergence_table(10**6, 20, 3, out)
+        tmp.replace(path)
+        print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
