@@ -15,7 +15,8 @@ def test_human_output_is_the_books(cli):
     assert lines[0].startswith("epoch 1, loss ")
     assert lines[3].startswith("error in estimating w: tensor([")
     assert lines[4].startswith("error in estimating b: tensor([")
-    assert "samples/s" in lines[5] and "seed 3" in lines[5]
+    assert lines[5].startswith("exact least squares: loss ")
+    assert "samples/s" in lines[6] and "seed 3" in lines[6]
 
 
 def test_lang_zh_prints_the_seed_documents_labels(cli):

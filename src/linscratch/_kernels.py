@@ -109,15 +109,16 @@ def lookahead_rows(row_bytes: int) -> int:
 
 
 @njit(cache=True, fastmath=FAST)
-def _sgd_rows(X, y, rows, w, b, lr, batch_size, grad_w, acc, ctr, ahead):
+def _sgd_rows(X, y, rows, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead):
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
     dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, the step
     w -= lr/|B| dL/dw, b -= lr/|B| dL/db follows the batch's mean gradient. The open batch's
     sums live in grad_w (d,), acc [dL/db, loss] and ctr [rows in batch, steps taken], so
-    that a batch can span calls. The row `ahead` places on is prefetched. Returns 0, or the
-    1-based step whose batch loss was not finite (before updating with it).
+    that a batch can span calls. b stays fixed unless `fit_b`. The row `ahead` places on is
+    prefetched. Returns 0, or the 1-based step whose batch loss was not finite (before
+    updating with it).
     """
     d = X.shape[1]
     m = rows.shape[0]
@@ -147,7 +148,8 @@ def _sgd_rows(X, y, rows, w, b, lr, batch_size, grad_w, acc, ctr, ahead):
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0
-            b[0] -= scale * grad_b
+            if fit_b:
+                b[0] -= scale * grad_b
             grad_b, loss, count = 0 * grad_b, 0 * loss, 0
     acc[0], acc[1] = grad_b, loss
     ctr[0], ctr[1] = count, step
@@ -155,7 +157,7 @@ def _sgd_rows(X, y, rows, w, b, lr, batch_size, grad_w, acc, ctr, ahead):
 
 
 @njit(cache=True, fastmath=FAST)
-def _finish(w, b, lr, grad_w, acc, ctr):
+def _finish(w, b, lr, fit_b, grad_w, acc, ctr):
     """Take the step of a last, short batch (divided by its own size). Returns as _sgd_rows."""
     count = ctr[0]
     if count == 0:
@@ -165,26 +167,28 @@ def _finish(w, b, lr, grad_w, acc, ctr):
     scale = lr / count
     for j in range(w.shape[0]):
         w[j] -= scale * grad_w[j]
-    b[0] -= scale * acc[0]
+    if fit_b:
+        b[0] -= scale * acc[0]
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch(X, y, order, w, b, lr, batch_size, ahead):
+def sgd_epoch(X, y, order, w, b, lr, batch_size, fit_b, ahead):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
-    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place. Returns 0, or the
-    1-based step whose batch loss was not finite (the parameters as before that step).
+    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place (b only if `fit_b`).
+    Returns 0, or the 1-based step whose batch loss was not finite (the parameters as before
+    that step).
     """
     grad_w = np.zeros_like(w)
     acc = np.zeros(2, dtype=w.dtype)
     ctr = np.zeros(2, dtype=np.int64)
-    bad = _sgd_rows(X, y, order, w, b, lr, batch_size, grad_w, acc, ctr, ahead)
-    return bad or _finish(w, b, lr, grad_w, acc, ctr)
+    bad = _sgd_rows(X, y, order, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead)
+    return bad or _finish(w, b, lr, fit_b, grad_w, acc, ctr)
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch_blocks(X, y, w, b, lr, batch_size, ahead, block_rows, buffer_blocks, seed):
+def sgd_epoch_blocks(X, y, w, b, lr, batch_size, fit_b, ahead, block_rows, buffer_blocks, seed):
     """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
     make, the same arithmetic in the same sequence, without writing the order out: each
     buffer's rows are shuffled into a small array that stays in the cache."""
@@ -206,10 +210,10 @@ def sgd_epoch_blocks(X, y, w, b, lr, batch_size, ahead, block_rows, buffer_block
                 buffer[pos] = r
                 pos += 1
         _shuffle_range(buffer, 0, pos, state)
-        bad = _sgd_rows(X, y, buffer[:pos], w, b, lr, batch_size, grad_w, acc, ctr, ahead)
+        bad = _sgd_rows(X, y, buffer[:pos], w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead)
         if bad:
             return bad
-    return _finish(w, b, lr, grad_w, acc, ctr)
+    return _finish(w, b, lr, fit_b, grad_w, acc, ctr)
 
 
 @njit(cache=True, fastmath=FAST)

@@ -8,7 +8,9 @@ then one Python `random.shuffle` of the row indices per epoch.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 SEED_TRUE_W = (2.0, -3.4)
@@ -93,3 +95,60 @@ def default_true_w(num_features: int, seed: int) -> list[float]:
     g = torch.Generator().manual_seed(seed)
     w = torch.empty(num_features, dtype=torch.float64).uniform_(-5, 5, generator=g)
     return [round(float(v), 1) for v in w]
+
+
+@dataclass
+class Standardizer:
+    """Feature and target scaling from the training rows: x' = (x − mean)/std, y' = (y − ȳ)/s_y.
+
+    Training on scaled data conditions the problem (every feature on one scale, so one learning
+    rate suits them all); `to_original` maps the learned parameters back, so that everything
+    reported and saved is in the data's own units.
+    """
+
+    mean: np.ndarray  # (d,)
+    std: np.ndarray  # (d,)
+    y_mean: float
+    y_std: float
+
+    @classmethod
+    def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str]) -> Standardizer:
+        from .errors import UsageError
+
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        for j in np.flatnonzero(~(std > 0)):
+            raise UsageError(
+                f"--standardize: column {feature_names[j]!r} is constant in the training rows"
+            )
+        y_std = float(y.std())
+        return cls(mean, std, float(y.mean()), y_std if y_std > 0 else 1.0)
+
+    def transform(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (X - self.mean) / self.std, (y - self.y_mean) / self.y_std
+
+    def to_original(self, w: np.ndarray, b: float) -> tuple[np.ndarray, float]:
+        """Parameters of the scaled problem in original units: y = x·w + b."""
+        w_orig = self.y_std * np.asarray(w) / self.std
+        return w_orig, self.y_mean + self.y_std * b - float(w_orig @ self.mean)
+
+    def to_dict(self) -> dict:
+        return {
+            "mean": self.mean.tolist(),
+            "std": self.std.tolist(),
+            "target_mean": self.y_mean,
+            "target_std": self.y_std,
+        }
+
+
+def split_rows(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random split of n rows: (training rows, validation rows), each sorted."""
+    from .errors import UsageError
+
+    n_val = round(n * val_fraction)
+    if n_val < 1 or n - n_val < 2:
+        raise UsageError(
+            f"--val-fraction {val_fraction} of {n} rows leaves {n - n_val} for training and "
+            f"{n_val} for validation; need at least 2 and 1"
+        )
+    perm = np.random.default_rng(seed).permutation(n)
+    return np.sort(perm[n_val:]), np.sort(perm[:n_val])

@@ -1,7 +1,14 @@
-"""The model: the book's `linreg` and `squared_loss`, and the initial parameters it draws."""
+"""The model: the book's `linreg` and `squared_loss`, the initial parameters it draws, the
+gradients derived by hand, and the fitted model that is saved, loaded and used to predict."""
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
 import torch
 
 
@@ -50,3 +57,70 @@ def gradients(X, y, w, b):
     grad_w = (X.T @ e).reshape(w.shape)  # (d, 1) or (d,)
     grad_b = e.sum()
     return grad_w, grad_b.reshape(b.shape) if hasattr(b, "shape") else grad_b
+
+
+MODEL_FORMAT = "linscratch-model"
+MODEL_VERSION = 1
+
+
+@dataclass
+class LinearModel:
+    """A fitted model y = x·w + b in the data's own units, with what it was trained on.
+
+    Saved as versioned JSON: {"format": "linscratch-model", "version": 1, "w", "b",
+    "feature_names", "target_name", "standardization", "training", "seed", "library_version"}.
+    """
+
+    w: list[float]
+    b: float
+    feature_names: list[str]
+    target_name: str | None = None
+    standardization: dict | None = None
+    training: dict = field(default_factory=dict)
+    seed: int | None = None
+    library_version: str = ""
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions (n,) for X (n, d), in float64."""
+        return np.asarray(X, dtype=np.float64) @ np.asarray(self.w, dtype=np.float64) + self.b
+
+    def to_dict(self) -> dict:
+        return {"format": MODEL_FORMAT, "version": MODEL_VERSION, **asdict(self)}
+
+    def save(self, path, force: bool = False) -> None:
+        """Write the model as JSON, atomically; refuses to replace a file unless `force`."""
+        from .files import atomic_write
+
+        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        atomic_write(path, lambda f: f.write(text + "\n"), force=force, flag="--save")
+
+    @classmethod
+    def load(cls, path) -> LinearModel:
+        """Read and validate a model file; any problem is a `UsageError` naming the file."""
+        from .errors import UsageError
+
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{path}: not a linscratch model (not valid JSON: {exc})") from None
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise UsageError(f'{path}: not a linscratch model (no "format": "{MODEL_FORMAT}")')
+        if data.get("version") != MODEL_VERSION:
+            raise UsageError(
+                f"{path}: model format version {data.get('version')!r}; this linscratch reads "
+                f"version {MODEL_VERSION}"
+            )
+        w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
+
+        def number(v) -> bool:
+            return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+        if not isinstance(w, list) or not w or not all(number(v) for v in w) or not number(b):
+            raise UsageError(f'{path}: "w" must be a list of finite numbers and "b" a number')
+        if not isinstance(names, list) or len(names) != len(w):
+            raise UsageError(f'{path}: "feature_names" must name each of the {len(w)} weights')
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**fields)

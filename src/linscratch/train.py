@@ -82,6 +82,8 @@ def fit(
     true_b: float | None = None,
     check_grad: bool = False,
     device: str = "cpu",
+    fit_intercept: bool = True,
+    callback=None,
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
 
@@ -92,7 +94,8 @@ def fit(
     `engine="auto"` picks one as `engines.resolve_engine` says. Raises `DivergedError` as
     soon as a batch loss or an epoch loss is non-finite. With `check_grad`, every batch's
     autograd gradient is compared with the analytic one and the largest difference is
-    reported in `result.extra["check_grad"]`.
+    reported in `result.extra["check_grad"]`. `fit_intercept=False` keeps b at b0.
+    `callback(epoch, loss)`, if given, runs after each epoch; returning True stops training.
     """
     seed = draw_seed() if seed is None else seed
     tdtype = DTYPES[dtype]
@@ -106,7 +109,7 @@ def fit(
         from .gradcheck import GradientMonitor
 
         monitor = GradientMonitor()
-    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device)
+    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device, fit_intercept)
     row_bytes = (d + 1) * X.dtype.itemsize
     shuffle = resolve_shuffle(shuffle, engine, row_bytes, n)
     orders = Orders(shuffle, n, seed, block_rows_for(row_bytes, batch_size))
@@ -126,6 +129,8 @@ def fit(
         if not math.isfinite(loss):
             raise DivergedError(epoch, math.ceil(n / batch_size), lr)
         losses.append(loss)
+        if callback is not None and callback(epoch, loss):
+            break
     train_seconds = time.perf_counter() - start
 
     w, b = eng.params()
@@ -140,7 +145,7 @@ def fit(
         num_examples=n,
         train_seconds=train_seconds,
         compile_seconds=compile_seconds,
-        samples_per_second=n * num_epochs / train_seconds,
+        samples_per_second=n * len(losses) / train_seconds,
     )
     if monitor is not None:
         result.extra["check_grad"] = monitor.to_dict()

@@ -55,23 +55,26 @@ def resolve_engine(
     return "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
 
 
-def make_engine(name: str, X, y, w, b, monitor=None, device: str = "cpu") -> Engine:
+def make_engine(
+    name: str, X, y, w, b, monitor=None, device: str = "cpu", fit_intercept: bool = True
+) -> Engine:
     """Build the engine called `name` over X (n, d), y (n, 1) from initial w (d, 1) and b (1,).
 
     `monitor`, if given, is called with every batch and its gradients (X, y, w, b, dw, db).
+    With `fit_intercept=False`, b keeps its initial value.
     """
     if name != "analytic" and device != "cpu":
         raise ValueError(f"the {name} engine runs on the CPU only; use --engine analytic")
     if name == "autograd":
         from .autograd import AutogradEngine
 
-        return AutogradEngine(X, y, w, b, monitor)
+        return AutogradEngine(X, y, w, b, monitor, fit_intercept)
     if name == "analytic":
         from .analytic import AnalyticEngine
 
-        return AnalyticEngine(X, y, w, b, monitor, device)
+        return AnalyticEngine(X, y, w, b, monitor, device, fit_intercept)
     if name == "numba":
         from .numba import NumbaEngine
 
-        return NumbaEngine(X, y, w, b, monitor)
+        return NumbaEngine(X, y, w, b, monitor, fit_intercept)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

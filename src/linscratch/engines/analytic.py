@@ -17,7 +17,7 @@ from ..model import gradients, linreg, squared_loss
 class AnalyticEngine:
     name = "analytic"
 
-    def __init__(self, X, y, w, b, monitor=None, device: str = "cpu"):
+    def __init__(self, X, y, w, b, monitor=None, device: str = "cpu", fit_intercept=True):
         if monitor is not None:
             raise ValueError("the analytic engine cannot check gradients; use --engine autograd")
         dtype = w.dtype
@@ -26,6 +26,7 @@ class AnalyticEngine:
         self.y = torch.as_tensor(y, dtype=dtype).reshape(-1, 1).to(self.device)  # (n, 1)
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
+        self.fit_intercept = fit_intercept
 
     def compile(self) -> None:
         pass
@@ -41,7 +42,8 @@ class AnalyticEngine:
                 if not math.isfinite(float(grad_b)):
                     return step
                 self.w -= lr * grad_w / len(idx)
-                self.b -= lr * grad_b / len(idx)
+                if self.fit_intercept:
+                    self.b -= lr * grad_b / len(idx)
         return None
 
     def loss(self) -> float:

@@ -19,12 +19,13 @@ from ..optim import sgd
 class AutogradEngine:
     name = "autograd"
 
-    def __init__(self, X, y, w, b, monitor=None):
+    def __init__(self, X, y, w, b, monitor=None, fit_intercept: bool = True):
         self.features = torch.as_tensor(X, dtype=w.dtype)  # (n, d)
         self.labels = torch.as_tensor(y, dtype=w.dtype).reshape(-1, 1)  # (n, 1)
         self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
-        self.b = b.detach().clone().requires_grad_(True)  # (1,)
+        self.b = b.detach().clone().requires_grad_(fit_intercept)  # (1,)
+        self._trained = [self.w, self.b] if fit_intercept else [self.w]
 
     def compile(self) -> None:
         pass
@@ -41,7 +42,7 @@ class AutogradEngine:
             l_sum.backward()
             if self.monitor is not None:
                 self.monitor(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
-            sgd([self.w, self.b], lr, len(batch_indices))
+            sgd(self._trained, lr, len(batch_indices))
         return None
 
     def loss(self) -> float:

@@ -21,7 +21,7 @@ def _numpy(a, dtype) -> np.ndarray:
 class NumbaEngine:
     name = "numba"
 
-    def __init__(self, X, y, w, b, monitor=None):
+    def __init__(self, X, y, w, b, monitor=None, fit_intercept: bool = True):
         if monitor is not None:
             raise ValueError("the numba engine cannot check gradients; use --engine autograd")
         self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
@@ -29,6 +29,7 @@ class NumbaEngine:
         self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
         self.w = _numpy(w, self.dtype).reshape(-1).copy()  # (d,)
         self.b = _numpy(b, self.dtype).reshape(1).copy()  # (1,)
+        self.fit_intercept = fit_intercept
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 
     def compile(self) -> None:
@@ -38,14 +39,14 @@ class NumbaEngine:
         X, y = np.zeros((2, 1), self.dtype), np.zeros(2, self.dtype)
         w, b = np.zeros(1, self.dtype), np.zeros(1, self.dtype)
         for index_dtype in (np.int32, np.int64):
-            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, 0.1, 1, 1)
-        sgd_epoch_blocks(X, y, w, b, 0.1, 1, 1, 1, 1, np.uint64(1))
+            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, 0.1, 1, True, 1)
+        sgd_epoch_blocks(X, y, w, b, 0.1, 1, True, 1, 1, 1, np.uint64(1))
         mean_loss(X, y, w, b)
 
     def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
         from .._kernels import sgd_epoch, sgd_epoch_blocks
 
-        args = (self.w, self.b, lr, batch_size, self.ahead)
+        args = (self.w, self.b, lr, batch_size, self.fit_intercept, self.ahead)
         if isinstance(order, BlockShuffle):  # walked inside the kernel, never written out
             bad = sgd_epoch_blocks(
                 self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed

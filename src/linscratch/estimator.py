@@ -1,0 +1,163 @@
+"""`SGDLinearRegression`: linscratch as a scikit-learn regressor.
+
+Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
+(`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
+`shuffle`, `random_state`, `fit_intercept`), plus `engine` (see `linscratch.engines`).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .engines import ENGINES
+from .train import fit
+
+
+class SGDLinearRegression(RegressorMixin, BaseEstimator):
+    """Linear regression y = Xw + b by minibatch SGD on the summed squared loss.
+
+    Each epoch shuffles the rows (unless `shuffle=False`) and steps along each batch's mean
+    gradient with a constant learning rate: `learning_rate_init`, or with "auto" (the default)
+    a twentieth of the stability limit 2/λ_max of the data (`linscratch.solve.stability`):
+    data on any scale then train without diverging, and with little minibatch noise left (at
+    half the limit a batch of 10 rattles around the optimum). The book's rate is 0.03.
+    Training stops after `max_iter` epochs, or earlier when the training loss has not improved
+    by at least `tol` for `n_iter_no_change` consecutive epochs (a `ConvergenceWarning` says
+    when `max_iter` came first).
+
+    Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
+    (mean ½(ŷ − y)² after each epoch), `n_features_in_` and `feature_names_in_`.
+    """
+
+    def __init__(
+        self,
+        learning_rate_init="auto",
+        batch_size=10,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=5,
+        shuffle=True,
+        random_state=None,
+        fit_intercept=True,
+        engine="auto",
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.fit_intercept = fit_intercept
+        self.engine = engine
+
+    def _check_params(self) -> None:
+        def positive(name, kind):
+            value = getattr(self, name)
+            if not isinstance(value, kind) or isinstance(value, bool) or not value > 0:
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+
+        if self.learning_rate_init != "auto":
+            positive("learning_rate_init", numbers.Real)
+        for name in ("batch_size", "max_iter", "n_iter_no_change"):
+            positive(name, numbers.Integral)
+        if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
+            raise ValueError(f"tol must be a non-negative number, got {self.tol!r}")
+        if self.engine not in ("auto", *ENGINES):
+            raise ValueError(f"engine must be one of auto, {', '.join(ENGINES)}")
+
+    def fit(self, X, y):
+        """Fit from the book's initialisation (w ~ N(0, 0.01²), b = 0) for up to max_iter
+        epochs. Returns self."""
+        self._check_params()
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
+        self._run(X, y, self.max_iter, warm=False)
+        return self
+
+    def partial_fit(self, X, y):
+        """One more epoch over (X, y), from the current parameters. Returns self."""
+        self._check_params()
+        first = not hasattr(self, "coef_")
+        X, y = validate_data(
+            self, X, y, dtype=[np.float64, np.float32], y_numeric=True, reset=first
+        )
+        self._run(X, y, 1, warm=not first)
+        return self
+
+    def _run(self, X, y, epochs: int, warm: bool) -> None:
+        import torch
+
+        dtype = "float32" if X.dtype == np.float32 else "float64"
+        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        w0 = b0 = None
+        if warm:
+            w0 = torch.tensor(self.coef_, dtype=torch.float64).reshape(-1, 1)
+            b0 = torch.tensor([self.intercept_], dtype=torch.float64)
+        elif not self.fit_intercept:
+            w0 = torch.normal(
+                0, 0.01, (X.shape[1], 1), generator=torch.Generator().manual_seed(seed)
+            )
+            b0 = torch.zeros(1)
+        lr = self.learning_rate_init
+        if lr == "auto":
+            from .solve import stability
+
+            lr = min(1.0, stability(X, seed=seed)["lr_max"] / 20)
+        stopper = _NoImprovement(self.tol, self.n_iter_no_change)
+        result = fit(
+            np.array(X, copy=not X.flags.writeable),  # torch wants writable memory
+            np.array(y, dtype=X.dtype),
+            lr=float(lr),
+            batch_size=int(self.batch_size),
+            num_epochs=epochs,
+            engine=self.engine,
+            shuffle="auto" if self.shuffle else "none",
+            dtype=dtype,
+            seed=seed,
+            w0=w0,
+            b0=b0,
+            fit_intercept=self.fit_intercept,
+            callback=stopper if epochs > 1 else None,
+        )
+        self.coef_ = np.asarray(result.w, dtype=X.dtype)
+        self.intercept_ = float(result.b)
+        previous = list(getattr(self, "loss_curve_", [])) if warm else []
+        self.loss_curve_ = previous + list(result.losses)
+        self.n_iter_ = len(result.losses) + (getattr(self, "n_iter_", 0) if warm else 0)
+        if epochs > 1 and not stopper.stopped:
+            warnings.warn(
+                f"SGDLinearRegression stopped at max_iter={epochs} epochs before the loss "
+                f"settled (tol={self.tol}); consider a larger max_iter",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+
+    def predict(self, X):
+        """ŷ = X coef_ + intercept_, shape (n,)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return X @ self.coef_.astype(X.dtype) + self.intercept_
+
+
+class _NoImprovement:
+    """Stop when the loss has not fallen below best − tol for `patience` epochs in a row."""
+
+    def __init__(self, tol: float, patience: int):
+        self.tol, self.patience = tol, patience
+        self.best, self.count, self.stopped = np.inf, 0, False
+
+    def __call__(self, epoch: int, loss: float) -> bool:
+        if loss > self.best - self.tol:
+            self.count += 1
+        else:
+            self.count = 0
+        self.best = min(self.best, loss)
+        self.stopped = self.count >= self.patience
+        return self.stopped

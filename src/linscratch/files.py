@@ -1,0 +1,210 @@
+"""Tables from files: CSV and Parquet (read by pyarrow) and NPY (memory-mapped), checked cell by
+cell, and files written atomically.
+
+Every problem with a file is a `UsageError` naming the file, and where it applies the column and
+the first bad row (rows count from 1, the header not included).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UsageError
+
+EXTENSIONS = (".csv", ".parquet", ".npy")
+
+
+@dataclass
+class Table:
+    """Features X (n, d) and target y (n,) in float64, with the columns' names."""
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str]
+    target_name: str | None
+    path: str
+
+
+def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
+    try:
+        arr = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{path}: not a readable .npy file ({exc})") from None
+    if arr.ndim != 2:
+        raise UsageError(f"{path}: expected a 2-D array (rows x columns), got {arr.ndim}-D")
+    if arr.dtype.kind not in "iuf":
+        raise UsageError(f"{path}: expected a numeric array, got dtype {arr.dtype}")
+    if arr.shape[0] == 0:
+        raise UsageError(f"{path}: the array has no rows")
+    return [str(j) for j in range(arr.shape[1])], arr
+
+
+def _read_arrow(path: Path):
+    import pyarrow as pa
+
+    try:
+        if path.suffix == ".csv":
+            from pyarrow import csv
+
+            if path.stat().st_size == 0:
+                raise UsageError(f"{path}: the file is empty")
+            return csv.read_csv(path)
+        from pyarrow import parquet
+
+        return parquet.read_table(path)
+    except pa.ArrowInvalid as exc:
+        message = str(exc).splitlines()[0]
+        if "Empty CSV file" in message:
+            raise UsageError(f"{path}: the file is empty") from None
+        raise UsageError(f"{path}: cannot read it: {message}") from None
+
+
+def _resolve(spec: str, names: list[str], flag: str, path: Path) -> int:
+    """A column given by name, or by index (negative counts from the end)."""
+    if spec in names:
+        return names.index(spec)
+    try:
+        index = int(spec)
+    except ValueError:
+        index = None
+    if index is None or not -len(names) <= index < len(names):
+        shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+        raise UsageError(f"{flag}: no column {spec!r} in {path} (columns: {shown})")
+    return index % len(names)
+
+
+def _numeric(column, name: str, path: Path) -> np.ndarray:
+    """A pyarrow column as float64, or a UsageError naming the first bad cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        if column.null_count:
+            row = int(pc.index(pc.is_null(column), True).as_py()) + 1
+            raise UsageError(f"{path}: column {name!r}, row {row}: empty cell")
+        return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    if pa.types.is_boolean(column.type):
+        raise UsageError(f"{path}: column {name!r} holds true/false values, not numbers")
+    for row, value in enumerate(column.to_pylist(), start=1):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            shown = "an empty cell" if value in (None, "") else repr(value)
+            raise UsageError(
+                f"{path}: column {name!r}, row {row}: {shown} is not a number"
+            ) from None
+    raise UsageError(f"{path}: column {name!r} is not numeric ({column.type})")
+
+
+def _check_finite(values: np.ndarray, name: str, path: Path) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise UsageError(f"{path}: column {name!r}, row {row + 1}: {values[row]} is not finite")
+
+
+def _check_path(path: Path) -> None:
+    if path.suffix.lower() not in EXTENSIONS:
+        shown = path.suffix or "(none)"
+        raise UsageError(f"{path}: unknown extension {shown!r}; expected .csv, .parquet or .npy")
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+
+
+def column_names(path: str | os.PathLike) -> list[str]:
+    """The names of a file's columns (an NPY file's are its indices: "0", "1", ...)."""
+    path = Path(path)
+    _check_path(path)
+    if path.suffix.lower() == ".npy":
+        return _columns_npy(path)[0]
+    return [str(n) for n in _read_arrow(path).column_names]
+
+
+def read_table(
+    path: str | os.PathLike,
+    target: str | None = None,
+    features: list[str] | None = None,
+    require_target: bool = True,
+) -> Table:
+    """Read a CSV, Parquet or NPY file into a `Table`.
+
+    `target` is a column name or index (default: the last column); `features` the feature
+    columns (default: every other column). With `require_target=False` a file without the
+    target column is fine (for prediction): y is then None.
+    """
+    path = Path(path)
+    _check_path(path)
+    if path.suffix.lower() == ".npy":
+        names, arr = _columns_npy(path)
+
+        def column(j: int) -> np.ndarray:
+            return np.asarray(arr[:, j], dtype=np.float64)
+    else:
+        table = _read_arrow(path)
+        names = [str(n) for n in table.column_names]
+        if table.num_rows == 0:
+            raise UsageError(f"{path}: the file has a header but no rows")
+
+        def column(j: int) -> np.ndarray:
+            return _numeric(table.column(j), names[j], path)
+
+    if target is None and not require_target:
+        t_index = None
+    else:
+        try:
+            t_index = _resolve("-1" if target is None else str(target), names, "--target", path)
+        except UsageError:
+            if require_target:
+                raise
+            t_index = None
+    if features is None:
+        f_index = [j for j in range(len(names)) if j != t_index]
+    else:
+        f_index = [_resolve(f, names, "--features", path) for f in features]
+        if t_index in f_index:
+            raise UsageError(f"--features: {names[t_index]!r} is the target column")
+    if not f_index:
+        raise UsageError(f"{path}: no feature columns besides the target")
+
+    X = np.empty((0, 0))
+    for k, j in enumerate(f_index):
+        values = column(j)
+        _check_finite(values, names[j], path)
+        if k == 0:
+            X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
+        X[:, k] = values
+    y = None
+    if t_index is not None:
+        y = column(t_index)
+        _check_finite(y, names[t_index], path)
+    return Table(
+        X=X,
+        y=y,
+        feature_names=[names[j] for j in f_index],
+        target_name=None if t_index is None else names[t_index],
+        path=str(path),
+    )
+
+
+def atomic_write(path: str | os.PathLike, write, force: bool = False, flag: str = "") -> None:
+    """Write a file through a temporary name in the same folder, renamed when complete, so that
+    a failure never leaves a half-written file. `write(f)` gets a text file. Refuses to replace
+    an existing file unless `force`."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise UsageError(f"{flag + ': ' if flag else ''}{path} exists; add --force to replace it")
+    if not path.parent.is_dir():
+        raise UsageError(f"{flag + ': ' if flag else ''}{path.parent} is not a folder")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

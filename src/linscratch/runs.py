@@ -1,0 +1,101 @@
+"""A training run from data to a report: split, standardize, fit, and set the exact
+least-squares answer beside SGD's. The CLI and the library share it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import Standardizer, split_rows
+from .solve import OLSResult, mean_loss, ols, r2_score
+from .train import DTYPES, Result, estimation_errors, fit
+
+
+@dataclass
+class Run:
+    """A `Result` in the data's own units, with the OLS answer and how SGD compares to it.
+
+    `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64;
+    `coef_diff` is SGD's minus OLS's coefficients; `validation` holds the held-out rows' size,
+    loss and R² (SGD's, and OLS's loss) when there is a split.
+    """
+
+    result: Result
+    ols: OLSResult
+    r2: float | None
+    loss_gap: float | None
+    coef_diff: dict
+    feature_names: list[str]
+    target_name: str | None
+    standardizer: Standardizer | None = None
+    validation: dict | None = None
+
+
+def train_run(
+    X,
+    y,
+    *,
+    feature_names: list[str],
+    target_name: str | None = None,
+    standardize: bool = False,
+    val_fraction: float | None = None,
+    seed: int,
+    true_w=None,
+    true_b: float | None = None,
+    **fit_kwargs,
+) -> Run:
+    """Fit X (n, d), y (n,) or (n, 1) by SGD and compare with OLS; see `Run`.
+
+    Without a split or standardization X and y go to `fit` untouched, so the book's run stays
+    bit for bit the book's. The split is drawn from `seed`; the standardization is fitted on
+    the training rows only.
+    """
+    X_val = y_val = None
+    if val_fraction or standardize:
+        X, y = np.asarray(X), np.asarray(y).reshape(-1)
+    if val_fraction:
+        train_rows, val_rows = split_rows(len(X), val_fraction, seed)
+        X, y, X_val, y_val = X[train_rows], y[train_rows], X[val_rows], y[val_rows]
+    scaler = None
+    X_fit, y_fit = X, y
+    if standardize:
+        scaler = Standardizer.fit(X.astype(np.float64), y.astype(np.float64), feature_names)
+        X_fit, y_fit = scaler.transform(X.astype(np.float64), y.astype(np.float64))
+
+    result = fit(X_fit, y_fit, seed=seed, **fit_kwargs)
+    if scaler is not None:
+        w, b = scaler.to_original(np.asarray(result.w), result.b)
+        result.w, result.b = w.tolist(), b
+        result.losses = [loss * scaler.y_std**2 for loss in result.losses]
+    if true_w is not None:
+        tdtype = DTYPES[result.dtype]
+        result.w_error, result.b_error = estimation_errors(
+            true_w, true_b, np.asarray(result.w), result.b, tdtype
+        )
+
+    X64, y64 = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
+    exact = ols(X64, y64)
+    sgd_loss = mean_loss(X64, y64, result.w, result.b)
+    run = Run(
+        result=result,
+        ols=exact,
+        r2=r2_score(X64, y64, result.w, result.b),
+        loss_gap=(sgd_loss - exact.loss) / exact.loss if exact.loss > 0 else None,
+        coef_diff={
+            "w": (np.asarray(result.w) - exact.w).tolist(),
+            "b": result.b - exact.b,
+        },
+        feature_names=feature_names,
+        target_name=target_name,
+        standardizer=scaler,
+    )
+    if X_val is not None:
+        Xv, yv = np.asarray(X_val, np.float64), np.asarray(y_val, np.float64)
+        run.validation = {
+            "rows": len(yv),
+            "loss": mean_loss(Xv, yv, result.w, result.b),
+            "r2": r2_score(Xv, yv, result.w, result.b),
+            "ols_loss": mean_loss(Xv, yv, exact.w, exact.b),
+        }
+    return run

@@ -1,0 +1,161 @@
+"""The exact least-squares answer, computed with care for conditioning, beside SGD's.
+
+`ols` solves min ‖Xw + b − y‖² by Householder QR of the augmented matrix [X 1 y], taken in
+chunks of rows (R of the stacked R's and the next chunk), so Q is never stored and memory stays
+bounded. With R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is
+ρ². QR works on X itself, not on XᵀX: the normal equations square the condition number (on
+Longley's data 5e9, squared 2e19, past 1/ε), and keep about six digits of its coefficients
+where this keeps eleven (tests/test_solve.py). The triangular solve goes through an SVD of
+R with its columns scaled to unit norm, which gives the numerical rank and keeps a nearly
+collinear design from blowing up.
+
+Standard errors and confidence intervals as statsmodels defines them: σ̂² = RSS / (n − p) with
+p = d + 1 parameters, se = sqrt(diag(σ̂² (AᵀA)⁻¹)) for A = [X 1], and θ ± t(0.975, n − p)·se.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class OLSResult:
+    """Ordinary least squares: w (d,), b; se and ci95 for (w₁ … w_d, b) or None when undefined
+    (rank deficiency, or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as
+    linscratch's loss; r2; the 2-norm condition number of A = [X 1]; rank; dof = n − p."""
+
+    w: np.ndarray
+    b: float
+    se: np.ndarray | None
+    ci95: np.ndarray | None
+    loss: float
+    r2: float | None
+    condition_number: float
+    rank: int
+    dof: int
+
+    def to_dict(self) -> dict:
+        return {
+            "w": self.w.tolist(),
+            "b": self.b,
+            "se": None if self.se is None else self.se.tolist(),
+            "ci95": None if self.ci95 is None else self.ci95.tolist(),
+            "loss": self.loss,
+            "r2": self.r2,
+            "condition_number": self.condition_number,
+            "rank": self.rank,
+            "dof": self.dof,
+        }
+
+
+def augmented_r(X, y, chunk_rows: int = 1 << 20) -> np.ndarray:
+    """R of the QR factorisation of [X 1 y], (d+2, d+2), taken chunk by chunk in float64."""
+    n, d = X.shape
+    R = np.zeros((0, d + 2))
+    for start in range(0, n, chunk_rows):
+        stop = min(start + chunk_rows, n)
+        M = np.empty((stop - start, d + 2))  # (rows, d + 2): X, ones, y
+        M[:, :d] = X[start:stop]
+        M[:, d] = 1.0
+        M[:, d + 1] = np.asarray(y[start:stop]).reshape(-1)
+        R = np.linalg.qr(np.vstack([R, M]), mode="r")
+    if R.shape[0] < d + 2:  # fewer rows than columns: pad to square
+        R = np.vstack([R, np.zeros((d + 2 - R.shape[0], d + 2))])
+    return R
+
+
+def total_sum_of_squares(y) -> float:
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    return float(np.sum((y - y.mean()) ** 2))
+
+
+def ols(X, y, chunk_rows: int = 1 << 20) -> OLSResult:
+    """Least squares of y (n,) on X (n, d) with an intercept; see the module docstring."""
+    from scipy import stats
+
+    n, d = X.shape
+    p = d + 1
+    R_aug = augmented_r(X, y, chunk_rows)
+    R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
+
+    norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
+    scale = np.where(norms > 0, norms, 1.0)
+    U, s, Vt = np.linalg.svd(R / scale)  # R D⁻¹ = U S Vᵀ, so θ = D⁻¹ V S⁻¹ Uᵀ z
+    tol = s[0] * max(n, p) * np.finfo(np.float64).eps if s.size and s[0] > 0 else 0.0
+    rank = int(np.sum(s > tol))
+    inv_s = np.zeros_like(s)
+    inv_s[:rank] = 1.0 / s[:rank]
+    theta = (Vt.T @ (inv_s * (U.T @ z))) / scale
+    if rank < p:  # a collinear design: the minimum-norm answer in scaled units
+        rss = float(np.sum((R @ theta - z) ** 2) + rho**2)
+    else:
+        rss = float(rho**2)
+
+    dof = n - p
+    se = ci95 = None
+    if rank == p and dof > 0:
+        sigma2 = rss / dof
+        cov = (Vt.T * inv_s**2) @ Vt / np.outer(scale, scale)  # (AᵀA)⁻¹
+        se = np.sqrt(sigma2 * np.diag(cov))
+        t = stats.t.ppf(0.975, dof)
+        ci95 = np.stack([theta - t * se, theta + t * se], axis=1)  # (p, 2)
+    s_raw = np.linalg.svd(R, compute_uv=False)
+    cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
+    tss = total_sum_of_squares(y)
+    return OLSResult(
+        w=theta[:d],
+        b=float(theta[d]),
+        se=se,
+        ci95=ci95,
+        loss=rss / (2 * n),
+        r2=1 - rss / tss if tss > 0 else None,
+        condition_number=cond,
+        rank=rank,
+        dof=dof,
+    )
+
+
+def mean_loss(X, y, w, b) -> float:
+    """The mean of ½(xᵢ·w + b − yᵢ)² in float64."""
+    e = np.asarray(X, np.float64) @ np.asarray(w, np.float64) + b - np.asarray(y).reshape(-1)
+    return float(0.5 * np.mean(e * e))
+
+
+def r2_score(X, y, w, b) -> float | None:
+    """The coefficient of determination 1 − RSS/TSS of the model (w, b) on (X, y)."""
+    tss = total_sum_of_squares(y)
+    return 1 - 2 * len(y) * mean_loss(X, y, w, b) / tss if tss > 0 else None
+
+
+def stability(X, max_rows: int = 1 << 16, iters: int = 200, seed: int = 0) -> dict:
+    """The largest curvature of the mean loss and the learning rate beyond which SGD diverges.
+
+    The Hessian of L/n = mean ½(xᵢ·w + b − yᵢ)² is H = AᵀA/n with A = [X 1], whatever w and b.
+    Gradient descent with step lr multiplies the error along H's top eigenvector by (1 − lr·λ),
+    which grows without bound once lr > 2/λ_max. λ_max comes from power iteration (to a relative
+    change below 1e-9), on at most `max_rows` rows drawn at random: a mean over 65,536 rows
+    estimates it to a fraction of a percent. Minibatches are noisier than the full gradient, so
+    in practice stay below this bound, not at it. Returns {"lambda_max", "lr_max"}.
+    """
+    X = np.asarray(X)
+    n, d = X.shape
+    if n > max_rows:
+        X = X[np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))]
+    X = np.asarray(X, dtype=np.float64)
+    m = len(X)
+    v = np.ones(d + 1) / np.sqrt(d + 1)
+    lam = 0.0
+    for _ in range(iters):
+        u = X @ v[:d] + v[d]  # A v, (m,)
+        hv = np.append(X.T @ u, u.sum()) / m  # Aᵀ A v / m, (d+1,)
+        new = float(np.linalg.norm(hv))
+        if new == 0:
+            break
+        v = hv / new
+        converged = abs(new - lam) <= 1e-9 * new
+        lam = new
+        if converged:
+            break
+    return {"lambda_max": lam, "lr_max": 2 / lam if lam > 0 else float("inf")}
