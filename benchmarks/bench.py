@@ -305,6 +305,37 @@ plain loop that streams X and y together can exceed it slightly (the no-shuffle 
 """
 
 
+def csv_table(rows: int, out) -> None:
+    """Loading a CSV file: linscratch's reader (pyarrow, then checked cell by cell for numbers
+    and finiteness, into float64) against pandas' C parser, in MB of file per second."""
+    import tempfile
+
+    import pandas as pd
+    from pyarrow import csv
+
+    from linscratch.files import read_table
+
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(rows, 6))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.csv"
+        csv.write_csv(pa_table(data), path)
+        size = path.stat().st_size
+        ours, _ = best_of(lambda: read_table(path), 3)
+        theirs, _ = best_of(lambda: pd.read_csv(path), 3)
+    print(f"\n{rows:,} rows x 6 columns of float64, {size / 1e6:.0f} MB:\n", file=out)
+    print("| reader | seconds | MB/s |", file=out)
+    print("| --- | ---: | ---: |", file=out)
+    for name, seconds in (("linscratch (`train --data`)", ours), ("pandas.read_csv", theirs)):
+        print(f"| {name} | {seconds:.3f} | {size / 1e6 / seconds:,.0f} |", file=out)
+
+
+def pa_table(data: np.ndarray):
+    import pyarrow as pa
+
+    return pa.table({f"x{j}": data[:, j] for j in range(data.shape[1])})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="small sizes, print only")
@@ -316,6 +347,7 @@ def main() -> None:
                 [(10**3, 2), (2 * 10**4, 2), (5000, 20)], sequential_read_rate(), sys.stdout
             )
             convergence_table(20_000, 2, 2, sys.stdout)
+            csv_table(20_000, sys.stdout)
             return
         path = Path(__file__).with_name("RESULTS.md")
         tmp = path.with_suffix(".md.tmp")
@@ -340,6 +372,8 @@ def main() -> None:
             print("\n## Block shuffle against full shuffle", file=out)
             convergence_table(10**6, 2, 3, out)
             convergence_table(10**6, 20, 3, out)
+            print("\n## Loading a CSV file", file=out)
+            csv_table(2 * 10**6, out)
         tmp.replace(path)
         print(f"wrote {path}", file=sys.stderr)
 

@@ -13,6 +13,7 @@ import re
 import sys
 
 from . import __version__
+from .datasets import DATASETS
 from .errors import DivergedError, UsageError
 
 ENGINE_CHOICES = ("auto", "autograd", "analytic", "numba")
@@ -228,7 +229,9 @@ def build_parser() -> Parser:
         description="Apply a model saved by `train --save` to the rows of a data file.",
     )
     predict.add_argument("--model", required=True, metavar="MODEL.json")
-    predict.add_argument("--data", required=True, metavar="FILE", help=".csv, .parquet or .npy")
+    source = predict.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", metavar="FILE", help="a .csv, .parquet or .npy table")
+    source.add_argument("--dataset", choices=DATASETS, help="a data set shipped with linscratch")
     predict.add_argument("--output", metavar="PREDS.csv", help="write the predictions here")
     predict.add_argument("--force", action="store_true", help="replace an existing --output")
     predict.add_argument("--json", action="store_true", help="print one JSON object")

@@ -15,6 +15,10 @@ def run(args) -> int:
     from ..model import LinearModel
     from ..solve import mean_loss, r2_score
 
+    if args.dataset is not None:
+        from .. import datasets
+
+        args.data = datasets.path(args.dataset)
     model = LinearModel.load(args.model)
     if args.output is not None and not args.force and Path(args.output).exists():
         raise UsageError(f"--output: {args.output} exists; add --force to replace it")
