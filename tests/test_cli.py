@@ -106,9 +106,10 @@ def test_divergence_stops_at_once_with_epoch_and_step(cli):
     run = cli("train", "--seed", "1", "--lr", "100")
     assert run.code == 1
     assert run.out == ""
-    assert "epoch 1, step" in run.err and "--lr" in run.err
-    assert len(run.err.strip().splitlines()) == 1
-    step = int(run.err.split("step ")[1].split()[0])
+    warning, error = run.err.strip().splitlines()  # the warning comes before training
+    assert "warning: --lr 100.0 exceeds this data's stability limit 2/λ_max" in warning
+    assert "epoch 1, step" in error and "--lr" in error and "stability limit" in error
+    step = int(error.split("step ")[1].split()[0])
     assert 1 < step < 100  # stopped inside the first epoch, not at its end
 
 

@@ -89,8 +89,10 @@ def test_fused_block_shuffle_equals_its_written_out_order_bit_for_bit(dtype):
     order = BlockShuffle(2000, 37, 4, np.uint64(99))
     w1, b1 = w0.reshape(-1).astype(dtype), np.zeros(1, dtype)
     w2, b2 = w1.copy(), b1.copy()
-    _kernels.sgd_epoch_blocks(X, y, w1, b1, 0.05, 10, True, 16, 37, 4, np.uint64(99))
-    _kernels.sgd_epoch(X, y, np.asarray(order), w2, b2, 0.05, 10, True, 16)
+    opts = (0.05, 10, True, False, 16, 0)
+    nothing = (None, None)
+    _kernels.sgd_epoch_blocks(X, y, w1, b1, opts, *nothing, 37, 4, np.uint64(99))
+    _kernels.sgd_epoch(X, y, np.asarray(order), w2, b2, opts, *nothing)
     assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
 
 

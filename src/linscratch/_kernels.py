@@ -108,18 +108,50 @@ def lookahead_rows(row_bytes: int) -> int:
     return min(max(8192 // max(row_bytes, 1), 16), 64)
 
 
+@njit(cache=True)
+def _record(w, b, loss, count, step, every, step_loss, snaps):
+    """Record a finished step: its batch's mean loss, and every `every` steps the parameters."""
+    step_loss[step - 1] = loss / (2 * count)
+    if every > 0 and step % every == 0 and step // every <= snaps.shape[0]:
+        d = w.shape[0]
+        for j in range(d):
+            snaps[step // every - 1, j] = w[j]
+        snaps[step // every - 1, d] = b[0]
+
+
 @njit(cache=True, fastmath=FAST)
-def _sgd_rows(X, y, rows, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead):
+def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps):
+    """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
+    the batch's own size, or the nominal batch size with `nominal` (the book's `sgd`); then
+    record it unless step_loss is None (None compiles a version without any recording).
+    Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
+    same lines out in its loop: calling this there costs a fifth of the epoch."""
+    lr, batch_size, fit_b, nominal, _ahead, every = opts
+    if not np.isfinite(loss):
+        return False
+    scale = lr / (batch_size if nominal else count)
+    for j in range(w.shape[0]):
+        w[j] -= scale * grad_w[j]
+        grad_w[j] = 0
+    if fit_b:
+        b[0] -= scale * grad_b
+    if step_loss is not None:
+        _record(w, b, loss, count, step, every, step_loss, snaps)
+    return True
+
+
+@njit(cache=True, fastmath=FAST)
+def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps):
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
-    dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, the step
-    w -= lr/|B| dL/dw, b -= lr/|B| dL/db follows the batch's mean gradient. The open batch's
-    sums live in grad_w (d,), acc [dL/db, loss] and ctr [rows in batch, steps taken], so
-    that a batch can span calls. b stays fixed unless `fit_b`. The row `ahead` places on is
-    prefetched. Returns 0, or the 1-based step whose batch loss was not finite (before
-    updating with it).
+    dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, `_step`
+    follows the batch's mean gradient. The open batch's sums live in grad_w (d,), acc
+    [dL/db, loss] and ctr [rows in batch, steps taken], so that a batch can span calls. The
+    row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
+    not finite (before updating with it).
     """
+    lr, batch_size, fit_b, nominal, ahead, every = opts
     d = X.shape[1]
     m = rows.shape[0]
     Xf = X.reshape(-1)
@@ -144,12 +176,14 @@ def _sgd_rows(X, y, rows, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead):
             step += 1
             if not np.isfinite(loss):
                 return step
-            scale = lr / count
+            scale = lr / (batch_size if nominal else count)
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0
             if fit_b:
                 b[0] -= scale * grad_b
+            if step_loss is not None:
+                _record(w, b, loss, count, step, every, step_loss, snaps)
             grad_b, loss, count = 0 * grad_b, 0 * loss, 0
     acc[0], acc[1] = grad_b, loss
     ctr[0], ctr[1] = count, step
@@ -157,38 +191,35 @@ def _sgd_rows(X, y, rows, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead):
 
 
 @njit(cache=True, fastmath=FAST)
-def _finish(w, b, lr, fit_b, grad_w, acc, ctr):
-    """Take the step of a last, short batch (divided by its own size). Returns as _sgd_rows."""
-    count = ctr[0]
+def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps):
+    """Take the step of a last, short batch, if any. Returns as _sgd_rows."""
+    count, step = ctr[0], ctr[1] + 1
     if count == 0:
         return 0
-    if not np.isfinite(acc[1]):
-        return ctr[1] + 1
-    scale = lr / count
-    for j in range(w.shape[0]):
-        w[j] -= scale * grad_w[j]
-    if fit_b:
-        b[0] -= scale * acc[0]
+    if not _step(w, b, grad_w, acc[0], acc[1], count, step, opts, step_loss, snaps):
+        return step
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch(X, y, order, w, b, lr, batch_size, fit_b, ahead):
+def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
-    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place (b only if `fit_b`).
-    Returns 0, or the 1-based step whose batch loss was not finite (the parameters as before
-    that step).
+    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place. opts = (lr,
+    batch_size, fit_b, nominal, ahead, every). step_loss (steps,) receives each batch's mean
+    loss and snaps (k, d + 1) the parameters every `every` steps; give empty arrays to record
+    nothing. Returns 0, or the 1-based step whose batch loss was not finite (the parameters
+    as before that step).
     """
     grad_w = np.zeros_like(w)
     acc = np.zeros(2, dtype=w.dtype)
     ctr = np.zeros(2, dtype=np.int64)
-    bad = _sgd_rows(X, y, order, w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead)
-    return bad or _finish(w, b, lr, fit_b, grad_w, acc, ctr)
+    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps)
+    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps)
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch_blocks(X, y, w, b, lr, batch_size, fit_b, ahead, block_rows, buffer_blocks, seed):
+def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed):
     """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
     make, the same arithmetic in the same sequence, without writing the order out: each
     buffer's rows are shuffled into a small array that stays in the cache."""
@@ -210,10 +241,10 @@ def sgd_epoch_blocks(X, y, w, b, lr, batch_size, fit_b, ahead, block_rows, buffe
                 buffer[pos] = r
                 pos += 1
         _shuffle_range(buffer, 0, pos, state)
-        bad = _sgd_rows(X, y, buffer[:pos], w, b, lr, batch_size, fit_b, grad_w, acc, ctr, ahead)
+        bad = _sgd_rows(X, y, buffer[:pos], w, b, opts, grad_w, acc, ctr, step_loss, snaps)
         if bad:
             return bad
-    return _finish(w, b, lr, fit_b, grad_w, acc, ctr)
+    return _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps)
 
 
 @njit(cache=True, fastmath=FAST)

@@ -153,7 +153,7 @@ class _NoImprovement:
         self.tol, self.patience = tol, patience
         self.best, self.count, self.stopped = np.inf, 0, False
 
-    def __call__(self, epoch: int, loss: float) -> bool:
+    def __call__(self, epoch: int, loss: float, w, b) -> bool:
         if loss > self.best - self.tol:
             self.count += 1
         else:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import Standardizer, split_rows
-from .solve import OLSResult, mean_loss, ols, r2_score
+from .errors import DivergedError
+from .solve import OLSResult, mean_loss, ols, r2_score, stability
 from .train import DTYPES, Result, estimation_errors, fit
 
 
@@ -18,7 +19,8 @@ class Run:
 
     `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64;
     `coef_diff` is SGD's minus OLS's coefficients; `validation` holds the held-out rows' size,
-    loss and R² (SGD's, and OLS's loss) when there is a split.
+    loss and R² (SGD's, and OLS's loss) when there is a split; `stability` the largest
+    curvature of the data trained on and the learning rate 2/λ_max beyond which SGD diverges.
     """
 
     result: Result
@@ -30,6 +32,7 @@ class Run:
     target_name: str | None
     standardizer: Standardizer | None = None
     validation: dict | None = None
+    stability: dict | None = None
 
 
 def train_run(
@@ -43,13 +46,15 @@ def train_run(
     seed: int,
     true_w=None,
     true_b: float | None = None,
+    warn=None,
     **fit_kwargs,
 ) -> Run:
     """Fit X (n, d), y (n,) or (n, 1) by SGD and compare with OLS; see `Run`.
 
     Without a split or standardization X and y go to `fit` untouched, so the book's run stays
     bit for bit the book's. The split is drawn from `seed`; the standardization is fitted on
-    the training rows only.
+    the training rows only. `warn(message)`, if given, hears of a learning rate beyond the
+    stability limit before training starts.
     """
     X_val = y_val = None
     if val_fraction or standardize:
@@ -63,7 +68,19 @@ def train_run(
         scaler = Standardizer.fit(X.astype(np.float64), y.astype(np.float64), feature_names)
         X_fit, y_fit = scaler.transform(X.astype(np.float64), y.astype(np.float64))
 
-    result = fit(X_fit, y_fit, seed=seed, **fit_kwargs)
+    bound = stability(np.asarray(X_fit), seed=seed)
+    lr = fit_kwargs.get("lr", 0.03)
+    bound["exceeded"] = lr > bound["lr_max"]
+    if warn is not None and bound["exceeded"]:
+        warn(
+            f"--lr {lr} exceeds this data's stability limit 2/λ_max = {bound['lr_max']:.4g} "
+            f"(λ_max = {bound['lambda_max']:.4g}): gradient descent at this rate diverges"
+        )
+    try:
+        result = fit(X_fit, y_fit, seed=seed, **fit_kwargs)
+    except DivergedError as exc:
+        exc.lr_max, exc.standardized = bound["lr_max"], standardize
+        raise
     if scaler is not None:
         w, b = scaler.to_original(np.asarray(result.w), result.b)
         result.w, result.b = w.tolist(), b
@@ -89,6 +106,7 @@ def train_run(
         feature_names=feature_names,
         target_name=target_name,
         standardizer=scaler,
+        stability=bound,
     )
     if X_val is not None:
         Xv, yv = np.asarray(X_val, np.float64), np.asarray(y_val, np.float64)

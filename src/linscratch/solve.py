@@ -129,33 +129,36 @@ def r2_score(X, y, w, b) -> float | None:
     return 1 - 2 * len(y) * mean_loss(X, y, w, b) / tss if tss > 0 else None
 
 
-def stability(X, max_rows: int = 1 << 16, iters: int = 200, seed: int = 0) -> dict:
+def stability(X, max_rows: int = 1 << 16, iters: int = 1000, seed: int = 0) -> dict:
     """The largest curvature of the mean loss and the learning rate beyond which SGD diverges.
 
-    The Hessian of L/n = mean ½(xᵢ·w + b − yᵢ)² is H = AᵀA/n with A = [X 1], whatever w and b.
-    Gradient descent with step lr multiplies the error along H's top eigenvector by (1 − lr·λ),
-    which grows without bound once lr > 2/λ_max. λ_max comes from power iteration (to a relative
-    change below 1e-9), on at most `max_rows` rows drawn at random: a mean over 65,536 rows
-    estimates it to a fraction of a percent. Minibatches are noisier than the full gradient, so
-    in practice stay below this bound, not at it. Returns {"lambda_max", "lr_max"}.
+    The Hessian of the mean loss, mean ½(xᵢ·w + b − yᵢ)², is H = AᵀA/n with A = [X 1], whatever
+    w and b. Gradient descent with step lr multiplies the error along H's top eigenvector by
+    (1 − lr·λ_max), which grows without bound once lr > 2/λ_max. H is formed from at most
+    `max_rows` rows drawn at random (a mean over 65,536 rows estimates it to a fraction of a
+    percent), and λ_max found by power iteration on it, to a relative change below 1e-12.
+    Minibatches are noisier than the full gradient: stay below this bound, not at it.
+    Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
     n, d = X.shape
     if n > max_rows:
         X = X[np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))]
-    X = np.asarray(X, dtype=np.float64)
-    m = len(X)
-    v = np.ones(d + 1) / np.sqrt(d + 1)
+    A = np.empty((len(X), d + 1))  # (m, d + 1): X and a column of ones
+    A[:, :d] = X
+    A[:, d] = 1.0
+    H = A.T @ A / len(A)  # (d + 1, d + 1)
+    v = np.random.default_rng(seed).normal(size=d + 1)
+    v /= np.linalg.norm(v)
     lam = 0.0
     for _ in range(iters):
-        u = X @ v[:d] + v[d]  # A v, (m,)
-        hv = np.append(X.T @ u, u.sum()) / m  # Aᵀ A v / m, (d+1,)
+        hv = H @ v
         new = float(np.linalg.norm(hv))
         if new == 0:
             break
         v = hv / new
-        converged = abs(new - lam) <= 1e-9 * new
+        done = abs(new - lam) <= 1e-12 * new
         lam = new
-        if converged:
+        if done:
             break
     return {"lambda_max": lam, "lr_max": 2 / lam if lam > 0 else float("inf")}

@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from .engines import make_engine, resolve_engine
+from .engines import EpochTrace, make_engine, resolve_engine
 from .errors import DivergedError
 from .model import init_params
 from .orders import Orders, block_rows_for, resolve_shuffle
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
+TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
 
 
 @dataclass
@@ -83,6 +84,8 @@ def fit(
     check_grad: bool = False,
     device: str = "cpu",
     fit_intercept: bool = True,
+    short_batch: str = "mean",
+    trace: bool = False,
     callback=None,
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
@@ -95,7 +98,11 @@ def fit(
     soon as a batch loss or an epoch loss is non-finite. With `check_grad`, every batch's
     autograd gradient is compared with the analytic one and the largest difference is
     reported in `result.extra["check_grad"]`. `fit_intercept=False` keeps b at b0.
-    `callback(epoch, loss)`, if given, runs after each epoch; returning True stops training.
+    `short_batch="book"` divides a short last batch by the nominal batch size as the book's
+    `sgd` does (the default, "mean", by its own size). With `trace`, `result.extra["trace"]`
+    holds every step's mean batch loss and the parameters at about TRACE_POINTS steps and at
+    each epoch's end. `callback(epoch, loss, w, b)`, if given, runs after each epoch;
+    returning True stops training.
     """
     seed = draw_seed() if seed is None else seed
     tdtype = DTYPES[dtype]
@@ -119,17 +126,26 @@ def fit(
     orders.compile()
     compile_seconds = time.perf_counter() - start
 
+    steps = math.ceil(n / batch_size)  # per epoch
+    every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
+    traces: list[EpochTrace] = []
+    epoch_params = [np.r_[np.ravel(w0.to(torch.float64)), np.ravel(b0.to(torch.float64))]]
     losses: list[float] = []
     start = time.perf_counter()
     for epoch in range(1, num_epochs + 1):
-        bad_step = eng.run_epoch(orders.epoch(epoch), lr, batch_size)
+        epoch_trace = EpochTrace.for_epoch(steps, d, every) if trace else None
+        bad_step = eng.run_epoch(orders.epoch(epoch), lr, batch_size, epoch_trace)
         if bad_step is not None:
-            raise DivergedError(epoch, bad_step, lr)
+            raise DivergedError(epoch, bad_step, lr, losses=losses)
         loss = eng.loss()
         if not math.isfinite(loss):
-            raise DivergedError(epoch, math.ceil(n / batch_size), lr)
+            raise DivergedError(epoch, steps, lr, losses=losses)
         losses.append(loss)
-        if callback is not None and callback(epoch, loss):
+        if trace:
+            traces.append(epoch_trace)
+            w, b = eng.params()
+            epoch_params.append(np.r_[w, b])
+        if callback is not None and callback(epoch, loss, *eng.params()):
             break
     train_seconds = time.perf_counter() - start
 
@@ -149,6 +165,19 @@ def fit(
     )
     if monitor is not None:
         result.extra["check_grad"] = monitor.to_dict()
+    if trace:
+        result.extra["trace"] = {
+            "steps_per_epoch": steps,
+            "step_loss": np.concatenate([t.step_loss for t in traces]),  # (epochs x steps,)
+            "param_steps": np.concatenate(
+                [
+                    (e * steps) + every * np.arange(1, len(t.params) + 1)
+                    for e, t in enumerate(traces)
+                ]
+            ),
+            "params": np.concatenate([t.params for t in traces]),  # (points, d + 1)
+            "epoch_params": np.stack(epoch_params),  # (epochs + 1, d + 1), the first initial
+        }
     if true_w is not None:
         result.w_error, result.b_error = estimation_errors(true_w, true_b, w, b, tdtype)
     return result

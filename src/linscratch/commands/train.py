@@ -4,6 +4,7 @@ least-squares answer; optionally a saved model."""
 from __future__ import annotations
 
 import json
+import sys
 
 from .. import __version__
 from ..errors import UsageError
@@ -160,6 +161,7 @@ def run(args) -> int:
         dtype=args.dtype,
         shuffle=args.shuffle,
         check_grad=args.check_grad,
+        warn=lambda message: print(f"linscratch train: warning: {message}", file=sys.stderr),
     )
     result = result_run.result
     if args.save is not None:
@@ -218,6 +220,7 @@ def report(args, data, result_run, drawn: bool) -> dict:
         "loss_gap": result_run.loss_gap,
         "coef_diff": result_run.coef_diff,
         "validation": result_run.validation,
+        "stability": result_run.stability,
         "standardization": None
         if result_run.standardizer is None
         else result_run.standardizer.to_dict(),

@@ -17,7 +17,7 @@ from ..model import gradients, linreg, squared_loss
 class AnalyticEngine:
     name = "analytic"
 
-    def __init__(self, X, y, w, b, monitor=None, device: str = "cpu", fit_intercept=True):
+    def __init__(self, X, y, w, b, monitor=None, device="cpu", fit_intercept=True, nominal=False):
         if monitor is not None:
             raise ValueError("the analytic engine cannot check gradients; use --engine autograd")
         dtype = w.dtype
@@ -26,12 +26,12 @@ class AnalyticEngine:
         self.y = torch.as_tensor(y, dtype=dtype).reshape(-1, 1).to(self.device)  # (n, 1)
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
-        self.fit_intercept = fit_intercept
+        self.fit_intercept, self.nominal = fit_intercept, nominal
 
     def compile(self) -> None:
         pass
 
-    def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
         order_t = torch.as_tensor(np.asarray(order), device=self.device)
         n = len(order_t)
         with torch.no_grad():
@@ -41,9 +41,14 @@ class AnalyticEngine:
                 grad_w, grad_b = gradients(X, y, self.w, self.b)
                 if not math.isfinite(float(grad_b)):
                     return step
-                self.w -= lr * grad_w / len(idx)
+                if trace is not None:
+                    batch_loss = float(squared_loss(linreg(X, self.w, self.b), y).mean())
+                size = batch_size if self.nominal else len(idx)
+                self.w -= lr * grad_w / size
                 if self.fit_intercept:
-                    self.b -= lr * grad_b / len(idx)
+                    self.b -= lr * grad_b / size
+                if trace is not None:
+                    trace.record(step, batch_loss, self.w, self.b)
         return None
 
     def loss(self) -> float:

@@ -19,30 +19,34 @@ from ..optim import sgd
 class AutogradEngine:
     name = "autograd"
 
-    def __init__(self, X, y, w, b, monitor=None, fit_intercept: bool = True):
+    def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
         self.features = torch.as_tensor(X, dtype=w.dtype)  # (n, d)
         self.labels = torch.as_tensor(y, dtype=w.dtype).reshape(-1, 1)  # (n, 1)
         self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(fit_intercept)  # (1,)
         self._trained = [self.w, self.b] if fit_intercept else [self.w]
+        self.nominal = nominal
 
     def compile(self) -> None:
         pass
 
-    def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
         order_t = torch.as_tensor(np.asarray(order))
         n = len(order)
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
             l_sum = squared_loss(linreg(X, self.w, self.b), y).sum()
-            if not math.isfinite(l_sum.item()):
+            l_value = l_sum.item()
+            if not math.isfinite(l_value):
                 return step
             l_sum.backward()
             if self.monitor is not None:
                 self.monitor(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
-            sgd(self._trained, lr, len(batch_indices))
+            sgd(self._trained, lr, batch_size if self.nominal else len(batch_indices))
+            if trace is not None:
+                trace.record(step, l_value / len(batch_indices), self.w.detach(), self.b.detach())
         return None
 
     def loss(self) -> float:

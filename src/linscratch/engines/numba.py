@@ -21,7 +21,7 @@ def _numpy(a, dtype) -> np.ndarray:
 class NumbaEngine:
     name = "numba"
 
-    def __init__(self, X, y, w, b, monitor=None, fit_intercept: bool = True):
+    def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
         if monitor is not None:
             raise ValueError("the numba engine cannot check gradients; use --engine autograd")
         self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
@@ -29,7 +29,7 @@ class NumbaEngine:
         self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
         self.w = _numpy(w, self.dtype).reshape(-1).copy()  # (d,)
         self.b = _numpy(b, self.dtype).reshape(1).copy()  # (1,)
-        self.fit_intercept = fit_intercept
+        self.fit_intercept, self.nominal = fit_intercept, nominal
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 
     def compile(self) -> None:
@@ -38,15 +38,30 @@ class NumbaEngine:
 
         X, y = np.zeros((2, 1), self.dtype), np.zeros(2, self.dtype)
         w, b = np.zeros(1, self.dtype), np.zeros(1, self.dtype)
+        opts, trace = self._options(0.1, 1, None), self._arrays(None)
         for index_dtype in (np.int32, np.int64):
-            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, 0.1, 1, True, 1)
-        sgd_epoch_blocks(X, y, w, b, 0.1, 1, True, 1, 1, 1, np.uint64(1))
+            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, opts, *trace)
+        sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1))
         mean_loss(X, y, w, b)
 
-    def run_epoch(self, order, lr: float, batch_size: int) -> int | None:
+    def _options(self, lr, batch_size, trace) -> tuple:
+        every = 0 if trace is None else trace.every
+        return (
+            float(lr),
+            int(batch_size),
+            bool(self.fit_intercept),
+            bool(self.nominal),
+            int(self.ahead),
+            int(every),
+        )
+
+    def _arrays(self, trace) -> tuple:
+        return (None, None) if trace is None else (trace.step_loss, trace.params)
+
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
         from .._kernels import sgd_epoch, sgd_epoch_blocks
 
-        args = (self.w, self.b, lr, batch_size, self.fit_intercept, self.ahead)
+        args = (self.w, self.b, self._options(lr, batch_size, trace), *self._arrays(trace))
         if isinstance(order, BlockShuffle):  # walked inside the kernel, never written out
             bad = sgd_epoch_blocks(
                 self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed
