@@ -105,22 +105,27 @@ def fraction(text: str) -> float:
     return value
 
 
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="linscratch",
-        description="Linear regression by minibatch SGD from scratch, as in Dive into Deep "
-        "Learning 3.2.",
-    )
-    parser.add_argument("--version", action="version", version=f"linscratch {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+def positive_int_list(text: str) -> list[int]:
+    try:
+        return [positive_int(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be positive integers separated by commas, such as 10,100; got {text!r}"
+        ) from None
 
-    train = sub.add_parser(
-        "train",
-        help="train by minibatch SGD (the book's experiment by default, or a data file)",
-        description="Train y = Xw + b by minibatch SGD, beside the exact least-squares answer. "
-        "Without flags: the book's experiment.",
-    )
-    data = train.add_argument_group("synthetic data (the default)")
+
+def positive_float_list(text: str) -> list[float]:
+    try:
+        return [positive_float(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be positive numbers separated by commas, such as 0.01,0.1; got {text!r}"
+        ) from None
+
+
+def add_data_args(p: Parser) -> None:
+    """Where the data come from: the book's synthetic problem, or a file (train and sweep)."""
+    data = p.add_argument_group("synthetic data (the default)")
     data.add_argument("--num-examples", type=positive_int, metavar="N", help="default: 1000")
     data.add_argument(
         "--num-features",
@@ -132,9 +137,9 @@ def build_parser() -> Parser:
     data.add_argument("--true-w", type=float_list, metavar="W1,W2,...")
     data.add_argument("--true-b", type=finite_float, metavar="B", help="default: 4.2")
     data.add_argument("--noise", type=nonnegative_float, metavar="SIGMA", help="default: 0.01")
-    files = train.add_argument_group("data from a file")
+    files = p.add_argument_group("data from a file")
     files.add_argument("--data", metavar="FILE", help="a .csv, .parquet or .npy table")
-    files.add_argument("--dataset", choices=("longley",), help="a data set shipped with linscratch")
+    files.add_argument("--dataset", choices=DATASETS, help="a data set shipped with linscratch")
     files.add_argument(
         "--target", metavar="COL", help="the target column, by name or index (default: the last)"
     )
@@ -155,9 +160,11 @@ def build_parser() -> Parser:
         metavar="F",
         help="hold out this fraction of rows (seeded) and report their loss and R²",
     )
-    opt = train.add_argument_group("training")
-    opt.add_argument("--batch-size", type=positive_int, default=10, metavar="B")
-    opt.add_argument("--lr", type=positive_float, default=0.03, metavar="LR")
+
+
+def add_training_args(p: Parser):
+    """How to train, besides the learning rate and batch size (train and sweep)."""
+    opt = p.add_argument_group("training")
     opt.add_argument("--epochs", type=positive_int, default=3, metavar="N")
     opt.add_argument(
         "--seed", type=seed_int, metavar="S", help="default: drawn at random and printed"
@@ -178,6 +185,41 @@ def build_parser() -> Parser:
     )
     opt.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     opt.add_argument(
+        "--init",
+        choices=("book", "zero"),
+        default="book",
+        help="initial w: the book's N(0, 0.01²) draw, or zeros (b starts at 0 either way)",
+    )
+    opt.add_argument(
+        "--short-batch",
+        choices=("mean", "book"),
+        default="mean",
+        help="a short last batch steps along its own mean gradient (mean), or is divided by "
+        "the nominal batch size as the book's sgd does (book)",
+    )
+    return opt
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="linscratch",
+        description="Linear regression by minibatch SGD from scratch, as in Dive into Deep "
+        "Learning 3.2.",
+    )
+    parser.add_argument("--version", action="version", version=f"linscratch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    train = sub.add_parser(
+        "train",
+        help="train by minibatch SGD (the book's experiment by default, or a data file)",
+        description="Train y = Xw + b by minibatch SGD, beside the exact least-squares answer. "
+        "Without flags: the book's experiment.",
+    )
+    add_data_args(train)
+    opt = add_training_args(train)
+    opt.add_argument("--batch-size", type=positive_int, default=10, metavar="B")
+    opt.add_argument("--lr", type=positive_float, default=0.03, metavar="LR")
+    opt.add_argument(
         "--check-grad",
         action="store_true",
         help="compare the analytic and autograd gradients on every batch",
@@ -186,8 +228,39 @@ def build_parser() -> Parser:
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of the output")
     out.add_argument("--save", metavar="MODEL.json", help="save the fitted model")
-    out.add_argument("--force", action="store_true", help="replace an existing --save file")
+    out.add_argument("--plot", metavar="FILE", help="draw how it learned, to a .png or .svg file")
+    out.add_argument("--force", action="store_true", help="replace existing --save/--plot files")
+    out.add_argument(
+        "--quiet", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
     train.set_defaults(module="train")
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="train every pair of learning rates and batch sizes on the same data",
+        description="Train each (learning rate, batch size) pair on the same data and seed, "
+        "in parallel across the cores, and compare them.",
+    )
+    add_data_args(sweep)
+    opt = add_training_args(sweep)
+    opt.add_argument(
+        "--lr", type=positive_float_list, required=True, metavar="L1,L2,...", help="learning rates"
+    )
+    opt.add_argument(
+        "--batch-size",
+        type=positive_int_list,
+        required=True,
+        metavar="B1,B2,...",
+        help="batch sizes",
+    )
+    opt.add_argument(
+        "--jobs", type=positive_int, metavar="J", help="processes (default: the number of cores)"
+    )
+    out = sweep.add_argument_group("output")
+    out.add_argument("--json", action="store_true", help="print one JSON object")
+    out.add_argument("--plot", metavar="FILE", help="loss curves and a heatmap, .png or .svg")
+    out.add_argument("--force", action="store_true", help="replace an existing --plot file")
+    sweep.set_defaults(module="sweep")
 
     grad = sub.add_parser(
         "grad",

@@ -131,6 +131,11 @@ class Standardizer:
         w_orig = self.y_std * np.asarray(w) / self.std
         return w_orig, self.y_mean + self.y_std * b - float(w_orig @ self.mean)
 
+    def params_to_original(self, params: np.ndarray) -> np.ndarray:
+        """Rows of parameters [w₁ … w_d, b] (k, d + 1) of the scaled problem in original units."""
+        w = self.y_std * params[:, :-1] / self.std  # (k, d)
+        return np.c_[w, self.y_mean + self.y_std * params[:, -1] - w @ self.mean]
+
     def to_dict(self) -> dict:
         return {
             "mean": self.mean.tolist(),

@@ -191,10 +191,12 @@ def read_table(
     )
 
 
-def atomic_write(path: str | os.PathLike, write, force: bool = False, flag: str = "") -> None:
+def atomic_write(
+    path: str | os.PathLike, write, force: bool = False, flag: str = "", binary: bool = False
+) -> None:
     """Write a file through a temporary name in the same folder, renamed when complete, so that
-    a failure never leaves a half-written file. `write(f)` gets a text file. Refuses to replace
-    an existing file unless `force`."""
+    a failure never leaves a half-written file. `write(f)` gets a text file (a binary one with
+    `binary`). Refuses to replace an existing file unless `force`."""
     path = Path(path)
     if path.exists() and not force:
         raise UsageError(f"{flag + ': ' if flag else ''}{path} exists; add --force to replace it")
@@ -202,8 +204,11 @@ def atomic_write(path: str | os.PathLike, write, force: bool = False, flag: str 
         raise UsageError(f"{flag + ': ' if flag else ''}{path.parent} is not a folder")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", newline="") as f:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="") as f:
             write(f)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -33,6 +33,7 @@ class Run:
     standardizer: Standardizer | None = None
     validation: dict | None = None
     stability: dict | None = None
+    trace: dict | None = None
 
 
 def train_run(
@@ -47,6 +48,9 @@ def train_run(
     true_w=None,
     true_b: float | None = None,
     warn=None,
+    trace: bool = False,
+    callback=None,
+    exact: OLSResult | None = None,
     **fit_kwargs,
 ) -> Run:
     """Fit X (n, d), y (n,) or (n, 1) by SGD and compare with OLS; see `Run`.
@@ -54,14 +58,18 @@ def train_run(
     Without a split or standardization X and y go to `fit` untouched, so the book's run stays
     bit for bit the book's. The split is drawn from `seed`; the standardization is fitted on
     the training rows only. `warn(message)`, if given, hears of a learning rate beyond the
-    stability limit before training starts.
+    stability limit before training starts. With `trace`, `Run.trace` holds the steps' losses
+    and the parameters' path in the data's units (see `fit`). `callback(epoch, loss, w, b)`
+    runs after each epoch, in the data's units; returning True stops training. `exact`, the
+    OLS answer on the same training rows if already known, is not computed again.
     """
     X_val = y_val = None
     if val_fraction or standardize:
         X, y = np.asarray(X), np.asarray(y).reshape(-1)
     if val_fraction:
         train_rows, val_rows = split_rows(len(X), val_fraction, seed)
-        X, y, X_val, y_val = X[train_rows], y[train_rows], X[val_rows], y[val_rows]
+        X_val, y_val = np.asarray(X[val_rows], np.float64), np.asarray(y[val_rows], np.float64)
+        X, y = X[train_rows], y[train_rows]
     scaler = None
     X_fit, y_fit = X, y
     if standardize:
@@ -76,15 +84,30 @@ def train_run(
             f"--lr {lr} exceeds this data's stability limit 2/λ_max = {bound['lr_max']:.4g} "
             f"(λ_max = {bound['lambda_max']:.4g}): gradient descent at this rate diverges"
         )
+    val_losses: list[float] = []
+
+    def on_epoch(epoch: int, loss: float, w, b):
+        if scaler is not None:
+            w, b = scaler.to_original(w, b)
+            loss *= scaler.y_std**2
+        if X_val is not None:
+            val_losses.append(mean_loss(X_val, y_val, w, b))
+        return callback is not None and callback(epoch, loss, w, b)
+
     try:
-        result = fit(X_fit, y_fit, seed=seed, **fit_kwargs)
+        result = fit(X_fit, y_fit, seed=seed, trace=trace, callback=on_epoch, **fit_kwargs)
     except DivergedError as exc:
         exc.lr_max, exc.standardized = bound["lr_max"], standardize
         raise
+    steps = result.extra.pop("trace", None)
     if scaler is not None:
         w, b = scaler.to_original(np.asarray(result.w), result.b)
         result.w, result.b = w.tolist(), b
         result.losses = [loss * scaler.y_std**2 for loss in result.losses]
+        if steps is not None:
+            steps["step_loss"] = steps["step_loss"] * scaler.y_std**2
+            steps["params"] = scaler.params_to_original(steps["params"])
+            steps["epoch_params"] = scaler.params_to_original(steps["epoch_params"])
     if true_w is not None:
         tdtype = DTYPES[result.dtype]
         result.w_error, result.b_error = estimation_errors(
@@ -92,7 +115,7 @@ def train_run(
         )
 
     X64, y64 = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
-    exact = ols(X64, y64)
+    exact = exact or ols(X64, y64)
     sgd_loss = mean_loss(X64, y64, result.w, result.b)
     run = Run(
         result=result,
@@ -107,13 +130,14 @@ def train_run(
         target_name=target_name,
         standardizer=scaler,
         stability=bound,
+        trace=steps,
     )
     if X_val is not None:
-        Xv, yv = np.asarray(X_val, np.float64), np.asarray(y_val, np.float64)
         run.validation = {
-            "rows": len(yv),
-            "loss": mean_loss(Xv, yv, result.w, result.b),
-            "r2": r2_score(Xv, yv, result.w, result.b),
-            "ols_loss": mean_loss(Xv, yv, exact.w, exact.b),
+            "rows": len(y_val),
+            "loss": mean_loss(X_val, y_val, result.w, result.b),
+            "r2": r2_score(X_val, y_val, result.w, result.b),
+            "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b),
+            "epochs": val_losses,
         }
     return run

@@ -30,6 +30,7 @@ LABELS = {
         "engine {engine}, {dtype}, seed {seed}",
         "drawn": " (drawn; repeat with --seed {seed})",
         "saved": "model saved to {path}",
+        "plotted": "plot written to {path}",
     },
     "zh": {
         "w_error": "w的估计误差",
@@ -42,6 +43,7 @@ LABELS = {
         "引擎 {engine}，{dtype}，随机种子 {seed}",
         "drawn": "（随机抽取；用 --seed {seed} 可重现）",
         "saved": "模型已保存到 {path}",
+        "plotted": "图已保存到 {path}",
     },
 }
 
@@ -58,13 +60,17 @@ def _check_flags(args) -> None:
         for attr, flag in (("target", "--target"), ("features", "--features")):
             if getattr(args, attr) is not None:
                 raise UsageError(f"{flag} applies to --data or --dataset")
-    if args.check_grad and args.engine not in ("auto", "autograd"):
+    if getattr(args, "check_grad", False) and args.engine not in ("auto", "autograd"):
         raise UsageError("--check-grad compares with autograd: use it with --engine autograd")
-    if args.save is not None and not args.force:
+    if getattr(args, "save", None) is not None and not args.force:
         from pathlib import Path
 
         if Path(args.save).exists():
             raise UsageError(f"--save: {args.save} exists; add --force to replace it")
+    if getattr(args, "plot", None) is not None:
+        from ..plots import check_path
+
+        check_path(args.plot, args.force)
 
 
 def synthetic_problem(args) -> tuple[list[float], float]:
@@ -129,41 +135,80 @@ def load_data(args) -> dict:
     }
 
 
-def run(args) -> int:
-    from ..runs import train_run
+def prepare(args) -> tuple[dict, dict]:
+    """Check the flags, draw a seed if none, load the data; return it and `train_run`'s
+    arguments (all but lr and batch size), shared by `train` and `sweep`."""
+    import torch
+
     from ..train import DTYPES, draw_seed
 
     _check_flags(args)
-    drawn = args.seed is None
-    if drawn:
+    args.seed_drawn = getattr(args, "seed_drawn", False) or args.seed is None
+    if args.seed is None:
         args.seed = draw_seed()
     data = load_data(args)
-    tdtype = DTYPES[args.dtype]
     X, y = data["X"], data["y"]
     if hasattr(X, "to"):  # torch: into the run's dtype as the book's tensors would be
-        X, y = X.to(tdtype), y.to(tdtype)
-    result_run = train_run(
-        X,
-        y,
-        feature_names=data["feature_names"],
-        target_name=data["target_name"],
-        standardize=args.standardize,
-        val_fraction=args.val_fraction,
-        seed=args.seed,
-        true_w=data.get("true_w"),
-        true_b=data.get("true_b"),
-        w0=data.get("w0"),
-        b0=data.get("b0"),
-        lr=args.lr,
-        batch_size=args.batch_size,
-        num_epochs=args.epochs,
-        engine=args.engine,
-        dtype=args.dtype,
-        shuffle=args.shuffle,
-        check_grad=args.check_grad,
-        warn=lambda message: print(f"linscratch train: warning: {message}", file=sys.stderr),
+        X, y = X.to(DTYPES[args.dtype]), y.to(DTYPES[args.dtype])
+    w0, b0 = data.get("w0"), data.get("b0")
+    if args.init == "zero":
+        w0, b0 = torch.zeros(X.shape[1], 1), torch.zeros(1)
+    options = {
+        "feature_names": data["feature_names"],
+        "target_name": data["target_name"],
+        "standardize": args.standardize,
+        "val_fraction": args.val_fraction,
+        "seed": args.seed,
+        "true_w": data.get("true_w"),
+        "true_b": data.get("true_b"),
+        "w0": w0,
+        "b0": b0,
+        "num_epochs": args.epochs,
+        "engine": args.engine,
+        "dtype": args.dtype,
+        "shuffle": args.shuffle,
+        "short_batch": args.short_batch,
+    }
+    return {**data, "X": X, "y": y}, options
+
+
+def run(args) -> int:
+    from contextlib import nullcontext
+
+    from .. import progress
+    from ..runs import train_run
+
+    data, options = prepare(args)
+    drawn = args.seed_drawn
+    bar = (
+        progress.EpochProgress(args.epochs, len(data["X"]), args.batch_size)
+        if progress.wanted(args)
+        else None
     )
+    with bar or nullcontext():
+        result_run = train_run(
+            data["X"],
+            data["y"],
+            **options,
+            lr=args.lr,
+            batch_size=args.batch_size,
+            check_grad=args.check_grad,
+            trace=args.plot is not None,
+            callback=bar,
+            warn=lambda message: print(f"linscratch train: warning: {message}", file=sys.stderr),
+        )
     result = result_run.result
+    if args.plot is not None:
+        from ..plots import save, training_figure
+
+        X, y = data["X"], data["y"]
+        if args.val_fraction:  # the rows it trained on
+            from ..data import split_rows
+
+            train_rows, _ = split_rows(len(X), args.val_fraction, args.seed)
+            X, y = X[train_rows], y[train_rows]
+        figure = training_figure(result_run, X, y, data.get("true_w"), data.get("true_b"))
+        save(figure, args.plot, args.force)
     if args.save is not None:
         save_model(args, result_run)
     check = result.extra.get("check_grad")
@@ -182,7 +227,7 @@ def save_model(args, result_run) -> None:
     settings = {
         k: v
         for k, v in vars(args).items()
-        if k not in ("func", "json", "command", "lang", "save", "force")
+        if k not in ("module", "json", "command", "lang", "save", "force", "plot", "quiet")
     }
     LinearModel(
         w=list(result_run.result.w),
@@ -199,7 +244,7 @@ def save_model(args, result_run) -> None:
 def report(args, data, result_run, drawn: bool) -> dict:
     """The --json object: inputs, results at full precision, timings."""
     result = result_run.result
-    config = {k: v for k, v in vars(args).items() if k not in ("func", "json", "command")}
+    config = {k: v for k, v in vars(args).items() if k not in ("module", "json", "command")}
     out = {
         "command": "train",
         "version": __version__,
@@ -241,6 +286,8 @@ def report(args, data, result_run, drawn: bool) -> dict:
         out["check_grad"] = result.extra["check_grad"]
     if args.save is not None:
         out["model"] = str(args.save)
+    if args.plot is not None:
+        out["plot"] = str(args.plot)
     return out
 
 
@@ -311,5 +358,7 @@ def print_human(args, data, result_run, drawn: bool) -> None:
             f"max abs diff {check['max_abs_diff']:.3g}, max rel diff {check['max_rel_diff']:.3g} "
             f"(tolerance {check['tolerance']:.0e}): {'ok' if check['passed'] else 'FAILED'}"
         )
+    if args.plot is not None:
+        print(t["plotted"].format(path=args.plot))
     if args.save is not None:
         print(t["saved"].format(path=args.save))
