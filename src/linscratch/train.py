@@ -116,7 +116,12 @@ def fit(
         from .gradcheck import GradientMonitor
 
         monitor = GradientMonitor()
-    eng = make_engine(engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device, fit_intercept)
+    if short_batch not in ("mean", "book"):
+        raise ValueError(f"short_batch must be 'mean' or 'book', got {short_batch!r}")
+    nominal = short_batch == "book"
+    eng = make_engine(
+        engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device, fit_intercept, nominal
+    )
     row_bytes = (d + 1) * X.dtype.itemsize
     shuffle = resolve_shuffle(shuffle, engine, row_bytes, n)
     orders = Orders(shuffle, n, seed, block_rows_for(row_bytes, batch_size))
