@@ -201,7 +201,7 @@ def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(12, 4.8), layout="constrained")
+    fig = Figure(figsize=(12, 5.6), layout="constrained")
     ax_curves, ax_map = fig.subplots(1, 2)
     cmap = colormaps["viridis"]
     styles = ["-", "--", ":", "-."]
@@ -219,7 +219,7 @@ def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
     left_out = len(runs) - len(stable)
     note = f" ({left_out} unstable or diverged run(s) left out)" if left_out else ""
     ax_curves.set_title("Loss per epoch" + note, fontsize=10)
-    ax_curves.legend(fontsize=7, ncol=2)
+    ax_curves.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     ax_curves.grid(True, which="both", alpha=0.25)
 
     grid = np.full((len(lrs), len(batch_sizes)), np.nan)
