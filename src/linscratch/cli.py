@@ -91,6 +91,12 @@ def float_list(text: str) -> list[float]:
     return values
 
 
+def device_name(text: str) -> str:
+    if text == "cpu" or re.fullmatch(r"cuda(:\d+)?", text):
+        return text
+    raise argparse.ArgumentTypeError(f"must be cpu, cuda or cuda:N, got {text!r}")
+
+
 def name_list(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",")]
     if not all(names):
@@ -184,6 +190,12 @@ def add_training_args(p: Parser):
         "fit in 32 MiB, block beyond",
     )
     opt.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    opt.add_argument(
+        "--device",
+        type=device_name,
+        default="cpu",
+        help="cpu, or cuda (cuda:N) for the analytic engine",
+    )
     opt.add_argument(
         "--init",
         choices=("book", "zero"),

@@ -110,7 +110,15 @@ def fit(
     n, d = X.shape
     if w0 is None:
         w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
-    engine = resolve_engine(engine, visits=n * num_epochs, check_grad=check_grad, device=device)
+    from .distributed import current
+
+    engine = resolve_engine(
+        engine,
+        visits=n * num_epochs,
+        check_grad=check_grad,
+        device=device,
+        distributed=current() is not None,
+    )
     monitor = None
     if check_grad:
         from .gradcheck import GradientMonitor

@@ -62,6 +62,13 @@ def _check_flags(args) -> None:
                 raise UsageError(f"{flag} applies to --data or --dataset")
     if getattr(args, "check_grad", False) and args.engine not in ("auto", "autograd"):
         raise UsageError("--check-grad compares with autograd: use it with --engine autograd")
+    if args.device != "cpu":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise UsageError(f"--device {args.device}: no CUDA device is available here")
+        if args.engine not in ("auto", "analytic"):
+            raise UsageError(f"--device {args.device} needs --engine analytic (or auto)")
     if getattr(args, "save", None) is not None and not args.force:
         from pathlib import Path
 
@@ -168,11 +175,32 @@ def prepare(args) -> tuple[dict, dict]:
         "dtype": args.dtype,
         "shuffle": args.shuffle,
         "short_batch": args.short_batch,
+        "device": args.device,
     }
     return {**data, "X": X, "y": y}, options
 
 
 def run(args) -> int:
+    """`linscratch train`, in one process or, under torchrun, as one rank of many."""
+    from .. import distributed
+
+    group = distributed.from_env()
+    if group is None:
+        return _run(args, main=True)
+    if args.check_grad:
+        raise UsageError("--check-grad runs in one process; drop it under torchrun")
+    if args.engine not in ("auto", "analytic"):
+        raise UsageError(f"--engine {args.engine} runs in one process; use analytic under torchrun")
+    if args.device == "cuda":
+        args.device = f"cuda:{group.local_rank}"
+    distributed.start(group, args.device)
+    try:
+        return _run(args, main=group.is_main)
+    finally:
+        distributed.stop()
+
+
+def _run(args, main: bool) -> int:
     from contextlib import nullcontext
 
     from .. import progress
@@ -182,7 +210,7 @@ def run(args) -> int:
     drawn = args.seed_drawn
     bar = (
         progress.EpochProgress(args.epochs, len(data["X"]), args.batch_size)
-        if progress.wanted(args)
+        if main and progress.wanted(args)
         else None
     )
     with bar or nullcontext():
@@ -195,8 +223,10 @@ def run(args) -> int:
             check_grad=args.check_grad,
             trace=args.plot is not None,
             callback=bar,
-            warn=lambda message: print(f"linscratch train: warning: {message}", file=sys.stderr),
+            warn=_warn if main else None,
         )
+    if not main:  # only rank 0 prints and writes files
+        return 0
     result = result_run.result
     if args.plot is not None:
         from ..plots import save, training_figure
@@ -218,6 +248,10 @@ def run(args) -> int:
     else:
         print_human(args, data, result_run, drawn)
     return status
+
+
+def _warn(message: str) -> None:
+    print(f"linscratch train: warning: {message}", file=sys.stderr)
 
 
 def save_model(args, result_run) -> None:

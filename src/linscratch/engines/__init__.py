@@ -59,19 +59,26 @@ class Engine(Protocol):
 
 
 def resolve_engine(
-    engine: str, *, visits: int, check_grad: bool = False, device: str = "cpu"
+    engine: str,
+    *,
+    visits: int,
+    check_grad: bool = False,
+    device: str = "cpu",
+    distributed: bool = False,
 ) -> str:
     """The engine that `auto` stands for: the fastest one that serves the request.
 
-    A gradient check needs autograd; a GPU needs the analytic engine; on a CPU, the book's
-    loop below AUTO_NUMBA_MIN_VISITS row visits (it wins there, and it is the seed's exact
-    script) and the numba engine from there on.
+    A gradient check needs autograd; a GPU or a run across processes needs the analytic
+    engine; on a CPU, the book's loop below AUTO_NUMBA_MIN_VISITS row visits (it wins there,
+    and it is the seed's exact script) and the numba engine from there on.
     """
     if engine != "auto":
+        if distributed and engine != "analytic":
+            raise ValueError(f"the {engine} engine runs in one process; use --engine analytic")
         return engine
-    if check_grad:
+    if check_grad and not distributed:
         return "autograd"
-    if device != "cpu":
+    if device != "cpu" or distributed:
         return "analytic"
     return "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
 

@@ -1,7 +1,9 @@
 """The analytic engine: torch tensors and the hand-derived gradient, no autograd.
 
 Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`).
-Runs wherever torch does, CPU or CUDA; a Python step per batch, so it shines with large batches.
+Runs wherever torch does, CPU or CUDA, and across processes: inside a torch.distributed run
+each rank takes its share of every batch and the sums are added up (see `distributed`).
+A Python step per batch, so it shines with large batches.
 """
 
 from __future__ import annotations
@@ -27,12 +29,17 @@ class AnalyticEngine:
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = fit_intercept, nominal
+        from ..distributed import current
+
+        self.group = current()
 
     def compile(self) -> None:
         pass
 
     def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
         order_t = torch.as_tensor(np.asarray(order), device=self.device)
+        if self.group is not None:
+            return self._run_epoch_shared(order_t, lr, batch_size, trace)
         n = len(order_t)
         with torch.no_grad():
             for step, i in enumerate(range(0, n, batch_size), start=1):
@@ -51,9 +58,46 @@ class AnalyticEngine:
                     trace.record(step, batch_loss, self.w, self.b)
         return None
 
+    def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace) -> int | None:
+        """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
+        then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere."""
+        from ..distributed import all_sum
+
+        r, world = self.group.rank, self.group.world_size
+        d = self.w.shape[0]
+        buffer = torch.empty(d + 3, dtype=self.w.dtype, device=self.device)
+        with torch.no_grad():
+            for step, i in enumerate(range(0, len(order_t), batch_size), start=1):
+                idx = order_t[i : i + batch_size][r::world]  # this rank's share of the batch
+                X, y = self.X[idx], self.y[idx]
+                e = linreg(X, self.w, self.b) - y  # (rows, 1)
+                buffer[:d] = (X.T @ e).reshape(-1)
+                buffer[d] = e.sum()
+                buffer[d + 1] = len(idx)
+                buffer[d + 2] = (e * e).sum() / 2
+                all_sum(buffer)
+                rows = float(buffer[d + 1])
+                if not math.isfinite(float(buffer[d + 2])):
+                    return step
+                size = batch_size if self.nominal else rows
+                self.w -= lr * buffer[:d].reshape(-1, 1) / size
+                if self.fit_intercept:
+                    self.b -= lr * buffer[d] / size
+                if trace is not None:
+                    trace.record(step, float(buffer[d + 2]) / rows, self.w, self.b)
+        return None
+
     def loss(self) -> float:
         with torch.no_grad():
-            return float(squared_loss(linreg(self.X, self.w, self.b), self.y).mean())
+            if self.group is None:
+                return float(squared_loss(linreg(self.X, self.w, self.b), self.y).mean())
+            from ..distributed import all_sum
+
+            r, world = self.group.rank, self.group.world_size
+            e = linreg(self.X[r::world], self.w, self.b) - self.y[r::world]
+            total = torch.stack([(e * e).sum() / 2, e.new_tensor(float(len(e)))])
+            all_sum(total)
+            return float(total[0] / total[1])
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.reshape(-1).to(torch.float64).cpu().numpy(), float(self.b[0])

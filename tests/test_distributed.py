@@ -1,0 +1,149 @@
+"""Data parallelism: two gloo processes on loopback equal one process, to rounding."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+import torch.multiprocessing as mp
+
+from linscratch import distributed
+from linscratch.train import fit
+
+os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback, whatever the hostname says
+
+
+def problem():
+    g = torch.Generator().manual_seed(0)
+    X = torch.normal(0, 1, (1003, 4), generator=g, dtype=torch.float64)
+    y = X @ torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=torch.float64) + 0.7
+    return X, y + 0.01 * torch.normal(0, 1, (1003,), generator=g, dtype=torch.float64)
+
+
+def run_fit(**kwargs):
+    X, y = problem()
+    return fit(
+        X,
+        y,
+        lr=0.05,
+        batch_size=64,
+        num_epochs=4,
+        engine="analytic",
+        dtype="float64",
+        seed=3,
+        trace=True,
+        **kwargs,
+    )
+
+
+def worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
+    group = distributed.Group(rank, world, rank)
+    distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
+    try:
+        result = run_fit()
+        with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
+            json.dump(
+                {
+                    "w": result.w,
+                    "b": result.b,
+                    "losses": result.losses,
+                    "steps": result.extra["trace"]["step_loss"].tolist(),
+                },
+                f,
+            )
+    finally:
+        distributed.stop()
+
+
+def test_two_processes_equal_one(tmp_path):
+    mp.spawn(worker, args=(2, str(tmp_path / "init"), str(tmp_path)), nprocs=2, join=True)
+    single = run_fit()
+    for rank in (0, 1):
+        got = json.loads((tmp_path / f"{rank}.json").read_text())
+        np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)
+        assert got["b"] == pytest.approx(single.b, rel=1e-10)
+        np.testing.assert_allclose(got["losses"], single.losses, rtol=1e-10)
+        np.testing.assert_allclose(got["steps"], single.extra["trace"]["step_loss"], rtol=1e-10)
+
+
+def test_group_from_torchrun_environment():
+    assert distributed.from_env({}) is None
+    assert distributed.from_env({"RANK": "0", "WORLD_SIZE": "1"}) is None
+    group = distributed.from_env({"RANK": "1", "WORLD_SIZE": "4", "LOCAL_RANK": "1"})
+    assert group == distributed.Group(1, 4, 1) and not group.is_main
+
+
+def test_torchrun_cli_prints_once_and_matches_one_process():
+    args = [
+        "train",
+        "--seed",
+        "1",
+        "--dtype",
+        "float64",
+        "--json",
+        "--batch-size",
+        "100",
+        "--epochs",
+        "3",
+    ]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc-per-node",
+        "2",
+        "-m",
+        "linscratch",
+        *args,
+    ]
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "GLOO_SOCKET_IFNAME": "lo"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1  # rank 0 alone prints
+    shared = json.loads(lines[0])
+    single = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "linscratch", *args, "--engine", "analytic"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert shared["engine"] == "analytic"
+    np.testing.assert_allclose(shared["w"], single["w"], rtol=1e-10)
+    np.testing.assert_allclose(
+        [e["loss"] for e in shared["epochs"]], [e["loss"] for e in single["epochs"]], rtol=1e-10
+    )
+
+
+def test_one_process_engines_are_refused_under_torchrun(cli, monkeypatch):
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    run = cli("train", "--engine", "numba")
+    assert run.code == 2 and "torchrun" in run.err
+
+
+def test_cuda_without_a_gpu_is_a_usage_error(cli):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is here: the error does not apply")
+    run = cli("train", "--device", "cuda")
+    assert run.code == 2 and "no CUDA device" in run.err
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_analytic_engine_matches_cpu(cli):
+    cpu = cli("train", "--seed", "1", "--dtype", "float64", "--engine", "analytic", "--json").json
+    gpu = cli("train", "--seed", "1", "--dtype", "float64", "--device", "cuda", "--json").json
+    assert gpu["engine"] == "analytic"
+    np.testing.assert_allclose(gpu["w"], cpu["w"], rtol=1e-10)
