@@ -241,7 +241,13 @@ def build_parser() -> Parser:
     out.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of the output")
     out.add_argument("--save", metavar="MODEL.json", help="save the fitted model")
     out.add_argument("--plot", metavar="FILE", help="draw how it learned, to a .png or .svg file")
-    out.add_argument("--force", action="store_true", help="replace existing --save/--plot files")
+    out.add_argument(
+        "--checkpoint", metavar="DIR", help="save the run's state after each epoch, atomically"
+    )
+    out.add_argument("--resume", metavar="DIR", help="continue the run checkpointed in DIR")
+    out.add_argument(
+        "--force", action="store_true", help="replace existing --save/--plot/--checkpoint files"
+    )
     out.add_argument(
         "--quiet", action="store_true", help="no progress bar (shown only on a terminal)"
     )

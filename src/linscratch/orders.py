@@ -75,6 +75,19 @@ class Orders:
         self._book_rng = random.Random(seed)
         self._index_dtype = np.int32 if n < 2**31 else np.int64
 
+    def state(self):
+        """What `set_state` needs to continue the sequence: the book shuffle's random state
+        (a JSON-friendly list); the compiled shuffles need nothing (None)."""
+        if self.shuffle != "book":
+            return None
+        version, internal, gauss = self._book_rng.getstate()
+        return [version, list(internal), gauss]
+
+    def set_state(self, state) -> None:
+        if self.shuffle == "book":
+            version, internal, gauss = state
+            self._book_rng.setstate((version, tuple(internal), gauss))
+
     def compile(self) -> None:
         """Compile (or load from numba's cache) the shuffle kernels, on a tiny input."""
         if self.shuffle == "full":

@@ -87,6 +87,8 @@ def fit(
     short_batch: str = "mean",
     trace: bool = False,
     callback=None,
+    checkpoint: str | None = None,
+    resume: bool = False,
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n, 1) and return a `Result`.
 
@@ -102,7 +104,9 @@ def fit(
     `sgd` does (the default, "mean", by its own size). With `trace`, `result.extra["trace"]`
     holds every step's mean batch loss and the parameters at about TRACE_POINTS steps and at
     each epoch's end. `callback(epoch, loss, w, b)`, if given, runs after each epoch;
-    returning True stops training.
+    returning True stops training. With `checkpoint` (a folder) the state is saved after each
+    epoch; with `resume` too, training continues from the state saved there, and ends exactly
+    where an uninterrupted run would (traces and callbacks cover the epochs run here).
     """
     seed = draw_seed() if seed is None else seed
     tdtype = DTYPES[dtype]
@@ -139,13 +143,43 @@ def fit(
     orders.compile()
     compile_seconds = time.perf_counter() - start
 
+    saver, first_epoch, losses = None, 1, []
+    if checkpoint is not None:
+        from .checkpoint import Checkpoints, data_digest
+        from .distributed import current
+
+        group = current()
+        fingerprint = {
+            "data": data_digest(X, y),
+            "num_examples": n,
+            "num_features": d,
+            "lr": lr,
+            "batch_size": batch_size,
+            "num_epochs": num_epochs,
+            "engine": engine,
+            "shuffle": shuffle,
+            "dtype": dtype,
+            "seed": seed,
+            "fit_intercept": fit_intercept,
+            "short_batch": short_batch,
+            "w0": np.ravel(w0.to(torch.float64)).tolist(),
+            "b0": float(b0.reshape(-1)[0]),
+            "world_size": 1 if group is None else group.world_size,
+        }
+        saver = Checkpoints(checkpoint, fingerprint)
+        if resume:
+            state = saver.load()
+            eng.set_params(state["w"], state["b"])
+            orders.set_state(state["rng_state"])
+            first_epoch, losses = state["epoch"] + 1, state["losses"]
+        if group is not None and not group.is_main:
+            saver = None  # rank 0 alone writes
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
     traces: list[EpochTrace] = []
-    epoch_params = [np.r_[np.ravel(w0.to(torch.float64)), np.ravel(b0.to(torch.float64))]]
-    losses: list[float] = []
+    epoch_params = [np.r_[eng.params()[0], eng.params()[1]]]
     start = time.perf_counter()
-    for epoch in range(1, num_epochs + 1):
+    for epoch in range(first_epoch, num_epochs + 1):
         epoch_trace = EpochTrace.for_epoch(steps, d, every) if trace else None
         bad_step = eng.run_epoch(orders.epoch(epoch), lr, batch_size, epoch_trace)
         if bad_step is not None:
@@ -154,6 +188,8 @@ def fit(
         if not math.isfinite(loss):
             raise DivergedError(epoch, steps, lr, losses=losses)
         losses.append(loss)
+        if saver is not None:
+            saver.save(epoch, *eng.params(), losses, orders.state())
         if trace:
             traces.append(epoch_trace)
             w, b = eng.params()
@@ -174,7 +210,9 @@ def fit(
         num_examples=n,
         train_seconds=train_seconds,
         compile_seconds=compile_seconds,
-        samples_per_second=n * len(losses) / train_seconds,
+        samples_per_second=n * (len(losses) - first_epoch + 1) / train_seconds
+        if train_seconds > 0
+        else 0.0,
     )
     if monitor is not None:
         result.extra["check_grad"] = monitor.to_dict()

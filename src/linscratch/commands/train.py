@@ -78,6 +78,31 @@ def _check_flags(args) -> None:
         from ..plots import check_path
 
         check_path(args.plot, args.force)
+    _check_checkpoint_flags(args)
+
+
+def _check_checkpoint_flags(args) -> None:
+    from pathlib import Path
+
+    from ..checkpoint import NAME
+
+    checkpoint, resume = getattr(args, "checkpoint", None), getattr(args, "resume", None)
+    if checkpoint and resume and Path(checkpoint) != Path(resume):
+        raise UsageError("--checkpoint and --resume name different folders; --resume alone will do")
+    if resume is not None:
+        if not (Path(resume) / NAME).is_file():
+            raise UsageError(f"--resume: no checkpoint in {resume}")
+        args.checkpoint = resume
+    elif checkpoint is not None:
+        folder = Path(checkpoint)
+        if (folder / NAME).exists() and not args.force:
+            raise UsageError(
+                f"--checkpoint: {checkpoint} holds a checkpoint; --resume {checkpoint} "
+                "continues it, --force starts over"
+            )
+        if not folder.parent.is_dir():
+            raise UsageError(f"--checkpoint: {folder.parent} is not a folder")
+        folder.mkdir(exist_ok=True)
 
 
 def synthetic_problem(args) -> tuple[list[float], float]:
@@ -177,6 +202,8 @@ def prepare(args) -> tuple[dict, dict]:
         "short_batch": args.short_batch,
         "device": args.device,
     }
+    if getattr(args, "checkpoint", None) is not None:
+        options.update(checkpoint=args.checkpoint, resume=args.resume is not None)
     return {**data, "X": X, "y": y}, options
 
 
@@ -261,7 +288,8 @@ def save_model(args, result_run) -> None:
     settings = {
         k: v
         for k, v in vars(args).items()
-        if k not in ("module", "json", "command", "lang", "save", "force", "plot", "quiet")
+        if k
+        not in ("module", "json", "command", "lang", "save", "force", "plot", "quiet", "resume")
     }
     LinearModel(
         w=list(result_run.result.w),

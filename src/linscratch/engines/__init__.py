@@ -4,7 +4,8 @@ An engine is built from the data and the initial parameters and offers `compile(
 compile or load kernels, timed apart from training), `run_epoch(order, lr, batch_size,
 trace=None)`, which returns the 1-based step at which the batch loss became non-finite (or
 None) and, given an `EpochTrace`, fills it in, `loss()`, the mean loss over all rows, and
-`params()`, the current (w, b) as float64 numpy values. `train.fit` owns everything else.
+`params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
+run). `train.fit` owns everything else.
 
 - `autograd`: the book's loop, PyTorch autograd per batch; bit for bit the seed's script.
 - `analytic`: torch tensors and the hand-derived gradient, no autograd; CPU or CUDA.
@@ -56,6 +57,8 @@ class Engine(Protocol):
     def loss(self) -> float: ...
 
     def params(self) -> tuple[np.ndarray, float]: ...
+
+    def set_params(self, w, b: float) -> None: ...
 
 
 def resolve_engine(

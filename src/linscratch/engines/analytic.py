@@ -101,3 +101,7 @@ class AnalyticEngine:
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.reshape(-1).to(torch.float64).cpu().numpy(), float(self.b[0])
+
+    def set_params(self, w, b: float) -> None:
+        self.w.copy_(torch.as_tensor(np.asarray(w), dtype=self.w.dtype).reshape(-1, 1))
+        self.b.fill_(b)

@@ -56,3 +56,8 @@ class AutogradEngine:
     def params(self) -> tuple[np.ndarray, float]:
         w = self.w.detach().reshape(-1).to(torch.float64).numpy()
         return w, float(self.b.detach()[0])
+
+    def set_params(self, w, b: float) -> None:
+        with torch.no_grad():
+            self.w.copy_(torch.as_tensor(np.asarray(w), dtype=self.w.dtype).reshape(-1, 1))
+            self.b.fill_(b)

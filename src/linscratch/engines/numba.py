@@ -80,3 +80,7 @@ class NumbaEngine:
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.astype(np.float64), float(self.b[0])
+
+    def set_params(self, w, b: float) -> None:
+        self.w[:] = np.asarray(w, dtype=np.float64)
+        self.b[0] = b
