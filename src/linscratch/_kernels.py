@@ -85,22 +85,34 @@ def block_order(out, block_rows, buffer_blocks, seed):
     return out
 
 
+def _prefetch_codegen(context, builder, signature, args):
+    """llvm.prefetch of the element at the given indices (any strides)."""
+    aryty = signature.args[0]
+    ary = context.make_array(aryty)(context, builder, args[0])
+    indices = [
+        context.cast(builder, value, ty, types.intp)
+        for value, ty in zip(args[1:], signature.args[1:], strict=True)
+    ]
+    ptr = cgutils.get_item_pointer(context, builder, aryty, ary, indices)
+    i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+    fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+    fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
+    builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep
+    return context.get_dummy_value()
+
+
 @intrinsic
 def _prefetch(typingctx, arr, index):
     """Ask the CPU to start loading arr[index] into the caches (llvm.prefetch), without
     waiting for it: how a gather from a shuffled order keeps up with streaming reads."""
-    sig = types.void(arr, index)
+    return types.void(arr, index), _prefetch_codegen
 
-    def codegen(context, builder, signature, args):
-        ary = context.make_array(signature.args[0])(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, signature.args[0], ary, [args[1]])
-        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
-        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep
-        return context.get_dummy_value()
 
-    return sig, codegen
+@intrinsic
+def _prefetch2(typingctx, arr, i, j):
+    """`_prefetch` of arr[i, j] of a 2-D array, whatever its strides (a memory-mapped file's
+    feature columns are a strided view)."""
+    return types.void(arr, i, j), _prefetch_codegen
 
 
 def lookahead_rows(row_bytes: int) -> int:
@@ -152,16 +164,15 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps):
     not finite (before updating with it).
     """
     lr, batch_size, fit_b, nominal, ahead, every = opts
-    d = X.shape[1]
+    d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
-    Xf = X.reshape(-1)
     grad_b, loss = acc[0], acc[1]
     count, step = ctr[0], ctr[1]
     for k in range(m):
         if k + ahead < m:
             r = rows[k + ahead]
-            for p in range(r * d, r * d + d, 16):  # one prefetch per 64-byte line of float32
-                _prefetch(Xf, p)
+            for p in range(0, d, 16):  # one prefetch per 64-byte line of float32
+                _prefetch2(X, r, p)
             _prefetch(y, r)
         i = rows[k]
         e = b[0] - y[i]
@@ -205,7 +216,8 @@ def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps):
 def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
-    X (n, d) C-contiguous, y (n,), w (d,) and b (1,) updated in place. opts = (lr,
+    X (n, d) C-contiguous (or (n, d + k), the features first), y (n,), w (d,) and b (1,)
+    updated in place. opts = (lr,
     batch_size, fit_b, nominal, ahead, every). step_loss (steps,) receives each batch's mean
     loss and snaps (k, d + 1) the parameters every `every` steps; give empty arrays to record
     nothing. Returns 0, or the 1-based step whose batch loss was not finite (the parameters
@@ -249,8 +261,9 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
 
 @njit(cache=True, fastmath=FAST)
 def mean_loss(X, y, w, b):
-    """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64."""
-    n, d = X.shape
+    """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64 (the features are
+    the first w.shape[0] columns of X)."""
+    n, d = X.shape[0], w.shape[0]
     total = 0.0
     for i in range(n):
         e = b[0] - y[i]

@@ -314,6 +314,22 @@ def build_parser() -> Parser:
     grad.add_argument("--lang", choices=("en", "zh"), default="en", help="labels of the output")
     grad.set_defaults(module="grad")
 
+    make = sub.add_parser(
+        "make-data",
+        help="write a synthetic data set to a file, chunk by chunk",
+        description="Write y = Xw + b + noise to a .npy (one 2-D array: the features, then "
+        "the target) or .parquet file, a chunk of rows at a time.",
+    )
+    make.add_argument("--num-examples", type=positive_int, required=True, metavar="N")
+    make.add_argument("--num-features", type=positive_int, default=2, metavar="D")
+    make.add_argument("--seed", type=seed_int, metavar="S", help="default: drawn")
+    make.add_argument("--noise", type=nonnegative_float, default=0.01, metavar="SIGMA")
+    make.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    make.add_argument("--out", required=True, metavar="FILE", help=".npy or .parquet")
+    make.add_argument("--force", action="store_true", help="replace an existing --out file")
+    make.add_argument("--json", action="store_true", help="print one JSON object")
+    make.set_defaults(module="make_data")
+
     predict = sub.add_parser(
         "predict",
         help="predict with a saved model",

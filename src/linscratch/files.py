@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,8 @@ EXTENSIONS = (".csv", ".parquet", ".npy")
 
 @dataclass
 class Table:
-    """Features X (n, d) and target y (n,) in float64, with the columns' names."""
+    """Features X (n, d) and target y (n,), with the columns' names: float64 copies, or for
+    an NPY file with its target last, views into the memory-mapped file in its own dtype."""
 
     X: np.ndarray
     y: np.ndarray | None
@@ -101,11 +103,14 @@ def _numeric(column, name: str, path: Path) -> np.ndarray:
     raise UsageError(f"{path}: column {name!r} is not numeric ({column.type})")
 
 
-def _check_finite(values: np.ndarray, name: str, path: Path) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise UsageError(f"{path}: column {name!r}, row {row + 1}: {values[row]} is not finite")
+def _check_finite(values: np.ndarray, name: str, path: Path, chunk: int = 1 << 20) -> None:
+    """A UsageError naming the first NaN or infinite cell; in chunks, so that a memory-mapped
+    column is checked without a full-size temporary."""
+    for start in range(0, len(values), chunk):
+        bad = ~np.isfinite(values[start : start + chunk])
+        if bad.any():
+            row = start + int(np.argmax(bad))
+            raise UsageError(f"{path}: column {name!r}, row {row + 1}: {values[row]} is not finite")
 
 
 def _check_path(path: Path) -> None:
@@ -141,6 +146,9 @@ def read_table(
     _check_path(path)
     if path.suffix.lower() == ".npy":
         names, arr = _columns_npy(path)
+        streamed = _npy_views(arr, names, target, features, path)
+        if streamed is not None:
+            return streamed
 
         def column(j: int) -> np.ndarray:
             return np.asarray(arr[:, j], dtype=np.float64)
@@ -191,21 +199,43 @@ def read_table(
     )
 
 
-def atomic_write(
-    path: str | os.PathLike, write, force: bool = False, flag: str = "", binary: bool = False
-) -> None:
-    """Write a file through a temporary name in the same folder, renamed when complete, so that
-    a failure never leaves a half-written file. `write(f)` gets a text file (a binary one with
-    `binary`). Refuses to replace an existing file unless `force`."""
+def _npy_views(arr, names, target, features, path: Path) -> Table | None:
+    """The common case of a memory-mapped NPY file, its features first and its target last,
+    as views into the file: nothing is copied or loaded, the rows are read when used. None
+    for any other selection of columns (which is then copied in float64)."""
+    d = arr.shape[1] - 1
+    if arr.dtype.kind != "f" or d < 1 or target not in (None, "-1", str(d)):
+        return None
+    if features is not None and features != [str(j) for j in range(d)]:
+        return None
+    for start in range(0, len(arr), 1 << 18):  # row blocks: one sequential pass over the file
+        bad = ~np.isfinite(arr[start : start + (1 << 18)])
+        if bad.any():
+            row, j = np.argwhere(bad)[0]
+            raise UsageError(
+                f"{path}: column {names[j]!r}, row {start + row + 1}: "
+                f"{arr[start + row, j]} is not finite"
+            )
+    return Table(
+        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
+    )
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, force: bool = False, flag: str = ""):
+    """A temporary path in the same folder as `path`, renamed to it when the block completes,
+    so that a failure never leaves a half-written file. Refuses to replace an existing file
+    unless `force`."""
     path = Path(path)
+    prefix = f"{flag}: " if flag else ""
     if path.exists() and not force:
-        raise UsageError(f"{flag + ': ' if flag else ''}{path} exists; add --force to replace it")
+        raise UsageError(f"{prefix}{path} exists; add --force to replace it")
     if not path.parent.is_dir():
-        raise UsageError(f"{flag + ': ' if flag else ''}{path.parent} is not a folder")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        raise UsageError(f"{prefix}{path.parent} is not a folder")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="") as f:
-            write(f)
+        yield Path(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
@@ -213,3 +243,13 @@ def atomic_write(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(
+    path: str | os.PathLike, write, force: bool = False, flag: str = "", binary: bool = False
+) -> None:
+    """`atomic_path` for a file written through a file object: `write(f)` gets a text file (a
+    binary one with `binary`)."""
+    with atomic_path(path, force, flag) as tmp:
+        with open(tmp, "wb") if binary else open(tmp, "w", newline="") as f:
+            write(f)

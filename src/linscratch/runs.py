@@ -114,7 +114,7 @@ def train_run(
             true_w, true_b, np.asarray(result.w), result.b, tdtype
         )
 
-    X64, y64 = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
+    X64, y64 = X, y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     exact = exact or ols(X64, y64)
     sgd_loss = mean_loss(X64, y64, result.w, result.b)
     run = Run(

@@ -50,7 +50,7 @@ class OLSResult:
         }
 
 
-def augmented_r(X, y, chunk_rows: int = 1 << 20) -> np.ndarray:
+def augmented_r(X, y, chunk_rows: int = 1 << 18) -> np.ndarray:
     """R of the QR factorisation of [X 1 y], (d+2, d+2), taken chunk by chunk in float64."""
     n, d = X.shape
     R = np.zeros((0, d + 2))
@@ -66,12 +66,23 @@ def augmented_r(X, y, chunk_rows: int = 1 << 20) -> np.ndarray:
     return R
 
 
+CHUNK = 1 << 18  # rows per chunk in the passes over data that may be memory-mapped
+
+
 def total_sum_of_squares(y) -> float:
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
-    return float(np.sum((y - y.mean()) ** 2))
+    """Σ(yᵢ − ȳ)², in chunks (Chan et al.'s pairwise update of count, mean and sum)."""
+    count, mean, total = 0, 0.0, 0.0
+    for start in range(0, len(y), CHUNK):
+        part = np.asarray(y[start : start + CHUNK], dtype=np.float64).reshape(-1)
+        m, mu = len(part), float(part.mean())
+        delta = mu - mean
+        total += float(np.sum((part - mu) ** 2)) + delta**2 * count * m / (count + m)
+        mean += delta * m / (count + m)
+        count += m
+    return total
 
 
-def ols(X, y, chunk_rows: int = 1 << 20) -> OLSResult:
+def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
     """Least squares of y (n,) on X (n, d) with an intercept; see the module docstring."""
     from scipy import stats
 
@@ -118,9 +129,14 @@ def ols(X, y, chunk_rows: int = 1 << 20) -> OLSResult:
 
 
 def mean_loss(X, y, w, b) -> float:
-    """The mean of ½(xᵢ·w + b − yᵢ)² in float64."""
-    e = np.asarray(X, np.float64) @ np.asarray(w, np.float64) + b - np.asarray(y).reshape(-1)
-    return float(0.5 * np.mean(e * e))
+    """The mean of ½(xᵢ·w + b − yᵢ)² in float64, in chunks of rows."""
+    w = np.asarray(w, np.float64)
+    total = 0.0
+    for start in range(0, len(X), CHUNK):
+        Xc = np.asarray(X[start : start + CHUNK], np.float64)
+        e = Xc @ w + b - np.asarray(y[start : start + CHUNK], np.float64).reshape(-1)
+        total += float(e @ e)
+    return 0.5 * total / len(X)
 
 
 def r2_score(X, y, w, b) -> float | None:
@@ -144,7 +160,8 @@ def stability(X, max_rows: int = 1 << 16, iters: int = 100_000, seed: int = 0) -
     X = np.asarray(X)
     n, d = X.shape
     if n > max_rows:
-        X = X[np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))]
+        rows = np.unique(np.random.default_rng(seed).integers(0, n, size=max_rows))  # sorted
+        X = X[rows]
     A = np.empty((len(X), d + 1))  # (m, d + 1): X and a column of ones
     A[:, :d] = X
     A[:, d] = 1.0

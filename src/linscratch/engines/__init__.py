@@ -27,6 +27,16 @@ ENGINES = ("autograd", "analytic", "numba")
 AUTO_NUMBA_MIN_VISITS = 100_000
 
 
+def as_tensor(a, dtype, device="cpu"):
+    """A torch tensor of `a`, sharing memory where it can; read-only numpy memory (a memory-
+    mapped file) is copied first, as torch cannot hold it safely."""
+    import torch
+
+    if isinstance(a, np.ndarray) and not a.flags.writeable:
+        a = np.array(a)
+    return torch.as_tensor(a, dtype=dtype, device=device)
+
+
 @dataclass
 class EpochTrace:
     """What an engine records in one epoch when asked: each step's mean batch loss, (steps,),

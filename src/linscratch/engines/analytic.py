@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..model import gradients, linreg, squared_loss
+from . import as_tensor
 
 
 class AnalyticEngine:
@@ -24,8 +25,8 @@ class AnalyticEngine:
             raise ValueError("the analytic engine cannot check gradients; use --engine autograd")
         dtype = w.dtype
         self.device = torch.device(device)
-        self.X = torch.as_tensor(X, dtype=dtype).to(self.device)  # (n, d)
-        self.y = torch.as_tensor(y, dtype=dtype).reshape(-1, 1).to(self.device)  # (n, 1)
+        self.X = as_tensor(X, dtype, self.device)  # (n, d)
+        self.y = as_tensor(y, dtype, self.device).reshape(-1, 1)  # (n, 1)
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = fit_intercept, nominal

@@ -14,14 +14,15 @@ import torch
 
 from ..model import linreg, squared_loss
 from ..optim import sgd
+from . import as_tensor
 
 
 class AutogradEngine:
     name = "autograd"
 
     def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
-        self.features = torch.as_tensor(X, dtype=w.dtype)  # (n, d)
-        self.labels = torch.as_tensor(y, dtype=w.dtype).reshape(-1, 1)  # (n, 1)
+        self.features = as_tensor(X, w.dtype)  # (n, d)
+        self.labels = as_tensor(y, w.dtype).reshape(-1, 1)  # (n, 1)
         self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(fit_intercept)  # (1,)

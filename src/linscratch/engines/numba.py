@@ -7,15 +7,35 @@ number of features; the kernels compile once per machine into numba's cache.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.array_utils import byte_bounds
 
 from .._kernels import lookahead_rows
 from ..orders import BlockShuffle
 
 
 def _numpy(a, dtype) -> np.ndarray:
-    if hasattr(a, "detach"):  # a torch tensor: share its memory where the dtype allows
+    """The array in `dtype` without a copy where possible (torch tensors share their memory)."""
+    if hasattr(a, "detach"):
         a = a.detach().cpu().numpy()
-    return np.ascontiguousarray(a, dtype=dtype)
+    return np.asarray(a, dtype=dtype)
+
+
+def _rows(X: np.ndarray) -> np.ndarray:
+    """X as a C-contiguous array of whole rows, without copying when X is the first columns
+    of one (the features of a memory-mapped (n, d + 1) file, its target last): the kernels
+    read only the first d columns, and a contiguous layout lets them vectorise."""
+    if X.flags.c_contiguous:
+        return X
+    row, item = X.strides
+    owner = X
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if owner is not X and item == X.itemsize and row % item == 0:
+        wide = np.lib.stride_tricks.as_strided(X, (X.shape[0], row // item), (row, item))
+        end = owner.__array_interface__["data"][0] + owner.nbytes
+        if wide.flags.c_contiguous and byte_bounds(wide)[1] <= end:
+            return wide
+    return np.ascontiguousarray(X)
 
 
 class NumbaEngine:
@@ -25,10 +45,10 @@ class NumbaEngine:
         if monitor is not None:
             raise ValueError("the numba engine cannot check gradients; use --engine autograd")
         self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
-        self.X = _numpy(X, self.dtype)  # (n, d)
+        self.X = _rows(_numpy(X, self.dtype))  # (n, d), or (n, d + 1) with the target last
         self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
-        self.w = _numpy(w, self.dtype).reshape(-1).copy()  # (d,)
-        self.b = _numpy(b, self.dtype).reshape(1).copy()  # (1,)
+        self.w = np.array(_numpy(w, self.dtype).reshape(-1))  # (d,), our own copy
+        self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
         self.fit_intercept, self.nominal = fit_intercept, nominal
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 

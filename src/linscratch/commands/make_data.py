@@ -1,0 +1,78 @@
+"""`linscratch make-data`: a synthetic data set written to a file chunk by chunk, never held in
+memory whole: y = Xw + b + noise, X standard normal, w the book's for two features (drawn as
+`train` draws it otherwise), b = 4.2."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .. import __version__
+
+CHUNK_ROWS = 1 << 20
+
+
+def chunks(n: int, d: int, w: np.ndarray, b: float, noise: float, seed: int, dtype):
+    """Blocks of rows [X y] (m, d + 1), from numpy's PCG64 seeded with `seed`."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, CHUNK_ROWS):
+        m = min(CHUNK_ROWS, n - start)
+        block = np.empty((m, d + 1), dtype=dtype)
+        block[:, :d] = rng.standard_normal((m, d), dtype=np.float32)
+        block[:, d] = block[:, :d].astype(np.float64) @ w + b + noise * rng.standard_normal(m)
+        yield block
+
+
+def run(args) -> int:
+    from ..data import SEED_TRUE_B, default_true_w
+    from ..errors import UsageError
+    from ..files import atomic_path
+    from ..train import draw_seed
+
+    suffix = args.out.rsplit(".", 1)[-1].lower() if "." in args.out else ""
+    if suffix not in ("npy", "parquet"):
+        raise UsageError(f"--out: {args.out} must end in .npy or .parquet")
+    seed = draw_seed() if args.seed is None else args.seed
+    n, d = args.num_examples, args.num_features
+    w = np.asarray(default_true_w(d, seed), dtype=np.float64)
+    dtype = np.dtype(args.dtype)
+    with atomic_path(args.out, args.force, "--out") as tmp:
+        blocks = chunks(n, d, w, SEED_TRUE_B, args.noise, seed, dtype)
+        if suffix == "npy":
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(n, d + 1))
+            start = 0
+            for block in blocks:
+                out[start : start + len(block)] = block
+                start += len(block)
+            out.flush()
+            del out
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            names = [f"x{j + 1}" for j in range(d)] + ["y"]
+            schema = pa.schema([(name, pa.from_numpy_dtype(dtype)) for name in names])
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for block in blocks:
+                    writer.write_table(
+                        pa.table([block[:, j] for j in range(d + 1)], schema=schema),
+                        row_group_size=CHUNK_ROWS,
+                    )
+    report = {
+        "command": "make-data",
+        "version": __version__,
+        "out": args.out,
+        "rows": n,
+        "features": d,
+        "seed": seed,
+        "true_w": w.tolist(),
+        "true_b": SEED_TRUE_B,
+        "noise": args.noise,
+        "dtype": str(dtype),
+    }
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"wrote {n:,} rows x {d} features and the target to {args.out} (seed {seed})")
+    return 0
