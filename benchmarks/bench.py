@@ -467,16 +467,23 @@ def subprocess_run(cmd: list[str]) -> None:
 
 
 def scaling_note(speedups: dict) -> str:
+    over = [b for b in (16384, 65536) if speedups[b] > 2]
+    beyond = (
+        f" Above 2x at {', '.join(f'{b:,}' for b in over)} rows: one process gathers the whole "
+        "batch (64 MB of rows at 16,384, twice the last-level cache) where each of two gathers "
+        "half."
+        if over
+        else ""
+    )
     return f"""
 Each step of a data-parallel run is this rank's half of the batch's gradient, then one
 all-reduce of d + 3 numbers. On this machine that all-reduce, over gloo's TCP on loopback,
 takes milliseconds, about as long as computing half of a 4,096-row batch of 1,000 features,
 so at batch 4,096 two processes reach {speedups[4096]:.2f}x one. The larger the batch, the more
 computation each all-reduce carries: {speedups[16384]:.2f}x at 16,384 rows and
-{speedups[65536]:.2f}x at 65,536, beyond 2x because one process gathers the whole batch (64 MB
-of rows at 16,384, twice the last-level cache) where each of two gathers half. The exchange
-cannot overlap the computation: each step's gradient needs the parameters the previous step
-produced. So: data parallelism pays from batches of about 16,000 rows of 1,000 features here.
+{speedups[65536]:.2f}x at 65,536.{beyond} The exchange cannot overlap the computation: each
+step's gradient needs the parameters the previous step produced. Repeated runs on this shared
+machine vary by about a fifth.
 """
 
 

@@ -35,48 +35,36 @@ class Parser(argparse.ArgumentParser):
 
 
 # Value checkers: each names the rule it enforces, which argparse prefixes with the flag.
-def positive_int(text: str) -> int:
+def _checked(text: str, convert, ok, rule: str):
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _checked(text, int, lambda v: v >= 1, "a positive integer")
 
 
 def seed_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be an integer from 0 to 2**63-1, got {text!r}")
-    return value
+    return _checked(text, int, lambda v: 0 <= v < 2**63, "an integer from 0 to 2**63-1")
 
 
 def finite_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
-    return value
+    return _checked(text, float, math.isfinite, "a finite number")
 
 
 def positive_float(text: str) -> float:
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return value
+    return _checked(text, float, lambda v: math.isfinite(v) and v > 0, "a positive finite number")
 
 
 def nonnegative_float(text: str) -> float:
-    value = finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative finite number, got {text!r}")
-    return value
+    return _checked(
+        text, float, lambda v: math.isfinite(v) and v >= 0, "a non-negative finite number"
+    )
 
 
 def float_list(text: str) -> list[float]:
@@ -105,10 +93,7 @@ def name_list(text: str) -> list[str]:
 
 
 def fraction(text: str) -> float:
-    value = finite_float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}")
-    return value
+    return _checked(text, float, lambda v: 0 < v < 1, "a number between 0 and 1")
 
 
 def positive_int_list(text: str) -> list[int]:

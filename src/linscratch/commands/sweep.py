@@ -9,6 +9,7 @@ import sys
 import time
 
 from .. import __version__
+from . import settings
 
 _STATE: dict = {}  # each worker's data and options, made once by `_setup`
 
@@ -89,7 +90,7 @@ def run(args) -> int:
 
         save(sweep_figure(runs, args.lr, args.batch_size), args.plot, args.force)
     if args.json:
-        config = {k: v for k, v in vars(args).items() if k not in ("module", "json", "command")}
+        config = settings(args)
         report = {
             "command": "sweep",
             "version": __version__,

@@ -8,6 +8,7 @@ import sys
 
 from .. import __version__
 from ..errors import UsageError
+from . import settings
 
 SYNTHETIC_FLAGS = {
     "num_examples": "--num-examples",
@@ -285,19 +286,15 @@ def save_model(args, result_run) -> None:
     from ..model import LinearModel
 
     scaler = result_run.standardizer
-    settings = {
-        k: v
-        for k, v in vars(args).items()
-        if k
-        not in ("module", "json", "command", "lang", "save", "force", "plot", "quiet", "resume")
-    }
+    outputs = ("lang", "save", "force", "plot", "quiet", "resume", "checkpoint")
+    training = {k: v for k, v in settings(args).items() if k not in outputs}
     LinearModel(
         w=list(result_run.result.w),
         b=result_run.result.b,
         feature_names=result_run.feature_names,
         target_name=result_run.target_name,
         standardization=None if scaler is None else scaler.to_dict(),
-        training=settings,
+        training=training,
         seed=result_run.result.seed,
         library_version=__version__,
     ).save(args.save, force=args.force)
@@ -306,7 +303,7 @@ def save_model(args, result_run) -> None:
 def report(args, data, result_run, drawn: bool) -> dict:
     """The --json object: inputs, results at full precision, timings."""
     result = result_run.result
-    config = {k: v for k, v in vars(args).items() if k not in ("module", "json", "command")}
+    config = settings(args)
     out = {
         "command": "train",
         "version": __version__,
