@@ -151,8 +151,10 @@ def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
         ax.set_ylabel("value (dashed: " + ("truth" if synthetic else "OLS") + ")")
         ax.set_title(f"Parameters approaching {goal}")
     else:
-        scale = np.where(mags > 0, mags, 1.0)
-        rel = np.abs(path - target) / scale
+        # Relative to each target, but never to less than the targets' root mean square: a
+        # target near zero would otherwise turn a tiny distance into a huge one.
+        rms = float(np.sqrt(np.mean(target**2))) or 1.0
+        rel = np.abs(path - target) / np.maximum(mags, rms)
         if len(target) <= 6:
             for j, name in enumerate(names):
                 ax.plot(x, np.maximum(rel[:, j], 1e-16), linewidth=1.4, label=name)
@@ -162,7 +164,7 @@ def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
                 x, np.maximum(dist, 1e-16), linewidth=1.4, label="all parameters, ‖θ − θ*‖/‖θ*‖"
             )
         ax.set_yscale("log")
-        ax.set_ylabel("relative distance |θ − θ*| / |θ*|  (log scale)")
+        ax.set_ylabel("relative distance |θ − θ*| / max(|θ*|, rms θ*)  (log scale)", fontsize=9)
         ax.set_title(f"Distance to {goal}")
     _epoch_axis(ax, len(ends) - 1)
     ax.legend(fontsize=8, ncol=2 if len(target) > 4 else 1)
@@ -180,9 +182,11 @@ def _data_panel(ax, run, X, y, true_w, true_b) -> None:
     others = b + sum(w[k] * means[k] for k in range(X.shape[1]) if k != j)
     ax.plot(grid, w[j] * grid + others, color="tab:red", linewidth=2, label="SGD fit")
     if true_w is not None:
-        tw = np.ravel(np.asarray(true_w, np.float64))
-        t_others = true_b + sum(tw[k] * means[k] for k in range(X.shape[1]) if k != j)
-        ax.plot(grid, tw[j] * grid + t_others, "k--", linewidth=1, label="truth")
+        tw, tb, label = np.ravel(np.asarray(true_w, np.float64)), true_b, "truth"
+    else:
+        tw, tb, label = run.ols.w, run.ols.b, "exact least squares"
+    t_others = tb + sum(tw[k] * means[k] for k in range(X.shape[1]) if k != j)
+    ax.plot(grid, tw[j] * grid + t_others, "k--", linewidth=1, label=label)
     name = run.feature_names[j]
     ax.set_xlabel(name)
     ax.set_ylabel(run.target_name or "y")
