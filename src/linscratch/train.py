@@ -177,7 +177,7 @@ def fit(
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
     traces: list[EpochTrace] = []
-    epoch_params = [np.r_[eng.params()[0], eng.params()[1]]]
+    epoch_params = [np.r_[eng.params()]]  # the start: w₁ … w_d, b
     start = time.perf_counter()
     for epoch in range(first_epoch, num_epochs + 1):
         epoch_trace = EpochTrace.for_epoch(steps, d, every) if trace else None
