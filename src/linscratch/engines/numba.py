@@ -53,14 +53,15 @@ class NumbaEngine:
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 
     def compile(self) -> None:
-        """Compile (or load from cache) the kernels for this dtype, on a tiny input."""
+        """Compile (or load from cache) the kernels for this data's types (dtype, and the
+        layout: a memory-mapped file's target column is strided), on its first row."""
         from .._kernels import mean_loss, sgd_epoch, sgd_epoch_blocks
 
-        X, y = np.zeros((2, 1), self.dtype), np.zeros(2, self.dtype)
-        w, b = np.zeros(1, self.dtype), np.zeros(1, self.dtype)
-        opts, trace = self._options(0.1, 1, None), self._arrays(None)
+        X, y = self.X[:1], self.y[:1]  # the same array types as the whole
+        w, b = self.w.copy(), self.b.copy()
+        opts, trace = self._options(0.0, 1, None), self._arrays(None)
         for index_dtype in (np.int32, np.int64):
-            sgd_epoch(X, y, np.arange(2, dtype=index_dtype), w, b, opts, *trace)
+            sgd_epoch(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *trace)
         sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1))
         mean_loss(X, y, w, b)
 
