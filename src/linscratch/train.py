@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
+from .distributed import current
 from .engines import EpochTrace, make_engine, resolve_engine
 from .errors import DivergedError
 from .model import init_params
@@ -114,8 +115,6 @@ def fit(
     n, d = X.shape
     if w0 is None:
         w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
-    from .distributed import current
-
     engine = resolve_engine(
         engine,
         visits=n * num_epochs,
@@ -146,7 +145,6 @@ def fit(
     saver, first_epoch, losses = None, 1, []
     if checkpoint is not None:
         from .checkpoint import Checkpoints, data_digest
-        from .distributed import current
 
         group = current()
         fingerprint = {
