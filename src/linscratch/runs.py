@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import Standardizer, split_rows
 from .errors import DivergedError
-from .solve import OLSResult, mean_loss, ols, r2_score, stability
+from .solve import CHUNK, OLSResult, mean_loss, ols, r2_score, stability
 from .train import DTYPES, Result, estimation_errors, fit
 
 
@@ -34,6 +34,19 @@ class Run:
     validation: dict | None = None
     stability: dict | None = None
     trace: dict | None = None
+
+
+def _gap(sgd_loss: float, ols_loss: float, y) -> float | None:
+    """SGD's loss over OLS's, minus one; None where OLS fits the rows exactly (a loss at the
+    rounding level of the targets, as with fewer rows than parameters): no ratio means much."""
+    squares = sum(
+        float(np.sum(np.asarray(y[i : i + CHUNK], np.float64) ** 2))
+        for i in range(0, len(y), CHUNK)
+    )
+    scale = squares / (2 * len(y))  # ½ mean y², the loss of predicting zero
+    if ols_loss <= 1e-20 * max(scale, 1e-300):
+        return None
+    return (sgd_loss - ols_loss) / ols_loss
 
 
 def train_run(
@@ -121,7 +134,7 @@ def train_run(
         result=result,
         ols=exact,
         r2=r2_score(X64, y64, result.w, result.b),
-        loss_gap=(sgd_loss - exact.loss) / exact.loss if exact.loss > 0 else None,
+        loss_gap=_gap(sgd_loss, exact.loss, y64),
         coef_diff={
             "w": (np.asarray(result.w) - exact.w).tolist(),
             "b": result.b - exact.b,

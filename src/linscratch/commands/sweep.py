@@ -10,6 +10,7 @@ import time
 
 from .. import __version__
 from . import settings
+from .train import _gap as train_gap
 
 _STATE: dict = {}  # each worker's data and options, made once by `_setup`
 
@@ -50,10 +51,7 @@ def _one(pair: tuple[float, int]) -> dict:
 
 
 def _gap(gap: float | None) -> str:
-    """SGD's loss against OLS's: a percentage, or a multiple once it is large."""
-    if gap is None:
-        return "n/a"
-    return f"{gap:+.2%}" if gap < 10 else f"{1 + gap:.3g}x"
+    return "n/a" if gap is None else train_gap(gap)
 
 
 def run(args) -> int:

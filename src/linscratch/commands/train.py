@@ -23,8 +23,10 @@ LABELS = {
         "w_error": "error in estimating w",
         "b_error": "error in estimating b",
         "params": "learned: w = {w}, b = {b}",
-        "ols": "exact least squares: loss {loss:.6g}, R² {r2}; SGD's loss is {gap} above it, "
+        "ols": "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, "
         "largest coefficient difference {diff:.3g} ({name})",
+        "gap": "SGD's loss is {gap} above it",
+        "exact": "it fits every row exactly",
         "validation": "validation ({rows} rows): loss {loss:.6g}, R² {r2} "
         "(least squares: {ols:.6g})",
         "summary": "{epochs} epoch(s) x {n:,} examples in {secs:.3f} s ({sps:,.0f} samples/s), "
@@ -37,8 +39,10 @@ LABELS = {
         "w_error": "w的估计误差",
         "b_error": "b的估计误差",
         "params": "学到的参数：w = {w}，b = {b}",
-        "ols": "精确最小二乘解：损失 {loss:.6g}，R² {r2}；SGD 的损失比它高 {gap}，"
+        "ols": "精确最小二乘解：损失 {loss:.6g}，R² {r2}；{comparison}，"
         "系数最大差异 {diff:.3g}（{name}）",
+        "gap": "SGD 的损失比它高 {gap}",
+        "exact": "它精确拟合每一行",
         "validation": "验证集（{rows} 行）：损失 {loss:.6g}，R² {r2}（最小二乘：{ols:.6g}）",
         "summary": "{epochs} 轮 x {n:,} 个样本，用时 {secs:.3f} 秒（每秒 {sps:,.0f} 个样本），"
         "引擎 {engine}，{dtype}，随机种子 {seed}",
@@ -278,6 +282,11 @@ def _run(args, main: bool) -> int:
     return status
 
 
+def _gap(gap: float) -> str:
+    """SGD's loss against OLS's: a percentage, or a multiple once it is large."""
+    return f"{gap:+.2%}" if gap < 10 else f"{1 + gap:.3g}x"
+
+
 def _warn(message: str) -> None:
     print(f"linscratch train: warning: {message}", file=sys.stderr)
 
@@ -383,12 +392,15 @@ def print_human(args, data, result_run, drawn: bool) -> None:
     exact = result_run.ols
     diffs = np.abs(np.r_[result_run.coef_diff["w"], result_run.coef_diff["b"]])
     names = [*result_run.feature_names, "b"]
-    gap = "n/a" if result_run.loss_gap is None else f"{result_run.loss_gap:+.2%}"
+    if result_run.loss_gap is None:
+        comparison = t["exact"]
+    else:
+        comparison = t["gap"].format(gap=_gap(result_run.loss_gap))
     print(
         t["ols"].format(
             loss=exact.loss,
             r2=_r2(exact.r2),
-            gap=gap,
+            comparison=comparison,
             diff=float(diffs.max()),
             name=names[int(diffs.argmax())],
         )
