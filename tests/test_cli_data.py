@@ -271,3 +271,11 @@ def test_a_diverged_run_writes_no_model(cli, tmp_path, table):
 def test_dataset_longley_is_shipped():
     assert datasets.path("longley").is_file()
     assert datasets.target("longley") == "TOTEMP"
+
+
+def test_a_perfect_least_squares_fit_gives_no_ratio(cli):
+    """Two rows, three parameters: OLS fits every row, so SGD's loss over it means nothing."""
+    report = cli("train", "--seed", "1", "--num-examples", "2", "--json").json
+    assert report["loss_gap"] is None and report["ols"]["se"] is None
+    run = cli("train", "--seed", "1", "--num-examples", "2")
+    assert "it fits every row exactly" in run.out
