@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import __version__
 from ..errors import UsageError
+from . import dumps
 
 
 def grad_batch(args):
@@ -97,5 +96,5 @@ def run(args) -> int:
         "passed": check.passed,
         "update": {"lr": args.lr, "batch_size": len(X), "w": new_w.tolist(), "b": new_b},
     }
-    print(json.dumps(report, allow_nan=False))
+    print(dumps(report))
     return 0 if check.passed else 1

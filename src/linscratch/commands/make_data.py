@@ -4,11 +4,10 @@ memory whole: y = Xw + b + noise, X standard normal, w the book's for two featur
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from .. import __version__
+from . import dumps
 
 CHUNK_ROWS = 1 << 20
 
@@ -72,7 +71,7 @@ def run(args) -> int:
         "dtype": str(dtype),
     }
     if args.json:
-        print(json.dumps(report))
+        print(dumps(report))
     else:
         print(f"wrote {n:,} rows x {d} features and the target to {args.out} (seed {seed})")
     return 0

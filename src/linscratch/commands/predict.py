@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import __version__
+from . import dumps
 
 
 def run(args) -> int:
@@ -53,7 +52,7 @@ def run(args) -> int:
     if args.output is not None:
         out["output"] = str(args.output)
     if args.json:
-        print(json.dumps({**out, "predictions": predictions.tolist()}, allow_nan=False))
+        print(dumps({**out, "predictions": predictions.tolist()}))
     elif args.output is None:
         print("\n".join(repr(p) for p in predictions.tolist()))
     else:

@@ -3,13 +3,12 @@ parallel processes, compared in a table, a JSON report and a figure."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 
 from .. import __version__
-from . import settings
+from . import dumps, settings
 from .train import _gap as train_gap
 
 _STATE: dict = {}  # each worker's data and options, made once by `_setup`
@@ -98,7 +97,7 @@ def run(args) -> int:
             "seconds": seconds,
             "runs": runs,
         }
-        print(json.dumps(report, allow_nan=False))
+        print(dumps(report))
         return 0
     print(f"{'lr':>10} {'batch':>6} {'final loss':>12} {'vs OLS':>9} {'seconds':>8}  result")
     for r in runs:

@@ -3,12 +3,11 @@ least-squares answer; optionally a saved model."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 from .. import __version__
 from ..errors import UsageError
-from . import settings
+from . import dumps, settings
 
 SYNTHETIC_FLAGS = {
     "num_examples": "--num-examples",
@@ -276,7 +275,7 @@ def _run(args, main: bool) -> int:
     check = result.extra.get("check_grad")
     status = 0 if check is None or check["passed"] else 1
     if args.json:
-        print(json.dumps(report(args, data, result_run, drawn), allow_nan=False))
+        print(dumps(report(args, data, result_run, drawn)))
     else:
         print_human(args, data, result_run, drawn)
     return status
