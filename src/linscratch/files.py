@@ -60,7 +60,7 @@ def _read_arrow(path: Path):
 
         return parquet.read_table(path)
     except pa.ArrowInvalid as exc:
-        message = str(exc).splitlines()[0]
+        message = "".join(c if c.isprintable() else "?" for c in str(exc).splitlines()[0])[:200]
         if "Empty CSV file" in message:
             raise UsageError(f"{path}: the file is empty") from None
         raise UsageError(f"{path}: cannot read it: {message}") from None
