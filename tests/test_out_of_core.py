@@ -104,3 +104,20 @@ def test_nan_in_a_memory_mapped_file_is_named(cli, tmp_path):
     np.save(tmp_path / "d.npy", data)
     run = cli("train", "--data", str(tmp_path / "d.npy"))
     assert run.code == 2 and "column '1', row 270002" in run.err
+
+
+def test_training_from_a_file_with_numba_never_imports_torch(tmp_path):
+    """What keeps an out-of-core run small: PyTorch alone would take about 300 MiB."""
+    import subprocess
+    import sys
+
+    np.save(tmp_path / "d.npy", np.random.default_rng(0).normal(size=(500, 3)).astype(np.float32))
+    code = (
+        "import sys, io, contextlib\n"
+        "from linscratch.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['train', '--data', {str(tmp_path / 'd.npy')!r}, '--engine', 'numba',"
+        " '--json']) == 0\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

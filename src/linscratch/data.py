@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 SEED_TRUE_W = (2.0, -3.4)
 SEED_TRUE_B = 4.2
@@ -37,8 +40,12 @@ SEED_BATCH_W = (0.017254, -0.009874)
 SEED_BATCH_B = 0.0
 
 
-def seed_batch(dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
-    """The seed document's worked batch: X (10, 2) and y (10, 1), the printed values in `dtype`."""
+def seed_batch(dtype=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The seed document's worked batch: X (10, 2) and y (10, 1), the printed values in `dtype`
+    (default float64)."""
+    import torch
+
+    dtype = torch.float64 if dtype is None else dtype
     X = torch.tensor(SEED_BATCH_X, dtype=dtype)
     y = torch.tensor(SEED_BATCH_Y, dtype=dtype).reshape(-1, 1)
     return X, y
@@ -57,6 +64,8 @@ def synthetic_data(
     `noise`; returns X and y with y reshaped to (num_examples, 1). With `generator=None` the
     draws come from torch's global generator, as in the book.
     """
+    import torch
+
     X = torch.normal(0, 1, (num_examples, len(w)), generator=generator, dtype=w.dtype)
     y = torch.matmul(X, w) + b  # (n,)
     y += torch.normal(0, noise, y.shape, generator=generator, dtype=w.dtype)
@@ -69,6 +78,8 @@ def data_iter(batch_size: int, features: torch.Tensor, labels: torch.Tensor, rng
     The order comes from one `rng.shuffle` of the row indices, where `rng` is the `random`
     module (the book's behaviour) or a `random.Random` instance.
     """
+    import torch
+
     num_examples = len(features)
     indices = shuffled_order(num_examples, rng)
     for i in range(0, num_examples, batch_size):
@@ -92,6 +103,8 @@ def default_true_w(num_features: int, seed: int) -> list[float]:
     """
     if num_features == len(SEED_TRUE_W):
         return list(SEED_TRUE_W)
+    import torch
+
     g = torch.Generator().manual_seed(seed)
     w = torch.empty(num_features, dtype=torch.float64).uniform_(-5, 5, generator=g)
     return [round(float(v), 1) for v in w]

@@ -67,7 +67,12 @@ def stop() -> None:
 
 
 def current() -> Group | None:
-    """The group of an initialised torch.distributed run, or None."""
+    """The group of an initialised torch.distributed run, or None (without importing torch
+    when nothing has)."""
+    import sys
+
+    if "torch" not in sys.modules:
+        return None
     import torch.distributed as dist
 
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:

@@ -7,13 +7,18 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """The linear model y_hat = Xw + b: X (n, d), w (d, 1), b (1,) -> y_hat (n, 1)."""
+    import torch
+
     return torch.matmul(X, w) + b
 
 
@@ -29,9 +34,13 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def init_params(
     num_features: int,
     generator: torch.Generator | None = None,
-    dtype: torch.dtype = torch.float32,
+    dtype: torch.dtype | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The book's initialisation: w ~ N(0, 0.01^2) of shape (d, 1), b = 0 of shape (1,)."""
+    """The book's initialisation: w ~ N(0, 0.01^2) of shape (d, 1), b = 0 of shape (1,);
+    float32 unless `dtype` says otherwise."""
+    import torch
+
+    dtype = torch.float32 if dtype is None else dtype
     w = torch.normal(0, 0.01, size=(num_features, 1), generator=generator, dtype=dtype)
     b = torch.zeros(1, dtype=dtype)
     return w, b

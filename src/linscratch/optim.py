@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
@@ -14,6 +16,8 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     makes the step follow the batch's mean gradient. Pass the batch's real size: the book
     passes the nominal size, which shrinks the step of a short last batch.
     """
+    import torch
+
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad / batch_size

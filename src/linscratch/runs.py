@@ -10,7 +10,7 @@ import numpy as np
 from .data import Standardizer, split_rows
 from .errors import DivergedError
 from .solve import CHUNK, OLSResult, mean_loss, ols, r2_score, stability
-from .train import DTYPES, Result, estimation_errors, fit
+from .train import Result, estimation_errors, fit
 
 
 @dataclass
@@ -122,9 +122,8 @@ def train_run(
             steps["params"] = scaler.params_to_original(steps["params"])
             steps["epoch_params"] = scaler.params_to_original(steps["epoch_params"])
     if true_w is not None:
-        tdtype = DTYPES[result.dtype]
         result.w_error, result.b_error = estimation_errors(
-            true_w, true_b, np.asarray(result.w), result.b, tdtype
+            true_w, true_b, np.asarray(result.w), result.b, result.dtype
         )
 
     X64, y64 = X, y.reshape(-1)  # (the passes below go to float64 chunk by chunk)

@@ -9,15 +9,12 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import torch
 
 from .distributed import current
 from .engines import EpochTrace, make_engine, resolve_engine
 from .errors import DivergedError
-from .model import init_params
 from .orders import Orders, block_rows_for, resolve_shuffle
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
 
 
@@ -60,11 +57,19 @@ def draw_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def _as_dtype(a, dtype: torch.dtype):
-    """The array in `dtype`, torch or numpy as it came, copied only when the dtype differs."""
-    if isinstance(a, torch.Tensor):
-        return a.to(dtype)
-    return np.asarray(a, dtype=str(dtype).removeprefix("torch."))
+def torch_dtype(name: str):
+    """The torch dtype called `name` ("float32" or "float64")."""
+    import torch
+
+    return {"float32": torch.float32, "float64": torch.float64}[name]
+
+
+def _as_dtype(a, dtype: str):
+    """The array in `dtype`, torch or numpy as it came, copied only when the dtype differs.
+    (A numpy array never makes this import torch: the numba engine runs without it.)"""
+    if hasattr(a, "detach"):  # a torch tensor
+        return a.to(torch_dtype(dtype))
+    return np.asarray(a, dtype=dtype)
 
 
 def fit(
@@ -78,8 +83,8 @@ def fit(
     shuffle: str = "auto",
     dtype: str = "float32",
     seed: int | None = None,
-    w0: torch.Tensor | None = None,
-    b0: torch.Tensor | None = None,
+    w0=None,
+    b0=None,
     true_w=None,
     true_b: float | None = None,
     check_grad: bool = False,
@@ -95,8 +100,9 @@ def fit(
 
     X and y are torch tensors or numpy arrays. Each epoch walks the rows in an order from
     `orders.Orders` (`shuffle`; `auto` is the book's own shuffle for the autograd engine),
-    batch by batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,)
-    default to the book's initialisation drawn from a torch generator seeded with `seed`.
+    batch by batch, each step following the batch's mean gradient. w0 (d, 1) and b0 (1,),
+    torch or numpy, default to the book's initialisation, w ~ N(0, 0.01²) and b = 0, drawn
+    by numpy's generator seeded with `seed` (the CLI passes the book's own torch draw).
     `engine="auto"` picks one as `engines.resolve_engine` says. Raises `DivergedError` as
     soon as a batch loss or an epoch loss is non-finite. With `check_grad`, every batch's
     autograd gradient is compared with the analytic one and the largest difference is
@@ -110,11 +116,12 @@ def fit(
     where an uninterrupted run would (traces and callbacks cover the epochs run here).
     """
     seed = draw_seed() if seed is None else seed
-    tdtype = DTYPES[dtype]
-    X, y = _as_dtype(X, tdtype), _as_dtype(y, tdtype).reshape(-1, 1)  # (n, d), (n, 1)
+    X, y = _as_dtype(X, dtype), _as_dtype(y, dtype).reshape(-1, 1)  # (n, d), (n, 1)
     n, d = X.shape
     if w0 is None:
-        w0, b0 = init_params(d, torch.Generator().manual_seed(seed), tdtype)
+        w0 = np.random.default_rng(seed).normal(0, 0.01, (d, 1))
+        b0 = np.zeros(1)
+    w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
     engine = resolve_engine(
         engine,
         visits=n * num_epochs,
@@ -130,9 +137,7 @@ def fit(
     if short_batch not in ("mean", "book"):
         raise ValueError(f"short_batch must be 'mean' or 'book', got {short_batch!r}")
     nominal = short_batch == "book"
-    eng = make_engine(
-        engine, X, y, w0.to(tdtype), b0.to(tdtype), monitor, device, fit_intercept, nominal
-    )
+    eng = make_engine(engine, X, y, w0, b0, monitor, device, fit_intercept, nominal)
     row_bytes = (d + 1) * X.dtype.itemsize
     shuffle = resolve_shuffle(shuffle, engine, row_bytes, n)
     orders = Orders(shuffle, n, seed, block_rows_for(row_bytes, batch_size))
@@ -160,7 +165,7 @@ def fit(
             "seed": seed,
             "fit_intercept": fit_intercept,
             "short_batch": short_batch,
-            "w0": np.ravel(w0.to(torch.float64)).tolist(),
+            "w0": np.ravel(np.asarray(w0, np.float64)).tolist(),
             "b0": float(b0.reshape(-1)[0]),
             "world_size": 1 if group is None else group.world_size,
         }
@@ -228,12 +233,15 @@ def fit(
             "epoch_params": np.stack(epoch_params),  # (epochs + 1, d + 1), the first initial
         }
     if true_w is not None:
-        result.w_error, result.b_error = estimation_errors(true_w, true_b, w, b, tdtype)
+        result.w_error, result.b_error = estimation_errors(true_w, true_b, w, b, dtype)
     return result
 
 
-def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: torch.dtype):
+def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
     """True minus learned, in `dtype` arithmetic, as the book computes and prints them."""
+    import torch
+
+    dtype = torch_dtype(dtype)
     true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)
     w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
     b_err = true_b - torch.as_tensor([b], dtype=dtype)

@@ -13,9 +13,9 @@ def grad_batch(args):
 
     from ..data import SEED_BATCH_B, SEED_BATCH_W, default_true_w, seed_batch, synthetic_data
     from ..model import init_params
-    from ..train import DTYPES, draw_seed
+    from ..train import draw_seed, torch_dtype
 
-    dtype = DTYPES[args.dtype]
+    dtype = torch_dtype(args.dtype)
     if args.example == "seed":
         for flag, value in (
             ("--num-examples", args.num_examples),

@@ -128,8 +128,6 @@ def synthetic_problem(args) -> tuple[list[float], float]:
 
 def load_data(args) -> dict:
     """The data of the run: X, y, names, and for synthetic data the truth and the book's w0, b0."""
-    import torch
-
     if args.data is not None or args.dataset is not None:
         from .. import datasets
         from ..files import read_table
@@ -145,6 +143,8 @@ def load_data(args) -> dict:
             "target_name": table.target_name,
             "source": {"path": str(path), "rows": len(table.y)},
         }
+
+    import torch
 
     from ..data import synthetic_data
     from ..model import init_params
@@ -174,9 +174,9 @@ def load_data(args) -> dict:
 def prepare(args) -> tuple[dict, dict]:
     """Check the flags, draw a seed if none, load the data; return it and `train_run`'s
     arguments (all but lr and batch size), shared by `train` and `sweep`."""
-    import torch
+    import numpy as np
 
-    from ..train import DTYPES, draw_seed
+    from ..train import draw_seed, torch_dtype
 
     _check_flags(args)
     args.seed_drawn = getattr(args, "seed_drawn", False) or args.seed is None
@@ -185,10 +185,10 @@ def prepare(args) -> tuple[dict, dict]:
     data = load_data(args)
     X, y = data["X"], data["y"]
     if hasattr(X, "to"):  # torch: into the run's dtype as the book's tensors would be
-        X, y = X.to(DTYPES[args.dtype]), y.to(DTYPES[args.dtype])
+        X, y = X.to(torch_dtype(args.dtype)), y.to(torch_dtype(args.dtype))
     w0, b0 = data.get("w0"), data.get("b0")
     if args.init == "zero":
-        w0, b0 = torch.zeros(X.shape[1], 1), torch.zeros(1)
+        w0, b0 = np.zeros((X.shape[1], 1), np.float32), np.zeros(1, np.float32)
     options = {
         "feature_names": data["feature_names"],
         "target_name": data["target_name"],
@@ -373,17 +373,18 @@ def shown_epoch(epoch: int, epochs: int) -> bool:
 
 def print_human(args, data, result_run, drawn: bool) -> None:
     import numpy as np
-    import torch
-
-    from ..train import DTYPES
 
     t = LABELS[args.lang]
     result = result_run.result
     for i, loss in enumerate(result.losses, 1):
         if shown_epoch(i, len(result.losses)):
             print(f"epoch {i}, loss {loss:f}")
-    if "true_w" in data:
-        tdtype = DTYPES[args.dtype]
+    if "true_w" in data:  # as the book prints them: torch tensors in the run's dtype
+        import torch
+
+        from ..train import torch_dtype
+
+        tdtype = torch_dtype(args.dtype)
         print(f"{t['w_error']}: {torch.tensor(result.w_error, dtype=tdtype)}")
         print(f"{t['b_error']}: {torch.tensor([result.b_error], dtype=tdtype)}")
     else:

@@ -27,7 +27,7 @@ ENGINES = ("autograd", "analytic", "numba")
 AUTO_NUMBA_MIN_VISITS = 100_000
 
 
-def as_tensor(a, dtype, device="cpu"):
+def as_tensor(a, dtype=None, device="cpu"):
     """A torch tensor of `a`, sharing memory where it can; read-only numpy memory (a memory-
     mapped file) is copied first, as torch cannot hold it safely."""
     import torch

@@ -23,6 +23,7 @@ class AnalyticEngine:
     def __init__(self, X, y, w, b, monitor=None, device="cpu", fit_intercept=True, nominal=False):
         if monitor is not None:
             raise ValueError("the analytic engine cannot check gradients; use --engine autograd")
+        w, b = as_tensor(w), as_tensor(b)
         dtype = w.dtype
         self.device = torch.device(device)
         self.X = as_tensor(X, dtype, self.device)  # (n, d)

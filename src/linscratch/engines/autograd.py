@@ -21,6 +21,7 @@ class AutogradEngine:
     name = "autograd"
 
     def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
+        w, b = as_tensor(w), as_tensor(b)
         self.features = as_tensor(X, w.dtype)  # (n, d)
         self.labels = as_tensor(y, w.dtype).reshape(-1, 1)  # (n, 1)
         self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
