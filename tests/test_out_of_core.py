@@ -121,3 +121,36 @@ def test_training_from_a_file_with_numba_never_imports_torch(tmp_path):
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_parquet_is_streamed_by_row_group_and_equals_npy(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(make_data, "CHUNK_ROWS", 700)  # several row groups
+    for ext in ("npy", "parquet"):
+        cli(
+            "make-data",
+            "--num-examples",
+            "2000",
+            "--seed",
+            "6",
+            "--out",
+            str(tmp_path / f"d.{ext}"),
+        )
+    table = read_table(tmp_path / "d.parquet")
+    assert not table.X.flags.owndata  # a memory-mapped scratch copy, not a loaded table
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.npy", "d.parquet"]  # no scratch
+    args = ("--epochs", "2", "--seed", "1", "--engine", "numba", "--json")
+    from_npy = cli("train", "--data", str(tmp_path / "d.npy"), *args).json
+    from_parquet = cli("train", "--data", str(tmp_path / "d.parquet"), *args).json
+    assert from_parquet["w"] == from_npy["w"] and from_parquet["epochs"] == from_npy["epochs"]
+    assert from_parquet["data"]["features"] == ["x1", "x2"]
+
+
+def test_a_bad_cell_in_a_later_row_group_is_named_by_its_row_in_the_file(cli, tmp_path):
+    import pyarrow as pa
+
+    values = np.ones(3000)
+    values[2500] = np.inf
+    table = pa.table({"a": np.arange(3000.0), "y": values})
+    pq.write_table(table, tmp_path / "d.parquet", row_group_size=1000)
+    run = cli("train", "--data", str(tmp_path / "d.parquet"))
+    assert run.code == 2 and "column 'y', row 2501: inf is not finite" in run.err

@@ -80,19 +80,20 @@ def _resolve(spec: str, names: list[str], flag: str, path: Path) -> int:
     return index % len(names)
 
 
-def _numeric(column, name: str, path: Path) -> np.ndarray:
-    """A pyarrow column as float64, or a UsageError naming the first bad cell."""
+def _numeric(column, name: str, path: Path, offset: int = 0) -> np.ndarray:
+    """A pyarrow column as float64, or a UsageError naming the first bad cell (rows counted
+    from `offset`, for a column read a row group at a time)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         if column.null_count:
-            row = int(pc.index(pc.is_null(column), True).as_py()) + 1
+            row = offset + int(pc.index(pc.is_null(column), True).as_py()) + 1
             raise UsageError(f"{path}: column {name!r}, row {row}: empty cell")
         return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     if pa.types.is_boolean(column.type):
         raise UsageError(f"{path}: column {name!r} holds true/false values, not numbers")
-    for row, value in enumerate(column.to_pylist(), start=1):
+    for row, value in enumerate(column.to_pylist(), start=offset + 1):
         try:
             float(value)
         except (TypeError, ValueError):
@@ -103,14 +104,18 @@ def _numeric(column, name: str, path: Path) -> np.ndarray:
     raise UsageError(f"{path}: column {name!r} is not numeric ({column.type})")
 
 
-def _check_finite(values: np.ndarray, name: str, path: Path, chunk: int = 1 << 20) -> None:
+def _check_finite(
+    values: np.ndarray, name: str, path: Path, chunk: int = 1 << 20, offset: int = 0
+) -> None:
     """A UsageError naming the first NaN or infinite cell; in chunks, so that a memory-mapped
     column is checked without a full-size temporary."""
     for start in range(0, len(values), chunk):
         bad = ~np.isfinite(values[start : start + chunk])
         if bad.any():
             row = start + int(np.argmax(bad))
-            raise UsageError(f"{path}: column {name!r}, row {row + 1}: {values[row]} is not finite")
+            shown = values[row]
+            row += offset
+            raise UsageError(f"{path}: column {name!r}, row {row + 1}: {shown} is not finite")
 
 
 def _check_path(path: Path) -> None:
@@ -153,6 +158,10 @@ def read_table(
         def column(j: int) -> np.ndarray:
             return np.asarray(arr[:, j], dtype=np.float64)
     else:
+        if path.suffix.lower() == ".parquet":
+            streamed = _parquet_views(path, target, features)
+            if streamed is not None:
+                return streamed
         table = _read_arrow(path)
         names = [str(n) for n in table.column_names]
         if table.num_rows == 0:
@@ -216,6 +225,51 @@ def _npy_views(arr, names, target, features, path: Path) -> Table | None:
                 f"{path}: column {names[j]!r}, row {start + row + 1}: "
                 f"{arr[start + row, j]} is not finite"
             )
+    return Table(
+        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
+    )
+
+
+def _parquet_views(path: Path, target, features) -> Table | None:
+    """A Parquet file with numeric columns, its target last, streamed a row group at a time
+    into an unnamed scratch file in the temporary folder (TMPDIR), checked on the way, and
+    memory-mapped from there: the same views as an NPY file's, the memory one row group. None
+    for other files and selections (they are read whole, with the usual checks)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError):
+        return None
+    schema = pf.schema_arrow
+    names = [str(n) for n in schema.names]
+    d = len(names) - 1
+    numeric = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
+    if not numeric or d < 1 or pf.metadata.num_rows == 0:
+        return None
+    if target not in (None, "-1", names[d], str(d)):
+        return None
+    if features is not None and features not in (names[:d], [str(j) for j in range(d)]):
+        return None
+    dtype = np.float32 if all(t == pa.float32() for t in schema.types) else np.float64
+    fd, scratch = tempfile.mkstemp(prefix="linscratch-", suffix=".npy")
+    os.close(fd)
+    try:
+        out = np.lib.format.open_memmap(scratch, "w+", dtype, (pf.metadata.num_rows, d + 1))
+        start = 0
+        for g in range(pf.num_row_groups):
+            group = pf.read_row_group(g)
+            for j in range(d + 1):
+                values = _numeric(group.column(j), names[j], path, offset=start)
+                _check_finite(values, names[j], path, offset=start)
+                out[start : start + len(values), j] = values
+            start += group.num_rows
+        out.flush()
+        del out
+        arr = np.load(scratch, mmap_mode="r")
+    finally:
+        os.unlink(scratch)  # the mapping lives on; the name does not
     return Table(
         X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
     )
