@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UsageError
-from .files import atomic_write
+from .files import atomic_write, read_versioned_json
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 1, "checkpoint.json"
 
@@ -58,16 +58,7 @@ class Checkpoints:
 
     def load(self) -> dict:
         """The saved state, refused with a clear error if missing, corrupt or of another run."""
-        try:
-            state = json.loads(self.path.read_text())
-        except FileNotFoundError:
-            raise UsageError(f"--resume: no checkpoint in {self.path.parent}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UsageError(f"--resume: {self.path} is corrupt ({exc})") from None
-        if not isinstance(state, dict) or state.get("format") != FORMAT:
-            raise UsageError(f"--resume: {self.path} is not a linscratch checkpoint")
-        if state.get("version") != VERSION:
-            raise UsageError(f"--resume: {self.path} has version {state.get('version')!r}")
+        state = read_versioned_json(self.path, FORMAT, VERSION, "checkpoint", "--resume")
         saved = state.get("fingerprint", {})
         differ = sorted(
             k

@@ -275,6 +275,29 @@ def _parquet_views(path: Path, target, features) -> Table | None:
     )
 
 
+def read_versioned_json(path, fmt: str, version: int, kind: str, flag: str = "") -> dict:
+    """One of linscratch's own JSON files (a model, a checkpoint), parsed and its "format" and
+    "version" checked; every problem is a UsageError naming the file."""
+    import json
+
+    prefix = f"{flag}: " if flag else ""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UsageError(f"{prefix}{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{prefix}{path}: corrupt, not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise UsageError(f'{prefix}{path}: not a linscratch {kind} (no "format": "{fmt}")')
+    if data.get("version") != version:
+        raise UsageError(
+            f"{prefix}{path}: {kind} format version {data.get('version')!r}; this linscratch "
+            f"reads version {version}"
+        )
+    return data
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike, force: bool = False, flag: str = ""):
     """A temporary path in the same folder as `path`, renamed to it when the block completes,

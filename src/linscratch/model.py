@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,21 +106,9 @@ class LinearModel:
     def load(cls, path) -> LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
         from .errors import UsageError
+        from .files import read_versioned_json
 
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UsageError(f"{path}: not a linscratch model (not valid JSON: {exc})") from None
-        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-            raise UsageError(f'{path}: not a linscratch model (no "format": "{MODEL_FORMAT}")')
-        if data.get("version") != MODEL_VERSION:
-            raise UsageError(
-                f"{path}: model format version {data.get('version')!r}; this linscratch reads "
-                f"version {MODEL_VERSION}"
-            )
+        data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, "model")
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
 
         def number(v) -> bool:

@@ -34,6 +34,7 @@ class Run:
     validation: dict | None = None
     stability: dict | None = None
     trace: dict | None = None
+    train_rows: np.ndarray | None = None  # the rows trained on, when there is a split
 
 
 def _gap(sgd_loss: float, ols_loss: float, y) -> float | None:
@@ -76,7 +77,7 @@ def train_run(
     runs after each epoch, in the data's units; returning True stops training. `exact`, the
     OLS answer on the same training rows if already known, is not computed again.
     """
-    X_val = y_val = None
+    X_val = y_val = train_rows = None
     if val_fraction or standardize:
         X, y = np.asarray(X), np.asarray(y).reshape(-1)
     if val_fraction:
@@ -143,6 +144,7 @@ def train_run(
         standardizer=scaler,
         stability=bound,
         trace=steps,
+        train_rows=train_rows,
     )
     if X_val is not None:
         run.validation = {

@@ -263,11 +263,8 @@ def _run(args, main: bool) -> int:
         from ..plots import save, training_figure
 
         X, y = data["X"], data["y"]
-        if args.val_fraction:  # the rows it trained on
-            from ..data import split_rows
-
-            train_rows, _ = split_rows(len(X), args.val_fraction, args.seed)
-            X, y = X[train_rows], y[train_rows]
+        if result_run.train_rows is not None:  # the rows it trained on
+            X, y = X[result_run.train_rows], y[result_run.train_rows]
         figure = training_figure(result_run, X, y, data.get("true_w"), data.get("true_b"))
         save(figure, args.plot, args.force)
     if args.save is not None:
