@@ -28,7 +28,9 @@ from threadpoolctl import threadpool_limits
 
 from linscratch import data_iter, linreg, sgd, squared_loss
 from linscratch.engines import make_engine
-from linscratch.orders import Orders, block_rows_for
+from linscratch.orders import Orders
+from linscratch.plan import make_plan
+from linscratch.spec import RunSpec
 
 LR, BATCH = 0.03, 10
 SLOW_ROWS = 200_000  # the Python-per-batch loops run on at most this many rows
@@ -119,15 +121,21 @@ def lstsq(X, y, w0, b0):
     return theta[:-1], theta[-1]
 
 
+def plan_for(engine: str, shuffle: str, n: int, d: int, itemsize: int = 4):
+    """linscratch's plan for one of its engines at the benchmark's batch size."""
+    spec = RunSpec.build(engine=engine, shuffle=shuffle, batch_size=BATCH)
+    return make_plan(spec, n, d, itemsize)
+
+
 def linscratch_engine(name: str, shuffle: str, prefetch: bool = True):
     def fit_one_epoch(X, y, w0, b0):
         n, d = X.shape
-        row_bytes = (d + 1) * X.dtype.itemsize
-        eng = make_engine(name, X, y.reshape(-1, 1), w0, b0)
+        plan = plan_for(name, shuffle, n, d, X.dtype.itemsize)
+        eng = make_engine(plan, X, y.reshape(-1, 1), w0, b0)
         if not prefetch:
             eng.ahead = 0  # prefetch only the row at hand: no lookahead
         eng.compile()
-        orders = Orders(shuffle, n, 0, block_rows_for(row_bytes, BATCH))
+        orders = Orders(shuffle, n, 0, plan.block_rows)
         orders.compile()
         start = time.perf_counter()
         eng.run_epoch(orders.epoch(1), LR, BATCH)
@@ -242,8 +250,9 @@ def convergence_table(n: int, d: int, epochs: int, out) -> None:
     print("| --- | --- |" + " ---: |" * epochs, file=out)
     for label, Xc, yc in cases:
         for shuffle in ("full", "block", "none"):
-            eng = make_engine("numba", Xc, yc.reshape(-1, 1), w0, b0)
-            orders = Orders(shuffle, n, 7, block_rows_for((d + 1) * 4, BATCH))
+            plan = plan_for("numba", shuffle, n, d)
+            eng = make_engine(plan, Xc, yc.reshape(-1, 1), w0, b0)
+            orders = Orders(shuffle, n, 7, plan.block_rows)
             losses = []
             for e in range(1, epochs + 1):
                 eng.run_epoch(orders.epoch(e), LR, BATCH)
@@ -340,7 +349,7 @@ def _scaling_worker(rank, world, init_file, n, d, batch, out_file):
     if world > 1:
         distributed.start(distributed.Group(rank, world, rank), init_method=f"file://{init_file}")
     X, y, w0, b0 = problem(n, d)
-    eng = make_engine("analytic", X, y.reshape(-1, 1), w0, b0)
+    eng = make_engine(plan_for("analytic", "full", n, d), X, y.reshape(-1, 1), w0, b0)
     orders = Orders("full", n, 0)
     eng.run_epoch(orders.epoch(1), 0.01, batch)
     if world > 1:

@@ -1,16 +1,16 @@
 """Checkpoints: an interrupted run, resumed, ends bit for bit where an uninterrupted one does."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 import torch
 
-from linscratch.train import fit
+from linscratch.loop import fit
 
 
 def problem():
@@ -46,7 +46,7 @@ def test_resumed_run_equals_uninterrupted_bit_for_bit(tmp_path, engine, shuffle)
         fit(X, y, checkpoint=str(tmp_path / "b"), callback=stop_after(3), **kwargs)
     saved = json.loads((tmp_path / "b" / "checkpoint.json").read_text())
     assert saved["epoch"] == 3
-    resumed = fit(X, y, checkpoint=str(tmp_path / "b"), resume=True, **kwargs)
+    resumed = fit(X, y, resume=str(tmp_path / "b"), **kwargs)
     assert resumed.losses == whole.losses
     assert resumed.w == whole.w and resumed.b == whole.b
 
@@ -57,9 +57,9 @@ def test_a_checkpoint_of_another_run_is_refused(tmp_path):
     X, y = problem()
     fit(X, y, num_epochs=2, seed=1, checkpoint=str(tmp_path))
     with pytest.raises(UsageError, match="another run: lr"):
-        fit(X, y, num_epochs=2, seed=1, lr=0.1, checkpoint=str(tmp_path), resume=True)
+        fit(X, y, num_epochs=2, seed=1, lr=0.1, resume=str(tmp_path))
     with pytest.raises(UsageError, match="data"):
-        fit(X * 2, y, num_epochs=2, seed=1, checkpoint=str(tmp_path), resume=True)
+        fit(X * 2, y, num_epochs=2, seed=1, resume=str(tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -88,33 +88,39 @@ def test_checkpoint_flags(cli, tmp_path):
     assert done.code == 0 and len(done.json["epochs"]) == 3
 
 
+KILL_AT_EPOCH = """
+import os, signal, sys
+from linscratch.cli import main
+from linscratch.commands import train
+from linscratch.events import Subscriber
+
+class KillAfter(Subscriber):
+    def epoch_end(self, event):  # after the checkpoint of this epoch is written
+        if event.epoch == int(os.environ["KILL_AT"]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+execute = train.execute
+train.execute = lambda spec, data, subs=(), **kw: execute(spec, data, [*subs, KillAfter()], **kw)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
 def test_killed_process_resumes_exactly(tmp_path):
-    """A real interruption: SIGKILL in the middle of a run, then --resume."""
-    args = [
-        "train",
-        "--seed",
-        "2",
-        "--epochs",
-        "300",
-        "--num-examples",
-        "1000",
-        "--engine",
-        "autograd",
-        "--json",
-    ]
-    cmd = [sys.executable, "-m", "linscratch", *args]
+    """A real interruption: the run kills itself with SIGKILL right after epoch 7's checkpoint
+    (no timing involved), then --resume finishes it as if nothing had happened."""
+    args = ["train", "--seed", "2", "--epochs", "30", "--engine", "autograd", "--json"]
     folder = tmp_path / "ck"
-    proc = subprocess.Popen(
-        [*cmd, "--checkpoint", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_AT_EPOCH, *args, "--checkpoint", str(folder)],
+        capture_output=True,
+        env={**os.environ, "KILL_AT": "7"},
+        check=False,
     )
-    deadline = time.time() + 60
-    while not (folder / "checkpoint.json").exists() and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
     saved = json.loads((folder / "checkpoint.json").read_text())
-    assert 0 < saved["epoch"] < 300  # it really stopped part way
+    assert saved["epoch"] == 7  # it really stopped part way
+    cmd = [sys.executable, "-m", "linscratch", *args]
     resumed = json.loads(
         subprocess.run(
             [*cmd, "--resume", str(folder)], capture_output=True, text=True, check=True
@@ -124,3 +130,46 @@ def test_killed_process_resumes_exactly(tmp_path):
     assert resumed["epochs"] == whole["epochs"]
     assert resumed["w"] == whole["w"] and resumed["b"] == whole["b"]
     assert np.isfinite(resumed["loss"])
+
+
+@pytest.mark.parametrize(
+    ("engine", "shuffle"),
+    [("autograd", "book"), ("numba", "block"), ("numba", "full"), ("analytic", "full")],
+)
+def test_a_finished_run_continued_to_more_epochs_equals_the_longer_run(tmp_path, engine, shuffle):
+    """Warm start: 3 epochs, then `resume` with num_epochs=7, ends bit for bit where a 7-epoch
+    run does; the checkpoint then records all 7."""
+    X, y = problem()
+    kwargs = {"engine": engine, "shuffle": shuffle, "seed": 5, "lr": 0.05}
+    longer = fit(X, y, num_epochs=7, **kwargs)
+    fit(X, y, num_epochs=3, checkpoint=str(tmp_path), **kwargs)
+    continued = fit(X, y, num_epochs=7, resume=str(tmp_path), **kwargs)
+    assert continued.losses == longer.losses
+    assert continued.w == longer.w and continued.b == longer.b
+    assert json.loads((tmp_path / "checkpoint.json").read_text())["epoch"] == 7
+
+
+def test_fewer_epochs_than_a_checkpoint_has_run_are_refused(tmp_path):
+    from linscratch.errors import UsageError
+
+    X, y = problem()
+    fit(X, y, num_epochs=4, seed=1, checkpoint=str(tmp_path))
+    with pytest.raises(
+        UsageError, match=r"num_epochs is 2, but the run in .* has already trained 4"
+    ):
+        fit(X, y, num_epochs=2, seed=1, resume=str(tmp_path))
+
+
+def test_cli_warm_start_keeps_the_plan_and_matches_the_longer_run(cli, tmp_path):
+    """`--resume DIR --epochs N` continues a finished run; with engine auto the continued run
+    keeps the engine its checkpoint chose (a fresh 120-epoch run would pick numba)."""
+    folder = str(tmp_path / "ck")
+    args = ("--seed", "4", "--num-examples", "1000", "--json")
+    first = cli("train", *args, "--epochs", "3", "--checkpoint", folder).json
+    assert first["engine"] == "autograd"
+    continued = cli("train", *args, "--epochs", "120", "--resume", folder).json
+    longer = cli("train", *args, "--epochs", "120", "--engine", "autograd").json
+    assert continued["engine"] == "autograd" and continued["shuffle"] == "book"
+    assert continued["epochs"] == longer["epochs"] and continued["w"] == longer["w"]
+    run = cli("train", *args, "--epochs", "2", "--resume", folder)
+    assert run.code == 2 and "--epochs is 2" in run.err and "120 epochs" in run.err

@@ -11,7 +11,8 @@ import torch
 import torch.multiprocessing as mp
 
 from linscratch import distributed
-from linscratch.train import fit
+from linscratch.events import Trace
+from linscratch.loop import fit
 
 os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback, whatever the hostname says
 
@@ -24,8 +25,10 @@ def problem():
 
 
 def run_fit(**kwargs):
+    """The run and its trace (each step's batch loss)."""
     X, y = problem()
-    return fit(
+    trace = Trace()
+    result = fit(
         X,
         y,
         lr=0.05,
@@ -34,23 +37,24 @@ def run_fit(**kwargs):
         engine="analytic",
         dtype="float64",
         seed=3,
-        trace=True,
+        subscribers=[trace],
         **kwargs,
     )
+    return result, trace.to_dict()
 
 
 def worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
     group = distributed.Group(rank, world, rank)
     distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
     try:
-        result = run_fit()
+        result, trace = run_fit()
         with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
             json.dump(
                 {
                     "w": result.w,
                     "b": result.b,
                     "losses": result.losses,
-                    "steps": result.extra["trace"]["step_loss"].tolist(),
+                    "steps": trace["step_loss"].tolist(),
                 },
                 f,
             )
@@ -58,15 +62,16 @@ def worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
         distributed.stop()
 
 
+@pytest.mark.slow
 def test_two_processes_equal_one(tmp_path):
     mp.spawn(worker, args=(2, str(tmp_path / "init"), str(tmp_path)), nprocs=2, join=True)
-    single = run_fit()
+    single, single_trace = run_fit()
     for rank in (0, 1):
         got = json.loads((tmp_path / f"{rank}.json").read_text())
         np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)
         assert got["b"] == pytest.approx(single.b, rel=1e-10)
         np.testing.assert_allclose(got["losses"], single.losses, rtol=1e-10)
-        np.testing.assert_allclose(got["steps"], single.extra["trace"]["step_loss"], rtol=1e-10)
+        np.testing.assert_allclose(got["steps"], single_trace["step_loss"], rtol=1e-10)
 
 
 def test_group_from_torchrun_environment():
@@ -76,6 +81,7 @@ def test_group_from_torchrun_environment():
     assert group == distributed.Group(1, 4, 1) and not group.is_main
 
 
+@pytest.mark.slow
 def test_torchrun_cli_prints_once_and_matches_one_process():
     args = [
         "train",

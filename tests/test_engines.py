@@ -7,8 +7,10 @@ import pytest
 import torch
 
 from linscratch import _kernels
-from linscratch.engines import AUTO_NUMBA_MIN_VISITS, make_engine, resolve_engine
-from linscratch.orders import BlockShuffle, Orders, resolve_shuffle
+from linscratch.engines import make_engine
+from linscratch.orders import BlockShuffle, Orders
+from linscratch.plan import make_plan
+from linscratch.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 
@@ -38,7 +40,7 @@ def problem(n=503, d=4, seed=0):
 
 def run(engine, X, y, w0, b0, orders, lr, batch_size, dtype):
     eng = make_engine(
-        engine,
+        make_plan(RunSpec.build(engine=engine), len(X), X.shape[1], 8),
         torch.as_tensor(X, dtype=dtype),
         torch.as_tensor(y, dtype=dtype),
         torch.as_tensor(w0, dtype=dtype),
@@ -123,22 +125,6 @@ def test_block_shuffle_keeps_blocks_together_within_a_buffer():
         blocks = np.unique(buffer // 10)
         assert len(blocks) == 4 and len(buffer) == 40
         assert not np.array_equal(order[start : start + 40], buffer)
-
-
-def test_auto_engine_rule():
-    assert resolve_engine("auto", visits=3000) == "autograd"  # the book's run
-    assert resolve_engine("auto", visits=AUTO_NUMBA_MIN_VISITS - 1) == "autograd"
-    assert resolve_engine("auto", visits=AUTO_NUMBA_MIN_VISITS) == "numba"
-    assert resolve_engine("auto", visits=10**9, check_grad=True) == "autograd"
-    assert resolve_engine("auto", visits=10**9, device="cuda") == "analytic"
-    assert resolve_engine("analytic", visits=10) == "analytic"
-
-
-def test_auto_shuffle_rule():
-    assert resolve_shuffle("auto", "autograd", 12, 10**8) == "book"
-    assert resolve_shuffle("auto", "numba", 12, 10**6) == "full"
-    assert resolve_shuffle("auto", "numba", 12, 10**7) == "block"
-    assert resolve_shuffle("none", "numba", 12, 10**7) == "none"
 
 
 def test_cli_auto_picks_numba_for_large_runs(cli):

@@ -2,7 +2,6 @@
 options the book's exercises need (zero initialisation, the book's short batch)."""
 
 import io
-import json
 
 import numpy as np
 import pytest
@@ -11,7 +10,16 @@ from test_seed_fidelity import book_script
 
 from linscratch import progress
 from linscratch.engines import EpochTrace, make_engine
+from linscratch.events import EpochEnd, RunStart
 from linscratch.orders import Orders
+from linscratch.plan import make_plan
+from linscratch.spec import RunSpec
+
+
+def plan_for(engine: str, **settings):
+    """The plan of a small run on `engine` (the planner decides the rest)."""
+    return make_plan(RunSpec.build(engine=engine, **settings), 100, 3, 8)
+
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -44,7 +52,7 @@ def test_every_engine_records_the_same_trace(engine):
     order = Orders("full", 95, 1).epoch(1)
     ref = EpochTrace.for_epoch(10, 3, 3)
     eng = make_engine(
-        "autograd",
+        plan_for("autograd"),
         torch.tensor(X),
         torch.tensor(y),
         torch.zeros(3, 1).double(),
@@ -53,7 +61,7 @@ def test_every_engine_records_the_same_trace(engine):
     eng.run_epoch(order, 0.1, 10, ref)
     trace = EpochTrace.for_epoch(10, 3, 3)
     eng = make_engine(
-        engine,
+        plan_for(engine),
         torch.tensor(X),
         torch.tensor(y),
         torch.zeros(3, 1).double(),
@@ -160,6 +168,7 @@ def test_sweep_json_runs_every_pair(cli, tmp_path):
     assert [e["loss"] for e in ok["epochs"]] == [e["loss"] for e in single["epochs"]]
 
 
+@pytest.mark.slow
 def test_sweep_in_parallel_processes_agrees_with_one(cli):
     args = ("sweep", "--lr", "0.01,0.03", "--batch-size", "10", "--seed", "4", "--json")
     serial = cli(*args, "--jobs", "1").json["runs"]
@@ -212,26 +221,23 @@ def test_progress_bar_draws_on_a_terminal(monkeypatch):
 
     out = io.StringIO()
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
-    with progress.EpochProgress(4, 1000, 10, console=Console(file=out, force_terminal=True)) as bar:
+    start = RunStart(None, 1000, 2, 100, 1, 4, np.zeros(2), 0.0)
+    with progress.EpochProgress(console=Console(file=out, force_terminal=True)) as bar:
+        bar.run_start(start)
         for epoch in range(1, 5):
-            assert bar(epoch, 0.5 / epoch) is False
+            assert not bar.epoch_end(EpochEnd(epoch, 0.5 / epoch, np.zeros(2), 0.0))
     text = out.getvalue()
     assert "epoch" in text and "4/4" in text and "400/400" in text and "loss" in text
 
 
 def test_progress_bar_is_off_when_not_wanted(monkeypatch):
-    class Args:
-        json = quiet = False
-
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
-    assert progress.wanted(Args())
-    Args.quiet = True
-    assert not progress.wanted(Args())
-    Args.quiet, Args.json = False, True
-    assert not progress.wanted(Args())
+    assert progress.wanted(json=False, quiet=False)
+    assert not progress.wanted(json=False, quiet=True)
+    assert not progress.wanted(json=True, quiet=False)
 
 
 def test_no_progress_bar_in_captured_output(cli):
     run = cli("train", "--seed", "1", "--epochs", "30", "--num-examples", "20000")
     assert "batches" not in run.err  # stderr is not a terminal here
-    json.dumps(run.out)
+    assert run.code == 0 and run.out.startswith("epoch 1, loss")

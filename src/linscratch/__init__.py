@@ -9,12 +9,15 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _HOMES = {
+    "Callback": "events",
     "DivergedError": "errors",
-    "Result": "train",
+    "Result": "loop",
+    "RunSpec": "spec",
+    "Subscriber": "events",
     "UsageError": "errors",
     "check_gradients": "gradcheck",
     "data_iter": "data",
-    "fit": "train",
+    "fit": "loop",
     "gradients": "model",
     "init_params": "model",
     "linreg": "model",

@@ -7,6 +7,8 @@ and multiply-adds fuse) and never assumes away NaN or infinity, which the diverg
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import llvmlite.binding
 import numpy as np
 from llvmlite import ir
@@ -19,6 +21,18 @@ FAST = {"reassoc", "contract"}
 _PREFETCH = (
     "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
 )
+
+
+class KernelOptions(NamedTuple):
+    """The settings of an SGD kernel call, by name (a named tuple: numba passes it as a tuple)."""
+
+    lr: float
+    batch_size: int
+    fit_b: bool  # train b too
+    nominal: bool  # divide a short batch by batch_size, as the book's sgd does
+    ahead: int  # rows to prefetch ahead
+    every: int  # record the parameters every this many steps (0: record nothing)
+
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -217,8 +231,7 @@ def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
     X (n, d) C-contiguous (or (n, d + k), the features first), y (n,), w (d,) and b (1,)
-    updated in place. opts = (lr,
-    batch_size, fit_b, nominal, ahead, every). step_loss (steps,) receives each batch's mean
+    updated in place; opts a `KernelOptions`. step_loss (steps,) receives each batch's mean
     loss and snaps (k, d + 1) the parameters every `every` steps; give empty arrays to record
     nothing. Returns 0, or the 1-based step whose batch loss was not finite (the parameters
     as before that step).

@@ -1,24 +1,28 @@
 """Checkpoints: a run's state after each epoch, written atomically, so that a long run survives
-interruption and `--resume` finishes it exactly as if it had never stopped.
+interruption and a resumed run finishes exactly as if it had never stopped, or goes on to more
+epochs exactly as a longer run would have.
 
 The state is small: the parameters (float64 holds float32 values exactly), each epoch's loss,
-the epoch reached and the book shuffle's random state (the compiled shuffles depend only on
-the seed and the epoch). A fingerprint of everything that shapes the run, the data included
-(a BLAKE2 digest of its bytes), must match on resume; anything else is refused.
+the epoch reached, the plan's engine and shuffle, and the book shuffle's random state (the
+compiled shuffles depend only on the seed and the epoch). A fingerprint of everything that
+shapes the run but its length (the spec's model, optimisation and precision settings, the
+plan, the seed, the starting parameters and a BLAKE2 digest of the data) must match on resume.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 
 from .errors import UsageError
-from .files import atomic_write, read_versioned_json
+from .events import EpochEnd, Subscriber
+from .formats import read_versioned_json
 
-FORMAT, VERSION, NAME = "linscratch-checkpoint", 1, "checkpoint.json"
+FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
 
 
 def data_digest(X, y) -> str:
@@ -32,49 +36,121 @@ def data_digest(X, y) -> str:
     return h.hexdigest()
 
 
+def fingerprint(spec, plan, seed: int, X, y, w0, b0) -> dict:
+    """What must match for a checkpoint to be continued: everything that shapes the run but
+    the number of epochs (a resumed run may go on to more)."""
+    n, d = X.shape
+    return {
+        "data": data_digest(X, y),
+        "num_examples": n,
+        "num_features": d,
+        "init": spec.model.init,
+        "fit_intercept": spec.model.fit_intercept,
+        "lr": spec.optim.lr,
+        "batch_size": spec.optim.batch_size,
+        "short_batch": spec.optim.short_batch,
+        "dtype": spec.execution.dtype,
+        "device": spec.execution.device,
+        "engine": plan.engine,
+        "shuffle": plan.shuffle,
+        "seed": seed,
+        "w0": np.ravel(np.asarray(w0, np.float64)).tolist(),
+        "b0": float(np.ravel(np.asarray(b0, np.float64))[0]),
+        "world_size": plan.world_size,
+    }
+
+
+def _numbers(values, count=None) -> bool:
+    return (
+        isinstance(values, list)
+        and (count is None or len(values) == count)
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+    )
+
+
 class Checkpoints:
     """Where one run keeps its checkpoint: DIR/checkpoint.json."""
 
-    def __init__(self, directory, fingerprint: dict):
+    def __init__(self, directory):
         self.path = Path(directory) / NAME
-        self.fingerprint = fingerprint
-        if not self.path.parent.parent.is_dir():
-            raise UsageError(f"--checkpoint: {self.path.parent.parent} is not a folder")
-        self.path.parent.mkdir(exist_ok=True)
 
-    def save(self, epoch: int, w, b: float, losses: list[float], rng_state) -> None:
+    def load(self, num_epochs: int) -> dict:
+        """The saved state, checked; refused with a clear error if missing or corrupt, or
+        if it has already run more than `num_epochs` epochs."""
+        state = read_versioned_json(self.path, FORMAT, VERSION, "checkpoint", "resume")
+        epoch, plan = state.get("epoch"), state.get("plan")
+        valid = (
+            isinstance(epoch, int)
+            and epoch >= 1
+            and _numbers(state.get("losses"), epoch)
+            and _numbers(state.get("w"))
+            and _numbers([state.get("b")])
+            and isinstance(plan, dict)
+            and all(isinstance(plan.get(k), str) for k in ("engine", "shuffle"))
+            and isinstance(state.get("fingerprint"), dict)
+        )
+        if not valid:
+            raise UsageError("{0}: {path} is corrupt", "resume", path=self.path)
+        if num_epochs < epoch:
+            raise UsageError(
+                "{0} is {value}, but the run in {path} has already trained {epoch} epochs",
+                "num_epochs",
+                value=num_epochs,
+                path=self.path.parent,
+                epoch=epoch,
+            )
+        return state
+
+    def verify(self, state: dict, mark: dict) -> None:
+        """Refuse a checkpoint of another run, naming what differs."""
+        saved = state["fingerprint"]
+        differ = sorted(k for k in mark.keys() | saved.keys() if saved.get(k) != mark.get(k))
+        if differ:
+            shown = ", ".join(f"{k} ({saved.get(k)!r} there, {mark.get(k)!r} now)" for k in differ)
+            raise UsageError(
+                "{0}: {path} is from another run: {shown}", "resume", path=self.path, shown=shown
+            )
+        if len(state["w"]) != mark["num_features"]:
+            raise UsageError(
+                "{0}: {path} is corrupt (inconsistent sizes)", "resume", path=self.path
+            )
+
+    def writer(self, mark: dict, plan, losses=()) -> CheckpointWriter:
+        """A subscriber that saves the state after each epoch; `losses`, the epochs' losses
+        before this run's first (a resumed run's)."""
+        return CheckpointWriter(self.path, mark, plan, losses)
+
+
+class CheckpointWriter(Subscriber):
+    """Saves the run's state after every epoch (its folder is made at the first save)."""
+
+    def __init__(self, path: Path, mark: dict, plan, losses=()):
+        self.path, self.mark, self.plan = path, mark, plan
+        self.losses = list(losses)
+
+    def epoch_end(self, event: EpochEnd) -> None:
+        from .destinations import atomic_write
+
+        self.losses.append(event.loss)
         state = {
             "format": FORMAT,
             "version": VERSION,
-            "fingerprint": self.fingerprint,
-            "epoch": epoch,
-            "w": [float(v) for v in w],
-            "b": float(b),
-            "losses": list(losses),
-            "rng_state": rng_state,
+            "fingerprint": self.mark,
+            "plan": {"engine": self.plan.engine, "shuffle": self.plan.shuffle},
+            "epoch": event.epoch,
+            "w": [float(v) for v in event.w],
+            "b": float(event.b),
+            "losses": self.losses,
+            "rng_state": event.order_state,
         }
         text = json.dumps(state, allow_nan=False)
-        atomic_write(self.path, lambda f: f.write(text), force=True, flag="--checkpoint")
-
-    def load(self) -> dict:
-        """The saved state, refused with a clear error if missing, corrupt or of another run."""
-        state = read_versioned_json(self.path, FORMAT, VERSION, "checkpoint", "--resume")
-        saved = state.get("fingerprint", {})
-        differ = sorted(
-            k
-            for k in self.fingerprint.keys() | saved.keys()
-            if saved.get(k) != self.fingerprint.get(k)
-        )
-        if differ:
-            shown = ", ".join(
-                f"{k} ({saved.get(k)!r} there, {self.fingerprint.get(k)!r} now)" for k in differ
-            )
-            raise UsageError(f"--resume: {self.path} is from another run: {shown}")
         try:
-            epoch, losses = int(state["epoch"]), [float(v) for v in state["losses"]]
-            w, b = [float(v) for v in state["w"]], float(state["b"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UsageError(f"--resume: {self.path} is corrupt ({exc!r})") from None
-        if len(losses) != epoch or len(w) != self.fingerprint.get("num_features"):
-            raise UsageError(f"--resume: {self.path} is corrupt (inconsistent sizes)")
-        return {"epoch": epoch, "losses": losses, "w": w, "b": b, "rng_state": state["rng_state"]}
+            self.path.parent.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                "{0}: cannot make {path} ({reason})",
+                "checkpoint",
+                path=self.path.parent,
+                reason=exc.strerror,
+            ) from None
+        atomic_write(self.path, lambda f: f.write(text), force=True, field="checkpoint")

@@ -131,7 +131,9 @@ class Standardizer:
         mean, std = X.mean(axis=0), X.std(axis=0)
         for j in np.flatnonzero(~(std > 0)):
             raise UsageError(
-                f"--standardize: column {feature_names[j]!r} is constant in the training rows"
+                "{0}: column {name!r} is constant in the training rows",
+                "standardize",
+                name=feature_names[j],
             )
         y_std = float(y.std())
         return cls(mean, std, float(y.mean()), y_std if y_std > 0 else 1.0)
@@ -165,8 +167,13 @@ def split_rows(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.n
     n_val = round(n * val_fraction)
     if n_val < 1 or n - n_val < 2:
         raise UsageError(
-            f"--val-fraction {val_fraction} of {n} rows leaves {n - n_val} for training and "
-            f"{n_val} for validation; need at least 2 and 1"
+            "{0} {value} of {n} rows leaves {train} for training and {val} for validation; "
+            "need at least 2 and 1",
+            "val_fraction",
+            value=val_fraction,
+            n=n,
+            train=n - n_val,
+            val=n_val,
         )
     perm = np.random.default_rng(seed).permutation(n)
     return np.sort(perm[n_val:]), np.sort(perm[:n_val])

@@ -1,14 +1,55 @@
-"""The two ways a run can fail: a user's mistake (exit 2) and a diverging run (exit 1)."""
+"""The two ways a run can fail: a user's mistake (exit 2) and a diverging run (exit 1).
+
+Both speak the library's vocabulary: a setting is named by its field (`batch_size`), never by a
+command-line flag. A message refers to settings through `{0}`, `{1}`, ... placeholders filled
+with the field names, so that the command line can render the same error with its flags
+(`render(flag_of)`) while Python users read the field names (`str(error)`).
+"""
 
 from __future__ import annotations
 
 
-class UsageError(ValueError):
-    """Bad input from the user: a flag, value or file. The CLI prints it as one line, exit 2."""
+def _identity(field: str) -> str:
+    return field
+
+
+class Message:
+    """A message about settings: `Cls("plain text")` is a message as it is;
+    `Cls(template, *fields, **values)` formats `template` with the fields' names as {0}, {1},
+    ... and `values` by keyword, for example `UsageError("{0} must be a whole number >= 1, got
+    {value!r}", "batch_size", value=0)`."""
+
+    def __init__(self, template: str, *fields: str, **values):
+        super().__init__(template)
+        self.template, self.fields, self.values = template, fields, values
+
+    def render(self, name=_identity) -> str:
+        """The message with each field named by `name(field)` (a flag, on the command line)."""
+        if not self.fields and not self.values:
+            return self.template
+        return self.template.format(*map(name, self.fields), **self.values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class UsageError(Message, ValueError):
+    """Bad input from the user: a setting, a value or a file. The CLI prints it as one line
+    and exits with status 2."""
+
+
+class StabilityWarning(Message, UserWarning):
+    """The learning rate exceeds the data's stability limit: gradient descent diverges."""
 
 
 class DivergedError(ArithmeticError):
-    """The training loss became non-finite. The CLI prints where and exits with status 1."""
+    """The training loss became non-finite at `epoch`, `step` with learning rate `lr`.
+
+    `lr_max` is the data's stability limit 2/λ_max when known, `losses` the epochs' losses
+    before it diverged, `standardized` whether the features were standardized. The message
+    names the learning rate, the limit and the step, and suggests a rate; the CLI exits with
+    status 1.
+    """
 
     def __init__(self, epoch, step, lr, lr_max=None, losses=(), standardized=False):
         self.epoch, self.step, self.lr, self.lr_max = epoch, step, lr, lr_max
@@ -16,16 +57,27 @@ class DivergedError(ArithmeticError):
         self.standardized = standardized
         super().__init__()
 
-    def __str__(self) -> str:
+    def with_limit(self, lr_max: float, standardized: bool) -> DivergedError:
+        """The same divergence, told with the data's stability limit."""
+        return DivergedError(
+            self.epoch, self.step, self.lr, lr_max, self.losses, standardized=standardized
+        )
+
+    def render(self, name=_identity) -> str:
+        """The message; `name(field)` names a setting (`lr`, `standardize`) as the CLI does."""
         text = (
             f"training diverged: the loss became non-finite at epoch {self.epoch}, step "
             f"{self.step} with learning rate {self.lr}"
         )
         if self.lr_max is None:
-            return text + "; try a smaller --lr"
+            return text + f"; try a smaller {name('lr')}"
         relation = "above" if self.lr > self.lr_max else "below"
+        advice = f"try {name('lr')} {self.lr_max / 4:.2g}"
+        if self.lr > self.lr_max and not self.standardized:
+            advice += f" or {name('standardize')}"
         return (
-            f"{text}, {relation} this data's stability limit 2/λ_max = {self.lr_max:.4g}; "
-            f"try --lr {self.lr_max / 4:.2g}"
-            + (" or --standardize" if self.lr > self.lr_max and not self.standardized else "")
+            f"{text}, {relation} this data's stability limit 2/λ_max = {self.lr_max:.4g}; {advice}"
         )
+
+    def __str__(self) -> str:
+        return self.render()

@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .engines import ENGINES
-from .train import fit
+from .loop import fit
 
 
 class SGDLinearRegression(RegressorMixin, BaseEstimator):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def _read_arrow(path: Path):
         raise UsageError(f"{path}: cannot read it: {message}") from None
 
 
-def _resolve(spec: str, names: list[str], flag: str, path: Path) -> int:
+def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     """A column given by name, or by index (negative counts from the end)."""
     if spec in names:
         return names.index(spec)
@@ -76,7 +75,13 @@ def _resolve(spec: str, names: list[str], flag: str, path: Path) -> int:
         index = None
     if index is None or not -len(names) <= index < len(names):
         shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-        raise UsageError(f"{flag}: no column {spec!r} in {path} (columns: {shown})")
+        raise UsageError(
+            "{0}: no column {spec!r} in {path} (columns: {shown})",
+            field,
+            spec=spec,
+            path=path,
+            shown=shown,
+        )
     return index % len(names)
 
 
@@ -174,7 +179,7 @@ def read_table(
         t_index = None
     else:
         try:
-            t_index = _resolve("-1" if target is None else str(target), names, "--target", path)
+            t_index = _resolve("-1" if target is None else str(target), names, "target", path)
         except UsageError:
             if require_target:
                 raise
@@ -182,9 +187,9 @@ def read_table(
     if features is None:
         f_index = [j for j in range(len(names)) if j != t_index]
     else:
-        f_index = [_resolve(f, names, "--features", path) for f in features]
+        f_index = [_resolve(f, names, "features", path) for f in features]
         if t_index in f_index:
-            raise UsageError(f"--features: {names[t_index]!r} is the target column")
+            raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
     if not f_index:
         raise UsageError(f"{path}: no feature columns besides the target")
 
@@ -273,60 +278,3 @@ def _parquet_views(path: Path, target, features) -> Table | None:
     return Table(
         X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
     )
-
-
-def read_versioned_json(path, fmt: str, version: int, kind: str, flag: str = "") -> dict:
-    """One of linscratch's own JSON files (a model, a checkpoint), parsed and its "format" and
-    "version" checked; every problem is a UsageError naming the file."""
-    import json
-
-    prefix = f"{flag}: " if flag else ""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise UsageError(f"{prefix}{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{prefix}{path}: corrupt, not valid JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != fmt:
-        raise UsageError(f'{prefix}{path}: not a linscratch {kind} (no "format": "{fmt}")')
-    if data.get("version") != version:
-        raise UsageError(
-            f"{prefix}{path}: {kind} format version {data.get('version')!r}; this linscratch "
-            f"reads version {version}"
-        )
-    return data
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike, force: bool = False, flag: str = ""):
-    """A temporary path in the same folder as `path`, renamed to it when the block completes,
-    so that a failure never leaves a half-written file. Refuses to replace an existing file
-    unless `force`."""
-    path = Path(path)
-    prefix = f"{flag}: " if flag else ""
-    if path.exists() and not force:
-        raise UsageError(f"{prefix}{path} exists; add --force to replace it")
-    if not path.parent.is_dir():
-        raise UsageError(f"{prefix}{path.parent} is not a folder")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write(
-    path: str | os.PathLike, write, force: bool = False, flag: str = "", binary: bool = False
-) -> None:
-    """`atomic_path` for a file written through a file object: `write(f)` gets a text file (a
-    binary one with `binary`)."""
-    with atomic_path(path, force, flag) as tmp:
-        with open(tmp, "wb") if binary else open(tmp, "w", newline="") as f:
-            write(f)

@@ -45,6 +45,17 @@ def init_params(
     return w, b
 
 
+def initial_params(init: str, num_features: int, seed: int, book_draw=None):
+    """The starting parameters w (d, 1) and b (1,): zeros for `init="zero"`; for "book", the
+    book's w ~ N(0, 0.01²) and b = 0, which is `book_draw` when the data source drew it in the
+    book's order (the synthetic data), else a draw from numpy's generator seeded with `seed`."""
+    if init == "zero":
+        return np.zeros((num_features, 1)), np.zeros(1)
+    if book_draw is not None:
+        return book_draw
+    return np.random.default_rng(seed).normal(0, 0.01, (num_features, 1)), np.zeros(1)
+
+
 def gradients(X, y, w, b):
     """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd.
 
@@ -97,16 +108,16 @@ class LinearModel:
 
     def save(self, path, force: bool = False) -> None:
         """Write the model as JSON, atomically; refuses to replace a file unless `force`."""
-        from .files import atomic_write
+        from .destinations import atomic_write
 
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
-        atomic_write(path, lambda f: f.write(text + "\n"), force=force, flag="--save")
+        atomic_write(path, lambda f: f.write(text + "\n"), force=force, field="save")
 
     @classmethod
     def load(cls, path) -> LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
         from .errors import UsageError
-        from .files import read_versioned_json
+        from .formats import read_versioned_json
 
         data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, "model")
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")

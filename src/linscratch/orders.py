@@ -22,25 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SHUFFLES = ("auto", "book", "full", "block", "none")
-BLOCK_BYTES = 64 * 1024
+SHUFFLES = ("book", "full", "block", "none")
 BUFFER_BLOCKS = 16
-FULL_SHUFFLE_MAX_BYTES = 32 * 1024 * 1024  # beyond this, `auto` picks the block shuffle
-
-
-def resolve_shuffle(shuffle: str, engine: str, row_bytes: int, n: int) -> str:
-    """`auto` is the book's shuffle for the autograd engine (the seed's exact order), otherwise
-    a full shuffle while the data fit in the last-level cache and a block shuffle beyond."""
-    if shuffle != "auto":
-        return shuffle
-    if engine == "autograd":
-        return "book"
-    return "full" if n * row_bytes <= FULL_SHUFFLE_MAX_BYTES else "block"
-
-
-def block_rows_for(row_bytes: int, batch_size: int) -> int:
-    """Rows per block: about BLOCK_BYTES of data, and never fewer than one batch."""
-    return max(BLOCK_BYTES // max(row_bytes, 1), batch_size, 1)
 
 
 @dataclass(frozen=True)
@@ -69,7 +52,7 @@ class Orders:
     """Makes each epoch's order of n rows for a given shuffle mode and seed."""
 
     def __init__(self, shuffle: str, n: int, seed: int, block_rows: int = 4096):
-        if shuffle not in SHUFFLES[1:]:
+        if shuffle not in SHUFFLES:
             raise ValueError(f"unknown shuffle {shuffle!r}")
         self.shuffle, self.n, self.seed, self.block_rows = shuffle, n, seed, block_rows
         self._book_rng = random.Random(seed)

@@ -10,29 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UsageError
-
 FORMATS = (".png", ".svg")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def check_path(path: str, force: bool, flag: str = "--plot") -> None:
-    """Refuse, before any work, a plot file that could not or should not be written."""
-    p = Path(path)
-    if p.suffix.lower() not in FORMATS:
-        raise UsageError(f"{flag}: {path} must end in .png or .svg")
-    if p.exists() and not force:
-        raise UsageError(f"{flag}: {path} exists; add --force to replace it")
-    if not p.parent.is_dir():
-        raise UsageError(f"{flag}: {p.parent} is not a folder")
-
-
 def save(fig, path: str, force: bool) -> None:
     """Write the figure through a temporary file renamed into place."""
-    from .files import atomic_write
+    from .destinations import atomic_write
 
     fmt = Path(path).suffix.lower()[1:]
-    atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=130), force, "--plot", binary=True)
+    atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=130), force, "plot", binary=True)
 
 
 def _smooth(values: np.ndarray) -> np.ndarray:

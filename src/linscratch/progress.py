@@ -1,7 +1,8 @@
 """A progress bar for long runs: epochs, batches, samples/s and the current loss, on stderr.
 
 Shown only when stderr is a terminal, not under --json or --quiet, and only once a run has
-lasted half a second (a quick run finishes without flicker). It counts epochs as they end.
+lasted half a second (a quick run finishes without flicker). It counts epochs as they end
+(the `EpochEnd` events of `fit`).
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 import sys
 import time
 
+from .events import EpochEnd, RunStart, Subscriber
+
 DELAY_SECONDS = 0.5
 
 
-class EpochProgress:
-    """A `fit` callback that draws a rich progress bar; use as a context manager."""
+class EpochProgress(Subscriber):
+    """A subscriber that draws a rich progress bar as epochs end; use as a context manager
+    (the bar is taken down however the run ends)."""
 
-    def __init__(self, epochs: int, rows: int, batch_size: int, console=None):
-        self.epochs, self.rows = epochs, rows
-        self.steps = -(-rows // batch_size)  # per epoch
+    def __init__(self, console=None):
         self.console = console
-        self.start = time.perf_counter()
         self.bar = self.task = None
+        self.start = time.perf_counter()
 
     def __enter__(self) -> EpochProgress:
         return self
@@ -28,22 +30,34 @@ class EpochProgress:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
-    def __call__(self, epoch: int, loss: float, w=None, b=None) -> bool:
+    def run_start(self, event: RunStart) -> None:
+        self.epochs, self.first_epoch = event.num_epochs, event.first_epoch
+        self.rows, self.steps = event.num_examples, event.steps_per_epoch  # steps per epoch
+        self.start = time.perf_counter()
+
+    def epoch_end(self, event: EpochEnd) -> None:
         elapsed = time.perf_counter() - self.start
         if self.bar is None and elapsed < DELAY_SECONDS:
-            return False
+            return
         if self.bar is None:
             self._start()
-        speed = epoch * self.rows / elapsed if elapsed > 0 else 0.0
+        epoch = event.epoch
+        speed = (epoch - self.first_epoch + 1) * self.rows / elapsed if elapsed > 0 else 0.0
         self.bar.update(
             self.task,
             completed=epoch,
             batches=f"{epoch * self.steps:,}/{self.epochs * self.steps:,}",
             speed=f"{speed / 1e6:,.2f} M samples/s",
-            loss=f"{loss:.6g}",
+            loss=f"{event.loss:.6g}",
         )
-        return False
+
+    def run_end(self, event) -> None:
+        self.__exit__()
+
+    def diverged(self, event) -> None:
+        self.__exit__()
 
     def _start(self) -> None:
         from rich.console import Console
@@ -70,8 +84,6 @@ class EpochProgress:
         self.bar.start()
 
 
-def wanted(args) -> bool:
-    """Whether this command line should show a progress bar."""
-    return not (getattr(args, "json", False) or getattr(args, "quiet", False)) and (
-        sys.stderr.isatty()
-    )
+def wanted(json: bool = False, quiet: bool = False) -> bool:
+    """Whether to show a progress bar: on a terminal, unless the output is JSON or quiet."""
+    return not (json or quiet) and sys.stderr.isatty()

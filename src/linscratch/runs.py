@@ -1,28 +1,43 @@
-"""A training run from data to a report: split, standardize, fit, and set the exact
-least-squares answer beside SGD's. The CLI and the library share it."""
+"""A run from a dataset to its outcome: split, standardize, fit by SGD, and the exact
+least-squares answer beside it. The `train` and `sweep` commands share it.
+
+`fit` works on what it is given (standardized rows, say) and its `Result` is left as it is;
+the `Run` built here holds a second `Result` in the data's own units, and everything a report
+needs beside it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from .data import Standardizer, split_rows
-from .errors import DivergedError
-from .solve import CHUNK, OLSResult, mean_loss, ols, r2_score, stability
-from .train import Result, estimation_errors, fit
+from .errors import DivergedError, StabilityWarning
+from .events import EpochEnd, EventStream, Steps, Subscriber, Trace
+from .loop import Result, draw_seed, estimation_errors, fit
+from .model import initial_params
+from .solve import CHUNK, OLSResult, mean_loss, r2_score, stability
+from .sources import Dataset
+from .spec import RunSpec
 
 
-@dataclass
+@dataclass(frozen=True)
 class Run:
-    """A `Result` in the data's own units, with the OLS answer and how SGD compares to it.
+    """A finished run: its `Result` in the data's own units, the OLS answer and how SGD
+    compares to it.
 
-    `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64;
-    `coef_diff` is SGD's minus OLS's coefficients; `validation` holds the held-out rows' size,
-    loss and R² (SGD's, and OLS's loss) when there is a split; `stability` the largest
-    curvature of the data trained on and the learning rate 2/λ_max beyond which SGD diverges.
+    `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64
+    (None where OLS fits them exactly); `coef_diff` is SGD's minus OLS's coefficients;
+    `validation` holds the held-out rows' size, loss and R² (SGD's, and OLS's loss) and the
+    loss after each epoch, when there is a split; `stability` the largest curvature of the
+    data trained on, the learning rate 2/λ_max beyond which SGD diverges, and whether `lr`
+    exceeds it; `trace` how it learned, when asked for (see `events.Trace`), in the data's
+    units; `train_rows` the rows trained on, when there is a split.
     """
 
+    spec: RunSpec
     result: Result
     ols: OLSResult
     r2: float | None
@@ -34,7 +49,49 @@ class Run:
     validation: dict | None = None
     stability: dict | None = None
     trace: dict | None = None
-    train_rows: np.ndarray | None = None  # the rows trained on, when there is a split
+    train_rows: np.ndarray | None = None
+
+
+class _OriginalUnits(Subscriber):
+    """Passes events on to `inner` with the loss and parameters of a standardized problem in
+    the data's own units, and records the held-out rows' loss after each epoch."""
+
+    def __init__(self, inner: EventStream, scaler: Standardizer | None, X_val, y_val):
+        self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
+        self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
+        self.val_losses: list[float] = []
+
+    def epoch_end(self, event: EpochEnd) -> bool:
+        if self.scaler is not None:
+            w, b = self.scaler.to_original(event.w, event.b)
+            event = replace(event, w=w, b=b, loss=event.loss * self.scaler.y_std**2)
+        if self.X_val is not None:
+            self.val_losses.append(mean_loss(self.X_val, self.y_val, event.w, event.b))
+        return self.inner.emit(event)
+
+    def steps(self, event: Steps) -> None:
+        if self.scaler is not None:
+            event = replace(
+                event,
+                step_loss=event.step_loss * self.scaler.y_std**2,
+                params=self.scaler.params_to_original(event.params),
+            )
+        self.inner.emit(event)
+
+    def run_start(self, event) -> None:
+        if self.scaler is not None:
+            w, b = self.scaler.to_original(event.w, event.b)
+            event = replace(event, w=w, b=b)
+        self.inner.emit(event)
+
+    def batch(self, event) -> None:
+        self.inner.emit(event)
+
+    def run_end(self, event) -> None:
+        self.inner.emit(event)
+
+    def diverged(self, event) -> None:
+        self.inner.emit(event)
 
 
 def _gap(sgd_loss: float, ols_loss: float, y) -> float | None:
@@ -50,108 +107,135 @@ def _gap(sgd_loss: float, ols_loss: float, y) -> float | None:
     return (sgd_loss - ols_loss) / ols_loss
 
 
-def train_run(
-    X,
-    y,
+def execute(
+    spec: RunSpec,
+    dataset: Dataset,
+    subscribers=(),
     *,
-    feature_names: list[str],
-    target_name: str | None = None,
-    standardize: bool = False,
-    val_fraction: float | None = None,
-    seed: int,
-    true_w=None,
-    true_b: float | None = None,
-    warn=None,
     trace: bool = False,
-    callback=None,
+    warn=None,
     exact: OLSResult | None = None,
-    **fit_kwargs,
 ) -> Run:
-    """Fit X (n, d), y (n,) or (n, 1) by SGD and compare with OLS; see `Run`.
+    """Fit the dataset by SGD as `spec` says and compare with OLS; see `Run`.
 
-    Without a split or standardization X and y go to `fit` untouched, so the book's run stays
-    bit for bit the book's. The split is drawn from `seed`; the standardization is fitted on
-    the training rows only. `warn(message)`, if given, hears of a learning rate beyond the
-    stability limit before training starts. With `trace`, `Run.trace` holds the steps' losses
-    and the parameters' path in the data's units (see `fit`). `callback(epoch, loss, w, b)`
-    runs after each epoch, in the data's units; returning True stops training. `exact`, the
-    OLS answer on the same training rows if already known, is not computed again.
+    Without a split or standardization the rows go to `fit` untouched, so the book's run stays
+    bit for bit the book's. The split is drawn from the seed; the standardization is fitted
+    on the training rows only. Subscribers hear the run's events in the data's units. With
+    `trace`, `Run.trace` records how it learned. `warn(warning)`, if given, hears of a
+    learning rate beyond the stability limit before training starts (a `StabilityWarning`).
+    `exact`, the OLS answer on the same training rows if already known, is not computed again.
     """
-    X_val = y_val = train_rows = None
-    if val_fraction or standardize:
-        X, y = np.asarray(X), np.asarray(y).reshape(-1)
-    if val_fraction:
-        train_rows, val_rows = split_rows(len(X), val_fraction, seed)
-        X_val, y_val = np.asarray(X[val_rows], np.float64), np.asarray(y[val_rows], np.float64)
-        X, y = X[train_rows], y[train_rows]
-    scaler = None
-    X_fit, y_fit = X, y
-    if standardize:
-        scaler = Standardizer.fit(X.astype(np.float64), y.astype(np.float64), feature_names)
-        X_fit, y_fit = scaler.transform(X.astype(np.float64), y.astype(np.float64))
+    from .solve import ols
 
-    bound = stability(np.asarray(X_fit), seed=seed)
-    lr = fit_kwargs.get("lr", 0.03)
-    bound["exceeded"] = lr > bound["lr_max"]
-    if warn is not None and bound["exceeded"]:
-        warn(
-            f"--lr {lr} exceeds this data's stability limit 2/λ_max = {bound['lr_max']:.4g} "
-            f"(λ_max = {bound['lambda_max']:.4g}): gradient descent at this rate diverges"
-        )
-    val_losses: list[float] = []
-
-    def on_epoch(epoch: int, loss: float, w, b):
-        if scaler is not None:
-            w, b = scaler.to_original(w, b)
-            loss *= scaler.y_std**2
-        if X_val is not None:
-            val_losses.append(mean_loss(X_val, y_val, w, b))
-        return callback is not None and callback(epoch, loss, w, b)
-
+    spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
+    rows = _prepare(spec, dataset)
+    bound = _stability(spec, rows.X_fit, warn)
+    recorder = Trace() if trace else None
+    inner = EventStream([*subscribers, *([recorder] if recorder else [])])
+    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val)
+    w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
-        result = fit(X_fit, y_fit, seed=seed, trace=trace, callback=on_epoch, **fit_kwargs)
+        scaled = fit(rows.X_fit, rows.y_fit, spec, w0=w0, b0=b0, subscribers=[units])
     except DivergedError as exc:
-        exc.lr_max, exc.standardized = bound["lr_max"], standardize
-        raise
-    steps = result.extra.pop("trace", None)
-    if scaler is not None:
-        w, b = scaler.to_original(np.asarray(result.w), result.b)
-        result.w, result.b = w.tolist(), b
-        result.losses = [loss * scaler.y_std**2 for loss in result.losses]
-        if steps is not None:
-            steps["step_loss"] = steps["step_loss"] * scaler.y_std**2
-            steps["params"] = scaler.params_to_original(steps["params"])
-            steps["epoch_params"] = scaler.params_to_original(steps["epoch_params"])
-    if true_w is not None:
-        result.w_error, result.b_error = estimation_errors(
-            true_w, true_b, np.asarray(result.w), result.b, result.dtype
-        )
+        raise exc.with_limit(bound["lr_max"], spec.data.standardize) from None
+    result = _in_original_units(scaled, rows.scaler, dataset)
 
-    X64, y64 = X, y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
-    exact = exact or ols(X64, y64)
-    sgd_loss = mean_loss(X64, y64, result.w, result.b)
-    run = Run(
-        result=result,
-        ols=exact,
-        r2=r2_score(X64, y64, result.w, result.b),
-        loss_gap=_gap(sgd_loss, exact.loss, y64),
-        coef_diff={
-            "w": (np.asarray(result.w) - exact.w).tolist(),
-            "b": result.b - exact.b,
-        },
-        feature_names=feature_names,
-        target_name=target_name,
-        standardizer=scaler,
-        stability=bound,
-        trace=steps,
-        train_rows=train_rows,
-    )
+    X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
+    X_val, y_val = rows.X_val, rows.y_val
+    exact = exact or ols(X, y64)
+    validation = None
     if X_val is not None:
-        run.validation = {
+        validation = {
             "rows": len(y_val),
             "loss": mean_loss(X_val, y_val, result.w, result.b),
             "r2": r2_score(X_val, y_val, result.w, result.b),
             "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b),
-            "epochs": val_losses,
+            "epochs": units.val_losses,
         }
-    return run
+    return Run(
+        spec=spec,
+        result=result,
+        ols=exact,
+        r2=r2_score(X, y64, result.w, result.b),
+        loss_gap=_gap(mean_loss(X, y64, result.w, result.b), exact.loss, y64),
+        coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
+        feature_names=dataset.feature_names,
+        target_name=dataset.target_name,
+        standardizer=rows.scaler,
+        validation=validation,
+        stability=bound,
+        trace=None if recorder is None else recorder.to_dict(),
+        train_rows=rows.train_rows,
+    )
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of a run: X, y to train on and compare with; X_fit, y_fit as `fit` sees them
+    (standardized or not); the held-out rows, in float64; which rows were kept for training."""
+
+    X: Any
+    y: Any
+    X_fit: Any
+    y_fit: Any
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    train_rows: np.ndarray | None = None
+    scaler: Standardizer | None = None
+
+
+def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:
+    """Split off the held-out rows (drawn from the seed) and standardize on the training rows
+    only; without either, the rows as they came (the book's run stays bit for bit the book's)."""
+    prep, X, y = spec.data, dataset.X, dataset.y
+    if not (prep.val_fraction or prep.standardize):
+        return _Rows(X, y, X, y)
+    X, y = np.asarray(X), np.asarray(y).reshape(-1)
+    X_val = y_val = train_rows = scaler = None
+    if prep.val_fraction:
+        train_rows, val_rows = split_rows(len(X), prep.val_fraction, spec.seed)
+        X_val, y_val = np.asarray(X[val_rows], np.float64), np.asarray(y[val_rows], np.float64)
+        X, y = X[train_rows], y[train_rows]
+    X_fit, y_fit = X, y
+    if prep.standardize:
+        X64, y64 = X.astype(np.float64), y.astype(np.float64)
+        scaler = Standardizer.fit(X64, y64, dataset.feature_names)
+        X_fit, y_fit = scaler.transform(X64, y64)
+    return _Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler)
+
+
+def _stability(spec: RunSpec, X_fit, warn) -> dict:
+    """The data's stability limit (see `solve.stability`), and a `StabilityWarning` to `warn`
+    (or Python's warnings) before training when the learning rate exceeds it."""
+    bound = stability(np.asarray(X_fit), seed=spec.seed)
+    lr = spec.optim.lr
+    bound["exceeded"] = lr > bound["lr_max"]
+    if bound["exceeded"]:
+        warning = StabilityWarning(
+            "{0} {lr} exceeds this data's stability limit 2/λ_max = {lr_max:.4g} "
+            "(λ_max = {lam:.4g}): gradient descent at this rate diverges",
+            "lr",
+            lr=lr,
+            lr_max=bound["lr_max"],
+            lam=bound["lambda_max"],
+        )
+        if warn is not None:
+            warn(warning)
+        else:
+            import warnings
+
+            warnings.warn(warning, stacklevel=3)
+    return bound
+
+
+def _in_original_units(result: Result, scaler: Standardizer | None, dataset: Dataset) -> Result:
+    """`fit`'s result in the data's own units, with the estimation errors where the truth is
+    known (a new `Result`; the one `fit` returned is left as it is)."""
+    w, b, losses = np.asarray(result.w), result.b, result.losses
+    if scaler is not None:
+        w, b = scaler.to_original(w, b)
+        losses = [loss * scaler.y_std**2 for loss in losses]
+    w_error = b_error = None
+    if dataset.synthetic:
+        w_error, b_error = estimation_errors(dataset.true_w, dataset.true_b, w, b, result.dtype)
+    return replace(result, w=w.tolist(), b=b, losses=losses, w_error=w_error, b_error=b_error)

@@ -4,56 +4,73 @@ from __future__ import annotations
 
 from .. import __version__
 from ..errors import UsageError
-from . import dumps
+
+DEFAULTS = {
+    "example": "seed",
+    "seed": None,
+    "num_examples": None,
+    "num_features": None,
+    "w": None,
+    "b": None,
+    "dtype": "float64",
+    "lr": 0.03,
+    "json": False,
+    "lang": "en",
+}
 
 
-def grad_batch(args):
-    """The batch and parameters of `linscratch grad`: X (n, d), y (n, 1), w (d, 1), b (1,)."""
+def grad_batch(opts: dict):
+    """The batch and parameters of `linscratch grad` (`opts`: DEFAULTS with the flags given,
+    its seed drawn if a random batch needs one): X (n, d), y (n, 1), w (d, 1), b (1,)."""
     import torch
 
     from ..data import SEED_BATCH_B, SEED_BATCH_W, default_true_w, seed_batch, synthetic_data
+    from ..loop import torch_dtype
     from ..model import init_params
-    from ..train import draw_seed, torch_dtype
 
-    dtype = torch_dtype(args.dtype)
-    if args.example == "seed":
-        for flag, value in (
-            ("--num-examples", args.num_examples),
-            ("--num-features", args.num_features),
-        ):
-            if value is not None:
-                raise UsageError(f"{flag} applies to --example random only")
+    dtype = torch_dtype(opts["dtype"])
+    if opts["example"] == "seed":
+        for name in ("num_examples", "num_features"):
+            if opts[name] is not None:
+                raise UsageError("{0} applies to {1} random only", name, "example")
         X, y = seed_batch(dtype)
-        if args.seed is None:
+        if opts["seed"] is None:
             w0 = torch.tensor(SEED_BATCH_W, dtype=torch.float64).reshape(-1, 1)
             b0 = torch.tensor([SEED_BATCH_B], dtype=torch.float64)
         else:
-            w0, b0 = init_params(2, torch.Generator().manual_seed(args.seed))
+            w0, b0 = init_params(2, torch.Generator().manual_seed(opts["seed"]))
     else:
-        args.seed = draw_seed() if args.seed is None else args.seed
-        n, d = args.num_examples or 10, args.num_features or 2
-        g = torch.Generator().manual_seed(args.seed)
-        true_w = torch.tensor(default_true_w(d, args.seed), dtype=torch.float32)
+        n, d = opts["num_examples"] or 10, opts["num_features"] or 2
+        g = torch.Generator().manual_seed(opts["seed"])
+        true_w = torch.tensor(default_true_w(d, opts["seed"]), dtype=torch.float32)
         X, y = synthetic_data(true_w, 4.2, n, generator=g)
         w0, b0 = init_params(d, g)
         X, y = X.to(dtype), y.to(dtype)
     d = X.shape[1]
-    if args.w is not None:
-        if len(args.w) != d:
-            raise UsageError(f"--w has {len(args.w)} values but the batch has {d} features")
-        w0 = torch.tensor(args.w, dtype=torch.float64).reshape(-1, 1)
-    if args.b is not None:
-        b0 = torch.tensor([args.b], dtype=torch.float64)
+    if opts["w"] is not None:
+        if len(opts["w"]) != d:
+            raise UsageError(
+                "{0} has {k} values but the batch has {d} features", "w", k=len(opts["w"]), d=d
+            )
+        w0 = torch.tensor(opts["w"], dtype=torch.float64).reshape(-1, 1)
+    if opts["b"] is not None:
+        b0 = torch.tensor([opts["b"]], dtype=torch.float64)
     return X, y, w0.to(dtype), b0.to(dtype)
 
 
 def run(args) -> int:
-    from ..gradcheck import check_gradients, explain
+    from ..explain import explain
+    from ..gradcheck import check_gradients
+    from ..loop import draw_seed
+    from .reports import dumps
 
-    X, y, w, b = grad_batch(args)
+    opts = {**DEFAULTS, **vars(args)}
+    if opts["example"] == "random" and opts["seed"] is None:
+        opts["seed"] = draw_seed()
+    X, y, w, b = grad_batch(opts)
     check = check_gradients(X, y, w, b)
-    if not args.json:
-        print(explain(check, args.lr, args.lang))
+    if not opts["json"]:
+        print(explain(check, opts["lr"], opts["lang"]))
         return 0 if check.passed else 1
 
     d = X.shape[1]
@@ -61,7 +78,7 @@ def run(args) -> int:
     def split(g):
         return {"w": g[:d].tolist(), "b": float(g[d])}
 
-    new_w, new_b = check.update(args.lr)
+    new_w, new_b = check.update(opts["lr"])
     comparisons = {
         f"{a}_vs_{c}": {
             "max_abs_diff": comp.max_abs_diff,
@@ -74,9 +91,9 @@ def run(args) -> int:
     report = {
         "command": "grad",
         "version": __version__,
-        "example": args.example,
-        "seed": args.seed,
-        "dtype": args.dtype,
+        "example": opts["example"],
+        "seed": opts["seed"],
+        "dtype": opts["dtype"],
         "X": X.tolist(),
         "y": y.reshape(-1).tolist(),
         "w": w.reshape(-1).tolist(),
@@ -94,7 +111,7 @@ def run(args) -> int:
         "max_abs_diff": max(c["max_abs_diff"] for c in comparisons.values()),
         "max_rel_diff": max(c["max_rel_diff"] for c in comparisons.values()),
         "passed": check.passed,
-        "update": {"lr": args.lr, "batch_size": len(X), "w": new_w.tolist(), "b": new_b},
+        "update": {"lr": opts["lr"], "batch_size": len(X), "w": new_w.tolist(), "b": new_b},
     }
     print(dumps(report))
     return 0 if check.passed else 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import __version__
-from . import dumps
 
 CHUNK_ROWS = 1 << 20
 
@@ -24,21 +23,23 @@ def chunks(n: int, d: int, w: np.ndarray, b: float, noise: float, seed: int, dty
 
 
 def run(args) -> int:
+    from .. import destinations
     from ..data import SEED_TRUE_B, default_true_w
-    from ..errors import UsageError
-    from ..files import atomic_path
-    from ..train import draw_seed
+    from ..loop import draw_seed
+    from .reports import dumps
 
-    suffix = args.out.rsplit(".", 1)[-1].lower() if "." in args.out else ""
-    if suffix not in ("npy", "parquet"):
-        raise UsageError(f"--out: {args.out} must end in .npy or .parquet")
-    seed = draw_seed() if args.seed is None else args.seed
-    n, d = args.num_examples, args.num_features
+    options = vars(args)
+    out_path, force = options["out"], options.get("force", False)
+    destinations.check(out_path, "out", force, (".npy", ".parquet"))
+    seed = options.get("seed")
+    seed = draw_seed() if seed is None else seed
+    n, d = options["num_examples"], options.get("num_features", 2)
+    noise = options.get("noise", 0.01)
     w = np.asarray(default_true_w(d, seed), dtype=np.float64)
-    dtype = np.dtype(args.dtype)
-    with atomic_path(args.out, args.force, "--out") as tmp:
-        blocks = chunks(n, d, w, SEED_TRUE_B, args.noise, seed, dtype)
-        if suffix == "npy":
+    dtype = np.dtype(options.get("dtype", "float32"))
+    with destinations.atomic_path(out_path, force, "out") as tmp:
+        blocks = chunks(n, d, w, SEED_TRUE_B, noise, seed, dtype)
+        if out_path.lower().endswith(".npy"):
             out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(n, d + 1))
             start = 0
             for block in blocks:
@@ -61,17 +62,17 @@ def run(args) -> int:
     report = {
         "command": "make-data",
         "version": __version__,
-        "out": args.out,
+        "out": out_path,
         "rows": n,
         "features": d,
         "seed": seed,
         "true_w": w.tolist(),
         "true_b": SEED_TRUE_B,
-        "noise": args.noise,
+        "noise": noise,
         "dtype": str(dtype),
     }
-    if args.json:
+    if options.get("json"):
         print(dumps(report))
     else:
-        print(f"wrote {n:,} rows x {d} features and the target to {args.out} (seed {seed})")
+        print(f"wrote {n:,} rows x {d} features and the target to {out_path} (seed {seed})")
     return 0

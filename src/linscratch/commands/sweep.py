@@ -7,35 +7,32 @@ import os
 import sys
 import time
 
-from .. import __version__
-from . import dumps, settings
-from .train import _gap as train_gap
+from .. import destinations, plan, sources
+from ..loop import draw_seed
+from .flags import run_spec
 
-_STATE: dict = {}  # each worker's data and options, made once by `_setup`
+_STATE: dict = {}  # each worker's spec and dataset, made once by `_setup`
 
 
-def _setup(args) -> None:
-    """Load the data and options in this process (a worker loads its own: nothing big is sent)."""
+def _setup(spec, exact=None) -> None:
+    """Load the data in this process (a worker loads its own: nothing big is sent)."""
     import torch
 
-    from .train import prepare
-
     torch.set_num_threads(1)
-    data, options = prepare(args)
-    _STATE.update(data=data, options=options)
+    _STATE.update(spec=spec, dataset=sources.load(spec.data, spec.seed), exact=exact)
 
 
 def _one(pair: tuple[float, int]) -> dict:
     """Train one pair; a diverged run is a result too."""
     from ..errors import DivergedError
-    from ..runs import train_run
+    from ..runs import execute
 
     lr, batch_size = pair
-    data, options = _STATE["data"], _STATE["options"]
+    spec = _STATE["spec"].replace(lr=lr, batch_size=batch_size)
     start = time.perf_counter()
     out = {"lr": lr, "batch_size": batch_size, "diverged": False, "diverged_at": None}
     try:
-        run = train_run(data["X"], data["y"], **options, lr=lr, batch_size=batch_size)
+        run = execute(spec, _STATE["dataset"], exact=_STATE["exact"], warn=lambda w: None)
         losses = run.result.losses
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=run.stability["lr_max"])
     except DivergedError as exc:
@@ -49,73 +46,51 @@ def _one(pair: tuple[float, int]) -> dict:
     return out
 
 
-def _gap(gap: float | None) -> str:
-    return "n/a" if gap is None else train_gap(gap)
-
-
 def run(args) -> int:
-    from ..solve import ols
-    from .train import _check_flags
+    from .reports import dumps, sweep_json, sweep_text
 
-    _check_flags(args)
-    args.seed_drawn = args.seed is None
-    if args.seed_drawn:
-        from ..train import draw_seed
+    options = vars(args)
+    lrs, batch_sizes = options["lr"], options["batch_size"]
+    spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
+    plan.check(spec)
+    seed_drawn = spec.seed is None
+    spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
+    if spec.outputs.plot is not None:
+        from ..plots import FORMATS
 
-        args.seed = draw_seed()
-    pairs = [(lr, batch_size) for lr in args.lr for batch_size in args.batch_size]
-    jobs = min(args.jobs or os.cpu_count() or 1, len(pairs))
-    _setup(args)
-    data, options = _STATE["data"], _STATE["options"]
-    if not options["val_fraction"]:  # the same exact answer for every pair: compute it once
+        destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
+    pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
+    jobs = min(options.get("jobs") or os.cpu_count() or 1, len(pairs))
+    _setup(spec)
+    exact = None
+    if not spec.data.val_fraction:  # the same exact answer for every pair: compute it once
         import numpy as np
 
-        options["exact"] = ols(np.asarray(data["X"], np.float64), np.asarray(data["y"]).reshape(-1))
+        from ..solve import ols
+
+        data = _STATE["dataset"]
+        exact = ols(np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1))
+        _STATE["exact"] = exact
     start = time.perf_counter()
     if jobs > 1:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")  # no fork of torch's or numba's threads
-        with context.Pool(jobs, initializer=_setup, initargs=(args,)) as pool:
+        with context.Pool(jobs, initializer=_setup, initargs=(spec, exact)) as pool:
             runs = pool.map(_one, pairs)
     else:
         runs = [_one(pair) for pair in pairs]
     seconds = time.perf_counter() - start
 
-    if args.plot is not None:
+    if spec.outputs.plot is not None:
         from ..plots import save, sweep_figure
 
-        save(sweep_figure(runs, args.lr, args.batch_size), args.plot, args.force)
-    if args.json:
-        config = settings(args)
-        report = {
-            "command": "sweep",
-            "version": __version__,
-            "seed": args.seed,
-            "config": config,
-            "jobs": jobs,
-            "seconds": seconds,
-            "runs": runs,
-        }
-        print(dumps(report))
+        save(sweep_figure(runs, lrs, batch_sizes), spec.outputs.plot, spec.outputs.force)
+    if options.get("json"):
+        print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
-    print(f"{'lr':>10} {'batch':>6} {'final loss':>12} {'vs OLS':>9} {'seconds':>8}  result")
-    for r in runs:
-        limit = f"2/λ_max = {r['lr_max']:.3g}" if r["lr_max"] is not None else ""
-        if r["diverged"]:
-            at = r["diverged_at"]
-            loss, gap = "—", "—"
-            verdict = f"diverged at epoch {at['epoch']}, step {at['step']} ({limit})"
-        else:
-            loss, gap = f"{r['final_loss']:.6g}", _gap(r["loss_gap"])
-            verdict = f"growing: lr above {limit}" if r["unstable"] else "ok"
-        print(
-            f"{r['lr']:>10g} {r['batch_size']:>6} {loss:>12} {gap:>9} {r['seconds']:>8.2f}  "
-            f"{verdict}"
-        )
-    drawn = f" (drawn; repeat with --seed {args.seed})" if args.seed_drawn else ""
-    print(f"{len(runs)} runs in {seconds:.2f} s on {jobs} process(es), seed {args.seed}{drawn}")
-    if args.plot is not None:
-        print(f"plot written to {args.plot}")
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn))
+    if spec.outputs.plot is not None:
+        print(f"plot written to {spec.outputs.plot}")
     sys.stdout.flush()
     return 0

@@ -21,11 +21,6 @@ import numpy as np
 
 ENGINES = ("autograd", "analytic", "numba")
 
-# `auto` leaves the book's loop for the compiled one from this many row visits (rows x epochs):
-# below it the book's loop (about 0.1 M rows/s) is done before numba has loaded its kernels
-# from cache (about 0.3 s), and the default run stays the book's, bit for bit.
-AUTO_NUMBA_MIN_VISITS = 100_000
-
 
 def as_tensor(a, dtype=None, device="cpu"):
     """A torch tensor of `a`, sharing memory where it can; read-only numpy memory (a memory-
@@ -71,60 +66,22 @@ class Engine(Protocol):
     def set_params(self, w, b: float) -> None: ...
 
 
-def resolve_engine(
-    engine: str,
-    *,
-    visits: int,
-    check_grad: bool = False,
-    device: str = "cpu",
-    distributed: bool = False,
-) -> str:
-    """The engine that `auto` stands for: the fastest one that serves the request.
+def make_engine(plan, X, y, w, b, on_batch=None) -> Engine:
+    """Build the engine the plan names over X (n, d), y (n, 1) from initial w (d, 1), b (1,).
 
-    A gradient check needs autograd; a GPU or a run across processes needs the analytic
-    engine; on a CPU, the book's loop below AUTO_NUMBA_MIN_VISITS row visits (it wins there,
-    and it is the seed's exact script) and the numba engine from there on.
+    The plan (`plan.Plan`) has settled the device, whether b is trained (`fit_intercept`) and
+    whether a short batch is divided by the nominal batch size (`nominal`, the book's `sgd`).
+    `on_batch(X, y, w, b, grad_w, grad_b)`, if given, hears every batch with its gradients
+    (the autograd engine's; the planner gives it to no other).
     """
-    if engine != "auto":
-        if distributed and engine != "analytic":
-            raise ValueError(f"the {engine} engine runs in one process; use --engine analytic")
-        return engine
-    if check_grad and not distributed:
-        return "autograd"
-    if device != "cpu" or distributed:
-        return "analytic"
-    return "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
-
-
-def make_engine(
-    name: str,
-    X,
-    y,
-    w,
-    b,
-    monitor=None,
-    device: str = "cpu",
-    fit_intercept: bool = True,
-    nominal: bool = False,
-) -> Engine:
-    """Build the engine called `name` over X (n, d), y (n, 1) from initial w (d, 1) and b (1,).
-
-    `monitor`, if given, is called with every batch and its gradients (X, y, w, b, dw, db).
-    With `fit_intercept=False`, b keeps its initial value. With `nominal`, every step divides
-    by the nominal batch size, as the book's `sgd` does, even for a short last batch.
-    """
-    if name != "analytic" and device != "cpu":
-        raise ValueError(f"the {name} engine runs on the CPU only; use --engine analytic")
-    if name == "autograd":
+    if plan.engine == "autograd":
         from .autograd import AutogradEngine
 
-        return AutogradEngine(X, y, w, b, monitor, fit_intercept, nominal)
-    if name == "analytic":
+        return AutogradEngine(X, y, w, b, plan, on_batch)
+    if plan.engine == "analytic":
         from .analytic import AnalyticEngine
 
-        return AnalyticEngine(X, y, w, b, monitor, device, fit_intercept, nominal)
-    if name == "numba":
-        from .numba import NumbaEngine
+        return AnalyticEngine(X, y, w, b, plan)
+    from .numba import NumbaEngine
 
-        return NumbaEngine(X, y, w, b, monitor, fit_intercept, nominal)
-    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return NumbaEngine(X, y, w, b, plan)

@@ -20,17 +20,15 @@ from . import as_tensor
 class AnalyticEngine:
     name = "analytic"
 
-    def __init__(self, X, y, w, b, monitor=None, device="cpu", fit_intercept=True, nominal=False):
-        if monitor is not None:
-            raise ValueError("the analytic engine cannot check gradients; use --engine autograd")
+    def __init__(self, X, y, w, b, plan):
         w, b = as_tensor(w), as_tensor(b)
         dtype = w.dtype
-        self.device = torch.device(device)
+        self.device = torch.device(plan.device)
         self.X = as_tensor(X, dtype, self.device)  # (n, d)
         self.y = as_tensor(y, dtype, self.device).reshape(-1, 1)  # (n, 1)
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
-        self.fit_intercept, self.nominal = fit_intercept, nominal
+        self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         from ..distributed import current
 
         self.group = current()

@@ -20,15 +20,15 @@ from . import as_tensor
 class AutogradEngine:
     name = "autograd"
 
-    def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
+    def __init__(self, X, y, w, b, plan, on_batch=None):
         w, b = as_tensor(w), as_tensor(b)
         self.features = as_tensor(X, w.dtype)  # (n, d)
         self.labels = as_tensor(y, w.dtype).reshape(-1, 1)  # (n, 1)
-        self.monitor = monitor  # called with each batch and its gradients (train --check-grad)
+        self.on_batch = on_batch  # hears each batch and its gradients (the gradient check)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
-        self.b = b.detach().clone().requires_grad_(fit_intercept)  # (1,)
-        self._trained = [self.w, self.b] if fit_intercept else [self.w]
-        self.nominal = nominal
+        self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
+        self._trained = [self.w, self.b] if plan.fit_intercept else [self.w]
+        self.nominal = plan.nominal
 
     def compile(self) -> None:
         pass
@@ -44,8 +44,8 @@ class AutogradEngine:
             if not math.isfinite(l_value):
                 return step
             l_sum.backward()
-            if self.monitor is not None:
-                self.monitor(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
+            if self.on_batch is not None:
+                self.on_batch(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
             sgd(self._trained, lr, batch_size if self.nominal else len(batch_indices))
             if trace is not None:
                 trace.record(step, l_value / len(batch_indices), self.w.detach(), self.b.detach())

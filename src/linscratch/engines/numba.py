@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
-from .._kernels import lookahead_rows
+from .._kernels import KernelOptions, lookahead_rows
 from ..orders import BlockShuffle
 
 
@@ -41,15 +41,13 @@ def _rows(X: np.ndarray) -> np.ndarray:
 class NumbaEngine:
     name = "numba"
 
-    def __init__(self, X, y, w, b, monitor=None, fit_intercept=True, nominal=False):
-        if monitor is not None:
-            raise ValueError("the numba engine cannot check gradients; use --engine autograd")
+    def __init__(self, X, y, w, b, plan):
         self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
         self.X = _rows(_numpy(X, self.dtype))  # (n, d), or (n, d + 1) with the target last
         self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
         self.w = np.array(_numpy(w, self.dtype).reshape(-1))  # (d,), our own copy
         self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
-        self.fit_intercept, self.nominal = fit_intercept, nominal
+        self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 
     def compile(self) -> None:
@@ -65,15 +63,14 @@ class NumbaEngine:
         sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1))
         mean_loss(X, y, w, b)
 
-    def _options(self, lr, batch_size, trace) -> tuple:
-        every = 0 if trace is None else trace.every
-        return (
-            float(lr),
-            int(batch_size),
-            bool(self.fit_intercept),
-            bool(self.nominal),
-            int(self.ahead),
-            int(every),
+    def _options(self, lr, batch_size, trace) -> KernelOptions:
+        return KernelOptions(
+            lr=float(lr),
+            batch_size=int(batch_size),
+            fit_b=bool(self.fit_intercept),
+            nominal=bool(self.nominal),
+            ahead=int(self.ahead),
+            every=0 if trace is None else int(trace.every),
         )
 
     def _arrays(self, trace) -> tuple:

@@ -1,0 +1,64 @@
+"""Flags and settings: the one table between command-line flags and the library's fields.
+
+A flag's value is parsed here (its syntax: a number, a list) and checked against the rule of
+its field in `spec.RULES`, so a bad value is refused while parsing, naming the flag. A
+command's arguments become a `RunSpec` through `run_spec`; a library error names fields, and
+`flag` turns each back into the flag the user typed.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import UsageError
+from ..spec import RULES, SECTION_OF, check
+
+# The flags whose names are not the field's name with dashes: everything else is `--a-b`.
+FLAG_OF = {"num_epochs": "--epochs"}
+
+
+def flag(field: str) -> str:
+    """The flag that sets `field`."""
+    return FLAG_OF.get(field, "--" + field.replace("_", "-"))
+
+
+def _parse(text: str, rule: str, parse):
+    try:
+        value = parse(text)
+    except ValueError:
+        value = None
+    if value is not None:
+        try:
+            return check(rule, value)
+        except UsageError:
+            pass
+    raise argparse.ArgumentTypeError(f"must be {RULES[rule][1]}, got {text!r}")
+
+
+def setting(rule: str, parse=str):
+    """An argparse `type` for one value of field `rule`: parsed by `parse`, then checked."""
+
+    def convert(text: str):
+        return _parse(text, rule, parse)
+
+    return convert
+
+
+def setting_list(rule: str, parse):
+    """An argparse `type` for comma-separated values: a list field (true_w, features) checked
+    whole, otherwise each value checked by the rule of `rule` (a sweep's lr and batch_size)."""
+
+    def convert(text: str):
+        if rule in ("true_w", "features"):
+            return list(_parse(text, rule, lambda t: [parse(part) for part in t.split(",")]))
+        return [_parse(part, rule, parse) for part in text.split(",")]
+
+    return convert
+
+
+def run_spec(args, **overrides):
+    """The `RunSpec` of a command line: every field whose flag was given, the rest defaults."""
+    from ..spec import RunSpec
+
+    settings = {k: v for k, v in vars(args).items() if k in SECTION_OF or k == "seed"}
+    return RunSpec.build(**{**settings, **overrides})

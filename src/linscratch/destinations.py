@@ -1,0 +1,144 @@
+"""Where a run writes: one rule for every destination, checked before any work, and writes
+that never leave a half-written file.
+
+`check` refuses a destination that cannot or should not be written: one that exists (unless
+`force`), is a folder, is not a regular file (a symbolic link, a pipe or a device: never
+replaced, even with `force`), lies in a missing folder or in one that cannot be written to,
+or has the wrong extension. `check_folder` does the same for a checkpoint folder. A command
+checks all its destinations before it reads any data, so that a run that cannot save never
+trains. `atomic_path` and `atomic_write` then write through a temporary file in the same
+folder, flushed to disk and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def _writable_folder(folder: Path, field: str) -> None:
+    if not folder.is_dir():
+        raise UsageError("{0}: {folder} is not a folder", field, folder=folder)
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".linscratch-probe-")
+    except OSError as exc:
+        raise UsageError(
+            "{0}: cannot write in {folder} ({reason})", field, folder=folder, reason=exc.strerror
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check(path, field: str, force=False, suffixes: tuple[str, ...] = (), probe=True) -> None:
+    """Refuse, naming `field`, a file destination that cannot or should not be written;
+    `probe` tries writing a scratch file in its folder."""
+    p = Path(path)
+    if suffixes and p.suffix.lower() not in suffixes:
+        shown = " or ".join(suffixes)
+        raise UsageError("{0}: {path} must end in {shown}", field, path=path, shown=shown)
+    try:
+        mode = os.lstat(p).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError("{0}: {path}: {reason}", field, path=path, reason=exc.strerror) from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise UsageError("{0}: {path} is a folder; give a file name", field, path=path)
+        if not stat.S_ISREG(mode):
+            raise UsageError(
+                "{0}: {path} is not a regular file (a link, pipe or device); it is never "
+                "replaced: give another name",
+                field,
+                path=path,
+            )
+        if not force:
+            raise UsageError("{0}: {path} exists; add {1} to replace it", field, "force", path=path)
+    if probe:
+        _writable_folder(p.parent, field)
+    elif not p.parent.is_dir():
+        raise UsageError("{0}: {folder} is not a folder", field, folder=p.parent)
+
+
+def check_folder(path, field: str, name: str, force: bool = False, resume: bool = False) -> None:
+    """Refuse a folder destination (a checkpoint folder keeping the file `name`): not a
+    folder; for `resume`, without the file; otherwise holding one already, unless `force`."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("{0}: {path} is not a folder", field, path=path)
+    if resume:
+        if not (folder / name).is_file():
+            raise UsageError("{0}: no checkpoint in {path}", field, path=path)
+    elif (folder / name).exists() and not force:
+        raise UsageError(
+            "{0}: {path} holds a checkpoint; {1} {path} continues it, {2} starts over",
+            field,
+            "resume",
+            "force",
+            path=path,
+        )
+    if folder.exists():
+        check(folder / name, field, force=True)
+    else:
+        _writable_folder(folder.parent, field)
+
+
+def check_outputs(outputs) -> None:
+    """Check every destination of a run (`spec.OutputSpec`) before it starts."""
+    if outputs.save is not None:
+        check(outputs.save, "save", outputs.force)
+    if outputs.plot is not None:
+        from .plots import FORMATS
+
+        check(outputs.plot, "plot", outputs.force, FORMATS)
+    if outputs.resume is not None:
+        check_folder(outputs.resume, "resume", "checkpoint.json", resume=True)
+    elif outputs.checkpoint is not None:
+        check_folder(outputs.checkpoint, "checkpoint", "checkpoint.json", outputs.force)
+
+
+@contextmanager
+def atomic_path(path, force: bool = False, field: str = "output"):
+    """A temporary path in the same folder as `path`, flushed and renamed to it when the block
+    completes, so that a failure never leaves a half-written file (see `check`)."""
+    path = Path(path)
+    check(path, field, force, probe=False)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    except OSError as exc:
+        raise UsageError(
+            "{0}: cannot write in {folder} ({reason})",
+            field,
+            folder=path.parent,
+            reason=exc.strerror,
+        ) from None
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path, write, force: bool = False, field: str = "output", binary=False) -> None:
+    """`atomic_path` for a file written through a file object: `write(f)` gets a text file (a
+    binary one with `binary`)."""
+    with atomic_path(path, force, field) as tmp:
+        with open(tmp, "wb") if binary else open(tmp, "w", newline="") as f:
+            write(f)

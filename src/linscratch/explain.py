@@ -1,0 +1,145 @@
+"""The seed document's derivation of the gradients, walked through with a batch's numbers
+(`linscratch grad`'s text), in English or Chinese, from a `gradcheck.GradCheck`."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import torch
+
+from .gradcheck import GradCheck
+
+EXPLAIN_LABELS = {
+    "en": {
+        "title": "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})",
+        "at": "at w = {w}, b = {b}",
+        "step1": "Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y",
+        "row1": "  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}",
+        "step2": "Step 2. The loss L = ½ Σᵢ eᵢ² = {loss}",
+        "step3": "Step 3. dL/dw = Xᵀe: each weight sums its feature times the residual",
+        "step4": "Step 4. dL/db = Σᵢ eᵢ: the bias sums the residuals",
+        "step5": "Step 5. The same gradients three ways (differences relative to each "
+        "component's scale)",
+        "method": {
+            "analytic": "analytic",
+            "autograd": "autograd",
+            "finite_difference": "finite diff.",
+        },
+        "pass": "ok",
+        "fail": "FAILED",
+        "vs": "vs",
+        "max_abs": "max abs diff",
+        "max_rel": "max rel diff",
+        "step6": "Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})",
+    },
+    "zh": {
+        "title": "损失 L = Σᵢ ½(ŷᵢ − yᵢ)² 的梯度：小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "at": "参数 w = {w}，b = {b}",
+        "step1": "步骤 1：前向传播计算预测值 ŷ = Xw + b 与误差 e = ŷ − y",
+        "row1": "  第 1 行：ŷ₁ = {terms} = {y_hat}，e₁ = {y_hat} − ({y}) = {e}",
+        "step2": "步骤 2：计算损失 L = ½ Σᵢ eᵢ² = {loss}",
+        "step3": "步骤 3：权重梯度 dL/dw = Xᵀe：每个特征在所有样本上的贡献之和，由误差缩放",
+        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ eᵢ：所有样本预测误差的总和",
+        "step5": "步骤 5：三种方法计算同一梯度（差异相对于各分量的尺度）",
+        "method": {
+            "analytic": "解析推导",
+            "autograd": "自动求导",
+            "finite_difference": "有限差分",
+        },
+        "pass": "一致",
+        "fail": "不一致",
+        "vs": "对比",
+        "max_abs": "最大绝对差",
+        "max_rel": "最大相对差",
+        "step6": "步骤 6：随后的 SGD 更新（lr = {lr}，|B| = {n}，lr/|B| = {ratio}）",
+    },
+}
+
+
+def _rjust(text: str, width: int) -> str:
+    """Right-justify for a terminal, where CJK characters take two columns."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return " " * max(width - cols, 0) + text
+
+
+def _g(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _vec(values) -> str:
+    return "[" + ", ".join(_g(float(v)) for v in values) + "]"
+
+
+def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) -> str:
+    """'a + b + c + … + z' for a sum's terms, shortened to the first `keep` and the last."""
+    text = [f"({_g(p[0])})({_g(p[1])})" if isinstance(p, tuple) else f"({_g(p)})" for p in pairs]
+    if len(text) > keep + 2:
+        text = [*text[:keep], "…", text[-1]]
+    return " + ".join(text)
+
+
+def explain(check: GradCheck, lr: float, lang: str = "en") -> str:
+    """The derivation of the seed document, walked through with this batch's numbers."""
+    t = EXPLAIN_LABELS[lang]
+    n, d = check.X.shape
+    X = check.X.to(torch.float64).numpy()
+    y = check.y.reshape(-1).to(torch.float64).numpy()
+    y_hat = check.y_hat.reshape(-1).to(torch.float64).numpy()
+    e = check.residual.reshape(-1).to(torch.float64).numpy()
+    w = check.w.reshape(-1).to(torch.float64).numpy()
+    b = float(check.b[0])
+    dtype = str(check.X.dtype).removeprefix("torch.")
+    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b)), ""]
+
+    # Step 1: a table of the rows (at most 12 shown, at most 4 features).
+    lines.append(t["step1"])
+    shown_cols = min(d, 4)
+    head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
+    head += ["…"] if d > shown_cols else []
+    head += ["y_i", "ŷ_i", "e_i"]
+    lines.append("  " + "".join(f"{h:>12}" for h in head))
+    rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
+    for i in rows:
+        if i is None:
+            lines.append("  " + f"{'…':>12}")
+            continue
+        cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
+        cells += ["…"] if d > shown_cols else []
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i])]
+        lines.append("  " + "".join(f"{c:>12}" for c in cells))
+    terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
+    terms += " + …" if d > 4 else ""
+    terms += f" + ({_g(b)})"
+    lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
+    lines += ["", t["step2"].format(loss=_g(check.loss)), ""]
+
+    # Steps 3 and 4: each component written out as its sum.
+    g = check.grads["analytic"]
+    lines.append(t["step3"])
+    for j in range(d):
+        expanded = _sum_terms([(e[i], X[i, j]) for i in range(n)])
+        lines.append(f"  dL/dw_{j + 1} = Σᵢ eᵢ·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
+    lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(e))} = {_g(g[d])}", ""]
+
+    # Step 5: the three methods side by side, then each pair's differences.
+    lines.append(t["step5"])
+    names = ("analytic", "autograd", "finite_difference")
+    lines.append("  " + f"{'':>9}" + "".join(_rjust(t["method"][m], 22) for m in names))
+    for j in range(d + 1):
+        label = f"dL/dw_{j + 1}" if j < d else "dL/db"
+        lines.append("  " + f"{label:>9}" + "".join(f"{check.grads[m][j]:>22.15g}" for m in names))
+    for (a, c), comp in check.comparisons.items():
+        verdict = t["pass"] if comp.passed else t["fail"]
+        lines.append(
+            f"  {t['method'][a]} {t['vs']} {t['method'][c]}: "
+            f"{t['max_abs']} {comp.max_abs_diff:.3g}, {t['max_rel']} {comp.max_rel_diff:.3g} "
+            f"≤ {comp.tolerance:.0e}: {verdict}"
+        )
+
+    # Step 6: the update.
+    new_w, new_b = check.update(lr)
+    ratio = lr / n
+    lines += ["", t["step6"].format(lr=_g(lr), n=n, ratio=_g(ratio))]
+    lines.append(f"  w ← w − lr/|B|·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
+    lines.append(f"  b ← b − lr/|B|·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""linscratch's own files (a saved model, a checkpoint): versioned JSON, read with care."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | None = None) -> dict:
+    """One of linscratch's own JSON files (a model, a checkpoint), parsed and its "format" and
+    "version" checked; every problem is a UsageError naming the file (and `field`, if given)."""
+
+    def refuse(text: str, **values):
+        if field is None:
+            return UsageError("{path}: " + text, path=path, **values)
+        return UsageError("{0}: {path}: " + text, field, path=path, **values)
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise refuse("corrupt, not valid JSON ({exc})", exc=exc) from None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise refuse('not a linscratch {kind} (no "format": "{fmt}")', kind=kind, fmt=fmt)
+    if data.get("version") != version:
+        raise refuse(
+            "{kind} format version {found!r}; this linscratch reads version {version}",
+            kind=kind,
+            found=data.get("version"),
+            version=version,
+        )
+    return data

@@ -1,0 +1,225 @@
+"""`fit`: the one training loop. It owns epochs, row orders, the loss history, timing and the
+divergence guard, and tells subscribers what happens (`events`); the planner has decided how it
+runs (`plan`), and the engine runs each epoch's steps over the order it is given (`engines`)."""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .distributed import current
+from .engines import EpochTrace, make_engine
+from .errors import DivergedError, UsageError
+from .events import Callback, Diverged, EpochEnd, EventStream, RunEnd, RunStart, Steps
+from .model import initial_params
+from .orders import Orders
+from .plan import Machine, make_plan
+from .spec import RunSpec
+
+TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a training run produced: the learned parameters, per-epoch loss and timings.
+
+    `w_error` and `b_error` are true minus learned, computed in the run's dtype as the book
+    prints them; None when the truth is unknown. `train_seconds` covers every epoch, shuffling
+    and the per-epoch loss included; `compile_seconds` is the engine's preparation (compiling
+    or loading kernels), kept apart. `check_grad` holds the gradient check's summary when one
+    ran (see `gradcheck.GradientMonitor`).
+    """
+
+    w: list[float]
+    b: float
+    losses: list[float]
+    seed: int
+    engine: str
+    shuffle: str
+    dtype: str
+    num_examples: int
+    train_seconds: float
+    compile_seconds: float
+    samples_per_second: float
+    w_error: list[float] | None = None
+    b_error: float | None = None
+    check_grad: dict | None = None
+
+    @property
+    def loss(self) -> float:
+        """The mean training loss after the last epoch."""
+        return self.losses[-1]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def draw_seed() -> int:
+    """A fresh seed for a run that was not given one, recorded so that it can be repeated."""
+    return secrets.randbelow(2**31)
+
+
+def torch_dtype(name: str):
+    """The torch dtype called `name` ("float32" or "float64")."""
+    import torch
+
+    return {"float32": torch.float32, "float64": torch.float64}[name]
+
+
+def _as_dtype(a, dtype: str):
+    """The array in `dtype`, torch or numpy as it came, copied only when the dtype differs.
+    (A numpy array never makes this import torch: the numba engine runs without it.)"""
+    if hasattr(a, "detach"):  # a torch tensor
+        return a.to(torch_dtype(dtype))
+    return np.asarray(a, dtype=dtype)
+
+
+def fit(
+    X,
+    y,
+    spec: RunSpec | None = None,
+    *,
+    w0=None,
+    b0=None,
+    true_w=None,
+    true_b: float | None = None,
+    subscribers=(),
+    callback=None,
+    **settings,
+) -> Result:
+    """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n,) or (n, 1) and return a `Result`.
+
+    The run is described by `spec` and/or flat keyword settings (`lr=0.03, batch_size=10,
+    num_epochs=3, seed=0, engine="auto", ...`: see `spec.RunSpec`; only the model, optimisation,
+    execution and checkpoint settings concern `fit`). X and y are torch tensors or numpy
+    arrays. Each epoch walks the rows in an order from `orders.Orders`, batch by batch, each
+    step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
+    (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
+    hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
+    returning True stops training. Raises `DivergedError` as soon as a batch loss or an epoch
+    loss is non-finite. With a checkpoint folder the state is saved after each epoch; resumed,
+    training continues from it to `num_epochs` and ends exactly where an uninterrupted run
+    would (events cover the epochs run here).
+    """
+    spec = RunSpec.build(spec, **settings)
+    seed = draw_seed() if spec.seed is None else spec.seed
+    dtype = spec.execution.dtype
+    X, y = _as_dtype(X, dtype), _as_dtype(y, dtype).reshape(-1, 1)  # (n, d), (n, 1)
+    if X.ndim != 2 or len(X) != len(y) or len(X) == 0:
+        raise UsageError(f"X must be (n, d) and y (n,) with n >= 1, got {X.shape} and {y.shape}")
+    n, d = X.shape
+    if w0 is None:
+        w0, b0 = initial_params(spec.model.init, d, seed)
+    w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
+    group = current()
+    plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group)
+    monitor = None
+    if plan.check_grad:
+        from .gradcheck import GradientMonitor
+
+        monitor = GradientMonitor()
+    # Our own subscribers first: a checkpoint is written before anyone else hears of an epoch.
+    own = [s for s in (writer, monitor) if s is not None]
+    stream = EventStream([*own, *subscribers, *([Callback(callback)] if callback else [])])
+    engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
+    orders = Orders(plan.shuffle, n, seed, plan.block_rows)
+    compile_seconds, first_epoch, losses = _ready(engine, orders, state)
+
+    start = time.perf_counter()
+    _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d)
+    train_seconds = time.perf_counter() - start
+    w, b = engine.params()
+    w_error = b_error = None
+    if true_w is not None:
+        w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
+    epochs_run = len(losses) - first_epoch + 1
+    result = Result(
+        w=w.tolist(),
+        b=b,
+        losses=losses,
+        seed=seed,
+        engine=plan.engine,
+        shuffle=plan.shuffle,
+        dtype=dtype,
+        num_examples=n,
+        train_seconds=train_seconds,
+        compile_seconds=compile_seconds,
+        samples_per_second=n * epochs_run / train_seconds if train_seconds > 0 else 0.0,
+        w_error=w_error,
+        b_error=b_error,
+        check_grad=None if monitor is None else monitor.to_dict(),
+    )
+    stream.emit(RunEnd(result))
+    return result
+
+
+def _ready(engine, orders, state) -> tuple[float, int, list[float]]:
+    """Compile (timed), and set a resumed run's state: returns the compile time, the first
+    epoch to run and the losses so far."""
+    start = time.perf_counter()
+    engine.compile()
+    orders.compile()
+    compile_seconds = time.perf_counter() - start
+    if state is None:
+        return compile_seconds, 1, []
+    engine.set_params(state["w"], state["b"])
+    orders.set_state(state["rng_state"])
+    return compile_seconds, state["epoch"] + 1, list(state["losses"])
+
+
+def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group):
+    """The plan; for a checkpointed run also the saved state to resume from (or None) and the
+    subscriber that writes new checkpoints (None on every rank but the first)."""
+    n, d = X.shape
+    machine = Machine(group.world_size, group.local_rank) if group else Machine()
+    folder = spec.outputs.checkpoint_dir
+    if folder is None:
+        return make_plan(spec, n, d, X.dtype.itemsize, machine), None, None
+    from .checkpoint import Checkpoints, fingerprint
+
+    store = Checkpoints(folder)
+    state = store.load(spec.optim.num_epochs) if spec.outputs.resume else None
+    plan = make_plan(spec, n, d, X.dtype.itemsize, machine, state and state["plan"])
+    mark = fingerprint(spec, plan, seed, X, y, w0, b0)
+    if state is not None:
+        store.verify(state, mark)
+    if group is not None and not group.is_main:
+        return plan, state, None
+    return plan, state, store.writer(mark, plan, state["losses"] if state else ())
+
+
+def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d) -> None:
+    """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
+    emitted; stops early when a subscriber asks, raises DivergedError on a non-finite loss."""
+    lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
+    steps = math.ceil(n / batch_size)  # per epoch
+    every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
+    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *engine.params()))
+    for epoch in range(first_epoch, num_epochs + 1):
+        trace = EpochTrace.for_epoch(steps, d, every) if stream.wants_steps else None
+        bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
+        loss = engine.loss() if bad_step is None else math.nan
+        if not math.isfinite(loss):
+            error = DivergedError(epoch, bad_step or steps, lr, losses=losses)
+            stream.emit(Diverged(error))
+            raise error
+        losses.append(loss)
+        if trace is not None:
+            stream.emit(Steps(epoch, 1, trace.step_loss, trace.every, trace.params))
+        if stream.emit(EpochEnd(epoch, loss, *engine.params(), orders.state())):
+            break
+
+
+def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
+    """True minus learned, in `dtype` arithmetic, as the book computes and prints them."""
+    import torch
+
+    dtype = torch_dtype(dtype)
+    true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)
+    w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
+    b_err = true_b - torch.as_tensor([b], dtype=dtype)
+    return w_err.tolist(), float(b_err[0])

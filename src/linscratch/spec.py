@@ -1,0 +1,293 @@
+"""The run specification: every setting of a training run, with its one default and its rule.
+
+A `RunSpec` gathers five small frozen dataclasses: `DataSpec` (where the rows come from and how
+they are prepared), `ModelSpec` (the model and its starting point), `OptimSpec` (minibatch
+SGD's settings), `ExecSpec` (how the loop runs: engine, shuffle, precision, device) and
+`OutputSpec` (what the run writes). Each field's name is unique across them, so a run is also
+described by flat keywords: `RunSpec.build(lr=0.1, num_epochs=5)`, `spec.replace(lr=0.3)`,
+and `spec.to_dict()` (the JSON `config` of a report, a flat object keyed by these names).
+
+Every value is checked here, once, against the rule in `RULES`; a bad one raises a
+`UsageError` naming the field (`batch_size must be a whole number >= 1, got 0`). Rules that
+join two fields (a data file and synthetic settings, say) live in `__post_init__`; rules that
+depend on the machine or the data (engine, device, processes) live in `plan`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import re
+from dataclasses import dataclass, field, fields
+
+from .datasets import DATASETS
+from .errors import UsageError
+
+ENGINES = ("auto", "autograd", "analytic", "numba")
+SHUFFLES = ("auto", "book", "full", "block", "none")
+DTYPES = ("float32", "float64")
+INITS = ("book", "zero")
+SHORT_BATCHES = ("mean", "book")
+SEED_LIMIT = 2**63
+
+
+def _real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _whole(v, low: int, high: float = math.inf) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and low <= v < high
+
+
+def _text(v) -> bool:
+    return isinstance(v, str) and v != ""
+
+
+def _texts(v) -> bool:
+    return isinstance(v, tuple) and len(v) > 0 and all(_text(s) for s in v)
+
+
+def _choice(options):
+    return (lambda v: v in options), "one of " + ", ".join(options)
+
+
+# field: (test, the rule in words). None is always allowed for a field whose default is None.
+RULES = {
+    "num_examples": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "num_features": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "true_w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),
+    "true_b": (_real, "a finite number"),
+    "noise": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),
+    "data": (_text, "a file name"),
+    "dataset": _choice(tuple(DATASETS)),
+    "target": (_text, "a column name or index"),
+    "features": (_texts, "column names"),
+    "standardize": (lambda v: isinstance(v, bool), "true or false"),
+    "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
+    "init": _choice(INITS),
+    "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
+    "lr": (lambda v: _real(v) and v > 0, "a positive finite number"),
+    "batch_size": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "short_batch": _choice(SHORT_BATCHES),
+    "engine": _choice(ENGINES),
+    "shuffle": _choice(SHUFFLES),
+    "dtype": _choice(DTYPES),
+    "device": (
+        lambda v: isinstance(v, str) and re.fullmatch(r"cpu|cuda(:\d+)?", v) is not None,
+        "cpu, cuda or cuda:N",
+    ),
+    "check_grad": (lambda v: isinstance(v, bool), "true or false"),
+    "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
+    "save": (_text, "a file name"),
+    "plot": (_text, "a file name"),
+    "checkpoint": (_text, "a folder name"),
+    "resume": (_text, "a folder name"),
+    "force": (lambda v: isinstance(v, bool), "true or false"),
+    "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
+}
+
+
+def check(name: str, value):
+    """`value` if it obeys the rule of the field `name`, else a UsageError naming the field.
+    Lists become tuples (a spec is immutable); None passes (a field left to its default)."""
+    if isinstance(value, list):
+        value = tuple(value)
+    test, rule = RULES[name]
+    if value is not None and not test(value):
+        raise UsageError("{0} must be " + rule + ", got {value!r}", name, value=value)
+    return value
+
+
+class _Section:
+    """Checks every field of a section against its rule when it is made."""
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, check(f.name, getattr(self, f.name)))
+
+
+@dataclass(frozen=True)
+class DataSpec(_Section):
+    """The rows: the book's synthetic problem (the default) or a file, and their preparation.
+
+    Synthetic: `num_examples` rows of y = Xw + b + noise with the true `true_w` and `true_b`;
+    `num_features` defaults to len(true_w), else 2 (the book's w = [2, -3.4]); other counts
+    draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
+    with linscratch), its `target` column and `features`. Either: `standardize` trains on
+    standardized columns, `val_fraction` holds out a seeded share of the rows.
+    """
+
+    num_examples: int | None = None  # synthetic only; default 1000
+    num_features: int | None = None
+    true_w: tuple[float, ...] | None = None
+    true_b: float | None = None  # default 4.2
+    noise: float | None = None  # default 0.01
+    data: str | None = None
+    dataset: str | None = None
+    target: str | None = None
+    features: tuple[str, ...] | None = None
+    standardize: bool = False
+    val_fraction: float | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        synthetic = ("num_examples", "num_features", "true_w", "true_b", "noise")
+        if self.data is not None and self.dataset is not None:
+            raise UsageError("{0} and {1}: give one of them", "data", "dataset")
+        if not self.synthetic:
+            for name in synthetic:
+                if getattr(self, name) is not None:
+                    raise UsageError(
+                        "{0} applies to synthetic data, not to {1}/{2}", name, "data", "dataset"
+                    )
+            return
+        for name in ("target", "features"):
+            if getattr(self, name) is not None:
+                raise UsageError("{0} applies to {1} or {2}", name, "data", "dataset")
+        if self.true_w is not None and self.num_features not in (None, len(self.true_w)):
+            raise UsageError(
+                "{0} has {k} values but {1} is {d}; give one weight per feature",
+                "true_w",
+                "num_features",
+                k=len(self.true_w),
+                d=self.num_features,
+            )
+
+    def resolved(self, seed: int) -> DataSpec:
+        """The synthetic settings with their defaults filled in and the true w drawn from the
+        seed where not given (see `data.default_true_w`); a file's settings as they are."""
+        if not self.synthetic:
+            return self
+        from .data import SEED_TRUE_B, default_true_w
+
+        d = self.num_features or (len(self.true_w) if self.true_w else 2)
+        return dataclasses.replace(
+            self,
+            num_examples=1000 if self.num_examples is None else self.num_examples,
+            num_features=d,
+            true_w=self.true_w if self.true_w is not None else default_true_w(d, seed),
+            true_b=SEED_TRUE_B if self.true_b is None else self.true_b,
+            noise=0.01 if self.noise is None else self.noise,
+        )
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data is None and self.dataset is None
+
+
+@dataclass(frozen=True)
+class ModelSpec(_Section):
+    """y = Xw + b: `init` is the starting w (the book's N(0, 0.01²) draw, or zeros; b starts
+    at 0), `fit_intercept=False` keeps b at its start."""
+
+    init: str = "book"
+    fit_intercept: bool = True
+
+
+@dataclass(frozen=True)
+class OptimSpec(_Section):
+    """Minibatch SGD: each step follows a batch's mean gradient times `lr`. `short_batch`
+    "book" divides a short last batch by `batch_size`, as the book's `sgd` does."""
+
+    lr: float = 0.03
+    batch_size: int = 10
+    num_epochs: int = 3
+    short_batch: str = "mean"
+
+
+@dataclass(frozen=True)
+class ExecSpec(_Section):
+    """How the loop runs; `auto` leaves the choice to `plan`. `check_grad` compares the
+    analytic and autograd gradients on every batch."""
+
+    engine: str = "auto"
+    shuffle: str = "auto"
+    dtype: str = "float32"
+    device: str = "cpu"
+    check_grad: bool = False
+
+
+@dataclass(frozen=True)
+class OutputSpec(_Section):
+    """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
+    after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files."""
+
+    save: str | None = None
+    plot: str | None = None
+    checkpoint: str | None = None
+    resume: str | None = None
+    force: bool = False
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.checkpoint and self.resume and self.checkpoint != self.resume:
+            raise UsageError(
+                "{0} and {1} name different folders; {1} alone will do", "checkpoint", "resume"
+            )
+
+    @property
+    def checkpoint_dir(self) -> str | None:
+        """The folder the run keeps its checkpoint in, if any."""
+        return self.resume or self.checkpoint
+
+
+SECTIONS = {
+    "data": DataSpec,
+    "model": ModelSpec,
+    "optim": OptimSpec,
+    "execution": ExecSpec,
+    "outputs": OutputSpec,
+}
+SECTION_OF = {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Every setting of a run, in five sections, and the `seed` of all its random draws
+    (None: drawn when the run starts, see `with_seed`)."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    optim: OptimSpec = field(default_factory=OptimSpec)
+    execution: ExecSpec = field(default_factory=ExecSpec)
+    outputs: OutputSpec = field(default_factory=OutputSpec)
+    seed: int | None = None
+
+    def __post_init__(self):
+        check("seed", self.seed)
+
+    @classmethod
+    def build(cls, spec: RunSpec | None = None, **settings) -> RunSpec:
+        """A spec from flat keywords (`lr=0.1`), over `spec` if given, else the defaults."""
+        base = spec if spec is not None else cls()
+        return base.replace(**settings) if settings else base
+
+    def replace(self, **settings) -> RunSpec:
+        """A copy with the named fields changed; each name is a field of one section."""
+        unknown = sorted(set(settings) - set(SECTION_OF) - {"seed"})
+        if unknown:
+            raise TypeError(f"unknown run setting(s): {', '.join(unknown)}")
+        changes = {}
+        for section in SECTIONS:
+            given = {k: v for k, v in settings.items() if SECTION_OF.get(k) == section}
+            if given:
+                changes[section] = dataclasses.replace(getattr(self, section), **given)
+        if "seed" in settings:
+            changes["seed"] = settings["seed"]
+        return dataclasses.replace(self, **changes)
+
+    def with_seed(self, seed: int) -> RunSpec:
+        """The spec of a run with this seed and every default filled in: the run's full record
+        (its `to_dict` is the report's `config`)."""
+        seed = check("seed", seed)
+        return dataclasses.replace(self, seed=seed, data=self.data.resolved(seed))
+
+    def to_dict(self) -> dict:
+        """Every setting, flat, keyed by field name: the `config` of a JSON report."""
+        out = {}
+        for section in SECTIONS:
+            for name, value in dataclasses.asdict(getattr(self, section)).items():
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return {**out, "seed": self.seed}

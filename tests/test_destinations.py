@@ -1,0 +1,157 @@
+"""One rule for every destination: each is checked before any data is read or any training
+starts, and a refused run leaves nothing behind."""
+
+import os
+
+import pytest
+
+# Every destination flag of every command, with the rest of a command line that would work.
+# The data file named does not exist: a destination error must come first, before the data.
+DESTINATIONS = {
+    "save": (["train", "--data", "missing.csv"], "--save", "m.json"),
+    "plot": (["train", "--data", "missing.csv"], "--plot", "p.png"),
+    "sweep plot": (
+        ["sweep", "--lr", "0.1", "--batch-size", "10", "--data", "missing.csv"],
+        "--plot",
+        "s.png",
+    ),
+    "output": (
+        ["predict", "--model", "missing.json", "--data", "missing.csv"],
+        "--output",
+        "o.csv",
+    ),
+    "out": (["make-data", "--num-examples", "10"], "--out", "d.npy"),
+}
+
+
+def make(kind: str, path, name: str):
+    """A destination of the given kind at path/name; returns its path."""
+    target = path / name
+    if kind == "exists":
+        target.write_text("mine")
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "symlink":
+        (path / "real.txt").write_text("mine")
+        target.symlink_to(path / "real.txt")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "missing parent":
+        target = path / "no-such-folder" / name
+    elif kind == "unwritable":
+        target = "/proc/" + name
+    return target
+
+
+def snapshot(path):
+    return sorted(
+        (p.name, p.is_file() and p.read_bytes()) for p in path.rglob("*") if not p.is_fifo()
+    )
+
+
+CASES = [
+    ("exists", [], ["exists", "--force"]),
+    ("folder", ["--force"], ["folder"]),
+    ("symlink", ["--force"], ["not a regular file"]),
+    ("fifo", ["--force"], ["not a regular file"]),
+    ("missing parent", [], ["not a folder"]),
+    ("unwritable", [], []),
+]
+
+
+@pytest.mark.parametrize("dest", DESTINATIONS)
+@pytest.mark.parametrize(("kind", "extra", "words"), CASES)
+def test_a_bad_destination_is_refused_first_and_nothing_is_written(
+    cli, tmp_path, monkeypatch, dest, kind, extra, words
+):
+    command, flag, name = DESTINATIONS[dest]
+    monkeypatch.chdir(tmp_path)
+    target = make(kind, tmp_path, name)
+    refused(cli, tmp_path, [*command, flag, str(target), *extra], flag, words)
+
+
+def refused(cli, tmp_path, args, flag, words):
+    """The command line fails at once with one line naming `flag`, and changes nothing."""
+    before = snapshot(tmp_path)
+    run = cli(*args)
+    assert run.code == 2, run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.err, run.err
+    assert flag in lines[0] and all(w in lines[0] for w in words), lines[0]
+    assert "missing" not in lines[0]  # refused before the data (or model) was read
+    assert snapshot(tmp_path) == before  # nothing created, changed or left behind
+
+
+def checkpoint_case(kind: str, path):
+    folder = path / "ck"
+    if kind == "a file":
+        folder.write_text("mine")
+    elif kind == "missing parent":
+        folder = path / "no-such-folder" / "ck"
+    elif kind == "unwritable":
+        folder = "/proc/ck"
+    else:
+        folder.mkdir()
+        inside = folder / "checkpoint.json"
+        if kind == "holds one":
+            inside.write_text("{}")
+        elif kind == "its file a link":
+            (path / "real.json").write_text("{}")
+            inside.symlink_to(path / "real.json")
+        elif kind == "its file a folder":
+            inside.mkdir()
+    return str(folder)
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "words"),
+    [
+        ("a file", ["--force"], ["not a folder"]),
+        ("holds one", [], ["--resume", "--force"]),
+        ("its file a link", ["--force"], ["not a regular file"]),
+        ("its file a folder", ["--force"], ["folder"]),
+        ("missing parent", [], ["not a folder"]),
+        ("unwritable", [], []),
+    ],
+)
+def test_a_bad_checkpoint_folder_is_refused_first(cli, tmp_path, monkeypatch, kind, extra, words):
+    monkeypatch.chdir(tmp_path)
+    folder = checkpoint_case(kind, tmp_path)
+    args = ["train", "--data", "missing.csv", "--checkpoint", folder, *extra]
+    refused(cli, tmp_path, args, "--checkpoint", words)
+
+
+def test_resume_without_a_checkpoint_is_refused_first(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ck").mkdir()
+    args = ["train", "--data", "missing.csv", "--resume", "ck"]
+    refused(cli, tmp_path, args, "--resume", ["no checkpoint"])
+
+
+def test_a_run_that_cannot_save_never_trains(cli, tmp_path):
+    """The issue's case: the model's folder is missing; the plot must not be written either."""
+    run = cli(
+        "train",
+        "--seed",
+        "1",
+        "--plot",
+        str(tmp_path / "p.png"),
+        "--save",
+        str(tmp_path / "nowhere" / "m.json"),
+    )
+    assert run.code == 2 and run.out == "" and "--save" in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlink_is_never_replaced_even_with_force(cli, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("mine")
+    (tmp_path / "link.json").symlink_to(real)
+    run = cli("train", "--seed", "1", "--save", str(tmp_path / "link.json"), "--force")
+    assert run.code == 2 and "not a regular file" in run.err
+    assert (tmp_path / "link.json").is_symlink() and real.read_text() == "mine"
+
+
+def test_a_divergent_run_leaves_no_checkpoint_folder(cli, tmp_path):
+    run = cli("train", "--seed", "1", "--lr", "100", "--checkpoint", str(tmp_path / "ck"))
+    assert run.code == 1 and not (tmp_path / "ck").exists()
