@@ -27,3 +27,15 @@ def test_the_estimator_example_runs():
     namespace = {"X": X, "y": X @ [1.0, 2.0, -1.0] + 0.5, "X_new": X[:5]}
     exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["model"].score(X, namespace["y"]) > 0.99
+
+
+def test_the_subscriber_example_runs(capsys):
+    library = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
+    printer = next(b for b in python_blocks() if "class Printer(Subscriber)" in b)
+    namespace: dict = {}
+    exec(compile(library, "README.md", "exec"), namespace)
+    capsys.readouterr()
+    exec(compile(printer, "README.md", "exec"), namespace)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["1", "2"]
+    assert all(float(line.split()[1]) < 1 for line in lines)
