@@ -160,6 +160,7 @@ def test_fewer_epochs_than_a_checkpoint_has_run_are_refused(tmp_path):
         fit(X, y, num_epochs=2, seed=1, resume=str(tmp_path))
 
 
+@pytest.mark.slow
 def test_cli_warm_start_keeps_the_plan_and_matches_the_longer_run(cli, tmp_path):
     """`--resume DIR --epochs N` continues a finished run; with engine auto the continued run
     keeps the engine its checkpoint chose (a fresh 120-epoch run would pick numba)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from .commands.flags import flag
-from .commands.parsers import build_parser
+from .commands.parsers import BadArguments, build_parser
 from .errors import DivergedError, UsageError
 
 
@@ -31,21 +31,46 @@ def _command(name: str):
     return command
 
 
+def one_line(text: str) -> str:
+    """The text on one line: control characters (a newline in a file name, say) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def fail(prefix: str, message: str, kind: str, code: int, as_json: bool) -> int:
+    """Report a failure: one line on stderr and, under --json, one JSON object on stdout,
+    {"error": {"kind", "message", "exit_code"}}, so that a script parsing stdout gets an
+    answer. Returns the exit status."""
+    message = one_line(message)
+    print(f"{prefix}{message}", file=sys.stderr)
+    if as_json:
+        import json
+
+        error = {"kind": kind, "message": message, "exit_code": code}
+        print(json.dumps({"error": error}, ensure_ascii=False))
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status."""
-    args = build_parser().parse_args(argv)
+    """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status.
+
+    Exit statuses: 0 done; 1 the run diverged (or a gradient check failed); 2 a usage error
+    (a flag, a value, a file, a destination); 130 interrupted."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+    except BadArguments as exc:
+        return fail(f"{exc.prog}: error: ", exc.message, "usage", 2, as_json)
     name = args.command
+    prefix = f"linscratch {name}: error: "
     try:
         return _command(name).run(args)
     except UsageError as exc:
-        print(f"linscratch {name}: error: {exc.render(flag)}", file=sys.stderr)
-        return 2
+        return fail(prefix, exc.render(flag), "usage", 2, as_json)
     except DivergedError as exc:
-        print(f"linscratch {name}: error: {exc.render(flag)}", file=sys.stderr)
-        return 1
+        return fail(prefix, exc.render(flag), "diverged", 1, as_json)
     except KeyboardInterrupt:
-        print("linscratch: interrupted", file=sys.stderr)
-        return 130
+        return fail("linscratch: ", "interrupted", "interrupted", 130, as_json)
     except BrokenPipeError:  # the reader went away (`linscratch train | head`): stop quietly
         sys.stdout = None
         return 141

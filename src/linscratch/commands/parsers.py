@@ -15,10 +15,18 @@ from .flags import setting, setting_list
 LANGS = ("en", "zh")
 
 
+class BadArguments(Exception):
+    """A command line argparse could not parse: `prog` (the command) and `message`."""
+
+    def __init__(self, prog: str, message: str):
+        super().__init__(message)
+        self.prog, self.message = prog, message
+
+
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line on stderr and exit status 2, and whose
-    absent flags are left out of the result. Values that start with a minus and a digit,
-    such as `--true-w -3.4,2`, are values, not flags."""
+    """An ArgumentParser whose errors are raised as `BadArguments` (the CLI prints one line
+    and exits with status 2), and whose absent flags are left out of the result. Values that
+    start with a minus and a digit, such as `--true-w -3.4,2`, are values, not flags."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("argument_default", argparse.SUPPRESS)
@@ -26,7 +34,7 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        raise BadArguments(self.prog, message)
 
 
 def add_data_args(p: Parser) -> None:
