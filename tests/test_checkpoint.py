@@ -174,3 +174,23 @@ def test_cli_warm_start_keeps_the_plan_and_matches_the_longer_run(cli, tmp_path)
     assert continued["epochs"] == longer["epochs"] and continued["w"] == longer["w"]
     run = cli("train", *args, "--epochs", "2", "--resume", folder)
     assert run.code == 2 and "--epochs is 2" in run.err and "120 epochs" in run.err
+
+
+def test_two_runs_on_one_checkpoint_folder_the_second_is_refused(tmp_path):
+    """While a run holds its checkpoint folder (an advisory lock), another run on it is
+    refused, and the first one's checkpoint is left intact."""
+    from linscratch.errors import UsageError
+
+    X, y = problem()
+    refusals = []
+
+    def second_run(epoch, loss, w, b):
+        if epoch == 1:
+            with pytest.raises(UsageError, match="in use by another run") as info:
+                fit(X, y, num_epochs=2, seed=9, checkpoint=str(tmp_path), force=True)
+            refusals.append(str(info.value))
+
+    first = fit(X, y, num_epochs=3, seed=1, checkpoint=str(tmp_path), callback=second_run)
+    saved = json.loads((tmp_path / "checkpoint.json").read_text())
+    assert refusals and saved["epoch"] == 3 and saved["fingerprint"]["seed"] == 1
+    assert saved["losses"] == first.losses

@@ -2,6 +2,10 @@
 starts, and a refused run leaves nothing behind."""
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -155,3 +159,41 @@ def test_a_symlink_is_never_replaced_even_with_force(cli, tmp_path):
 def test_a_divergent_run_leaves_no_checkpoint_folder(cli, tmp_path):
     run = cli("train", "--seed", "1", "--lr", "100", "--checkpoint", str(tmp_path / "ck"))
     assert run.code == 1 and not (tmp_path / "ck").exists()
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    return int(proc.stdout)
+
+
+def test_scratch_files_of_killed_runs_are_removed_by_the_next_write(cli, tmp_path):
+    """A run killed with SIGKILL cannot clean up; the next write to the same destination
+    removes its scratch file (and leaves a live process's alone)."""
+    stale = tmp_path / f".m.json.linscratch-{dead_pid()}-x1y2.json"
+    live = tmp_path / f".m.json.linscratch-{os.getppid()}-x3y4.json"
+    stale.write_text("half")
+    live.write_text("busy")
+    assert cli("train", "--seed", "1", "--save", str(tmp_path / "m.json")).code == 0
+    assert not stale.exists() and live.exists()
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_large_write_leaves_nothing_behind(tmp_path):
+    """SIGTERM while make-data writes: exit 143, one line, no scratch file, no output."""
+    cmd = [sys.executable, "-m", "linscratch", "make-data", "--num-examples", "50000000"]
+    proc = subprocess.Popen(
+        [*cmd, "--out", str(tmp_path / "big.parquet")], stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + 60
+    while not any(tmp_path.iterdir()) and time.time() < deadline:  # writing has begun
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and err.strip() == "linscratch: terminated"
+    assert list(tmp_path.iterdir()) == []

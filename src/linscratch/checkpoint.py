@@ -11,9 +11,12 @@ plan, the seed, the starting parameters and a BLAKE2 digest of the data) must ma
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
+import os
+import random
 from pathlib import Path
 
 import numpy as np
@@ -60,12 +63,34 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0) -> dict:
     }
 
 
+def _finite(v) -> bool:
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer beyond float's range
+        return False
+
+
 def _numbers(values, count=None) -> bool:
     return (
         isinstance(values, list)
         and (count is None or len(values) == count)
-        and all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+        and all(map(_finite, values))
     )
+
+
+def _valid_rng_state(shuffle: str, rng_state) -> bool:
+    """The book shuffle's saved `random.Random` state is one it can take; other orders need
+    none."""
+    if shuffle != "book":
+        return rng_state is None
+    try:
+        version, internal, gauss = rng_state
+        random.Random().setstate((version, tuple(internal), gauss))
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
 
 
 class Checkpoints:
@@ -89,7 +114,7 @@ class Checkpoints:
             and all(isinstance(plan.get(k), str) for k in ("engine", "shuffle"))
             and isinstance(state.get("fingerprint"), dict)
         )
-        if not valid:
+        if not valid or not _valid_rng_state(plan["shuffle"], state.get("rng_state")):
             raise UsageError("{0}: {path} is corrupt", "resume", path=self.path)
         if num_epochs < epoch:
             raise UsageError(
@@ -122,15 +147,48 @@ class Checkpoints:
 
 
 class CheckpointWriter(Subscriber):
-    """Saves the run's state after every epoch (its folder is made at the first save)."""
+    """Saves the run's state after every epoch. While the run lasts it holds an advisory lock
+    on DIR/.lock, so that a second run on the same folder is refused instead of overwriting
+    the first one's checkpoint; a run that saved nothing leaves no folder it made."""
 
     def __init__(self, path: Path, mark: dict, plan, losses=()):
         self.path, self.mark, self.plan = path, mark, plan
         self.losses = list(losses)
+        self.lock = None
+        self.made = self.saved = False
+
+    def run_start(self, event) -> None:
+        folder = self.path.parent
+        self.made = not folder.exists()
+        try:
+            folder.mkdir(exist_ok=True)
+            self.lock = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            raise UsageError(
+                "{0}: cannot use {path} ({reason})", "checkpoint", path=folder, reason=exc.strerror
+            ) from None
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.lock)
+            self.lock = None
+            raise UsageError(
+                "{0}: {path} is in use by another run", "checkpoint", path=folder
+            ) from None
+
+    def release(self) -> None:
+        """Let go of the lock; remove the folder if this run made it and saved nothing."""
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
+            if self.made and not self.saved:
+                (self.path.parent / ".lock").unlink(missing_ok=True)
+                self.path.parent.rmdir()
 
     def epoch_end(self, event: EpochEnd) -> None:
         from .destinations import atomic_write
 
+        self.saved = True
         self.losses.append(event.loss)
         state = {
             "format": FORMAT,
@@ -144,13 +202,4 @@ class CheckpointWriter(Subscriber):
             "rng_state": event.order_state,
         }
         text = json.dumps(state, allow_nan=False)
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise UsageError(
-                "{0}: cannot make {path} ({reason})",
-                "checkpoint",
-                path=self.path.parent,
-                reason=exc.strerror,
-            ) from None
         atomic_write(self.path, lambda f: f.write(text), force=True, field="checkpoint")

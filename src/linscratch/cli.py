@@ -9,10 +9,13 @@ keys are an interface.
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 
 from .commands.flags import flag
 from .commands.parsers import BadArguments, build_parser
+from .distributed import from_env
 from .errors import DivergedError, UsageError
 
 
@@ -50,11 +53,34 @@ def fail(prefix: str, message: str, kind: str, code: int, as_json: bool) -> int:
     return code
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every `finally` runs (no scratch file is
+    left behind) before the process exits with status 143."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds():
+    """While a command runs, SIGTERM unwinds it like Ctrl-C does (main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status.
 
     Exit statuses: 0 done; 1 the run diverged (or a gradient check failed); 2 a usage error
-    (a flag, a value, a file, a destination); 130 interrupted."""
+    (a flag, a value, a file, a destination); 130 interrupted; 143 terminated (SIGTERM)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     as_json = "--json" in argv
     try:
@@ -64,13 +90,18 @@ def main(argv: list[str] | None = None) -> int:
     name = args.command
     prefix = f"linscratch {name}: error: "
     try:
-        return _command(name).run(args)
+        if name != "train" and from_env() is not None:
+            raise UsageError(f"{name} runs in one process; run it without torchrun")
+        with _sigterm_unwinds():
+            return _command(name).run(args)
     except UsageError as exc:
         return fail(prefix, exc.render(flag), "usage", 2, as_json)
     except DivergedError as exc:
         return fail(prefix, exc.render(flag), "diverged", 1, as_json)
     except KeyboardInterrupt:
         return fail("linscratch: ", "interrupted", "interrupted", 130, as_json)
+    except Terminated:
+        return fail("linscratch: ", "terminated", "terminated", 143, as_json)
     except BrokenPipeError:  # the reader went away (`linscratch train | head`): stop quietly
         sys.stdout = None
         return 141

@@ -88,8 +88,30 @@ def check_folder(path, field: str, name: str, force: bool = False, resume: bool 
         _writable_folder(folder.parent, field)
 
 
-def check_outputs(outputs) -> None:
-    """Check every destination of a run (`spec.OutputSpec`) before it starts."""
+def check_distinct(outputs: dict, inputs: dict) -> None:
+    """Refuse two destinations that name one file, or a destination that is one of the run's
+    own inputs (its data, its model): `outputs` and `inputs` map fields to paths."""
+    seen: dict[Path, str] = {}
+    for field, path in [*inputs.items(), *outputs.items()]:
+        if path is None:
+            continue
+        key = Path(path).resolve()
+        if key in seen:
+            other = seen[key]
+            role = "the input" if other in inputs else "the destination"
+            raise UsageError(
+                "{0}: {path} is also " + role + " of {1}; give another name",
+                field,
+                other,
+                path=path,
+            )
+        seen[key] = field
+
+
+def check_outputs(outputs, inputs: dict | None = None) -> None:
+    """Check every destination of a run (`spec.OutputSpec`) before it starts; `inputs` maps
+    the fields of the files it reads to their paths."""
+    check_distinct({"save": outputs.save, "plot": outputs.plot}, inputs or {})
     if outputs.save is not None:
         check(outputs.save, "save", outputs.force)
     if outputs.plot is not None:
@@ -102,14 +124,38 @@ def check_outputs(outputs) -> None:
         check_folder(outputs.checkpoint, "checkpoint", "checkpoint.json", outputs.force)
 
 
+def scratch_prefix(name: str) -> str:
+    """The prefix of this process's scratch files for `name`: `.NAME.linscratch-PID-`."""
+    return f"{name}.linscratch-{os.getpid()}-"
+
+
+def remove_stale(folder: Path, name: str) -> None:
+    """Remove scratch files for `name` left in `folder` by linscratch processes that no longer
+    run (a run killed while writing: SIGKILL cannot be caught)."""
+    for path in folder.glob(f"{name}.linscratch-*-*"):
+        pid = path.name[len(name) + len(".linscratch-") :].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, or another user's
+
+
 @contextmanager
 def atomic_path(path, force: bool = False, field: str = "output"):
     """A temporary path in the same folder as `path`, flushed and renamed to it when the block
-    completes, so that a failure never leaves a half-written file (see `check`)."""
+    completes, so that a failure never leaves a half-written file (see `check`). It is removed
+    on any error or interruption (the CLI turns SIGTERM into one); one left by a killed run is
+    removed by the next write to the same destination."""
     path = Path(path)
     check(path, field, force, probe=False)
+    remove_stale(path.parent, f".{path.name}")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+        prefix = scratch_prefix(f".{path.name}")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=path.suffix)
     except OSError as exc:
         raise UsageError(
             "{0}: cannot write in {folder} ({reason})",

@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .errors import UsageError
+
 
 @dataclass(frozen=True)
 class Group:
@@ -33,13 +35,27 @@ class Group:
 def from_env(environ=os.environ) -> Group | None:
     """The group torchrun describes in the environment (RANK, WORLD_SIZE, LOCAL_RANK), or None
     when this is a single process."""
-    if "RANK" not in environ or int(environ.get("WORLD_SIZE", "1")) <= 1:
+    if "RANK" not in environ:
         return None
-    return Group(
-        rank=int(environ["RANK"]),
-        world_size=int(environ["WORLD_SIZE"]),
-        local_rank=int(environ.get("LOCAL_RANK", "0")),
-    )
+    values = {}
+    for name, default in (("RANK", None), ("WORLD_SIZE", "1"), ("LOCAL_RANK", "0")):
+        text = environ.get(name, default)
+        if not text.isdigit():
+            raise UsageError(
+                "the environment variable {name} must be a whole number >= 0, got {text!r}",
+                name=name,
+                text=text,
+            )
+        values[name] = int(text)
+    if values["WORLD_SIZE"] <= 1:
+        return None
+    if values["RANK"] >= values["WORLD_SIZE"]:
+        raise UsageError(
+            "RANK {rank} is not below WORLD_SIZE {world}",
+            rank=values["RANK"],
+            world=values["WORLD_SIZE"],
+        )
+    return Group(values["RANK"], values["WORLD_SIZE"], values["LOCAL_RANK"])
 
 
 def start(group: Group, device: str = "cpu", init_method: str = "env://", timeout_s=300):
@@ -48,15 +64,21 @@ def start(group: Group, device: str = "cpu", init_method: str = "env://", timeou
     import torch.distributed as dist
 
     backend = "nccl" if device.startswith("cuda") else "gloo"
-    if backend == "nccl":
-        torch.cuda.set_device(group.local_rank)
-    dist.init_process_group(
-        backend,
-        init_method=init_method,
-        rank=group.rank,
-        world_size=group.world_size,
-        timeout=timedelta(seconds=timeout_s),
-    )
+    try:
+        if backend == "nccl":
+            torch.cuda.set_device(group.local_rank)
+        dist.init_process_group(
+            backend,
+            init_method=init_method,
+            rank=group.rank,
+            world_size=group.world_size,
+            timeout=timedelta(seconds=timeout_s),
+        )
+    except (ValueError, RuntimeError) as exc:  # a missing MASTER_ADDR, a peer that never came
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise UsageError(
+            "cannot join the process group ({backend}): {reason}", backend=backend, reason=reason
+        ) from None
 
 
 def stop() -> None:

@@ -51,23 +51,28 @@ class DivergedError(ArithmeticError):
     status 1.
     """
 
-    def __init__(self, epoch, step, lr, lr_max=None, losses=(), standardized=False):
+    def __init__(self, epoch, step, lr, lr_max=None, losses=(), standardized=False, grew=None):
         self.epoch, self.step, self.lr, self.lr_max = epoch, step, lr, lr_max
         self.losses = list(losses)  # the epochs' losses before it diverged
         self.standardized = standardized
+        self.grew = grew  # the finite loss that grew without bound, if it had not overflowed yet
         super().__init__()
 
     def with_limit(self, lr_max: float, standardized: bool) -> DivergedError:
         """The same divergence, told with the data's stability limit."""
         return DivergedError(
-            self.epoch, self.step, self.lr, lr_max, self.losses, standardized=standardized
+            self.epoch, self.step, self.lr, lr_max, self.losses, standardized, self.grew
         )
 
     def render(self, name=_identity) -> str:
         """The message; `name(field)` names a setting (`lr`, `standardize`) as the CLI does."""
+        if self.grew is None:
+            what = "the loss became non-finite"
+        else:
+            what = f"the loss grew without bound (to {self.grew:.3g})"
         text = (
-            f"training diverged: the loss became non-finite at epoch {self.epoch}, step "
-            f"{self.step} with learning rate {self.lr}"
+            f"training diverged: {what} at epoch {self.epoch}, step {self.step} with learning "
+            f"rate {self.lr}"
         )
         if self.lr_max is None:
             return text + f"; try a smaller {name('lr')}"

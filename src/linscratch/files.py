@@ -8,7 +8,6 @@ the first bad row (rows count from 1, the header not included).
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,7 @@ class Table:
 def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
     try:
         arr = np.load(path, mmap_mode="r", allow_pickle=False)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError) as exc:
         raise UsageError(f"{path}: not a readable .npy file ({exc})") from None
     if arr.ndim != 2:
         raise UsageError(f"{path}: expected a 2-D array (rows x columns), got {arr.ndim}-D")
@@ -46,23 +45,56 @@ def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
 
 
 def _read_arrow(path: Path):
+    """A CSV or Parquet file as a pyarrow table, its column names checked. In a CSV only an
+    empty cell is missing: NA, nan and the like are read as what they say."""
     import pyarrow as pa
 
     try:
-        if path.suffix == ".csv":
+        if path.suffix.lower() == ".csv":
             from pyarrow import csv
 
             if path.stat().st_size == 0:
                 raise UsageError(f"{path}: the file is empty")
-            return csv.read_csv(path)
-        from pyarrow import parquet
+            table = csv.read_csv(path, convert_options=csv.ConvertOptions(null_values=[""]))
+        else:
+            from pyarrow import parquet
 
-        return parquet.read_table(path)
-    except pa.ArrowInvalid as exc:
-        message = "".join(c if c.isprintable() else "?" for c in str(exc).splitlines()[0])[:200]
+            table = parquet.read_table(path)
+        names = [str(n) for n in table.column_names]
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: the header is not UTF-8 text") from None
+    except (pa.ArrowException, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = "".join(c if c.isprintable() else "?" for c in reason.splitlines()[0])[:200]
         if "Empty CSV file" in message:
             raise UsageError(f"{path}: the file is empty") from None
         raise UsageError(f"{path}: cannot read it: {message}") from None
+    except MemoryError:
+        raise UsageError(f"{path}: too large to read into this machine's memory") from None
+    _check_names(names, path)
+    return table
+
+
+def _check_names(names: list[str], path: Path) -> None:
+    """Refuse columns a model could not tell apart: unnamed or named twice; and say so when a
+    whole CSV header is one column with another separator in it."""
+    first_at: dict[str, int] = {}
+    for j, name in enumerate(names):
+        if name.strip() == "":
+            raise UsageError(f"{path}: column {j + 1} has no name; give every column a name")
+        first = first_at.setdefault(name, j + 1)
+        if first != j + 1:
+            raise UsageError(
+                f"{path}: columns {first} and {j + 1} are both named {name!r}; give each "
+                "column its own name"
+            )
+    if len(names) == 1 and path.suffix.lower() == ".csv":
+        for sep, said in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in names[0]:
+                raise UsageError(
+                    f"{path}: the header is one column separated by {said}; linscratch reads "
+                    "comma-separated files"
+                )
 
 
 def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
@@ -127,8 +159,24 @@ def _check_path(path: Path) -> None:
     if path.suffix.lower() not in EXTENSIONS:
         shown = path.suffix or "(none)"
         raise UsageError(f"{path}: unknown extension {shown!r}; expected .csv, .parquet or .npy")
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+    check_readable(path)
+
+
+def check_readable(path: Path) -> None:
+    """Refuse, before opening it, a path that is not a regular file one can read: missing, a
+    folder, a pipe or a device (opening a pipe would wait forever), or out of reach."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{path}: a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{path}: not a regular file (a pipe or a device); give a file")
 
 
 def column_names(path: str | os.PathLike) -> list[str]:
@@ -149,22 +197,27 @@ def read_table(
     """Read a CSV, Parquet or NPY file into a `Table`.
 
     `target` is a column name or index (default: the last column); `features` the feature
-    columns (default: every other column). With `require_target=False` a file without the
-    target column is fine (for prediction): y is then None.
+    columns (default: every other column). With `require_target=False` (for prediction) a file
+    whose target column is missing, or holds an empty or non-numeric cell, is fine: y is then
+    None.
     """
     path = Path(path)
     _check_path(path)
     if path.suffix.lower() == ".npy":
         names, arr = _columns_npy(path)
-        streamed = _npy_views(arr, names, target, features, path)
+        from .views import npy_views
+
+        streamed = npy_views(arr, names, target, features, path) if require_target else None
         if streamed is not None:
             return streamed
 
         def column(j: int) -> np.ndarray:
             return np.asarray(arr[:, j], dtype=np.float64)
     else:
-        if path.suffix.lower() == ".parquet":
-            streamed = _parquet_views(path, target, features)
+        if path.suffix.lower() == ".parquet" and require_target:
+            from .views import parquet_views
+
+            streamed = parquet_views(path, target, features)
             if streamed is not None:
                 return streamed
         table = _read_arrow(path)
@@ -202,79 +255,17 @@ def read_table(
         X[:, k] = values
     y = None
     if t_index is not None:
-        y = column(t_index)
-        _check_finite(y, names[t_index], path)
+        try:
+            y = column(t_index)
+            _check_finite(y, names[t_index], path)
+        except UsageError:
+            if require_target:
+                raise
+            y = None  # rows to predict: their target may be empty or anything else
     return Table(
         X=X,
         y=y,
         feature_names=[names[j] for j in f_index],
         target_name=None if t_index is None else names[t_index],
         path=str(path),
-    )
-
-
-def _npy_views(arr, names, target, features, path: Path) -> Table | None:
-    """The common case of a memory-mapped NPY file, its features first and its target last,
-    as views into the file: nothing is copied or loaded, the rows are read when used. None
-    for any other selection of columns (which is then copied in float64)."""
-    d = arr.shape[1] - 1
-    if arr.dtype.kind != "f" or d < 1 or target not in (None, "-1", str(d)):
-        return None
-    if features is not None and features != [str(j) for j in range(d)]:
-        return None
-    for start in range(0, len(arr), 1 << 18):  # row blocks: one sequential pass over the file
-        bad = ~np.isfinite(arr[start : start + (1 << 18)])
-        if bad.any():
-            row, j = np.argwhere(bad)[0]
-            raise UsageError(
-                f"{path}: column {names[j]!r}, row {start + row + 1}: "
-                f"{arr[start + row, j]} is not finite"
-            )
-    return Table(
-        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
-    )
-
-
-def _parquet_views(path: Path, target, features) -> Table | None:
-    """A Parquet file with numeric columns, its target last, streamed a row group at a time
-    into an unnamed scratch file in the temporary folder (TMPDIR), checked on the way, and
-    memory-mapped from there: the same views as an NPY file's, the memory one row group. None
-    for other files and selections (they are read whole, with the usual checks)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError):
-        return None
-    schema = pf.schema_arrow
-    names = [str(n) for n in schema.names]
-    d = len(names) - 1
-    numeric = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
-    if not numeric or d < 1 or pf.metadata.num_rows == 0:
-        return None
-    if target not in (None, "-1", names[d], str(d)):
-        return None
-    if features is not None and features not in (names[:d], [str(j) for j in range(d)]):
-        return None
-    dtype = np.float32 if all(t == pa.float32() for t in schema.types) else np.float64
-    fd, scratch = tempfile.mkstemp(prefix="linscratch-", suffix=".npy")
-    os.close(fd)
-    try:
-        out = np.lib.format.open_memmap(scratch, "w+", dtype, (pf.metadata.num_rows, d + 1))
-        start = 0
-        for g in range(pf.num_row_groups):
-            group = pf.read_row_group(g)
-            for j in range(d + 1):
-                values = _numeric(group.column(j), names[j], path, offset=start)
-                _check_finite(values, names[j], path, offset=start)
-                out[start : start + len(values), j] = values
-            start += group.num_rows
-        out.flush()
-        del out
-        arr = np.load(scratch, mmap_mode="r")
-    finally:
-        os.unlink(scratch)  # the mapping lives on; the name does not
-    return Table(
-        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
     )

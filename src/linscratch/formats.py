@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import UsageError
+from .files import check_readable
 
 
 def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | None = None) -> dict:
@@ -19,11 +20,19 @@ def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | No
 
     path = Path(path)
     try:
+        check_readable(path)
+    except UsageError as exc:
+        raise refuse(str(exc).removeprefix(f"{path}: ")) from None
+    try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
         raise refuse("no such file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refuse("corrupt, not valid JSON ({exc})", exc=exc) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise refuse(
+            "corrupt: not JSON that linscratch writes (nested too deep or too large)"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != fmt:
         raise refuse('not a linscratch {kind} (no "format": "{fmt}")', kind=kind, fmt=fmt)
     if data.get("version") != version:

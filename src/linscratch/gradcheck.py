@@ -111,7 +111,10 @@ def gradient_scale(X, y, w, b) -> np.ndarray:
 
 
 def compare(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> tuple[float, float]:
-    """The largest absolute and relative difference of two gradients (relative to the scale)."""
+    """The largest absolute and relative difference of two gradients (relative to the scale);
+    a gradient that is not finite differs infinitely (no check passes on NaN)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return math.inf, math.inf
     diff = np.abs(a - b)
     denom = np.maximum(np.maximum(np.abs(a), np.abs(b)), scale)
     rel = np.divide(diff, denom, out=np.where(diff > 0, np.inf, 0.0), where=denom > 0)

@@ -21,6 +21,9 @@ from .plan import Machine, make_plan
 from .spec import RunSpec
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
+# A loss this many times the larger of the starting loss and the loss of predicting zero
+# (½ mean y²) has grown without bound: the run diverges, though no number has overflowed yet.
+GROWTH_LIMIT = 1e8
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,13 @@ def fit(
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
 
+    bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(y), 1e-300)  # see GROWTH_LIMIT
     start = time.perf_counter()
-    _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d)
+    try:
+        _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound)
+    finally:
+        if writer is not None:  # however the run ends, the checkpoint folder is let go
+            writer.release()
     train_seconds = time.perf_counter() - start
     w, b = engine.params()
     w_error = b_error = None
@@ -192,9 +200,21 @@ def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group):
     return plan, state, store.writer(mark, plan, state["losses"] if state else ())
 
 
-def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d) -> None:
+def zero_loss(y) -> float:
+    """½ mean y², the loss of predicting zero (torch or numpy, in chunks, float64)."""
+    if hasattr(y, "detach"):
+        return float((y.detach().double() ** 2).mean()) / 2
+    total = 0.0
+    for start in range(0, len(y), 1 << 18):
+        part = np.asarray(y[start : start + (1 << 18)], np.float64)
+        total += float(np.sum(part * part))
+    return total / (2 * len(y))
+
+
+def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound) -> None:
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
-    emitted; stops early when a subscriber asks, raises DivergedError on a non-finite loss."""
+    emitted; stops early when a subscriber asks, raises DivergedError on a loss that is not
+    finite or exceeds `bound`."""
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
@@ -203,8 +223,9 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d) -> No
         trace = EpochTrace.for_epoch(steps, d, every) if stream.wants_steps else None
         bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
         loss = engine.loss() if bad_step is None else math.nan
-        if not math.isfinite(loss):
-            error = DivergedError(epoch, bad_step or steps, lr, losses=losses)
+        if not loss <= bound:  # non-finite, or grown without bound
+            grew = loss if math.isfinite(loss) else None
+            error = DivergedError(epoch, bad_step or steps, lr, losses=losses, grew=grew)
             stream.emit(Diverged(error))
             raise error
         losses.append(loss)

@@ -101,7 +101,8 @@ class LinearModel:
 
     def predict(self, X) -> np.ndarray:
         """Predictions (n,) for X (n, d), in float64."""
-        return np.asarray(X, dtype=np.float64) @ np.asarray(self.w, dtype=np.float64) + self.b
+        with np.errstate(over="ignore", invalid="ignore"):  # the caller judges non-finite ones
+            return np.asarray(X, dtype=np.float64) @ np.asarray(self.w, dtype=np.float64) + self.b
 
     def to_dict(self) -> dict:
         return {"format": MODEL_FORMAT, "version": MODEL_VERSION, **asdict(self)}
@@ -123,11 +124,23 @@ class LinearModel:
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
 
         def number(v) -> bool:
-            return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            if not isinstance(v, int | float) or isinstance(v, bool):
+                return False
+            try:
+                return math.isfinite(v)
+            except OverflowError:  # an integer beyond float's range
+                return False
 
         if not isinstance(w, list) or not w or not all(number(v) for v in w) or not number(b):
             raise UsageError(f'{path}: "w" must be a list of finite numbers and "b" a number')
         if not isinstance(names, list) or len(names) != len(w):
             raise UsageError(f'{path}: "feature_names" must name each of the {len(w)} weights')
+        if not all(isinstance(name, str) and name for name in names) or len(set(names)) < len(
+            names
+        ):
+            raise UsageError(f'{path}: "feature_names" must be distinct, non-empty names')
+        target = data.get("target_name")
+        if target is not None and (not isinstance(target, str) or target in names):
+            raise UsageError(f'{path}: "target_name" must be a name that is not a feature\'s')
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**fields)

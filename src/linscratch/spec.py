@@ -30,6 +30,7 @@ DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
 SEED_LIMIT = 2**63
+BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
 
 def _real(v) -> bool:
@@ -56,9 +57,12 @@ def _choice(options):
 RULES = {
     "num_examples": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "num_features": (lambda v: _whole(v, 1), "a whole number >= 1"),
-    "true_w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),
-    "true_b": (_real, "a finite number"),
-    "noise": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),
+    "true_w": (
+        lambda v: isinstance(v, tuple) and v and all(_real(x) and abs(x) <= BIG for x in v),
+        "numbers between -1e15 and 1e15",
+    ),
+    "true_b": (lambda v: _real(v) and abs(v) <= BIG, "a number between -1e15 and 1e15"),
+    "noise": (lambda v: _real(v) and 0 <= v <= BIG, "a number from 0 to 1e15"),
     "data": (_text, "a file name"),
     "dataset": _choice(tuple(DATASETS)),
     "target": (_text, "a column name or index"),
@@ -67,8 +71,8 @@ RULES = {
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),
     "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
-    "lr": (lambda v: _real(v) and v > 0, "a positive finite number"),
-    "batch_size": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
+    "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "short_batch": _choice(SHORT_BATCHES),
     "engine": _choice(ENGINES),
@@ -86,6 +90,8 @@ RULES = {
     "resume": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
+    "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
+    "b": (_real, "a finite number"),  # grad
 }
 
 
@@ -136,6 +142,9 @@ class DataSpec(_Section):
         synthetic = ("num_examples", "num_features", "true_w", "true_b", "noise")
         if self.data is not None and self.dataset is not None:
             raise UsageError("{0} and {1}: give one of them", "data", "dataset")
+        if self.features is not None and len(set(self.features)) < len(self.features):
+            twice = next(f for f in self.features if self.features.count(f) > 1)
+            raise UsageError("{0} names the column {name!r} twice", "features", name=twice)
         if not self.synthetic:
             for name in synthetic:
                 if getattr(self, name) is not None:
@@ -157,15 +166,25 @@ class DataSpec(_Section):
 
     def resolved(self, seed: int) -> DataSpec:
         """The synthetic settings with their defaults filled in and the true w drawn from the
-        seed where not given (see `data.default_true_w`); a file's settings as they are."""
+        seed where not given (see `data.default_true_w`); a file's settings as they are. A
+        synthetic problem too large for this machine's memory is refused here, before any
+        draw."""
         if not self.synthetic:
             return self
         from .data import SEED_TRUE_B, default_true_w
+        from .resources import require_memory, run_bytes
 
+        n = 1000 if self.num_examples is None else self.num_examples
         d = self.num_features or (len(self.true_w) if self.true_w else 2)
+        require_memory(  # before anything is drawn: the float32 draws, then the run
+            n * (d + 2) * 4 + run_bytes(n, d, 8),
+            f"{n:,} rows x {d:,} features",
+            "num_examples",
+            "num_features",
+        )
         return dataclasses.replace(
             self,
-            num_examples=1000 if self.num_examples is None else self.num_examples,
+            num_examples=n,
             num_features=d,
             true_w=self.true_w if self.true_w is not None else default_true_w(d, seed),
             true_b=SEED_TRUE_B if self.true_b is None else self.true_b,

@@ -9,6 +9,7 @@ command's arguments become a `RunSpec` through `run_spec`; a library error names
 from __future__ import annotations
 
 import argparse
+import re
 
 from ..errors import UsageError
 from ..spec import RULES, SECTION_OF, check
@@ -20,6 +21,20 @@ FLAG_OF = {"num_epochs": "--epochs"}
 def flag(field: str) -> str:
     """The flag that sets `field`."""
     return FLAG_OF.get(field, "--" + field.replace("_", "-"))
+
+
+def whole(text: str) -> int:
+    """A whole number in plain decimal digits (no `1_000`, no `0x10`)."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+        raise ValueError(text)
+    return int(text)
+
+
+def number(text: str) -> float:
+    """A number in decimal or scientific notation (`0.03`, `1e-3`; no `1_000`)."""
+    if "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def _parse(text: str, rule: str, parse):
@@ -49,7 +64,7 @@ def setting_list(rule: str, parse):
     whole, otherwise each value checked by the rule of `rule` (a sweep's lr and batch_size)."""
 
     def convert(text: str):
-        if rule in ("true_w", "features"):
+        if rule in ("true_w", "w", "features"):
             return list(_parse(text, rule, lambda t: [parse(part) for part in t.split(",")]))
         return [_parse(part, rule, parse) for part in text.split(",")]
 

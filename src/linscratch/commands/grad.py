@@ -5,6 +5,10 @@ from __future__ import annotations
 from .. import __version__
 from ..errors import UsageError
 
+# The finite differences evaluate the loss 2(d + 1) times, n·d multiply-adds each, at about 1e8
+# a second: beyond this many the walk-through would take more than about ten seconds.
+MAX_WORK = 1e9
+
 DEFAULTS = {
     "example": "seed",
     "seed": None,
@@ -58,13 +62,31 @@ def grad_batch(opts: dict):
     return X, y, w0.to(dtype), b0.to(dtype)
 
 
+def _check_work(n: int, d: int) -> None:
+    """Refuse, before anything is drawn, a batch whose finite differences would take minutes."""
+    work = 2.0 * (d + 1) * n * d
+    if work > MAX_WORK:
+        raise UsageError(
+            "{0}, {1}: the finite differences of {n:,} rows x {d:,} features take about "
+            "{work:.1e} multiply-adds, more than the {limit:.0e} (about ten seconds) this "
+            "walk-through allows; use fewer",
+            "num_examples",
+            "num_features",
+            n=n,
+            d=d,
+            work=work,
+            limit=MAX_WORK,
+        )
+
+
 def run(args) -> int:
+    opts = {**DEFAULTS, **vars(args)}
+    _check_work(opts["num_examples"] or 10, opts["num_features"] or 2)
     from ..explain import explain
     from ..gradcheck import check_gradients
     from ..loop import draw_seed
     from .reports import dumps
 
-    opts = {**DEFAULTS, **vars(args)}
     if opts["example"] == "random" and opts["seed"] is None:
         opts["seed"] = draw_seed()
     X, y, w, b = grad_batch(opts)

@@ -4,6 +4,8 @@ memory whole: y = Xw + b + noise, X standard normal, w the book's for two featur
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .. import __version__
@@ -26,6 +28,7 @@ def run(args) -> int:
     from .. import destinations
     from ..data import SEED_TRUE_B, default_true_w
     from ..loop import draw_seed
+    from ..resources import require_disk, require_memory
     from .reports import dumps
 
     options = vars(args)
@@ -35,8 +38,18 @@ def run(args) -> int:
     seed = draw_seed() if seed is None else seed
     n, d = options["num_examples"], options.get("num_features", 2)
     noise = options.get("noise", 0.01)
-    w = np.asarray(default_true_w(d, seed), dtype=np.float64)
     dtype = np.dtype(options.get("dtype", "float32"))
+    rows = min(n, CHUNK_ROWS)  # a chunk: float32 draws, the block, float64 products
+    require_memory(
+        rows * (d + 1) * (4 + dtype.itemsize + 8), f"rows of {d:,} features", "num_features"
+    )
+    require_disk(
+        Path(out_path).parent,
+        n * (d + 1) * dtype.itemsize,
+        f"{n:,} rows x {d + 1:,} columns",
+        "out",
+    )
+    w = np.asarray(default_true_w(d, seed), dtype=np.float64)
     with destinations.atomic_path(out_path, force, "out") as tmp:
         blocks = chunks(n, d, w, SEED_TRUE_B, noise, seed, dtype)
         if out_path.lower().endswith(".npy"):

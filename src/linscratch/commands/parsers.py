@@ -10,7 +10,7 @@ import re
 from .. import __version__
 from ..datasets import DATASETS
 from ..spec import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
-from .flags import setting, setting_list
+from .flags import number, setting, setting_list, whole
 
 LANGS = ("en", "zh")
 
@@ -41,19 +41,19 @@ def add_data_args(p: Parser) -> None:
     """Where the data come from: the book's synthetic problem, or a file (train and sweep)."""
     data = p.add_argument_group("synthetic data (the default)")
     data.add_argument(
-        "--num-examples", type=setting("num_examples", int), metavar="N", help="default: 1000"
+        "--num-examples", type=setting("num_examples", whole), metavar="N", help="default: 1000"
     )
     data.add_argument(
         "--num-features",
-        type=setting("num_features", int),
+        type=setting("num_features", whole),
         metavar="D",
         help="default: the length of --true-w, else 2 (the book's w = [2, -3.4], b = 4.2); "
         "other counts draw w from the seed",
     )
-    data.add_argument("--true-w", type=setting_list("true_w", float), metavar="W1,W2,...")
-    data.add_argument("--true-b", type=setting("true_b", float), metavar="B", help="default: 4.2")
+    data.add_argument("--true-w", type=setting_list("true_w", number), metavar="W1,W2,...")
+    data.add_argument("--true-b", type=setting("true_b", number), metavar="B", help="default: 4.2")
     data.add_argument(
-        "--noise", type=setting("noise", float), metavar="SIGMA", help="default: 0.01"
+        "--noise", type=setting("noise", number), metavar="SIGMA", help="default: 0.01"
     )
     files = p.add_argument_group("data from a file")
     files.add_argument("--data", metavar="FILE", help="a .csv, .parquet or .npy table")
@@ -74,7 +74,7 @@ def add_data_args(p: Parser) -> None:
     )
     files.add_argument(
         "--val-fraction",
-        type=setting("val_fraction", float),
+        type=setting("val_fraction", number),
         metavar="F",
         help="hold out this fraction of rows (seeded) and report their loss and R²",
     )
@@ -83,10 +83,10 @@ def add_data_args(p: Parser) -> None:
 def add_training_args(p: Parser):
     """How to train, besides the learning rate and batch size (train and sweep)."""
     opt = p.add_argument_group("training")
-    opt.add_argument("--epochs", dest="num_epochs", type=setting("num_epochs", int), metavar="N")
+    opt.add_argument("--epochs", dest="num_epochs", type=setting("num_epochs", whole), metavar="N")
     opt.add_argument(
         "--seed",
-        type=setting("seed", int),
+        type=setting("seed", whole),
         metavar="S",
         help="default: drawn at random and printed",
     )
@@ -132,8 +132,8 @@ def add_train(sub) -> None:
     )
     add_data_args(train)
     opt = add_training_args(train)
-    opt.add_argument("--batch-size", type=setting("batch_size", int), metavar="B")
-    opt.add_argument("--lr", type=setting("lr", float), metavar="LR")
+    opt.add_argument("--batch-size", type=setting("batch_size", whole), metavar="B")
+    opt.add_argument("--lr", type=setting("lr", number), metavar="LR")
     opt.add_argument(
         "--check-grad",
         action="store_true",
@@ -171,21 +171,21 @@ def add_sweep(sub) -> None:
     opt = add_training_args(sweep)
     opt.add_argument(
         "--lr",
-        type=setting_list("lr", float),
+        type=setting_list("lr", number),
         required=True,
         metavar="L1,L2,...",
         help="learning rates",
     )
     opt.add_argument(
         "--batch-size",
-        type=setting_list("batch_size", int),
+        type=setting_list("batch_size", whole),
         required=True,
         metavar="B1,B2,...",
         help="batch sizes",
     )
     opt.add_argument(
         "--jobs",
-        type=setting("jobs", int),
+        type=setting("jobs", whole),
         metavar="J",
         help="processes (default: the number of cores)",
     )
@@ -209,31 +209,31 @@ def add_grad(sub) -> None:
         "drawn from --seed",
     )
     grad.add_argument(
-        "--seed", type=setting("seed", int), metavar="S", help="default: drawn and printed"
+        "--seed", type=setting("seed", whole), metavar="S", help="default: drawn and printed"
     )
     grad.add_argument(
         "--num-examples",
-        type=setting("num_examples", int),
+        type=setting("num_examples", whole),
         metavar="N",
         help="rows (random; default 10)",
     )
     grad.add_argument(
         "--num-features",
-        type=setting("num_features", int),
+        type=setting("num_features", whole),
         metavar="D",
         help="features (random; default 2)",
     )
     grad.add_argument(
         "--w",
-        type=setting_list("true_w", float),
+        type=setting_list("w", number),
         metavar="W1,W2,...",
         help="default: the book's initialisation drawn from --seed (for the seed batch without "
         "--seed, the w the book's derivation used)",
     )
-    grad.add_argument("--b", type=setting("true_b", float), metavar="B", help="default: 0")
+    grad.add_argument("--b", type=setting("b", number), metavar="B", help="default: 0")
     grad.add_argument("--dtype", choices=DTYPES, help="default: float64")
     grad.add_argument(
-        "--lr", type=setting("lr", float), help="for the update shown (default: 0.03)"
+        "--lr", type=setting("lr", number), help="for the update shown (default: 0.03)"
     )
     grad.add_argument("--json", action="store_true", help="print one JSON object")
     grad.add_argument("--lang", choices=LANGS, help="labels of the output (default: en)")
@@ -247,14 +247,14 @@ def add_make_data(sub) -> None:
         "the target) or .parquet file, a chunk of rows at a time.",
     )
     make.add_argument(
-        "--num-examples", type=setting("num_examples", int), required=True, metavar="N"
+        "--num-examples", type=setting("num_examples", whole), required=True, metavar="N"
     )
     make.add_argument(
-        "--num-features", type=setting("num_features", int), metavar="D", help="default: 2"
+        "--num-features", type=setting("num_features", whole), metavar="D", help="default: 2"
     )
-    make.add_argument("--seed", type=setting("seed", int), metavar="S", help="default: drawn")
+    make.add_argument("--seed", type=setting("seed", whole), metavar="S", help="default: drawn")
     make.add_argument(
-        "--noise", type=setting("noise", float), metavar="SIGMA", help="default: 0.01"
+        "--noise", type=setting("noise", number), metavar="SIGMA", help="default: 0.01"
     )
     make.add_argument("--dtype", choices=DTYPES, help="default: float32")
     make.add_argument("--out", required=True, metavar="FILE", help=".npy or .parquet")

@@ -6,6 +6,8 @@ from .. import __version__
 
 
 def run(args) -> int:
+    import numpy as np
+
     from .. import destinations
     from ..errors import UsageError
     from ..files import column_names, read_table
@@ -19,6 +21,7 @@ def run(args) -> int:
     output, force = options.get("output"), options.get("force", False)
     path, _ = file_of(DataSpec(data=options.get("data"), dataset=options.get("dataset")))
     if output is not None:
+        destinations.check_distinct({"output": output}, {"data": path, "model": args.model})
         destinations.check(output, "output", force)
     model = LinearModel.load(args.model)
     names = column_names(path)
@@ -31,6 +34,13 @@ def run(args) -> int:
     target = model.target_name if model.target_name in names else None
     table = read_table(path, target=target, features=model.feature_names, require_target=False)
     predictions = model.predict(table.X)
+    bad = ~np.isfinite(predictions)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise UsageError(
+            f"{path}: row {row + 1}: the prediction is {predictions[row]}; the model's "
+            "weights overflow on this row"
+        )
     if output is not None:
 
         def write(f):

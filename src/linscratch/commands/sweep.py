@@ -46,6 +46,20 @@ def _one(pair: tuple[float, int]) -> dict:
     return out
 
 
+def _jobs(asked: int | None, pairs: int, dataset) -> int:
+    """Processes for the sweep: as asked (default: the cores), but no more than the pairs, the
+    cores, or the workers that fit in the available memory (each loads its own data)."""
+    import numpy as np
+
+    from ..resources import PROCESS_BYTES, available_memory, run_bytes
+
+    cores = os.cpu_count() or 1
+    n, d = np.shape(dataset.X)
+    per_worker = PROCESS_BYTES + n * (d + 1) * 8 + run_bytes(n, d, 8)
+    fit = max(1, available_memory() // per_worker)
+    return max(1, min(asked or cores, pairs, cores, fit))
+
+
 def run(args) -> int:
     from .reports import dumps, sweep_json, sweep_text
 
@@ -60,8 +74,8 @@ def run(args) -> int:
 
         destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
-    jobs = min(options.get("jobs") or os.cpu_count() or 1, len(pairs))
     _setup(spec)
+    jobs = _jobs(options.get("jobs"), len(pairs), _STATE["dataset"])
     exact = None
     if not spec.data.val_fraction:  # the same exact answer for every pair: compute it once
         import numpy as np

@@ -35,7 +35,7 @@ def _train(args, spec, main: bool) -> int:
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
     if main:
-        destinations.check_outputs(spec.outputs)
+        destinations.check_outputs(spec.outputs, {"data": spec.data.data})
     dataset = sources.load(spec.data, spec.seed)
     wanted = main and progress.wanted(options.get("json", False), options.get("quiet", False))
     bar = progress.EpochProgress() if wanted else None

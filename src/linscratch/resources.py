@@ -1,0 +1,85 @@
+"""What a run will need, estimated before it allocates: memory and disk space, refused with the
+figure needed and the figure available rather than discovered by the operating system.
+
+The estimates are deliberately simple upper bounds of the big allocations (the data and its
+copies, a row order, the exact answer's factors), each stated next to its formula.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from .errors import UsageError
+
+PROCESS_BYTES = 400 << 20  # a process that has imported torch and numba, before any data
+SOLVER_CHUNK = 1 << 18  # rows per chunk of the exact answer (solve.CHUNK)
+STABILITY_ROWS = 1 << 16  # rows the stability limit looks at (solve.stability)
+
+
+def available_memory() -> int:
+    """Bytes of memory available for new allocations (MemAvailable), or a large number where
+    the system does not say."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 1 << 62
+
+
+def size(nbytes: float) -> str:
+    """Bytes for a person: 1.5 GiB, 300 MiB."""
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:,.1f} {unit}"
+    return f"{nbytes / 1024:,.1f} KiB"
+
+
+def run_bytes(n: int, d: int, itemsize: int, book_order: bool = False) -> int:
+    """Memory a run needs beyond its data: the row order (a Python list of n ints for the
+    book's shuffle, 36 bytes a row; else 8), a copy of the data in the run's dtype, the exact
+    answer (three chunks of [X 1 y] and six (d+2)² factors, float64) and the stability limit
+    (a float64 sample of the rows and (d+1)² for the curvature)."""
+    order = n * (36 if book_order else 8)
+    copy = n * (d + 1) * itemsize
+    solver = 3 * min(n, SOLVER_CHUNK) * (d + 2) * 8 + 6 * (d + 2) ** 2 * 8
+    curvature = 2 * min(n, STABILITY_ROWS) * (d + 1) * 8 + (d + 1) ** 2 * 8
+    return order + copy + solver + curvature
+
+
+def require_memory(needed: int, what: str, *fields: str) -> None:
+    """Refuse, before allocating, work that needs more memory than is available."""
+    available = available_memory()
+    if needed > available:
+        prefix = ", ".join(f"{{{i}}}" for i in range(len(fields)))
+        raise UsageError(
+            (prefix + ": " if fields else "")
+            + "{what}: about {needed} of memory needed, {available} available",
+            *fields,
+            what=what,
+            needed=size(needed),
+            available=size(available),
+        )
+
+
+def require_disk(folder, needed: int, what: str, field: str) -> None:
+    """Refuse, before writing, a file larger than the free space of its folder."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if needed > free:
+        raise UsageError(
+            "{0}: {what}: about {needed} of disk needed, {free} free in {folder}",
+            field,
+            what=what,
+            needed=size(needed),
+            free=size(free),
+            folder=folder,
+        )
