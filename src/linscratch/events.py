@@ -123,9 +123,9 @@ class Callback(Subscriber):
         return bool(self.fn(event.epoch, event.loss, event.w, event.b))
 
 
-class EventStream(Subscriber):
-    """Hands each event to every subscriber, in order; `epoch_end` says whether any asked to
-    stop (all of them hear the event first)."""
+class EventStream:
+    """Hands each event to every subscriber, in order; `emit` says whether any asked to stop
+    (all of them hear the event first). It wants steps or batches when a subscriber does."""
 
     def __init__(self, subscribers=()):
         self.subscribers = list(subscribers)

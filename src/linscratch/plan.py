@@ -67,9 +67,6 @@ class Plan:
     check_grad: bool
     world_size: int = 1
 
-    def to_dict(self) -> dict:
-        return {"engine": self.engine, "shuffle": self.shuffle, "device": self.device}
-
 
 def check(spec: RunSpec, machine: Machine = Machine()) -> None:
     """Refuse settings that cannot go together here (rules 1-4), before any data is read."""
