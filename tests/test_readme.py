@@ -39,3 +39,14 @@ def test_the_subscriber_example_runs(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == ["1", "2"]
     assert all(float(line.split()[1]) < 1 for line in lines)
+
+
+def test_the_notebook_example_runs(capsys):
+    library = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
+    notebook = next(b for b in python_blocks() if "live=True" in b)
+    namespace: dict = {}
+    exec(compile(library, "README.md", "exec"), namespace)
+    capsys.readouterr()
+    exec(compile(notebook, "README.md", "exec"), namespace)
+    assert capsys.readouterr().out.startswith("error in estimating w: tensor([")
+    assert len(namespace["result"].losses) == 5

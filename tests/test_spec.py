@@ -37,6 +37,7 @@ CONFIG_KEYS = [
     "checkpoint",
     "resume",
     "force",
+    "live",
     "seed",
 ]
 

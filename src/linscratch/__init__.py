@@ -17,6 +17,7 @@ _HOMES = {
     "UsageError": "errors",
     "check_gradients": "gradcheck",
     "data_iter": "data",
+    "explain": "walkthrough",
     "fit": "loop",
     "gradients": "model",
     "init_params": "model",

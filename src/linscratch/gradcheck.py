@@ -159,6 +159,38 @@ class GradCheck:
     def passed(self) -> bool:
         return all(c.passed for c in self.comparisons.values())
 
+    def __repr__(self) -> str:
+        n, d = self.X.shape
+        g = self.grads["analytic"]
+        worst = max((c.max_rel_diff for c in self.comparisons.values()), default=0.0)
+        verdict = "agree" if self.passed else "DISAGREE"
+        return (
+            f"GradCheck({n} rows x {d} features, {str(self.X.dtype).removeprefix('torch.')}: "
+            f"dL/dw = [{', '.join(f'{v:.6g}' for v in g[:d])}], dL/db = {g[d]:.6g}; analytic, "
+            f"autograd and finite differences {verdict}, max rel diff {worst:.2g})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: each component by the three methods, and the verdicts."""
+        n, d = self.X.shape
+        names = [f"dL/dw<sub>{j + 1}</sub>" for j in range(d)] + ["dL/db"]
+        methods = ("analytic", "autograd", "finite_difference")
+        head = "".join(f"<th>{m.replace('_', ' ')}</th>" for m in methods)
+        rows = "".join(
+            f"<tr><td>{name}</td>"
+            + "".join(f"<td>{self.grads[m][j]:.15g}</td>" for m in methods)
+            + "</tr>"
+            for j, name in enumerate(names)
+        )
+        verdicts = "; ".join(
+            f"{a} vs {c.replace('_', ' ')}: max rel diff {comp.max_rel_diff:.2g} "
+            f"(tolerance {comp.tolerance:.0e}) {'ok' if comp.passed else 'FAILED'}"
+            for (a, c), comp in self.comparisons.items()
+        )
+        return (
+            f"<table><tr><th>{n} rows x {d} features</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
+        )
+
     def update(self, lr: float) -> tuple[np.ndarray, float]:
         """The SGD step that follows: w − lr/|B|·dL/dw and b − lr/|B|·dL/db (analytic)."""
         n, d = self.X.shape

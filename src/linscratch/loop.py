@@ -26,7 +26,7 @@ TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of 
 GROWTH_LIMIT = 1e8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Result:
     """What a training run produced: the learned parameters, per-epoch loss and timings.
 
@@ -57,8 +57,47 @@ class Result:
         """The mean training loss after the last epoch."""
         return self.losses[-1]
 
+    def tensors(self):
+        """The learned parameters as the book holds them: torch tensors w (d, 1) and b (1,) in
+        the run's dtype, so that the book's `true_w - w.reshape(true_w.shape)` works."""
+        import torch
+
+        dtype = torch_dtype(self.dtype)
+        return torch.tensor(self.w, dtype=dtype).reshape(-1, 1), torch.tensor([self.b], dtype=dtype)
+
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def __repr__(self) -> str:
+        w = ", ".join(f"{v:.6g}" for v in self.w[:6]) + (", ..." if len(self.w) > 6 else "")
+        return (
+            f"Result(engine {self.engine}, {len(self.losses)} epoch(s) x {self.num_examples:,} "
+            f"rows, loss {self.loss:.6g}, w = [{w}], b = {self.b:.6g})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the parameters (with the truth and the error when known) and
+        the loss after each epoch."""
+        rows = []
+        for j, value in enumerate([*self.w, self.b]):
+            name = f"w<sub>{j + 1}</sub>" if j < len(self.w) else "b"
+            cells = f"<td>{name}</td><td>{value:.6g}</td>"
+            if self.w_error is not None:
+                error = [*self.w_error, self.b_error][j]
+                cells += f"<td>{value + error:.6g}</td><td>{error:.3g}</td>"
+            rows.append(f"<tr>{cells}</tr>")
+        head = "<th></th><th>learned</th>"
+        if self.w_error is not None:
+            head += "<th>true</th><th>true − learned</th>"
+        shown = list(enumerate(self.losses, 1))
+        if len(shown) > 8:
+            shown = [*shown[:4], None, *shown[-3:]]
+        losses = ", ".join("…" if e is None else f"{e[0]}: {e[1]:.6g}" for e in shown)
+        return (
+            f"<p>{len(self.losses)} epoch(s) of minibatch SGD on {self.num_examples:,} rows, "
+            f"engine {self.engine}, {self.dtype}, seed {self.seed}</p>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table><p>loss by epoch: {losses}</p>"
+        )
 
 
 def draw_seed() -> int:
@@ -103,10 +142,11 @@ def fit(
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
     hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
-    returning True stops training. Raises `DivergedError` as soon as a batch loss or an epoch
-    loss is non-finite. With a checkpoint folder the state is saved after each epoch; resumed,
-    training continues from it to `num_epochs` and ends exactly where an uninterrupted run
-    would (events cover the epochs run here).
+    returning True stops training. `live=True` draws the run as it goes, in a notebook. Raises
+    `DivergedError` as soon as a batch loss or an epoch loss is non-finite (or has grown
+    without bound, see GROWTH_LIMIT). With a checkpoint folder the state is saved after each
+    epoch; resumed, training continues from it to `num_epochs` and ends exactly where an
+    uninterrupted run would (events cover the epochs run here).
     """
     spec = RunSpec.build(spec, **settings)
     seed = draw_seed() if spec.seed is None else spec.seed
@@ -126,6 +166,10 @@ def fit(
 
         monitor = GradientMonitor()
     # Our own subscribers first: a checkpoint is written before anyone else hears of an epoch.
+    if spec.outputs.live:
+        from .live import LivePlot
+
+        subscribers = [*subscribers, LivePlot(true_w, true_b)]
     own = [s for s in (writer, monitor) if s is not None]
     stream = EventStream([*own, *subscribers, *([Callback(callback)] if callback else [])])
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)

@@ -89,6 +89,7 @@ RULES = {
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
+    "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad
@@ -231,13 +232,15 @@ class ExecSpec(_Section):
 @dataclass(frozen=True)
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
-    after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files."""
+    after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
+    `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
 
     save: str | None = None
     plot: str | None = None
     checkpoint: str | None = None
     resume: str | None = None
     force: bool = False
+    live: bool = False
 
     def __post_init__(self):
         super().__post_init__()

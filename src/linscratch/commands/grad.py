@@ -82,9 +82,9 @@ def _check_work(n: int, d: int) -> None:
 def run(args) -> int:
     opts = {**DEFAULTS, **vars(args)}
     _check_work(opts["num_examples"] or 10, opts["num_features"] or 2)
-    from ..explain import explain
     from ..gradcheck import check_gradients
     from ..loop import draw_seed
+    from ..walkthrough import explain
     from .reports import dumps
 
     if opts["example"] == "random" and opts["seed"] is None:

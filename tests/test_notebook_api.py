@@ -1,0 +1,97 @@
+"""What a learner meets in a notebook: short reprs, a rich view, the book's tensors, the
+walk-through, and a live plot that draws in Jupyter and stays silent elsewhere."""
+
+import numpy as np
+import torch
+
+import linscratch
+from linscratch import live
+from linscratch.data import SEED_BATCH_B, SEED_BATCH_W, seed_batch
+
+
+def book_run(**settings):
+    g = torch.Generator().manual_seed(0)
+    true_w = torch.tensor([2.0, -3.4])
+    X, y = linscratch.synthetic_data(true_w, 4.2, 1000, 0.01, g)
+    result = linscratch.fit(X, y, seed=0, true_w=true_w, true_b=4.2, **settings)
+    return result, true_w
+
+
+def test_result_repr_is_one_short_line_whatever_the_run():
+    result, _ = book_run(num_epochs=40)
+    text = repr(result)
+    assert "\n" not in text and len(text) < 160
+    assert "40 epoch(s)" in text and f"{result.loss:.6g}" in text and "autograd" in text
+
+
+def test_result_html_shows_parameters_truth_and_errors():
+    result, _ = book_run()
+    html = result._repr_html_()
+    assert "<table>" in html and "true − learned" in html
+    assert f"{result.w_error[0]:.3g}" in html and f"{result.b:.6g}" in html
+
+
+def test_the_books_lines_work_on_the_learned_tensors():
+    result, true_w = book_run()
+    w, b = result.tensors()
+    assert w.shape == (2, 1) and b.shape == (1,) and w.dtype == torch.float32
+    error = true_w - w.reshape(true_w.shape)  # the book's line
+    assert error.tolist() == result.w_error
+    assert float(4.2 - b[0]) == result.b_error
+
+
+def test_grad_check_repr_and_the_walk_through():
+    X, y = seed_batch()
+    w = torch.tensor(SEED_BATCH_W, dtype=torch.float64).reshape(-1, 1)
+    b = torch.tensor([SEED_BATCH_B], dtype=torch.float64)
+    check = linscratch.check_gradients(X, y, w, b)
+    text = repr(check)
+    assert "\n" not in text and "[-9, 65.4477]" in text and "-40.9567" in text and "agree" in text
+    assert "<table>" in check._repr_html_() and "finite difference" in check._repr_html_()
+    walk = linscratch.explain(check, 0.03)
+    assert walk.startswith("Gradients of L") and "Step 6." in walk
+
+
+class Handle:
+    """A stand-in for IPython's display handle: it keeps what it was asked to show."""
+
+    def __init__(self, fig):
+        self.fig, self.updates = fig, 0
+
+    def update(self, fig):
+        assert fig is self.fig
+        self.updates += 1
+
+
+def test_live_plot_draws_in_a_notebook(monkeypatch):
+    handles = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "show", lambda fig: handles.append(Handle(fig)) or handles[-1])
+    plot = live.LivePlot(true_w=[2.0, -3.4], true_b=4.2, interval=0.0)
+    result, _ = book_run(num_epochs=4, subscribers=[plot])
+    (handle,) = handles
+    assert (
+        handle.updates == 4
+    )  # shown after the first epoch, then updated after each, and at the end
+    loss_panel, params_panel = handle.fig.axes
+    epochs = loss_panel.lines[-1]  # the per-epoch loss, after the steps' curve
+    np.testing.assert_array_equal(epochs.get_ydata()[1:], result.losses)
+    assert len(loss_panel.lines[0].get_xdata()) == 4 * 100  # every step of 4 epochs
+    assert [line.get_label() for line in params_panel.lines[::2]] == ["w1", "w2", "b"]
+
+
+def test_live_plot_redraws_at_most_once_per_interval(monkeypatch):
+    handles = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "show", lambda fig: handles.append(Handle(fig)) or handles[-1])
+    book_run(num_epochs=20, subscribers=[live.LivePlot(interval=3600.0)])
+    (handle,) = handles
+    assert handle.updates == 0  # a run shorter than the interval is drawn once, at its end
+
+
+def test_live_is_one_argument_and_silent_outside_a_notebook(monkeypatch):
+    shown = []
+    monkeypatch.setattr(live, "show", shown.append)
+    plain, _ = book_run()
+    live_run, _ = book_run(live=True)
+    assert shown == [] and live_run.losses == plain.losses and live_run.w == plain.w
