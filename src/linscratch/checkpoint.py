@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import math
 import os
 import random
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 
 from .errors import UsageError
 from .events import EpochEnd, Subscriber
-from .formats import read_versioned_json
+from .formats import finite_number, read_versioned_json
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
 
@@ -63,20 +62,11 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0) -> dict:
     }
 
 
-def _finite(v) -> bool:
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # an integer beyond float's range
-        return False
-
-
 def _numbers(values, count=None) -> bool:
     return (
         isinstance(values, list)
         and (count is None or len(values) == count)
-        and all(map(_finite, values))
+        and all(map(finite_number, values))
     )
 
 

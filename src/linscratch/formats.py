@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from .errors import UsageError
 from .files import check_readable
+
+
+def finite_number(v) -> bool:
+    """Whether a parsed JSON value is a finite number (not a bool, not an integer beyond
+    float's range)."""
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | None = None) -> dict:

@@ -165,11 +165,11 @@ def fit(
         from .gradcheck import GradientMonitor
 
         monitor = GradientMonitor()
-    # Our own subscribers first: a checkpoint is written before anyone else hears of an epoch.
     if spec.outputs.live:
         from .live import LivePlot
 
         subscribers = [*subscribers, LivePlot(true_w, true_b)]
+    # Our own subscribers first: a checkpoint is written before anyone else hears of an epoch.
     own = [s for s in (writer, monitor) if s is not None]
     stream = EventStream([*own, *subscribers, *([Callback(callback)] if callback else [])])
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)

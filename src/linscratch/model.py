@@ -4,7 +4,6 @@ gradients derived by hand, and the fitted model that is saved, loaded and used t
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -118,20 +117,12 @@ class LinearModel:
     def load(cls, path) -> LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
         from .errors import UsageError
-        from .formats import read_versioned_json
+        from .formats import finite_number, read_versioned_json
 
         data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, "model")
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
 
-        def number(v) -> bool:
-            if not isinstance(v, int | float) or isinstance(v, bool):
-                return False
-            try:
-                return math.isfinite(v)
-            except OverflowError:  # an integer beyond float's range
-                return False
-
-        if not isinstance(w, list) or not w or not all(number(v) for v in w) or not number(b):
+        if not isinstance(w, list) or not w or not all(map(finite_number, [*w, b])):
             raise UsageError(f'{path}: "w" must be a list of finite numbers and "b" a number')
         if not isinstance(names, list) or len(names) != len(w):
             raise UsageError(f'{path}: "feature_names" must name each of the {len(w)} weights')
