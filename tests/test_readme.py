@@ -50,3 +50,10 @@ def test_the_notebook_example_runs(capsys):
     exec(compile(notebook, "README.md", "exec"), namespace)
     assert capsys.readouterr().out.startswith("error in estimating w: tensor([")
     assert len(namespace["result"].losses) == 5
+
+
+def test_the_fit_model_example_runs():
+    block = next(b for b in python_blocks() if "fit_model" in b)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert abs(namespace["result"].params[0].item() - 5.0) < 0.05

@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 _HOMES = {
     "Callback": "events",
     "DivergedError": "errors",
+    "ModelResult": "models",
     "Result": "loop",
     "RunSpec": "spec",
     "Subscriber": "events",
@@ -19,6 +20,7 @@ _HOMES = {
     "data_iter": "data",
     "explain": "walkthrough",
     "fit": "loop",
+    "fit_model": "models",
     "gradients": "model",
     "init_params": "model",
     "linreg": "model",

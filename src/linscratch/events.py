@@ -23,7 +23,10 @@ import numpy as np
 @dataclass(frozen=True)
 class RunStart:
     """Training is about to start: the plan, the data's shape, steps per epoch, the epochs
-    to run (first_epoch > 1 when resumed) and the starting parameters."""
+    to run (first_epoch > 1 when resumed) and the starting parameters. `names` names the
+    entries of [w₁ … w_d, b] for display; None means those very names (linear regression).
+    A model of `fit_model` passes all its parameters flattened as w, b as NaN, and names
+    them (the last name None: there is no b)."""
 
     handler: ClassVar[str] = "run_start"
     plan: Any
@@ -34,6 +37,7 @@ class RunStart:
     num_epochs: int
     w: np.ndarray
     b: float
+    names: tuple | None = None
 
 
 @dataclass(frozen=True)

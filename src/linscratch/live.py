@@ -74,6 +74,8 @@ class LivePlot(Subscriber):
         from matplotlib.figure import Figure
 
         self.steps_per_epoch, self.first = event.steps_per_epoch, event.first_epoch
+        d = len(event.w)
+        self.names = event.names or (*(f"w{j + 1}" for j in range(d)), "b")
         self.step_x: list[np.ndarray] = []
         self.step_loss: list[np.ndarray] = []
         self.epochs: list[int] = [event.first_epoch - 1]
@@ -125,9 +127,8 @@ class LivePlot(Subscriber):
         ax = self.ax_params
         ax.clear()
         path = np.stack(self.params)  # (epochs + 1, d + 1)
-        d = path.shape[1] - 1
-        for j in range(min(d + 1, 7)):
-            name = f"w{j + 1}" if j < d else "b"
+        shown = [(j, name) for j, name in enumerate(self.names) if name is not None][:7]
+        for j, name in shown:
             (line,) = ax.plot(self.epochs, path[:, j], linewidth=1.4, label=name)
             if self.truth is not None:
                 ax.axhline(self.truth[j], color=line.get_color(), linestyle="--", linewidth=1)

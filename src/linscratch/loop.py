@@ -255,14 +255,14 @@ def zero_loss(y) -> float:
     return total / (2 * len(y))
 
 
-def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound) -> None:
+def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound, names=None):
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
     emitted; stops early when a subscriber asks, raises DivergedError on a loss that is not
     finite or exceeds `bound`."""
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
-    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *engine.params()))
+    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *engine.params(), names))
     for epoch in range(first_epoch, num_epochs + 1):
         trace = EpochTrace.for_epoch(steps, d, every) if stream.wants_steps else None
         bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
