@@ -95,3 +95,30 @@ def test_live_is_one_argument_and_silent_outside_a_notebook(monkeypatch):
     plain, _ = book_run()
     live_run, _ = book_run(live=True)
     assert shown == [] and live_run.losses == plain.losses and live_run.w == plain.w
+
+
+def test_result_plot_draws_from_the_result_alone():
+    result, true_w = book_run(num_epochs=4)
+    assert result.path.shape == (5, 3)
+    np.testing.assert_array_equal(result.path[-1], [*result.w, result.b])
+    two = result.plot()
+    assert len(two.axes) == 2
+    np.testing.assert_array_equal(two.axes[0].lines[0].get_ydata(), result.losses)
+    truth = [line.get_ydata()[0] for line in two.axes[1].lines[1::2]]  # the dashed lines
+    np.testing.assert_allclose(truth, [2.0, -3.4, 4.2], rtol=1e-6)
+    g = torch.Generator().manual_seed(0)
+    X, y = linscratch.synthetic_data(true_w, 4.2, 1000, 0.01, g)
+    assert len(result.plot(X, y).axes) == 3
+    assert '<img src="data:image/png;base64,' in result._repr_html_()
+
+
+def test_a_file_run_s_result_carries_its_names_and_its_path_in_original_units():
+    from linscratch import datasets, runs, sources
+    from linscratch.spec import RunSpec
+
+    spec = RunSpec.build(dataset="longley", standardize=True, lr=0.3, batch_size=16, seed=1)
+    spec = spec.with_seed(1)
+    run = runs.execute(spec, sources.load(spec.data, 1))
+    assert run.result.feature_names == run.feature_names and "GNP" in run.feature_names
+    np.testing.assert_allclose(run.result.path[-1], [*run.result.w, run.result.b], rtol=1e-9)
+    assert datasets.target("longley") == run.target_name

@@ -14,7 +14,16 @@ import numpy as np
 from .distributed import current
 from .engines import EpochTrace, make_engine
 from .errors import DivergedError, UsageError
-from .events import Callback, Diverged, EpochEnd, EventStream, RunEnd, RunStart, Steps
+from .events import (
+    Callback,
+    Diverged,
+    EpochEnd,
+    EventStream,
+    RunEnd,
+    RunStart,
+    Steps,
+    Subscriber,
+)
 from .model import initial_params
 from .orders import Orders
 from .plan import Machine, make_plan
@@ -51,6 +60,8 @@ class Result:
     w_error: list[float] | None = None
     b_error: float | None = None
     check_grad: dict | None = None
+    path: np.ndarray | None = None  # (epochs + 1, d + 1): [w₁ … w_d, b] at the start, each epoch
+    feature_names: list[str] | None = None
 
     @property
     def loss(self) -> float:
@@ -67,6 +78,14 @@ class Result:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def plot(self, X=None, y=None):
+        """The matplotlib figure of how the run learned: the loss after each epoch, the
+        parameters' path (against the truth when known), and, given the data X (n, d) and
+        y (n,), the rows with the learned line as the book plots the last feature."""
+        from .plots import result_figure
+
+        return result_figure(self, X, y)
 
     def __repr__(self) -> str:
         w = ", ".join(f"{v:.6g}" for v in self.w[:6]) + (", ..." if len(self.w) > 6 else "")
@@ -97,7 +116,20 @@ class Result:
             f"<p>{len(self.losses)} epoch(s) of minibatch SGD on {self.num_examples:,} rows, "
             f"engine {self.engine}, {self.dtype}, seed {self.seed}</p>"
             f"<table><tr>{head}</tr>{''.join(rows)}</table><p>loss by epoch: {losses}</p>"
+            + self._figure_html()
         )
+
+    def _figure_html(self) -> str:
+        """The figure of `plot` as an inline PNG (nothing where there is no path to draw)."""
+        if self.path is None:
+            return ""
+        import base64
+        import io
+
+        buffer = io.BytesIO()
+        self.plot().savefig(buffer, format="png", dpi=72)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}"/>'
 
 
 def draw_seed() -> int:
@@ -171,7 +203,8 @@ def fit(
         subscribers = [*subscribers, LivePlot(true_w, true_b)]
     # Our own subscribers first: a checkpoint is written before anyone else hears of an epoch.
     own = [s for s in (writer, monitor) if s is not None]
-    stream = EventStream([*own, *subscribers, *([Callback(callback)] if callback else [])])
+    path = _Path()
+    stream = EventStream([*own, path, *subscribers, *([Callback(callback)] if callback else [])])
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
@@ -204,9 +237,23 @@ def fit(
         w_error=w_error,
         b_error=b_error,
         check_grad=None if monitor is None else monitor.to_dict(),
+        path=np.stack(path.points),
     )
     stream.emit(RunEnd(result))
     return result
+
+
+class _Path(Subscriber):
+    """The parameters [w₁ … w_d, b] at the start and after each epoch (for `Result.plot`)."""
+
+    def __init__(self):
+        self.points: list[np.ndarray] = []
+
+    def run_start(self, event) -> None:
+        self.points.append(np.r_[event.w, event.b])
+
+    def epoch_end(self, event) -> None:
+        self.points.append(np.r_[event.w, event.b])
 
 
 def _ready(engine, orders, state) -> tuple[float, int, list[float]]:

@@ -183,6 +183,67 @@ def _data_panel(ax, run, X, y, true_w, true_b) -> None:
     ax.grid(True, alpha=0.25)
 
 
+def result_figure(result, X=None, y=None):
+    """How a `loop.Result` learned, from the result alone: the loss after each epoch, the
+    parameters' path (dashed: the truth, when the run knew it), and given X and y the rows with
+    the learned line (the last feature against y, the others at their mean)."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    panels = 3 if X is not None and y is not None else 2
+    fig = Figure(figsize=(5.2 * panels, 4.2), layout="constrained")
+    axes = fig.subplots(1, panels)
+    epochs = np.arange(1, len(result.losses) + 1)
+    ax = axes[0]
+    ax.plot(epochs, result.losses, "o-" if len(epochs) <= 50 else "-", color="black", markersize=4)
+    ax.set_yscale("log")
+    _epoch_axis(ax, len(epochs))
+    ax.set_ylabel("mean loss  ½(ŷ − y)²  (log scale)")
+    ax.set_title("Loss over all rows, after each epoch")
+    if len(epochs) < 100:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(True, which="both", alpha=0.25)
+    ax = axes[1]
+    path = np.asarray(result.path)  # (epochs + 1, d + 1)
+    x = np.arange(len(path)) + len(result.losses) - len(path) + 1
+    features = result.feature_names or [f"x{j + 1}" for j in range(len(result.w))]
+    names = _names(features)
+    truth = None
+    if result.w_error is not None:
+        truth = np.r_[result.w, result.b] + np.r_[result.w_error, result.b_error]
+    for j, name in enumerate(names[:7] if len(names) > 8 else names):
+        (line,) = ax.plot(x, path[:, j], linewidth=1.4, label=name)
+        if truth is not None:
+            ax.axhline(truth[j], color=line.get_color(), linestyle="--", linewidth=1)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("value" + (" (dashed: truth)" if truth is not None else ""))
+    ax.set_title("Parameters after each epoch")
+    if len(path) < 100:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    ax.grid(True, alpha=0.25)
+    if panels == 3:
+        X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
+        j = X.shape[1] - 1
+        rows = np.random.default_rng(0).permutation(len(y))[:2000]
+        ax = axes[2]
+        ax.scatter(X[rows, j], y[rows], s=6, alpha=0.45, color="tab:gray", label="data")
+        grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)
+        w = np.asarray(result.w)
+        others = result.b + float(np.delete(w, j) @ np.delete(X.mean(axis=0), j))
+        ax.plot(grid, w[j] * grid + others, color="tab:red", linewidth=2, label="learned line")
+        ax.set_xlabel(features[j])
+        ax.set_ylabel("y")
+        ax.legend(fontsize=8)
+        ax.grid(True, alpha=0.25)
+    fig.suptitle(
+        f"linscratch: {len(result.losses)} epoch(s) of minibatch SGD, engine {result.engine}, "
+        f"seed {result.seed}",
+        fontsize=11,
+    )
+    return fig
+
+
 def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
     """Loss curves of every (learning rate, batch size) pair, and a heatmap of final losses.
     Runs that diverged, or whose rate is above the stability limit 2/λ_max (their loss grows

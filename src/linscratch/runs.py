@@ -284,11 +284,21 @@ def _stability(spec: RunSpec, X_fit, warn) -> dict:
 def _in_original_units(result: Result, scaler: Standardizer | None, dataset: Dataset) -> Result:
     """`fit`'s result in the data's own units, with the estimation errors where the truth is
     known (a new `Result`; the one `fit` returned is left as it is)."""
-    w, b, losses = np.asarray(result.w), result.b, result.losses
+    w, b, losses, path = np.asarray(result.w), result.b, result.losses, result.path
     if scaler is not None:
         w, b = scaler.to_original(w, b)
         losses = [loss * scaler.y_std**2 for loss in losses]
+        path = scaler.params_to_original(path)
     w_error = b_error = None
     if dataset.synthetic:
         w_error, b_error = estimation_errors(dataset.true_w, dataset.true_b, w, b, result.dtype)
-    return replace(result, w=w.tolist(), b=b, losses=losses, w_error=w_error, b_error=b_error)
+    return replace(
+        result,
+        w=w.tolist(),
+        b=b,
+        losses=losses,
+        w_error=w_error,
+        b_error=b_error,
+        path=path,
+        feature_names=dataset.feature_names,
+    )
