@@ -67,7 +67,7 @@ def test_live_plot_draws_in_a_notebook(monkeypatch):
     handles = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
     monkeypatch.setattr(live, "show", lambda fig: handles.append(Handle(fig)) or handles[-1])
-    plot = live.LivePlot(true_w=[2.0, -3.4], true_b=4.2, interval=0.0)
+    plot = live.LivePlot(true_w=[2.0, -3.4], true_b=4.2, interval=0.0, share=1.0)
     result, _ = book_run(num_epochs=4, subscribers=[plot])
     (handle,) = handles
     assert (
@@ -122,3 +122,31 @@ def test_a_file_run_s_result_carries_its_names_and_its_path_in_original_units():
     assert run.result.feature_names == run.feature_names and "GNP" in run.feature_names
     np.testing.assert_allclose(run.result.path[-1], [*run.result.w, run.result.b], rtol=1e-9)
     assert datasets.target("longley") == run.target_name
+
+
+def test_live_plot_spends_at_most_its_share_of_a_run_drawing(monkeypatch):
+    """With redraws that cost 50 ms and a share of a fifth, redraws start 0.25 s apart."""
+    clock = [0.0]
+    drawn = []
+
+    class SlowHandle(Handle):
+        def update(self, fig):
+            drawn.append(clock[0])
+            clock[0] += 0.05  # the redraw's cost
+
+    def show(fig):
+        handle = SlowHandle(fig)
+        handle.update(fig)
+        return handle
+
+    monkeypatch.setattr(live.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "show", show)
+    plot = live.LivePlot(interval=0.0, share=0.2)
+    plot.run_start(live.RunStart(None, 10, 1, 1, 1, 100, np.zeros(1), 0.0))
+    for epoch in range(1, 101):
+        clock[0] += 0.01  # an epoch of training
+        plot.epoch_end(live.EpochEnd(epoch, 1.0 / epoch, np.zeros(1), 0.0))
+    gaps = np.diff(drawn)
+    assert len(drawn) > 3 and (gaps >= 0.25 - 1e-9).all()
+    assert sum(0.05 for _ in drawn) <= 0.2 * clock[0] + 0.05  # a fifth of the time, or one draw
