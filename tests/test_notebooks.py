@@ -1,0 +1,143 @@
+"""The learner's notebooks (docs/notebooks) run in a real Jupyter kernel and say the right things.
+
+Each notebook is committed without outputs and executed here afresh with nbclient, in a
+temporary folder; any error in any cell fails the test. Then the numbers a learner reads are
+checked: a notebook that runs but prints the wrong gradient, a loss that has not converged or a
+wrong resistance fails too. The outputs are found by the text the notebooks print.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "docs" / "notebooks"
+
+
+def execute(name: str, folder: Path) -> nbformat.NotebookNode:
+    """Run every cell of the notebook `name` in a fresh python3 kernel with `folder` as its
+    working directory; raises (failing the test) on the first cell that raises."""
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    return nb
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list:
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def printed(cell) -> str:
+    """What the cell printed on stdout."""
+    return "".join(
+        out.text for out in cell.outputs if out.output_type == "stream" and out.name == "stdout"
+    )
+
+
+def stdout(nb: nbformat.NotebookNode) -> str:
+    return "".join(printed(cell) for cell in code_cells(nb))
+
+
+def cell_with(nb: nbformat.NotebookNode, source: str):
+    """The one code cell whose source contains `source`."""
+    found = [cell for cell in code_cells(nb) if source in cell.source]
+    assert len(found) == 1, f"{len(found)} code cells contain {source!r}"
+    return found[0]
+
+
+def number(pattern: str, text: str) -> float:
+    """The number captured by `pattern` (one group), which must occur exactly once."""
+    found = re.findall(pattern, text, flags=re.MULTILINE)
+    assert len(found) == 1, f"{pattern!r} matched {found} in:\n{text}"
+    return float(found[0])
+
+
+def test_the_committed_notebooks_carry_no_outputs():
+    names = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
+    assert names == [
+        "chapter.en.ipynb",
+        "chapter.zh.ipynb",
+        "exercises.en.ipynb",
+        "exercises.zh.ipynb",
+    ]
+    for name in names:
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        nbformat.validate(nb)
+        for cell in code_cells(nb):
+            assert cell.outputs == [] and cell.execution_count is None, name
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chapter(lang, tmp_path):
+    nb = execute(f"chapter.{lang}.ipynb", tmp_path)
+    text = stdout(nb)
+
+    # The book's training loop: three epochs, each loss printed as the book prints it.
+    loop = printed(cell_with(nb, "for epoch in range(num_epochs):"))
+    epochs = re.findall(r"^epoch (\d+), loss (\S+)$", loop, flags=re.MULTILINE)
+    assert [int(e) for e, _ in epochs] == [1, 2, 3], loop
+    assert float(epochs[-1][1]) < 1e-4, loop
+    errors = "error in estimating w: tensor(" if lang == "en" else "w的估计误差: tensor("
+    assert text.count(errors) == 2  # after the loop, and after fit
+
+    # fit(live=True) drew its plot in the notebook and showed its Result.
+    fit_cell = cell_with(nb, "live=True")
+    assert any("image/png" in out.get("data", {}) for out in fit_cell.outputs)
+    assert any(out.output_type == "execute_result" for out in fit_cell.outputs)
+
+    # The study note's worked batch: its printed gradients, by autograd and by the formula.
+    assert "w.grad = [-9.0000, 65.4477], b.grad = -40.9567" in text
+    assert "Xᵀ(ŷ − y) = [-9.0000, 65.4477], Σ(ŷ − y) = -40.9567" in text
+    check = cell_with(nb, "check_gradients(")
+    shown = check.outputs[-1]["data"]
+    assert "text/html" in shown and "agree" in shown["text/plain"]
+    walk = printed(cell_with(nb, "linscratch.explain("))
+    assert ("Step 6." if lang == "en" else "步骤 6") in walk and "65.4477" in walk
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_exercises(lang, tmp_path):
+    nb = execute(f"exercises.{lang}.ipynb", tmp_path)
+    text = stdout(nb)
+
+    # 1. Zero initialisation still converges; equal hidden units stay equal.
+    assert number(r"^\s+w = 0: loss by epoch .*, (\S+); w = ", text) < 1e-4
+    symmetric = printed(cell_with(nb, "def two_units("))
+    rows = re.findall(r"\[(-?[\d.]+), (-?[\d.]+)\]", symmetric.splitlines()[0])
+    assert rows and all(a == b for a, b in rows), symmetric
+
+    # 2. Ohm's law: R within 1% of 5 Ω.
+    R = number(r"^R = ([\d.]+) Ω", text)
+    assert abs(R - 5) / 5 < 0.01, R
+
+    # 3. Planck's law: raw SI units diverge; rescaled, T within 1% of 5000 K.
+    raw = printed(cell_with(nb, "def planck_si("))
+    assert "DivergedError: training diverged" in raw
+    T = number(r"^T = ([\d.]+) K \(true 5000 K\)", text)
+    assert abs(T - 5000) / 5000 < 0.01, T
+
+    # 4. The Hessian by autograd is AᵀA/n; λ_max by power iteration matches solve.stability.
+    assert number(r"^max \|H − AᵀA/n\| = (\S+)$", text) < 1e-12
+    lam_max = number(r"solve\.stability: λ_max = (\S+)$", text)
+    assert abs(number(r"Hessian-vector products: (\S+)$", text) - lam_max) < 1e-4
+    assert "RuntimeError: element 0 of tensors does not require grad" in text
+    assert "Hessian of the mean absolute loss: [[0.0, 0.0, 0.0]," in text
+
+    # 5. Without the reshape, (n, 1) minus (n,) broadcasts to (n, n).
+    assert "without reshape: shape (5, 5)" in text and "with reshape:    shape (5, 1)" in text
+    assert "without reshape on 1000 examples: shape (1000, 1000)" in text
+
+    # 6. A rate beyond the stability limit diverges; the book's rate converges.
+    assert 2.5 > number(r"stability limit 2/λ_max = (\S+)$", text)
+    assert re.search(r"^lr\s+2\.5: DivergedError: training diverged", text, flags=re.MULTILINE)
+    assert number(r"^lr\s+0\.03: loss by epoch .*, (\S+)$", text) < 1e-4
+
+    # 7. A short last minibatch: the book's step and the mean differ.
+    assert "101 minibatches; the last three have [10, 10, 5] examples" in text
+    mean = number(r"^\s+15 examples, short_batch='mean': loss by epoch .*, (\S+)$", text)
+    book = number(r"^\s+15 examples, short_batch='book': loss by epoch .*, (\S+)$", text)
+    assert mean != book
