@@ -78,7 +78,7 @@ def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) ->
     return " + ".join(text)
 
 
-def explain(check: GradCheck, lr: float, lang: str = "en") -> str:
+def explain(check: GradCheck, lr: float = 0.03, lang: str = "en") -> str:
     """The derivation of the seed document, walked through with this batch's numbers."""
     t = EXPLAIN_LABELS[lang]
     n, d = check.X.shape
