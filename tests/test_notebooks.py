@@ -71,6 +71,7 @@ def test_the_committed_notebooks_carry_no_outputs():
             assert cell.outputs == [] and cell.execution_count is None, name
 
 
+@pytest.mark.slow  # a Jupyter kernel each
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_chapter(lang, tmp_path):
     nb = execute(f"chapter.{lang}.ipynb", tmp_path)
@@ -99,6 +100,7 @@ def test_chapter(lang, tmp_path):
     assert ("Step 6." if lang == "en" else "步骤 6") in walk and "65.4477" in walk
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_exercises(lang, tmp_path):
     nb = execute(f"exercises.{lang}.ipynb", tmp_path)
