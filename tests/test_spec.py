@@ -7,7 +7,8 @@ import torch
 
 from linscratch import DivergedError, RunSpec, UsageError, fit
 from linscratch.commands.flags import flag
-from linscratch.spec import RULES, SECTION_OF
+from linscratch.rules import RULES
+from linscratch.spec import SECTION_OF
 
 CONFIG_KEYS = [
     "num_examples",

@@ -12,7 +12,7 @@ _HOMES = {
     "Callback": "events",
     "DivergedError": "errors",
     "ModelResult": "models",
-    "Result": "loop",
+    "Result": "results",
     "RunSpec": "spec",
     "Subscriber": "events",
     "UsageError": "errors",

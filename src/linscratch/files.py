@@ -188,18 +188,13 @@ def column_names(path: str | os.PathLike) -> list[str]:
     return [str(n) for n in _read_arrow(path).column_names]
 
 
-def read_table(
-    path: str | os.PathLike,
-    target: str | None = None,
-    features: list[str] | None = None,
-    require_target: bool = True,
-) -> Table:
+def read_table(path, target=None, features=None, require_target: bool = True) -> Table:
     """Read a CSV, Parquet or NPY file into a `Table`.
 
-    `target` is a column name or index (default: the last column); `features` the feature
-    columns (default: every other column). With `require_target=False` (for prediction) a file
-    whose target column is missing, or holds an empty or non-numeric cell, is fine: y is then
-    None.
+    `path` a str or path; `target` a column name or index (default: the last column);
+    `features` a list of the feature columns (default: every other column). With
+    `require_target=False` (for prediction) a file whose target column is missing, or holds an
+    empty or non-numeric cell, is fine: y is then None.
     """
     path = Path(path)
     _check_path(path)

@@ -5,7 +5,6 @@ Built on matplotlib's object API (no pyplot, no display needed) and written atom
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +56,14 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     )
     _params_panel(axes[1], run, trace, target, synthetic)
     if panels == 3:
-        _data_panel(axes[2], run, X, y, true_w, true_b)
+        reference = (
+            (true_w, true_b, "truth")
+            if synthetic
+            else (run.ols.w, run.ols.b, "exact least squares")
+        )
+        _data_panel(
+            axes[2], run.result.w, run.result.b, X, y, run.feature_names, run.target_name, reference
+        )
     result = run.result
     fig.suptitle(
         f"linscratch: {len(result.losses)} epoch(s) of minibatch SGD, engine {result.engine}, "
@@ -158,27 +164,27 @@ def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
     ax.grid(True, alpha=0.25)
 
 
-def _data_panel(ax, run, X, y, true_w, true_b) -> None:
+def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
+    """The rows and the learned line, as the book plots features[:, 1] against labels: the last
+    feature on x, the others at their mean; `reference` (w, b, label) adds a dashed line."""
     X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
-    j = X.shape[1] - 1  # the book plots the last feature, features[:, 1]
+    j = X.shape[1] - 1
     rows = np.random.default_rng(0).permutation(len(y))[:2000]
     ax.scatter(X[rows, j], y[rows], s=6, alpha=0.45, color="tab:gray", label="data")
     grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)
     means = X.mean(axis=0)
-    w, b = np.asarray(run.result.w), run.result.b
-    others = b + sum(w[k] * means[k] for k in range(X.shape[1]) if k != j)
-    ax.plot(grid, w[j] * grid + others, color="tab:red", linewidth=2, label="SGD fit")
-    if true_w is not None:
-        tw, tb, label = np.ravel(np.asarray(true_w, np.float64)), true_b, "truth"
-    else:
-        tw, tb, label = run.ols.w, run.ols.b, "exact least squares"
-    t_others = tb + sum(tw[k] * means[k] for k in range(X.shape[1]) if k != j)
-    ax.plot(grid, tw[j] * grid + t_others, "k--", linewidth=1, label=label)
-    name = run.feature_names[j]
-    ax.set_xlabel(name)
-    ax.set_ylabel(run.target_name or "y")
-    where = "" if X.shape[1] == 1 else f", line at the mean of {run.feature_names[0]}"
-    ax.set_title(f"{run.target_name or 'y'} against {name}{where}", fontsize=10)
+
+    def line(w, b):
+        w = np.ravel(np.asarray(w, np.float64))
+        return w[j] * grid + b + float(np.delete(w, j) @ np.delete(means, j))
+
+    ax.plot(grid, line(w, b), color="tab:red", linewidth=2, label="SGD fit")
+    if reference is not None:
+        ax.plot(grid, line(reference[0], reference[1]), "k--", linewidth=1, label=reference[2])
+    ax.set_xlabel(names[j])
+    ax.set_ylabel(target or "y")
+    where = "" if X.shape[1] == 1 else f", line at the mean of {names[0]}"
+    ax.set_title(f"{target or 'y'} against {names[j]}{where}", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
 
@@ -223,94 +229,10 @@ def result_figure(result, X=None, y=None):
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
     if panels == 3:
-        X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
-        j = X.shape[1] - 1
-        rows = np.random.default_rng(0).permutation(len(y))[:2000]
-        ax = axes[2]
-        ax.scatter(X[rows, j], y[rows], s=6, alpha=0.45, color="tab:gray", label="data")
-        grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)
-        w = np.asarray(result.w)
-        others = result.b + float(np.delete(w, j) @ np.delete(X.mean(axis=0), j))
-        ax.plot(grid, w[j] * grid + others, color="tab:red", linewidth=2, label="learned line")
-        ax.set_xlabel(features[j])
-        ax.set_ylabel("y")
-        ax.legend(fontsize=8)
-        ax.grid(True, alpha=0.25)
+        _data_panel(axes[2], result.w, result.b, X, y, features, "y")
     fig.suptitle(
         f"linscratch: {len(result.losses)} epoch(s) of minibatch SGD, engine {result.engine}, "
         f"seed {result.seed}",
         fontsize=11,
     )
-    return fig
-
-
-def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
-    """Loss curves of every (learning rate, batch size) pair, and a heatmap of final losses.
-    Runs that diverged, or whose rate is above the stability limit 2/λ_max (their loss grows
-    without bound), are marked and kept out of the scales."""
-    from matplotlib import colormaps
-    from matplotlib.colors import LogNorm
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    fig = Figure(figsize=(12, 5.6), layout="constrained")
-    ax_curves, ax_map = fig.subplots(1, 2)
-    cmap = colormaps["viridis"]
-    styles = ["-", "--", ":", "-."]
-    stable = [r for r in runs if not (r["diverged"] or r["unstable"])]
-    for run in stable:
-        color = cmap(lrs.index(run["lr"]) / max(len(lrs) - 1, 1) * 0.85)
-        style = styles[batch_sizes.index(run["batch_size"]) % len(styles)]
-        losses = [e["loss"] for e in run["epochs"]]
-        label = f"lr {run['lr']:g}, batch {run['batch_size']}"
-        ax_curves.plot(range(1, len(losses) + 1), losses, style, color=color, label=label)
-    ax_curves.set_yscale("log")
-    ax_curves.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_curves.set_xlabel("epoch")
-    ax_curves.set_ylabel("mean loss  ½(ŷ − y)²  (log scale)")
-    left_out = len(runs) - len(stable)
-    note = f" ({left_out} unstable or diverged run(s) left out)" if left_out else ""
-    ax_curves.set_title("Loss per epoch" + note, fontsize=10)
-    ax_curves.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.14))
-    ax_curves.grid(True, which="both", alpha=0.25)
-
-    grid = np.full((len(lrs), len(batch_sizes)), np.nan)
-    labels = np.full(grid.shape, "", dtype=object)
-    for run in runs:
-        i, k = lrs.index(run["lr"]), batch_sizes.index(run["batch_size"])
-        if run["diverged"]:
-            labels[i, k] = "diverged"
-        elif run["unstable"]:
-            labels[i, k] = "unstable\n(lr > 2/λ_max)"
-        else:
-            grid[i, k] = run["final_loss"]
-            labels[i, k] = f"{run['final_loss']:.3g}"
-    finite = grid[np.isfinite(grid)]
-    norm = None
-    if finite.size and finite.min() > 0:
-        norm = LogNorm(finite.min(), max(finite.max(), finite.min() * 1.0001))
-    image = ax_map.imshow(np.ma.masked_invalid(grid), cmap="viridis_r", norm=norm, aspect="auto")
-    ax_map.set_facecolor("#d9d9d9")
-    for i in range(len(lrs)):
-        for k in range(len(batch_sizes)):
-            value = grid[i, k]
-            dark = math.isfinite(value) and norm is not None and norm(value) > 0.6
-            ax_map.text(
-                k,
-                i,
-                labels[i, k],
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="white" if dark else "black",
-            )
-    ax_map.set_xticks(range(len(batch_sizes)), [str(b) for b in batch_sizes])
-    ax_map.set_yticks(range(len(lrs)), [f"{lr:g}" for lr in lrs])
-    ax_map.set_xlabel("batch size")
-    ax_map.set_ylabel("learning rate")
-    ax_map.set_title(
-        "Final loss by learning rate and batch size (grey: no final loss)", fontsize=10
-    )
-    if finite.size:
-        fig.colorbar(image, ax=ax_map, label="final mean loss (log scale)")
     return fig

@@ -8,20 +8,19 @@ needs beside it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from .data import Standardizer, split_rows
-from .errors import DivergedError, StabilityWarning, UsageError
+from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Steps, Subscriber, Trace
 from .loop import Result, draw_seed, estimation_errors, fit
 from .model import initial_params
 from .resources import require_memory, run_bytes
 from .solve import CHUNK, OLSResult, mean_loss, r2_score, stability
-from .sources import Dataset
+from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
 
 
@@ -131,7 +130,7 @@ def execute(
 
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
-    _check_magnitudes(spec, dataset)
+    check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
     rows = _prepare(spec, dataset)
     bound = _stability(spec, rows.X_fit, warn)
     recorder = Trace() if trace else None
@@ -198,43 +197,6 @@ def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
     book = spec.execution.shuffle == "book" or spec.execution.engine == "autograd"
     needed = run_bytes(n, d, itemsize if copy else 0, book)
     require_memory(needed, f"training on {n:,} rows x {d:,} features")
-
-
-def _largest(a) -> tuple[float, tuple[int, int]]:
-    """The largest magnitude in `a` (n,) or (n, k), and its (row, column), in chunks of rows."""
-    best, where = 0.0, (0, 0)
-    for start in range(0, len(a), 1 << 18):
-        part = np.abs(np.asarray(a[start : start + (1 << 18)], np.float64))
-        part = part.reshape(len(part), -1)
-        if part.size and part.max() > best:
-            row, col = np.unravel_index(int(part.argmax()), part.shape)
-            best, where = float(part.max()), (start + int(row), int(col))
-    return best, where
-
-
-def _check_magnitudes(spec: RunSpec, dataset: Dataset) -> None:
-    """Refuse values whose squares overflow the arithmetic they will meet: the run's dtype, or
-    float64 where the data are standardized first. Overflow would otherwise show as a
-    divergence, and no learning rate can help it."""
-    dtype = "float64" if spec.data.standardize else spec.execution.dtype
-    limit = math.sqrt(np.finfo(dtype).max) / 1e3  # room for sums of squares over a batch
-    names = [*dataset.feature_names, dataset.target_name or "y"]
-    for a, column in ((dataset.X, None), (dataset.y, len(names) - 1)):
-        value, (row, col) = _largest(a)
-        if value > limit:
-            where = dataset.source.get("path", "synthetic data")
-            advice = "rescale the column" if dtype == "float64" else "use {0} float64 or {1}"
-            raise UsageError(
-                "{where}: column {name!r}, row {row}: {value:.3g} is too large for {dtype} "
-                "arithmetic (its square overflows); " + advice,
-                "dtype",
-                "standardize",
-                where=where,
-                name=names[col if column is None else column],
-                row=row + 1,
-                value=value,
-                dtype=dtype,
-            )
 
 
 def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:

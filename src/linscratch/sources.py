@@ -3,9 +3,13 @@ a file, or a data set shipped with linscratch."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from .errors import UsageError
 from .spec import DataSpec
 
 
@@ -76,3 +80,39 @@ def load(spec: DataSpec, seed: int) -> Dataset:
         spec.true_b,
         book_draw,
     )
+
+
+def _largest(a) -> tuple[float, tuple[int, int]]:
+    """The largest magnitude in `a` (n,) or (n, k), and its (row, column), in chunks of rows."""
+    best, where = 0.0, (0, 0)
+    for start in range(0, len(a), 1 << 18):
+        part = np.abs(np.asarray(a[start : start + (1 << 18)], np.float64))
+        part = part.reshape(len(part), -1)
+        if part.size and part.max() > best:
+            row, col = np.unravel_index(int(part.argmax()), part.shape)
+            best, where = float(part.max()), (start + int(row), int(col))
+    return best, where
+
+
+def check_magnitudes(dataset: Dataset, dtype: str) -> None:
+    """Refuse values whose squares overflow the arithmetic they will meet (`dtype`: the run's,
+    or float64 where the data are standardized first). Overflow would otherwise show as a
+    divergence, and no learning rate can help it."""
+    limit = math.sqrt(np.finfo(dtype).max) / 1e3  # room for sums of squares over a batch
+    names = [*dataset.feature_names, dataset.target_name or "y"]
+    for a, column in ((dataset.X, None), (dataset.y, len(names) - 1)):
+        value, (row, col) = _largest(a)
+        if value > limit:
+            where = dataset.source.get("path", "synthetic data")
+            advice = "rescale the column" if dtype == "float64" else "use {0} float64 or {1}"
+            raise UsageError(
+                "{where}: column {name!r}, row {row}: {value:.3g} is too large for {dtype} "
+                "arithmetic (its square overflows); " + advice,
+                "dtype",
+                "standardize",
+                where=where,
+                name=names[col if column is None else column],
+                row=row + 1,
+                value=value,
+                dtype=dtype,
+            )

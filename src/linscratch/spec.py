@@ -7,7 +7,7 @@ SGD's settings), `ExecSpec` (how the loop runs: engine, shuffle, precision, devi
 described by flat keywords: `RunSpec.build(lr=0.1, num_epochs=5)`, `spec.replace(lr=0.3)`,
 and `spec.to_dict()` (the JSON `config` of a report, a flat object keyed by these names).
 
-Every value is checked here, once, against the rule in `RULES`; a bad one raises a
+Every value is checked here, once, against its rule in `rules.RULES`; a bad one raises a
 `UsageError` naming the field (`batch_size must be a whole number >= 1, got 0`). Rules that
 join two fields (a data file and synthetic settings, say) live in `__post_init__`; rules that
 depend on the machine or the data (engine, device, processes) live in `plan`.
@@ -16,95 +16,10 @@ depend on the machine or the data (engine, device, processes) live in `plan`.
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
-import re
 from dataclasses import dataclass, field, fields
 
-from .datasets import DATASETS
 from .errors import UsageError
-
-ENGINES = ("auto", "autograd", "analytic", "numba")
-SHUFFLES = ("auto", "book", "full", "block", "none")
-DTYPES = ("float32", "float64")
-INITS = ("book", "zero")
-SHORT_BATCHES = ("mean", "book")
-SEED_LIMIT = 2**63
-BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
-
-
-def _real(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _whole(v, low: int, high: float = math.inf) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and low <= v < high
-
-
-def _text(v) -> bool:
-    return isinstance(v, str) and v != ""
-
-
-def _texts(v) -> bool:
-    return isinstance(v, tuple) and len(v) > 0 and all(_text(s) for s in v)
-
-
-def _choice(options):
-    return (lambda v: v in options), "one of " + ", ".join(options)
-
-
-# field: (test, the rule in words). None is always allowed for a field whose default is None.
-RULES = {
-    "num_examples": (lambda v: _whole(v, 1), "a whole number >= 1"),
-    "num_features": (lambda v: _whole(v, 1), "a whole number >= 1"),
-    "true_w": (
-        lambda v: isinstance(v, tuple) and v and all(_real(x) and abs(x) <= BIG for x in v),
-        "numbers between -1e15 and 1e15",
-    ),
-    "true_b": (lambda v: _real(v) and abs(v) <= BIG, "a number between -1e15 and 1e15"),
-    "noise": (lambda v: _real(v) and 0 <= v <= BIG, "a number from 0 to 1e15"),
-    "data": (_text, "a file name"),
-    "dataset": _choice(tuple(DATASETS)),
-    "target": (_text, "a column name or index"),
-    "features": (_texts, "column names"),
-    "standardize": (lambda v: isinstance(v, bool), "true or false"),
-    "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
-    "init": _choice(INITS),
-    "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
-    "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
-    "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
-    "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
-    "short_batch": _choice(SHORT_BATCHES),
-    "engine": _choice(ENGINES),
-    "shuffle": _choice(SHUFFLES),
-    "dtype": _choice(DTYPES),
-    "device": (
-        lambda v: isinstance(v, str) and re.fullmatch(r"cpu|cuda(:\d+)?", v) is not None,
-        "cpu, cuda or cuda:N",
-    ),
-    "check_grad": (lambda v: isinstance(v, bool), "true or false"),
-    "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
-    "save": (_text, "a file name"),
-    "plot": (_text, "a file name"),
-    "checkpoint": (_text, "a folder name"),
-    "resume": (_text, "a folder name"),
-    "force": (lambda v: isinstance(v, bool), "true or false"),
-    "live": (lambda v: isinstance(v, bool), "true or false"),
-    "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
-    "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
-    "b": (_real, "a finite number"),  # grad
-}
-
-
-def check(name: str, value):
-    """`value` if it obeys the rule of the field `name`, else a UsageError naming the field.
-    Lists become tuples (a spec is immutable); None passes (a field left to its default)."""
-    if isinstance(value, list):
-        value = tuple(value)
-    test, rule = RULES[name]
-    if value is not None and not test(value):
-        raise UsageError("{0} must be " + rule + ", got {value!r}", name, value=value)
-    return value
+from .rules import check
 
 
 class _Section:

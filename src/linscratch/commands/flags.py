@@ -12,7 +12,8 @@ import argparse
 import re
 
 from ..errors import UsageError
-from ..spec import RULES, SECTION_OF, check
+from ..rules import RULES, check
+from ..spec import SECTION_OF
 
 # The flags whose names are not the field's name with dashes: everything else is `--a-b`.
 FLAG_OF = {"num_epochs": "--epochs"}

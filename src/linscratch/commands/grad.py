@@ -29,8 +29,8 @@ def grad_batch(opts: dict):
     import torch
 
     from ..data import SEED_BATCH_B, SEED_BATCH_W, default_true_w, seed_batch, synthetic_data
-    from ..loop import torch_dtype
     from ..model import init_params
+    from ..results import torch_dtype
 
     dtype = torch_dtype(opts["dtype"])
     if opts["example"] == "seed":

@@ -9,7 +9,7 @@ import re
 
 from .. import __version__
 from ..datasets import DATASETS
-from ..spec import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
+from ..rules import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
 from .flags import number, setting, setting_list, whole
 
 LANGS = ("en", "zh")

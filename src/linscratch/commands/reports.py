@@ -136,7 +136,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en") -> str:
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 
-        from ..loop import torch_dtype
+        from ..results import torch_dtype
 
         tdtype = torch_dtype(result.dtype)
         lines.append(f"{t['w_error']}: {torch.tensor(result.w_error, dtype=tdtype)}")

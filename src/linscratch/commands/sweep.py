@@ -97,7 +97,8 @@ def run(args) -> int:
     seconds = time.perf_counter() - start
 
     if spec.outputs.plot is not None:
-        from ..plots import save, sweep_figure
+        from ..plots import save
+        from ..sweep_plot import sweep_figure
 
         save(sweep_figure(runs, lrs, batch_sizes), spec.outputs.plot, spec.outputs.force)
     if options.get("json"):
