@@ -29,26 +29,27 @@ def test_the_estimator_example_runs():
     assert namespace["model"].score(X, namespace["y"]) > 0.99
 
 
-def test_the_subscriber_example_runs(capsys):
+def after_the_library_example(marker: str, capsys) -> tuple[dict, str]:
+    """Run the README's library example, then the block holding `marker` in the same
+    namespace; return the namespace and what the second block printed."""
     library = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
-    printer = next(b for b in python_blocks() if "class Printer(Subscriber)" in b)
+    block = next(b for b in python_blocks() if marker in b)
     namespace: dict = {}
     exec(compile(library, "README.md", "exec"), namespace)
     capsys.readouterr()
-    exec(compile(printer, "README.md", "exec"), namespace)
-    lines = capsys.readouterr().out.splitlines()
+    exec(compile(block, "README.md", "exec"), namespace)
+    return namespace, capsys.readouterr().out
+
+
+def test_the_subscriber_example_runs(capsys):
+    _, out = after_the_library_example("class Printer(Subscriber)", capsys)
+    lines = out.splitlines()
     assert [line.split()[0] for line in lines] == ["1", "2"]
     assert all(float(line.split()[1]) < 1 for line in lines)
 
 
 def test_the_notebook_example_runs(capsys):
-    library = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
-    notebook = next(b for b in python_blocks() if "live=True" in b)
-    namespace: dict = {}
-    exec(compile(library, "README.md", "exec"), namespace)
-    capsys.readouterr()
-    exec(compile(notebook, "README.md", "exec"), namespace)
-    out = capsys.readouterr().out
+    namespace, out = after_the_library_example("live=True", capsys)
     assert out.startswith("error in estimating w: tensor([") and "Step 6." in out
     assert "analytic vs autograd" in out and "FAILED" not in out
     assert len(namespace["result"].losses) == 5

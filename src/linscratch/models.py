@@ -16,11 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .engines import as_tensor
+from .engines.autograd import AutogradLoop
 from .events import EventStream, RunEnd, Subscriber
 from .loop import GROWTH_LIMIT, _epochs, draw_seed, zero_loss
-from .model import squared_loss
-from .optim import sgd
 from .orders import Orders
 from .plan import make_plan
 from .spec import RunSpec
@@ -54,48 +52,24 @@ def _flat(tensors) -> np.ndarray:
     return np.concatenate([t.detach().reshape(-1).to(torch.float64).cpu().numpy() for t in tensors])
 
 
-class ModelEngine:
-    """The book's loop for `model(X, *params)`: per batch, the summed squared loss, its
-    backward pass, and `sgd` divided by the batch's size. Parameters are reported flattened
-    (as w; there is no separate b, so b is NaN)."""
-
-    name = "autograd"
+class ModelEngine(AutogradLoop):
+    """The book's loop (`engines.autograd.AutogradLoop`) for `model(X, *params)`, every
+    parameter trained. Parameters are reported flattened (as w; there is no separate b, so
+    b is NaN)."""
 
     def __init__(self, model, params, X, y, on_batch=None):
-        self.model, self.on_batch = model, on_batch
-        self.params_ = [p.detach().clone().requires_grad_(True) for p in params]
-        dtype = self.params_[0].dtype
-        self.X = as_tensor(X, dtype)  # (n, ...)
-        self.y = as_tensor(y, dtype)  # (n, ...)
+        params = [p.detach().clone().requires_grad_(True) for p in params]
+        super().__init__(model, params, params, X, y, on_batch=on_batch)
 
-    def compile(self) -> None:
-        pass
+    def point(self):
+        return _flat(self.params_), math.nan
 
-    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
-        order_t = torch.as_tensor(np.asarray(order))
-        n = len(order)
-        for step, i in enumerate(range(0, n, batch_size), start=1):
-            idx = order_t[i : min(i + batch_size, n)]
-            X, y = self.X[idx], self.y[idx]
-            l_sum = squared_loss(self.model(X, *self.params_), y).sum()
-            value = l_sum.item()
-            if not math.isfinite(value):
-                return step
-            l_sum.backward()
-            if self.on_batch is not None:
-                grads = [p.grad.detach().clone() for p in self.params_]
-                self.on_batch(X, y, [p.detach() for p in self.params_], None, grads, None)
-            sgd(self.params_, lr, len(idx))
-            if trace is not None:
-                trace.record(step, value / len(idx), _flat(self.params_), math.nan)
-        return None
-
-    def loss(self) -> float:
-        with torch.no_grad():
-            return float(squared_loss(self.model(self.X, *self.params_), self.y).mean())
+    def batch_args(self):
+        grads = [p.grad.detach().clone() for p in self.params_]
+        return [p.detach() for p in self.params_], None, grads, None
 
     def params(self) -> tuple[np.ndarray, float]:
-        return _flat(self.params_), math.nan
+        return self.point()
 
     def set_params(self, w, b: float) -> None:
         raise NotImplementedError("fit_model keeps no checkpoints")
@@ -206,7 +180,7 @@ def fit_model(
         for label, c in zip(labels, count, strict=True)
         for k in range(c)
     )
-    bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(engine.y.reshape(-1, 1)), 1e-300)
+    bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(engine.labels.reshape(-1, 1)), 1e-300)
     losses: list[float] = []
     start = time.perf_counter()
     _epochs(

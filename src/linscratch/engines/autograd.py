@@ -2,7 +2,8 @@
 
 Each step is exactly the seed's: `l = squared_loss(linreg(X, w, b), y); l.sum().backward();
 sgd([w, b], lr, batch_size)`, with one difference: the step divides by the batch's real
-size, so a short last batch takes its mean gradient like every other batch.
+size, so a short last batch takes its mean gradient like every other batch. The loop itself
+(`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from ..optim import sgd
 from . import as_tensor
 
 
-class AutogradEngine:
+class AutogradLoop:
+    """Minibatch SGD on `model(X, *params)` with autograd gradients: per batch the summed
+    squared loss, its backward pass, and `sgd` on the `trained` parameters, divided by the
+    batch's size (or `batch_size` with `nominal`). Subclasses say how the parameters are
+    reported: `point()` gives (w, b) as events carry them, `batch_args()` what `on_batch`
+    hears besides the batch."""
+
     name = "autograd"
 
-    def __init__(self, X, y, w, b, plan, on_batch=None):
-        w, b = as_tensor(w), as_tensor(b)
-        self.features = as_tensor(X, w.dtype)  # (n, d)
-        self.labels = as_tensor(y, w.dtype).reshape(-1, 1)  # (n, 1)
-        self.on_batch = on_batch  # hears each batch and its gradients (the gradient check)
-        self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
-        self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
-        self._trained = [self.w, self.b] if plan.fit_intercept else [self.w]
-        self.nominal = plan.nominal
+    def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None):
+        self.model, self.params_, self.trained = model, params, trained
+        self.nominal, self.on_batch = nominal, on_batch
+        self.features = as_tensor(X, params[0].dtype)
+        self.labels = as_tensor(y, params[0].dtype)
 
     def compile(self) -> None:
         pass
@@ -39,21 +42,40 @@ class AutogradEngine:
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
-            l_sum = squared_loss(linreg(X, self.w, self.b), y).sum()
+            l_sum = squared_loss(self.model(X, *self.params_), y).sum()
             l_value = l_sum.item()
             if not math.isfinite(l_value):
                 return step
             l_sum.backward()
             if self.on_batch is not None:
-                self.on_batch(X, y, self.w.detach(), self.b.detach(), self.w.grad, self.b.grad)
-            sgd(self._trained, lr, batch_size if self.nominal else len(batch_indices))
+                self.on_batch(X, y, *self.batch_args())
+            sgd(self.trained, lr, batch_size if self.nominal else len(batch_indices))
             if trace is not None:
-                trace.record(step, l_value / len(batch_indices), self.w.detach(), self.b.detach())
+                trace.record(step, l_value / len(batch_indices), *self.point())
         return None
 
     def loss(self) -> float:
         with torch.no_grad():
-            return float(squared_loss(linreg(self.features, self.w, self.b), self.labels).mean())
+            return float(squared_loss(self.model(self.features, *self.params_), self.labels).mean())
+
+
+class AutogradEngine(AutogradLoop):
+    """The book's loop for linear regression: w (d, 1) and b (1,), b kept at its start
+    without `fit_intercept`."""
+
+    def __init__(self, X, y, w, b, plan, on_batch=None):
+        w, b = as_tensor(w), as_tensor(b)
+        self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
+        self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
+        trained = [self.w, self.b] if plan.fit_intercept else [self.w]
+        super().__init__(linreg, [self.w, self.b], trained, X, y, plan.nominal, on_batch)
+        self.labels = self.labels.reshape(-1, 1)  # (n, 1)
+
+    def point(self):
+        return self.w.detach(), self.b.detach()
+
+    def batch_args(self):
+        return self.w.detach(), self.b.detach(), self.w.grad, self.b.grad
 
     def params(self) -> tuple[np.ndarray, float]:
         w = self.w.detach().reshape(-1).to(torch.float64).numpy()
