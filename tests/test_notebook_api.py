@@ -1,6 +1,8 @@
 """What a learner meets in a notebook: short reprs, a rich view, the book's tensors, the
 walk-through, and a live plot that draws in Jupyter and stays silent elsewhere."""
 
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import torch
 
@@ -53,37 +55,50 @@ def test_grad_check_repr_and_the_walk_through():
 
 
 class Handle:
-    """A stand-in for IPython's display handle: it keeps what it was asked to show."""
+    """A stand-in for IPython's display handle: it keeps the drawings it was asked to show."""
 
-    def __init__(self, fig):
-        self.fig, self.updates = fig, 0
+    def __init__(self, drawing):
+        self.drawings, self.updates = [drawing], 0
 
-    def update(self, fig):
-        assert fig is self.fig
+    def update(self, drawing):
+        self.drawings.append(drawing)
         self.updates += 1
 
 
 def test_live_plot_draws_in_a_notebook(monkeypatch):
     handles = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
-    monkeypatch.setattr(live, "show", lambda fig: handles.append(Handle(fig)) or handles[-1])
+    monkeypatch.setattr(live, "show", lambda svg: handles.append(Handle(svg)) or handles[-1])
     plot = live.LivePlot(true_w=[2.0, -3.4], true_b=4.2, interval=0.0, share=1.0)
     result, _ = book_run(num_epochs=4, subscribers=[plot])
     (handle,) = handles
     assert (
         handle.updates == 4
     )  # shown after the first epoch, then updated after each, and at the end
-    loss_panel, params_panel = handle.fig.axes
-    epochs = loss_panel.lines[-1]  # the per-epoch loss, after the steps' curve
-    np.testing.assert_array_equal(epochs.get_ydata()[1:], result.losses)
-    assert len(loss_panel.lines[0].get_xdata()) == 4 * 100  # every step of 4 epochs
-    assert [line.get_label() for line in params_panel.lines[::2]] == ["w1", "w2", "b"]
+    losses, params = plot.panels()
+    steps, epochs = losses.lines
+    np.testing.assert_array_equal(epochs.y[1:], result.losses)
+    assert len(steps.x) == 4 * 100  # every step of 4 epochs
+    assert [line.label for line in params.lines[::2]] == ["w1", "w2", "b"]
+    np.testing.assert_array_equal([line.y[0] for line in params.lines[1::2]], [2.0, -3.4, 4.2])
+    drawing = ET.fromstring(handle.drawings[-1])  # well-formed SVG
+    polylines = drawing.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(polylines) == 2 + 6  # two losses; three parameters and their truths
+    assert len(polylines[0].get("points").split()) == 400
+
+
+def test_live_plot_speaks_chinese(monkeypatch):
+    handles = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(live, "show", lambda svg: handles.append(Handle(svg)) or handles[-1])
+    book_run(live="zh")
+    assert "迭代周期" in handles[0].drawings[-1] and "每个小批量" in handles[0].drawings[-1]
 
 
 def test_live_plot_redraws_at_most_once_per_interval(monkeypatch):
     handles = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
-    monkeypatch.setattr(live, "show", lambda fig: handles.append(Handle(fig)) or handles[-1])
+    monkeypatch.setattr(live, "show", lambda svg: handles.append(Handle(svg)) or handles[-1])
     book_run(num_epochs=20, subscribers=[live.LivePlot(interval=3600.0)])
     (handle,) = handles
     assert handle.updates == 0  # a run shorter than the interval is drawn once, at its end
@@ -130,13 +145,13 @@ def test_live_plot_spends_at_most_its_share_of_a_run_drawing(monkeypatch):
     drawn = []
 
     class SlowHandle(Handle):
-        def update(self, fig):
+        def update(self, drawing):
             drawn.append(clock[0])
             clock[0] += 0.05  # the redraw's cost
 
-    def show(fig):
-        handle = SlowHandle(fig)
-        handle.update(fig)
+    def show(drawing):
+        handle = SlowHandle(drawing)
+        handle.update(drawing)
         return handle
 
     monkeypatch.setattr(live.time, "perf_counter", lambda: clock[0])

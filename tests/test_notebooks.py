@@ -86,8 +86,8 @@ def test_chapter(lang, tmp_path):
     assert text.count(errors) == 2  # after the loop, and after fit
 
     # fit(live=True) drew its plot in the notebook and showed its Result.
-    fit_cell = cell_with(nb, "live=True")
-    assert any("image/png" in out.get("data", {}) for out in fit_cell.outputs)
+    fit_cell = cell_with(nb, "live=True" if lang == "en" else 'live="zh"')
+    assert any("image/svg+xml" in out.get("data", {}) for out in fit_cell.outputs)
     assert any(out.output_type == "execute_result" for out in fit_cell.outputs)
 
     # The study note's worked batch: its printed gradients, by autograd and by the formula.
