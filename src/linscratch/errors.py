@@ -8,6 +8,8 @@ with the field names, so that the command line can render the same error with it
 
 from __future__ import annotations
 
+from .i18n import Words, tr
+
 
 def _identity(field: str) -> str:
     return field
@@ -25,9 +27,11 @@ class Message:
 
     def render(self, name=_identity) -> str:
         """The message with each field named by `name(field)` (a flag, on the command line)."""
+        template = tr(self.template)
         if not self.fields and not self.values:
-            return self.template
-        return self.template.format(*map(name, self.fields), **self.values)
+            return template
+        values = {k: tr(v) if isinstance(v, Words) else v for k, v in self.values.items()}
+        return template.format(*map(name, self.fields), **values)
 
     def __str__(self) -> str:
         return self.render()

@@ -10,6 +10,7 @@ import re
 
 from .datasets import DATASETS
 from .errors import UsageError
+from .i18n import Words
 
 ENGINES = ("auto", "autograd", "analytic", "numba")
 SHUFFLES = ("auto", "book", "full", "block", "none")
@@ -91,5 +92,5 @@ def check(name: str, value):
         value = tuple(value)
     test, rule = RULES[name]
     if value is not None and not test(value):
-        raise UsageError("{0} must be " + rule + ", got {value!r}", name, value=value)
+        raise UsageError("{0} must be {rule}, got {value!r}", name, rule=Words(rule), value=value)
     return value

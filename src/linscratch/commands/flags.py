@@ -12,6 +12,7 @@ import argparse
 import re
 
 from ..errors import UsageError
+from ..i18n import tr
 from ..rules import RULES, check
 from ..spec import SECTION_OF
 
@@ -48,7 +49,8 @@ def _parse(text: str, rule: str, parse):
             return check(rule, value)
         except UsageError:
             pass
-    raise argparse.ArgumentTypeError(f"must be {RULES[rule][1]}, got {text!r}")
+    words = tr("must be {rule}, got {value!r}")
+    raise argparse.ArgumentTypeError(words.format(rule=tr(RULES[rule][1]), value=text))
 
 
 def setting(rule: str, parse=str):
