@@ -1,0 +1,72 @@
+"""Chinese in matplotlib figures: find a CJK font on this machine, or fall back to English
+labels with a one-line notice (matplotlib would otherwise draw empty boxes and warn about
+missing glyphs)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from functools import cache
+
+from . import i18n
+
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+
+
+FILES = ("notosanscjk", "sourcehansans", "wqy", "simhei", "msyh", "pingfang")
+
+
+@cache
+def cjk_font() -> str | None:
+    """The first of CJK_FONTS that matplotlib can find here, or None. A font installed after
+    matplotlib cached its list of fonts is found among the system's font files and added."""
+    from matplotlib import font_manager
+
+    def first():
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if first() is None:
+        for path in font_manager.findSystemFonts():
+            if any(part in path.lower().replace("-", "") for part in FILES):
+                font_manager.fontManager.addfont(path)
+    return first()
+
+
+@contextmanager
+def figure_text():
+    """While drawing (and saving) a figure: in Chinese with a CJK font put first, or, where
+    there is none, in English after a one-line notice on stderr."""
+    if i18n.language() != "zh":
+        yield
+        return
+    font = cjk_font()
+    if font is None:
+        print(
+            i18n.tr(
+                "no Chinese font found (e.g. fonts-noto-cjk): the figure's labels are in English"
+            ),
+            file=sys.stderr,
+        )
+        i18n.set_language("en")
+        try:
+            yield
+        finally:
+            i18n.set_language("zh")
+        return
+    import matplotlib
+
+    with matplotlib.rc_context(
+        {"font.sans-serif": [font, "DejaVu Sans"], "axes.unicode_minus": False}
+    ):
+        yield
