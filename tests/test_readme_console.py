@@ -1,0 +1,125 @@
+"""The README's console examples are what the commands print: every `$ uv run linscratch ...`
+line shown with output is run (in order, in one folder, so that a model saved by one example
+is there for the next) and its output compared with the README's.
+
+Seeded runs are compared exactly, but for timings (seconds, samples/s); a run with a drawn seed,
+or one that the test runs smaller than shown (the tens of millions of rows of the scale-out
+examples), is compared by shape: the same lines with every number masked. A line `...` in the
+README stands for any number of lines; a JSON example is compared key by key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from linscratch import cli
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PREFIX = "uv run linscratch "
+SMALLER = {"40000000": "400000", "10000000": "100000"}  # rows: the test runs a hundredth
+TIMINGS = [
+    (r"in \d+\.\d+ s \([\d,.]+ (M )?samples/s\)", "in # s (# samples/s)"),
+    (r"用时 \d+\.\d+ 秒（每秒 [\d,.]+ 个样本）", "用时 # 秒（每秒 # 个样本）"),
+]
+NUMBER = r"[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?"
+VOLATILE_KEYS = {"train_seconds", "compile_seconds", "samples_per_second", "seconds"}
+
+
+def examples() -> list[tuple[str, list[str]]]:
+    """Each `$ uv run linscratch ...` command of the README's console blocks with the lines
+    shown after it (until the next command or the end of the block)."""
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(), flags=re.DOTALL):
+        current = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                current = None
+                if line.startswith("$ " + PREFIX):
+                    current = (line[2 + len(PREFIX) :], [])
+                    found.append(current)
+            elif current is not None:
+                current[1].append(line)
+    return [(command, _trimmed(shown)) for command, shown in found]
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+def _normal(line: str, shape: bool) -> str:
+    for pattern, mask in TIMINGS:
+        line = re.sub(pattern, mask, line)
+    if shape:
+        line = re.sub(NUMBER, "#", line)
+    return " ".join(line.split())
+
+
+def matches(shown: list[str], printed: list[str], shape: bool) -> str | None:
+    """None if the printed lines are the shown ones (`...` skipping any lines), else the first
+    shown line that was not found."""
+    printed = [_normal(line, shape) for line in printed]
+    at, skipping = 0, False
+    for line in shown:
+        if line.strip() == "...":
+            skipping = True
+            continue
+        want = _normal(line, shape)
+        if skipping:
+            while at < len(printed) and printed[at] != want:
+                at += 1
+        if at >= len(printed) or printed[at] != want:
+            return line
+        at, skipping = at + 1, False
+    return None if skipping or at == len(printed) else f"(more lines printed: {printed[at]!r})"
+
+
+def json_matches(shown: str, printed: str, shape: bool) -> str | None:
+    """Each `"key": value` of the shown JSON (a scalar or a list of numbers) is in the printed
+    object with that value (any value, by shape)."""
+    document = json.loads(printed)
+    for key, value in re.findall(r'"(\w+)": (\[[-\d.e, ]+\]|"[^"]*"|[-\w.+]+)', shown):
+        if key not in document:
+            return f"no key {key!r}"
+        if not shape and key not in VOLATILE_KEYS and document[key] != json.loads(value):
+            return f"{key}: README {value}, printed {document[key]!r}"
+    return None
+
+
+CASES = examples()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("readme")
+
+
+@pytest.mark.parametrize("command, shown", CASES, ids=[c for c, _ in CASES])
+def test_console_example(command, shown, folder, monkeypatch, capsys):
+    argv = shlex.split(command, comments=True)
+    smaller = any(a in SMALLER for a in argv)
+    argv = [SMALLER.get(a, a) for a in argv]
+    shape = smaller or "--seed" not in argv
+    monkeypatch.chdir(folder)
+    status = cli.main(argv)
+    out = capsys.readouterr().out
+    assert status == 0, out
+    if not shown:
+        return
+    if shown[0].startswith("{"):
+        problem = json_matches("\n".join(shown), out, shape)
+    else:
+        problem = matches(shown, out.splitlines(), shape)
+    assert problem is None, f"README shows {problem!r}; printed:\n{out}"
+
+
+def test_the_examples_are_found():
+    commands = [c for c, _ in CASES]
+    assert "train" in commands and any(c.startswith("grad") for c in commands)
+    assert any(c.startswith("predict") for c in commands)
