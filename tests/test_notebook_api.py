@@ -91,7 +91,11 @@ def test_live_plot_speaks_chinese(monkeypatch):
     handles = []
     monkeypatch.setattr(live, "in_notebook", lambda: True)
     monkeypatch.setattr(live, "show", lambda svg: handles.append(Handle(svg)) or handles[-1])
-    book_run(live="zh")
+    linscratch.set_language("zh")
+    try:
+        book_run(live=True)
+    finally:
+        linscratch.set_language("en")
     assert "迭代周期" in handles[0].drawings[-1] and "每个小批量" in handles[0].drawings[-1]
 
 

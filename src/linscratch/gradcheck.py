@@ -40,6 +40,7 @@ import numpy as np
 import torch
 
 from .events import Batch, Subscriber
+from .i18n import tr
 from .model import gradients, linreg, squared_loss
 
 TOLERANCES = {
@@ -174,22 +175,32 @@ class GradCheck:
         """A notebook's view: each component by the three methods, and the verdicts."""
         n, d = self.X.shape
         names = [f"dL/dw<sub>{j + 1}</sub>" for j in range(d)] + ["dL/db"]
-        methods = ("analytic", "autograd", "finite_difference")
-        head = "".join(f"<th>{m.replace('_', ' ')}</th>" for m in methods)
+        said = {
+            "analytic": tr("analytic"),
+            "autograd": tr("autograd"),
+            "finite_difference": tr("finite difference"),
+        }
+        methods = tuple(said)
+        head = "".join(f"<th>{said[m]}</th>" for m in methods)
         rows = "".join(
             f"<tr><td>{name}</td>"
             + "".join(f"<td>{self.grads[m][j]:.15g}</td>" for m in methods)
             + "</tr>"
             for j, name in enumerate(names)
         )
+        verdict = tr("{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {verdict}")
         verdicts = "; ".join(
-            f"{a} vs {c.replace('_', ' ')}: max rel diff {comp.max_rel_diff:.2g} "
-            f"(tolerance {comp.tolerance:.0e}) {'ok' if comp.passed else 'FAILED'}"
+            verdict.format(
+                a=said[a],
+                c=said[c],
+                diff=comp.max_rel_diff,
+                tol=comp.tolerance,
+                verdict=tr("ok") if comp.passed else tr("FAILED"),
+            )
             for (a, c), comp in self.comparisons.items()
         )
-        return (
-            f"<table><tr><th>{n} rows x {d} features</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
-        )
+        shape = tr("{n} rows x {d} features").format(n=n, d=d)
+        return f"<table><tr><th>{shape}</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
 
     def update(self, lr: float) -> tuple[np.ndarray, float]:
         """The SGD step that follows: w − lr/|B|·dL/dw and b − lr/|B|·dL/db (analytic)."""

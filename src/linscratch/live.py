@@ -13,6 +13,7 @@ import numpy as np
 
 from . import svg
 from .events import EpochEnd, RunStart, Steps, Subscriber
+from .i18n import tr
 
 
 def in_notebook() -> bool:
@@ -41,32 +42,20 @@ class _Handle:
         self.handle.update({"image/svg+xml": svg}, raw=True)
 
 
-LABELS = {
-    "en": (
-        "epoch",
-        "mean loss ½(ŷ − y)²",
-        "each step's batch",
-        "all rows",
-        "value",
-        "dashed: truth",
-    ),
-    "zh": ("迭代周期", "平均损失 ½(ŷ − y)²", "每个小批量", "全部样本", "参数值", "虚线：真实值"),
-}
-
-
 class LivePlot(Subscriber):
     """Draws each step's batch loss, the loss over all rows after each epoch, and the
     parameters (against the truth, when given) as the run goes; redraws at most once every
     `interval` seconds, and so that drawing takes at most `share` of a long run (a fifth), and
-    once more at the end: a run shorter than `interval` is drawn once. `lang` is "en" or "zh"."""
+    once more at the end: a run shorter than `interval` is drawn once. Its labels are in the
+    language of `i18n.set_language`."""
 
     wants_steps = True
 
-    def __init__(self, true_w=None, true_b=None, interval=0.25, share=0.2, lang="en"):
+    def __init__(self, true_w=None, true_b=None, interval: float = 0.25, share: float = 0.2):
         self.truth = None
         if true_w is not None:
             self.truth = np.r_[np.ravel(np.asarray(true_w, np.float64)), float(true_b or 0.0)]
-        self.interval, self.share, self.labels = interval, share, LABELS[lang]
+        self.interval, self.share = interval, share
         self.active = False
         self.handle = None
         self.last = 0.0
@@ -110,7 +99,9 @@ class LivePlot(Subscriber):
 
     def panels(self) -> list[svg.Panel]:
         """The two panels as they stand: the losses, and the parameters' paths."""
-        epoch, loss, each, every, value, truth = self.labels
+        epoch, loss = tr("epoch"), tr("mean loss ½(ŷ − y)²")
+        each, every = tr("each step's batch"), tr("all rows")
+        value, truth = tr("value"), tr("dashed: truth")
         losses = svg.Panel(epoch, loss, log=True)
         if self.step_loss:
             x, y = np.concatenate(self.step_x), np.concatenate(self.step_loss)

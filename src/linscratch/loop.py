@@ -70,8 +70,8 @@ def fit(
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
     hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
-    returning True stops training. `live=True` (or "zh", for Chinese labels) draws the run as
-    it goes in a notebook. Raises `DivergedError` as soon as a batch loss or an epoch loss is
+    returning True stops training. `live=True` draws the run as it goes in a notebook (in the
+    language of `set_language`). Raises `DivergedError` as soon as a batch loss or an epoch loss is
     non-finite (or has grown without bound, see GROWTH_LIMIT). With a checkpoint folder the
     state is saved after each epoch; resumed, training continues from it to `num_epochs` and
     ends exactly where an uninterrupted run would (events cover the epochs run here).
@@ -152,10 +152,8 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     extra = [Callback(callback)] if callback is not None else []
     if spec.outputs.live:
         from .live import LivePlot
-        from .rules import LANGS
 
-        lang = spec.outputs.live if spec.outputs.live in LANGS else "en"
-        extra.insert(0, LivePlot(true_w, true_b, lang=lang))
+        extra.insert(0, LivePlot(true_w, true_b))
     path = _Path()
     own = [s for s in (writer, monitor, path) if s is not None]
     return EventStream([*own, *subscribers, *extra]), monitor, path

@@ -142,7 +142,7 @@ def fit_model(
     num_epochs: int = 3,
     seed: int | None = None,
     check_grad: bool = False,
-    live: bool | str = False,
+    live: bool = False,
     subscribers=(),
     names=None,
 ) -> ModelResult:
@@ -167,9 +167,8 @@ def fit_model(
     extra = [monitor] if check_grad else []
     if live:
         from .live import LivePlot
-        from .rules import LANGS
 
-        extra.append(LivePlot(lang=live if live in LANGS else "en"))
+        extra.append(LivePlot())
     stream = EventStream([*extra, *subscribers])
     engine = ModelEngine(model, params, X, y, stream.on_batch if stream.wants_batches else None)
     plan = make_plan(spec, n, sum(p.numel() for p in params), 8)

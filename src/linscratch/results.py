@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .i18n import tr
+
 
 def torch_dtype(name: str):
     """The torch dtype called `name` ("float32" or "float64")."""
@@ -85,18 +87,25 @@ class Result:
                 error = [*self.w_error, self.b_error][j]
                 cells += f"<td>{value + error:.6g}</td><td>{error:.3g}</td>"
             rows.append(f"<tr>{cells}</tr>")
-        head = "<th></th><th>learned</th>"
+        head = f"<th></th><th>{tr('learned')}</th>"
         if self.w_error is not None:
-            head += "<th>true</th><th>true − learned</th>"
+            head += f"<th>{tr('true')}</th><th>{tr('true − learned')}</th>"
         shown = list(enumerate(self.losses, 1))
         if len(shown) > 8:
             shown = [*shown[:4], None, *shown[-3:]]
         losses = ", ".join("…" if e is None else f"{e[0]}: {e[1]:.6g}" for e in shown)
+        about = tr(
+            "{epochs} epoch(s) of minibatch SGD on {n:,} rows, {engine}, {dtype}, seed {seed}"
+        ).format(
+            epochs=len(self.losses),
+            n=self.num_examples,
+            engine=self.engine,
+            dtype=self.dtype,
+            seed=self.seed,
+        )
         return (
-            f"<p>{len(self.losses)} epoch(s) of minibatch SGD on {self.num_examples:,} rows, "
-            f"engine {self.engine}, {self.dtype}, seed {self.seed}</p>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table><p>loss by epoch: {losses}</p>"
-            + self._figure_html()
+            f"<p>{about}</p><table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<p>{tr('loss by epoch: {losses}').format(losses=losses)}</p>" + self._figure_html()
         )
 
     def _figure_html(self) -> str:

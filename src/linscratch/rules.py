@@ -17,7 +17,6 @@ SHUFFLES = ("auto", "book", "full", "block", "none")
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
-LANGS = ("en", "zh")
 SEED_LIMIT = 2**63
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
@@ -78,7 +77,7 @@ RULES = {
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
-    "live": (lambda v: isinstance(v, bool) or v in LANGS, "true, false, 'en' or 'zh'"),
+    "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad

@@ -148,15 +148,14 @@ class ExecSpec(_Section):
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
     after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
-    `live` draws the run as it goes, in a notebook (True, or "zh" for Chinese labels; see
-    `live.LivePlot`)."""
+    `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
 
     save: str | None = None
     plot: str | None = None
     checkpoint: str | None = None
     resume: str | None = None
     force: bool = False
-    live: bool | str = False
+    live: bool = False
 
     def __post_init__(self):
         super().__post_init__()

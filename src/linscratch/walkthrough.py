@@ -8,6 +8,7 @@ import unicodedata
 import torch
 
 from .gradcheck import GradCheck
+from .i18n import language
 
 EXPLAIN_LABELS = {
     "en": {
@@ -78,9 +79,10 @@ def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) ->
     return " + ".join(text)
 
 
-def explain(check: GradCheck, lr: float = 0.03, lang: str = "en") -> str:
-    """The derivation of the seed document, walked through with this batch's numbers."""
-    t = EXPLAIN_LABELS[lang]
+def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
+    """The derivation of the seed document, walked through with this batch's numbers, in
+    `lang` ("en" or "zh"; default: the language of `set_language`)."""
+    t = EXPLAIN_LABELS[lang or language()]
     n, d = check.X.shape
     X = check.X.to(torch.float64).numpy()
     y = check.y.reshape(-1).to(torch.float64).numpy()

@@ -9,7 +9,8 @@ import re
 
 from .. import __version__
 from ..datasets import DATASETS
-from ..rules import DTYPES, ENGINES, INITS, LANGS, SHORT_BATCHES, SHUFFLES
+from ..i18n import LANGS
+from ..rules import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
 from .flags import number, setting, setting_list, whole
 
 
