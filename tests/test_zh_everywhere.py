@@ -1,0 +1,149 @@
+"""`--lang zh` on every command: everything printed (reports, help, warnings, errors, the
+check-grad summary, sweep's table, predict's and make-data's lines) is Chinese. A walk through
+the commands, successes and failures alike, finds no English word outside names that stay as
+they are (flags, files, columns, engines, dtypes, the book's `tensor`)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+from linscratch import cli, i18n
+
+# Words that are names, not English text: they stay as they are in Chinese output.
+NAMES = {
+    "linscratch",
+    "train",
+    "sweep",
+    "grad",
+    "predict",
+    "make",
+    "data",
+    "tensor",
+    "dtype",
+    "SGD",
+    "OLS",
+    "autograd",
+    "analytic",
+    "numba",
+    "auto",
+    "book",
+    "full",
+    "block",
+    "none",
+    "float32",
+    "float64",
+    "torchrun",
+    "cuda",
+    "cpu",
+    "zero",
+    "mean",
+    "longley",
+    "json",
+    "csv",
+    "npy",
+    "parquet",
+    "png",
+    "svg",
+    "max",
+    "lambda",
+    "inf",
+    "nan",
+    "NaN",
+    "true",
+    "false",
+    "grad",
+    "torch",
+    "numpy",
+    "help",
+    "seed",
+    "lang",
+}
+LONGLEY = {"GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"}
+
+
+def english_words(text: str) -> list[str]:
+    """Words of three or more Latin letters that are not a flag, a file, an upper-case name
+    (a metavar, a column) or one of NAMES."""
+    text = re.sub(r"--?[a-z][a-z0-9-]*", " ", text)  # flags
+    text = re.sub(r"[\w./-]+\.(json|csv|npy|parquet|png|svg)\b", " ", text)  # files
+    text = re.sub(r"/[\w./-]+", " ", text)  # paths
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", " ", text)  # quoted values
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", text)
+    return [
+        w for w in words if w not in NAMES and w not in LONGLEY and not w.isupper() and "_" not in w
+    ]
+
+
+@pytest.fixture
+def zh_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv, status=0):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = cli.main([*argv, "--lang", "zh"])
+        out, err = capsys.readouterr()
+        assert code == status, (argv, code, out, err)
+        assert i18n.language() == "en"  # main leaves the language as it found it
+        text = out + err + "".join(str(w.message) for w in caught)
+        assert re.search(r"[\u4e00-\u9fff]", text), (argv, text)
+        return text
+
+    return run
+
+
+WALK = [
+    (["train", "--seed", "1"], 0),
+    (["train", "--seed", "1", "--check-grad", "--engine", "analytic"], 0),
+    (["train", "--seed", "1", "--val-fraction", "0.2", "--plot", "zh.png"], 0),
+    (["train", "--dataset", "longley", "--standardize", "--lr", "0.3", "--seed", "1"], 0),
+    (["train", "--seed", "1", "--lr", "100"], 1),  # a warning, then divergence
+    (["train", "--batch-size", "0"], 2),
+    (["train", "--data", "missing.csv"], 2),
+    (["train", "--epochs", "x"], 2),
+    (["train", "--no-such-flag"], 2),
+    (["grad"], 0),
+    (["grad", "--example", "book"], 0),
+    (["sweep", "--lr", "0.03,3", "--batch-size", "10", "--epochs", "2", "--seed", "1"], 0),
+    (["make-data", "--num-examples", "50", "--seed", "1", "--out", "d.csv"], 0),
+    (["make-data", "--num-examples", "50", "--seed", "1", "--out", "d.csv"], 2),  # exists
+    (["predict", "--model", "missing.json", "--dataset", "longley"], 2),
+]
+
+
+@pytest.mark.parametrize("argv, status", WALK, ids=[" ".join(a) for a, _ in WALK])
+def test_every_command_speaks_chinese(argv, status, zh_run):
+    text = zh_run(*argv, status=status)
+    assert english_words(text) == [], text
+
+
+def test_a_model_predicts_in_chinese(zh_run):
+    zh_run(
+        "train",
+        "--dataset",
+        "longley",
+        "--standardize",
+        "--lr",
+        "0.3",
+        "--seed",
+        "1",
+        "--save",
+        "m.json",
+    )
+    text = zh_run("predict", "--model", "m.json", "--dataset", "longley", "--output", "p.csv")
+    assert english_words(text) == [], text
+
+
+@pytest.mark.parametrize("command", ["train", "sweep", "grad", "predict", "make-data"])
+def test_help_is_chinese(command, capsys):
+    try:
+        code = cli.main([command, "--help", "--lang", "zh"])
+    except SystemExit as exit_:
+        code = exit_.code
+    out = capsys.readouterr().out
+    assert code == 0 and re.search(r"[\u4e00-\u9fff]", out)
+    assert english_words(out) == [], out
+    assert i18n.language() == "en"
