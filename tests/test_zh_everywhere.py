@@ -54,7 +54,6 @@ NAMES = {
     "NaN",
     "true",
     "false",
-    "grad",
     "torch",
     "numpy",
     "help",
