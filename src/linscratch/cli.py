@@ -96,28 +96,29 @@ def main(argv: list[str] | None = None) -> int:
 
     Exit statuses: 0 done (bare `linscratch` prints the commands); 1 the run diverged (or a
     gradient check failed); 2 a usage error (a flag, a value, a file, a destination); 130
-    interrupted; 143 terminated (SIGTERM). The language is English again when it returns."""
+    interrupted; 143 terminated (SIGTERM). The language in use before is restored on return
+    (English, unless a program set another)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     before = language()
     set_language(asked_language(argv))
     try:
-        with argparse_speaks():
-            return _main(argv)
+        return _main(argv)
     finally:
         set_language(before)
 
 
 def _main(argv: list[str]) -> int:
     as_json = "--json" in argv
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except BadArguments as exc:
-        return fail(f"{exc.prog}: {tr('error')}: ", exc.message, "usage", 2, as_json)
-    name = getattr(args, "command", None)
-    if name is None:  # bare `linscratch`: what it can do
-        parser.print_help()
-        return 0
+    with argparse_speaks():
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except BadArguments as exc:
+            return fail(f"{exc.prog}: {tr('error')}: ", exc.message, "usage", 2, as_json)
+        name = getattr(args, "command", None)
+        if name is None:  # bare `linscratch`: what it can do
+            parser.print_help()
+            return 0
     if "lang" in args:
         set_language(args.lang)
     prefix = f"linscratch {name}: {tr('error')}: "
