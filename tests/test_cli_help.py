@@ -24,7 +24,10 @@ def flags_of(name: str) -> list[argparse.Action]:
 def test_every_flag_has_help_with_its_default(name):
     for action in flags_of(name):
         assert action.about and action.shown_default, action.option_strings
-        assert action.help.endswith(f"(default: {action.shown_default})")
+        if action.shown_default == "required":
+            assert action.help.endswith("(required)")
+        else:
+            assert action.help.endswith(f"(default: {action.shown_default})")
 
 
 def test_defaults_shown_are_the_specs():

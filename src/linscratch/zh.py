@@ -215,11 +215,13 @@ ZH |= {
     ),
     "input": "输入",
     "a model saved by train --save": "由 train --save 保存的模型",
-    "required, or --dataset": "必需，或给出 --dataset",
-    "a .csv, .parquet or .npy table with the model's feature columns": (
-        "含有模型特征列的 .csv、.parquet 或 .npy 表格"
+    "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset": (
+        "含有模型特征列的 .csv、.parquet 或 .npy 表格；给出它或 --dataset"
     ),
-    "required, or --data": "必需，或给出 --data",
+    "a data set shipped with linscratch; this or --data": (
+        "linscratch 自带的数据集；给出它或 --data"
+    ),
+    "{help} (required)": "{help}（必需）",
     "none: printed": "无：直接打印",
     "write the predictions to this CSV file": "把预测写入这个 CSV 文件",
     "replace an existing --output file": "替换已有的 --output 文件",

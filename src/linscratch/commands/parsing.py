@@ -46,16 +46,19 @@ class Parser(argparse.ArgumentParser):
         raise BadArguments(self.prog, message)
 
 
-def arg(group, *names: str, help: str, default=None, **kwargs) -> argparse.Action:
-    """Add a flag whose help ends with its default (`default`: a value or words; None for a
-    switch, off unless given). The help and the default are kept apart on the action, for
+def arg(group, *names: str, help: str, default=None, needed=False, **kwargs) -> argparse.Action:
+    """Add a flag whose help ends with its default (`default`: a value or words; None for
+    none), or says it is required (`required`, or `needed`: one of a required pair). A switch
+    is off unless given. The help and the default are kept apart on the action, for
     `helpformat.flag_table`."""
-    if kwargs.get("action") == "store_true":
-        default = tr("off")
-    elif default is None:
-        default = tr("required") if kwargs.get("required") else tr("none")
-    shown = str(default)
-    action = group.add_argument(*names, help=with_default(help, shown), **kwargs)
+    if needed or kwargs.get("required"):
+        shown, text = tr("required"), tr("{help} (required)").format(help=help)
+    else:
+        if kwargs.get("action") == "store_true":
+            default = tr("off")
+        shown = tr("none") if default is None else str(default)
+        text = with_default(help, shown)
+    action = group.add_argument(*names, help=text, **kwargs)
     action.about, action.shown_default = help, shown
     return action
 

@@ -200,15 +200,17 @@ def add_predict(sub) -> None:
         source,
         "--data",
         metavar="FILE",
-        default=tr("required, or --dataset"),
-        help=tr("a .csv, .parquet or .npy table with the model's feature columns"),
+        needed=True,
+        help=tr(
+            "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset"
+        ),
     )
     arg(
         source,
         "--dataset",
         choices=DATASETS,
-        default=tr("required, or --data"),
-        help=tr("a data set shipped with linscratch"),
+        needed=True,
+        help=tr("a data set shipped with linscratch; this or --data"),
     )
     out = predict.add_argument_group(tr("output"))
     arg(
