@@ -43,8 +43,8 @@ ZH |= {
     "the language of the help: en or zh": "帮助的语言：en（英文）或 zh（中文）",
     "Linear regression by minibatch SGD from scratch, as in Dive into Deep Learning\n3.2. "
     "Run `linscratch COMMAND --help` for a command's flags and examples.": (
-        "从零开始用小批量随机梯度下降实现线性回归，如《动手学深度学习》3.2 节。\n运行 `linscrat"
-        "ch 命令 --help` 查看该命令的选项和示例。"
+        "从零开始用小批量随机梯度下降实现线性回归，如《动手学深度学习》3.2 节。\n"
+        "运行 `linscratch COMMAND --help` 查看该命令的选项和示例。"
     ),
     "seeds every random draw; the same seed gives the same run": (
         "所有随机抽取的种子；相同的种子得到相同的运行"
@@ -91,17 +91,17 @@ ZH |= {
     "how each step is computed: autograd (the book's loop), analytic (the hand-derived "
     "gradient, CPU or GPU), numba (compiled, fastest on a CPU); auto picks autograd below "
     "{visits:,} examples x epochs, numba above": (
-        "每一步的计算方式：autograd（书中的循环）、analytic（手工推导的梯度，CPU 或 GPU）、numb"
-        "a（编译执行，CPU 上最快）；auto 在样本数 x 迭代周期数少于 {visits:,} 时选 autograd，否"
-        "则选 numba"
+        "每一步的计算方式：autograd（书中的循环）、analytic（手工推导的梯度，CPU 或 GPU）、"
+        "numba（编译执行，CPU 上最快）；auto 在样本数 x 迭代周期数少于 {visits:,} 时选 "
+        "autograd，否则选 numba"
     ),
     "the order of the examples in each epoch: book (Python's shuffle, as the book), full (a "
     "random permutation), block (runs of neighbouring examples in random order: fast for "
     "data larger than memory), none; auto: book for autograd, else full up to {mib} MiB of "
     "data, block beyond": (
-        "每个迭代周期中样本的顺序：book（Python 的 shuffle，同书中）、full（随机排列）、block（"
-        "相邻样本成段、段的顺序随机：数据大于内存时也快）、none（不打乱）；auto：autograd 用 bo"
-        "ok，否则数据不超过 {mib} MiB 时用 full，超过时用 block"
+        "每个迭代周期中样本的顺序：book（Python 的 shuffle，同书中）、full（随机排列）、"
+        "block（相邻样本成段、段的顺序随机：数据大于内存时也快）、none（不打乱）；"
+        "auto：autograd 用 book，否则数据不超过 {mib} MiB 时用 full，超过时用 block"
     ),
     "where the analytic engine computes": "analytic 引擎在哪里计算",
     "the starting weights: book (drawn from N(0, 0.01²)) or zero; the bias starts at 0": (
@@ -110,8 +110,8 @@ ZH |= {
     "when --batch-size does not divide the examples, the last minibatch is smaller: mean "
     "steps along its own mean gradient; book divides its summed gradient by --batch-size, as "
     "the book's sgd does": (
-        "当 --batch-size 不能整除样本数时，最后一个小批量较小：mean 沿它自己的平均梯度更新；boo"
-        "k 将它的梯度之和除以 --batch-size，同书中的 sgd"
+        "当 --batch-size 不能整除样本数时，最后一个小批量较小：mean 沿它自己的平均梯度更新；"
+        "book 将它的梯度之和除以 --batch-size，同书中的 sgd"
     ),
     # train
     "train by minibatch SGD: the book's experiment, or your data file": (
