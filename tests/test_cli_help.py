@@ -67,6 +67,7 @@ def test_help_in_chinese(cli, name):
     assert (
         run.out.startswith("用法：") and "示例：" in run.out and "显示此帮助信息并退出" in run.out
     )
+    assert "\n选项：\n" in run.out and "\n输出：\n" in run.out  # headings, full-width colons
     examples = run.out.split("示例：\n")[1]
     assert f"  linscratch {name}" in examples and CHINESE.search(examples)
     # every flag's own help is Chinese (flag names and values aside)

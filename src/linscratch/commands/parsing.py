@@ -9,7 +9,7 @@ import re
 from dataclasses import fields
 
 from ..datasets import DATASETS
-from ..i18n import tr
+from ..i18n import language, tr
 from ..plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
 from ..rules import DTYPES, ENGINES, INITS, LANGS, SHORT_BATCHES, SHUFFLES
 from ..spec import SECTIONS, SYNTHETIC_DEFAULTS
@@ -44,6 +44,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise BadArguments(self.prog, message)
+
+    def format_help(self) -> str:
+        """The help; in Chinese, each group's heading ends with a full-width colon."""
+        text = super().format_help()
+        return re.sub(r"(?m)^(\S.*):$", r"\1：", text) if language() == "zh" else text
 
 
 def arg(group, *names: str, help: str, default=None, needed=False, **kwargs) -> argparse.Action:
