@@ -14,9 +14,11 @@ import sys
 from contextlib import contextmanager
 
 from .commands.flags import flag
+from .commands.helpformat import argparse_speaks
 from .commands.parsers import BadArguments, build_parser
 from .distributed import from_env
 from .errors import DivergedError, UsageError
+from .i18n import LANGS, language, set_language, tr
 
 
 def _command(name: str):
@@ -76,22 +78,53 @@ def _sigterm_unwinds():
         signal.signal(signal.SIGTERM, previous)
 
 
+def asked_language(argv: list[str]) -> str:
+    """The language `--lang zh` or `--lang=zh` asks for (the last one wins), else English: read
+    before parsing, so that the help and argparse's own messages speak it too."""
+    lang = "en"
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        value = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word[7:]
+        if (word == "--lang" or word.startswith("--lang=")) and value in LANGS:
+            lang = value
+    return lang
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv[1:]) and return the exit status.
 
-    Exit statuses: 0 done; 1 the run diverged (or a gradient check failed); 2 a usage error
-    (a flag, a value, a file, a destination); 130 interrupted; 143 terminated (SIGTERM)."""
+    Exit statuses: 0 done (bare `linscratch` prints the commands); 1 the run diverged (or a
+    gradient check failed); 2 a usage error (a flag, a value, a file, a destination); 130
+    interrupted; 143 terminated (SIGTERM). The language in use before is restored on return
+    (English, unless a program set another)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    as_json = "--json" in argv
+    before = language()
+    set_language(asked_language(argv))
     try:
-        args = build_parser().parse_args(argv)
-    except BadArguments as exc:
-        return fail(f"{exc.prog}: error: ", exc.message, "usage", 2, as_json)
-    name = args.command
-    prefix = f"linscratch {name}: error: "
+        return _main(argv)
+    finally:
+        set_language(before)
+
+
+def _main(argv: list[str]) -> int:
+    as_json = "--json" in argv
+    with argparse_speaks():
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except BadArguments as exc:
+            return fail(f"{exc.prog}: {tr('error')}: ", exc.message, "usage", 2, as_json)
+        name = getattr(args, "command", None)
+        if name is None:  # bare `linscratch`: what it can do
+            parser.print_help()
+            return 0
+    if "lang" in args:
+        set_language(args.lang)
+    prefix = f"linscratch {name}: {tr('error')}: "
     try:
         if name != "train" and from_env() is not None:
-            raise UsageError(f"{name} runs in one process; run it without torchrun")
+            raise UsageError("{name} runs in one process; run it without torchrun", name=name)
         with _sigterm_unwinds():
             return _command(name).run(args)
     except UsageError as exc:

@@ -21,6 +21,10 @@ from dataclasses import dataclass, field, fields
 from .errors import UsageError
 from .rules import check
 
+# The synthetic problem's settings where a run leaves them out (the book's, with its
+# true w = [2, -3.4] for two features): `DataSpec.resolved` fills them in, `--help` shows them.
+SYNTHETIC_DEFAULTS = {"num_examples": 1000, "num_features": 2, "true_b": 4.2, "noise": 0.01}
+
 
 class _Section:
     """Checks every field of a section against its rule when it is made."""
@@ -87,11 +91,12 @@ class DataSpec(_Section):
         draw."""
         if not self.synthetic:
             return self
-        from .data import SEED_TRUE_B, default_true_w
+        from .data import default_true_w
         from .resources import require_memory, run_bytes
 
-        n = 1000 if self.num_examples is None else self.num_examples
-        d = self.num_features or (len(self.true_w) if self.true_w else 2)
+        given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
+        n = given["num_examples"]
+        d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
         require_memory(  # before anything is drawn: the float32 draws, then the run
             n * (d + 2) * 4 + run_bytes(n, d, 8),
             f"{n:,} rows x {d:,} features",
@@ -103,8 +108,8 @@ class DataSpec(_Section):
             num_examples=n,
             num_features=d,
             true_w=self.true_w if self.true_w is not None else default_true_w(d, seed),
-            true_b=SEED_TRUE_B if self.true_b is None else self.true_b,
-            noise=0.01 if self.noise is None else self.noise,
+            true_b=given["true_b"],
+            noise=given["noise"],
         )
 
     @property

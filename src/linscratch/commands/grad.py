@@ -8,9 +8,10 @@ from ..errors import UsageError
 # The finite differences evaluate the loss 2(d + 1) times, n·d multiply-adds each, at about 1e8
 # a second: beyond this many the walk-through would take more than about ten seconds.
 MAX_WORK = 1e9
+RANDOM_BATCH = {"num_examples": 10, "num_features": 2}  # the size of a random batch
 
 DEFAULTS = {
-    "example": "seed",
+    "example": "book",
     "seed": None,
     "num_examples": None,
     "num_features": None,
@@ -33,7 +34,7 @@ def grad_batch(opts: dict):
     from ..results import torch_dtype
 
     dtype = torch_dtype(opts["dtype"])
-    if opts["example"] == "seed":
+    if opts["example"] == "book":
         for name in ("num_examples", "num_features"):
             if opts[name] is not None:
                 raise UsageError("{0} applies to {1} random only", name, "example")
@@ -44,7 +45,8 @@ def grad_batch(opts: dict):
         else:
             w0, b0 = init_params(2, torch.Generator().manual_seed(opts["seed"]))
     else:
-        n, d = opts["num_examples"] or 10, opts["num_features"] or 2
+        n = opts["num_examples"] or RANDOM_BATCH["num_examples"]
+        d = opts["num_features"] or RANDOM_BATCH["num_features"]
         g = torch.Generator().manual_seed(opts["seed"])
         true_w = torch.tensor(default_true_w(d, opts["seed"]), dtype=torch.float32)
         X, y = synthetic_data(true_w, 4.2, n, generator=g)
@@ -81,7 +83,8 @@ def _check_work(n: int, d: int) -> None:
 
 def run(args) -> int:
     opts = {**DEFAULTS, **vars(args)}
-    _check_work(opts["num_examples"] or 10, opts["num_features"] or 2)
+    size = {k: opts[k] or v for k, v in RANDOM_BATCH.items()}
+    _check_work(size["num_examples"], size["num_features"])
     from ..gradcheck import check_gradients
     from ..loop import draw_seed
     from ..walkthrough import explain

@@ -29,6 +29,7 @@ def run(args) -> int:
     from ..data import SEED_TRUE_B, default_true_w
     from ..loop import draw_seed
     from ..resources import require_disk, require_memory
+    from ..spec import SYNTHETIC_DEFAULTS
     from .reports import dumps
 
     options = vars(args)
@@ -36,8 +37,8 @@ def run(args) -> int:
     destinations.check(out_path, "out", force, (".npy", ".parquet"))
     seed = options.get("seed")
     seed = draw_seed() if seed is None else seed
-    n, d = options["num_examples"], options.get("num_features", 2)
-    noise = options.get("noise", 0.01)
+    n, d = options["num_examples"], options.get("num_features", SYNTHETIC_DEFAULTS["num_features"])
+    noise = options.get("noise", SYNTHETIC_DEFAULTS["noise"])
     dtype = np.dtype(options.get("dtype", "float32"))
     rows = min(n, CHUNK_ROWS)  # a chunk: float32 draws, the block, float64 products
     require_memory(
