@@ -13,10 +13,12 @@ import signal
 import sys
 from contextlib import contextmanager
 
+from .commands.argparse_text import said_again
 from .commands.flags import flag
 from .commands.parsers import BadArguments, build_parser
 from .distributed import from_env
 from .errors import DivergedError, UsageError
+from .i18n import tr
 
 
 def _command(name: str):
@@ -86,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except BadArguments as exc:
-        return fail(f"{exc.prog}: error: ", exc.message, "usage", 2, as_json)
+        prefix = tr("{prog}: error: ").format(prog=exc.prog)
+        return fail(prefix, said_again(exc.message), "usage", 2, as_json)
     name = args.command
-    prefix = f"linscratch {name}: error: "
+    prefix = tr("linscratch {command}: error: ").format(command=name)
     try:
         if name != "train" and from_env() is not None:
-            raise UsageError(f"{name} runs in one process; run it without torchrun")
+            raise UsageError("{command} runs in one process; run it without torchrun", command=name)
         with _sigterm_unwinds():
             return _command(name).run(args)
     except UsageError as exc:
@@ -99,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except DivergedError as exc:
         return fail(prefix, exc.render(flag), "diverged", 1, as_json)
     except KeyboardInterrupt:
-        return fail("linscratch: ", "interrupted", "interrupted", 130, as_json)
+        return fail("linscratch: ", tr("interrupted"), "interrupted", 130, as_json)
     except Terminated:
-        return fail("linscratch: ", "terminated", "terminated", 143, as_json)
+        return fail("linscratch: ", tr("terminated"), "terminated", 143, as_json)
     except BrokenPipeError:  # the reader went away (`linscratch train | head`): stop quietly
         sys.stdout = None
         return 141
