@@ -40,6 +40,7 @@ import numpy as np
 import torch
 
 from .events import Batch, Subscriber
+from .i18n import tr
 from .model import gradients, linreg, squared_loss
 
 TOLERANCES = {
@@ -163,11 +164,18 @@ class GradCheck:
         n, d = self.X.shape
         g = self.grads["analytic"]
         worst = max((c.max_rel_diff for c in self.comparisons.values()), default=0.0)
-        verdict = "agree" if self.passed else "DISAGREE"
-        return (
-            f"GradCheck({n} rows x {d} features, {str(self.X.dtype).removeprefix('torch.')}: "
-            f"dL/dw = [{', '.join(f'{v:.6g}' for v in g[:d])}], dL/db = {g[d]:.6g}; analytic, "
-            f"autograd and finite differences {verdict}, max rel diff {worst:.2g})"
+        verdict = tr("agree") if self.passed else tr("DISAGREE")
+        return tr(
+            "GradCheck({n} rows x {d} features, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
+            "autograd and finite differences {verdict}, max rel diff {worst:.2g})"
+        ).format(
+            n=n,
+            d=d,
+            dtype=str(self.X.dtype).removeprefix("torch."),
+            dw=", ".join(f"{v:.6g}" for v in g[:d]),
+            db=f"{g[d]:.6g}",
+            verdict=verdict,
+            worst=worst,
         )
 
     def _repr_html_(self) -> str:
@@ -175,21 +183,31 @@ class GradCheck:
         n, d = self.X.shape
         names = [f"dL/dw<sub>{j + 1}</sub>" for j in range(d)] + ["dL/db"]
         methods = ("analytic", "autograd", "finite_difference")
-        head = "".join(f"<th>{m.replace('_', ' ')}</th>" for m in methods)
+        shown = {
+            "analytic": tr("analytic"),
+            "autograd": tr("autograd"),
+            "finite_difference": tr("finite difference"),
+        }
+        head = "".join(f"<th>{shown[m]}</th>" for m in methods)
         rows = "".join(
             f"<tr><td>{name}</td>"
             + "".join(f"<td>{self.grads[m][j]:.15g}</td>" for m in methods)
             + "</tr>"
             for j, name in enumerate(names)
         )
+        verdict = tr("{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {result}")
         verdicts = "; ".join(
-            f"{a} vs {c.replace('_', ' ')}: max rel diff {comp.max_rel_diff:.2g} "
-            f"(tolerance {comp.tolerance:.0e}) {'ok' if comp.passed else 'FAILED'}"
+            verdict.format(
+                a=shown[a],
+                c=shown[c],
+                diff=comp.max_rel_diff,
+                tol=comp.tolerance,
+                result=tr("ok") if comp.passed else tr("FAILED"),
+            )
             for (a, c), comp in self.comparisons.items()
         )
-        return (
-            f"<table><tr><th>{n} rows x {d} features</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
-        )
+        size = tr("{n} rows x {d} features").format(n=n, d=d)
+        return f"<table><tr><th>{size}</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
 
     def update(self, lr: float) -> tuple[np.ndarray, float]:
         """The SGD step that follows: w − lr/|B|·dL/dw and b − lr/|B|·dL/db (analytic)."""

@@ -9,7 +9,7 @@ ZH = {
     "a whole number >= 1": "大于等于 1 的整数",
     "numbers between -1e15 and 1e15": "介于 -1e15 与 1e15 之间的数",
     "a number between -1e15 and 1e15": "介于 -1e15 与 1e15 之间的数",
-    "a number from 0 to 1e15": "0 到 1e15 之间的数",
+    "a number from 0 to 1e15": "介于 0 与 1e15 之间的数",
     "a file name": "文件名",
     "a folder name": "文件夹名",
     "a column name or index": "列名或列序号",
@@ -18,7 +18,7 @@ ZH = {
     "a number between 0 and 1": "介于 0 与 1 之间的数",
     "a positive finite number (at least 1e-30)": "有限正数（至少 1e-30）",
     "cpu, cuda or cuda:N": "cpu、cuda 或 cuda:N",
-    "a whole number from 0 to 2**63-1": "0 到 2**63-1 之间的整数",
+    "a whole number from 0 to 2**63-1": "介于 0 与 2**63-1 之间的整数",
     "true, false, 'en' or 'zh'": "true、false、'en' 或 'zh'",
     "finite numbers": "有限数",
     "a finite number": "有限数",
@@ -42,6 +42,7 @@ ZH = {
     "interrupted": "已中断",
     "terminated": "已终止",
     "argument {name}: {message}": "参数 {name}：{message}",
+    "command": "命令",
     "invalid choice: {value} (choose from {choices})": "无效的选项：{value}（可选：{choices}）",
     "expected one argument": "需要一个值",
     "expected at least one argument": "至少需要一个值",
@@ -58,7 +59,7 @@ ZH = {
     "the loss became non-finite": "损失变为非有限值",
     "the loss grew without bound (to {grew:.3g})": "损失无界增长（增至 {grew:.3g}）",
     "training diverged: {what} at epoch {epoch}, step {step} with learning rate {lr}": (
-        "训练发散：在第 {epoch} 个迭代周期第 {step} 步{what}，学习率为 {lr}"
+        "训练发散：第 {epoch} 个迭代周期第 {step} 步时{what}，学习率为 {lr}"
     ),
     "{text}; try a smaller {lr}": "{text}；请试试更小的 {lr}",
     "above": "高于",
@@ -117,13 +118,17 @@ ZH = {
     "{path}: expected a 2-D array (rows x columns), got {ndim}-D": (
         "{path}：应为二维数组（行 x 列），实际为 {ndim} 维"
     ),
-    "{path}: expected a numeric array, got dtype {dtype}": "{path}：应为数值数组，实际 dtype 为 {dtype}",
+    "{path}: expected a numeric array, got dtype {dtype}": (
+        "{path}：应为数值数组，实际 dtype 为 {dtype}"
+    ),
     "{path}: the array has no rows": "{path}：数组没有任何行",
     "{path}: the file is empty": "{path}：文件是空的",
     "{path}: the header is not UTF-8 text": "{path}：表头不是 UTF-8 文本",
     "{path}: cannot read it: {reason}": "{path}：无法读取：{reason}",
     "{path}: too large to read into this machine's memory": "{path}：太大，无法读入本机内存",
-    "{path}: column {j} has no name; give every column a name": "{path}：第 {j} 列没有名字；请给每一列命名",
+    "{path}: column {j} has no name; give every column a name": (
+        "{path}：第 {j} 列没有名字；请给每一列命名"
+    ),
     "{path}: columns {first} and {j} are both named {name!r}; give each column its own name": (
         "{path}：第 {first} 列和第 {j} 列都叫 {name!r}；请给每一列不同的名字"
     ),
@@ -202,7 +207,8 @@ ZH = {
     "{0}: {path}: {reason}": "{0}：{path}：{reason}",
     "{0}: {path} is a folder; give a file name": "{0}：{path} 是文件夹；请给出文件名",
     "{0}: {path} is not a regular file (a link, pipe or device); it is never replaced: give "
-    "another name": "{0}：{path} 不是普通文件（是链接、管道或设备）；它永远不会被替换：请换一个名字",
+    "another name": "{0}：{path} 不是普通文件（是链接、管道或设备）；它永远不会被替换："
+    "请换一个名字",
     "{0}: {path} exists; add {1} to replace it": "{0}：{path} 已存在；加上 {1} 以替换它",
     "{0}: {path} is not a folder": "{0}：{path} 不是文件夹",
     "{0}: no checkpoint in {path}": "{0}：{path} 中没有检查点",
@@ -211,9 +217,13 @@ ZH = {
     ),
     "the input": "输入",
     "the destination": "输出",
-    "{0}: {path} is also {role} of {1}; give another name": "{0}：{path} 也是 {1} 的{role}；请换一个名字",
+    "{0}: {path} is also {role} of {1}; give another name": (
+        "{0}：{path} 也是 {1} 的{role}；请换一个名字"
+    ),
     # plan.py, distributed.py: engines, devices and torchrun
-    "{0} runs in one process; drop it under torchrun": "{0} 只在单个进程中运行；在 torchrun 下请去掉它",
+    "{0} runs in one process; drop it under torchrun": (
+        "{0} 只在单个进程中运行；在 torchrun 下请去掉它"
+    ),
     "{0} {engine} runs in one process; use analytic under torchrun": (
         "{0} {engine} 只在单个进程中运行；在 torchrun 下请用 analytic"
     ),
@@ -241,7 +251,9 @@ ZH = {
     ),
     # commands: grad, predict, make-data, sweep
     "{0} applies to {1} random only": "{0} 只适用于 {1} random",
-    "{0} has {k} values but the batch has {d} features": "{0} 有 {k} 个值，但这个小批量有 {d} 个特征",
+    "{0} has {k} values but the batch has {d} features": (
+        "{0} 有 {k} 个值，但这个小批量有 {d} 个特征"
+    ),
     "{0}, {1}: the finite differences of {n:,} rows x {d:,} features take about {work:.1e} "
     "multiply-adds, more than the {limit:.0e} (about ten seconds) this walk-through allows; "
     "use fewer": (
@@ -267,4 +279,21 @@ ZH = {
     "no Chinese font found (e.g. fonts-noto-cjk): the figure's labels are in English": (
         "未找到中文字体（例如 fonts-noto-cjk）：图中的标签用英文"
     ),
+    # gradcheck.py: a notebook's view of a gradient check
+    "agree": "一致",
+    "DISAGREE": "不一致",
+    "GradCheck({n} rows x {d} features, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
+    "autograd and finite differences {verdict}, max rel diff {worst:.2g})": (
+        "GradCheck（{n} 个样本 x {d} 个特征，{dtype}：dL/dw = [{dw}]，dL/db = {db}；"
+        "解析推导、自动求导与有限差分{verdict}，最大相对差 {worst:.2g}）"
+    ),
+    "analytic": "解析推导",
+    "autograd": "自动求导",
+    "finite difference": "有限差分",
+    "{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {result}": (
+        "{a} 对比 {c}：最大相对差 {diff:.2g}（容差 {tol:.0e}）{result}"
+    ),
+    "ok": "通过",
+    "FAILED": "失败",
+    "{n} rows x {d} features": "{n} 个样本 x {d} 个特征",
 }

@@ -36,6 +36,8 @@ TEMPLATES = [
     ),
     (r"unexpected option string: (?P<option>.*)", Words("unexpected option string: {option}")),
 ]
+# The positional arguments' names, which argparse shows as they are named in the parser.
+POSITIONALS = {"command": Words("command")}
 PATTERNS = [(re.compile(pattern, re.DOTALL), words) for pattern, words in TEMPLATES]
 
 
@@ -50,5 +52,7 @@ def said_again(message: str) -> str:
             values = found.groupdict()
             if "message" in values:
                 values["message"] = said_again(values["message"])
+            if values.get("name") in POSITIONALS:
+                values["name"] = POSITIONALS[values["name"]].said()
             return Words(words, **values).said()
     return message
