@@ -284,16 +284,7 @@ ZH = {
     "DISAGREE": "不一致",
     "GradCheck({n} rows x {d} features, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
     "autograd and finite differences {verdict}, max rel diff {worst:.2g})": (
-        "GradCheck（{n} 个样本 x {d} 个特征，{dtype}：dL/dw = [{dw}]，dL/db = {db}；"
-        "解析推导、自动求导与有限差分{verdict}，最大相对差 {worst:.2g}）"
+        "GradCheck({n} 个样本 x {d} 个特征，{dtype}：dL/dw = [{dw}]，dL/db = {db}；"
+        "解析推导、自动求导与有限差分{verdict}，最大相对差 {worst:.2g})"
     ),
-    "analytic": "解析推导",
-    "autograd": "自动求导",
-    "finite difference": "有限差分",
-    "{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {result}": (
-        "{a} 对比 {c}：最大相对差 {diff:.2g}（容差 {tol:.0e}）{result}"
-    ),
-    "ok": "通过",
-    "FAILED": "失败",
-    "{n} rows x {d} features": "{n} 个样本 x {d} 个特征",
 }
