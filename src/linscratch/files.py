@@ -154,12 +154,9 @@ def _numeric(column, name: str, path: Path, offset: int = 0) -> np.ndarray:
             float(value)
         except (TypeError, ValueError):
             shown = Words("an empty cell") if value in (None, "") else repr(value)
+            cell = {"path": path, "name": name, "row": row, "shown": shown}
             raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not a number",
-                path=path,
-                name=name,
-                row=row,
-                shown=shown,
+                "{path}: column {name!r}, row {row}: {shown} is not a number", **cell
             ) from None
     raise UsageError(
         "{path}: column {name!r} is not numeric ({type})", path=path, name=name, type=column.type
@@ -175,15 +172,8 @@ def _check_finite(
         bad = ~np.isfinite(values[start : start + chunk])
         if bad.any():
             row = start + int(np.argmax(bad))
-            shown = values[row]
-            row += offset
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not finite",
-                path=path,
-                name=name,
-                row=row + 1,
-                shown=shown,
-            )
+            cell = {"path": path, "name": name, "row": offset + row + 1, "shown": values[row]}
+            raise UsageError("{path}: column {name!r}, row {row}: {shown} is not finite", **cell)
 
 
 def _check_path(path: Path) -> None:
