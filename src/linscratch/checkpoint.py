@@ -23,6 +23,7 @@ import numpy as np
 from .errors import UsageError
 from .events import EpochEnd, Subscriber
 from .formats import finite_number, read_versioned_json
+from .i18n import Words
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
 
@@ -92,7 +93,7 @@ class Checkpoints:
     def load(self, num_epochs: int) -> dict:
         """The saved state, checked; refused with a clear error if missing or corrupt, or
         if it has already run more than `num_epochs` epochs."""
-        state = read_versioned_json(self.path, FORMAT, VERSION, "checkpoint", "resume")
+        state = read_versioned_json(self.path, FORMAT, VERSION, Words("checkpoint"), "resume")
         epoch, plan = state.get("epoch"), state.get("plan")
         valid = (
             isinstance(epoch, int)
@@ -121,7 +122,15 @@ class Checkpoints:
         saved = state["fingerprint"]
         differ = sorted(k for k in mark.keys() | saved.keys() if saved.get(k) != mark.get(k))
         if differ:
-            shown = ", ".join(f"{k} ({saved.get(k)!r} there, {mark.get(k)!r} now)" for k in differ)
+            shown = ", ".join(
+                Words(
+                    "{key} ({there!r} there, {now!r} now)",
+                    key=k,
+                    there=saved.get(k),
+                    now=mark.get(k),
+                ).said()
+                for k in differ
+            )
             raise UsageError(
                 "{0}: {path} is from another run: {shown}", "resume", path=self.path, shown=shown
             )

@@ -79,9 +79,9 @@ def _sigterm_unwinds():
 
 
 def asked_language(argv: list[str]) -> str:
-    """The language `--lang zh` or `--lang=zh` asks for (the last one wins), else English: read
-    before parsing, so that the help and argparse's own messages speak it too."""
-    lang = "en"
+    """The language `--lang zh` or `--lang=zh` asks for (the last one wins), else the one in
+    use: read before parsing, so that the help and argparse's own messages speak it too."""
+    lang = language()
     for i, word in enumerate(argv):
         if word == "--":
             break
@@ -132,9 +132,9 @@ def _main(argv: list[str]) -> int:
     except DivergedError as exc:
         return fail(prefix, exc.render(flag), "diverged", 1, as_json)
     except KeyboardInterrupt:
-        return fail("linscratch: ", "interrupted", "interrupted", 130, as_json)
+        return fail("linscratch: ", tr("interrupted"), "interrupted", 130, as_json)
     except Terminated:
-        return fail("linscratch: ", "terminated", "terminated", 143, as_json)
+        return fail("linscratch: ", tr("terminated"), "terminated", 143, as_json)
     except BrokenPipeError:  # the reader went away (`linscratch train | head`): stop quietly
         sys.stdout = None
         return 141

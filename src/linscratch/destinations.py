@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
+from .i18n import Words, tr
 
 
 def _writable_folder(folder: Path, field: str) -> None:
@@ -39,7 +40,7 @@ def check(path, field: str, force=False, suffixes: tuple[str, ...] = (), probe=T
     `probe` tries writing a scratch file in its folder."""
     p = Path(path)
     if suffixes and p.suffix.lower() not in suffixes:
-        shown = " or ".join(suffixes)
+        shown = tr(" or ").join(suffixes)
         raise UsageError("{0}: {path} must end in {shown}", field, path=path, shown=shown)
     try:
         mode = os.lstat(p).st_mode
@@ -98,12 +99,13 @@ def check_distinct(outputs: dict, inputs: dict) -> None:
         key = Path(path).resolve()
         if key in seen:
             other = seen[key]
-            role = "the input" if other in inputs else "the destination"
+            role = Words("the input") if other in inputs else Words("the destination")
             raise UsageError(
-                "{0}: {path} is also " + role + " of {1}; give another name",
+                "{0}: {path} is also {role} of {1}; give another name",
                 field,
                 other,
                 path=path,
+                role=role,
             )
         seen[key] = field
 

@@ -30,11 +30,21 @@ class Message:
         template = tr(self.template)
         if not self.fields and not self.values:
             return template
-        values = {k: tr(v) if isinstance(v, Words) else v for k, v in self.values.items()}
+        values = {k: _said(v, name) for k, v in self.values.items()}
         return template.format(*map(name, self.fields), **values)
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _said(value, name):
+    """A message's value as shown: a phrase (`Words`) translated, a message within the message
+    (a reason, say) rendered with the same names, anything else as it is."""
+    if isinstance(value, Message):
+        return value.render(name)
+    if isinstance(value, Words):
+        return value.said()
+    return value
 
 
 class UsageError(Message, ValueError):
@@ -71,22 +81,24 @@ class DivergedError(ArithmeticError):
     def render(self, name=_identity) -> str:
         """The message; `name(field)` names a setting (`lr`, `standardize`) as the CLI does."""
         if self.grew is None:
-            what = "the loss became non-finite"
+            what = Words("the loss became non-finite")
         else:
-            what = f"the loss grew without bound (to {self.grew:.3g})"
-        text = (
-            f"training diverged: {what} at epoch {self.epoch}, step {self.step} with learning "
-            f"rate {self.lr}"
-        )
+            what = Words("the loss grew without bound (to {grew:.3g})", grew=self.grew)
+        text = tr(
+            "training diverged: {what} at epoch {epoch}, step {step} with learning rate {lr}"
+        ).format(what=what.said(), epoch=self.epoch, step=self.step, lr=self.lr)
         if self.lr_max is None:
-            return text + f"; try a smaller {name('lr')}"
-        relation = "above" if self.lr > self.lr_max else "below"
-        advice = f"try {name('lr')} {self.lr_max / 4:.2g}"
-        if self.lr > self.lr_max and not self.standardized:
-            advice += f" or {name('standardize')}"
-        return (
-            f"{text}, {relation} this data's stability limit 2/λ_max = {self.lr_max:.4g}; {advice}"
-        )
+            return tr("{text}; try a smaller {lr}").format(text=text, lr=name("lr"))
+        above = self.lr > self.lr_max
+        relation = Words("above") if above else Words("below")
+        if above and not self.standardized:
+            advice = tr("try {lr} {rate:.2g} or {standardize}")
+        else:
+            advice = tr("try {lr} {rate:.2g}")
+        advice = advice.format(lr=name("lr"), rate=self.lr_max / 4, standardize=name("standardize"))
+        return tr(
+            "{text}, {relation} this data's stability limit 2/λ_max = {lr_max:.4g}; {advice}"
+        ).format(text=text, relation=relation.said(), lr_max=self.lr_max, advice=advice)
 
     def __str__(self) -> str:
         return self.render()

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .engines import ENGINES
+from .i18n import tr
 from .loop import fit
 
 
@@ -62,16 +63,20 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         def positive(name, kind):
             value = getattr(self, name)
             if not isinstance(value, kind) or isinstance(value, bool) or not value > 0:
-                raise ValueError(f"{name} must be a positive number, got {value!r}")
+                text = tr("{name} must be a positive number, got {value!r}")
+                raise ValueError(text.format(name=name, value=value))
 
         if self.learning_rate_init != "auto":
             positive("learning_rate_init", numbers.Real)
         for name in ("batch_size", "max_iter", "n_iter_no_change"):
             positive(name, numbers.Integral)
         if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
-            raise ValueError(f"tol must be a non-negative number, got {self.tol!r}")
+            raise ValueError(
+                tr("tol must be a non-negative number, got {value!r}").format(value=self.tol)
+            )
         if self.engine not in ("auto", *ENGINES):
-            raise ValueError(f"engine must be one of auto, {', '.join(ENGINES)}")
+            text = tr("engine must be one of auto, {engines}")
+            raise ValueError(text.format(engines=", ".join(ENGINES)))
 
     def fit(self, X, y):
         """Fit from the book's initialisation (w ~ N(0, 0.01²), b = 0) for up to max_iter
@@ -133,8 +138,10 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.n_iter_ = len(result.losses) + (getattr(self, "n_iter_", 0) if warm else 0)
         if epochs > 1 and not stopper.stopped:
             warnings.warn(
-                f"SGDLinearRegression stopped at max_iter={epochs} epochs before the loss "
-                f"settled (tol={self.tol}); consider a larger max_iter",
+                tr(
+                    "SGDLinearRegression stopped at max_iter={epochs} epochs before the loss "
+                    "settled (tol={tol}); consider a larger max_iter"
+                ).format(epochs=epochs, tol=self.tol),
                 ConvergenceWarning,
                 stacklevel=3,
             )

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UsageError
+from .i18n import Words
 
 EXTENSIONS = (".csv", ".parquet", ".npy")
 
@@ -34,13 +35,17 @@ def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
     try:
         arr = np.load(path, mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
-        raise UsageError(f"{path}: not a readable .npy file ({exc})") from None
+        raise UsageError("{path}: not a readable .npy file ({exc})", path=path, exc=exc) from None
     if arr.ndim != 2:
-        raise UsageError(f"{path}: expected a 2-D array (rows x columns), got {arr.ndim}-D")
+        raise UsageError(
+            "{path}: expected a 2-D array (rows x columns), got {ndim}-D", path=path, ndim=arr.ndim
+        )
     if arr.dtype.kind not in "iuf":
-        raise UsageError(f"{path}: expected a numeric array, got dtype {arr.dtype}")
+        raise UsageError(
+            "{path}: expected a numeric array, got dtype {dtype}", path=path, dtype=arr.dtype
+        )
     if arr.shape[0] == 0:
-        raise UsageError(f"{path}: the array has no rows")
+        raise UsageError("{path}: the array has no rows", path=path)
     return [str(j) for j in range(arr.shape[1])], arr
 
 
@@ -54,7 +59,7 @@ def _read_arrow(path: Path):
             from pyarrow import csv
 
             if path.stat().st_size == 0:
-                raise UsageError(f"{path}: the file is empty")
+                raise UsageError("{path}: the file is empty", path=path)
             table = csv.read_csv(path, convert_options=csv.ConvertOptions(null_values=[""]))
         else:
             from pyarrow import parquet
@@ -62,15 +67,17 @@ def _read_arrow(path: Path):
             table = parquet.read_table(path)
         names = [str(n) for n in table.column_names]
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: the header is not UTF-8 text") from None
+        raise UsageError("{path}: the header is not UTF-8 text", path=path) from None
     except (pa.ArrowException, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         message = "".join(c if c.isprintable() else "?" for c in reason.splitlines()[0])[:200]
         if "Empty CSV file" in message:
-            raise UsageError(f"{path}: the file is empty") from None
-        raise UsageError(f"{path}: cannot read it: {message}") from None
+            raise UsageError("{path}: the file is empty", path=path) from None
+        raise UsageError("{path}: cannot read it: {reason}", path=path, reason=message) from None
     except MemoryError:
-        raise UsageError(f"{path}: too large to read into this machine's memory") from None
+        raise UsageError(
+            "{path}: too large to read into this machine's memory", path=path
+        ) from None
     _check_names(names, path)
     return table
 
@@ -81,19 +88,27 @@ def _check_names(names: list[str], path: Path) -> None:
     first_at: dict[str, int] = {}
     for j, name in enumerate(names):
         if name.strip() == "":
-            raise UsageError(f"{path}: column {j + 1} has no name; give every column a name")
+            raise UsageError(
+                "{path}: column {j} has no name; give every column a name", path=path, j=j + 1
+            )
         first = first_at.setdefault(name, j + 1)
         if first != j + 1:
             raise UsageError(
-                f"{path}: columns {first} and {j + 1} are both named {name!r}; give each "
-                "column its own name"
+                "{path}: columns {first} and {j} are both named {name!r}; give each column its "
+                "own name",
+                path=path,
+                first=first,
+                j=j + 1,
+                name=name,
             )
     if len(names) == 1 and path.suffix.lower() == ".csv":
-        for sep, said in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        for sep, said in ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars"))):
             if sep in names[0]:
                 raise UsageError(
-                    f"{path}: the header is one column separated by {said}; linscratch reads "
-                    "comma-separated files"
+                    "{path}: the header is one column separated by {said}; linscratch reads "
+                    "comma-separated files",
+                    path=path,
+                    said=said,
                 )
 
 
@@ -126,19 +141,26 @@ def _numeric(column, name: str, path: Path, offset: int = 0) -> np.ndarray:
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         if column.null_count:
             row = offset + int(pc.index(pc.is_null(column), True).as_py()) + 1
-            raise UsageError(f"{path}: column {name!r}, row {row}: empty cell")
+            raise UsageError(
+                "{path}: column {name!r}, row {row}: empty cell", path=path, name=name, row=row
+            )
         return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     if pa.types.is_boolean(column.type):
-        raise UsageError(f"{path}: column {name!r} holds true/false values, not numbers")
+        raise UsageError(
+            "{path}: column {name!r} holds true/false values, not numbers", path=path, name=name
+        )
     for row, value in enumerate(column.to_pylist(), start=offset + 1):
         try:
             float(value)
         except (TypeError, ValueError):
-            shown = "an empty cell" if value in (None, "") else repr(value)
+            shown = Words("an empty cell") if value in (None, "") else repr(value)
+            cell = {"path": path, "name": name, "row": row, "shown": shown}
             raise UsageError(
-                f"{path}: column {name!r}, row {row}: {shown} is not a number"
+                "{path}: column {name!r}, row {row}: {shown} is not a number", **cell
             ) from None
-    raise UsageError(f"{path}: column {name!r} is not numeric ({column.type})")
+    raise UsageError(
+        "{path}: column {name!r} is not numeric ({type})", path=path, name=name, type=column.type
+    )
 
 
 def _check_finite(
@@ -150,15 +172,18 @@ def _check_finite(
         bad = ~np.isfinite(values[start : start + chunk])
         if bad.any():
             row = start + int(np.argmax(bad))
-            shown = values[row]
-            row += offset
-            raise UsageError(f"{path}: column {name!r}, row {row + 1}: {shown} is not finite")
+            cell = {"path": path, "name": name, "row": offset + row + 1, "shown": values[row]}
+            raise UsageError("{path}: column {name!r}, row {row}: {shown} is not finite", **cell)
 
 
 def _check_path(path: Path) -> None:
     if path.suffix.lower() not in EXTENSIONS:
-        shown = path.suffix or "(none)"
-        raise UsageError(f"{path}: unknown extension {shown!r}; expected .csv, .parquet or .npy")
+        shown = path.suffix or Words("(none)")
+        raise UsageError(
+            "{path}: unknown extension {shown!r}; expected .csv, .parquet or .npy",
+            path=path,
+            shown=shown,
+        )
     check_readable(path)
 
 
@@ -170,13 +195,15 @@ def check_readable(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError("{path}: no such file", path=path) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read it: {exc.strerror}") from None
+        raise UsageError(
+            "{path}: cannot read it: {reason}", path=path, reason=exc.strerror
+        ) from None
     if stat.S_ISDIR(mode):
-        raise UsageError(f"{path}: a folder, not a file")
+        raise UsageError("{path}: a folder, not a file", path=path)
     if not stat.S_ISREG(mode):
-        raise UsageError(f"{path}: not a regular file (a pipe or a device); give a file")
+        raise UsageError("{path}: not a regular file (a pipe or a device); give a file", path=path)
 
 
 def column_names(path: str | os.PathLike) -> list[str]:
@@ -218,7 +245,7 @@ def read_table(path, target=None, features=None, require_target: bool = True) ->
         table = _read_arrow(path)
         names = [str(n) for n in table.column_names]
         if table.num_rows == 0:
-            raise UsageError(f"{path}: the file has a header but no rows")
+            raise UsageError("{path}: the file has a header but no rows", path=path)
 
         def column(j: int) -> np.ndarray:
             return _numeric(table.column(j), names[j], path)
@@ -239,7 +266,7 @@ def read_table(path, target=None, features=None, require_target: bool = True) ->
         if t_index in f_index:
             raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
     if not f_index:
-        raise UsageError(f"{path}: no feature columns besides the target")
+        raise UsageError("{path}: no feature columns besides the target", path=path)
 
     X = np.empty((0, 0))
     for k, j in enumerate(f_index):

@@ -23,35 +23,50 @@ def finite_number(v) -> bool:
 
 def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | None = None) -> dict:
     """One of linscratch's own JSON files (a model, a checkpoint), parsed and its "format" and
-    "version" checked; every problem is a UsageError naming the file (and `field`, if given)."""
+    "version" checked; every problem is a UsageError naming the file (and `field`, if given).
+    `kind` says what the file is, in `Words` ("model")."""
 
-    def refuse(text: str, **values):
-        if field is None:
-            return UsageError("{path}: " + text, path=path, **values)
-        return UsageError("{0}: {path}: " + text, field, path=path, **values)
+    def refuse(problem: UsageError) -> UsageError:
+        """The problem (a message that starts with the file's name), naming `field` too."""
+        return problem if field is None else UsageError("{0}: {problem}", field, problem=problem)
 
     path = Path(path)
     try:
         check_readable(path)
     except UsageError as exc:
-        raise refuse(str(exc).removeprefix(f"{path}: ")) from None
+        raise refuse(exc) from None
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
-        raise refuse("no such file") from None
+        raise refuse(UsageError("{path}: no such file", path=path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise refuse("corrupt, not valid JSON ({exc})", exc=exc) from None
+        raise refuse(
+            UsageError("{path}: corrupt, not valid JSON ({exc})", path=path, exc=exc)
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise refuse(
-            "corrupt: not JSON that linscratch writes (nested too deep or too large)"
+            UsageError(
+                "{path}: corrupt: not JSON that linscratch writes (nested too deep or too large)",
+                path=path,
+            )
         ) from None
     if not isinstance(data, dict) or data.get("format") != fmt:
-        raise refuse('not a linscratch {kind} (no "format": "{fmt}")', kind=kind, fmt=fmt)
+        raise refuse(
+            UsageError(
+                '{path}: not a linscratch {kind} (no "format": "{fmt}")',
+                path=path,
+                kind=kind,
+                fmt=fmt,
+            )
+        )
     if data.get("version") != version:
         raise refuse(
-            "{kind} format version {found!r}; this linscratch reads version {version}",
-            kind=kind,
-            found=data.get("version"),
-            version=version,
+            UsageError(
+                "{path}: {kind} format version {found!r}; this linscratch reads version {version}",
+                path=path,
+                kind=kind,
+                found=data.get("version"),
+                version=version,
+            )
         )
     return data

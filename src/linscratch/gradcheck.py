@@ -164,11 +164,18 @@ class GradCheck:
         n, d = self.X.shape
         g = self.grads["analytic"]
         worst = max((c.max_rel_diff for c in self.comparisons.values()), default=0.0)
-        verdict = "agree" if self.passed else "DISAGREE"
-        return (
-            f"GradCheck({n} rows x {d} features, {str(self.X.dtype).removeprefix('torch.')}: "
-            f"dL/dw = [{', '.join(f'{v:.6g}' for v in g[:d])}], dL/db = {g[d]:.6g}; analytic, "
-            f"autograd and finite differences {verdict}, max rel diff {worst:.2g})"
+        verdict = tr("agree") if self.passed else tr("DISAGREE")
+        return tr(
+            "GradCheck({n} rows x {d} features, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
+            "autograd and finite differences {verdict}, max rel diff {worst:.2g})"
+        ).format(
+            n=n,
+            d=d,
+            dtype=str(self.X.dtype).removeprefix("torch."),
+            dw=", ".join(f"{v:.6g}" for v in g[:d]),
+            db=f"{g[d]:.6g}",
+            verdict=verdict,
+            worst=worst,
         )
 
     def _repr_html_(self) -> str:

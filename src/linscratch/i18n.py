@@ -38,5 +38,16 @@ def tr(text: str) -> str:
 
 
 class Words(str):
-    """A value of a message that is itself text to translate (a rule in words, say), rather
-    than a name or a number to show as it is."""
+    """A value of a message that is itself text to translate (a rule in words, a phrase the
+    code chose), rather than a name or a number to show as it is. `Words(template, **values)`
+    is a phrase with values of its own, formatted after translation."""
+
+    def __new__(cls, text: str, **values):
+        words = super().__new__(cls, text)
+        words.values = values
+        return words
+
+    def said(self) -> str:
+        """The words in the language in use, their values filled in."""
+        text = tr(self)
+        return text.format(**self.values) if self.values else text

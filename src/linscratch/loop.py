@@ -81,7 +81,9 @@ def fit(
     dtype = spec.execution.dtype
     X, y = _as_dtype(X, dtype), _as_dtype(y, dtype).reshape(-1, 1)  # (n, d), (n, 1)
     if X.ndim != 2 or len(X) != len(y) or len(X) == 0:
-        raise UsageError(f"X must be (n, d) and y (n,) with n >= 1, got {X.shape} and {y.shape}")
+        raise UsageError(
+            "X must be (n, d) and y (n,) with n >= 1, got {X} and {y}", X=X.shape, y=y.shape
+        )
     n, d = X.shape
     if w0 is None:
         w0, b0 = initial_params(spec.model.init, d, seed)

@@ -118,20 +118,27 @@ class LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
         from .errors import UsageError
         from .formats import finite_number, read_versioned_json
+        from .i18n import Words
 
-        data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, "model")
+        data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, Words("model"))
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
 
         if not isinstance(w, list) or not w or not all(map(finite_number, [*w, b])):
-            raise UsageError(f'{path}: "w" must be a list of finite numbers and "b" a number')
+            raise UsageError(
+                '{path}: "w" must be a list of finite numbers and "b" a number', path=path
+            )
         if not isinstance(names, list) or len(names) != len(w):
-            raise UsageError(f'{path}: "feature_names" must name each of the {len(w)} weights')
+            raise UsageError(
+                '{path}: "feature_names" must name each of the {d} weights', path=path, d=len(w)
+            )
         if not all(isinstance(name, str) and name for name in names) or len(set(names)) < len(
             names
         ):
-            raise UsageError(f'{path}: "feature_names" must be distinct, non-empty names')
+            raise UsageError('{path}: "feature_names" must be distinct, non-empty names', path=path)
         target = data.get("target_name")
         if target is not None and (not isinstance(target, str) or target in names):
-            raise UsageError(f'{path}: "target_name" must be a name that is not a feature\'s')
+            raise UsageError(
+                '{path}: "target_name" must be a name that is not a feature\'s', path=path
+            )
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**fields)

@@ -57,15 +57,17 @@ def require_memory(needed: int, what: str, *fields: str) -> None:
     """Refuse, before allocating, work that needs more memory than is available."""
     available = available_memory()
     if needed > available:
-        prefix = ", ".join(f"{{{i}}}" for i in range(len(fields)))
-        raise UsageError(
-            (prefix + ": " if fields else "")
-            + "{what}: about {needed} of memory needed, {available} available",
-            *fields,
+        problem = UsageError(
+            "{what}: about {needed} of memory needed, {available} available",
             what=what,
             needed=size(needed),
             available=size(available),
         )
+        if len(fields) == 2:
+            raise UsageError("{0}, {1}: {problem}", *fields, problem=problem)
+        if fields:
+            raise UsageError("{0}: {problem}", *fields, problem=problem)
+        raise problem
 
 
 def require_disk(folder, needed: int, what: str, field: str) -> None:

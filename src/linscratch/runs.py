@@ -16,6 +16,7 @@ import numpy as np
 from .data import Standardizer, split_rows
 from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Steps, Subscriber, Trace
+from .i18n import Words
 from .loop import Result, draw_seed, estimation_errors, fit
 from .model import initial_params
 from .resources import require_memory, run_bytes
@@ -196,7 +197,7 @@ def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
     copy = spec.data.standardize or spec.data.val_fraction or dtype != spec.execution.dtype
     book = spec.execution.shuffle == "book" or spec.execution.engine == "autograd"
     needed = run_bytes(n, d, itemsize if copy else 0, book)
-    require_memory(needed, f"training on {n:,} rows x {d:,} features")
+    require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
 def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .errors import UsageError
+from .i18n import Words
 from .spec import DataSpec
 
 
@@ -103,14 +104,16 @@ def check_magnitudes(dataset: Dataset, dtype: str) -> None:
     for a, column in ((dataset.X, None), (dataset.y, len(names) - 1)):
         value, (row, col) = _largest(a)
         if value > limit:
-            where = dataset.source.get("path", "synthetic data")
-            advice = "rescale the column" if dtype == "float64" else "use {0} float64 or {1}"
+            where = dataset.source.get("path", Words("synthetic data"))
+            if dtype == "float64":
+                advice = Words("rescale the column")
+            else:
+                advice = UsageError("use {0} float64 or {1}", "dtype", "standardize")
             raise UsageError(
                 "{where}: column {name!r}, row {row}: {value:.3g} is too large for {dtype} "
-                "arithmetic (its square overflows); " + advice,
-                "dtype",
-                "standardize",
+                "arithmetic (its square overflows); {advice}",
                 where=where,
+                advice=advice,
                 name=names[col if column is None else column],
                 row=row + 1,
                 value=value,

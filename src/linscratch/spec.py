@@ -19,6 +19,7 @@ import dataclasses
 from dataclasses import dataclass, field, fields
 
 from .errors import UsageError
+from .i18n import Words, tr
 from .rules import check
 
 # The synthetic problem's settings where a run leaves them out (the book's, with its
@@ -99,7 +100,7 @@ class DataSpec(_Section):
         d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
         require_memory(  # before anything is drawn: the float32 draws, then the run
             n * (d + 2) * 4 + run_bytes(n, d, 8),
-            f"{n:,} rows x {d:,} features",
+            Words("{n:,} rows x {d:,} features", n=n, d=d),
             "num_examples",
             "num_features",
         )
@@ -210,7 +211,8 @@ class RunSpec:
         """A copy with the named fields changed; each name is a field of one section."""
         unknown = sorted(set(settings) - set(SECTION_OF) - {"seed"})
         if unknown:
-            raise TypeError(f"unknown run setting(s): {', '.join(unknown)}")
+            text = tr("unknown run setting(s): {names}")
+            raise TypeError(text.format(names=", ".join(unknown)))
         changes = {}
         for section in SECTIONS:
             given = {k: v for k, v in settings.items() if SECTION_OF.get(k) == section}

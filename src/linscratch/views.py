@@ -30,8 +30,11 @@ def npy_views(arr, names, target, features, path: Path) -> Table | None:
         if bad.any():
             row, j = np.argwhere(bad)[0]
             raise UsageError(
-                f"{path}: column {names[j]!r}, row {start + row + 1}: "
-                f"{arr[start + row, j]} is not finite"
+                "{path}: column {name!r}, row {row}: {shown} is not finite",
+                path=path,
+                name=names[j],
+                row=start + row + 1,
+                shown=arr[start + row, j],
             )
     return Table(
         X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
@@ -74,7 +77,9 @@ def parquet_views(path: Path, target, features) -> Table | None:
                 group = pf.read_row_group(g)
             except (pa.ArrowException, OSError) as exc:
                 reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
-                raise UsageError(f"{path}: cannot read it: {reason}") from None
+                raise UsageError(
+                    "{path}: cannot read it: {reason}", path=path, reason=reason
+                ) from None
             for j in range(d + 1):
                 values = _numeric(group.column(j), names[j], path, offset=start)
                 _check_finite(values, names[j], path, offset=start)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..i18n import Words, tr
 
 CHUNK_ROWS = 1 << 20
 
@@ -42,12 +43,14 @@ def run(args) -> int:
     dtype = np.dtype(options.get("dtype", "float32"))
     rows = min(n, CHUNK_ROWS)  # a chunk: float32 draws, the block, float64 products
     require_memory(
-        rows * (d + 1) * (4 + dtype.itemsize + 8), f"rows of {d:,} features", "num_features"
+        rows * (d + 1) * (4 + dtype.itemsize + 8),
+        Words("rows of {d:,} features", d=d),
+        "num_features",
     )
     require_disk(
         Path(out_path).parent,
         n * (d + 1) * dtype.itemsize,
-        f"{n:,} rows x {d + 1:,} columns",
+        Words("{n:,} rows x {columns:,} columns", n=n, columns=d + 1),
         "out",
     )
     w = np.asarray(default_true_w(d, seed), dtype=np.float64)
@@ -88,5 +91,6 @@ def run(args) -> int:
     if options.get("json"):
         print(dumps(report))
     else:
-        print(f"wrote {n:,} rows x {d} features and the target to {out_path} (seed {seed})")
+        line = tr("wrote {n:,} rows x {d} features and the target to {path} (seed {seed})")
+        print(line.format(n=n, d=d, path=out_path, seed=seed))
     return 0

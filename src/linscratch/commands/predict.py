@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__
+from ..i18n import tr
 
 
 def run(args) -> int:
@@ -28,8 +29,10 @@ def run(args) -> int:
     missing = [name for name in model.feature_names if name not in names]
     if missing:
         raise UsageError(
-            f"{path}: lacks the model's columns {', '.join(map(repr, missing))} "
-            f"(the model was trained on {', '.join(model.feature_names)})"
+            "{path}: lacks the model's columns {missing} (the model was trained on {names})",
+            path=path,
+            missing=", ".join(map(repr, missing)),
+            names=", ".join(model.feature_names),
         )
     target = model.target_name if model.target_name in names else None
     table = read_table(path, target=target, features=model.feature_names, require_target=False)
@@ -38,8 +41,11 @@ def run(args) -> int:
     if bad.any():
         row = int(np.argmax(bad))
         raise UsageError(
-            f"{path}: row {row + 1}: the prediction is {predictions[row]}; the model's "
-            "weights overflow on this row"
+            "{path}: row {row}: the prediction is {value}; the model's weights overflow on "
+            "this row",
+            path=path,
+            row=row + 1,
+            value=predictions[row],
         )
     if output is not None:
 
@@ -66,10 +72,16 @@ def run(args) -> int:
     elif output is None:
         print("\n".join(repr(p) for p in predictions.tolist()))
     else:
-        score = "" if table.y is None else f"; loss {out['loss']:.6g}, R² {_fmt(out['r2'])}"
-        print(f"{len(predictions):,} predictions written to {output}{score}")
+        score = "" if table.y is None else tr("; loss {loss:.6g}, R² {r2}")
+        score = score.format(loss=out.get("loss"), r2=_fmt(out.get("r2")))
+        print(
+            tr("{count:,} predictions written to {path}").format(
+                count=len(predictions), path=output
+            )
+            + score
+        )
     return 0
 
 
 def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.6f}"
+    return tr("n/a") if value is None else f"{value:.6f}"

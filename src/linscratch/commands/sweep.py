@@ -8,6 +8,7 @@ import sys
 import time
 
 from .. import destinations, plan, sources
+from ..i18n import tr
 from ..loop import draw_seed
 from .flags import run_spec
 
@@ -106,6 +107,6 @@ def run(args) -> int:
         return 0
     print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn))
     if spec.outputs.plot is not None:
-        print(f"plot written to {spec.outputs.plot}")
+        print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()
     return 0

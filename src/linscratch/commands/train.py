@@ -10,6 +10,7 @@ import sys
 from contextlib import nullcontext
 
 from .. import __version__, destinations, distributed, plan, progress, sources
+from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
 from .flags import flag, run_spec
@@ -65,7 +66,10 @@ def _train(args, spec, main: bool) -> int:
 
 
 def _warn(warning) -> None:
-    print(f"linscratch train: warning: {warning.render(flag)}", file=sys.stderr)
+    print(
+        tr("linscratch train: warning: {message}").format(message=warning.render(flag)),
+        file=sys.stderr,
+    )
 
 
 def _ignore(warning) -> None:
