@@ -271,6 +271,12 @@ def add_predict(sub) -> None:
     source.add_argument("--data", metavar="FILE", help="a .csv, .parquet or .npy table")
     source.add_argument("--dataset", choices=DATASETS, help="a data set shipped with linscratch")
     predict.add_argument("--output", metavar="PREDS.csv", help="write the predictions here")
+    predict.add_argument(
+        "--keep-columns",
+        action="store_true",
+        help="write every column of the data file, then the prediction (default: only the "
+        "prediction)",
+    )
     predict.add_argument("--force", action="store_true", help="replace an existing --output")
     predict.add_argument("--json", action="store_true", help="print one JSON object")
 
