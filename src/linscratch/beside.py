@@ -71,4 +71,4 @@ def write_beside(f, path, values: list[float], name: str = "prediction") -> None
     else:
         if count == len(values):
             return
-    raise UsageError(f"{path}: its rows could not be matched with the predictions")
+    raise UsageError("{path}: its rows could not be matched with the predictions", path=path)

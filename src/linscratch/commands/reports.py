@@ -138,8 +138,9 @@ MAX_NAME = 24  # a longer column name is cut, with "…"
 
 def _name(name: str) -> str:
     """A column's name as shown: control characters escaped, cut to MAX_NAME characters."""
-    name = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
-    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
+    from ..scaled_params import shorten
+
+    return shorten(name, MAX_NAME)
 
 
 def _width(text: str) -> int:
