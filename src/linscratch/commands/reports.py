@@ -7,6 +7,8 @@ import json
 import math
 
 from .. import __version__
+from ..scaled_params import shorten
+from .weights import MAX_NAME, weight_lines
 
 LABELS = {
     "en": {
@@ -132,45 +134,6 @@ def shown_epoch(epoch: int, epochs: int) -> bool:
     return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
 
 
-MAX_WEIGHTS = 20  # weights listed one per line; the rest are counted (all are in --json)
-MAX_NAME = 24  # a longer column name is cut, with "…"
-
-
-def _name(name: str) -> str:
-    """A column's name as shown: control characters escaped, cut to MAX_NAME characters."""
-    from ..scaled_params import shorten
-
-    return shorten(name, MAX_NAME)
-
-
-def _width(text: str) -> int:
-    """Columns `text` takes on a terminal: two for each wide (Chinese) character."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def weight_lines(run, t: dict) -> list[str]:
-    """The learned parameters of a run on a file, one per line named by its column, with the
-    exact least-squares value beside; past MAX_WEIGHTS, a line counting those left out."""
-    w, ols_w = run.result.w, run.ols.w
-    shown = min(len(w), MAX_WEIGHTS)
-    rows = [(_name(run.feature_names[j]), w[j], ols_w[j]) for j in range(shown)]
-    rows.append(("b", run.result.b, run.ols.b))
-    cells = [(name, f"{sgd:.6g}", f"{ols:.6g}") for name, sgd, ols in rows]
-    table = [t["columns"], *cells]
-    wide = [max(_width(row[k]) for row in table) for k in range(3)]
-
-    def pad(text: str, k: int) -> str:
-        space = " " * (wide[k] - _width(text))
-        return text + space if k == 0 else space + text
-
-    lines = ["  " + "  ".join(pad(cell, k) for k, cell in enumerate(row)) for row in table]
-    if len(w) > shown:
-        lines.insert(-1, "  " + t["more"].format(more=len(w) - shown))
-    return lines
-
-
 def comparison_text(gap: float | None, t: dict, lang: str) -> str:
     """How SGD's loss compares with OLS's: "+0.36% above it" in English as ever; in Chinese
     高 0.36%, 低 0.01% or 12.2 倍."""
@@ -201,7 +164,7 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     ]
     if file_data and run.rmse is not None:
         rows = run.result.num_examples
-        target = _name(run.target_name or "y")
+        target = shorten(run.target_name or "y", MAX_NAME)
         rmse, ols = run.rmse["sgd"], run.rmse["ols"]
         lines.append(t["rmse"].format(rows=rows, target=target, rmse=rmse, ols=ols))
     if run.validation is not None:
