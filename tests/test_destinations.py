@@ -63,8 +63,18 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("dest", DESTINATIONS)
-@pytest.mark.parametrize(("kind", "extra", "words"), CASES)
+PLOTS = ("plot", "sweep plot")  # a figure is regenerated freely: an existing one is no refusal
+
+
+@pytest.mark.parametrize(
+    ("dest", "kind", "extra", "words"),
+    [
+        (dest, *case)
+        for dest in DESTINATIONS
+        for case in CASES
+        if not (dest in PLOTS and case[0] == "exists")
+    ],
+)
 def test_a_bad_destination_is_refused_first_and_nothing_is_written(
     cli, tmp_path, monkeypatch, dest, kind, extra, words
 ):
@@ -145,6 +155,38 @@ def test_a_run_that_cannot_save_never_trains(cli, tmp_path):
     )
     assert run.code == 2 and run.out == "" and "--save" in run.err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command", [["train"], ["sweep", "--lr", "0.03,0.1", "--batch-size", "10"]]
+)
+def test_the_same_plot_path_is_replaced_without_force(cli, tmp_path, command):
+    plot = tmp_path / "p.svg"
+    plot.write_text("an old figure")
+    args = [*command, "--seed", "1", "--epochs", "2", "--num-examples", "100", "--plot", str(plot)]
+    first = cli(*args)
+    assert first.code == 0, first.err
+    assert plot.read_text().startswith("<?xml")
+    second = cli(*args)  # again: the figure is regenerated, no --force needed
+    assert second.code == 0, second.err
+    assert plot.read_text().startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.svg"]  # no scratch file left
+
+
+def test_an_existing_model_still_needs_force_beside_a_replaced_plot(cli, tmp_path):
+    (tmp_path / "m.json").write_text("mine")
+    (tmp_path / "p.png").write_text("old")
+    run = cli(
+        "train",
+        "--seed",
+        "1",
+        "--plot",
+        str(tmp_path / "p.png"),
+        "--save",
+        str(tmp_path / "m.json"),
+    )
+    assert run.code == 2 and "--save" in run.err and "--force" in run.err
+    assert (tmp_path / "p.png").read_text() == "old"  # refused before anything was written
 
 
 def test_a_symlink_is_never_replaced_even_with_force(cli, tmp_path):

@@ -124,11 +124,11 @@ def test_bad_plot_paths(cli, tmp_path, monkeypatch, args, words):
     assert all(word in run.err for word in words)
 
 
-def test_plot_is_not_overwritten_without_force(cli, tmp_path):
+def test_plot_is_regenerated_without_force(cli, tmp_path):
     path = tmp_path / "p.png"
     path.write_bytes(b"mine")
-    assert cli("train", "--seed", "1", "--plot", str(path)).code == 2
-    assert path.read_bytes() == b"mine"
+    assert cli("train", "--seed", "1", "--plot", str(path)).code == 0
+    assert path.read_bytes().startswith(PNG_MAGIC)
     assert cli("train", "--seed", "1", "--plot", str(path), "--force").code == 0
     assert path.read_bytes().startswith(PNG_MAGIC)
 

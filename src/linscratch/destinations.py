@@ -2,7 +2,8 @@
 that never leave a half-written file.
 
 `check` refuses a destination that cannot or should not be written: one that exists (unless
-`force`), is a folder, is not a regular file (a symbolic link, a pipe or a device: never
+`force`, or unless it is a figure: a plot is regenerated freely, as plotting tools do), is a
+folder, is not a regular file (a symbolic link, a pipe or a device: never
 replaced, even with `force`), lies in a missing folder or in one that cannot be written to,
 or has the wrong extension. `check_folder` does the same for a checkpoint folder. A command
 checks all its destinations before it reads any data, so that a run that cannot save never
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from .errors import UsageError
 from .i18n import Words, tr
+
+REGENERATED = frozenset({"plot"})  # fields whose existing file is replaced without `force`
 
 
 def _writable_folder(folder: Path, field: str) -> None:
@@ -58,7 +61,7 @@ def check(path, field: str, force=False, suffixes: tuple[str, ...] = (), probe=T
                 field,
                 path=path,
             )
-        if not force:
+        if not force and field not in REGENERATED:
             raise UsageError("{0}: {path} exists; add {1} to replace it", field, "force", path=path)
     if probe:
         _writable_folder(p.parent, field)

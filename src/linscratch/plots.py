@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import tr
+
 FORMATS = (".png", ".svg")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -28,6 +30,28 @@ def _smooth(values: np.ndarray) -> np.ndarray:
     i = np.arange(1, len(values) + 1)
     lo = i - np.maximum(1, i // 10)
     return (c[i] - c[lo]) / (i - lo)
+
+
+def chinese_font(fig):
+    """In Chinese, every text of `fig` set in the CJK font that `fonts.figure_text` found, so
+    that the figure renders the same wherever it is drawn later (a notebook); returns `fig`."""
+    from . import fonts, i18n
+
+    font = fonts.cjk_font() if i18n.language() == "zh" else None
+    if font is not None:
+        from matplotlib.text import Text
+
+        for text in fig.findobj(Text):
+            text.set_fontfamily([font, "DejaVu Sans"])
+    return fig
+
+
+def _suptitle(fig, result) -> None:
+    title = tr("linscratch: {epochs} epoch(s) of minibatch SGD, engine {engine}, seed {seed}")
+    fig.suptitle(
+        title.format(epochs=len(result.losses), engine=result.engine, seed=result.seed),
+        fontsize=11,
+    )
 
 
 def _names(feature_names: list[str]) -> list[str]:
@@ -54,36 +78,33 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         if synthetic
         else np.r_[run.ols.w, run.ols.b]
     )
-    _params_panel(axes[1], run, trace, target, synthetic)
+    _params_panel(axes[1], run, trace, target, None if synthetic else (X, y))
     if panels == 3:
         reference = (
-            (true_w, true_b, "truth")
+            (true_w, true_b, tr("truth"))
             if synthetic
-            else (run.ols.w, run.ols.b, "exact least squares")
+            else (run.ols.w, run.ols.b, tr("exact least squares"))
         )
         _data_panel(
             axes[2], run.result.w, run.result.b, X, y, run.feature_names, run.target_name, reference
         )
-    result = run.result
-    fig.suptitle(
-        f"linscratch: {len(result.losses)} epoch(s) of minibatch SGD, engine {result.engine}, "
-        f"seed {result.seed}",
-        fontsize=11,
-    )
-    return fig
+    _suptitle(fig, run.result)
+    return chinese_font(fig)
 
 
 def _loss_panel(ax, run, trace) -> None:
     steps = trace["steps_per_epoch"]
     step_loss = trace["step_loss"]
     x = np.arange(1, len(step_loss) + 1) / steps
-    ax.plot(x, step_loss, color="tab:blue", alpha=0.18, linewidth=0.6, label="each step's batch")
+    ax.plot(
+        x, step_loss, color="tab:blue", alpha=0.18, linewidth=0.6, label=tr("each step's batch")
+    )
     ax.plot(
         x,
         _smooth(step_loss),
         color="tab:blue",
         linewidth=1.4,
-        label="batches, averaged over the last 10% of steps",
+        label=tr("batches, averaged over the last 10% of steps"),
     )
     epochs = np.arange(1, len(run.result.losses) + 1)
     few = len(epochs) <= 50  # markers while they can be told apart
@@ -93,7 +114,7 @@ def _loss_panel(ax, run, trace) -> None:
         "o-" if few else "-",
         color="black",
         markersize=4,
-        label="all rows, per epoch",
+        label=tr("all rows, per epoch"),
     )
     if run.validation is not None:
         ax.plot(
@@ -102,15 +123,19 @@ def _loss_panel(ax, run, trace) -> None:
             "s--" if few else "--",
             color="tab:orange",
             markersize=4,
-            label=f"held-out rows ({run.validation['rows']})",
+            label=tr("held-out rows ({rows})").format(rows=run.validation["rows"]),
         )
     ax.axhline(
-        run.ols.loss, color="tab:green", linestyle=":", linewidth=1.5, label="exact least squares"
+        run.ols.loss,
+        color="tab:green",
+        linestyle=":",
+        linewidth=1.5,
+        label=tr("exact least squares"),
     )
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
-    ax.set_ylabel("mean loss  ½(ŷ − y)²  (log scale)")
-    ax.set_title("Training loss")
+    ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
+    ax.set_title(tr("Training loss"))
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.25)
 
@@ -119,12 +144,14 @@ def _epoch_axis(ax, epochs: int) -> None:
     """Epochs on a log scale for long runs, where the early progress would be a sliver."""
     if epochs >= 100:
         ax.set_xscale("log")
-        ax.set_xlabel("epoch (log scale)")
+        ax.set_xlabel(tr("epoch (log scale)"))
     else:
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch"))
 
 
-def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
+def _params_panel(ax, run, trace, target, rows=None) -> None:
+    """The parameters' path toward `target`: the truth (synthetic data), or for a file's rows
+    `rows` = (X, y) the least-squares answer, each parameter standardized (`scaled_params`)."""
     steps = trace["steps_per_epoch"]
     names = _names(run.feature_names)
     # The path: parameters at sampled steps and at every epoch's end, in step order.
@@ -134,15 +161,25 @@ def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
     x, path = x[order], np.r_[ends, trace["params"]][order]  # (points, d + 1)
     if len(ends) > 100:  # a log axis: leave out the start at epoch 0
         x, path = x[1:], path[1:]
-    goal = "the true values" if synthetic else "the least-squares answer"
+    if rows is not None:
+        from . import scaled_params
+
+        scale = scaled_params.scales(*rows, run.standardizer)
+        standard = scaled_params.standardized(target, *scale)[0]
+        path = scaled_params.standardized(path, *scale)
+        scaled_params.draw(ax, x, path, standard, run.feature_names)
+        _epoch_axis(ax, len(ends) - 1)
+        ax.legend(fontsize=7, ncol=2 if len(standard) > 5 else 1)
+        ax.grid(True, alpha=0.25)
+        return
     mags = np.abs(target)
     raw = len(target) <= 6 and mags.min() > 0 and mags.max() / mags.min() < 100
     if raw:
         for j, name in enumerate(names):
             (line,) = ax.plot(x, path[:, j], linewidth=1.4, label=name)
             ax.axhline(target[j], color=line.get_color(), linestyle="--", linewidth=1)
-        ax.set_ylabel("value (dashed: " + ("truth" if synthetic else "OLS") + ")")
-        ax.set_title(f"Parameters approaching {goal}")
+        ax.set_ylabel(tr("value (dashed: truth)"))
+        ax.set_title(tr("Parameters approaching the true values"))
     else:
         # Relative to each target, but never to less than the targets' root mean square: a
         # target near zero would otherwise turn a tiny distance into a huge one.
@@ -154,11 +191,14 @@ def _params_panel(ax, run, trace, target, synthetic: bool) -> None:
         else:
             dist = np.linalg.norm(path - target, axis=1) / max(np.linalg.norm(target), 1e-300)
             ax.plot(
-                x, np.maximum(dist, 1e-16), linewidth=1.4, label="all parameters, ‖θ − θ*‖/‖θ*‖"
+                x,
+                np.maximum(dist, 1e-16),
+                linewidth=1.4,
+                label=tr("all parameters, ‖θ − θ*‖/‖θ*‖"),
             )
         ax.set_yscale("log")
-        ax.set_ylabel("relative distance |θ − θ*| / max(|θ*|, rms θ*)  (log scale)", fontsize=9)
-        ax.set_title(f"Distance to {goal}")
+        ax.set_ylabel(tr("relative distance |θ − θ*| / max(|θ*|, rms θ*)  (log scale)"), fontsize=9)
+        ax.set_title(tr("Distance to the true values"))
     _epoch_axis(ax, len(ends) - 1)
     ax.legend(fontsize=8, ncol=2 if len(target) > 4 else 1)
     ax.grid(True, alpha=0.25)
@@ -170,7 +210,7 @@ def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
     X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
     j = X.shape[1] - 1
     rows = np.random.default_rng(0).permutation(len(y))[:2000]
-    ax.scatter(X[rows, j], y[rows], s=6, alpha=0.45, color="tab:gray", label="data")
+    ax.scatter(X[rows, j], y[rows], s=6, alpha=0.45, color="tab:gray", label=tr("data"))
     grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)
     means = X.mean(axis=0)
 
@@ -178,13 +218,17 @@ def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
         w = np.ravel(np.asarray(w, np.float64))
         return w[j] * grid + b + float(np.delete(w, j) @ np.delete(means, j))
 
-    ax.plot(grid, line(w, b), color="tab:red", linewidth=2, label="SGD fit")
+    ax.plot(grid, line(w, b), color="tab:red", linewidth=2, label=tr("SGD fit"))
     if reference is not None:
         ax.plot(grid, line(reference[0], reference[1]), "k--", linewidth=1, label=reference[2])
     ax.set_xlabel(names[j])
     ax.set_ylabel(target or "y")
-    where = "" if X.shape[1] == 1 else f", line at the mean of {names[0]}"
-    ax.set_title(f"{target or 'y'} against {names[j]}{where}", fontsize=10)
+    title = (
+        tr("{target} against {feature}")
+        if X.shape[1] == 1
+        else tr("{target} against {feature}, line at the mean of {other}")
+    )
+    ax.set_title(title.format(target=target or "y", feature=names[j], other=names[0]), fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
 
@@ -204,8 +248,8 @@ def result_figure(result, X=None, y=None):
     ax.plot(epochs, result.losses, "o-" if len(epochs) <= 50 else "-", color="black", markersize=4)
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
-    ax.set_ylabel("mean loss  ½(ŷ − y)²  (log scale)")
-    ax.set_title("Loss over all rows, after each epoch")
+    ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
+    ax.set_title(tr("Loss over all rows, after each epoch"))
     if len(epochs) < 100:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, which="both", alpha=0.25)
@@ -221,18 +265,14 @@ def result_figure(result, X=None, y=None):
         (line,) = ax.plot(x, path[:, j], linewidth=1.4, label=name)
         if truth is not None:
             ax.axhline(truth[j], color=line.get_color(), linestyle="--", linewidth=1)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("value" + (" (dashed: truth)" if truth is not None else ""))
-    ax.set_title("Parameters after each epoch")
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr("value (dashed: truth)") if truth is not None else tr("value"))
+    ax.set_title(tr("Parameters after each epoch"))
     if len(path) < 100:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
     if panels == 3:
         _data_panel(axes[2], result.w, result.b, X, y, features, "y")
-    fig.suptitle(
-        f"linscratch: {len(result.losses)} epoch(s) of minibatch SGD, engine {result.engine}, "
-        f"seed {result.seed}",
-        fontsize=11,
-    )
-    return fig
+    _suptitle(fig, result)
+    return chinese_font(fig)

@@ -65,9 +65,11 @@ class Result:
         """The matplotlib figure of how the run learned: the loss after each epoch, the
         parameters' path (against the truth when known), and, given the data X (n, d) and
         y (n,), the rows with the learned line as the book plots the last feature."""
+        from .fonts import figure_text
         from .plots import result_figure
 
-        return result_figure(self, X, y)
+        with figure_text():
+            return result_figure(self, X, y)
 
     def __repr__(self) -> str:
         w = ", ".join(f"{v:.6g}" for v in self.w[:6]) + (", ..." if len(self.w) > 6 else "")
@@ -115,7 +117,10 @@ class Result:
         import base64
         import io
 
+        from .fonts import figure_text
+
         buffer = io.BytesIO()
-        self.plot().savefig(buffer, format="png", dpi=72)
+        with figure_text():
+            self.plot().savefig(buffer, format="png", dpi=72)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         return f'<img src="data:image/png;base64,{data}"/>'

@@ -33,7 +33,10 @@ class Run:
     `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64
     (None where OLS fits them exactly); `coef_diff` is SGD's minus OLS's coefficients;
     `validation` holds the held-out rows' size, loss and R² (SGD's, and OLS's loss) and the
-    loss after each epoch, when there is a split; `stability` the largest curvature of the
+    loss after each epoch, when there is a split; `rmse` the root mean squared error
+    sqrt(mean (ŷ − y)²) = sqrt(2 · loss) on the training rows in the target's units, in float64,
+    of SGD ("sgd") and of OLS ("ols") (the validation dict has "rmse" and "ols_rmse");
+    `stability` the largest curvature of the
     data trained on, the learning rate 2/λ_max beyond which SGD diverges, and whether `lr`
     exceeds it; `trace` how it learned, when asked for (see `events.Trace`), in the data's
     units; `train_rows` the rows trained on, when there is a split.
@@ -52,6 +55,7 @@ class Run:
     stability: dict | None = None
     trace: dict | None = None
     train_rows: np.ndarray | None = None
+    rmse: dict | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -156,12 +160,14 @@ def execute(
             "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b),
             "epochs": units.val_losses,
         }
+        validation.update(rmse=_rmse(validation["loss"]), ols_rmse=_rmse(validation["ols_loss"]))
+    sgd_loss = mean_loss(X, y64, result.w, result.b)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
         r2=r2_score(X, y64, result.w, result.b),
-        loss_gap=_gap(mean_loss(X, y64, result.w, result.b), exact.loss, y64),
+        loss_gap=_gap(sgd_loss, exact.loss, y64),
         coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
         feature_names=dataset.feature_names,
         target_name=dataset.target_name,
@@ -170,7 +176,13 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
+        rmse={"sgd": _rmse(sgd_loss), "ols": _rmse(exact.loss)},
     )
+
+
+def _rmse(loss: float) -> float:
+    """The root mean squared error of a mean loss ½(ŷ − y)²: sqrt(2 · loss), in y's units."""
+    return float(np.sqrt(2 * loss))
 
 
 @dataclass(frozen=True)

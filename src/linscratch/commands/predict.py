@@ -13,13 +13,12 @@ def run(args) -> int:
     from ..errors import UsageError
     from ..files import column_names, read_table
     from ..model import LinearModel
-    from ..solve import mean_loss, r2_score
     from ..sources import file_of
     from ..spec import DataSpec
-    from .reports import dumps
 
     options = vars(args)
     output, force = options.get("output"), options.get("force", False)
+    keep = options.get("keep_columns", False)
     path, _ = file_of(DataSpec(data=options.get("data"), dataset=options.get("dataset")))
     if output is not None:
         destinations.check_distinct({"output": output}, {"data": path, "model": args.model})
@@ -34,6 +33,12 @@ def run(args) -> int:
             missing=", ".join(map(repr, missing)),
             names=", ".join(model.feature_names),
         )
+    if keep and "prediction" in names:
+        raise UsageError(
+            "{0}: {path} has a column named 'prediction' already; rename it to keep the columns",
+            "keep_columns",
+            path=path,
+        )
     target = model.target_name if model.target_name in names else None
     table = read_table(path, target=target, features=model.feature_names, require_target=False)
     predictions = model.predict(table.X)
@@ -47,13 +52,41 @@ def run(args) -> int:
             row=row + 1,
             value=predictions[row],
         )
-    if output is not None:
+    _write(predictions.tolist(), path if keep else None, output, force, options.get("json"))
+    _report(args, model, table, path, predictions, output)
+    return 0
 
-        def write(f):
+
+def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -> None:
+    """The predictions as CSV (a `prediction` column, after every column of the file `kept`)
+    to `output`, written atomically; with no output and no --json, to stdout."""
+    import sys
+
+    from .. import destinations
+
+    def write(f):
+        if kept is None:
             f.write("prediction\n")
-            f.writelines(f"{p!r}\n" for p in predictions.tolist())
+            f.writelines(f"{p!r}\n" for p in predictions)
+        else:
+            from ..beside import write_beside
 
+            write_beside(f, kept, predictions)
+
+    if output is not None:
         destinations.atomic_write(output, write, force=force, field="output")
+    elif not as_json:
+        if kept is None:  # as ever: one prediction a line, no header
+            print("\n".join(repr(p) for p in predictions))
+        else:
+            write(sys.stdout)
+
+
+def _report(args, model, table, path, predictions, output) -> None:
+    """The JSON object (with every prediction), or one line saying where they went."""
+    from ..solve import mean_loss, r2_score
+    from .reports import dumps
+
     out = {
         "command": "predict",
         "version": __version__,
@@ -67,20 +100,13 @@ def run(args) -> int:
         out["r2"] = r2_score(table.X, table.y, model.w, model.b)
     if output is not None:
         out["output"] = str(output)
-    if options.get("json"):
+    if vars(args).get("json"):
         print(dumps({**out, "predictions": predictions.tolist()}))
-    elif output is None:
-        print("\n".join(repr(p) for p in predictions.tolist()))
-    else:
+    elif output is not None:
         score = "" if table.y is None else tr("; loss {loss:.6g}, R² {r2}")
         score = score.format(loss=out.get("loss"), r2=_fmt(out.get("r2")))
-        print(
-            tr("{count:,} predictions written to {path}").format(
-                count=len(predictions), path=output
-            )
-            + score
-        )
-    return 0
+        written = tr("{count:,} predictions written to {path}")
+        print(written.format(count=len(predictions), path=output) + score)
 
 
 def _fmt(value) -> str:

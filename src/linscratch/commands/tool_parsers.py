@@ -220,6 +220,12 @@ def add_predict(sub) -> None:
         default=tr("none: printed"),
         help=tr("write the predictions to this CSV file"),
     )
+    arg(
+        out,
+        "--keep-columns",
+        action="store_true",
+        help=tr("write every column of the data file, then the prediction"),
+    )
     arg(out, "--force", action="store_true", help=tr("replace an existing --output file"))
     add_json(out)
     add_lang(out)

@@ -77,13 +77,16 @@ def _ignore(warning) -> None:
 
 
 def _plot(outcome, dataset) -> None:
+    """The training figure, drawn and saved in the language in use (`fonts.figure_text`)."""
+    from ..fonts import figure_text
     from ..plots import save, training_figure
 
     X, y = dataset.X, dataset.y
     if outcome.train_rows is not None:  # the rows it trained on
         X, y = X[outcome.train_rows], y[outcome.train_rows]
-    figure = training_figure(outcome, X, y, dataset.true_w, dataset.true_b)
-    save(figure, outcome.spec.outputs.plot, outcome.spec.outputs.force)
+    with figure_text():
+        figure = training_figure(outcome, X, y, dataset.true_w, dataset.true_b)
+        save(figure, outcome.spec.outputs.plot, outcome.spec.outputs.force)
 
 
 def _save(outcome) -> None:
