@@ -96,7 +96,7 @@ def test_live_plot_speaks_chinese(monkeypatch):
         book_run(live=True)
     finally:
         linscratch.set_language("en")
-    assert "迭代周期" in handles[0].drawings[-1] and "每个小批量" in handles[0].drawings[-1]
+    assert "迭代周期" in handles[0].drawings[-1] and "小批量" in handles[0].drawings[-1]
 
 
 def test_live_plot_redraws_at_most_once_per_interval(monkeypatch):

@@ -231,16 +231,9 @@ ZH |= {
 
 # main: the live plot, the notebook views, fonts, i18n
 ZH |= {
-    "{0} must be one of en, zh, got {value!r}": "{0} 必须是 en 或 zh，得到的是 {value!r}",
-    "no Chinese font found (e.g. fonts-noto-cjk): the figure's labels are in English": (
-        "未找到中文字体（例如 fonts-noto-cjk）：图中的标签使用英文"
-    ),
     # live plot (live.py)
-    "epoch": "迭代周期",
     "mean loss ½(ŷ − y)²": "平均损失 ½(ŷ − y)²",
-    "each step's batch": "每个小批量",
     "all rows": "全部样本",
-    "value": "参数值",
     "dashed: truth": "虚线：真实值",
     # notebook views (results.py, gradcheck.py)
     "learned": "学到的值",
@@ -294,9 +287,6 @@ ZH |= {
     "linscratch train: warning: {message}": "linscratch train: 警告：{message}",
     "interrupted": "已中断",
     "terminated": "已终止",
-    "expected one argument": "需要一个值",
-    "expected at least one argument": "至少需要一个值",
-    "expected at most one argument": "至多需要一个值",
     # errors.py: a diverging run
     "the loss became non-finite": "损失变为非有限值",
     "the loss grew without bound (to {grew:.3g})": "损失无界增长（增至 {grew:.3g}）",
