@@ -109,7 +109,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if lr == "auto":
             from .solve import stability
 
-            lr = min(1.0, stability(X, seed=seed)["lr_max"] / 20)
+            bound = stability(X, seed=seed, intercept=self.fit_intercept)
+            lr = min(1.0, bound["lr_max"] / 20)
         stopper = _NoImprovement(self.tol, self.n_iter_no_change)
         result = fit(
             np.array(X, copy=not X.flags.writeable),  # torch wants writable memory

@@ -114,6 +114,13 @@ def add_training_args(p: Parser):
         "way)",
     )
     opt.add_argument(
+        "--no-intercept",
+        dest="fit_intercept",
+        action="store_false",
+        help="fit y = Xw, a model through the origin (b stays 0; the exact answer, its standard "
+        "errors and an uncentered R² are those of that model)",
+    )
+    opt.add_argument(
         "--short-batch",
         choices=SHORT_BATCHES,
         help="a short last batch steps along its own mean gradient (mean, the default), or is "
