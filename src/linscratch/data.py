@@ -116,7 +116,9 @@ class Standardizer:
 
     Training on scaled data conditions the problem (every feature on one scale, so one learning
     rate suits them all); `to_original` maps the learned parameters back, so that everything
-    reported and saved is in the data's own units.
+    reported and saved is in the data's own units. A model through the origin is only scaled,
+    not centered (centering would add the intercept it leaves out): x' = x/rms(x), y' = y/rms(y),
+    with mean 0 and std the root mean square.
     """
 
     mean: np.ndarray  # (d,)
@@ -125,9 +127,21 @@ class Standardizer:
     y_std: float
 
     @classmethod
-    def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str]) -> Standardizer:
+    def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str], center: bool = True):
+        """The scaling of the training rows X (n, d), y (n,); centered or (for a model through
+        the origin) not."""
         from .errors import UsageError
 
+        if not center:
+            rms = np.sqrt(np.mean(X * X, axis=0))
+            for j in np.flatnonzero(~(rms > 0)):
+                raise UsageError(
+                    "{0}: column {name!r} is zero in the training rows",
+                    "standardize",
+                    name=feature_names[j],
+                )
+            y_rms = float(np.sqrt(np.mean(y * y)))
+            return cls(np.zeros_like(rms), rms, 0.0, y_rms if y_rms > 0 else 1.0)
         mean, std = X.mean(axis=0), X.std(axis=0)
         for j in np.flatnonzero(~(std > 0)):
             raise UsageError(

@@ -19,6 +19,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .engines import ENGINES
 from .i18n import tr
 from .loop import fit
+from .stopping import NoImprovement
+
+EXCESS = 0.02  # a loss this far above the exact optimum has not converged
+EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
 
 
 class SGDLinearRegression(RegressorMixin, BaseEstimator):
@@ -29,9 +33,11 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     a twentieth of the stability limit 2/λ_max of the data (`linscratch.solve.stability`):
     data on any scale then train without diverging, and with little minibatch noise left (at
     half the limit a batch of 10 rattles around the optimum). The book's rate is 0.03.
-    Training stops after `max_iter` epochs, or earlier when the training loss has not improved
-    by at least `tol` for `n_iter_no_change` consecutive epochs (a `ConvergenceWarning` says
-    when `max_iter` came first).
+    Training stops after `max_iter` epochs, or earlier when the training loss, averaged over
+    windows of `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from
+    one window to the next (`stopping.NoImprovement`: a rule that neither the loss's units nor
+    minibatch noise fool); `tol=None` turns it off. A `ConvergenceWarning` says when `max_iter`
+    came first (with `tol=None`, when the loss was still falling by 1e-4 per window).
 
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)² after each epoch), `n_features_in_` and `feature_names_in_`.
@@ -70,10 +76,9 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             positive("learning_rate_init", numbers.Real)
         for name in ("batch_size", "max_iter", "n_iter_no_change"):
             positive(name, numbers.Integral)
-        if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
-            raise ValueError(
-                tr("tol must be a non-negative number, got {value!r}").format(value=self.tol)
-            )
+        if self.tol is not None and (not isinstance(self.tol, numbers.Real) or not self.tol >= 0):
+            text = tr("tol must be a non-negative number or None, got {value!r}")
+            raise ValueError(text.format(value=self.tol))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -114,8 +119,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if lr == "auto":
             from .solve import stability
 
-            lr = min(1.0, stability(X, seed=seed)["lr_max"] / 20)
-        stopper = _NoImprovement(self.tol, self.n_iter_no_change)
+            bound = stability(X, seed=seed, intercept=self.fit_intercept)
+            lr = min(1.0, bound["lr_max"] / 20)
+        # With tol=None the rule only watches, at 1e-4, to tell whether the loss still fell.
+        rule = NoImprovement(
+            1e-4 if self.tol is None else self.tol,
+            self.n_iter_no_change,
+            stop=self.tol is not None and epochs > 1,
+        )
         result = fit(
             np.array(X, copy=not X.flags.writeable),  # torch wants writable memory
             np.array(y, dtype=X.dtype),
@@ -129,21 +140,50 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             w0=w0,
             b0=b0,
             fit_intercept=self.fit_intercept,
-            callback=stopper if epochs > 1 else None,
+            subscribers=[rule],
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
         previous = list(getattr(self, "loss_curve_", [])) if warm else []
         self.loss_curve_ = previous + list(result.losses)
         self.n_iter_ = len(result.losses) + (getattr(self, "n_iter_", 0) if warm else 0)
-        if epochs > 1 and not stopper.stopped:
+        if epochs > 1:
+            self._judge(X, y, rule, epochs, result.losses[-1])
+
+    def _judge(self, X, y, rule: NoImprovement, epochs: int, loss: float) -> None:
+        """A `ConvergenceWarning` when training ended at max_iter before the rule stopped it
+        (with `tol=None`, where the exact answer is out of reach, when the loss still fell),
+        or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
+        with the loss more than EXCESS above the exact least-squares optimum, whichever way it
+        stopped: the plateau of a slow, ill-conditioned run is not convergence."""
+        from .solve import ols
+
+        n, d = X.shape
+        affordable = n * (d + 2) ** 2 <= EXACT_WORK
+        reason = None
+        ended = rule.stopped_at is None and (
+            self.tol is not None or (not affordable and rule.still_falling())
+        )
+        if ended:
+            reason = tr("at max_iter={epochs} epochs with the loss still falling")
+            reason = reason.format(epochs=epochs)
+        if affordable:
+            best = ols(X, np.asarray(y, np.float64), fit_intercept=self.fit_intercept).loss
+            if best > 0 and loss > best * (1 + EXCESS):
+                at = rule.stopped_at or epochs
+                reason = tr(
+                    "at epoch {epoch} with the training loss {excess:.1%} above the exact "
+                    "least-squares optimum"
+                ).format(epoch=at, excess=loss / best - 1)
+        if reason is not None:
             warnings.warn(
                 tr(
-                    "SGDLinearRegression stopped at max_iter={epochs} epochs before the loss "
-                    "settled (tol={tol}); consider a larger max_iter"
-                ).format(epochs=epochs, tol=self.tol),
+                    "SGDLinearRegression stopped {reason}; scaling the features (StandardScaler), "
+                    "a smaller learning_rate_init, a larger max_iter or a smaller tol (tol={tol}) "
+                    "may help"
+                ).format(reason=reason, tol=self.tol),
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def predict(self, X):
@@ -151,20 +191,3 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return X @ self.coef_.astype(X.dtype) + self.intercept_
-
-
-class _NoImprovement:
-    """Stop when the loss has not fallen below best − tol for `patience` epochs in a row."""
-
-    def __init__(self, tol: float, patience: int):
-        self.tol, self.patience = tol, patience
-        self.best, self.count, self.stopped = np.inf, 0, False
-
-    def __call__(self, epoch: int, loss: float, w, b) -> bool:
-        if loss > self.best - self.tol:
-            self.count += 1
-        else:
-            self.count = 0
-        self.best = min(self.best, loss)
-        self.stopped = self.count >= self.patience
-        return self.stopped

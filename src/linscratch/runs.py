@@ -150,13 +150,14 @@ def execute(
 
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     X_val, y_val = rows.X_val, rows.y_val
-    exact = exact or ols(X, y64)
+    centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
+    exact = exact or ols(X, y64, fit_intercept=centered)
     validation = None
     if X_val is not None:
         validation = {
             "rows": len(y_val),
             "loss": mean_loss(X_val, y_val, result.w, result.b),
-            "r2": r2_score(X_val, y_val, result.w, result.b),
+            "r2": r2_score(X_val, y_val, result.w, result.b, centered),
             "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b),
             "epochs": units.val_losses,
         }
@@ -166,7 +167,7 @@ def execute(
         spec=spec,
         result=result,
         ols=exact,
-        r2=r2_score(X, y64, result.w, result.b),
+        r2=r2_score(X, y64, result.w, result.b, centered),
         loss_gap=_gap(sgd_loss, exact.loss, y64),
         coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
         feature_names=dataset.feature_names,
@@ -227,7 +228,7 @@ def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:
     X_fit, y_fit = X, y
     if prep.standardize:
         X64, y64 = X.astype(np.float64), y.astype(np.float64)
-        scaler = Standardizer.fit(X64, y64, dataset.feature_names)
+        scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
         X_fit, y_fit = scaler.transform(X64, y64)
     return _Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler)
 
@@ -235,7 +236,7 @@ def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:
 def _stability(spec: RunSpec, X_fit, warn) -> dict:
     """The data's stability limit (see `solve.stability`), and a `StabilityWarning` to `warn`
     (or Python's warnings) before training when the learning rate exceeds it."""
-    bound = stability(np.asarray(X_fit), seed=spec.seed)
+    bound = stability(np.asarray(X_fit), seed=spec.seed, intercept=spec.model.fit_intercept)
     lr = spec.optim.lr
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:

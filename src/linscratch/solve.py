@@ -1,6 +1,7 @@
 """The exact least-squares answer, computed with care for conditioning, beside SGD's.
 
-`ols` solves min ‖Xw + b − y‖² by Householder QR of the augmented matrix [X 1 y], taken in
+`ols` solves min ‖Xw + b − y‖² (or min ‖Xw − y‖², a model through the origin, without the
+intercept) by Householder QR of the augmented matrix [X 1 y] (or [X y]), taken in
 chunks of rows (R of the stacked R's and the next chunk), so Q is never stored and memory stays
 bounded. With R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is
 ρ². QR works on X itself, not on XᵀX: the normal equations square the condition number (on
@@ -10,7 +11,10 @@ R with its columns scaled to unit norm, which gives the numerical rank and keeps
 collinear design from blowing up.
 
 Standard errors and confidence intervals as statsmodels defines them: σ̂² = RSS / (n − p) with
-p = d + 1 parameters, se = sqrt(diag(σ̂² (AᵀA)⁻¹)) for A = [X 1], and θ ± t(0.975, n − p)·se.
+p = d + 1 parameters (d without the intercept), se = sqrt(diag(σ̂² (AᵀA)⁻¹)) for A = [X 1]
+(or X), and θ ± t(0.975, n − p)·se. R² is 1 − RSS/Σ(y − ȳ)² with an intercept and, for a model
+through the origin, the uncentered 1 − RSS/Σy² (as statsmodels and NIST's certified values
+define it: the centered one can be negative there and means nothing).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ import numpy as np
 
 @dataclass
 class OLSResult:
-    """Ordinary least squares: w (d,), b; se and ci95 for (w₁ … w_d, b) or None when undefined
-    (rank deficiency, or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as
-    linscratch's loss; r2; the 2-norm condition number of A = [X 1]; rank; dof = n − p."""
+    """Ordinary least squares: w (d,), b (0 without an intercept); se and ci95 for
+    (w₁ … w_d, b), or (w₁ … w_d) without an intercept, or None when undefined (rank deficiency,
+    or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as linscratch's loss; r2;
+    the 2-norm condition number of A = [X 1] (or X); rank; dof = n − p; residual_sd =
+    sqrt(RSS / dof), σ̂ (None without degrees of freedom); fit_intercept."""
 
     w: np.ndarray
     b: float
@@ -35,6 +41,8 @@ class OLSResult:
     condition_number: float
     rank: int
     dof: int
+    residual_sd: float | None = None
+    fit_intercept: bool = True
 
     def to_dict(self) -> dict:
         return {
@@ -47,30 +55,41 @@ class OLSResult:
             "condition_number": self.condition_number,
             "rank": self.rank,
             "dof": self.dof,
+            "residual_sd": self.residual_sd,
+            "fit_intercept": self.fit_intercept,
         }
 
 
-def augmented_r(X, y, chunk_rows: int = 1 << 18) -> np.ndarray:
-    """R of the QR factorisation of [X 1 y], (d+2, d+2), taken chunk by chunk in float64."""
+def augmented_r(X, y, chunk_rows: int = 1 << 18, intercept: bool = True) -> np.ndarray:
+    """R of the QR factorisation of [X 1 y] (or [X y] without the intercept), (k, k) with
+    k = d + 2 (or d + 1), taken chunk by chunk in float64."""
     n, d = X.shape
-    R = np.zeros((0, d + 2))
+    k = d + 1 + intercept
+    R = np.zeros((0, k))
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
-        M = np.empty((stop - start, d + 2))  # (rows, d + 2): X, ones, y
+        M = np.empty((stop - start, k))  # (rows, k): X, ones (with the intercept), y
         M[:, :d] = X[start:stop]
-        M[:, d] = 1.0
-        M[:, d + 1] = np.asarray(y[start:stop]).reshape(-1)
+        if intercept:
+            M[:, d] = 1.0
+        M[:, k - 1] = np.asarray(y[start:stop]).reshape(-1)
         R = np.linalg.qr(np.vstack([R, M]), mode="r")
-    if R.shape[0] < d + 2:  # fewer rows than columns: pad to square
-        R = np.vstack([R, np.zeros((d + 2 - R.shape[0], d + 2))])
+    if R.shape[0] < k:  # fewer rows than columns: pad to square
+        R = np.vstack([R, np.zeros((k - R.shape[0], k))])
     return R
 
 
 CHUNK = 1 << 18  # rows per chunk in the passes over data that may be memory-mapped
 
 
-def total_sum_of_squares(y) -> float:
-    """Σ(yᵢ − ȳ)², in chunks (Chan et al.'s pairwise update of count, mean and sum)."""
+def total_sum_of_squares(y, centered: bool = True) -> float:
+    """Σ(yᵢ − ȳ)², in chunks (Chan et al.'s pairwise update of count, mean and sum); Σyᵢ² when
+    not `centered` (the total of a model through the origin)."""
+    if not centered:
+        return sum(
+            float(np.sum(np.asarray(y[i : i + CHUNK], np.float64) ** 2))
+            for i in range(0, len(y), CHUNK)
+        )
     count, mean, total = 0, 0.0, 0.0
     for start in range(0, len(y), CHUNK):
         part = np.asarray(y[start : start + CHUNK], dtype=np.float64).reshape(-1)
@@ -82,13 +101,14 @@ def total_sum_of_squares(y) -> float:
     return total
 
 
-def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
-    """Least squares of y (n,) on X (n, d) with an intercept; see the module docstring."""
+def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True) -> OLSResult:
+    """Least squares of y (n,) on X (n, d), with an intercept or through the origin; see the
+    module docstring."""
     from scipy import stats
 
     n, d = X.shape
-    p = d + 1
-    R_aug = augmented_r(X, y, chunk_rows)
+    p = d + fit_intercept
+    R_aug = augmented_r(X, y, chunk_rows, fit_intercept)
     R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
 
     norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
@@ -114,10 +134,10 @@ def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
         ci95 = np.stack([theta - t * se, theta + t * se], axis=1)  # (p, 2)
     s_raw = np.linalg.svd(R, compute_uv=False)
     cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
-    tss = total_sum_of_squares(y)
+    tss = total_sum_of_squares(y, centered=fit_intercept)
     return OLSResult(
         w=theta[:d],
-        b=float(theta[d]),
+        b=float(theta[d]) if fit_intercept else 0.0,
         se=se,
         ci95=ci95,
         loss=rss / (2 * n),
@@ -125,6 +145,8 @@ def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
         condition_number=cond,
         rank=rank,
         dof=dof,
+        residual_sd=float(np.sqrt(rss / dof)) if dof > 0 else None,
+        fit_intercept=fit_intercept,
     )
 
 
@@ -139,13 +161,16 @@ def mean_loss(X, y, w, b) -> float:
     return 0.5 * total / len(X)
 
 
-def r2_score(X, y, w, b) -> float | None:
-    """The coefficient of determination 1 − RSS/TSS of the model (w, b) on (X, y)."""
-    tss = total_sum_of_squares(y)
+def r2_score(X, y, w, b, centered: bool = True) -> float | None:
+    """The coefficient of determination 1 − RSS/TSS of the model (w, b) on (X, y); with TSS
+    = Σy² when not `centered` (a model through the origin)."""
+    tss = total_sum_of_squares(y, centered)
     return 1 - 2 * len(y) * mean_loss(X, y, w, b) / tss if tss > 0 else None
 
 
-def stability(X, max_rows: int = 1 << 16, iters: int = 100_000, seed: int = 0) -> dict:
+def stability(
+    X, max_rows: int = 1 << 16, iters: int = 100_000, seed: int = 0, intercept: bool = True
+) -> dict:
     """The largest curvature of the mean loss and the learning rate beyond which SGD diverges.
 
     The Hessian of the mean loss, mean ½(xᵢ·w + b − yᵢ)², is H = AᵀA/n with A = [X 1], whatever
@@ -154,19 +179,20 @@ def stability(X, max_rows: int = 1 << 16, iters: int = 100_000, seed: int = 0) -
     `max_rows` rows drawn at random (a mean over 65,536 rows estimates it to a fraction of a
     percent), and λ_max found by power iteration on it, until ‖Hv − λv‖ ≤ 1e-9·λ (a test of
     convergence that close eigenvalues, which make the iteration slow, cannot fool).
-    Minibatches are noisier than the full gradient: stay below this bound, not at it.
-    Returns {"lambda_max", "lr_max"}.
+    Minibatches are noisier than the full gradient: stay below this bound, not at it. Without
+    the intercept, A = X. Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
     n, d = X.shape
     if n > max_rows:
         rows = np.unique(np.random.default_rng(seed).integers(0, n, size=max_rows))  # sorted
         X = X[rows]
-    A = np.empty((len(X), d + 1))  # (m, d + 1): X and a column of ones
+    A = np.empty((len(X), d + intercept))  # (m, d + 1): X and a column of ones (or X)
     A[:, :d] = X
-    A[:, d] = 1.0
-    H = A.T @ A / len(A)  # (d + 1, d + 1)
-    v = np.random.default_rng(seed).normal(size=d + 1)
+    if intercept:
+        A[:, d] = 1.0
+    H = A.T @ A / len(A)  # (d + 1, d + 1), or (d, d)
+    v = np.random.default_rng(seed).normal(size=d + intercept)
     v /= np.linalg.norm(v)
     lam = 0.0
     for _ in range(iters):

@@ -474,13 +474,7 @@ ZH |= {
         "X 的形状必须是 (n, d)，y 必须是 (n,)，且 n >= 1，实际为 {X} 和 {y}"
     ),
     "{name} must be a positive number, got {value!r}": "{name} 必须是正数，实际为 {value!r}",
-    "tol must be a non-negative number, got {value!r}": "tol 必须是非负数，实际为 {value!r}",
     "engine must be one of auto, {engines}": "engine 必须是以下之一：auto, {engines}",
-    "SGDLinearRegression stopped at max_iter={epochs} epochs before the loss settled "
-    "(tol={tol}); consider a larger max_iter": (
-        "SGDLinearRegression 在 max_iter={epochs} 个迭代周期时停止，损失尚未稳定"
-        "（tol={tol}）；可考虑更大的 max_iter"
-    ),
     # commands: grad, predict, make-data, sweep
     "{0} applies to {1} random only": "{0} 只适用于 {1} random",
     "{0} has {k} values but the batch has {d} features": (
@@ -569,3 +563,26 @@ ZH.update(
         ),
     }
 )
+
+# main: models through the origin, early stopping (estimator.py)
+ZH |= {
+    "fit y = Xw, a model through the origin: b stays 0, and the exact answer, its "
+    "standard errors and an uncentered R² are those of that model": (
+        "拟合过原点的模型 y = Xw：b 保持为 0，精确解、它的标准误差和非中心化 R² 都按这个模型计算"
+    ),
+    "{0}: column {name!r} is zero in the training rows": "{0}：列 {name!r} 在训练样本中全为 0",
+    "tol must be a non-negative number or None, got {value!r}": (
+        "tol 必须是非负数或 None，实际为 {value!r}"
+    ),
+    "at max_iter={epochs} epochs with the loss still falling": (
+        "于 max_iter={epochs} 个迭代周期，损失仍在下降"
+    ),
+    "at epoch {epoch} with the training loss {excess:.1%} above the exact "
+    "least-squares optimum": "于第 {epoch} 个迭代周期，训练损失比精确最小二乘最优值高 {excess:.1%}",
+    "SGDLinearRegression stopped {reason}; scaling the features (StandardScaler), "
+    "a smaller learning_rate_init, a larger max_iter or a smaller tol (tol={tol}) "
+    "may help": (
+        "SGDLinearRegression 停止{reason}；缩放特征（StandardScaler）、更小的 learning_rate_init、"
+        "更大的 max_iter 或更小的 tol（tol={tol}）可能有帮助"
+    ),
+}

@@ -17,7 +17,7 @@ from ..rules import RULES, check
 from ..spec import SECTION_OF
 
 # The flags whose names are not the field's name with dashes: everything else is `--a-b`.
-FLAG_OF = {"num_epochs": "--epochs"}
+FLAG_OF = {"num_epochs": "--epochs", "fit_intercept": "--no-intercept"}
 
 
 def flag(field: str) -> str:

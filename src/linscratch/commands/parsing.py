@@ -244,6 +244,16 @@ def add_how_it_runs(p: Parser):
             "the starting weights: book (drawn from N(0, 0.01²)) or zero; the bias starts at 0"
         ),
     )
+    arg(
+        run,
+        "--no-intercept",
+        dest="fit_intercept",
+        action="store_false",
+        help=tr(
+            "fit y = Xw, a model through the origin: b stays 0, and the exact answer, its "
+            "standard errors and an uncentered R² are those of that model"
+        ),
+    )
     setting_arg(
         run,
         "--short-batch",

@@ -97,7 +97,8 @@ def _report(args, model, table, path, predictions, output) -> None:
     }
     if table.y is not None:
         out["loss"] = mean_loss(table.X, table.y, model.w, model.b)
-        out["r2"] = r2_score(table.X, table.y, model.w, model.b)
+        centered = model.training.get("fit_intercept", True) is not False  # else uncentered
+        out["r2"] = r2_score(table.X, table.y, model.w, model.b, centered)
     if output is not None:
         out["output"] = str(output)
     if vars(args).get("json"):

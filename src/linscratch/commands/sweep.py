@@ -84,7 +84,8 @@ def run(args) -> int:
         from ..solve import ols
 
         data = _STATE["dataset"]
-        exact = ols(np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1))
+        X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
+        exact = ols(X, y, fit_intercept=spec.model.fit_intercept)
         _STATE["exact"] = exact
     start = time.perf_counter()
     if jobs > 1:
