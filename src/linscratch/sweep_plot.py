@@ -14,7 +14,6 @@ from .i18n import tr
 
 STYLES = ["-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (2, 3)), (0, (9, 2, 2, 2, 2, 2))]
 EXACT = (0, (1, 2))  # the exact loss's dotted line
-LOSS = "mean loss  ½(ŷ − y)²  (log scale)"
 
 
 def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
@@ -95,7 +94,7 @@ def _curves(ax, runs, lrs, batch_sizes) -> None:
         ax.axhline(exact[0], color="black", lw=0.9, ls=EXACT)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(tr("epoch"))
-    ax.set_ylabel(tr(LOSS))
+    ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
     ax.set_title(tr("Loss per epoch"), fontsize=10)
     ax.grid(True, which="both", alpha=0.25)
     diverged = any(r["verdict"] == "diverged" for r in runs)

@@ -1,5 +1,6 @@
 """`linscratch sweep`: every (learning rate, batch size) pair on the same data and seed, in
-parallel processes, compared in a table, a JSON report and a figure."""
+parallel processes, each judged converged, converging or diverged (`verdicts`) and timed by
+its training alone, compared in a table, a JSON report and a figure (`sweep_plot`)."""
 
 from __future__ import annotations
 
