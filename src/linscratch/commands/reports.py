@@ -235,7 +235,7 @@ def sweep_text(runs: list[dict], jobs: int, seconds: float, seed: int, seed_draw
     """The table of `sweep`: each pair's final loss, its gap to OLS, its training time and its
     verdict (see `verdicts`), then the sweep's wall time."""
     heads = [tr("lr"), tr("batch"), tr("final loss"), tr("vs OLS"), tr("seconds")]
-    widths = [10, 6, 12, 9, 8]
+    widths = [max(w, _width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
     lines = [
         " ".join(_right(h, w) for h, w in zip(heads, widths, strict=True)) + "  " + tr("result")
     ]
