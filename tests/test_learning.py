@@ -182,7 +182,7 @@ def test_sweep_table(cli):
     assert run.code == 0
     lines = run.out.splitlines()
     assert lines[0].split()[:3] == ["lr", "batch", "final"]
-    assert lines[1].rstrip().endswith("ok") and "diverged at epoch" in lines[2]
+    assert lines[1].rstrip().endswith("converged") and "diverged at epoch" in lines[2]
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def figure_text():
         return
     import matplotlib
 
-    with matplotlib.rc_context(
-        {"font.sans-serif": [font, "DejaVu Sans"], "axes.unicode_minus": False}
-    ):
+    # the families themselves, not the sans-serif list: only `font.family` is a fallback chain
+    # (ŷ, λ and ½ come from DejaVu Sans, which Noto Sans CJK lacks)
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False}):
         yield

@@ -1,5 +1,6 @@
 """`linscratch sweep`: every (learning rate, batch size) pair on the same data and seed, in
-parallel processes, compared in a table, a JSON report and a figure."""
+parallel processes, each judged converged, converging or diverged (`verdicts`) and timed by
+its training alone, compared in a table, a JSON report and a figure (`sweep_plot`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import time
 
 from .. import destinations, plan, sources
+from ..events import Subscriber
 from ..i18n import tr
 from ..loop import draw_seed
 from .flags import run_spec
@@ -15,35 +17,55 @@ from .flags import run_spec
 _STATE: dict = {}  # each worker's spec and dataset, made once by `_setup`
 
 
-def _setup(spec, exact=None) -> None:
+def _setup(spec, exact=None, spread=0.0) -> None:
     """Load the data in this process (a worker loads its own: nothing big is sent)."""
     import torch
 
     torch.set_num_threads(1)
-    _STATE.update(spec=spec, dataset=sources.load(spec.data, spec.seed), exact=exact)
+    dataset = sources.load(spec.data, spec.seed)
+    _STATE.update(spec=spec, dataset=dataset, exact=exact, spread=spread)
+
+
+class _Clock(Subscriber):
+    """The training time of a run that diverged (fit's `train_seconds` covers the others):
+    from the run's start to the divergence, without the worker's start-up or compiling."""
+
+    def __init__(self):
+        self.start = self.seconds = None
+
+    def run_start(self, event) -> None:
+        self.start = time.perf_counter()
+
+    def diverged(self, event) -> None:
+        self.seconds = time.perf_counter() - self.start
 
 
 def _one(pair: tuple[float, int]) -> dict:
-    """Train one pair; a diverged run is a result too."""
+    """Train one pair; a diverged run is a result too. `verdict` judges it (see `verdicts`),
+    `seconds` is its training time alone."""
     from ..errors import DivergedError
     from ..runs import execute
+    from ..verdicts import judge
 
     lr, batch_size = pair
     spec = _STATE["spec"].replace(lr=lr, batch_size=batch_size)
-    start = time.perf_counter()
     out = {"lr": lr, "batch_size": batch_size, "diverged": False, "diverged_at": None}
+    clock = _Clock()
     try:
-        run = execute(spec, _STATE["dataset"], exact=_STATE["exact"], warn=lambda w: None)
-        losses = run.result.losses
+        run = execute(spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None)
+        losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=run.stability["lr_max"])
     except DivergedError as exc:
-        losses = exc.losses
+        losses, seconds, exact_loss = exc.losses, clock.seconds, None
         out.update(diverged=True, diverged_at={"epoch": exc.epoch, "step": exc.step})
+        out["diverged_at"]["loss"] = exc.grew  # the finite loss that grew without bound, or None
         out.update(loss_gap=None, lr_max=exc.lr_max)
     out["unstable"] = out["lr_max"] is not None and lr > out["lr_max"]
     out["epochs"] = [{"epoch": i, "loss": loss} for i, loss in enumerate(losses, 1)]
     out["final_loss"] = losses[-1] if losses and not out["diverged"] else None
-    out["seconds"] = time.perf_counter() - start
+    out["ols_loss"] = exact_loss
+    out["verdict"] = judge(losses, exact_loss, lr, out["lr_max"], out["diverged"], _STATE["spread"])
+    out["seconds"] = seconds
     return out
 
 
@@ -59,6 +81,24 @@ def _jobs(asked: int | None, pairs: int, dataset) -> int:
     per_worker = PROCESS_BYTES + n * (d + 1) * 8 + run_bytes(n, d, 8)
     fit = max(1, available_memory() // per_worker)
     return max(1, min(asked or cores, pairs, cores, fit))
+
+
+def _exact(spec):
+    """The exact least-squares answer, the same for every pair (None with a held-out split:
+    each run computes it on its training rows), and V = ½ var(y); both computed once, here."""
+    import numpy as np
+
+    from ..verdicts import spread
+
+    data = _STATE["dataset"]
+    exact = None
+    if not spec.data.val_fraction:
+        from ..solve import ols
+
+        X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
+        exact = ols(X, y, fit_intercept=spec.model.fit_intercept)
+    _STATE.update(exact=exact, spread=spread(data.y))
+    return exact, _STATE["spread"]
 
 
 def run(args) -> int:
@@ -77,32 +117,26 @@ def run(args) -> int:
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)
     jobs = _jobs(options.get("jobs"), len(pairs), _STATE["dataset"])
-    exact = None
-    if not spec.data.val_fraction:  # the same exact answer for every pair: compute it once
-        import numpy as np
-
-        from ..solve import ols
-
-        data = _STATE["dataset"]
-        X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = ols(X, y, fit_intercept=spec.model.fit_intercept)
-        _STATE["exact"] = exact
+    exact, spread = _exact(spec)
     start = time.perf_counter()
     if jobs > 1:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")  # no fork of torch's or numba's threads
-        with context.Pool(jobs, initializer=_setup, initargs=(spec, exact)) as pool:
+        with context.Pool(jobs, initializer=_setup, initargs=(spec, exact, spread)) as pool:
             runs = pool.map(_one, pairs)
     else:
         runs = [_one(pair) for pair in pairs]
     seconds = time.perf_counter() - start
 
     if spec.outputs.plot is not None:
+        from ..fonts import figure_text
         from ..plots import save
         from ..sweep_plot import sweep_figure
 
-        save(sweep_figure(runs, lrs, batch_sizes), spec.outputs.plot, spec.outputs.force)
+        with figure_text():
+            figure = sweep_figure(runs, lrs, batch_sizes)
+            save(figure, spec.outputs.plot, spec.outputs.force)
     if options.get("json"):
         print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
