@@ -135,9 +135,6 @@ ZH |= {
     "continue the run saved in DIR (a larger --epochs trains further)": (
         "继续 DIR 中保存的运行（更大的 --epochs 可以继续训练）"
     ),
-    "replace existing --save, --plot or --checkpoint files": (
-        "替换已有的 --save、--plot 或 --checkpoint 文件"
-    ),
     "no progress bar (shown on a terminal)": "不显示进度条（进度条只在终端上显示）",
     "the book's experiment; --seed 1 repeats it": "书中的实验；--seed 1 使它可以重复",
     "other settings, and a figure of how it learned": "其他设置，并画出学习过程的图",
@@ -156,10 +153,6 @@ ZH |= {
     "the batch sizes to try": "要尝试的批量大小",
     "the cores": "CPU 核数",
     "runs at a time, each in its own process": "同时进行的运行数，每个在自己的进程中",
-    "loss curves and a map of the final losses, to a .png or .svg file": (
-        "损失曲线和最终损失图，存为 .png 或 .svg 文件"
-    ),
-    "replace an existing --plot file": "替换已有的 --plot 文件",
     "six runs, one table": "六次运行，一张表",
     "where the learning rate becomes too large, as a figure": "学习率从哪里开始过大，画成图",
     # grad
@@ -629,3 +622,26 @@ ZH.update(
         ),
     }
 )
+
+# main: the --check-grad summary (commands/reports.py)
+ZH |= {
+    "gradient check, analytic vs autograd on {batches} batches: max abs diff "
+    "{abs:.3g}, max rel diff {rel:.3g} (tolerance {tol:.0e}): {verdict}": (
+        "梯度检查，解析公式与自动求导在 {batches} 个小批量上比较：最大绝对差 {abs:.3g}，"
+        "最大相对差 {rel:.3g}（容差 {tol:.0e}）：{verdict}"
+    ),
+}
+
+# main: plots are regenerated freely
+ZH |= {
+    "replace an existing --save file or --checkpoint (a --plot is always replaced)": (
+        "替换已有的 --save 文件或 --checkpoint（--plot 的图总会被替换）"
+    ),
+    "the loss curves beside a map of the final losses (for one learning rate or one "
+    "batch size, final loss against the other), to a .png or .svg file; replaced if "
+    "it exists": (
+        "损失曲线和最终损失图（只有一个学习率或一个批量大小时，画最终损失随另一个的变化），"
+        "存为 .png 或 .svg 文件；已存在则替换"
+    ),
+    "not needed: a --plot file is replaced": "不再需要：--plot 的图会被替换",
+}

@@ -97,7 +97,7 @@ def add_train(sub) -> None:
         out,
         "--force",
         action="store_true",
-        help=tr("replace existing --save, --plot or --checkpoint files"),
+        help=tr("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
     )
     arg(out, "--quiet", action="store_true", help=tr("no progress bar (shown on a terminal)"))
 
@@ -166,9 +166,13 @@ def add_sweep(sub) -> None:
         out,
         "--plot",
         metavar="FILE",
-        help=tr("loss curves and a map of the final losses, to a .png or .svg file"),
+        help=tr(
+            "the loss curves beside a map of the final losses (for one learning rate or one "
+            "batch size, final loss against the other), to a .png or .svg file; replaced if "
+            "it exists"
+        ),
     )
-    arg(out, "--force", action="store_true", help=tr("replace an existing --plot file"))
+    arg(out, "--force", action="store_true", help=tr("not needed: a --plot file is replaced"))
 
 
 PARSERS = {

@@ -217,10 +217,19 @@ def train_text(run, seed_drawn: bool, lang: str = "en") -> str:
     lines.append(summary + (t["drawn"].format(seed=result.seed) if seed_drawn else ""))
     check = result.check_grad
     if check is not None:
+        said = tr(
+            "gradient check, analytic vs autograd on {batches} batches: max abs diff "
+            "{abs:.3g}, max rel diff {rel:.3g} (tolerance {tol:.0e}): {verdict}"
+        )
+        verdict = tr("ok") if check["passed"] else tr("FAILED")
         lines.append(
-            f"gradient check, analytic vs autograd on {check['batches']} batches: "
-            f"max abs diff {check['max_abs_diff']:.3g}, max rel diff {check['max_rel_diff']:.3g} "
-            f"(tolerance {check['tolerance']:.0e}): {'ok' if check['passed'] else 'FAILED'}"
+            said.format(
+                batches=check["batches"],
+                abs=check["max_abs_diff"],
+                rel=check["max_rel_diff"],
+                tol=check["tolerance"],
+                verdict=verdict,
+            )
         )
     if outputs.plot is not None:
         lines.append(t["plotted"].format(path=outputs.plot))
