@@ -30,21 +30,28 @@ NUMBER = r"[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?"
 VOLATILE_KEYS = {"train_seconds", "compile_seconds", "samples_per_second", "seconds"}
 
 
-def examples() -> list[tuple[str, list[str]]]:
-    """Each `$ uv run linscratch ...` command of the README's console blocks with the lines
-    shown after it (until the next command or the end of the block)."""
-    found = []
+def examples() -> list[list[tuple]]:
+    """The README's console blocks, each a list of steps: ("run", the command after
+    `uv run linscratch `, the lines shown after it) or ("write", a file name, its text) for a
+    `cat > FILE <<'EOF'` here-document. Other commands (pytest, the benchmarks) are left out."""
+    blocks = []
     for block in re.findall(r"```console\n(.*?)```", README.read_text(), flags=re.DOTALL):
-        current = None
-        for line in block.splitlines():
-            if line.startswith("$ "):
-                current = None
-                if line.startswith("$ " + PREFIX):
-                    current = (line[2 + len(PREFIX) :], [])
-                    found.append(current)
-            elif current is not None:
-                current[1].append(line)
-    return [(command, _trimmed(shown)) for command, shown in found]
+        steps, lines = [], iter(block.splitlines())
+        for line in lines:
+            heredoc = re.fullmatch(r"\$ cat > (\S+) <<'EOF'", line)
+            if heredoc:
+                text = "".join(f"{body}\n" for body in iter(lines.__next__, "EOF"))
+                steps.append(("write", heredoc.group(1), text))
+            elif line.startswith("$ " + PREFIX):
+                steps.append(("run", line[2 + len(PREFIX) :], []))
+            elif line.startswith("$ "):
+                steps.append(("other", line, []))
+            elif steps and steps[-1][0] in ("run", "other"):
+                steps[-1][2].append(line)
+        steps = [(k, a, _trimmed(b) if k == "run" else b) for k, a, b in steps if k != "other"]
+        if any(kind == "run" for kind, _, _ in steps):
+            blocks.append(steps)
+    return blocks
 
 
 def _trimmed(lines: list[str]) -> list[str]:
@@ -56,8 +63,8 @@ def _trimmed(lines: list[str]) -> list[str]:
 def _normal(line: str, shape: bool) -> str:
     for pattern, mask in TIMINGS:
         line = re.sub(pattern, mask, line)
-    if shape:
-        line = re.sub(NUMBER, "#", line)
+    if shape:  # numbers masked, and the spaces that pad them
+        return re.sub(r"\s+", "", re.sub(NUMBER, "#", line))
     return " ".join(line.split())
 
 
@@ -92,21 +99,14 @@ def json_matches(shown: str, printed: str, shape: bool) -> str | None:
     return None
 
 
-CASES = examples()
+BLOCKS = examples()
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return tmp_path_factory.mktemp("readme")
-
-
-@pytest.mark.parametrize("command, shown", CASES, ids=[c for c, _ in CASES])
-def test_console_example(command, shown, folder, monkeypatch, capsys):
+def run_example(command: str, shown: list[str], capsys) -> None:
     argv = shlex.split(command, comments=True)
     smaller = any(a in SMALLER for a in argv)
     argv = [SMALLER.get(a, a) for a in argv]
     shape = smaller or "--seed" not in argv
-    monkeypatch.chdir(folder)
     status = cli.main(argv)
     out = capsys.readouterr().out
     assert status == 0, out
@@ -116,10 +116,22 @@ def test_console_example(command, shown, folder, monkeypatch, capsys):
         problem = json_matches("\n".join(shown), out, shape)
     else:
         problem = matches(shown, out.splitlines(), shape)
-    assert problem is None, f"README shows {problem!r}; printed:\n{out}"
+    assert problem is None, f"README shows {problem!r} after `{command}`; printed:\n{out}"
+
+
+@pytest.mark.parametrize("steps", BLOCKS, ids=[b[0][1][:60] for b in BLOCKS])
+def test_console_block(steps, tmp_path, monkeypatch, capsys):
+    """Each block in its own folder, its steps in order (a model saved is there to predict)."""
+    monkeypatch.chdir(tmp_path)
+    for kind, what, shown in steps:
+        if kind == "write":
+            (tmp_path / what).write_text(shown)
+        else:
+            run_example(what, shown, capsys)
 
 
 def test_the_examples_are_found():
-    commands = [c for c, _ in CASES]
+    commands = [what for steps in BLOCKS for kind, what, _ in steps if kind == "run"]
     assert "train" in commands and any(c.startswith("grad") for c in commands)
-    assert any(c.startswith("predict") for c in commands)
+    assert any("--keep-columns" in c for c in commands)
+    assert any(kind == "write" for steps in BLOCKS for kind, _, _ in steps)
