@@ -11,6 +11,9 @@ collinear design from blowing up.
 
 Standard errors and confidence intervals as statsmodels defines them: σ̂² = RSS / (n − p) with
 p = d + 1 parameters, se = sqrt(diag(σ̂² (AᵀA)⁻¹)) for A = [X 1], and θ ± t(0.975, n − p)·se.
+The intervals are computed when first asked for (a JSON report, say): the t quantile needs
+scipy, whose import costs more than the default run's training, and the text report never
+shows them.
 """
 
 from __future__ import annotations
@@ -29,12 +32,23 @@ class OLSResult:
     w: np.ndarray
     b: float
     se: np.ndarray | None
-    ci95: np.ndarray | None
     loss: float
     r2: float | None
     condition_number: float
     rank: int
     dof: int
+
+    @property
+    def ci95(self) -> np.ndarray | None:
+        """θ ± t(0.975, dof)·se, (p, 2), or None where se is. `stdtrit` is the very function
+        `scipy.stats.t.ppf` calls (the same numbers, tests/test_solve.py), for a tenth of its
+        import time."""
+        if self.se is None:
+            return None
+        from scipy.special import stdtrit
+
+        theta, t = np.r_[self.w, self.b], stdtrit(self.dof, 0.975)
+        return np.stack([theta - t * self.se, theta + t * self.se], axis=1)
 
     def to_dict(self) -> dict:
         return {
@@ -84,8 +98,6 @@ def total_sum_of_squares(y) -> float:
 
 def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
     """Least squares of y (n,) on X (n, d) with an intercept; see the module docstring."""
-    from scipy import stats
-
     n, d = X.shape
     p = d + 1
     R_aug = augmented_r(X, y, chunk_rows)
@@ -105,13 +117,11 @@ def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
         rss = float(rho**2)
 
     dof = n - p
-    se = ci95 = None
+    se = None
     if rank == p and dof > 0:
         sigma2 = rss / dof
         cov = (Vt.T * inv_s**2) @ Vt / np.outer(scale, scale)  # (AᵀA)⁻¹
         se = np.sqrt(sigma2 * np.diag(cov))
-        t = stats.t.ppf(0.975, dof)
-        ci95 = np.stack([theta - t * se, theta + t * se], axis=1)  # (p, 2)
     s_raw = np.linalg.svd(R, compute_uv=False)
     cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
     tss = total_sum_of_squares(y)
@@ -119,7 +129,6 @@ def ols(X, y, chunk_rows: int = 1 << 18) -> OLSResult:
         w=theta[:d],
         b=float(theta[d]),
         se=se,
-        ci95=ci95,
         loss=rss / (2 * n),
         r2=1 - rss / tss if tss > 0 else None,
         condition_number=cond,
