@@ -91,9 +91,9 @@ def fit(
     group = current()
     plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group)
     stream, monitor, path = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
+    stream.emit(Phase("compiling"))  # building the engine (importing torch), its kernels
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
-    stream.emit(Phase("compiling"))
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
 
     bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(y), 1e-300)  # see GROWTH_LIMIT
