@@ -85,7 +85,8 @@ class Progress:
 @dataclass(frozen=True)
 class Phase:
     """A stage of a run that may take a while and is not training: "compiling" (building the
-    engine and compiling or loading its kernels), "stability" (the stability limit), "exact" (the exact least-squares answer)."""
+    engine and compiling or loading its kernels), "stability" (the stability limit), "exact"
+    (the exact least-squares answer)."""
 
     handler: ClassVar[str] = "phase"
     name: str

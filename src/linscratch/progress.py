@@ -57,13 +57,13 @@ class Feedback(Quiet):
             self.bar.stop()
             self.bar = None
         if self.status is None:
-            from rich.console import Console
+            from rich.progress import SpinnerColumn, TextColumn
 
-            self.console = self.console or Console(stderr=True)
-            self.status = self.console.status(text)
+            self.status = self._live(SpinnerColumn(), TextColumn("{task.description}"))
+            self.status.add_task(text, total=None)
             self.status.start()
         else:
-            self.status.update(text)
+            self.status.update(self.status.task_ids[0], description=text)
 
     def phase(self, event: Phase) -> None:
         labels = {
@@ -116,25 +116,32 @@ class Feedback(Quiet):
                 shown.stop()
         self.status = self.bar = None
 
-    def _start_bar(self) -> None:
+    def _live(self, *columns):
+        """A rich display of `columns` on stderr, taken down when stopped. Printing to stdout
+        while it shows goes above it when stdout is the same terminal, and straight to stdout
+        when stdout is a file or a pipe (rich would send it to the terminal)."""
         from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
+        from rich.progress import Progress
+
+        self.console = self.console or Console(stderr=True)
+        return Progress(
+            *columns,
+            console=self.console,
+            transient=True,
+            redirect_stdout=sys.stdout.isatty(),
         )
 
+    def _start_bar(self) -> None:
+        from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+
         self._clear()
-        self.bar = Progress(
+        self.bar = self._live(
             TextColumn(tr("epoch") + " {task.fields[epoch]}"),
             BarColumn(),
             TextColumn(tr("minibatches") + " {task.fields[batches]}"),
             TextColumn("{task.fields[speed]}"),
             TextColumn(tr("loss") + " {task.fields[loss]}"),
             TimeRemainingColumn(),
-            console=self.console or Console(stderr=True),
-            transient=True,
         )
         fields = {"epoch": "", "batches": "", "speed": "", "loss": ""}
         self.task = self.bar.add_task("train", total=self.epochs, **fields)

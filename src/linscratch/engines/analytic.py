@@ -19,7 +19,7 @@ from . import as_tensor
 
 class AnalyticEngine:
     name = "analytic"
-    chunk_rows = 50_000  # about 0.1 s at batch size 10 on a CPU
+    chunk_rows = 20_000  # about 0.05 s at batch size 10 on a CPU (0.3 M rows/s)
 
     def __init__(self, X, y, w, b, plan):
         w, b = as_tensor(w), as_tensor(b)
