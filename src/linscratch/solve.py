@@ -41,8 +41,8 @@ class OLSResult:
     @property
     def ci95(self) -> np.ndarray | None:
         """θ ± t(0.975, dof)·se, (p, 2), or None where se is. `stdtrit` is the very function
-        `scipy.stats.t.ppf` calls (the same numbers, tests/test_solve.py), for a tenth of its
-        import time."""
+        `scipy.stats.t.ppf` calls (the same numbers, tests/test_solve.py), for a sixth of its
+        import time (0.3 s against 1.8 s after torch on a 2-core machine)."""
         if self.se is None:
             return None
         from scipy.special import stdtrit
