@@ -10,7 +10,7 @@ from test_seed_fidelity import book_script
 
 from linscratch import progress
 from linscratch.engines import EpochTrace, make_engine
-from linscratch.events import EpochEnd, RunStart
+from linscratch.events import EpochEnd, Progress, RunStart
 from linscratch.orders import Orders
 from linscratch.plan import make_plan
 from linscratch.spec import RunSpec
@@ -222,9 +222,12 @@ def test_progress_bar_draws_on_a_terminal(monkeypatch):
     out = io.StringIO()
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
     start = RunStart(None, 1000, 2, 100, 1, 4, np.zeros(2), 0.0)
-    with progress.EpochProgress(console=Console(file=out, force_terminal=True)) as bar:
+    with progress.Feedback(console=Console(file=out, force_terminal=True)) as bar:
         bar.run_start(start)
         for epoch in range(1, 5):
+            bar.progress(Progress(epoch, 50))  # within the epoch: half of its 100 steps
+            assert bar.bar.tasks[0].completed == epoch - 0.5
+            assert bar.bar.tasks[0].fields["batches"] == f"{epoch * 100 - 50}/400"
             assert not bar.epoch_end(EpochEnd(epoch, 0.5 / epoch, np.zeros(2), 0.0))
     text = out.getvalue()
     assert "epoch" in text and "4/4" in text and "400/400" in text and "loss" in text

@@ -112,3 +112,20 @@ def test_stability_bound_is_the_top_eigenvalue():
     bound = stability(X)
     assert bound["lambda_max"] == pytest.approx(top, rel=1e-6)
     assert bound["lr_max"] == pytest.approx(2 / top, rel=1e-6)
+
+
+def test_t_quantile_is_scipy_stats_bit_for_bit():
+    """The intervals take t(0.975, dof) from `scipy.special.stdtrit`, cheaper to import than
+    `scipy.stats`: the same float as `scipy.stats.t.ppf` on every dof a run can have, and the
+    intervals of a fit are exactly θ ± t.ppf(0.975, dof)·se."""
+    from scipy import stats
+    from scipy.special import stdtrit
+
+    dofs = [*range(1, 3000), *(10**k + j for k in range(4, 10) for j in (-1, 0, 7)), 2**31 - 3]
+    assert [stdtrit(d, 0.975) for d in dofs] == [stats.t.ppf(0.975, d) for d in dofs]
+    table = longley()
+    result = ols(table.X, table.y)
+    t = stats.t.ppf(0.975, result.dof)
+    theta = np.r_[result.w, result.b]
+    expected = np.stack([theta - t * result.se, theta + t * result.se], axis=1)
+    assert np.array_equal(result.ci95, expected)

@@ -79,8 +79,7 @@ def full_order(out, seed):
 @njit(cache=True)
 def block_order(out, block_rows, buffer_blocks, seed):
     """Fill `out` (n,) with a block-shuffled order of 0..n-1 and return it: blocks of
-    `block_rows` contiguous rows in a random order, rows shuffled within each run of
-    `buffer_blocks` consecutive blocks of that order."""
+    `block_rows` rows in a random order, rows shuffled within each run of `buffer_blocks`."""
     n = out.shape[0]
     state = np.empty(1, dtype=np.uint64)
     state[0] = seed
@@ -243,22 +242,27 @@ def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps):
     return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps)
 
 
-@njit(cache=True, fastmath=FAST)
-def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed):
-    """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
-    make, the same arithmetic in the same sequence, without writing the order out: each
-    buffer's rows are shuffled into a small array that stays in the cache."""
-    n = X.shape[0]
-    grad_w = np.zeros_like(w)
-    acc = np.zeros(2, dtype=w.dtype)
-    ctr = np.zeros(2, dtype=np.int64)
+@njit(cache=True)
+def block_walk(n, block_rows, buffer_blocks, seed):
+    """The start of a block-shuffled epoch (`block_order`'s order): the blocks (num_blocks,)
+    in their random order, the random state (1,) after drawing it, and the buffer for one run
+    of `buffer_blocks` blocks' rows."""
     state = np.empty(1, dtype=np.uint64)
     state[0] = seed
     num_blocks = (n + block_rows - 1) // block_rows
     blocks = np.arange(num_blocks)
     _shuffle_range(blocks, 0, num_blocks, state)
-    buffer = np.empty(block_rows * buffer_blocks, dtype=np.int64)
-    for g in range(0, num_blocks, buffer_blocks):
+    return blocks, state, np.empty(block_rows * buffer_blocks, dtype=np.int64)
+
+
+@njit(cache=True, fastmath=FAST)
+def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums):
+    """Feed blocks g0 to g1 (exclusive; g0 starts a run of blocks) of the walk (blocks,
+    state, buffer) into SGD, each run's rows shuffled into the buffer, which stays in the
+    cache; `sums` (grad_w, acc, ctr) carry the open batch. Returns as `_sgd_rows`."""
+    (blocks, state, buffer), (grad_w, acc, ctr) = walk, sums
+    n, num_blocks, buffer_blocks = X.shape[0], blocks.shape[0], buffer.shape[0] // block_rows
+    for g in range(g0, min(g1, num_blocks), buffer_blocks):
         pos = 0
         for k in range(g, min(g + buffer_blocks, num_blocks)):
             lo = blocks[k] * block_rows
@@ -269,7 +273,17 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
         bad = _sgd_rows(X, y, buffer[:pos], w, b, opts, grad_w, acc, ctr, step_loss, snaps)
         if bad:
             return bad
-    return _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps)
+    return 0
+
+
+@njit(cache=True, fastmath=FAST)
+def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed):
+    """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
+    make, the same arithmetic in the same sequence, never written out (`sgd_blocks`)."""
+    sums = (np.zeros_like(w), np.zeros(2, dtype=w.dtype), np.zeros(2, dtype=np.int64))
+    walk = block_walk(X.shape[0], block_rows, buffer_blocks, seed)
+    bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, 0, len(walk[0]), block_rows, sums)
+    return bad or _finish(w, b, opts, *sums, step_loss, snaps)
 
 
 @njit(cache=True, fastmath=FAST)

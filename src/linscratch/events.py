@@ -1,15 +1,18 @@
 """The event stream of a run: what `fit` tells its subscribers as it goes.
 
-`fit` emits, in order: one `RunStart`; per epoch, a `Steps` chunk (the steps' losses and sampled
-parameters, for subscribers that ask for them) and an `EpochEnd`; then one `RunEnd`, or a
-`Diverged` instead. The autograd engine also emits a `Batch` for every minibatch, with its
-gradients, when a subscriber asks for it (the gradient check). Parameters in events are float64
+`fit` emits, in order: a `Phase("compiling")` while the engine gets ready; one `RunStart`; per
+epoch, `Steps` chunks (the steps' losses and sampled parameters, for subscribers that ask for
+them) and `Progress` (the steps done, for those that ask) every chunk of steps as the engine
+goes, and an `EpochEnd`; then one `RunEnd`, or a `Diverged` instead. `runs.execute` adds a
+`Phase` before each of its own long passes (the stability limit, the exact answer). The
+autograd engine also emits a `Batch` for every minibatch, with its gradients, when a
+subscriber asks for it (the gradient check). Parameters in events are float64
 numpy values: w (d,), b a float.
 
 A subscriber is a `Subscriber` whose methods (one per event, named by the event's `handler`)
 do what it needs; an `epoch_end` that returns True stops the run after that epoch. The text
-epoch lines, the progress bar, checkpoints, traces, the gradient check, and user callbacks
-(`Callback`) are all subscribers.
+epoch lines (`commands.reports.EpochLines`), the labels and progress bar (`progress`),
+checkpoints, traces, the gradient check, and user callbacks (`Callback`) are all subscribers.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ class RunStart:
     to run (first_epoch > 1 when resumed) and the starting parameters. `names` names the
     entries of [w₁ … w_d, b] for display; None means those very names (linear regression).
     A model of `fit_model` passes all its parameters flattened as w, b as NaN, and names
-    them (the last name None: there is no b)."""
+    them (the last name None: there is no b). `losses` are the losses of the epochs before
+    `first_epoch` (a resumed run's), so that a report of every epoch can start with them."""
 
     handler: ClassVar[str] = "run_start"
     plan: Any
@@ -38,6 +42,7 @@ class RunStart:
     w: np.ndarray
     b: float
     names: tuple | None = None
+    losses: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,26 @@ class Steps:
     step_loss: np.ndarray
     every: int
     params: np.ndarray
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Steps 1 to `step` of epoch `epoch` are done: sent every chunk of steps (about a tenth
+    of a second of work, whatever the engine) so that a progress bar moves within an epoch."""
+
+    handler: ClassVar[str] = "progress"
+    epoch: int
+    step: int
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stage of a run that may take a while and is not training: "compiling" (building the
+    engine and compiling or loading its kernels), "stability" (the stability limit), "exact"
+    (the exact least-squares answer)."""
+
+    handler: ClassVar[str] = "phase"
+    name: str
 
 
 @dataclass(frozen=True)
@@ -98,13 +123,19 @@ class Diverged:
 
 class Subscriber:
     """Hears a run's events; override what you need. `wants_steps` asks the engine to record
-    each step (a `Steps` event per epoch); `wants_batches` asks for a `Batch` per minibatch
-    (the autograd engine alone gives them: the planner sees to it)."""
+    each step (`Steps` events, in chunks); `wants_progress` asks for `Progress` events (no
+    recording: they cost nothing measurable); `wants_batches` asks for a `Batch` per
+    minibatch (the autograd engine alone gives them: the planner sees to it)."""
 
     wants_steps: ClassVar[bool] = False
+    wants_progress: ClassVar[bool] = False
     wants_batches: ClassVar[bool] = False
 
+    def phase(self, event: Phase) -> None: ...
+
     def run_start(self, event: RunStart) -> None: ...
+
+    def progress(self, event: Progress) -> None: ...
 
     def batch(self, event: Batch) -> None: ...
 
@@ -129,11 +160,13 @@ class Callback(Subscriber):
 
 class EventStream:
     """Hands each event to every subscriber, in order; `emit` says whether any asked to stop
-    (all of them hear the event first). It wants steps or batches when a subscriber does."""
+    (all of them hear the event first). It wants steps, progress or batches when a subscriber
+    does."""
 
     def __init__(self, subscribers=()):
         self.subscribers = list(subscribers)
         self.wants_steps = any(s.wants_steps for s in self.subscribers)
+        self.wants_progress = any(s.wants_progress for s in self.subscribers)
         self.wants_batches = any(s.wants_batches for s in self.subscribers)
 
     def emit(self, event) -> bool:

@@ -18,6 +18,8 @@ from .events import (
     Diverged,
     EpochEnd,
     EventStream,
+    Phase,
+    Progress,
     RunEnd,
     RunStart,
     Steps,
@@ -91,6 +93,7 @@ def fit(
     group = current()
     plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group)
     stream, monitor, path = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
+    stream.emit(Phase("compiling"))  # building the engine (importing torch), its kernels
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
@@ -214,9 +217,11 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
-    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *engine.params(), names))
+    params = engine.params()
+    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *params, names, tuple(losses)))
+    chunk = -(-max(1, engine.chunk_rows // batch_size) // every) * every  # steps, every's multiple
     for epoch in range(first_epoch, num_epochs + 1):
-        trace = EpochTrace.for_epoch(steps, d, every) if stream.wants_steps else None
+        trace = _epoch_trace(stream, epoch, steps, d, every, chunk)
         bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
         loss = engine.loss() if bad_step is None else math.nan
         if not loss <= bound:  # non-finite, or grown without bound
@@ -226,9 +231,33 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
             raise error
         losses.append(loss)
         if trace is not None:
-            stream.emit(Steps(epoch, 1, trace.step_loss, trace.every, trace.params))
+            trace.report(steps)  # the steps since the last chunk
         if stream.emit(EpochEnd(epoch, loss, *engine.params(), orders.state())):
             break
+
+
+def _epoch_trace(stream, epoch: int, steps: int, d: int, every: int, chunk: int):
+    """What the engine fills in and reports through during an epoch (`EpochTrace`), or None
+    when no subscriber wants steps or progress. Every `chunk` steps (a multiple of `every`,
+    so that each chunk's sampled parameters start on a sample) the engine calls its `report`,
+    which sends the new steps as a `Steps` chunk (when recorded) and a `Progress`."""
+    if not (stream.wants_steps or stream.wants_progress):
+        return None
+    trace = EpochTrace.for_epoch(steps, d, every, record=stream.wants_steps, chunk=chunk)
+    sent = [0]  # steps sent so far
+
+    def report(step: int) -> None:
+        start = sent[0]
+        if step <= start:
+            return
+        sent[0] = step
+        if trace.step_loss is not None:
+            params = trace.params[start // every : step // every]
+            stream.emit(Steps(epoch, start + 1, trace.step_loss[start:step], every, params))
+        stream.emit(Progress(epoch, step))
+
+    trace.report = report
+    return trace
 
 
 def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):

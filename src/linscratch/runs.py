@@ -15,7 +15,7 @@ import numpy as np
 
 from .data import Standardizer, split_rows
 from .errors import DivergedError, StabilityWarning
-from .events import EpochEnd, EventStream, Steps, Subscriber, Trace
+from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
 from .loop import Result, draw_seed, estimation_errors, fit
 from .model import initial_params
@@ -65,6 +65,7 @@ class _OriginalUnits(Subscriber):
     def __init__(self, inner: EventStream, scaler: Standardizer | None, X_val, y_val):
         self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
         self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
+        self.wants_progress = inner.wants_progress
         self.val_losses: list[float] = []
 
     def epoch_end(self, event: EpochEnd) -> bool:
@@ -87,10 +88,17 @@ class _OriginalUnits(Subscriber):
     def run_start(self, event) -> None:
         if self.scaler is not None:
             w, b = self.scaler.to_original(event.w, event.b)
-            event = replace(event, w=w, b=b)
+            losses = tuple(loss * self.scaler.y_std**2 for loss in event.losses)
+            event = replace(event, w=w, b=b, losses=losses)
         self.inner.emit(event)
 
     def batch(self, event) -> None:
+        self.inner.emit(event)
+
+    def progress(self, event) -> None:
+        self.inner.emit(event)
+
+    def phase(self, event) -> None:
         self.inner.emit(event)
 
     def run_end(self, event) -> None:
@@ -137,9 +145,10 @@ def execute(
     _require_memory(spec, dataset)
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
     rows = _prepare(spec, dataset)
-    bound = _stability(spec, rows.X_fit, warn)
     recorder = Trace() if trace else None
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
+    inner.emit(Phase("stability"))
+    bound = _stability(spec, rows.X_fit, warn)
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
@@ -151,7 +160,9 @@ def execute(
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     X_val, y_val = rows.X_val, rows.y_val
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    exact = exact or ols(X, y64, fit_intercept=centered)
+    if exact is None:
+        inner.emit(Phase("exact"))
+        exact = ols(X, y64, fit_intercept=centered)
     validation = None
     if X_val is not None:
         validation = {

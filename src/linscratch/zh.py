@@ -645,3 +645,18 @@ ZH |= {
     ),
     "not needed: a --plot file is replaced": "不再需要：--plot 的图会被替换",
 }
+
+# feedback: the labels of a run's phases and its progress bar, on a terminal
+ZH.update(
+    {
+        "generating data": "正在生成数据",
+        "reading {path}": "正在读取 {path}",
+        "compiling kernels": "正在编译内核",
+        "estimating the stability limit": "正在估计稳定性上限",
+        "training": "正在训练",
+        "writing {path}": "正在写入 {path}",
+        "minibatches": "小批量",
+        "loss": "损失",
+        "{speed} M examples/s": "每秒 {speed} M 个样本",
+    }
+)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 from .. import __version__
+from ..events import EpochEnd, RunStart, Subscriber
 from ..i18n import tr
 from ..scaled_params import shorten
 from .weights import MAX_NAME, weight_lines
@@ -135,6 +137,32 @@ def shown_epoch(epoch: int, epochs: int) -> bool:
     return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
 
 
+def epoch_line(epoch: int, loss: float) -> str:
+    """An epoch's line, as the book prints it (in the Chinese edition too)."""
+    return f"epoch {epoch}, loss {loss:f}"
+
+
+class EpochLines(Subscriber):
+    """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
+    or a file has it while the run goes on); the report's other lines follow at the end,
+    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
+
+    def __init__(self, file=None):
+        self.file, self.epochs = file, 0
+
+    def run_start(self, event: RunStart) -> None:
+        self.epochs = event.num_epochs
+        for epoch, loss in enumerate(event.losses, 1):
+            self._print(epoch, loss)
+
+    def epoch_end(self, event: EpochEnd) -> None:
+        self._print(event.epoch, event.loss)
+
+    def _print(self, epoch: int, loss: float) -> None:
+        if shown_epoch(epoch, self.epochs):
+            print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
+
+
 def comparison_text(gap: float | None, t: dict, lang: str) -> str:
     """How SGD's loss compares with OLS's: "+0.36% above it" in English as ever; in Chinese
     高 0.36%, 低 0.01% or 12.2 倍."""
@@ -184,16 +212,14 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     return lines
 
 
-def train_text(run, seed_drawn: bool, lang: str = "en") -> str:
-    """The text of `train`: the epoch lines as the book prints them, then the estimation
-    errors (synthetic data) or the learned parameters by column, the exact answer, the RMSE
-    (file data), the summary."""
+def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> str:
+    """The text of `train`: the epoch lines as the book prints them (left out without
+    `epochs`: `EpochLines` printed them as they ended), then the estimation errors (synthetic
+    data) or the learned parameters by column, the exact answer, the RMSE (file data), the
+    summary."""
     t, result, outputs = LABELS[lang], run.result, run.spec.outputs
-    lines = [
-        f"epoch {i}, loss {loss:f}"
-        for i, loss in enumerate(result.losses, 1)
-        if shown_epoch(i, len(result.losses))
-    ]
+    losses = result.losses if epochs else []
+    lines = [epoch_line(i, loss) for i, loss in enumerate(losses, 1) if shown_epoch(i, len(losses))]
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 

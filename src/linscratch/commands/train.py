@@ -7,7 +7,6 @@ spec (from the flags) → destinations checked → dataset → run → plot, mod
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 
 from .. import __version__, destinations, distributed, plan, progress, sources
 from ..i18n import tr
@@ -32,37 +31,52 @@ def run(args) -> int:
 
 
 def _train(args, spec, main: bool) -> int:
+    """One process's run: rank 0 (`main`) shows the feedback, prints and writes files."""
     options = vars(args)
+    as_json, lang = options.get("json", False), options.get("lang", "en")
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
     if main:
         destinations.check_outputs(spec.outputs, {"data": spec.data.data})
-    dataset = sources.load(spec.data, spec.seed)
-    wanted = main and progress.wanted(options.get("json", False), options.get("quiet", False))
-    bar = progress.EpochProgress() if wanted else None
-    with bar or nullcontext():
+    # On a terminal, a label for each phase and a progress bar; elsewhere nothing.
+    shown = progress.feedback(main and progress.wanted(as_json, options.get("quiet", False)))
+    with shown:
+        shown.label(_loading(spec.data))
+        dataset = sources.load(spec.data, spec.seed)
+        from .reports import EpochLines
+
+        lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
         outcome = execute(
             spec,
             dataset,
-            [bar] if bar else [],
+            [shown, *lines],
             trace=spec.outputs.plot is not None,
             warn=_warn if main else _ignore,
         )
-    if not main:  # only rank 0 prints and writes files
-        return 0
-    if spec.outputs.plot is not None:
-        _plot(outcome, dataset)
-    if spec.outputs.save is not None:
-        _save(outcome)
+        if not main:  # only rank 0 prints and writes files
+            return 0
+        if spec.outputs.plot is not None:
+            shown.label(tr("writing {path}").format(path=spec.outputs.plot))
+            _plot(outcome, dataset)
+        if spec.outputs.save is not None:
+            shown.label(tr("writing {path}").format(path=spec.outputs.save))
+            _save(outcome)
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
     from .reports import dumps, train_json, train_text
 
-    if options.get("json"):
+    if as_json:
         print(dumps(train_json(outcome, dataset.source, seed_drawn)))
-    else:
-        print(train_text(outcome, seed_drawn, options.get("lang", "en")))
+    else:  # the epoch lines are out already
+        print(train_text(outcome, seed_drawn, lang, epochs=False))
     return status
+
+
+def _loading(data) -> str:
+    """The label of loading the data: drawing it, or reading its file."""
+    if data.synthetic:
+        return tr("generating data")
+    return tr("reading {path}").format(path=sources.file_of(data)[0])
 
 
 def _warn(warning) -> None:

@@ -3,7 +3,8 @@
 An engine is built from the data and the initial parameters and offers `compile()` (get ready:
 compile or load kernels, timed apart from training), `run_epoch(order, lr, batch_size,
 trace=None)`, which returns the 1-based step at which the batch loss became non-finite (or
-None) and, given an `EpochTrace`, fills it in, `loss()`, the mean loss over all rows, and
+None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
+`chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
 `params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
 run). `train.fit` owns everything else.
 
@@ -14,6 +15,7 @@ run). `train.fit` owns everything else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,26 +36,43 @@ def as_tensor(a, dtype=None, device="cpu"):
 
 @dataclass
 class EpochTrace:
-    """What an engine records in one epoch when asked: each step's mean batch loss, (steps,),
-    and the parameters (w₁ … w_d, b) after every `every`-th step, (steps // every, d + 1)."""
+    """What an engine records and reports in one epoch when asked: each step's mean batch
+    loss, (steps,), and the parameters (w₁ … w_d, b) after every `every`-th step,
+    (steps // every, d + 1), both None when not recorded; and after every `chunk` steps
+    (a multiple of `every`) the engine calls `report(step)` with the steps done so far."""
 
-    step_loss: np.ndarray
+    step_loss: np.ndarray | None
     every: int
-    params: np.ndarray
+    params: np.ndarray | None
+    chunk: int = 0  # 0: no reports
+    report: Callable[[int], None] = lambda step: None
 
     @classmethod
-    def for_epoch(cls, steps: int, d: int, every: int) -> EpochTrace:
-        return cls(np.full(steps, np.nan), every, np.full((steps // every, d + 1), np.nan))
+    def for_epoch(
+        cls, steps: int, d: int, every: int, record: bool = True, chunk: int = 0
+    ) -> EpochTrace:
+        if not record:
+            return cls(None, every, None, chunk)
+        return cls(np.full(steps, np.nan), every, np.full((steps // every, d + 1), np.nan), chunk)
+
+    @property
+    def recording(self) -> bool:
+        return self.step_loss is not None
 
     def record(self, step: int, batch_loss: float, w, b) -> None:
-        """Record step `step` (1-based) from Python engines: its mean loss, maybe parameters."""
-        self.step_loss[step - 1] = batch_loss
-        if step % self.every == 0 and step // self.every <= len(self.params):
-            self.params[step // self.every - 1] = [*np.ravel(w), float(np.ravel(b)[0])]
+        """Step `step` (1-based) of a Python engine is done: record its mean loss and maybe
+        the parameters, and report at the end of a chunk."""
+        if self.step_loss is not None:
+            self.step_loss[step - 1] = batch_loss
+            if step % self.every == 0 and step // self.every <= len(self.params):
+                self.params[step // self.every - 1] = [*np.ravel(w), float(np.ravel(b)[0])]
+        if self.chunk and step % self.chunk == 0:
+            self.report(step)
 
 
 class Engine(Protocol):
     name: str
+    chunk_rows: int  # rows between progress reports: about a tenth of a second of its work
 
     def compile(self) -> None: ...
 

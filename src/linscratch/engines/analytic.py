@@ -19,6 +19,7 @@ from . import as_tensor
 
 class AnalyticEngine:
     name = "analytic"
+    chunk_rows = 20_000  # about 0.05 s at batch size 10 on a CPU (0.3 M rows/s)
 
     def __init__(self, X, y, w, b, plan):
         w, b = as_tensor(w), as_tensor(b)
@@ -48,7 +49,8 @@ class AnalyticEngine:
                 grad_w, grad_b = gradients(X, y, self.w, self.b)
                 if not math.isfinite(float(grad_b)):
                     return step
-                if trace is not None:
+                batch_loss = math.nan
+                if trace is not None and trace.recording:
                     batch_loss = float(squared_loss(linreg(X, self.w, self.b), y).mean())
                 size = batch_size if self.nominal else len(idx)
                 self.w -= lr * grad_w / size

@@ -26,6 +26,7 @@ class AutogradLoop:
     hears besides the batch."""
 
     name = "autograd"
+    chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
     def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None):
         self.model, self.params_, self.trained = model, params, trained

@@ -1,0 +1,51 @@
+"""Start-up: what the default `train` imports. Each module left out here costs from a tenth of
+a second (rich) to most of a second (scipy.stats) of every run; `benchmarks/startup.py`
+measures the time, this test only checks that none is imported."""
+
+import subprocess
+import sys
+
+import pytest
+
+# Imported by no default run: each is deferred to the one place that needs it.
+NOT_AT_START = (
+    "scipy",  # the OLS intervals' t quantile, only when they are asked for (--json)
+    "matplotlib",  # --plot
+    "pandas",
+    "pyarrow",  # reading CSV and Parquet files
+    "numba",  # the numba engine (auto picks it from 100,000 row visits on)
+    "sklearn",
+    "rich",  # the progress bar, on a terminal only
+)
+
+SCRIPT = """
+import sys
+from linscratch.cli import main
+status = main({argv!r})
+print("MODULES", *sorted(sys.modules), file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def modules_after(argv: list[str], top: bool = True) -> set[str]:
+    """The modules imported by `linscratch ARGV` in a fresh process (their top-level names
+    with `top`). The list goes to stderr, which the command leaves alone off a terminal."""
+    script = SCRIPT.format(argv=argv)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    names = done.stderr.split("MODULES ")[1].split()
+    return {name.split(".")[0] for name in names} if top else set(names)
+
+
+def test_default_train_imports_nothing_it_does_not_use():
+    loaded = modules_after(["train"])
+    assert "torch" in loaded  # (the check sees what it should)
+    assert not loaded & set(NOT_AT_START)
+
+
+@pytest.mark.slow
+def test_json_train_imports_scipy_special_not_scipy_stats():
+    """--json reports the OLS intervals: their t quantile comes from scipy.special."""
+    loaded = modules_after(["train", "--json"], top=False)
+    assert "scipy.special" in loaded and "scipy.stats" not in loaded
