@@ -177,6 +177,6 @@ def test_labels_and_bar_on_a_terminal(monkeypatch):
         shown = Labels(console=Console(file=out, force_terminal=True, width=200))
         with shown:
             execute(spec, load(spec.data, spec.seed), [shown])
-        exact = "exact least squares" if lang == "en" else "正在计算精确最小二乘解"
+        exact = "computing the exact least squares" if lang == "en" else "正在计算精确最小二乘解"
         assert shown.shown == [*labels, exact]
         assert bar in out.getvalue() and exact in out.getvalue()

@@ -69,7 +69,7 @@ class Feedback(Quiet):
         labels = {
             "compiling": tr("compiling kernels"),
             "stability": tr("estimating the stability limit"),
-            "exact": tr("exact least squares"),
+            "exact": tr("computing the exact least squares"),
         }
         self.label(labels[event.name])
 

@@ -660,3 +660,6 @@ ZH.update(
         "{speed} M examples/s": "每秒 {speed} M 个样本",
     }
 )
+
+# main: the exact answer's phase label (progress.py)
+ZH |= {"computing the exact least squares": "正在计算精确最小二乘解"}
