@@ -99,7 +99,12 @@ def add_train(sub) -> None:
         action="store_true",
         help=tr("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
     )
-    arg(out, "--quiet", action="store_true", help=tr("no progress bar (shown on a terminal)"))
+    arg(
+        out,
+        "--quiet",
+        action="store_true",
+        help=tr("no progress bar or phase labels (shown on a terminal)"),
+    )
 
 
 def add_sweep(sub) -> None:
