@@ -135,7 +135,9 @@ ZH |= {
     "continue the run saved in DIR (a larger --epochs trains further)": (
         "继续 DIR 中保存的运行（更大的 --epochs 可以继续训练）"
     ),
-    "no progress bar or phase labels (shown on a terminal)": "不显示进度条和阶段提示（它们只在终端上显示）",
+    "no progress bar or phase labels (shown on a terminal)": (
+        "不显示进度条和阶段提示（它们只在终端上显示）"
+    ),
     "the book's experiment; --seed 1 repeats it": "书中的实验；--seed 1 使它可以重复",
     "other settings, and a figure of how it learned": "其他设置，并画出学习过程的图",
     "your own data; the model saved for `linscratch predict`": (
