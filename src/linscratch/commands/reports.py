@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 
 from .. import __version__
-from ..events import EpochEnd, RunStart, Subscriber
 from ..i18n import tr
 from ..scaled_params import shorten
+from .epochs import epoch_line, shown_epoch, stopped_early, stopped_line
 from .weights import MAX_NAME, weight_lines
 
 LABELS = {
@@ -94,6 +93,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "config": spec.to_dict(),
         "data": {**source, "features": run.feature_names, "target": run.target_name},
         "epochs": [{"epoch": i, "loss": loss} for i, loss in enumerate(result.losses, 1)],
+        "stopped_early": stopped_early(run),
         "loss": result.loss,
         "w": result.w,
         "b": result.b,
@@ -130,37 +130,6 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
 
 def _r2(value) -> str:
     return "n/a" if value is None else f"{value:.6f}"
-
-
-def shown_epoch(epoch: int, epochs: int) -> bool:
-    """Every epoch up to 20, as the book prints them; beyond, the first, the last and ten more."""
-    return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
-
-
-def epoch_line(epoch: int, loss: float) -> str:
-    """An epoch's line, as the book prints it (in the Chinese edition too)."""
-    return f"epoch {epoch}, loss {loss:f}"
-
-
-class EpochLines(Subscriber):
-    """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
-    or a file has it while the run goes on); the report's other lines follow at the end,
-    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
-
-    def __init__(self, file=None):
-        self.file, self.epochs = file, 0
-
-    def run_start(self, event: RunStart) -> None:
-        self.epochs = event.num_epochs
-        for epoch, loss in enumerate(event.losses, 1):
-            self._print(epoch, loss)
-
-    def epoch_end(self, event: EpochEnd) -> None:
-        self._print(event.epoch, event.loss)
-
-    def _print(self, epoch: int, loss: float) -> None:
-        if shown_epoch(epoch, self.epochs):
-            print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
 
 
 def comparison_text(gap: float | None, t: dict, lang: str) -> str:
@@ -218,8 +187,14 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
     data) or the learned parameters by column, the exact answer, the RMSE (file data), the
     summary."""
     t, result, outputs = LABELS[lang], run.result, run.spec.outputs
-    losses = result.losses if epochs else []
-    lines = [epoch_line(i, loss) for i, loss in enumerate(losses, 1) if shown_epoch(i, len(losses))]
+    losses, last = (result.losses if epochs else []), len(result.losses)
+    total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
+    lines = [
+        epoch_line(i, loss)
+        for i, loss in enumerate(losses, 1)
+        if shown_epoch(i, total) or i == last
+    ]
+    lines += stopped_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 
@@ -232,7 +207,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         lines += weight_lines(run, t)
     lines += _fit_lines(run, t, lang)
     summary = t["summary"].format(
-        epochs=run.spec.optim.num_epochs,
+        epochs=last,
         n=result.num_examples,
         secs=result.train_seconds,
         sps=result.samples_per_second,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from .. import __version__, destinations, distributed, plan, progress, sources
+from ..errors import DivergedError, UsageError
 from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
@@ -18,6 +19,7 @@ from .flags import flag, run_spec
 def run(args) -> int:
     """`linscratch train`, in one process or, under torchrun, as one rank of many."""
     spec = run_spec(args)
+    _check_early_stopping(vars(args))
     group = distributed.from_env()
     machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
     plan.check(spec, machine)
@@ -43,16 +45,22 @@ def _train(args, spec, main: bool) -> int:
     with shown:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed)
-        from .reports import EpochLines
+        from .epochs import EpochLines
 
         lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
-        outcome = execute(
-            spec,
-            dataset,
-            [shown, *lines],
-            trace=spec.outputs.plot is not None,
-            warn=_warn if main else _ignore,
-        )
+        try:
+            outcome = execute(
+                spec,
+                dataset,
+                [shown, *lines],
+                trace=spec.outputs.plot is not None,
+                warn=_warn if main else _ignore,
+            )
+        except DivergedError as exc:
+            if not main:  # rank 0 reports the run's outcome (and the job's status)
+                return 0
+            _diverged(exc, dataset, seed_drawn, as_json, lang)
+            raise
         if not main:  # only rank 0 prints and writes files
             return 0
         if spec.outputs.plot is not None:
@@ -70,6 +78,28 @@ def _train(args, spec, main: bool) -> int:
     else:  # the epoch lines are out already
         print(train_text(outcome, seed_drawn, lang, epochs=False))
     return status
+
+
+def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
+    """SGD diverged, the exact answer stands: printed now as text (the epoch lines are out
+    already; the error line follows), or given to the error as the rest of its JSON
+    document. Nothing is saved."""
+    if error.run is None:
+        return
+    from .diverged_report import diverged_json, diverged_text
+
+    if as_json:
+        error.report = diverged_json(error, dataset.source, seed_drawn)
+    else:
+        print(diverged_text(error.run, lang), flush=True)
+
+
+def _check_early_stopping(options: dict) -> None:
+    """The early stopping rule's settings refused where the rule is off: they would do nothing."""
+    if not options.get("early_stopping"):
+        for name in ("tol", "n_iter_no_change"):
+            if name in options:
+                raise UsageError("{0} applies with {1}", name, "early_stopping")
 
 
 def _loading(data) -> str:
