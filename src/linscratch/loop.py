@@ -72,11 +72,12 @@ def fit(
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
     hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
-    returning True stops training. `live=True` draws the run as it goes in a notebook (in the
-    language of `set_language`). Raises `DivergedError` as soon as a batch loss or an epoch loss is
-    non-finite (or has grown without bound, see GROWTH_LIMIT). With a checkpoint folder the
-    state is saved after each epoch; resumed, training continues from it to `num_epochs` and
-    ends exactly where an uninterrupted run would (events cover the epochs run here).
+    returning True stops training; so does `early_stopping` once the loss stops falling
+    (`stopping.NoImprovement`, see `Result.stopped_at`). `live=True` draws the run as it goes
+    in a notebook (in the language of `set_language`). Raises `DivergedError` as soon as a
+    batch loss or an epoch loss is non-finite (or has grown without bound, see GROWTH_LIMIT).
+    With a checkpoint folder the state is saved after each epoch; resumed, training goes on
+    to `num_epochs` and ends where an uninterrupted run would (events cover the epochs run).
     """
     spec = RunSpec.build(spec, **settings)
     seed = draw_seed() if spec.seed is None else spec.seed
@@ -107,9 +108,7 @@ def fit(
             writer.release()
     train_seconds = time.perf_counter() - start
     w, b = engine.params()
-    w_error = b_error = None
-    if true_w is not None:
-        w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
+    w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
     epochs_run = len(losses) - first_epoch + 1
     result = Result(
         w=w.tolist(),
@@ -278,7 +277,10 @@ def _epoch_trace(stream, epoch: int, steps: int, d: int, every: int, chunk: int)
 
 
 def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
-    """True minus learned, in `dtype` arithmetic, as the book computes and prints them."""
+    """True minus learned, in `dtype` arithmetic, as the book computes and prints them;
+    (None, None) without a truth (`true_w` None)."""
+    if true_w is None:
+        return None, None
     import torch
 
     dtype = torch_dtype(dtype)
