@@ -42,6 +42,7 @@ def _train(args, spec, main: bool) -> int:
         destinations.check_outputs(spec.outputs, {"data": spec.data.data})
     # On a terminal, a label for each phase and a progress bar; elsewhere nothing.
     shown = progress.feedback(main and progress.wanted(as_json, options.get("quiet", False)))
+    diverged = None
     with shown:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed)
@@ -57,18 +58,14 @@ def _train(args, spec, main: bool) -> int:
                 warn=_warn if main else _ignore,
             )
         except DivergedError as exc:
-            if not main:  # rank 0 reports the run's outcome (and the job's status)
-                return 0
-            _diverged(exc, dataset, seed_drawn, as_json, lang)
-            raise
-        if not main:  # only rank 0 prints and writes files
-            return 0
-        if spec.outputs.plot is not None:
-            shown.label(tr("writing {path}").format(path=spec.outputs.plot))
-            _plot(outcome, dataset)
-        if spec.outputs.save is not None:
-            shown.label(tr("writing {path}").format(path=spec.outputs.save))
-            _save(outcome)
+            diverged = exc  # reported below, the progress display gone
+        if main and diverged is None:
+            _write(shown, outcome, dataset)
+    if not main:  # only rank 0 prints and writes files (and tells the job's status)
+        return 0
+    if diverged is not None:
+        _diverged(diverged, dataset, seed_drawn, as_json, lang)
+        raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
     from .reports import dumps, train_json, train_text
@@ -80,9 +77,20 @@ def _train(args, spec, main: bool) -> int:
     return status
 
 
+def _write(shown, outcome, dataset) -> None:
+    """The figure and the model the run was asked for, each under its label."""
+    outputs = outcome.spec.outputs
+    if outputs.plot is not None:
+        shown.label(tr("writing {path}").format(path=outputs.plot))
+        _plot(outcome, dataset)
+    if outputs.save is not None:
+        shown.label(tr("writing {path}").format(path=outputs.save))
+        _save(outcome)
+
+
 def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
-    """SGD diverged, the exact answer stands: printed now as text (the epoch lines are out
-    already; the error line follows), or given to the error as the rest of its JSON
+    """SGD diverged, the exact answer stands: printed as text (the epoch lines are out
+    already; the CLI's error line follows), or given to the error as the rest of its JSON
     document. Nothing is saved."""
     if error.run is None:
         return
