@@ -122,6 +122,10 @@ def test_the_epochs_before_it_diverged_are_in_the_datas_units(cli, tmp_path):
     # the loss that grew past 1e8 times the standardized start (at least ½), in y's units
     assert report["diverged_at"]["loss"] > 0.9 * 1e8 * 0.5 * np.var(y)
     assert report["standardization"] is not None
+    # sweep's diverged pair is told in the same units
+    sweep = ["sweep", "--data", str(path), "--standardize", "--seed", "1", "--epochs", "30"]
+    pair = cli(*sweep, "--lr", "0.75", "--batch-size", "1", "--json").json["runs"][0]
+    assert pair["diverged"] and pair["epochs"] == epochs
 
 
 def test_held_out_rows_get_the_exact_answers_loss(cli, raw_csv):
