@@ -5,7 +5,8 @@ is there for the next) and its output compared with the README's.
 Seeded runs are compared exactly, but for timings (seconds, samples/s); a run with a drawn seed,
 or one that the test runs smaller than shown (the tens of millions of rows of the scale-out
 examples), is compared by shape: the same lines with every number masked. A line `...` in the
-README stands for any number of lines; a JSON example is compared key by key.
+README stands for any number of lines; a JSON example is compared key by key. A command
+that ends with `# exit status N` must exit with N (0 otherwise).
 """
 
 from __future__ import annotations
@@ -111,9 +112,10 @@ def run_example(command: str, shown: list[str], capsys) -> None:
     smaller = any(a in SMALLER for a in argv)
     argv = [SMALLER.get(a, a) for a in argv]
     shape = smaller or "--seed" not in argv
+    expected = re.search(r"# exit status (\d+)", command)  # a run shown failing says so
     status = cli.main(argv)
     out = capsys.readouterr().out
-    assert status == 0, out
+    assert status == (int(expected.group(1)) if expected else 0), out
     if not shown:
         return
     if shown[0].startswith("{"):

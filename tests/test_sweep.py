@@ -140,7 +140,7 @@ def test_a_batch_size_sweep_draws_final_loss_against_the_batch_size():
 
 
 def test_the_table_and_figure_speak_chinese(cli, tmp_path):
-    from linscratch.commands.reports import sweep_text
+    from linscratch.commands.sweep_report import sweep_text
     from linscratch.fonts import cjk_font, figure_text
     from linscratch.sweep_plot import sweep_figure
 

@@ -41,17 +41,18 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def fail(prefix: str, message: str, kind: str, code: int, as_json: bool) -> int:
+def fail(prefix: str, message: str, kind: str, code: int, as_json: bool, report=None) -> int:
     """Report a failure: one line on stderr and, under --json, one JSON object on stdout,
     {"error": {"kind", "message", "exit_code"}}, so that a script parsing stdout gets an
-    answer. Returns the exit status."""
+    answer; `report`, the rest of what the command still reports (strict JSON values), goes
+    in the same object. Returns the exit status."""
     message = one_line(message)
     print(f"{prefix}{message}", file=sys.stderr)
     if as_json:
         import json
 
         error = {"kind": kind, "message": message, "exit_code": code}
-        print(json.dumps({"error": error}, ensure_ascii=False))
+        print(json.dumps({**(report or {}), "error": error}, ensure_ascii=False, allow_nan=False))
     return code
 
 
@@ -130,7 +131,7 @@ def _main(argv: list[str]) -> int:
     except UsageError as exc:
         return fail(prefix, exc.render(flag), "usage", 2, as_json)
     except DivergedError as exc:
-        return fail(prefix, exc.render(flag), "diverged", 1, as_json)
+        return fail(prefix, exc.render(flag), "diverged", 1, as_json, exc.report)
     except KeyboardInterrupt:
         return fail("linscratch: ", tr("interrupted"), "interrupted", 130, as_json)
     except Terminated:

@@ -62,7 +62,9 @@ class DivergedError(ArithmeticError):
     `lr_max` is the data's stability limit 2/λ_max when known, `losses` the epochs' losses
     before it diverged, `standardized` whether the features were standardized. The message
     names the learning rate, the limit and the step, and suggests a rate; the CLI exits with
-    status 1.
+    status 1. `run` is what the run still knows, where `runs.execute` raised it (a
+    `diverged.DivergedRun`: the exact least-squares answer on the same rows), else None;
+    `report`, set by a command, is the rest of its JSON document, printed with the error.
     """
 
     def __init__(self, epoch, step, lr, lr_max=None, losses=(), standardized=False, grew=None):
@@ -70,6 +72,7 @@ class DivergedError(ArithmeticError):
         self.losses = list(losses)  # the epochs' losses before it diverged
         self.standardized = standardized
         self.grew = grew  # the finite loss that grew without bound, if it had not overflowed yet
+        self.run = self.report = None
         super().__init__()
 
     def with_limit(self, lr_max: float, standardized: bool) -> DivergedError:

@@ -10,8 +10,9 @@ subscriber asks for it (the gradient check). Parameters in events are float64
 numpy values: w (d,), b a float.
 
 A subscriber is a `Subscriber` whose methods (one per event, named by the event's `handler`)
-do what it needs; an `epoch_end` that returns True stops the run after that epoch. The text
-epoch lines (`commands.reports.EpochLines`), the labels and progress bar (`progress`),
+do what it needs; an `epoch_end` that returns True stops the run after that epoch (a
+`run_start` that does, before its first: a resumed run that had already stopped). The text
+epoch lines (`commands.epochs.EpochLines`), the labels and progress bar (`progress`),
 checkpoints, traces, the gradient check, and user callbacks (`Callback`) are all subscribers.
 """
 
@@ -133,7 +134,7 @@ class Subscriber:
 
     def phase(self, event: Phase) -> None: ...
 
-    def run_start(self, event: RunStart) -> None: ...
+    def run_start(self, event: RunStart) -> bool | None: ...
 
     def progress(self, event: Progress) -> None: ...
 

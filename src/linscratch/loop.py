@@ -72,11 +72,12 @@ def fit(
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
     hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
-    returning True stops training. `live=True` draws the run as it goes in a notebook (in the
-    language of `set_language`). Raises `DivergedError` as soon as a batch loss or an epoch loss is
-    non-finite (or has grown without bound, see GROWTH_LIMIT). With a checkpoint folder the
-    state is saved after each epoch; resumed, training continues from it to `num_epochs` and
-    ends exactly where an uninterrupted run would (events cover the epochs run here).
+    returning True stops training; so does `early_stopping` once the loss stops falling
+    (`stopping.NoImprovement`, see `Result.stopped_at`). `live=True` draws the run as it goes
+    in a notebook (in the language of `set_language`). Raises `DivergedError` as soon as a
+    batch loss or an epoch loss is non-finite (or has grown without bound, see GROWTH_LIMIT).
+    With a checkpoint folder the state is saved after each epoch; resumed, training goes on
+    to `num_epochs` and ends where an uninterrupted run would (events cover the epochs run).
     """
     spec = RunSpec.build(spec, **settings)
     seed = draw_seed() if spec.seed is None else spec.seed
@@ -92,7 +93,7 @@ def fit(
     w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
     group = current()
     plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group)
-    stream, monitor, path = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
+    stream, monitor, path, rule = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
     stream.emit(Phase("compiling"))  # building the engine (importing torch), its kernels
     engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
@@ -107,9 +108,7 @@ def fit(
             writer.release()
     train_seconds = time.perf_counter() - start
     w, b = engine.params()
-    w_error = b_error = None
-    if true_w is not None:
-        w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
+    w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
     epochs_run = len(losses) - first_epoch + 1
     result = Result(
         w=w.tolist(),
@@ -127,6 +126,7 @@ def fit(
         b_error=b_error,
         check_grad=None if monitor is None else monitor.to_dict(),
         path=np.stack(path.points),
+        stopped_at=_stopped_early(rule, spec.optim.num_epochs),
     )
     stream.emit(RunEnd(result))
     return result
@@ -148,20 +148,33 @@ class _Path(Subscriber):
 def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     """The run's event stream, fit's own subscribers first (a checkpoint is written before
     anyone else hears of an epoch), then the caller's, a live plot, the callback; with the
-    gradient monitor (or None) and the recorder of the parameters' path."""
-    monitor = None
+    gradient monitor (or None), the recorder of the parameters' path and the early stopping
+    rule (or None)."""
+    monitor = rule = None
     if plan.check_grad:
         from .gradcheck import GradientMonitor
 
         monitor = GradientMonitor()
+    if spec.optim.early_stopping:
+        from .stopping import NoImprovement
+
+        rule = NoImprovement(spec.optim.tol, spec.optim.n_iter_no_change)
     extra = [Callback(callback)] if callback is not None else []
     if spec.outputs.live:
         from .live import LivePlot
 
         extra.insert(0, LivePlot(true_w, true_b))
     path = _Path()
-    own = [s for s in (writer, monitor, path) if s is not None]
-    return EventStream([*own, *subscribers, *extra]), monitor, path
+    own = [s for s in (writer, monitor, path, rule) if s is not None]
+    return EventStream([*own, *subscribers, *extra]), monitor, path, rule
+
+
+def _stopped_early(rule, num_epochs: int) -> int | None:
+    """The epoch at which the early stopping rule ended the run before `num_epochs`, or None
+    (no rule, or it ran them all)."""
+    if rule is None or rule.stopped_at is None or rule.stopped_at >= num_epochs:
+        return None
+    return rule.stopped_at
 
 
 def _ready(engine, orders, state) -> tuple[float, int, list[float]]:
@@ -212,13 +225,16 @@ def zero_loss(y) -> float:
 
 def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound, names=None):
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
-    emitted; stops early when a subscriber asks, raises DivergedError on a loss that is not
-    finite or exceeds `bound`."""
+    emitted; stops early when a subscriber asks (at an epoch's end, or before the first when
+    its `run_start` says so), raises DivergedError on a loss that is not finite or exceeds
+    `bound`."""
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
     params = engine.params()
-    stream.emit(RunStart(plan, n, d, steps, first_epoch, num_epochs, *params, names, tuple(losses)))
+    start = RunStart(plan, n, d, steps, first_epoch, num_epochs, *params, names, tuple(losses))
+    if stream.emit(start):  # a resumed run that had stopped early (`stopping.NoImprovement`)
+        return
     chunk = -(-max(1, engine.chunk_rows // batch_size) // every) * every  # steps, every's multiple
     for epoch in range(first_epoch, num_epochs + 1):
         trace = _epoch_trace(stream, epoch, steps, d, every, chunk)
@@ -261,7 +277,10 @@ def _epoch_trace(stream, epoch: int, steps: int, d: int, every: int, chunk: int)
 
 
 def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
-    """True minus learned, in `dtype` arithmetic, as the book computes and prints them."""
+    """True minus learned, in `dtype` arithmetic, as the book computes and prints them;
+    (None, None) without a truth (`true_w` None)."""
+    if true_w is None:
+        return None, None
     import torch
 
     dtype = torch_dtype(dtype)

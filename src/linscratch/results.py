@@ -25,7 +25,8 @@ class Result:
     prints them; None when the truth is unknown. `train_seconds` covers every epoch, shuffling
     and the per-epoch loss included; `compile_seconds` is the engine's preparation (compiling
     or loading kernels), kept apart. `check_grad` holds the gradient check's summary when one
-    ran (see `gradcheck.GradientMonitor`).
+    ran (see `gradcheck.GradientMonitor`). `stopped_at` is the epoch at which early stopping
+    (the `early_stopping` setting) ended the run before `num_epochs`, else None.
     """
 
     w: list[float]
@@ -44,6 +45,7 @@ class Result:
     check_grad: dict | None = None
     path: np.ndarray | None = None  # (epochs + 1, d + 1): [w₁ … w_d, b] at the start, each epoch
     feature_names: list[str] | None = None
+    stopped_at: int | None = None
 
     @property
     def loss(self) -> float:

@@ -134,9 +134,11 @@ def execute(
 
     Without a split or standardization the rows go to `fit` untouched, so the book's run stays
     bit for bit the book's. The split is drawn from the seed; the standardization is fitted
-    on the training rows only. Subscribers hear the run's events in the data's units. With
-    `trace`, `Run.trace` records how it learned. `warn(warning)`, if given, hears of a
-    learning rate beyond the stability limit before training starts (a `StabilityWarning`).
+    on the training rows only. Subscribers hear the run's events in the data's units. A run
+    whose SGD diverges raises `DivergedError` with the exact answer on the same rows as its
+    `run` (a `diverged.DivergedRun`). With `trace`, `Run.trace` records how it learned.
+    `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
+    training starts (a `StabilityWarning`).
     `exact`, the OLS answer on the same training rows if already known, is not computed again.
     """
     from .solve import ols
@@ -153,8 +155,14 @@ def execute(
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
         scaled = fit(rows.X_fit, rows.y_fit, spec, w0=w0, b0=b0, subscribers=[units])
-    except DivergedError as exc:
-        raise exc.with_limit(bound["lr_max"], spec.data.standardize) from None
+    except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
+        from .diverged import exact_beside
+
+        if exact is None:
+            inner.emit(Phase("exact"))
+            exact = ols(rows.X, rows.y.reshape(-1), fit_intercept=spec.model.fit_intercept)
+        error = exc.with_limit(bound["lr_max"], spec.data.standardize)
+        raise exact_beside(error, spec, dataset, rows, bound, exact) from None
     result = _in_original_units(scaled, rows.scaler, dataset)
 
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)

@@ -130,12 +130,18 @@ class ModelSpec(_Section):
 @dataclass(frozen=True)
 class OptimSpec(_Section):
     """Minibatch SGD: each step follows a batch's mean gradient times `lr`. `short_batch`
-    "book" divides a short last batch by `batch_size`, as the book's `sgd` does."""
+    "book" divides a short last batch by `batch_size`, as the book's `sgd` does. With
+    `early_stopping` the run ends before `num_epochs` once the loss, averaged over windows of
+    `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from one window
+    to the next (`stopping.NoImprovement`, the estimator's rule)."""
 
     lr: float = 0.03
     batch_size: int = 10
     num_epochs: int = 3
     short_batch: str = "mean"
+    early_stopping: bool = False
+    tol: float = 1e-4
+    n_iter_no_change: int = 5
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import EpochEnd, Subscriber
+from .events import EpochEnd, RunStart, Subscriber
 
 
 class NoImprovement(Subscriber):
@@ -39,6 +39,15 @@ class NoImprovement(Subscriber):
         to tell)."""
         fall = self.fall()
         return fall is None or fall >= self.tol
+
+    def run_start(self, event: RunStart) -> bool:
+        """A resumed run's earlier losses join the windows, so that it stops where the run
+        would have stopped uninterrupted; one whose losses already meet the rule at their last
+        epoch (it had stopped there) asks to run no further."""
+        self.losses = list(event.losses)
+        if self.stop and self.losses and not self.still_falling():
+            self.stopped_at = len(self.losses)
+        return self.stopped_at is not None
 
     def epoch_end(self, event: EpochEnd) -> bool:
         self.losses.append(event.loss)

@@ -665,3 +665,39 @@ ZH.update(
 
 # main: the exact answer's phase label (progress.py)
 ZH |= {"computing the exact least squares": "正在计算精确最小二乘解"}
+
+# diverged: early stopping on the command line (train --early-stopping)
+ZH |= {
+    "a number from 0 to 1": "介于 0 与 1 之间的数",
+    "stop before --epochs once the loss, averaged over windows of --n-iter-no-change "
+    "epochs, falls by less than the fraction --tol of itself from one window to the next": (
+        "提前停止：以 --n-iter-no-change 个迭代周期为一个窗口求平均损失，"
+        "一旦相邻两个窗口之间的下降不到其自身的 --tol 倍，就在 --epochs 之前停止训练"
+    ),
+    "with --early-stopping: the smallest relative fall of the windowed loss": (
+        "配合 --early-stopping：窗口平均损失的最小相对下降"
+    ),
+    "with --early-stopping: the epochs in each window": (
+        "配合 --early-stopping：每个窗口的迭代周期数"
+    ),
+    "{0} applies with {1}": "{0} 需与 {1} 一起使用",
+    "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "
+    "fell by less than {tol:g} of the mean of the {n} before": (
+        "在第 {epoch} 个迭代周期提前停止（共 {epochs} 个）：最近 {n} 个迭代周期的平均损失"
+        "比之前 {n} 个的平均损失下降不到其 {tol:g}"
+    ),
+}
+
+# diverged: the exact answer reported when SGD diverges (commands/diverged_report.py)
+ZH |= {
+    "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
+    "training rows does not depend on it:": (
+        "SGD 发散了（错误信息见后）；精确最小二乘解不依赖于它，基于 {rows:,} 个训练样本："
+    ),
+    "exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}": (
+        "精确最小二乘解：损失 {loss:.6g}，RMSE {rmse:.6g}，R² {r2}"
+    ),
+    "validation ({rows} rows), exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}": (
+        "验证集（{rows} 个样本），精确最小二乘解：损失 {loss:.6g}，RMSE {rmse:.6g}"
+    ),
+}

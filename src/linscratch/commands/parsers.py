@@ -13,6 +13,7 @@ from .helpformat import examples
 from .parsing import (
     BadArguments,
     Parser,
+    add_early_stopping,
     add_file_args,
     add_how_it_runs,
     add_json,
@@ -68,6 +69,7 @@ def add_train(sub) -> None:
     setting_arg(
         exp, "--batch-size", "batch_size", whole, metavar="B", help=tr("examples per minibatch")
     )
+    add_early_stopping(exp)
     add_seed(exp, tr("drawn at random and printed"))
     add_synthetic_args(train)
     add_file_args(train)

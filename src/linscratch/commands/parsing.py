@@ -104,6 +104,36 @@ def add_json(group) -> None:
     arg(group, "--json", action="store_true", help=tr("print one JSON object instead of text"))
 
 
+def add_early_stopping(group) -> None:
+    """Early stopping, the estimator's rule (`stopping.NoImprovement`): off unless asked."""
+    setting_arg(
+        group,
+        "--early-stopping",
+        "early_stopping",
+        action="store_true",
+        help=tr(
+            "stop before --epochs once the loss, averaged over windows of --n-iter-no-change "
+            "epochs, falls by less than the fraction --tol of itself from one window to the next"
+        ),
+    )
+    setting_arg(
+        group,
+        "--tol",
+        "tol",
+        number,
+        metavar="TOL",
+        help=tr("with --early-stopping: the smallest relative fall of the windowed loss"),
+    )
+    setting_arg(
+        group,
+        "--n-iter-no-change",
+        "n_iter_no_change",
+        whole,
+        metavar="N",
+        help=tr("with --early-stopping: the epochs in each window"),
+    )
+
+
 def add_synthetic_args(p: Parser) -> None:
     """The book's synthetic problem, y = Xw + b + noise (train and sweep)."""
     data = p.add_argument_group(tr("synthetic data (the default): y = Xw + b + noise"))

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 
 from .. import __version__
-from ..events import EpochEnd, RunStart, Subscriber
 from ..i18n import tr
 from ..scaled_params import shorten
+from .epochs import epoch_line, shown_epoch, stopped_early, stopped_line
 from .weights import MAX_NAME, weight_lines
 
 LABELS = {
@@ -94,6 +93,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "config": spec.to_dict(),
         "data": {**source, "features": run.feature_names, "target": run.target_name},
         "epochs": [{"epoch": i, "loss": loss} for i, loss in enumerate(result.losses, 1)],
+        "stopped_early": stopped_early(run),
         "loss": result.loss,
         "w": result.w,
         "b": result.b,
@@ -130,37 +130,6 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
 
 def _r2(value) -> str:
     return "n/a" if value is None else f"{value:.6f}"
-
-
-def shown_epoch(epoch: int, epochs: int) -> bool:
-    """Every epoch up to 20, as the book prints them; beyond, the first, the last and ten more."""
-    return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
-
-
-def epoch_line(epoch: int, loss: float) -> str:
-    """An epoch's line, as the book prints it (in the Chinese edition too)."""
-    return f"epoch {epoch}, loss {loss:f}"
-
-
-class EpochLines(Subscriber):
-    """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
-    or a file has it while the run goes on); the report's other lines follow at the end,
-    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
-
-    def __init__(self, file=None):
-        self.file, self.epochs = file, 0
-
-    def run_start(self, event: RunStart) -> None:
-        self.epochs = event.num_epochs
-        for epoch, loss in enumerate(event.losses, 1):
-            self._print(epoch, loss)
-
-    def epoch_end(self, event: EpochEnd) -> None:
-        self._print(event.epoch, event.loss)
-
-    def _print(self, epoch: int, loss: float) -> None:
-        if shown_epoch(epoch, self.epochs):
-            print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
 
 
 def comparison_text(gap: float | None, t: dict, lang: str) -> str:
@@ -218,8 +187,14 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
     data) or the learned parameters by column, the exact answer, the RMSE (file data), the
     summary."""
     t, result, outputs = LABELS[lang], run.result, run.spec.outputs
-    losses = result.losses if epochs else []
-    lines = [epoch_line(i, loss) for i, loss in enumerate(losses, 1) if shown_epoch(i, len(losses))]
+    losses, last = (result.losses if epochs else []), len(result.losses)
+    total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
+    lines = [
+        epoch_line(i, loss)
+        for i, loss in enumerate(losses, 1)
+        if shown_epoch(i, total) or i == last
+    ]
+    lines += stopped_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 
@@ -232,7 +207,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         lines += weight_lines(run, t)
     lines += _fit_lines(run, t, lang)
     summary = t["summary"].format(
-        epochs=run.spec.optim.num_epochs,
+        epochs=last,
         n=result.num_examples,
         secs=result.train_seconds,
         sps=result.samples_per_second,
@@ -261,73 +236,4 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         lines.append(t["plotted"].format(path=outputs.plot))
     if outputs.save is not None:
         lines.append(t["saved"].format(path=outputs.save))
-    return "\n".join(lines)
-
-
-def sweep_json(spec, lrs, batch_sizes, jobs: int, seconds: float, runs: list[dict]) -> dict:
-    """The --json object of `sweep`: the settings and one entry per (lr, batch size)."""
-    config = {**spec.to_dict(), "lr": lrs, "batch_size": batch_sizes, "jobs": jobs}
-    return {
-        "command": "sweep",
-        "version": __version__,
-        "seed": spec.seed,
-        "config": config,
-        "jobs": jobs,
-        "seconds": seconds,
-        "runs": runs,
-    }
-
-
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal (a Chinese character takes two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
-
-
-def _verdict(r: dict) -> str:
-    """A run's verdict in words, with why: where it diverged, or whether it is still falling."""
-    from ..verdicts import still_falling
-
-    limit = "—" if r["lr_max"] is None else f"{r['lr_max']:.3g}"
-    if r["verdict"] == "diverged":
-        if r["diverged"]:
-            at = r["diverged_at"]
-            text = tr("diverged at epoch {epoch}, step {step} (2/λ_max = {limit})")
-            return text.format(epoch=at["epoch"], step=at["step"], limit=limit)
-        return tr("diverged: lr above 2/λ_max = {limit}, the loss grows").format(limit=limit)
-    if r["verdict"] == "converged":
-        return tr("converged")
-    falling = still_falling([e["loss"] for e in r["epochs"]])
-    if falling is None:
-        return tr("converging")
-    return tr("converging, still falling") if falling else tr("converging, no longer falling")
-
-
-def sweep_text(runs: list[dict], jobs: int, seconds: float, seed: int, seed_drawn: bool) -> str:
-    """The table of `sweep`: each pair's final loss, its gap to OLS, its training time and its
-    verdict (see `verdicts`), then the sweep's wall time."""
-    heads = [tr("lr"), tr("batch"), tr("final loss"), tr("vs OLS"), tr("seconds")]
-    widths = [max(w, _width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
-    lines = [
-        " ".join(_right(h, w) for h, w in zip(heads, widths, strict=True)) + "  " + tr("result")
-    ]
-    for r in runs:
-        loss, gap = "—", "—"
-        if r["final_loss"] is not None:
-            loss, gap = f"{r['final_loss']:.6g}", gap_text(r["loss_gap"])
-        cells = [f"{r['lr']:g}", str(r["batch_size"]), loss, gap, f"{r['seconds']:.2f}"]
-        lines.append(
-            " ".join(_right(c, w) for c, w in zip(cells, widths, strict=True)) + "  " + _verdict(r)
-        )
-    lines.append(
-        tr("{runs} runs in {secs:.2f} s on {jobs} process(es), seed {seed}").format(
-            runs=len(runs), secs=seconds, jobs=jobs, seed=seed
-        )
-        + (tr(" (drawn; repeat with --seed {seed})").format(seed=seed) if seed_drawn else "")
-    )
     return "\n".join(lines)

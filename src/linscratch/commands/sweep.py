@@ -102,7 +102,8 @@ def _exact(spec):
 
 
 def run(args) -> int:
-    from .reports import dumps, sweep_json, sweep_text
+    from .reports import dumps
+    from .sweep_report import sweep_json, sweep_text
 
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from .. import __version__, destinations, distributed, plan, progress, sources
+from ..errors import DivergedError, UsageError
 from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
@@ -18,6 +19,7 @@ from .flags import flag, run_spec
 def run(args) -> int:
     """`linscratch train`, in one process or, under torchrun, as one rank of many."""
     spec = run_spec(args)
+    _check_early_stopping(vars(args))
     group = distributed.from_env()
     machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
     plan.check(spec, machine)
@@ -40,27 +42,30 @@ def _train(args, spec, main: bool) -> int:
         destinations.check_outputs(spec.outputs, {"data": spec.data.data})
     # On a terminal, a label for each phase and a progress bar; elsewhere nothing.
     shown = progress.feedback(main and progress.wanted(as_json, options.get("quiet", False)))
+    diverged = None
     with shown:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed)
-        from .reports import EpochLines
+        from .epochs import EpochLines
 
         lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
-        outcome = execute(
-            spec,
-            dataset,
-            [shown, *lines],
-            trace=spec.outputs.plot is not None,
-            warn=_warn if main else _ignore,
-        )
-        if not main:  # only rank 0 prints and writes files
-            return 0
-        if spec.outputs.plot is not None:
-            shown.label(tr("writing {path}").format(path=spec.outputs.plot))
-            _plot(outcome, dataset)
-        if spec.outputs.save is not None:
-            shown.label(tr("writing {path}").format(path=spec.outputs.save))
-            _save(outcome)
+        try:
+            outcome = execute(
+                spec,
+                dataset,
+                [shown, *lines],
+                trace=spec.outputs.plot is not None,
+                warn=_warn if main else _ignore,
+            )
+        except DivergedError as exc:
+            diverged = exc  # reported below, the progress display gone
+        if main and diverged is None:
+            _write(shown, outcome, dataset)
+    if not main:  # only rank 0 prints and writes files (and tells the job's status)
+        return 0
+    if diverged is not None:
+        _diverged(diverged, dataset, seed_drawn, as_json, lang)
+        raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
     from .reports import dumps, train_json, train_text
@@ -70,6 +75,39 @@ def _train(args, spec, main: bool) -> int:
     else:  # the epoch lines are out already
         print(train_text(outcome, seed_drawn, lang, epochs=False))
     return status
+
+
+def _write(shown, outcome, dataset) -> None:
+    """The figure and the model the run was asked for, each under its label."""
+    outputs = outcome.spec.outputs
+    if outputs.plot is not None:
+        shown.label(tr("writing {path}").format(path=outputs.plot))
+        _plot(outcome, dataset)
+    if outputs.save is not None:
+        shown.label(tr("writing {path}").format(path=outputs.save))
+        _save(outcome)
+
+
+def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
+    """SGD diverged, the exact answer stands: printed as text (the epoch lines are out
+    already; the CLI's error line follows), or given to the error as the rest of its JSON
+    document. Nothing is saved."""
+    if error.run is None:
+        return
+    from .diverged_report import diverged_json, diverged_text
+
+    if as_json:
+        error.report = diverged_json(error, dataset.source, seed_drawn)
+    else:
+        print(diverged_text(error.run, lang), flush=True)
+
+
+def _check_early_stopping(options: dict) -> None:
+    """The early stopping rule's settings refused where the rule is off: they would do nothing."""
+    if not options.get("early_stopping"):
+        for name in ("tol", "n_iter_no_change"):
+            if name in options:
+                raise UsageError("{0} applies with {1}", name, "early_stopping")
 
 
 def _loading(data) -> str:

@@ -1,5 +1,6 @@
 """The learned parameters of a run on a file, listed one per line by column name beside the
-exact least-squares answer (part of `train`'s text report)."""
+exact least-squares answer (part of `train`'s text report); the same table for the exact
+answer alone (or beside the truth) when SGD diverged."""
 
 from __future__ import annotations
 
@@ -24,19 +25,26 @@ def _width(text: str) -> int:
 def weight_lines(run, t: dict) -> list[str]:
     """The learned parameters of a run on a file, one per line named by its column, with the
     exact least-squares value beside; past MAX_WEIGHTS, a line counting those left out."""
-    w, ols_w = run.result.w, run.ols.w
-    shown = min(len(w), MAX_WEIGHTS)
-    rows = [(_name(run.feature_names[j]), w[j], ols_w[j]) for j in range(shown)]
-    rows.append(("b", run.result.b, run.ols.b))
-    cells = [(name, f"{sgd:.6g}", f"{ols:.6g}") for name, sgd, ols in rows]
-    table = [t["columns"], *cells]
-    wide = [max(_width(row[k]) for row in table) for k in range(3)]
+    columns = [(run.result.w, run.result.b), (run.ols.w, run.ols.b)]
+    return table_lines(run.feature_names, columns, t["columns"], t["more"])
+
+
+def table_lines(names, columns, heads, more: str) -> list[str]:
+    """A table of parameters, one line each, named by `names` (d,) and "b": `columns` is a
+    list of (w (d,), b), one per column after the names, headed by `heads` (the names'
+    heading first); past MAX_WEIGHTS weights, a line (`more`, with {more}) counts the rest."""
+    d = len(names)
+    shown = min(d, MAX_WEIGHTS)
+    rows = [(_name(names[j]), *(f"{w[j]:.6g}" for w, _ in columns)) for j in range(shown)]
+    rows.append(("b", *(f"{b:.6g}" for _, b in columns)))
+    table = [tuple(heads), *rows]
+    wide = [max(_width(row[k]) for row in table) for k in range(len(heads))]
 
     def pad(text: str, k: int) -> str:
         space = " " * (wide[k] - _width(text))
         return text + space if k == 0 else space + text
 
     lines = ["  " + "  ".join(pad(cell, k) for k, cell in enumerate(row)) for row in table]
-    if len(w) > shown:
-        lines.insert(-1, "  " + t["more"].format(more=len(w) - shown))
+    if d > shown:
+        lines.insert(-1, "  " + more.format(more=d - shown))
     return lines

@@ -1,0 +1,72 @@
+"""The epoch lines of `train`'s text report, as the book prints them, printed as the epochs end
+(`EpochLines`), and the line that says early stopping ended a run."""
+
+from __future__ import annotations
+
+import sys
+
+from ..events import EpochEnd, RunStart, Subscriber
+from ..i18n import tr
+
+
+def shown_epoch(epoch: int, epochs: int) -> bool:
+    """Every epoch up to 20, as the book prints them; beyond, the first, the last and ten more."""
+    return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
+
+
+def epoch_line(epoch: int, loss: float) -> str:
+    """An epoch's line, as the book prints it (in the Chinese edition too)."""
+    return f"epoch {epoch}, loss {loss:f}"
+
+
+class EpochLines(Subscriber):
+    """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
+    or a file has it while the run goes on); the report's other lines follow at the end,
+    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
+
+    def __init__(self, file=None):
+        self.file, self.epochs, self.last = file, 0, None
+
+    def run_start(self, event: RunStart) -> None:
+        self.epochs = event.num_epochs
+        for epoch, loss in enumerate(event.losses, 1):
+            self._print(epoch, loss)
+
+    def epoch_end(self, event: EpochEnd) -> None:
+        self._print(event.epoch, event.loss)
+
+    def run_end(self, event) -> None:
+        """The last epoch's line, had it not been shown (a run stopped early)."""
+        if self.last is not None and not shown_epoch(self.last[0], self.epochs):
+            self._print(*self.last, always=True)
+
+    def _print(self, epoch: int, loss: float, always: bool = False) -> None:
+        self.last = (epoch, loss)
+        if always or shown_epoch(epoch, self.epochs):
+            print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
+
+
+def stopped_early(run) -> dict | None:
+    """{"epoch", "tol", "n_iter_no_change"} where early stopping ended the run before its
+    `num_epochs`, else None."""
+    if run.result.stopped_at is None:
+        return None
+    optim = run.spec.optim
+    return {
+        "epoch": run.result.stopped_at,
+        "tol": optim.tol,
+        "n_iter_no_change": optim.n_iter_no_change,
+    }
+
+
+def stopped_line(run) -> list[str]:
+    """The line saying that early stopping ended the run, and why (none if it did not)."""
+    stopped = stopped_early(run)
+    if stopped is None:
+        return []
+    text = tr(
+        "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "
+        "fell by less than {tol:g} of the mean of the {n} before"
+    )
+    n, tol = stopped["n_iter_no_change"], stopped["tol"]
+    return [text.format(epoch=stopped["epoch"], epochs=run.spec.optim.num_epochs, n=n, tol=tol)]
