@@ -55,6 +55,7 @@ RULES = {
     "dataset": _choice(tuple(DATASETS)),
     "target": (_text, "a column name or index"),
     "features": (_texts, "column names"),
+    "weights": (_text, "a column name or index"),
     "standardize": (lambda v: isinstance(v, bool), "true or false"),
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),
