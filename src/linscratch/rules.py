@@ -82,6 +82,7 @@ RULES = {
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad
+    "sample_weight": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),  # grad, per row
 }
 
 

@@ -76,6 +76,10 @@ def add_grad(sub) -> None:
                 "linscratch grad --w 1,-2 --b 0.5 --json",
                 tr("the book's batch at other parameters, as JSON"),
             ),
+            (
+                "linscratch grad --weights 1,2,1,0.5,1,1,3,1,1,1",
+                tr("the book's batch with its rows weighted: the weighted mean gradient"),
+            ),
         ),
     )
     _add_grad_batch(grad)
@@ -95,6 +99,15 @@ def add_grad(sub) -> None:
         metavar="B",
         default=0,
         help=tr("the bias at which the gradients are taken"),
+    )
+    arg(
+        params,
+        "--weights",
+        dest="sample_weight",
+        type=setting_list("sample_weight", number),
+        metavar="S1,S2,...",
+        default=tr("none: every row counts once"),
+        help=tr("the rows' weights, one per example of the batch (non-negative)"),
     )
     arg(
         params,
