@@ -76,10 +76,6 @@ def add_grad(sub) -> None:
                 "linscratch grad --w 1,-2 --b 0.5 --json",
                 tr("the book's batch at other parameters, as JSON"),
             ),
-            (
-                "linscratch grad --weights 1,2,1,0.5,1,1,3,1,1,1",
-                tr("the book's batch with its rows weighted: the weighted mean gradient"),
-            ),
         ),
     )
     _add_grad_batch(grad)
