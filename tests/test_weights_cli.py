@@ -150,3 +150,34 @@ def test_estimator_partial_fit_sample_weight():
     np.testing.assert_allclose(model.coef_, twice.coef_, rtol=1e-12)
     with pytest.raises(ValueError, match="sample_weight"):
         model.partial_fit(X, y, sample_weight=-np.ones(50))
+
+
+def test_sweep_weights_compares_with_weighted_least_squares(cli, tmp_path):
+    X, s, y = weighted_csv(tmp_path / "w.csv", n=60, zeros=3)
+    data = ["--data", str(tmp_path / "w.csv"), "--weights", "s", "--seed", "1", "--json"]
+    run = cli("sweep", *data, "--lr", "0.01,0.03", "--batch-size", "5", "--epochs", "3")
+    assert run.code == 0, run.err
+    exact = ols(X[3:], y[3:], weights=s[3:])
+    for one in run.json["runs"]:
+        assert one["ols_loss"] == pytest.approx(exact.loss, rel=1e-12)
+
+
+def test_checkpointed_weighted_run_resumes_and_refuses_other_weights(cli, tmp_path):
+    weighted_csv(tmp_path / "w.csv", n=50)
+    data = ["--data", str(tmp_path / "w.csv"), "--seed", "1", "--json"]
+    whole = cli("train", *data, "--weights", "s", "--epochs", "4").json
+    ck = str(tmp_path / "ck")
+    assert cli("train", *data, "--weights", "s", "--epochs", "2", "--checkpoint", ck).code == 0
+    resumed = cli("train", *data, "--weights", "s", "--epochs", "4", "--resume", ck)
+    assert resumed.code == 0 and resumed.json["w"] == whole["w"]
+    other = cli("train", *data, "--epochs", "5", "--resume", ck)  # the same rows, unweighted
+    assert other.code == 2 and "weights" in other.err
+
+
+def test_weights_errors_speak_chinese(cli, tmp_path):
+    weighted_csv(tmp_path / "w.csv", n=5)
+    lines = (tmp_path / "w.csv").read_text().splitlines()
+    lines[1:] = [",".join([*row.split(",")[:2], "0", row.split(",")[3]]) for row in lines[1:]]
+    (tmp_path / "w.csv").write_text("\n".join(lines) + "\n")
+    run = cli("train", "--data", str(tmp_path / "w.csv"), "--weights", "s", "--lang", "zh")
+    assert run.code == 2 and "--weights：所有权重都为零" in run.err, run.err
