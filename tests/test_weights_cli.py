@@ -154,8 +154,8 @@ def test_estimator_partial_fit_sample_weight():
 
 def test_sweep_weights_compares_with_weighted_least_squares(cli, tmp_path):
     X, s, y = weighted_csv(tmp_path / "w.csv", n=60, zeros=3)
-    data = ["--data", str(tmp_path / "w.csv"), "--weights", "s", "--seed", "1", "--json"]
-    run = cli("sweep", *data, "--lr", "0.01,0.03", "--batch-size", "5", "--epochs", "3")
+    data = ["--data", str(tmp_path / "w.csv"), "--weights", "s", "--seed", "1", "--jobs", "1"]
+    run = cli("sweep", *data, "--lr", "0.01,0.03", "--batch-size", "5", "--epochs", "3", "--json")
     assert run.code == 0, run.err
     exact = ols(X[3:], y[3:], weights=s[3:])
     for one in run.json["runs"]:

@@ -36,7 +36,8 @@ import numpy as np
 class OLSResult:
     """Ordinary least squares: w (d,), b (0 without an intercept); se and ci95 for
     (w₁ … w_d, b), or (w₁ … w_d) without an intercept, or None when undefined (rank deficiency,
-    or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as linscratch's loss; r2;
+    or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as linscratch's loss
+    (weighted: Σsᵢeᵢ² / 2Σsᵢ); r2;
     the 2-norm condition number of A = [X 1] (or X); rank; dof = n − p; residual_sd =
     sqrt(RSS / dof), σ̂ (None without degrees of freedom); fit_intercept."""
 
