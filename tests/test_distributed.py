@@ -43,11 +43,16 @@ def run_fit(**kwargs):
     return result, trace.to_dict()
 
 
-def worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
+def weights():
+    """Row weights for the weighted runs: positive, uneven, one a row of `problem`."""
+    return np.random.default_rng(7).uniform(0.1, 3.0, 1003)
+
+
+def worker(rank: int, world: int, init_file: str, out_dir: str, weighted: bool = False) -> None:
     group = distributed.Group(rank, world, rank)
     distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
     try:
-        result, trace = run_fit()
+        result, trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
         with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
             json.dump(
                 {
@@ -63,9 +68,11 @@ def worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
 
 
 @pytest.mark.slow
-def test_two_processes_equal_one(tmp_path):
-    mp.spawn(worker, args=(2, str(tmp_path / "init"), str(tmp_path)), nprocs=2, join=True)
-    single, single_trace = run_fit()
+@pytest.mark.parametrize("weighted", [False, True])
+def test_two_processes_equal_one(tmp_path, weighted):
+    args = (2, str(tmp_path / "init"), str(tmp_path), weighted)
+    mp.spawn(worker, args=args, nprocs=2, join=True)
+    single, single_trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
     for rank in (0, 1):
         got = json.loads((tmp_path / f"{rank}.json").read_text())
         np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)
@@ -153,3 +160,13 @@ def test_cuda_analytic_engine_matches_cpu(cli):
     gpu = cli("train", "--seed", "1", "--dtype", "float64", "--device", "cuda", "--json").json
     assert gpu["engine"] == "analytic"
     np.testing.assert_allclose(gpu["w"], cpu["w"], rtol=1e-10)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_analytic_engine_matches_cpu_weighted():
+    X, y = problem()
+    settings = dict(lr=0.05, batch_size=64, num_epochs=3, engine="analytic", dtype="float64")
+    cpu = fit(X, y, seed=3, sample_weight=weights(), **settings)
+    gpu = fit(X, y, seed=3, sample_weight=weights(), device="cuda", **settings)
+    np.testing.assert_allclose(gpu.w, cpu.w, rtol=1e-10)
+    np.testing.assert_allclose(gpu.losses, cpu.losses, rtol=1e-10)

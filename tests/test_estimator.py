@@ -12,7 +12,21 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from linscratch.estimator import SGDLinearRegression
 
 
-@parametrize_with_checks([SGDLinearRegression(random_state=0)])
+def expected_failures(estimator) -> dict:
+    """scikit-learn's checks that SGD with its default settings cannot pass, and why."""
+    return {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "SGD's path depends on how many rows an epoch walks: a row weighted k and the row "
+            "repeated k times reach the same point only once converged, which the check's 15 "
+            "rows of 30 features do not within the default max_iter (tests/test_weights_cli.py "
+            "runs the check to convergence)"
+        )
+    }
+
+
+@parametrize_with_checks(
+    [SGDLinearRegression(random_state=0)], expected_failed_checks=expected_failures
+)
 def test_sklearn_conformance(estimator, check):
     check(estimator)
 

@@ -94,3 +94,28 @@ def test_check_refuses_before_any_data():
     with pytest.raises(UsageError, match="check_grad"):
         check(RunSpec.build(check_grad=True, engine="numba"), NO_GPU)
     check(RunSpec.build(), NO_GPU)  # the book's run is fine
+
+
+def test_rule_10_weighted_rows_take_the_weighted_mean_not_the_books_short_batch():
+    with pytest.raises(UsageError, match=r"sample_weight.*short_batch mean"):
+        make_plan(RunSpec.build(short_batch="book"), 100, 2, 4, NO_GPU, weighted=True)
+    spec = RunSpec.build(data="f.csv", weights="s", short_batch="book")
+    with pytest.raises(UsageError, match="short_batch"):
+        check(spec, NO_GPU)  # a file's weights column, refused before the file is read
+    assert make_plan(RunSpec.build(), 100, 2, 4, NO_GPU, weighted=True).weighted
+
+
+def test_rule_11_a_gradient_check_is_refused_with_weighted_rows():
+    spec = RunSpec.build(check_grad=True, engine="autograd")
+    with pytest.raises(UsageError, match="check_grad compares unweighted"):
+        make_plan(spec, 100, 2, 4, NO_GPU, weighted=True)
+    assert not make_plan(spec, 100, 2, 4, NO_GPU).weighted
+
+
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+def test_every_engine_trains_weighted_rows_on_every_device(engine):
+    """No rule refuses weights for an engine, a GPU or torchrun."""
+    assert make_plan(RunSpec.build(engine=engine), 100, 2, 4, NO_GPU, weighted=True).weighted
+    gpu = make_plan(RunSpec.build(device="cuda"), 100, 2, 4, GPU, weighted=True)
+    assert gpu.engine == "analytic" and gpu.weighted
+    assert make_plan(RunSpec.build(), 100, 2, 4, TWO, weighted=True).engine == "analytic"

@@ -20,6 +20,7 @@ CONFIG_KEYS = [
     "dataset",
     "target",
     "features",
+    "weights",
     "standardize",
     "val_fraction",
     "init",

@@ -1,8 +1,13 @@
-"""The compiled kernels: shuffles and the fused SGD epoch, in numba, over numpy arrays.
+"""The compiled kernels: the fused SGD epoch over numpy arrays, in numba (shuffles: `_shuffles`).
 
 Compiled on first use and kept in numba's on-disk cache, so once per machine. Everything here
 is plain loops; `fastmath` is limited to reassociation and contraction (so that sums vectorise
 and multiply-adds fuse) and never assumes away NaN or infinity, which the divergence guard needs.
+
+Row weights `sw` (n,) or None: every kernel takes them, and numba compiles the two cases apart
+(a branch on `sw is None` is decided at compile time), so the unweighted loop is the same code
+as without weights. Weighted, a row adds sᵢ·eᵢ where it added eᵢ, and a step divides by the
+batch's Σsᵢ (`model.gradients`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from ._shuffles import _shuffle_range, block_walk
 
 FAST = {"reassoc", "contract"}
 # LLVM names the prefetch intrinsic by its pointer type: opaque pointers from LLVM 15 on.
@@ -32,70 +39,6 @@ class KernelOptions(NamedTuple):
     nominal: bool  # divide a short batch by batch_size, as the book's sgd does
     ahead: int  # rows to prefetch ahead
     every: int  # record the parameters every this many steps (0: record nothing)
-
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@njit(cache=True)
-def _splitmix64(state):
-    """Advance the one-word state `state[0]` and return 64 random bits (Steele et al. 2014)."""
-    state[0] += _GOLDEN
-    z = state[0]
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    return z ^ (z >> _S31)
-
-
-@njit(cache=True)
-def _below(state, bound):
-    """A random integer in [0, bound): 53 random bits scaled (bias below bound / 2**53)."""
-    return int((_splitmix64(state) >> _S11) * _TO_UNIT * bound)
-
-
-@njit(cache=True)
-def _shuffle_range(out, start, stop, state):
-    """Fisher–Yates shuffle of out[start:stop] in place."""
-    for i in range(stop - 1, start, -1):
-        j = start + _below(state, i - start + 1)
-        out[i], out[j] = out[j], out[i]
-
-
-@njit(cache=True)
-def full_order(out, seed):
-    """Fill `out` (n,) with a uniform random permutation of 0..n-1 and return it."""
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed
-    for i in range(out.shape[0]):
-        out[i] = i
-    _shuffle_range(out, 0, out.shape[0], state)
-    return out
-
-
-@njit(cache=True)
-def block_order(out, block_rows, buffer_blocks, seed):
-    """Fill `out` (n,) with a block-shuffled order of 0..n-1 and return it: blocks of
-    `block_rows` rows in a random order, rows shuffled within each run of `buffer_blocks`."""
-    n = out.shape[0]
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed
-    num_blocks = (n + block_rows - 1) // block_rows
-    blocks = np.arange(num_blocks)
-    _shuffle_range(blocks, 0, num_blocks, state)
-    pos = 0
-    for g in range(0, num_blocks, buffer_blocks):
-        start = pos
-        for k in range(g, min(g + buffer_blocks, num_blocks)):
-            lo = blocks[k] * block_rows
-            for r in range(lo, min(lo + block_rows, n)):
-                out[pos] = r
-                pos += 1
-        _shuffle_range(out, start, pos, state)
-    return out
 
 
 def _prefetch_codegen(context, builder, signature, args):
@@ -166,20 +109,20 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps):
 
 
 @njit(cache=True, fastmath=FAST)
-def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps):
+def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
     dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, `_step`
     follows the batch's mean gradient. The open batch's sums live in grad_w (d,), acc
-    [dL/db, loss] and ctr [rows in batch, steps taken], so that a batch can span calls. The
+    [dL/db, loss, Σsᵢ] and ctr [rows in batch, steps taken], so that a batch can span calls. The
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
     lr, batch_size, fit_b, nominal, ahead, every = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
-    grad_b, loss = acc[0], acc[1]
+    grad_b, loss, total = acc[0], acc[1], acc[2]
     count, step = ctr[0], ctr[1]
     for k in range(m):
         if k + ahead < m:
@@ -191,72 +134,71 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps):
         e = b[0] - y[i]
         for j in range(d):
             e += X[i, j] * w[j]
+        if sw is not None:  # weighted: loss += sᵢeᵢ², and sᵢeᵢ in the gradient
+            loss += sw[i] * e * e
+            e *= sw[i]
+            total += sw[i]
+        else:
+            loss += e * e
         for j in range(d):
             grad_w[j] += e * X[i, j]
         grad_b += e
-        loss += e * e
         count += 1
         if count == batch_size:
             step += 1
             if not np.isfinite(loss):
                 return step
             scale = lr / (batch_size if nominal else count)
+            size = count
+            if sw is not None:  # the weighted mean (the planner keeps `nominal` off)
+                scale, size = lr / total, total
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0
             if fit_b:
                 b[0] -= scale * grad_b
             if step_loss is not None:
-                _record(w, b, loss, count, step, every, step_loss, snaps)
-            grad_b, loss, count = 0 * grad_b, 0 * loss, 0
-    acc[0], acc[1] = grad_b, loss
+                _record(w, b, loss, size, step, every, step_loss, snaps)
+            grad_b, loss, total, count = 0 * grad_b, 0 * loss, 0 * total, 0
+    acc[0], acc[1], acc[2] = grad_b, loss, total
     ctr[0], ctr[1] = count, step
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps):
-    """Take the step of a last, short batch, if any. Returns as _sgd_rows."""
+def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
+    """Take the step of a last, short batch, if any (divided by its Σsᵢ, weighted). Returns as
+    _sgd_rows."""
     count, step = ctr[0], ctr[1] + 1
     if count == 0:
         return 0
-    if not _step(w, b, grad_w, acc[0], acc[1], count, step, opts, step_loss, snaps):
+    size = count
+    if sw is not None:
+        size = acc[2]
+    if not _step(w, b, grad_w, acc[0], acc[1], size, step, opts, step_loss, snaps):
         return step
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps):
+def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps, sw):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
     X (n, d) C-contiguous (or (n, d + k), the features first), y (n,), w (d,) and b (1,)
     updated in place; opts a `KernelOptions`. step_loss (steps,) receives each batch's mean
     loss and snaps (k, d + 1) the parameters every `every` steps; give empty arrays to record
-    nothing. Returns 0, or the 1-based step whose batch loss was not finite (the parameters
-    as before that step).
+    nothing. sw (n,) the rows' weights, or None. Returns 0, or the 1-based step whose batch
+    loss was not finite (the parameters as before that step).
     """
     grad_w = np.zeros_like(w)
-    acc = np.zeros(2, dtype=w.dtype)
+    acc = np.zeros(3, dtype=w.dtype)
     ctr = np.zeros(2, dtype=np.int64)
-    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps)
-    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps)
-
-
-@njit(cache=True)
-def block_walk(n, block_rows, buffer_blocks, seed):
-    """The start of a block-shuffled epoch (`block_order`'s order): the blocks (num_blocks,)
-    in their random order, the random state (1,) after drawing it, and the buffer for one run
-    of `buffer_blocks` blocks' rows."""
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed
-    num_blocks = (n + block_rows - 1) // block_rows
-    blocks = np.arange(num_blocks)
-    _shuffle_range(blocks, 0, num_blocks, state)
-    return blocks, state, np.empty(block_rows * buffer_blocks, dtype=np.int64)
+    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
+    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums):
+def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums, sw):
     """Feed blocks g0 to g1 (exclusive; g0 starts a run of blocks) of the walk (blocks,
     state, buffer) into SGD, each run's rows shuffled into the buffer, which stays in the
     cache; `sums` (grad_w, acc, ctr) carry the open batch. Returns as `_sgd_rows`."""
@@ -270,31 +212,38 @@ def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sum
                 buffer[pos] = r
                 pos += 1
         _shuffle_range(buffer, 0, pos, state)
-        bad = _sgd_rows(X, y, buffer[:pos], w, b, opts, grad_w, acc, ctr, step_loss, snaps)
+        bad = _sgd_rows(X, y, buffer[:pos], w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
         if bad:
             return bad
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed):
+def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed, sw):
     """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
     make, the same arithmetic in the same sequence, never written out (`sgd_blocks`)."""
-    sums = (np.zeros_like(w), np.zeros(2, dtype=w.dtype), np.zeros(2, dtype=np.int64))
+    sums = (np.zeros_like(w), np.zeros(3, dtype=w.dtype), np.zeros(2, dtype=np.int64))
     walk = block_walk(X.shape[0], block_rows, buffer_blocks, seed)
-    bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, 0, len(walk[0]), block_rows, sums)
-    return bad or _finish(w, b, opts, *sums, step_loss, snaps)
+    last = len(walk[0])
+    bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, 0, last, block_rows, sums, sw)
+    return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw)
 
 
 @njit(cache=True, fastmath=FAST)
-def mean_loss(X, y, w, b):
+def mean_loss(X, y, w, b, sw):
     """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64 (the features are
-    the first w.shape[0] columns of X)."""
+    the first w.shape[0] columns of X); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ."""
     n, d = X.shape[0], w.shape[0]
-    total = 0.0
+    total, weight = 0.0, 0.0
     for i in range(n):
         e = b[0] - y[i]
         for j in range(d):
             e += X[i, j] * w[j]
-        total += 0.5 * np.float64(e) * np.float64(e)
+        if sw is not None:
+            total += 0.5 * np.float64(sw[i]) * np.float64(e) * np.float64(e)
+            weight += np.float64(sw[i])
+        else:
+            total += 0.5 * np.float64(e) * np.float64(e)
+    if sw is not None:
+        return total / weight
     return total / n

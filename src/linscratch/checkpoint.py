@@ -39,11 +39,12 @@ def data_digest(X, y) -> str:
     return h.hexdigest()
 
 
-def fingerprint(spec, plan, seed: int, X, y, w0, b0) -> dict:
+def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     """What must match for a checkpoint to be continued: everything that shapes the run but
-    the number of epochs (a resumed run may go on to more)."""
+    the number of epochs (a resumed run may go on to more); the rows' weights where given."""
     n, d = X.shape
-    return {
+    mark = {} if weights is None else {"weights": data_digest(weights, weights[:0])}
+    return mark | {
         "data": data_digest(X, y),
         "num_examples": n,
         "num_features": d,

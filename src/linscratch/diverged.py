@@ -47,7 +47,7 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
     )
     validation = None
     if rows.X_val is not None:
-        loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b)
+        loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)
         validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": _rmse(loss)}
     out.run = DivergedRun(
         spec=spec,

@@ -39,8 +39,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     minibatch noise fool); `tol=None` turns it off. A `ConvergenceWarning` says when `max_iter`
     came first (with `tol=None`, when the loss was still falling by 1e-4 per window).
 
+    `sample_weight` (n,), non-negative, weights the rows as scikit-learn defines it: a weight
+    of k counts a row k times, 0 leaves it out. Each step follows its batch's weighted mean
+    gradient; the loss, the rate's stability limit and the exact optimum are weighted too.
+
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
-    (mean ½(ŷ − y)² after each epoch), `n_features_in_` and `feature_names_in_`.
+    (mean ½(ŷ − y)² after each epoch, weighted with `sample_weight`), `n_features_in_` and
+    `feature_names_in_`.
     """
 
     def __init__(
@@ -83,26 +88,34 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit from the book's initialisation (w ~ N(0, 0.01²), b = 0) for up to max_iter
-        epochs. Returns self."""
+        epochs, the rows weighted by `sample_weight` (n,) where given. Returns self."""
         self._check_params()
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
-        self._run(X, y, self.max_iter, warm=False)
+        self._run(X, y, self.max_iter, warm=False, sample_weight=sample_weight)
         return self
 
-    def partial_fit(self, X, y):
-        """One more epoch over (X, y), from the current parameters. Returns self."""
+    def partial_fit(self, X, y, sample_weight=None):
+        """One more epoch over (X, y), from the current parameters, the rows weighted by
+        `sample_weight` (n,) where given. Returns self."""
         self._check_params()
         first = not hasattr(self, "coef_")
         X, y = validate_data(
             self, X, y, dtype=[np.float64, np.float32], y_numeric=True, reset=first
         )
-        self._run(X, y, 1, warm=not first)
+        self._run(X, y, 1, warm=not first, sample_weight=sample_weight)
         return self
 
-    def _run(self, X, y, epochs: int, warm: bool) -> None:
+    def _run(self, X, y, epochs: int, warm: bool, sample_weight=None) -> None:
         import torch
+
+        sw = None
+        if sample_weight is not None:  # checked as `fit` checks it; rows of weight 0 dropped
+            from .sampleweights import checked, drop_zero
+
+            sw = checked(sample_weight, len(X))
+            X, y, sw = drop_zero(X, y, sw)
 
         dtype = "float32" if X.dtype == np.float32 else "float64"
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
@@ -119,7 +132,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if lr == "auto":
             from .solve import stability
 
-            bound = stability(X, seed=seed, intercept=self.fit_intercept)
+            bound = stability(X, seed=seed, intercept=self.fit_intercept, weights=sw)
             lr = min(1.0, bound["lr_max"] / 20)
         # With tol=None the rule only watches, at 1e-4, to tell whether the loss still fell.
         rule = NoImprovement(
@@ -141,6 +154,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             b0=b0,
             fit_intercept=self.fit_intercept,
             subscribers=[rule],
+            sample_weight=sw,
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
@@ -148,9 +162,9 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.loss_curve_ = previous + list(result.losses)
         self.n_iter_ = len(result.losses) + (getattr(self, "n_iter_", 0) if warm else 0)
         if epochs > 1:
-            self._judge(X, y, rule, epochs, result.losses[-1])
+            self._judge(X, y, rule, epochs, result.losses[-1], sw)
 
-    def _judge(self, X, y, rule: NoImprovement, epochs: int, loss: float) -> None:
+    def _judge(self, X, y, rule: NoImprovement, epochs: int, loss: float, sw=None) -> None:
         """A `ConvergenceWarning` when training ended at max_iter before the rule stopped it
         (with `tol=None`, where the exact answer is out of reach, when the loss still fell),
         or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
@@ -168,7 +182,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             reason = tr("at max_iter={epochs} epochs with the loss still falling")
             reason = reason.format(epochs=epochs)
         if affordable:
-            best = ols(X, np.asarray(y, np.float64), fit_intercept=self.fit_intercept).loss
+            y64 = np.asarray(y, np.float64)
+            best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
             if best > 0 and loss > best * (1 + EXCESS):
                 at = rule.stopped_at or epochs
                 reason = tr(

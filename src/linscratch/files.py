@@ -29,6 +29,7 @@ class Table:
     feature_names: list[str]
     target_name: str | None
     path: str
+    weights: np.ndarray | None = None  # (n,), the `weights` column, float64
 
 
 def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
@@ -215,13 +216,13 @@ def column_names(path: str | os.PathLike) -> list[str]:
     return [str(n) for n in _read_arrow(path).column_names]
 
 
-def read_table(path, target=None, features=None, require_target: bool = True) -> Table:
+def read_table(path, target=None, features=None, require_target=True, weights=None) -> Table:
     """Read a CSV, Parquet or NPY file into a `Table`.
 
     `path` a str or path; `target` a column name or index (default: the last column);
     `features` a list of the feature columns (default: every other column). With
     `require_target=False` (for prediction) a file whose target column is missing, or holds an
-    empty or non-numeric cell, is fine: y is then None.
+    empty or non-numeric cell, is fine: y is then None. `weights`: a column of row weights.
     """
     path = Path(path)
     _check_path(path)
@@ -229,14 +230,15 @@ def read_table(path, target=None, features=None, require_target: bool = True) ->
         names, arr = _columns_npy(path)
         from .views import npy_views
 
-        streamed = npy_views(arr, names, target, features, path) if require_target else None
+        whole = require_target and weights is None
+        streamed = npy_views(arr, names, target, features, path) if whole else None
         if streamed is not None:
             return streamed
 
         def column(j: int) -> np.ndarray:
             return np.asarray(arr[:, j], dtype=np.float64)
     else:
-        if path.suffix.lower() == ".parquet" and require_target:
+        if path.suffix.lower() == ".parquet" and require_target and weights is None:
             from .views import parquet_views
 
             streamed = parquet_views(path, target, features)
@@ -259,12 +261,15 @@ def read_table(path, target=None, features=None, require_target: bool = True) ->
             if require_target:
                 raise
             t_index = None
+    w_index = None if weights is None else _resolve(str(weights), names, "weights", path)
     if features is None:
-        f_index = [j for j in range(len(names)) if j != t_index]
+        f_index = [j for j in range(len(names)) if j not in (t_index, w_index)]
     else:
         f_index = [_resolve(f, names, "features", path) for f in features]
         if t_index in f_index:
             raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
+    if w_index is not None and (w_index == t_index or w_index in f_index):
+        raise UsageError("{0}: {name!r} is the target or a feature", "weights", name=weights)
     if not f_index:
         raise UsageError("{path}: no feature columns besides the target", path=path)
 
@@ -290,4 +295,5 @@ def read_table(path, target=None, features=None, require_target: bool = True) ->
         feature_names=[names[j] for j in f_index],
         target_name=None if t_index is None else names[t_index],
         path=str(path),
+        weights=None if w_index is None else column(w_index),
     )

@@ -2,7 +2,9 @@
 
 The three methods: (a) the analytic formula `model.gradients`, dL/dw = Xᵀ(ŷ − y) and
 dL/db = Σ(ŷ − y); (b) PyTorch autograd of `squared_loss(linreg(X, w, b), y).sum()`; (c) central
-finite differences of that same loss in float64.
+finite differences of that same loss in float64. With row weights sᵢ the loss is
+Σᵢ sᵢ·½(ŷᵢ − yᵢ)², the gradients Xᵀ(s∘e) and Σᵢ sᵢeᵢ (`model.gradients`), and every norm
+below is taken of the rows scaled by √sᵢ (the weighted loss is the unweighted one of those).
 
 How differences are measured. A component of the gradient is a sum of terms, ∂L/∂θⱼ = Σᵢ eᵢxᵢⱼ
 (xᵢⱼ = 1 for the bias), which can cancel to nearly nothing; a plain relative difference then
@@ -40,6 +42,7 @@ import numpy as np
 import torch
 
 from .events import Batch, Subscriber
+from .fdiff import finite_difference_gradients, gradient_scale
 from .i18n import tr
 from .model import gradients, linreg, squared_loss
 
@@ -61,54 +64,14 @@ def tolerance(dtype: torch.dtype, pair: tuple[str, str], n: int = 1) -> float:
     return max(TOLERANCES[name][kind], 4 * n * torch.finfo(dtype).eps)
 
 
-def autograd_gradients(X, y, w, b) -> tuple[torch.Tensor, torch.Tensor]:
-    """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss."""
+def autograd_gradients(X, y, w, b, weights=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss (each row's
+    term times its weight, with `weights` (n, 1))."""
     w = w.detach().clone().reshape(-1, 1).requires_grad_(True)
     b = b.detach().clone().reshape(1).requires_grad_(True)
-    squared_loss(linreg(X, w, b), y).sum().backward()
+    half = squared_loss(linreg(X, w, b), y)  # (n, 1): ½e²
+    (half if weights is None else weights * half).sum().backward()
     return w.grad, b.grad
-
-
-def _columns(X: torch.Tensor) -> torch.Tensor:
-    """X with a column of ones appended: the inputs that multiply w and b. (n, d+1)."""
-    return torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype)], dim=1)
-
-
-def finite_difference_gradients(X, y, w, b) -> tuple[np.ndarray, np.ndarray]:
-    """Central differences of the summed loss in float64: returns the gradient (d+1,), dL/dw then
-    dL/db, and the step used for each parameter (see the module docstring for the choice)."""
-    X, y = X.to(torch.float64), y.to(torch.float64).reshape(-1, 1)
-    theta = torch.cat([w.to(torch.float64).reshape(-1), b.to(torch.float64).reshape(-1)])
-    d = X.shape[1]
-
-    def loss(t: torch.Tensor) -> float:
-        return float(squared_loss(linreg(X, t[:d].reshape(-1, 1), t[d:]), y).sum())
-
-    e_norm = float(torch.linalg.vector_norm(linreg(X, theta[:d].reshape(-1, 1), theta[d:]) - y))
-    col_norms = torch.linalg.vector_norm(_columns(X), dim=0).tolist()
-    root_eps = math.sqrt(torch.finfo(torch.float64).eps)
-    grad, steps = np.empty(d + 1), np.empty(d + 1)
-    for j in range(d + 1):
-        h = e_norm / col_norms[j] if col_norms[j] > 0 else 0.0
-        h = max(h, root_eps * abs(float(theta[j]))) or root_eps
-        plus, minus = theta.clone(), theta.clone()
-        plus[j] += h
-        minus[j] -= h
-        step = float(plus[j] - minus[j])  # the step as represented, not as intended
-        grad[j] = (loss(plus) - loss(minus)) / step
-        steps[j] = step / 2
-    return grad, steps
-
-
-def gradient_scale(X, y, w, b) -> np.ndarray:
-    """sⱼ = ‖xⱼ‖₂ (‖e‖₂ + √ε ‖m‖₂) for each parameter, dL/dw then dL/db: (d+1,)."""
-    X64, y64 = X.to(torch.float64), y.to(torch.float64).reshape(-1, 1)
-    w64, b64 = w.to(torch.float64).reshape(-1, 1), b.to(torch.float64).reshape(-1)
-    e = linreg(X64, w64, b64) - y64  # (n, 1)
-    m = X64.abs() @ w64.abs() + b64.abs() + y64.abs()  # (n, 1)
-    root_eps = math.sqrt(torch.finfo(X.dtype).eps)
-    size = float(torch.linalg.vector_norm(e)) + root_eps * float(torch.linalg.vector_norm(m))
-    return torch.linalg.vector_norm(_columns(X64), dim=0).numpy() * size
 
 
 def compare(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> tuple[float, float]:
@@ -155,6 +118,7 @@ class GradCheck:
     steps: np.ndarray
     scale: np.ndarray
     comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
+    weights: torch.Tensor | None = None  # (n, 1), the rows' weights sᵢ, or None
 
     @property
     def passed(self) -> bool:
@@ -209,33 +173,42 @@ class GradCheck:
         shape = tr("{n} rows x {d} features").format(n=n, d=d)
         return f"<table><tr><th>{shape}</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
 
+    @property
+    def total(self) -> float:
+        """What the SGD step divides by: the batch's size |B|, or Σsᵢ with weights."""
+        return len(self.X) if self.weights is None else float(self.weights.sum())
+
     def update(self, lr: float) -> tuple[np.ndarray, float]:
-        """The SGD step that follows: w − lr/|B|·dL/dw and b − lr/|B|·dL/db (analytic)."""
-        n, d = self.X.shape
+        """The SGD step that follows: w − lr/|B|·dL/dw and b − lr/|B|·dL/db (analytic; Σsᵢ
+        for |B| with weights)."""
+        n, d = self.total, self.X.shape[1]
         g = self.grads["analytic"]
         w = self.w.reshape(-1).to(torch.float64).numpy() - lr / n * g[:d]
         return w, float(self.b[0]) - lr / n * g[d]
 
 
-def check_gradients(X, y, w, b) -> GradCheck:
+def check_gradients(X, y, w, b, weights=None) -> GradCheck:
     """Compute the gradients of the summed loss at (w, b) three ways and compare them.
 
-    X (n, d), y (n, 1), w (d, 1), b (1,), all of one dtype (float32 or float64); the finite
-    differences are always taken in float64 from the same values.
+    X (n, d), y (n, 1), w (d, 1), b (1,), all of one dtype (float32 or float64), and the
+    rows' `weights` (n,) or None; the finite differences are always taken in float64 from the
+    same values.
     """
     y = y.reshape(-1, 1)
     w, b = w.reshape(-1, 1), b.reshape(1)
+    s = None if weights is None else torch.as_tensor(weights, dtype=X.dtype).reshape(-1, 1)
     with torch.no_grad():
         y_hat = linreg(X, w, b)
-        loss = float(squared_loss(y_hat, y).sum())
-    fd, steps = finite_difference_gradients(X, y, w, b)
+        half = squared_loss(y_hat, y)
+        loss = float((half if s is None else s * half).sum())
+    fd, steps = finite_difference_gradients(X, y, w, b, s)
     grads = {
-        "analytic": _flat(*gradients(X, y, w, b)),
-        "autograd": _flat(*autograd_gradients(X, y, w, b)),
+        "analytic": _flat(*gradients(X, y, w, b, s)),
+        "autograd": _flat(*autograd_gradients(X, y, w, b, s)),
         "finite_difference": fd,
     }
-    scale = gradient_scale(X, y, w, b)
-    check = GradCheck(X, y, w, b, y_hat, y_hat - y, loss, grads, steps, scale)
+    scale = gradient_scale(X, y, w, b, s)
+    check = GradCheck(X, y, w, b, y_hat, y_hat - y, loss, grads, steps, scale, weights=s)
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
         check.comparisons[pair] = Comparison(abs_diff, rel_diff, tolerance(X.dtype, pair, len(X)))

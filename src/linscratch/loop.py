@@ -61,6 +61,7 @@ def fit(
     true_b: float | None = None,
     subscribers=(),
     callback=None,
+    sample_weight=None,
     **settings,
 ) -> Result:
     """Train y ≈ Xw + b by minibatch SGD on X (n, d), y (n,) or (n, 1) and return a `Result`.
@@ -73,11 +74,15 @@ def fit(
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
     hear the run's events (`events`); `callback(epoch, loss, w, b)` runs after each epoch, and
     returning True stops training; so does `early_stopping` once the loss stops falling
-    (`stopping.NoImprovement`, see `Result.stopped_at`). `live=True` draws the run as it goes
-    in a notebook (in the language of `set_language`). Raises `DivergedError` as soon as a
-    batch loss or an epoch loss is non-finite (or has grown without bound, see GROWTH_LIMIT).
-    With a checkpoint folder the state is saved after each epoch; resumed, training goes on
-    to `num_epochs` and ends where an uninterrupted run would (events cover the epochs run).
+    (`stopping.NoImprovement`, see `Result.stopped_at`). `sample_weight` (n,), finite and
+    non-negative, weights the rows: each step follows the batch's weighted mean gradient and
+    the loss is the weighted mean (`model.gradients`); rows of weight zero are dropped first
+    (`sampleweights`), and `Result.num_examples` counts the rest. `live=True` draws the run as
+    it goes in a notebook (in the language of `set_language`). Raises `DivergedError` as soon
+    as a batch loss or an epoch loss is non-finite (or has grown without bound, see
+    GROWTH_LIMIT). With a checkpoint folder the state is saved after each epoch; resumed,
+    training goes on to `num_epochs` and ends where an uninterrupted run would (events cover
+    the epochs run).
     """
     spec = RunSpec.build(spec, **settings)
     seed = draw_seed() if spec.seed is None else spec.seed
@@ -87,15 +92,20 @@ def fit(
         raise UsageError(
             "X must be (n, d) and y (n,) with n >= 1, got {X} and {y}", X=X.shape, y=y.shape
         )
+    if sample_weight is not None:
+        from .sampleweights import checked, drop_zero
+
+        X, y, sample_weight = drop_zero(X, y, checked(sample_weight, len(X)))
     n, d = X.shape
     if w0 is None:
         w0, b0 = initial_params(spec.model.init, d, seed)
     w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
     group = current()
-    plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group)
+    plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, sample_weight)
     stream, monitor, path, rule = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
     stream.emit(Phase("compiling"))  # building the engine (importing torch), its kernels
-    engine = make_engine(plan, X, y, w0, b0, stream.on_batch if stream.wants_batches else None)
+    on_batch = stream.on_batch if stream.wants_batches else None
+    engine = make_engine(plan, X, y, w0, b0, on_batch, sample_weight)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
 
@@ -191,20 +201,21 @@ def _ready(engine, orders, state) -> tuple[float, int, list[float]]:
     return compile_seconds, state["epoch"] + 1, list(state["losses"])
 
 
-def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group):
+def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, weights=None):
     """The plan; for a checkpointed run also the saved state to resume from (or None) and the
     subscriber that writes new checkpoints (None on every rank but the first)."""
     n, d = X.shape
     machine = Machine(group.world_size, group.local_rank) if group else Machine()
     folder = spec.outputs.checkpoint_dir
+    weighted = weights is not None
     if folder is None:
-        return make_plan(spec, n, d, X.dtype.itemsize, machine), None, None
+        return make_plan(spec, n, d, X.dtype.itemsize, machine, weighted=weighted), None, None
     from .checkpoint import Checkpoints, fingerprint
 
     store = Checkpoints(folder)
     state = store.load(spec.optim.num_epochs) if spec.outputs.resume else None
-    plan = make_plan(spec, n, d, X.dtype.itemsize, machine, state and state["plan"])
-    mark = fingerprint(spec, plan, seed, X, y, w0, b0)
+    plan = make_plan(spec, n, d, X.dtype.itemsize, machine, state and state["plan"], weighted)
+    mark = fingerprint(spec, plan, seed, X, y, w0, b0, weights)
     if state is not None:
         store.verify(state, mark)
     if group is not None and not group.is_main:

@@ -55,7 +55,7 @@ def initial_params(init: str, num_features: int, seed: int, book_draw=None):
     return np.random.default_rng(seed).normal(0, 0.01, (num_features, 1)), np.zeros(1)
 
 
-def gradients(X, y, w, b):
+def gradients(X, y, w, b, weights=None):
     """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd.
 
     X (n, d), y (n, 1) or (n,), w (d, 1) or (d,), b (1,) or a number; returns
@@ -69,9 +69,19 @@ def gradients(X, y, w, b):
       ∂L/∂b  = Σᵢ (∂L/∂ŷᵢ)(∂ŷᵢ/∂b)  = Σᵢ eᵢ,       that is  dL/db = Σ(ŷ − y)
     Each feature's gradient is that feature summed over the rows, weighted by how wrong each
     row's prediction is; the bias's is the total error. SGD divides both by the batch size.
+
+    With row weights sᵢ ≥ 0, `weights` (n,) or (n, 1), the loss is L = Σᵢ sᵢ ½(ŷᵢ − yᵢ)², each
+    row counted sᵢ times. Only ∂L/∂ŷᵢ changes: ∂/∂ŷᵢ sᵢ ½(ŷᵢ − yᵢ)² = sᵢeᵢ, so
+      dL/dw = Σᵢ sᵢ eᵢ xᵢ = Xᵀ(s ∘ e),   dL/db = Σᵢ sᵢ eᵢ,
+    and SGD follows the batch's weighted mean gradient, both divided by Σᵢ sᵢ over the batch
+    (not by its size): with every sᵢ = 1 that is the unweighted step, and with whole-number
+    sᵢ the step of the batch with row i repeated sᵢ times. Rows of weight zero are dropped
+    before training (`sampleweights`), so every batch's Σᵢ sᵢ is positive.
     """
     y_hat = X @ w.reshape(-1, 1) + b  # (n, 1)
     e = y_hat - y.reshape(-1, 1)  # (n, 1): the residual
+    if weights is not None:
+        e = weights.reshape(-1, 1) * e  # (n, 1): sᵢeᵢ, the weighted residual
     grad_w = (X.T @ e).reshape(w.shape)  # (d, 1) or (d,)
     grad_b = e.sum()
     return grad_w, grad_b.reshape(b.shape) if hasattr(b, "shape") else grad_b

@@ -40,7 +40,7 @@ class BlockShuffle:
         return self.n
 
     def __array__(self, dtype=None, copy=None):
-        from ._kernels import block_order
+        from ._shuffles import block_order
 
         out = block_order(
             np.empty(self.n, np.int64), self.block_rows, self.buffer_blocks, self.seed
@@ -74,7 +74,7 @@ class Orders:
     def compile(self) -> None:
         """Compile (or load from numba's cache) the shuffle kernels, on a tiny input."""
         if self.shuffle == "full":
-            from ._kernels import full_order
+            from ._shuffles import full_order
 
             full_order(np.empty(8, dtype=self._index_dtype), np.uint64(1))
 
@@ -87,7 +87,7 @@ class Orders:
             return indices
         if self.shuffle == "none":
             return np.arange(self.n, dtype=self._index_dtype)
-        from ._kernels import full_order
+        from ._shuffles import full_order
 
         state = np.random.SeedSequence([self.seed, epoch]).generate_state(1, np.uint64)[0]
         if self.shuffle == "block":

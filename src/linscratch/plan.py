@@ -18,6 +18,12 @@ The rules, each with its own test in tests/test_plan.py:
    the data fit in FULL_SHUFFLE_MAX_BYTES and a block shuffle beyond.
 8. A block holds about BLOCK_BYTES of rows, and never fewer than one batch.
 9. A resumed run keeps the engine and shuffle its checkpoint chose where the spec says auto.
+10. Weighted rows (`sample_weight`, a file's `weights` column) step along each batch's weighted
+    mean gradient, divided by the batch's total weight: `short_batch="book"`, which divides a
+    short batch by the nominal batch size, has no weighted counterpart and is refused.
+11. A gradient check (`check_grad`) compares the unweighted gradients of a run's batches:
+    weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
+Every engine, on every device and under torchrun, trains weighted rows.
 """
 
 from __future__ import annotations
@@ -56,7 +62,8 @@ class Machine:
 class Plan:
     """How one run runs: the engine, the row order (`shuffle`, with `block_rows` for the block
     shuffle), the device, and from the spec what the engines need (`nominal`: divide a short
-    batch by the nominal size; `fit_intercept`; `check_grad`)."""
+    batch by the nominal size; `fit_intercept`; `check_grad`); `weighted`: the rows carry
+    weights."""
 
     engine: str
     shuffle: str
@@ -66,13 +73,17 @@ class Plan:
     fit_intercept: bool
     check_grad: bool
     world_size: int = 1
+    weighted: bool = False
 
 
-def check(spec: RunSpec, machine: Machine = Machine()) -> None:
-    """Refuse settings that cannot go together here (rules 1-4), before any data is read."""
+def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
+    """Refuse settings that cannot go together here (rules 1-4, 10, 11), before any data is
+    read; `weighted`: the rows carry weights (given to `fit`, or a file's `weights` column)."""
     ex = spec.execution
     distributed = machine.world_size > 1
     _check_grad_engine(ex.check_grad, ex.engine)
+    if weighted or spec.data.weights is not None:
+        _check_weighted(spec)
     if ex.check_grad and distributed:
         raise UsageError("{0} runs in one process; drop it under torchrun", "check_grad")
     if distributed and ex.engine not in ("auto", "analytic"):
@@ -92,6 +103,23 @@ def check(spec: RunSpec, machine: Machine = Machine()) -> None:
             )
 
 
+def _check_weighted(spec: RunSpec) -> None:
+    """Rules 10 and 11: what weighted rows cannot go with."""
+    if spec.optim.short_batch == "book":
+        raise UsageError(
+            "{0} steps along each batch's weighted mean gradient; use {1} mean with it",
+            "sample_weight",
+            "short_batch",
+        )
+    if spec.execution.check_grad:
+        raise UsageError(
+            "{0} compares unweighted gradients; check weighted ones with `linscratch grad` and "
+            "its {1}",
+            "check_grad",
+            "sample_weight",
+        )
+
+
 def _check_grad_engine(check_grad: bool, engine: str) -> None:
     if check_grad and engine not in ("auto", "autograd"):
         raise UsageError(
@@ -100,11 +128,18 @@ def _check_grad_engine(check_grad: bool, engine: str) -> None:
 
 
 def make_plan(
-    spec: RunSpec, n: int, d: int, itemsize: int, machine: Machine = Machine(), resumed=None
+    spec: RunSpec,
+    n: int,
+    d: int,
+    itemsize: int,
+    machine: Machine = Machine(),
+    resumed=None,
+    weighted: bool = False,
 ) -> Plan:
     """The plan of a run over n rows of d features of `itemsize` bytes each; `resumed`, the
-    plan saved in a checkpoint being continued ({"engine", "shuffle"}), fills in `auto`."""
-    check(spec, machine)
+    plan saved in a checkpoint being continued ({"engine", "shuffle"}), fills in `auto`;
+    `weighted`, the rows carry weights."""
+    check(spec, machine, weighted)
     ex = spec.execution
     engine, shuffle = ex.engine, ex.shuffle
     if resumed is not None:
@@ -138,4 +173,5 @@ def make_plan(
         fit_intercept=spec.model.fit_intercept,
         check_grad=ex.check_grad,
         world_size=machine.world_size,
+        weighted=weighted or spec.data.weights is not None,
     )

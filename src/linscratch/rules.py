@@ -55,6 +55,7 @@ RULES = {
     "dataset": _choice(tuple(DATASETS)),
     "target": (_text, "a column name or index"),
     "features": (_texts, "column names"),
+    "weights": (_text, "a column name or index"),
     "standardize": (lambda v: isinstance(v, bool), "true or false"),
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),
@@ -84,6 +85,7 @@ RULES = {
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad
+    "sample_weight": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),  # grad, per row
 }
 
 

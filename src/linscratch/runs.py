@@ -9,17 +9,17 @@ needs beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
-from .data import Standardizer, split_rows
+from .data import Standardizer
 from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
 from .loop import Result, draw_seed, estimation_errors, fit
 from .model import initial_params
 from .resources import require_memory, run_bytes
+from .rows import prepare
 from .solve import CHUNK, OLSResult, mean_loss, r2_score, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
@@ -62,8 +62,9 @@ class _OriginalUnits(Subscriber):
     """Passes events on to `inner` with the loss and parameters of a standardized problem in
     the data's own units, and records the held-out rows' loss after each epoch."""
 
-    def __init__(self, inner: EventStream, scaler: Standardizer | None, X_val, y_val):
+    def __init__(self, inner: EventStream, scaler: Standardizer | None, X_val, y_val, w_val=None):
         self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
+        self.w_val = w_val  # the held-out rows' weights, or None
         self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
         self.wants_progress = inner.wants_progress
         self.val_losses: list[float] = []
@@ -73,7 +74,7 @@ class _OriginalUnits(Subscriber):
             w, b = self.scaler.to_original(event.w, event.b)
             event = replace(event, w=w, b=b, loss=event.loss * self.scaler.y_std**2)
         if self.X_val is not None:
-            self.val_losses.append(mean_loss(self.X_val, self.y_val, event.w, event.b))
+            self.val_losses.append(mean_loss(self.X_val, self.y_val, event.w, event.b, self.w_val))
         return self.inner.emit(event)
 
     def steps(self, event: Steps) -> None:
@@ -146,47 +147,52 @@ def execute(
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
-    rows = _prepare(spec, dataset)
+    rows = prepare(spec, dataset)
+    sw = rows.weights  # (n,) the training rows' weights, or None
     recorder = Trace() if trace else None
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     inner.emit(Phase("stability"))
-    bound = _stability(spec, rows.X_fit, warn)
-    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val)
+    bound = _stability(spec, rows.X_fit, warn, sw)
+    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
-        scaled = fit(rows.X_fit, rows.y_fit, spec, w0=w0, b0=b0, subscribers=[units])
+        scaled = fit(
+            rows.X_fit, rows.y_fit, spec, w0=w0, b0=b0, subscribers=[units], sample_weight=sw
+        )
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from .diverged import exact_beside
 
         if exact is None:
             inner.emit(Phase("exact"))
-            exact = ols(rows.X, rows.y.reshape(-1), fit_intercept=spec.model.fit_intercept)
+            exact = ols(
+                rows.X, rows.y.reshape(-1), fit_intercept=spec.model.fit_intercept, weights=sw
+            )
         error = exc.with_limit(bound["lr_max"], spec.data.standardize)
         raise exact_beside(error, spec, dataset, rows, bound, exact) from None
     result = _in_original_units(scaled, rows.scaler, dataset)
 
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
-    X_val, y_val = rows.X_val, rows.y_val
+    X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
     if exact is None:
         inner.emit(Phase("exact"))
-        exact = ols(X, y64, fit_intercept=centered)
+        exact = ols(X, y64, fit_intercept=centered, weights=sw)
     validation = None
     if X_val is not None:
         validation = {
             "rows": len(y_val),
-            "loss": mean_loss(X_val, y_val, result.w, result.b),
-            "r2": r2_score(X_val, y_val, result.w, result.b, centered),
-            "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b),
+            "loss": mean_loss(X_val, y_val, result.w, result.b, w_val),
+            "r2": r2_score(X_val, y_val, result.w, result.b, centered, w_val),
+            "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b, w_val),
             "epochs": units.val_losses,
         }
         validation.update(rmse=_rmse(validation["loss"]), ols_rmse=_rmse(validation["ols_loss"]))
-    sgd_loss = mean_loss(X, y64, result.w, result.b)
+    sgd_loss = mean_loss(X, y64, result.w, result.b, sw)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
-        r2=r2_score(X, y64, result.w, result.b, centered),
+        r2=r2_score(X, y64, result.w, result.b, centered, sw),
         loss_gap=_gap(sgd_loss, exact.loss, y64),
         coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
         feature_names=dataset.feature_names,
@@ -205,21 +211,6 @@ def _rmse(loss: float) -> float:
     return float(np.sqrt(2 * loss))
 
 
-@dataclass(frozen=True)
-class _Rows:
-    """The rows of a run: X, y to train on and compare with; X_fit, y_fit as `fit` sees them
-    (standardized or not); the held-out rows, in float64; which rows were kept for training."""
-
-    X: Any
-    y: Any
-    X_fit: Any
-    y_fit: Any
-    X_val: np.ndarray | None = None
-    y_val: np.ndarray | None = None
-    train_rows: np.ndarray | None = None
-    scaler: Standardizer | None = None
-
-
 def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
     """Refuse a run whose order, copies and exact answer would not fit in memory (the data
     are loaded already; a memory-mapped file in the run's dtype is read in place)."""
@@ -232,30 +223,12 @@ def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
     require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
-def _prepare(spec: RunSpec, dataset: Dataset) -> _Rows:
-    """Split off the held-out rows (drawn from the seed) and standardize on the training rows
-    only; without either, the rows as they came (the book's run stays bit for bit the book's)."""
-    prep, X, y = spec.data, dataset.X, dataset.y
-    if not (prep.val_fraction or prep.standardize):
-        return _Rows(X, y, X, y)
-    X, y = np.asarray(X), np.asarray(y).reshape(-1)
-    X_val = y_val = train_rows = scaler = None
-    if prep.val_fraction:
-        train_rows, val_rows = split_rows(len(X), prep.val_fraction, spec.seed)
-        X_val, y_val = np.asarray(X[val_rows], np.float64), np.asarray(y[val_rows], np.float64)
-        X, y = X[train_rows], y[train_rows]
-    X_fit, y_fit = X, y
-    if prep.standardize:
-        X64, y64 = X.astype(np.float64), y.astype(np.float64)
-        scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
-        X_fit, y_fit = scaler.transform(X64, y64)
-    return _Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler)
-
-
-def _stability(spec: RunSpec, X_fit, warn) -> dict:
-    """The data's stability limit (see `solve.stability`), and a `StabilityWarning` to `warn`
-    (or Python's warnings) before training when the learning rate exceeds it."""
-    bound = stability(np.asarray(X_fit), seed=spec.seed, intercept=spec.model.fit_intercept)
+def _stability(spec: RunSpec, X_fit, warn, weights=None) -> dict:
+    """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`),
+    and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
+    rate exceeds it."""
+    intercept = spec.model.fit_intercept
+    bound = stability(np.asarray(X_fit), seed=spec.seed, intercept=intercept, weights=weights)
     lr = spec.optim.lr
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:

@@ -4,17 +4,22 @@
 intercept) by Householder QR of the augmented matrix [X 1 y] (or [X y]), taken in
 chunks of rows (R of the stacked R's and the next chunk), so Q is never stored and memory stays
 bounded. With R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is
-ρ². QR works on X itself, not on XᵀX: the normal equations square the condition number (on
-Longley's data 5e9, squared 2e19, past 1/ε), and keep about six digits of its coefficients
-where this keeps eleven (tests/test_solve.py). The triangular solve goes through an SVD of
-R with its columns scaled to unit norm, which gives the numerical rank and keeps a nearly
-collinear design from blowing up.
+ρ². With row weights sᵢ > 0 (weighted least squares, min Σᵢ sᵢ(xᵢ·w + b − yᵢ)²) each row of
+[X 1 y] is scaled by √sᵢ first: the same stable path solves the weighted problem, and ρ² is the
+weighted residual sum of squares. QR works on X itself, not on XᵀX: the normal equations
+square the condition number (on Longley's data 5e9, squared 2e19, past 1/ε), and keep about
+six digits of its coefficients where this keeps eleven (tests/test_solve.py). The triangular
+solve goes through an SVD of R with its columns scaled to unit norm, which gives the numerical
+rank and keeps a nearly collinear design from blowing up.
 
 Standard errors and confidence intervals as statsmodels defines them: σ̂² = RSS / (n − p) with
 p = d + 1 parameters (d without the intercept), se = sqrt(diag(σ̂² (AᵀA)⁻¹)) for A = [X 1]
 (or X), and θ ± t(0.975, n − p)·se. R² is 1 − RSS/Σ(y − ȳ)² with an intercept and, for a model
 through the origin, the uncentered 1 − RSS/Σy² (as statsmodels and NIST's certified values
-define it: the centered one can be negative there and means nothing).
+define it: the centered one can be negative there and means nothing). Weighted, as statsmodels'
+`WLS` defines them: RSS = Σsᵢeᵢ², σ̂² = RSS / (n − p), se from (AᵀSA)⁻¹, R² = 1 − RSS/TSS
+with TSS = Σsᵢ(yᵢ − ȳ_s)² about the weighted mean ȳ_s (Σsᵢyᵢ² through the origin), and the
+loss Σsᵢ½eᵢ² / Σsᵢ.
 The intervals are computed when first asked for (a JSON report, say): the t quantile needs
 scipy, whose import costs more than the default run's training, and the text report never
 shows them.
@@ -31,7 +36,8 @@ import numpy as np
 class OLSResult:
     """Ordinary least squares: w (d,), b (0 without an intercept); se and ci95 for
     (w₁ … w_d, b), or (w₁ … w_d) without an intercept, or None when undefined (rank deficiency,
-    or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as linscratch's loss; r2;
+    or no degrees of freedom left); loss = RSS / 2n, the mean of ½e² as linscratch's loss
+    (weighted: Σsᵢeᵢ² / 2Σsᵢ); r2;
     the 2-norm condition number of A = [X 1] (or X); rank; dof = n − p; residual_sd =
     sqrt(RSS / dof), σ̂ (None without degrees of freedom); fit_intercept."""
 
@@ -75,9 +81,12 @@ class OLSResult:
         }
 
 
-def augmented_r(X, y, chunk_rows: int = 1 << 18, intercept: bool = True) -> np.ndarray:
+def augmented_r(
+    X, y, chunk_rows: int = 1 << 18, intercept: bool = True, weights=None
+) -> np.ndarray:
     """R of the QR factorisation of [X 1 y] (or [X y] without the intercept), (k, k) with
-    k = d + 2 (or d + 1), taken chunk by chunk in float64."""
+    k = d + 2 (or d + 1), taken chunk by chunk in float64; with `weights` (n,), of its rows
+    each scaled by √sᵢ."""
     n, d = X.shape
     k = d + 1 + intercept
     R = np.zeros((0, k))
@@ -88,6 +97,8 @@ def augmented_r(X, y, chunk_rows: int = 1 << 18, intercept: bool = True) -> np.n
         if intercept:
             M[:, d] = 1.0
         M[:, k - 1] = np.asarray(y[start:stop]).reshape(-1)
+        if weights is not None:
+            M *= np.sqrt(np.asarray(weights[start:stop], np.float64))[:, None]
         R = np.linalg.qr(np.vstack([R, M]), mode="r")
     if R.shape[0] < k:  # fewer rows than columns: pad to square
         R = np.vstack([R, np.zeros((k - R.shape[0], k))])
@@ -97,9 +108,12 @@ def augmented_r(X, y, chunk_rows: int = 1 << 18, intercept: bool = True) -> np.n
 CHUNK = 1 << 18  # rows per chunk in the passes over data that may be memory-mapped
 
 
-def total_sum_of_squares(y, centered: bool = True) -> float:
+def total_sum_of_squares(y, centered: bool = True, weights=None) -> float:
     """Σ(yᵢ − ȳ)², in chunks (Chan et al.'s pairwise update of count, mean and sum); Σyᵢ² when
-    not `centered` (the total of a model through the origin)."""
+    not `centered` (the total of a model through the origin); with `weights`, Σsᵢ(yᵢ − ȳ_s)²
+    about the weighted mean ȳ_s (or Σsᵢyᵢ²)."""
+    if weights is not None:
+        return _weighted_total(y, centered, weights)
     if not centered:
         return sum(
             float(np.sum(np.asarray(y[i : i + CHUNK], np.float64) ** 2))
@@ -116,12 +130,30 @@ def total_sum_of_squares(y, centered: bool = True) -> float:
     return total
 
 
-def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True) -> OLSResult:
-    """Least squares of y (n,) on X (n, d), with an intercept or through the origin; see the
-    module docstring."""
+def _weighted_total(y, centered: bool, weights) -> float:
+    """`total_sum_of_squares` with weights: Chan et al.'s update with weight sums for counts."""
+    count, mean, total = 0.0, 0.0, 0.0
+    for start in range(0, len(y), CHUNK):
+        part = np.asarray(y[start : start + CHUNK], dtype=np.float64).reshape(-1)
+        w = np.asarray(weights[start : start + CHUNK], dtype=np.float64)
+        m = float(w.sum())
+        if not centered:
+            total += float(w @ part**2)
+            continue
+        mu = float(w @ part) / m if m > 0 else 0.0
+        delta = mu - mean
+        total += float(w @ (part - mu) ** 2) + (delta**2 * count * m / (count + m) if m else 0)
+        mean += delta * m / (count + m) if m else 0.0
+        count += m
+    return total
+
+
+def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=None) -> OLSResult:
+    """Least squares of y (n,) on X (n, d), with an intercept or through the origin; with
+    `weights` (n,), all positive, weighted least squares; see the module docstring."""
     n, d = X.shape
     p = d + fit_intercept
-    R_aug = augmented_r(X, y, chunk_rows, fit_intercept)
+    R_aug = augmented_r(X, y, chunk_rows, fit_intercept, weights)
     R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
 
     norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
@@ -145,12 +177,12 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True) -> OLSResul
         se = np.sqrt(sigma2 * np.diag(cov))
     s_raw = np.linalg.svd(R, compute_uv=False)
     cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
-    tss = total_sum_of_squares(y, centered=fit_intercept)
+    tss = total_sum_of_squares(y, centered=fit_intercept, weights=weights)
     return OLSResult(
         w=theta[:d],
         b=float(theta[d]) if fit_intercept else 0.0,
         se=se,
-        loss=rss / (2 * n),
+        loss=rss / (2 * _total_weight(n, weights)),
         r2=1 - rss / tss if tss > 0 else None,
         condition_number=cond,
         rank=rank,
@@ -160,26 +192,41 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True) -> OLSResul
     )
 
 
-def mean_loss(X, y, w, b) -> float:
-    """The mean of ½(xᵢ·w + b − yᵢ)² in float64, in chunks of rows."""
+def _total_weight(n: int, weights) -> float:
+    """Σsᵢ, or n without weights: what a mean over the rows divides by."""
+    return n if weights is None else float(np.sum(weights, dtype=np.float64))
+
+
+def mean_loss(X, y, w, b, weights=None) -> float:
+    """The mean of ½(xᵢ·w + b − yᵢ)² in float64, in chunks of rows; with `weights` (n,), the
+    weighted mean Σsᵢ½eᵢ² / Σsᵢ."""
     w = np.asarray(w, np.float64)
     total = 0.0
     for start in range(0, len(X), CHUNK):
         Xc = np.asarray(X[start : start + CHUNK], np.float64)
         e = Xc @ w + b - np.asarray(y[start : start + CHUNK], np.float64).reshape(-1)
-        total += float(e @ e)
-    return 0.5 * total / len(X)
+        if weights is None:
+            total += float(e @ e)
+        else:
+            total += float(np.asarray(weights[start : start + CHUNK], np.float64) @ (e * e))
+    return 0.5 * total / _total_weight(len(X), weights)
 
 
-def r2_score(X, y, w, b, centered: bool = True) -> float | None:
+def r2_score(X, y, w, b, centered: bool = True, weights=None) -> float | None:
     """The coefficient of determination 1 − RSS/TSS of the model (w, b) on (X, y); with TSS
-    = Σy² when not `centered` (a model through the origin)."""
-    tss = total_sum_of_squares(y, centered)
-    return 1 - 2 * len(y) * mean_loss(X, y, w, b) / tss if tss > 0 else None
+    = Σy² when not `centered` (a model through the origin); weighted with `weights`."""
+    tss = total_sum_of_squares(y, centered, weights)
+    rss = 2 * _total_weight(len(y), weights) * mean_loss(X, y, w, b, weights)
+    return 1 - rss / tss if tss > 0 else None
 
 
 def stability(
-    X, max_rows: int = 1 << 16, iters: int = 100_000, seed: int = 0, intercept: bool = True
+    X,
+    max_rows: int = 1 << 16,
+    iters: int = 100_000,
+    seed: int = 0,
+    intercept: bool = True,
+    weights=None,
 ) -> dict:
     """The largest curvature of the mean loss and the learning rate beyond which SGD diverges.
 
@@ -190,18 +237,24 @@ def stability(
     percent), and λ_max found by power iteration on it, until ‖Hv − λv‖ ≤ 1e-9·λ (a test of
     convergence that close eigenvalues, which make the iteration slow, cannot fool).
     Minibatches are noisier than the full gradient: stay below this bound, not at it. Without
-    the intercept, A = X. Returns {"lambda_max", "lr_max"}.
+    the intercept, A = X. With `weights` (n,) the mean loss is weighted and H = AᵀSA/Σsᵢ.
+    Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
     n, d = X.shape
     if n > max_rows:
         rows = np.unique(np.random.default_rng(seed).integers(0, n, size=max_rows))  # sorted
         X = X[rows]
+        weights = None if weights is None else np.asarray(weights)[rows]
     A = np.empty((len(X), d + intercept))  # (m, d + 1): X and a column of ones (or X)
     A[:, :d] = X
     if intercept:
         A[:, d] = 1.0
-    H = A.T @ A / len(A)  # (d + 1, d + 1), or (d, d)
+    if weights is None:
+        H = A.T @ A / len(A)  # (d + 1, d + 1), or (d, d)
+    else:
+        weights = np.asarray(weights, np.float64)
+        H = (A.T * weights) @ A / weights.sum()
     v = np.random.default_rng(seed).normal(size=d + intercept)
     v /= np.linalg.norm(v)
     lam = 0.0

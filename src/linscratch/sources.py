@@ -16,7 +16,9 @@ from .spec import DataSpec
 
 @dataclass(frozen=True)
 class Dataset:
-    """The rows of a run: X (n, d) and y (n, 1) or (n,), torch or numpy; the columns' names;
+    """The rows of a run: X (n, d) and y (n, 1) or (n,), torch or numpy; `weights` (n,), the
+    rows' weights (all positive: rows of weight zero are dropped here), or None; the columns'
+    names;
     `source`, what the report says of where they came from; for synthetic data the truth
     (`true_w` (d,), `true_b`) and `book_draw`, the book's initial (w (d, 1), b (1,)), drawn
     right after the data from the same generator, as the book's script does."""
@@ -29,6 +31,7 @@ class Dataset:
     true_w: Any = None
     true_b: float | None = None
     book_draw: tuple | None = None
+    weights: np.ndarray | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -53,14 +56,16 @@ def load(spec: DataSpec, seed: int) -> Dataset:
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
-        table = read_table(path, target=target, features=features)
-        return Dataset(
-            table.X,
-            table.y,
-            table.feature_names,
-            table.target_name,
-            {"path": path, "rows": len(table.y)},
-        )
+        table = read_table(path, target=target, features=features, weights=spec.weights)
+        X, y, weights = table.X, table.y, table.weights
+        if weights is not None:
+            from .sampleweights import checked, drop_zero
+
+            X, y, weights = drop_zero(X, y, checked(weights, len(y), "weights"))
+        source = {"path": path, "rows": len(table.y)}
+        if weights is not None:  # the weights' column, and the rows of positive weight
+            source.update(weights=spec.weights, weighted_rows=len(y))
+        return Dataset(X, y, table.feature_names, table.target_name, source, weights=weights)
 
     import torch
 

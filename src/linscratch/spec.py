@@ -42,7 +42,8 @@ class DataSpec(_Section):
     Synthetic: `num_examples` rows of y = Xw + b + noise with the true `true_w` and `true_b`;
     `num_features` defaults to len(true_w), else 2 (the book's w = [2, -3.4]); other counts
     draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
-    with linscratch), its `target` column and `features`. Either: `standardize` trains on
+    with linscratch), its `target` column and `features`, and a column of row `weights` (not a
+    feature: see `sampleweights`). Either: `standardize` trains on
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
 
@@ -55,6 +56,7 @@ class DataSpec(_Section):
     dataset: str | None = None
     target: str | None = None
     features: tuple[str, ...] | None = None
+    weights: str | None = None
     standardize: bool = False
     val_fraction: float | None = None
 
@@ -73,7 +75,7 @@ class DataSpec(_Section):
                         "{0} applies to synthetic data, not to {1}/{2}", name, "data", "dataset"
                     )
             return
-        for name in ("target", "features"):
+        for name in ("target", "features", "weights"):
             if getattr(self, name) is not None:
                 raise UsageError("{0} applies to {1} or {2}", name, "data", "dataset")
         if self.true_w is not None and self.num_features not in (None, len(self.true_w)):

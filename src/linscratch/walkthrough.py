@@ -32,6 +32,15 @@ EXPLAIN_LABELS = {
         "max_abs": "max abs diff",
         "max_rel": "max rel diff",
         "step6": "Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})",
+        # with row weights sᵢ: the lines that change
+        "title_s": "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} "
+        "rows, {d} features ({dtype})",
+        "step2_s": "Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}",
+        "step3_s": "Step 3. dL/dw = Xᵀ(s∘e): each weight sums its feature times the weighted "
+        "residual sᵢeᵢ",
+        "step4_s": "Step 4. dL/db = Σᵢ sᵢeᵢ: the bias sums the weighted residuals",
+        "step6_s": "Step 6. The SGD step that follows, along the weighted mean gradient "
+        "(lr = {lr}, Σsᵢ = {n}, lr/Σsᵢ = {ratio})",
     },
     "zh": {
         "title": "损失 L = Σᵢ ½(ŷᵢ − yᵢ)² 的梯度：小批量 {n} 个样本，{d} 个特征（{dtype}）",
@@ -53,6 +62,14 @@ EXPLAIN_LABELS = {
         "max_abs": "最大绝对差",
         "max_rel": "最大相对差",
         "step6": "步骤 6：随后的 SGD 更新（lr = {lr}，|B| = {n}，lr/|B| = {ratio}）",
+        "title_s": "损失 L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)² 的梯度（第 i 个样本的权重为 sᵢ）："
+        "小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "step2_s": "步骤 2：计算损失 L = ½ Σᵢ sᵢeᵢ² = {loss}",
+        "step3_s": "步骤 3：权重梯度 dL/dw = Xᵀ(s∘e)：每个特征在所有样本上的贡献之和，"
+        "由加权误差 sᵢeᵢ 缩放",
+        "step4_s": "步骤 4：偏置梯度 dL/db = Σᵢ sᵢeᵢ：所有样本加权预测误差的总和",
+        "step6_s": "步骤 6：随后沿加权平均梯度的 SGD 更新"
+        "（lr = {lr}，Σsᵢ = {n}，lr/Σsᵢ = {ratio}）",
     },
 }
 
@@ -81,8 +98,12 @@ def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) ->
 
 def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     """The derivation of the seed document, walked through with this batch's numbers, in
-    `lang` ("en" or "zh"; default: the language of `set_language`)."""
-    t = EXPLAIN_LABELS[lang or language()]
+    `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
+    sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient."""
+    t = dict(EXPLAIN_LABELS[lang or language()])
+    weighted = check.weights is not None
+    if weighted:  # the weighted lines in place of the plain ones
+        t.update({k.removesuffix("_s"): v for k, v in t.items() if k.endswith("_s")})
     n, d = check.X.shape
     X = check.X.to(torch.float64).numpy()
     y = check.y.reshape(-1).to(torch.float64).numpy()
@@ -90,6 +111,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     e = check.residual.reshape(-1).to(torch.float64).numpy()
     w = check.w.reshape(-1).to(torch.float64).numpy()
     b = float(check.b[0])
+    s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b)), ""]
 
@@ -98,7 +120,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     shown_cols = min(d, 4)
     head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
     head += ["…"] if d > shown_cols else []
-    head += ["y_i", "ŷ_i", "e_i"]
+    head += ["y_i", "ŷ_i", "e_i", *(["s_i"] if weighted else [])]
     lines.append("  " + "".join(f"{h:>12}" for h in head))
     rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
     for i in rows:
@@ -107,7 +129,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             continue
         cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
         cells += ["…"] if d > shown_cols else []
-        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i])]
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(s[i])] if weighted else [])]
         lines.append("  " + "".join(f"{c:>12}" for c in cells))
     terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
     terms += " + …" if d > 4 else ""
@@ -115,13 +137,14 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
     lines += ["", t["step2"].format(loss=_g(check.loss)), ""]
 
-    # Steps 3 and 4: each component written out as its sum.
+    # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted).
     g = check.grads["analytic"]
     lines.append(t["step3"])
+    se, term = (s * e, "(sᵢeᵢ)") if weighted else (e, "eᵢ")
     for j in range(d):
-        expanded = _sum_terms([(e[i], X[i, j]) for i in range(n)])
-        lines.append(f"  dL/dw_{j + 1} = Σᵢ eᵢ·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
-    lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(e))} = {_g(g[d])}", ""]
+        expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
+        lines.append(f"  dL/dw_{j + 1} = Σᵢ {term}·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
+    lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(se))} = {_g(g[d])}", ""]
 
     # Step 5: the three methods side by side, then each pair's differences.
     lines.append(t["step5"])
@@ -140,8 +163,11 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
 
     # Step 6: the update.
     new_w, new_b = check.update(lr)
-    ratio = lr / n
-    lines += ["", t["step6"].format(lr=_g(lr), n=n, ratio=_g(ratio))]
-    lines.append(f"  w ← w − lr/|B|·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
-    lines.append(f"  b ← b − lr/|B|·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
+    total = check.total
+    ratio = lr / total
+    shown = _g(total) if weighted else total
+    lines += ["", t["step6"].format(lr=_g(lr), n=shown, ratio=_g(ratio))]
+    by = "lr/Σsᵢ" if weighted else "lr/|B|"
+    lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
+    lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
     return "\n".join(lines)

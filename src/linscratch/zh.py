@@ -701,3 +701,30 @@ ZH |= {
         "验证集（{rows} 个样本），精确最小二乘解：损失 {loss:.6g}，RMSE {rmse:.6g}"
     ),
 }
+
+# weights: weighted rows (--weights, sample_weight)
+ZH |= {
+    "a column of non-negative row weights (not a feature): weighted SGD and weighted "
+    "least squares; rows of weight 0 are dropped": (
+        "一列非负的样本权重（不作为特征）：加权 SGD 与加权最小二乘；权重为 0 的样本被丢弃"
+    ),
+    "a finite number >= 0": "大于等于 0 的有限数",
+    "none: every row counts once": "无：每个样本计一次",
+    "the rows' weights, one per example of the batch (non-negative)": (
+        "各样本的权重，小批量中每个样本一个（非负）"
+    ),
+    "{0} compares unweighted gradients; check weighted ones with `linscratch grad` and "
+    "its {1}": "{0} 比较的是不加权的梯度；加权梯度请用 `linscratch grad` 及其 {1} 检查",
+    "{0} must be finite and non-negative, got {value!r} in row {row}": (
+        "{0} 必须是非负的有限数，第 {row} 行却是 {value!r}"
+    ),
+    "{0} must be numbers, got {value!r}": "{0} 必须是数，却是 {value!r}",
+    "{0} must hold one weight per row ({n}), got {k}": (
+        "{0} 必须每个样本一个权重（{n} 个），却有 {k} 个"
+    ),
+    "{0} steps along each batch's weighted mean gradient; use {1} mean with it": (
+        "{0} 沿每个小批量的加权平均梯度更新；请与 {1} mean 一起使用"
+    ),
+    "{0}: every weight is zero; no row would count": "{0}：所有权重都为零，没有样本会被计入",
+    "{0}: {name!r} is the target or a feature": "{0}：{name!r} 是标签列或特征列",
+}

@@ -17,7 +17,11 @@ from ..rules import RULES, check
 from ..spec import SECTION_OF
 
 # The flags whose names are not the field's name with dashes: everything else is `--a-b`.
-FLAG_OF = {"num_epochs": "--epochs", "fit_intercept": "--no-intercept"}
+FLAG_OF = {
+    "num_epochs": "--epochs",
+    "fit_intercept": "--no-intercept",
+    "sample_weight": "--weights",  # fit's argument, a column of the file on the command line
+}
 
 
 def flag(field: str) -> str:

@@ -21,6 +21,7 @@ DEFAULTS = {
     "lr": 0.03,
     "json": False,
     "lang": "en",
+    "sample_weight": None,
 }
 
 
@@ -93,7 +94,12 @@ def run(args) -> int:
     if opts["example"] == "random" and opts["seed"] is None:
         opts["seed"] = draw_seed()
     X, y, w, b = grad_batch(opts)
-    check = check_gradients(X, y, w, b)
+    weights = None
+    if opts["sample_weight"] is not None:
+        from ..sampleweights import checked
+
+        weights = checked(opts["sample_weight"], len(X))  # zero weights stay: a row counted 0
+    check = check_gradients(X, y, w, b, weights)
     if not opts["json"]:
         print(explain(check, opts["lr"], opts["lang"]))
         return 0 if check.passed else 1
@@ -123,6 +129,7 @@ def run(args) -> int:
         "y": y.reshape(-1).tolist(),
         "w": w.reshape(-1).tolist(),
         "b": float(b[0]),
+        **({} if weights is None else {"weights": weights.tolist()}),
         "y_hat": check.y_hat.reshape(-1).tolist(),
         "residual": check.residual.reshape(-1).tolist(),
         "loss": check.loss,
@@ -136,7 +143,13 @@ def run(args) -> int:
         "max_abs_diff": max(c["max_abs_diff"] for c in comparisons.values()),
         "max_rel_diff": max(c["max_rel_diff"] for c in comparisons.values()),
         "passed": check.passed,
-        "update": {"lr": opts["lr"], "batch_size": len(X), "w": new_w.tolist(), "b": new_b},
+        "update": {
+            "lr": opts["lr"],
+            "batch_size": len(X),
+            **({} if weights is None else {"total_weight": check.total}),
+            "w": new_w.tolist(),
+            "b": new_b,
+        },
     }
     print(dumps(report))
     return 0 if check.passed else 1

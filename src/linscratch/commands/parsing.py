@@ -209,6 +209,17 @@ def add_file_args(p: Parser) -> None:
     )
     arg(
         files,
+        "--weights",
+        type=setting("weights"),
+        metavar="COL",
+        default=tr("none: every row counts once"),
+        help=tr(
+            "a column of non-negative row weights (not a feature): weighted SGD and weighted "
+            "least squares; rows of weight 0 are dropped"
+        ),
+    )
+    arg(
+        files,
         "--standardize",
         action="store_true",
         help=tr(

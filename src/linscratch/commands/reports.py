@@ -20,6 +20,8 @@ LABELS = {
         "more": "... {more} more weight(s) not shown (--json lists them all)",
         "rmse": "RMSE √(mean (ŷ − y)²) over the {rows:,} training rows, in {target}'s units: "
         "{rmse:.6g} (least squares: {ols:.6g})",
+        "rmse_weighted": "RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ), weighted by {weights}, over the {rows:,} "
+        "training rows, in {target}'s units: {rmse:.6g} (weighted least squares: {ols:.6g})",
         "ols": "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, "
         "largest coefficient difference {diff:.3g} ({name})",
         "gap": "SGD's loss is {gap} above it",
@@ -41,6 +43,8 @@ LABELS = {
         "more": "……另有 {more} 个权重未列出（--json 列出全部）",
         "rmse": "均方根误差 RMSE √(mean (ŷ − y)²)，基于 {rows:,} 个训练样本，单位同 {target}："
         "{rmse:.6g}（最小二乘：{ols:.6g}）",
+        "rmse_weighted": "均方根误差 RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ)，按 {weights} 加权，基于 {rows:,} "
+        "个训练样本，单位同 {target}：{rmse:.6g}（加权最小二乘：{ols:.6g}）",
         "ols": "精确最小二乘解：损失 {loss:.6g}，R² {r2}；{comparison}，"
         "系数最大差异 {diff:.3g}（{name}）",
         "gap": "SGD 的损失比它高 {gap}",
@@ -164,7 +168,9 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
         rows = run.result.num_examples
         target = shorten(run.target_name or "y", MAX_NAME)
         rmse, ols = run.rmse["sgd"], run.rmse["ols"]
-        lines.append(t["rmse"].format(rows=rows, target=target, rmse=rmse, ols=ols))
+        weights = run.spec.data.weights  # the column of row weights, or None
+        template = t["rmse"] if weights is None else t["rmse_weighted"]
+        lines.append(template.format(rows=rows, target=target, rmse=rmse, ols=ols, weights=weights))
     if run.validation is not None:
         v = run.validation
         template = t["validation_rmse" if file_data else "validation"]

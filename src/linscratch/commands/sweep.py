@@ -85,19 +85,22 @@ def _jobs(asked: int | None, pairs: int, dataset) -> int:
 
 def _exact(spec):
     """The exact least-squares answer, the same for every pair (None with a held-out split:
-    each run computes it on its training rows), and V = ½ var(y); both computed once, here."""
+    each run computes it on its training rows), and V = ½ var(y); both computed once, here
+    (weighted, where the rows are)."""
     import numpy as np
 
+    from ..solve import ols, total_sum_of_squares
     from ..verdicts import spread
 
     data = _STATE["dataset"]
     exact = None
     if not spec.data.val_fraction:
-        from ..solve import ols
-
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = ols(X, y, fit_intercept=spec.model.fit_intercept)
-    _STATE.update(exact=exact, spread=spread(data.y))
+        exact = ols(X, y, fit_intercept=spec.model.fit_intercept, weights=data.weights)
+    v = spread(data.y)
+    if data.weights is not None:  # ½ the weighted variance
+        v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
+    _STATE.update(exact=exact, spread=v)
     return exact, _STATE["spread"]
 
 

@@ -98,6 +98,15 @@ def add_grad(sub) -> None:
     )
     arg(
         params,
+        "--weights",
+        dest="sample_weight",
+        type=setting_list("sample_weight", number),
+        metavar="S1,S2,...",
+        default=tr("none: every row counts once"),
+        help=tr("the rows' weights, one per example of the batch (non-negative)"),
+    )
+    arg(
+        params,
         "--lr",
         type=setting("lr", number),
         metavar="LR",

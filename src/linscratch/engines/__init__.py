@@ -6,7 +6,8 @@ trace=None)`, which returns the 1-based step at which the batch loss became non-
 None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
 `chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
 `params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
-run). `train.fit` owns everything else.
+run). Given row weights, each step follows the batch's weighted mean gradient and `loss()` is
+the weighted mean (`model.gradients`). `train.fit` owns everything else.
 
 - `autograd`: the book's loop, PyTorch autograd per batch; bit for bit the seed's script.
 - `analytic`: torch tensors and the hand-derived gradient, no autograd; CPU or CUDA.
@@ -85,8 +86,9 @@ class Engine(Protocol):
     def set_params(self, w, b: float) -> None: ...
 
 
-def make_engine(plan, X, y, w, b, on_batch=None) -> Engine:
-    """Build the engine the plan names over X (n, d), y (n, 1) from initial w (d, 1), b (1,).
+def make_engine(plan, X, y, w, b, on_batch=None, weights=None) -> Engine:
+    """Build the engine the plan names over X (n, d), y (n, 1) from initial w (d, 1), b (1,),
+    with the rows' `weights` (n,), all positive, or None.
 
     The plan (`plan.Plan`) has settled the device, whether b is trained (`fit_intercept`) and
     whether a short batch is divided by the nominal batch size (`nominal`, the book's `sgd`).
@@ -96,11 +98,11 @@ def make_engine(plan, X, y, w, b, on_batch=None) -> Engine:
     if plan.engine == "autograd":
         from .autograd import AutogradEngine
 
-        return AutogradEngine(X, y, w, b, plan, on_batch)
+        return AutogradEngine(X, y, w, b, plan, on_batch, weights)
     if plan.engine == "analytic":
         from .analytic import AnalyticEngine
 
-        return AnalyticEngine(X, y, w, b, plan)
+        return AnalyticEngine(X, y, w, b, plan, weights)
     from .numba import NumbaEngine
 
-    return NumbaEngine(X, y, w, b, plan)
+    return NumbaEngine(X, y, w, b, plan, weights)

@@ -1,6 +1,7 @@
 """The analytic engine: torch tensors and the hand-derived gradient, no autograd.
 
-Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`).
+Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`);
+with row weights sᵢ, w -= lr/Σsᵢ X_Bᵀ(s∘e) and b -= lr/Σsᵢ Σsᵢeᵢ.
 Runs wherever torch does, CPU or CUDA, and across processes: inside a torch.distributed run
 each rank takes its share of every batch and the sums are added up (see `distributed`).
 A Python step per batch, so it shines with large batches.
@@ -21,12 +22,15 @@ class AnalyticEngine:
     name = "analytic"
     chunk_rows = 20_000  # about 0.05 s at batch size 10 on a CPU (0.3 M rows/s)
 
-    def __init__(self, X, y, w, b, plan):
+    def __init__(self, X, y, w, b, plan, weights=None):
         w, b = as_tensor(w), as_tensor(b)
         dtype = w.dtype
         self.device = torch.device(plan.device)
         self.X = as_tensor(X, dtype, self.device)  # (n, d)
         self.y = as_tensor(y, dtype, self.device).reshape(-1, 1)  # (n, 1)
+        self.s = None  # the rows' weights (n, 1), or None
+        if weights is not None:
+            self.s = as_tensor(weights, dtype, self.device).reshape(-1, 1)
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
@@ -46,13 +50,14 @@ class AnalyticEngine:
             for step, i in enumerate(range(0, n, batch_size), start=1):
                 idx = order_t[i : i + batch_size]
                 X, y = self.X[idx], self.y[idx]
-                grad_w, grad_b = gradients(X, y, self.w, self.b)
+                s = None if self.s is None else self.s[idx]
+                grad_w, grad_b = gradients(X, y, self.w, self.b, s)
                 if not math.isfinite(float(grad_b)):
                     return step
                 batch_loss = math.nan
                 if trace is not None and trace.recording:
-                    batch_loss = float(squared_loss(linreg(X, self.w, self.b), y).mean())
-                size = batch_size if self.nominal else len(idx)
+                    batch_loss = self._batch_loss(X, y, s)
+                size = batch_size if self.nominal else len(idx) if s is None else s.sum()
                 self.w -= lr * grad_w / size
                 if self.fit_intercept:
                     self.b -= lr * grad_b / size
@@ -60,9 +65,15 @@ class AnalyticEngine:
                     trace.record(step, batch_loss, self.w, self.b)
         return None
 
+    def _batch_loss(self, X, y, s) -> float:
+        """The batch's mean ½e², weighted by s where given."""
+        half = squared_loss(linreg(X, self.w, self.b), y)  # (rows, 1): ½e²
+        return float(half.mean() if s is None else (s * half).sum() / s.sum())
+
     def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace) -> int | None:
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
-        then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere."""
+        then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere
+        (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²])."""
         from ..distributed import all_sum
 
         r, world = self.group.rank, self.group.world_size
@@ -73,10 +84,11 @@ class AnalyticEngine:
                 idx = order_t[i : i + batch_size][r::world]  # this rank's share of the batch
                 X, y = self.X[idx], self.y[idx]
                 e = linreg(X, self.w, self.b) - y  # (rows, 1)
-                buffer[:d] = (X.T @ e).reshape(-1)
-                buffer[d] = e.sum()
-                buffer[d + 1] = len(idx)
-                buffer[d + 2] = (e * e).sum() / 2
+                s = 1.0 if self.s is None else self.s[idx]
+                buffer[:d] = (X.T @ (s * e)).reshape(-1)
+                buffer[d] = (s * e).sum()
+                buffer[d + 1] = len(idx) if self.s is None else s.sum()
+                buffer[d + 2] = (s * e * e).sum() / 2
                 all_sum(buffer)
                 rows = float(buffer[d + 1])
                 if not math.isfinite(float(buffer[d + 2])):
@@ -92,12 +104,16 @@ class AnalyticEngine:
     def loss(self) -> float:
         with torch.no_grad():
             if self.group is None:
-                return float(squared_loss(linreg(self.X, self.w, self.b), self.y).mean())
+                return self._batch_loss(self.X, self.y, self.s)
             from ..distributed import all_sum
 
             r, world = self.group.rank, self.group.world_size
             e = linreg(self.X[r::world], self.w, self.b) - self.y[r::world]
-            total = torch.stack([(e * e).sum() / 2, e.new_tensor(float(len(e)))])
+            if self.s is None:
+                total = torch.stack([(e * e).sum() / 2, e.new_tensor(float(len(e)))])
+            else:
+                s = self.s[r::world]
+                total = torch.stack([(s * e * e).sum() / 2, s.sum()])
             all_sum(total)
             return float(total[0] / total[1])
 

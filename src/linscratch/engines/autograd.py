@@ -2,7 +2,9 @@
 
 Each step is exactly the seed's: `l = squared_loss(linreg(X, w, b), y); l.sum().backward();
 sgd([w, b], lr, batch_size)`, with one difference: the step divides by the batch's real
-size, so a short last batch takes its mean gradient like every other batch. The loop itself
+size, so a short last batch takes its mean gradient like every other batch. With row weights
+sᵢ the summed loss is Σ sᵢ·½eᵢ² and the step divides by the batch's Σ sᵢ: its weighted mean
+gradient (`model.gradients`). The loop itself
 (`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
@@ -28,11 +30,12 @@ class AutogradLoop:
     name = "autograd"
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
-    def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None):
+    def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None):
         self.model, self.params_, self.trained = model, params, trained
         self.nominal, self.on_batch = nominal, on_batch
         self.features = as_tensor(X, params[0].dtype)
         self.labels = as_tensor(y, params[0].dtype)
+        self.weights = None if weights is None else as_tensor(weights, params[0].dtype)
 
     def compile(self) -> None:
         pass
@@ -43,33 +46,43 @@ class AutogradLoop:
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
-            l_sum = squared_loss(self.model(X, *self.params_), y).sum()
+            half = squared_loss(self.model(X, *self.params_), y)  # ½e², each row
+            size = len(batch_indices)
+            if self.weights is not None:  # Σ sᵢ·½eᵢ², over Σ sᵢ
+                s = self.weights[batch_indices].reshape(half.shape)
+                half, size = s * half, float(s.sum())
+            l_sum = half.sum()
             l_value = l_sum.item()
             if not math.isfinite(l_value):
                 return step
             l_sum.backward()
             if self.on_batch is not None:
                 self.on_batch(X, y, *self.batch_args())
-            sgd(self.trained, lr, batch_size if self.nominal else len(batch_indices))
+            sgd(self.trained, lr, batch_size if self.nominal else size)
             if trace is not None:
-                trace.record(step, l_value / len(batch_indices), *self.point())
+                trace.record(step, l_value / size, *self.point())
         return None
 
     def loss(self) -> float:
         with torch.no_grad():
-            return float(squared_loss(self.model(self.features, *self.params_), self.labels).mean())
+            half = squared_loss(self.model(self.features, *self.params_), self.labels)
+            if self.weights is None:
+                return float(half.mean())
+            s = self.weights.reshape(half.shape)
+            return float((s * half).sum() / s.sum())
 
 
 class AutogradEngine(AutogradLoop):
     """The book's loop for linear regression: w (d, 1) and b (1,), b kept at its start
     without `fit_intercept`."""
 
-    def __init__(self, X, y, w, b, plan, on_batch=None):
+    def __init__(self, X, y, w, b, plan, on_batch=None, weights=None):
         w, b = as_tensor(w), as_tensor(b)
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
         trained = [self.w, self.b] if plan.fit_intercept else [self.w]
-        super().__init__(linreg, [self.w, self.b], trained, X, y, plan.nominal, on_batch)
+        args = (X, y, plan.nominal, on_batch, weights)
+        super().__init__(linreg, [self.w, self.b], trained, *args)
         self.labels = self.labels.reshape(-1, 1)  # (n, 1)
 
     def point(self):

@@ -1,7 +1,8 @@
 """The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
 
 Same mathematics as the book's loop (see `_kernels.sgd_epoch`), float32 or float64, any
-number of features; the kernels compile once per machine into numba's cache.
+number of features, rows weighted or not; the kernels compile once per machine into numba's
+cache.
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ class NumbaEngine:
     name = "numba"
     chunk_rows = 1 << 20  # 0.01 s (d = 2) to 0.2 s (d = 100) of the kernel, one call each
 
-    def __init__(self, X, y, w, b, plan):
+    def __init__(self, X, y, w, b, plan, weights=None):
         self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
         self.X = _rows(_numpy(X, self.dtype))  # (n, d), or (n, d + 1) with the target last
         self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
         self.w = np.array(_numpy(w, self.dtype).reshape(-1))  # (d,), our own copy
         self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
+        self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
 
@@ -66,16 +68,22 @@ class NumbaEngine:
         )
 
         X, y = self.X[:1], self.y[:1]  # the same array types as the whole
+        sw = None if self.sw is None else self.sw[:1]
         w, b = self.w.copy(), self.b.copy()
         opts, trace = self._options(0.0, 1, None), self._arrays(None)
-        sums = (np.zeros_like(w), np.zeros(2, self.dtype), np.zeros(2, np.int64))
+        sums = self._sums()
         for index_dtype in (np.int32, np.int64):
-            sgd_epoch(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *trace)
-            _sgd_rows(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *sums, *trace)
-        sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1))
-        sgd_blocks(X, y, w, b, opts, *trace, block_walk(1, 1, 1, np.uint64(1)), 0, 1, 1, sums)
-        _finish(w, b, opts, *sums, *trace)
-        mean_loss(X, y, w, b)
+            sgd_epoch(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *trace, sw)
+            _sgd_rows(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *sums, *trace, sw)
+        sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1), sw)
+        walk = block_walk(1, 1, 1, np.uint64(1))
+        sgd_blocks(X, y, w, b, opts, *trace, walk, 0, 1, 1, sums, sw)
+        _finish(w, b, opts, *sums, *trace, sw)
+        mean_loss(X, y, w, b, sw)
+
+    def _sums(self) -> tuple:
+        """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
+        return np.zeros_like(self.w), np.zeros(3, self.dtype), np.zeros(2, np.int64)
 
     def _options(self, lr, batch_size, trace) -> KernelOptions:
         return KernelOptions(
@@ -100,16 +108,16 @@ class NumbaEngine:
             if order.dtype not in (np.int32, np.int64):
                 order = order.astype(np.int64)
         if trace is not None and trace.chunk:  # the same kernels, a chunk of steps a call
-            sums = (np.zeros_like(self.w), np.zeros(2, self.dtype), np.zeros(2, np.int64))
+            sums = self._sums()
             chunks = self._block_chunks if blocks else self._order_chunks
             bad = chunks(order, args, batch_size * trace.chunk, sums, trace)
-            return bad or _finish(*args[:3], *sums, *args[3:]) or None
+            return bad or _finish(*args[:3], *sums, *args[3:], self.sw) or None
         if blocks:
             bad = sgd_epoch_blocks(
-                self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed
+                self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed, self.sw
             )
         else:
-            bad = sgd_epoch(self.X, self.y, order, *args)
+            bad = sgd_epoch(self.X, self.y, order, *args, self.sw)
         return bad or None
 
     def _order_chunks(self, order, args, rows, sums, trace) -> int:
@@ -119,7 +127,7 @@ class NumbaEngine:
         w, b, opts, step_loss, snaps = args
         for start in range(0, len(order), rows):
             part = order[start : start + rows]
-            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, step_loss, snaps)
+            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, step_loss, snaps, self.sw)
             if bad or start + rows >= len(order):
                 return bad
             trace.report(int(sums[2][1]))
@@ -134,7 +142,8 @@ class NumbaEngine:
         run = order.block_rows * order.buffer_blocks
         step = max(1, rows // run) * order.buffer_blocks  # blocks a call
         for g in range(0, len(walk[0]), step):
-            bad = sgd_blocks(self.X, self.y, *args, walk, g, g + step, order.block_rows, sums)
+            end = g + step
+            bad = sgd_blocks(self.X, self.y, *args, walk, g, end, order.block_rows, sums, self.sw)
             if bad:
                 return bad
             done = int(sums[2][1])
@@ -144,7 +153,7 @@ class NumbaEngine:
     def loss(self) -> float:
         from .._kernels import mean_loss
 
-        return float(mean_loss(self.X, self.y, self.w, self.b))
+        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw))
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.astype(np.float64), float(self.b[0])
