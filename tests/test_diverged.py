@@ -180,3 +180,21 @@ def test_under_torchrun_rank_0_alone_reports():
     report = json.loads(lines[0])
     assert report["error"]["kind"] == "diverged" and len(report["ols"]["w"]) == 2
     assert proc.stderr.count("linscratch train: error:") == 1, proc.stderr[-2000:]
+
+
+def test_a_weighted_run_that_diverges_reports_the_weighted_answer(cli, raw_csv, tmp_path):
+    """Regression test (the merge of weights and the divergence report): the exact answer
+    beside a diverged weighted run is weighted least squares, on the √s-scaled rows."""
+    _, X, y = raw_csv
+    s = np.random.default_rng(6).uniform(0.2, 3.0, len(y))
+    path = tmp_path / "weighted.csv"
+    rows = "\n".join(",".join(repr(float(v)) for v in row) for row in np.c_[X, s, y])
+    path.write_text("small,large,s,y\n" + rows + "\n")
+    run = cli("train", "--data", str(path), "--target", "y", "--weights", "s", "--json")
+    assert run.code == 1
+    A = np.c_[X, np.ones(len(X))] * np.sqrt(s)[:, None]
+    theta = np.linalg.lstsq(A, y * np.sqrt(s), rcond=None)[0]
+    np.testing.assert_allclose(run.json["ols"]["w"], theta[:-1], rtol=1e-9)
+    assert run.json["ols"]["b"] == pytest.approx(theta[-1], rel=1e-9)
+    unweighted, _ = lstsq(X, y)
+    assert not np.allclose(run.json["ols"]["w"], unweighted, rtol=1e-6)
