@@ -521,9 +521,9 @@ ZH.update(
         "batches, averaged over the last 10% of steps": "小批量损失，取最近 10% 步的平均",
         "all rows, per epoch": "全部样本，每个迭代周期",
         "held-out rows ({rows})": "验证样本（{rows} 个）",
-        "mean loss  ½(ŷ − y)²  (log scale)": "平均损失  ½(ŷ − y)²（对数刻度）",
+        "mean loss  ½(ŷ − y)²  (log scale)": "平均损失  ½(ŷ − y)²（对数坐标）",
         "Training loss": "训练损失",
-        "epoch (log scale)": "迭代周期（对数刻度）",
+        "epoch (log scale)": "迭代周期（对数坐标）",
         "epoch": "迭代周期",
         "value (dashed: truth)": "值（虚线：真实值）",
         "value": "值",
@@ -531,7 +531,7 @@ ZH.update(
         "Parameters approaching the least-squares answer": "参数趋近最小二乘解",
         "all parameters, ‖θ − θ*‖/‖θ*‖": "全部参数，‖θ − θ*‖/‖θ*‖",
         "relative distance |θ − θ*| / max(|θ*|, rms θ*)  (log scale)": (
-            "相对距离 |θ − θ*| / max(|θ*|, rms θ*)（对数刻度）"
+            "相对距离 |θ − θ*| / max(|θ*|, rms θ*)（对数坐标）"
         ),
         "Distance to the true values": "与真实值的距离",
         "data": "数据",
