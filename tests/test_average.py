@@ -108,3 +108,22 @@ def test_cli_refuses_an_average_past_the_last_epoch(capsys):
     assert cli.main(["train", "--average", "4", "--epochs", "3"]) == 2
     err = capsys.readouterr().err
     assert "--average" in err and "--epochs" in err and "Traceback" not in err
+
+
+def test_the_estimator_averages_as_fit_does():
+    from linscratch.estimator import SGDLinearRegression
+
+    X, y = book_data(20_000)
+    Xn, yn = X.numpy(), y.numpy().reshape(-1)
+    settings = dict(learning_rate_init=0.03, max_iter=3, tol=None, random_state=0)
+    model = SGDLinearRegression(**settings, average=True).fit(Xn, yn)
+    plain = SGDLinearRegression(**settings).fit(Xn, yn)
+    gap, closed = (
+        excess(X, y, plain.coef_, plain.intercept_),
+        excess(X, y, model.coef_, model.intercept_),
+    )
+    assert closed < gap / 10, (gap, closed)
+    with pytest.raises(ValueError, match="partial_fit"):
+        model.partial_fit(Xn, yn)
+    with pytest.raises(ValueError, match="average"):
+        SGDLinearRegression(average=2).fit(Xn, yn)

@@ -741,4 +741,8 @@ ZH |= {
         "报告从第 K 个迭代周期开始每一步之后 w、b 的平均值（迭代平均；不给值时 "
         "K = 2：不计第一个迭代周期从起点走来的路程）；0 报告最后一步的 w、b"
     ),
+    "average must be True or False, got {value!r}": "average 必须是 True 或 False，却是 {value!r}",
+    "partial_fit cannot average: the mean does not carry between calls": (
+        "partial_fit 不能取迭代平均：平均值不会在多次调用之间延续"
+    ),
 }
