@@ -127,3 +127,17 @@ def test_the_estimator_averages_as_fit_does():
         model.partial_fit(Xn, yn)
     with pytest.raises(ValueError, match="average"):
         SGDLinearRegression(average=2).fit(Xn, yn)
+
+
+def test_numba_averages_a_block_shuffled_epoch_in_one_call_and_in_chunks():
+    """The block walk in one kernel call, and chunk by chunk while recording, give the naive
+    mean of the recorded iterates."""
+    X, y = book_data(3001)
+    rec = Iterates()
+    args = dict(engine="numba", shuffle="block", seed=4, average=1, dtype="float64", batch_size=7)
+    chunked = fit(X, y, subscribers=[rec], **args)
+    whole = fit(X, y, **args)
+    steps = np.concatenate([p for e in sorted(rec.by_epoch) for p in rec.by_epoch[e]])
+    assert len(steps) == 3 * 429
+    np.testing.assert_allclose([*chunked.w, chunked.b], steps.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose([*whole.w, whole.b], steps.mean(axis=0), rtol=1e-12)
