@@ -94,8 +94,8 @@ def test_fused_block_shuffle_equals_its_written_out_order_bit_for_bit(dtype):
     opts = (0.05, 10, True, False, 16, 0)
     nothing = (None, None)
     for sw in (None, np.random.default_rng(3).uniform(0.5, 2.0, 2000).astype(dtype)):
-        _kernels.sgd_epoch_blocks(X, y, w1, b1, opts, *nothing, 37, 4, np.uint64(99), sw)
-        _kernels.sgd_epoch(X, y, np.asarray(order), w2, b2, opts, *nothing, sw)
+        _kernels.sgd_epoch_blocks(X, y, w1, b1, opts, *nothing, 37, 4, np.uint64(99), sw, None)
+        _kernels.sgd_epoch(X, y, np.asarray(order), w2, b2, opts, *nothing, sw, None)
         assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
 
 

@@ -119,3 +119,10 @@ def test_every_engine_trains_weighted_rows_on_every_device(engine):
     gpu = make_plan(RunSpec.build(device="cuda"), 100, 2, 4, GPU, weighted=True)
     assert gpu.engine == "analytic" and gpu.weighted
     assert make_plan(RunSpec.build(), 100, 2, 4, TWO, weighted=True).engine == "analytic"
+
+
+def test_rule_12_averaging_writes_and_resumes_no_checkpoint():
+    refused(["average", "checkpoint", "resume"], average=2, checkpoint="ck")
+    refused(["average", "checkpoint", "resume"], average=1, resume="ck")
+    assert plan(average=2, engine="numba").average == 2
+    assert plan(checkpoint="ck").average == 0

@@ -32,6 +32,7 @@ CONFIG_KEYS = [
     "early_stopping",
     "tol",
     "n_iter_no_change",
+    "average",
     "engine",
     "shuffle",
     "dtype",

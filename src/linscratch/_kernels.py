@@ -8,6 +8,9 @@ Row weights `sw` (n,) or None: every kernel takes them, and numba compiles the t
 (a branch on `sw is None` is decided at compile time), so the unweighted loop is the same code
 as without weights. Weighted, a row adds sᵢ·eᵢ where it added eᵢ, and a step divides by the
 batch's Σsᵢ (`model.gradients`).
+
+Iterate averaging `avg` (d + 2,) float64 or None, the same way: given, every step adds its new
+iterate to the sums [Σw₁ … Σw_d, Σb, steps] (`_accumulate`); None compiles the plain loop.
 """
 
 from __future__ import annotations
@@ -87,8 +90,18 @@ def _record(w, b, loss, count, step, every, step_loss, snaps):
         snaps[step // every - 1, d] = b[0]
 
 
+@njit(cache=True)
+def _accumulate(w, b, avg):
+    """Add the iterate (w, b) to the averaging sums avg = [Σw₁ … Σw_d, Σb, steps] (float64)."""
+    d = w.shape[0]
+    for j in range(d):
+        avg[j] += w[j]
+    avg[d] += b[0]
+    avg[d + 1] += 1
+
+
 @njit(cache=True, fastmath=FAST)
-def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps):
+def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
     the batch's own size, or the nominal batch size with `nominal` (the book's `sgd`); then
     record it unless step_loss is None (None compiles a version without any recording).
@@ -103,13 +116,15 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps):
         grad_w[j] = 0
     if fit_b:
         b[0] -= scale * grad_b
+    if avg is not None:
+        _accumulate(w, b, avg)
     if step_loss is not None:
         _record(w, b, loss, count, step, every, step_loss, snaps)
     return True
 
 
 @njit(cache=True, fastmath=FAST)
-def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
+def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
@@ -157,6 +172,8 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
                 grad_w[j] = 0
             if fit_b:
                 b[0] -= scale * grad_b
+            if avg is not None:
+                _accumulate(w, b, avg)
             if step_loss is not None:
                 _record(w, b, loss, size, step, every, step_loss, snaps)
             grad_b, loss, total, count = 0 * grad_b, 0 * loss, 0 * total, 0
@@ -166,7 +183,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
 
 
 @njit(cache=True, fastmath=FAST)
-def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
+def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
     """Take the step of a last, short batch, if any (divided by its Σsᵢ, weighted). Returns as
     _sgd_rows."""
     count, step = ctr[0], ctr[1] + 1
@@ -175,30 +192,30 @@ def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw):
     size = count
     if sw is not None:
         size = acc[2]
-    if not _step(w, b, grad_w, acc[0], acc[1], size, step, opts, step_loss, snaps):
+    if not _step(w, b, grad_w, acc[0], acc[1], size, step, opts, step_loss, snaps, avg):
         return step
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps, sw):
+def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps, sw, avg):
     """One epoch of minibatch SGD over the rows in `order` (n,), fused into one loop.
 
     X (n, d) C-contiguous (or (n, d + k), the features first), y (n,), w (d,) and b (1,)
     updated in place; opts a `KernelOptions`. step_loss (steps,) receives each batch's mean
     loss and snaps (k, d + 1) the parameters every `every` steps; give empty arrays to record
-    nothing. sw (n,) the rows' weights, or None. Returns 0, or the 1-based step whose batch
-    loss was not finite (the parameters as before that step).
+    nothing. sw (n,) the rows' weights, or None; avg the averaging sums, or None. Returns 0,
+    or the 1-based step whose batch loss was not finite (the parameters as before that step).
     """
     grad_w = np.zeros_like(w)
     acc = np.zeros(3, dtype=w.dtype)
     ctr = np.zeros(2, dtype=np.int64)
-    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
-    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
+    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
+    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums, sw):
+def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums, sw, avg):
     """Feed blocks g0 to g1 (exclusive; g0 starts a run of blocks) of the walk (blocks,
     state, buffer) into SGD, each run's rows shuffled into the buffer, which stays in the
     cache; `sums` (grad_w, acc, ctr) carry the open batch. Returns as `_sgd_rows`."""
@@ -212,21 +229,23 @@ def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sum
                 buffer[pos] = r
                 pos += 1
         _shuffle_range(buffer, 0, pos, state)
-        bad = _sgd_rows(X, y, buffer[:pos], w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw)
+        rows = buffer[:pos]
+        bad = _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
         if bad:
             return bad
     return 0
 
 
 @njit(cache=True, fastmath=FAST)
-def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed, sw):
+def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_blocks, seed, sw, avg):
     """`sgd_epoch` over the order `block_order(out, block_rows, buffer_blocks, seed)` would
     make, the same arithmetic in the same sequence, never written out (`sgd_blocks`)."""
     sums = (np.zeros_like(w), np.zeros(3, dtype=w.dtype), np.zeros(2, dtype=np.int64))
     walk = block_walk(X.shape[0], block_rows, buffer_blocks, seed)
     last = len(walk[0])
-    bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, 0, last, block_rows, sums, sw)
-    return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw)
+    args = (walk, 0, last, block_rows, sums, sw, avg)
+    bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, *args)
+    return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw, avg)
 
 
 @njit(cache=True, fastmath=FAST)

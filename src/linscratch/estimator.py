@@ -2,7 +2,8 @@
 
 Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
-`shuffle`, `random_state`, `fit_intercept`), plus `engine` (see `linscratch.engines`).
+`shuffle`, `random_state`, `fit_intercept`; `average=True` as in SGDRegressor), plus `engine`
+(see `linscratch.engines`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     of k counts a row k times, 0 leaves it out. Each step follows its batch's weighted mean
     gradient; the loss, the rate's stability limit and the exact optimum are weighted too.
 
+    `average=True` reports the mean of the iterates after every step from the second epoch on
+    (Polyak–Ruppert; the first epoch too when max_iter is 1). scikit-learn's SGDRegressor
+    averages from the first step, whose way in from the start biases the mean for many epochs;
+    its integer form is not offered. `partial_fit` refuses it, as its mean would not carry
+    from one call to the next.
+
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)² after each epoch, weighted with `sample_weight`), `n_features_in_` and
     `feature_names_in_`.
@@ -59,6 +66,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         random_state=None,
         fit_intercept=True,
         engine="auto",
+        average=False,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -69,6 +77,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.fit_intercept = fit_intercept
         self.engine = engine
+        self.average = average
 
     def _check_params(self) -> None:
         def positive(name, kind):
@@ -84,6 +93,9 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if self.tol is not None and (not isinstance(self.tol, numbers.Real) or not self.tol >= 0):
             text = tr("tol must be a non-negative number or None, got {value!r}")
             raise ValueError(text.format(value=self.tol))
+        if not isinstance(self.average, bool | np.bool_):
+            text = tr("average must be True or False, got {value!r}")
+            raise ValueError(text.format(value=self.average))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -100,6 +112,10 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         """One more epoch over (X, y), from the current parameters, the rows weighted by
         `sample_weight` (n,) where given. Returns self."""
         self._check_params()
+        if self.average:
+            raise ValueError(
+                tr("partial_fit cannot average: the mean does not carry between calls")
+            )
         first = not hasattr(self, "coef_")
         X, y = validate_data(
             self, X, y, dtype=[np.float64, np.float32], y_numeric=True, reset=first
@@ -155,6 +171,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             fit_intercept=self.fit_intercept,
             subscribers=[rule],
             sample_weight=sw,
+            average=min(2, epochs) if self.average else 0,
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)

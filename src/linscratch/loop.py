@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from .averaging import epoch_losses, reported
 from .distributed import current
 from .engines import EpochTrace, make_engine
 from .errors import DivergedError, UsageError
@@ -28,7 +29,7 @@ from .events import (
 from .model import initial_params
 from .orders import Orders
 from .plan import Machine, make_plan
-from .results import Result, torch_dtype
+from .results import Result, estimation_errors, torch_dtype
 from .spec import RunSpec
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
@@ -108,16 +109,17 @@ def fit(
     engine = make_engine(plan, X, y, w0, b0, on_batch, sample_weight)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
+    raw_losses = [] if plan.average else None  # the raw iterate's, beside the mean's
 
     bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(y), 1e-300)  # see GROWTH_LIMIT
     start = time.perf_counter()
     try:
-        _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound)
+        _epochs(engine, orders, stream, plan, spec, first_epoch, (losses, raw_losses), n, d, bound)
     finally:
         if writer is not None:  # however the run ends, the checkpoint folder is let go
             writer.release()
     train_seconds = time.perf_counter() - start
-    w, b = engine.params()
+    w, b = reported(engine)
     w_error, b_error = estimation_errors(true_w, true_b, w, b, dtype)
     epochs_run = len(losses) - first_epoch + 1
     result = Result(
@@ -137,6 +139,7 @@ def fit(
         check_grad=None if monitor is None else monitor.to_dict(),
         path=np.stack(path.points),
         stopped_at=_stopped_early(rule, spec.optim.num_epochs),
+        raw_losses=raw_losses,
     )
     stream.emit(RunEnd(result))
     return result
@@ -238,7 +241,9 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
     emitted; stops early when a subscriber asks (at an epoch's end, or before the first when
     its `run_start` says so), raises DivergedError on a loss that is not finite or exceeds
-    `bound`."""
+    `bound`. `losses` may be a pair (the reported parameters' losses, the raw iterate's or
+    None: `averaging.epoch_losses`)."""
+    losses, raw_losses = losses if isinstance(losses, tuple) else (losses, None)
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
@@ -249,17 +254,21 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
     chunk = -(-max(1, engine.chunk_rows // batch_size) // every) * every  # steps, every's multiple
     for epoch in range(first_epoch, num_epochs + 1):
         trace = _epoch_trace(stream, epoch, steps, d, every, chunk)
+        if epoch == plan.average:
+            engine.start_average()
         bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
-        loss = engine.loss() if bad_step is None else math.nan
+        loss, raw = epoch_losses(engine) if bad_step is None else (math.nan, None)
         if not loss <= bound:  # non-finite, or grown without bound
             grew = loss if math.isfinite(loss) else None
             error = DivergedError(epoch, bad_step or steps, lr, losses=losses, grew=grew)
             stream.emit(Diverged(error))
             raise error
         losses.append(loss)
+        if raw_losses is not None:
+            raw_losses.append(loss if raw is None else raw)
         if trace is not None:
             trace.report(steps)  # the steps since the last chunk
-        if stream.emit(EpochEnd(epoch, loss, *engine.params(), orders.state())):
+        if stream.emit(EpochEnd(epoch, loss, *reported(engine), orders.state())):
             break
 
 
@@ -285,17 +294,3 @@ def _epoch_trace(stream, epoch: int, steps: int, d: int, every: int, chunk: int)
 
     trace.report = report
     return trace
-
-
-def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
-    """True minus learned, in `dtype` arithmetic, as the book computes and prints them;
-    (None, None) without a truth (`true_w` None)."""
-    if true_w is None:
-        return None, None
-    import torch
-
-    dtype = torch_dtype(dtype)
-    true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)
-    w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
-    b_err = true_b - torch.as_tensor([b], dtype=dtype)
-    return w_err.tolist(), float(b_err[0])

@@ -23,7 +23,9 @@ The rules, each with its own test in tests/test_plan.py:
     short batch by the nominal batch size, has no weighted counterpart and is refused.
 11. A gradient check (`check_grad`) compares the unweighted gradients of a run's batches:
     weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
-Every engine, on every device and under torchrun, trains weighted rows.
+12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
+    write or resume one (a resumed mean would not be the uninterrupted run's).
+Every engine, on every device and under torchrun, trains weighted rows and averages iterates.
 """
 
 from __future__ import annotations
@@ -74,16 +76,25 @@ class Plan:
     check_grad: bool
     world_size: int = 1
     weighted: bool = False
+    average: int = 0  # average the iterates from the start of this epoch on (0: never)
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
-    """Refuse settings that cannot go together here (rules 1-4, 10, 11), before any data is
+    """Refuse settings that cannot go together here (rules 1-4, 10-12), before any data is
     read; `weighted`: the rows carry weights (given to `fit`, or a file's `weights` column)."""
     ex = spec.execution
     distributed = machine.world_size > 1
     _check_grad_engine(ex.check_grad, ex.engine)
     if weighted or spec.data.weights is not None:
         _check_weighted(spec)
+    out = spec.outputs
+    if spec.optim.average and (out.checkpoint is not None or out.resume is not None):
+        raise UsageError(
+            "{0} keeps its running mean in memory only; it cannot go with {1} or {2}",
+            "average",
+            "checkpoint",
+            "resume",
+        )
     if ex.check_grad and distributed:
         raise UsageError("{0} runs in one process; drop it under torchrun", "check_grad")
     if distributed and ex.engine not in ("auto", "analytic"):
@@ -174,4 +185,5 @@ def make_plan(
         check_grad=ex.check_grad,
         world_size=machine.world_size,
         weighted=weighted or spec.data.weights is not None,
+        average=spec.optim.average,
     )

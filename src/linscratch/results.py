@@ -26,7 +26,9 @@ class Result:
     and the per-epoch loss included; `compile_seconds` is the engine's preparation (compiling
     or loading kernels), kept apart. `check_grad` holds the gradient check's summary when one
     ran (see `gradcheck.GradientMonitor`). `stopped_at` is the epoch at which early stopping
-    (the `early_stopping` setting) ended the run before `num_epochs`, else None.
+    (the `early_stopping` setting) ended the run before `num_epochs`, else None. With
+    iterate averaging (`average`), `w`, `b` and `losses` are the mean iterate's and
+    `raw_losses` the last iterate's (None without averaging).
     """
 
     w: list[float]
@@ -46,6 +48,7 @@ class Result:
     path: np.ndarray | None = None  # (epochs + 1, d + 1): [w₁ … w_d, b] at the start, each epoch
     feature_names: list[str] | None = None
     stopped_at: int | None = None
+    raw_losses: list[float] | None = None  # with averaging: the last iterate's, each epoch
 
     @property
     def loss(self) -> float:
@@ -126,3 +129,17 @@ class Result:
             self.plot().savefig(buffer, format="png", dpi=72)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         return f'<img src="data:image/png;base64,{data}"/>'
+
+
+def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
+    """True minus learned, in `dtype` arithmetic, as the book computes and prints them;
+    (None, None) without a truth (`true_w` None)."""
+    if true_w is None:
+        return None, None
+    import torch
+
+    dtype = torch_dtype(dtype)
+    true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)
+    w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
+    b_err = true_b - torch.as_tensor([b], dtype=dtype)
+    return w_err.tolist(), float(b_err[0])

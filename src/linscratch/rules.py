@@ -65,6 +65,7 @@ RULES = {
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "short_batch": _choice(SHORT_BATCHES),
     "early_stopping": (lambda v: isinstance(v, bool), "true or false"),
+    "average": (lambda v: _whole(v, 0), "a whole number >= 0 (0: no averaging)"),
     "tol": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "n_iter_no_change": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "engine": _choice(ENGINES),

@@ -16,9 +16,10 @@ from .data import Standardizer
 from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
-from .loop import Result, draw_seed, estimation_errors, fit
+from .loop import Result, draw_seed, fit
 from .model import initial_params
 from .resources import require_memory, run_bytes
+from .results import estimation_errors
 from .rows import prepare
 from .solve import CHUNK, OLSResult, mean_loss, r2_score, stability
 from .sources import Dataset, check_magnitudes
@@ -253,9 +254,11 @@ def _in_original_units(result: Result, scaler: Standardizer | None, dataset: Dat
     """`fit`'s result in the data's own units, with the estimation errors where the truth is
     known (a new `Result`; the one `fit` returned is left as it is)."""
     w, b, losses, path = np.asarray(result.w), result.b, result.losses, result.path
+    raw = result.raw_losses
     if scaler is not None:
         w, b = scaler.to_original(w, b)
         losses = [loss * scaler.y_std**2 for loss in losses]
+        raw = None if raw is None else [loss * scaler.y_std**2 for loss in raw]
         path = scaler.params_to_original(path)
     w_error = b_error = None
     if dataset.synthetic:
@@ -265,6 +268,7 @@ def _in_original_units(result: Result, scaler: Standardizer | None, dataset: Dat
         w=w.tolist(),
         b=b,
         losses=losses,
+        raw_losses=raw,
         w_error=w_error,
         b_error=b_error,
         path=path,

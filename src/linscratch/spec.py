@@ -135,7 +135,9 @@ class OptimSpec(_Section):
     "book" divides a short last batch by `batch_size`, as the book's `sgd` does. With
     `early_stopping` the run ends before `num_epochs` once the loss, averaged over windows of
     `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from one window
-    to the next (`stopping.NoImprovement`, the estimator's rule)."""
+    to the next (`stopping.NoImprovement`, the estimator's rule). `average` k >= 1 reports the
+    mean of the iterates (w, b) after every step from the start of epoch k on (Polyak–Ruppert);
+    0 reports the last iterate."""
 
     lr: float = 0.03
     batch_size: int = 10
@@ -144,6 +146,18 @@ class OptimSpec(_Section):
     early_stopping: bool = False
     tol: float = 1e-4
     n_iter_no_change: int = 5
+    average: int = 0
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.average > self.num_epochs:
+            raise UsageError(
+                "{0} must be at most {1} ({epochs}), got {value}: no step would be averaged",
+                "average",
+                "num_epochs",
+                epochs=self.num_epochs,
+                value=self.average,
+            )
 
 
 @dataclass(frozen=True)

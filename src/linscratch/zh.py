@@ -727,4 +727,22 @@ ZH |= {
     ),
     "{0}: every weight is zero; no row would count": "{0}：所有权重都为零，没有样本会被计入",
     "{0}: {name!r} is the target or a feature": "{0}：{name!r} 是标签列或特征列",
+    # average: iterate averaging (Polyak–Ruppert)
+    "a whole number >= 0 (0: no averaging)": "大于等于 0 的整数（0：不取平均）",
+    "{0} must be at most {1} ({epochs}), got {value}: no step would be averaged": (
+        "{0} 不能大于 {1}（{epochs}），却是 {value}：没有一步会被平均"
+    ),
+    "{0} keeps its running mean in memory only; it cannot go with {1} or {2}": (
+        "{0} 的滑动平均只保存在内存中，不能与 {1} 或 {2} 一起使用"
+    ),
+    "report the mean of the iterates w, b after every step from the start of epoch K "
+    "on (Polyak–Ruppert; K = 2 when the flag has no value: the first epoch's way in "
+    "from the start is left out); 0 reports the last iterate": (
+        "报告从第 K 个迭代周期开始每一步之后 w、b 的平均值（迭代平均；不给值时 "
+        "K = 2：不计第一个迭代周期从起点走来的路程）；0 报告最后一步的 w、b"
+    ),
+    "average must be True or False, got {value!r}": "average 必须是 True 或 False，却是 {value!r}",
+    "partial_fit cannot average: the mean does not carry between calls": (
+        "partial_fit 不能取迭代平均：平均值不会在多次调用之间延续"
+    ),
 }

@@ -70,6 +70,20 @@ def add_train(sub) -> None:
         exp, "--batch-size", "batch_size", whole, metavar="B", help=tr("examples per minibatch")
     )
     add_early_stopping(exp)
+    setting_arg(
+        exp,
+        "--average",
+        "average",
+        whole,
+        nargs="?",
+        const=2,
+        metavar="K",
+        help=tr(
+            "report the mean of the iterates w, b after every step from the start of epoch K "
+            "on (Polyak–Ruppert; K = 2 when the flag has no value: the first epoch's way in "
+            "from the start is left out); 0 reports the last iterate"
+        ),
+    )
     add_seed(exp, tr("drawn at random and printed"))
     add_synthetic_args(train)
     add_file_args(train)

@@ -96,7 +96,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "seed_drawn": seed_drawn,
         "config": spec.to_dict(),
         "data": {**source, "features": run.feature_names, "target": run.target_name},
-        "epochs": [{"epoch": i, "loss": loss} for i, loss in enumerate(result.losses, 1)],
+        "epochs": _epoch_rows(result),
         "stopped_early": stopped_early(run),
         "loss": result.loss,
         "w": result.w,
@@ -243,3 +243,12 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
     if outputs.save is not None:
         lines.append(t["saved"].format(path=outputs.save))
     return "\n".join(lines)
+
+
+def _epoch_rows(result) -> list[dict]:
+    """The JSON's epochs: each one's loss, and with iterate averaging the last iterate's
+    (`raw_loss`) beside the mean's (`loss`)."""
+    rows = [{"epoch": i, "loss": loss} for i, loss in enumerate(result.losses, 1)]
+    for row, raw in zip(rows, result.raw_losses or (), strict=False):
+        row["raw_loss"] = raw
+    return rows

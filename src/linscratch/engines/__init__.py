@@ -6,8 +6,10 @@ trace=None)`, which returns the 1-based step at which the batch loss became non-
 None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
 `chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
 `params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
-run). Given row weights, each step follows the batch's weighted mean gradient and `loss()` is
-the weighted mean (`model.gradients`). `train.fit` owns everything else.
+run). Iterate averaging (Polyak–Ruppert): after `start_average()` every step adds its new
+iterate to float64 sums, and `mean()` gives their mean (w, b), or None before any step.
+Given row weights, each step follows the batch's weighted mean gradient and `loss()` is the
+weighted mean (`model.gradients`). `train.fit` owns everything else.
 
 - `autograd`: the book's loop, PyTorch autograd per batch; bit for bit the seed's script.
 - `analytic`: torch tensors and the hand-derived gradient, no autograd; CPU or CUDA.
@@ -71,6 +73,33 @@ class EpochTrace:
             self.report(step)
 
 
+class TorchAveraging:
+    """Iterate averaging for the torch engines: `avg` [Σw₁ … Σw_d, Σb, steps] (d + 2,) float64
+    on the parameters' device, None until `start_average`; `_accumulate(w, b)` after each
+    step."""
+
+    avg = None
+
+    def start_average(self) -> None:
+        import torch
+
+        w, _ = self.point()
+        self.avg = torch.zeros(w.numel() + 2, dtype=torch.float64, device=w.device)
+
+    def _accumulate(self, w, b) -> None:
+        d = w.numel()
+        self.avg[:d] += w.detach().reshape(-1)
+        self.avg[d] += b.detach().reshape(-1)[0]
+        self.avg[d + 1] += 1
+
+    def mean(self) -> tuple[np.ndarray, float] | None:
+        if self.avg is None or float(self.avg[-1]) == 0:
+            return None
+        sums = self.avg.cpu().numpy()
+        d, k = len(sums) - 2, sums[-1]
+        return sums[:d] / k, float(sums[d] / k)
+
+
 class Engine(Protocol):
     name: str
     chunk_rows: int  # rows between progress reports: about a tenth of a second of its work
@@ -84,6 +113,10 @@ class Engine(Protocol):
     def params(self) -> tuple[np.ndarray, float]: ...
 
     def set_params(self, w, b: float) -> None: ...
+
+    def start_average(self) -> None: ...
+
+    def mean(self) -> tuple[np.ndarray, float] | None: ...
 
 
 def make_engine(plan, X, y, w, b, on_batch=None, weights=None) -> Engine:

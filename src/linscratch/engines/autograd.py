@@ -17,7 +17,7 @@ import torch
 
 from ..model import linreg, squared_loss
 from ..optim import sgd
-from . import as_tensor
+from . import TorchAveraging, as_tensor
 
 
 class AutogradLoop:
@@ -28,6 +28,7 @@ class AutogradLoop:
     hears besides the batch."""
 
     name = "autograd"
+    avg = None  # iterate averaging's sums (`TorchAveraging`, for AutogradEngine)
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
     def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None):
@@ -59,6 +60,8 @@ class AutogradLoop:
             if self.on_batch is not None:
                 self.on_batch(X, y, *self.batch_args())
             sgd(self.trained, lr, batch_size if self.nominal else size)
+            if self.avg is not None:
+                self._accumulate(*self.point())
             if trace is not None:
                 trace.record(step, l_value / size, *self.point())
         return None
@@ -72,7 +75,7 @@ class AutogradLoop:
             return float((s * half).sum() / s.sum())
 
 
-class AutogradEngine(AutogradLoop):
+class AutogradEngine(TorchAveraging, AutogradLoop):
     """The book's loop for linear regression: w (d, 1) and b (1,), b kept at its start
     without `fit_intercept`."""
 

@@ -52,6 +52,19 @@ class NumbaEngine:
         self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
+        self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
+        self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
+
+    def start_average(self) -> None:
+        """From the next step on, every iterate goes into the mean that `mean()` gives."""
+        self.avg = np.zeros(len(self.w) + 2)
+
+    def mean(self) -> tuple[np.ndarray, float] | None:
+        """The mean (w, b) of the iterates since `start_average`, None before any."""
+        if self.avg is None or self.avg[-1] == 0:
+            return None
+        d, k = len(self.w), self.avg[-1]
+        return self.avg[:d] / k, float(self.avg[d] / k)
 
     def compile(self) -> None:
         """Compile (or load from cache) the kernels for this data's types (dtype, and the
@@ -72,13 +85,15 @@ class NumbaEngine:
         w, b = self.w.copy(), self.b.copy()
         opts, trace = self._options(0.0, 1, None), self._arrays(None)
         sums = self._sums()
-        for index_dtype in (np.int32, np.int64):
-            sgd_epoch(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *trace, sw)
-            _sgd_rows(X, y, np.zeros(1, dtype=index_dtype), w, b, opts, *sums, *trace, sw)
-        sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1), sw)
-        walk = block_walk(1, 1, 1, np.uint64(1))
-        sgd_blocks(X, y, w, b, opts, *trace, walk, 0, 1, 1, sums, sw)
-        _finish(w, b, opts, *sums, *trace, sw)
+        for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
+            for index_dtype in (np.int32, np.int64):
+                order = np.zeros(1, dtype=index_dtype)
+                sgd_epoch(X, y, order, w, b, opts, *trace, sw, avg)
+                _sgd_rows(X, y, order, w, b, opts, *sums, *trace, sw, avg)
+            sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1), sw, avg)
+            walk = block_walk(1, 1, 1, np.uint64(1))
+            sgd_blocks(X, y, w, b, opts, *trace, walk, 0, 1, 1, sums, sw, avg)
+            _finish(w, b, opts, *sums, *trace, sw, avg)
         mean_loss(X, y, w, b, sw)
 
     def _sums(self) -> tuple:
@@ -111,13 +126,13 @@ class NumbaEngine:
             sums = self._sums()
             chunks = self._block_chunks if blocks else self._order_chunks
             bad = chunks(order, args, batch_size * trace.chunk, sums, trace)
-            return bad or _finish(*args[:3], *sums, *args[3:], self.sw) or None
+            return bad or _finish(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
+        weights = (self.sw, self.avg)
         if blocks:
-            bad = sgd_epoch_blocks(
-                self.X, self.y, *args, order.block_rows, order.buffer_blocks, order.seed, self.sw
-            )
+            walk = (order.block_rows, order.buffer_blocks, order.seed)
+            bad = sgd_epoch_blocks(self.X, self.y, *args, *walk, *weights)
         else:
-            bad = sgd_epoch(self.X, self.y, order, *args, self.sw)
+            bad = sgd_epoch(self.X, self.y, order, *args, *weights)
         return bad or None
 
     def _order_chunks(self, order, args, rows, sums, trace) -> int:
@@ -127,7 +142,8 @@ class NumbaEngine:
         w, b, opts, step_loss, snaps = args
         for start in range(0, len(order), rows):
             part = order[start : start + rows]
-            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, step_loss, snaps, self.sw)
+            arrays = (step_loss, snaps, self.sw, self.avg)
+            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
             if bad or start + rows >= len(order):
                 return bad
             trace.report(int(sums[2][1]))
@@ -143,7 +159,8 @@ class NumbaEngine:
         step = max(1, rows // run) * order.buffer_blocks  # blocks a call
         for g in range(0, len(walk[0]), step):
             end = g + step
-            bad = sgd_blocks(self.X, self.y, *args, walk, g, end, order.block_rows, sums, self.sw)
+            more = (walk, g, end, order.block_rows, sums, self.sw, self.avg)
+            bad = sgd_blocks(self.X, self.y, *args, *more)
             if bad:
                 return bad
             done = int(sums[2][1])
