@@ -13,9 +13,7 @@ from .helpformat import examples
 from .parsing import (
     BadArguments,
     Parser,
-    add_early_stopping,
     add_file_args,
-    add_how_it_runs,
     add_json,
     add_lang,
     add_seed,
@@ -23,6 +21,7 @@ from .parsing import (
     arg,
     setting_arg,
 )
+from .run_flags import add_early_stopping, add_how_it_runs
 from .tool_parsers import add_grad, add_make_data, add_predict
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]

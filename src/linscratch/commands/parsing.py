@@ -10,8 +10,6 @@ from dataclasses import fields
 
 from ..datasets import DATASETS
 from ..i18n import LANGS, language, tr
-from ..plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
-from ..rules import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
 from ..spec import SECTIONS, SYNTHETIC_DEFAULTS
 from .flags import number, setting, setting_list, whole
 from .helpformat import Formatter, with_default
@@ -102,36 +100,6 @@ def add_lang(group) -> None:
 
 def add_json(group) -> None:
     arg(group, "--json", action="store_true", help=tr("print one JSON object instead of text"))
-
-
-def add_early_stopping(group) -> None:
-    """Early stopping, the estimator's rule (`stopping.NoImprovement`): off unless asked."""
-    setting_arg(
-        group,
-        "--early-stopping",
-        "early_stopping",
-        action="store_true",
-        help=tr(
-            "stop before --epochs once the loss, averaged over windows of --n-iter-no-change "
-            "epochs, falls by less than the fraction --tol of itself from one window to the next"
-        ),
-    )
-    setting_arg(
-        group,
-        "--tol",
-        "tol",
-        number,
-        metavar="TOL",
-        help=tr("with --early-stopping: the smallest relative fall of the windowed loss"),
-    )
-    setting_arg(
-        group,
-        "--n-iter-no-change",
-        "n_iter_no_change",
-        whole,
-        metavar="N",
-        help=tr("with --early-stopping: the epochs in each window"),
-    )
 
 
 def add_synthetic_args(p: Parser) -> None:
@@ -237,73 +205,3 @@ def add_file_args(p: Parser) -> None:
             "hold out this fraction of the examples (chosen by --seed) and report their loss and R²"
         ),
     )
-
-
-def add_how_it_runs(p: Parser):
-    """How the loop computes, the same numbers either way up to rounding (train and sweep)."""
-    run = p.add_argument_group(tr("how it runs"))
-    setting_arg(
-        run,
-        "--engine",
-        "engine",
-        choices=ENGINES,
-        help=tr(
-            "how each step is computed: autograd (the book's loop), analytic (the "
-            "hand-derived gradient, CPU or GPU), numba (compiled, fastest on a "
-            "CPU); auto picks autograd below {visits:,} examples x epochs, numba "
-            "above"
-        ).format(visits=AUTO_NUMBA_MIN_VISITS),
-    )
-    setting_arg(
-        run,
-        "--shuffle",
-        "shuffle",
-        choices=SHUFFLES,
-        help=tr(
-            "the order of the examples in each epoch: book (Python's shuffle, as "
-            "the book), full (a random permutation), block (runs of neighbouring "
-            "examples in random order: fast for data larger than memory), none; "
-            "auto: book for autograd, else full up to {mib} MiB of data, block "
-            "beyond"
-        ).format(mib=FULL_SHUFFLE_MAX_BYTES >> 20),
-    )
-    setting_arg(run, "--dtype", "dtype", choices=DTYPES, help=tr("the precision of the arithmetic"))
-    setting_arg(
-        run,
-        "--device",
-        "device",
-        str,
-        metavar="cpu|cuda|cuda:N",
-        help=tr("where the analytic engine computes"),
-    )
-    setting_arg(
-        run,
-        "--init",
-        "init",
-        choices=INITS,
-        help=tr(
-            "the starting weights: book (drawn from N(0, 0.01²)) or zero; the bias starts at 0"
-        ),
-    )
-    arg(
-        run,
-        "--no-intercept",
-        dest="fit_intercept",
-        action="store_false",
-        help=tr(
-            "fit y = Xw, a model through the origin: b stays 0, and the exact answer, its "
-            "standard errors and an uncentered R² are those of that model"
-        ),
-    )
-    setting_arg(
-        run,
-        "--short-batch",
-        "short_batch",
-        choices=SHORT_BATCHES,
-        help=tr(
-            "when --batch-size does not divide the examples, the last minibatch "
-            "is smaller: mean steps along its own mean gradient; book divides its "
-            "summed gradient by --batch-size, as the book's sgd does"
-        ),
-    )
-    return run
