@@ -5,7 +5,7 @@ they are. `tests/test_i18n.py` checks that every text passed to `tr` has an entr
 
 ZH = {}
 
-# branch help: --help, argparse's own texts, the command line's error prefix
+# The help of every command, argparse's own texts, the command line's error prefix
 ZH |= {
     "error": "错误",
     "{name} runs in one process; run it without torchrun": (
@@ -224,7 +224,7 @@ ZH |= {
     "write them to a file; with labels, also the loss and R²": "写入文件；有标签时也给出损失和 R²",
 }
 
-# main: the live plot, the notebook views, fonts, i18n
+# The live plot, the notebook views, fonts, i18n
 ZH |= {
     # live plot (live.py)
     "mean loss ½(ŷ − y)²": "平均损失 ½(ŷ − y)²",
@@ -249,9 +249,8 @@ ZH |= {
     "{n} rows x {d} features": "{n} 个样本 x {d} 个特征",
 }
 
-# branch messages: every error, warning and notice, by module
+# Every error, warning and notice, by module
 ZH |= {
-    # --- messages: every error, warning and notice, by module ---------------------------
     # rules.py: each setting's rule in words
     "a whole number >= 1": "大于等于 1 的整数",
     "numbers between -1e15 and 1e15": "介于 -1e15 与 1e15 之间的数",
@@ -509,7 +508,7 @@ ZH |= {
     ),
 }
 
-# realdata: the figures of plots.py and scaled_params.py, predict --keep-columns
+# The figures of plots.py and scaled_params.py, predict --keep-columns
 ZH.update(
     {
         "linscratch: {epochs} epoch(s) of minibatch SGD, engine {engine}, seed {seed}": (
@@ -558,7 +557,7 @@ ZH.update(
     }
 )
 
-# main: models through the origin, early stopping (estimator.py)
+# Models through the origin, early stopping (estimator.py)
 ZH |= {
     "fit y = Xw, a model through the origin: b stays 0, and the exact answer, its "
     "standard errors and an uncentered R² are those of that model": (
@@ -625,7 +624,7 @@ ZH.update(
     }
 )
 
-# main: the --check-grad summary (commands/reports.py)
+# The --check-grad summary (commands/reports.py)
 ZH |= {
     "gradient check, analytic vs autograd on {batches} batches: max abs diff "
     "{abs:.3g}, max rel diff {rel:.3g} (tolerance {tol:.0e}): {verdict}": (
@@ -634,7 +633,7 @@ ZH |= {
     ),
 }
 
-# main: plots are regenerated freely
+# Plots are regenerated freely
 ZH |= {
     "replace an existing --save file or --checkpoint (a --plot is always replaced)": (
         "替换已有的 --save 文件或 --checkpoint（--plot 的图总会被替换）"
@@ -648,7 +647,7 @@ ZH |= {
     "not needed: a --plot file is replaced": "不再需要：--plot 的图会被替换",
 }
 
-# feedback: the labels of a run's phases and its progress bar, on a terminal
+# The labels of a run's phases and its progress bar, on a terminal
 ZH.update(
     {
         "generating data": "正在生成数据",
@@ -663,10 +662,10 @@ ZH.update(
     }
 )
 
-# main: the exact answer's phase label (progress.py)
+# The exact answer's phase label (progress.py)
 ZH |= {"computing the exact least squares": "正在计算精确最小二乘解"}
 
-# diverged: early stopping on the command line (train --early-stopping)
+# Early stopping on the command line (train --early-stopping)
 ZH |= {
     "a number from 0 to 1": "介于 0 与 1 之间的数",
     "stop before --epochs once the loss, averaged over windows of --n-iter-no-change "
@@ -688,7 +687,7 @@ ZH |= {
     ),
 }
 
-# diverged: the exact answer reported when SGD diverges (commands/diverged_report.py)
+# The exact answer reported when SGD diverges (commands/diverged_report.py)
 ZH |= {
     "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
     "training rows does not depend on it:": (
@@ -702,7 +701,7 @@ ZH |= {
     ),
 }
 
-# weights: weighted rows (--weights, sample_weight)
+# Weighted rows (--weights, sample_weight)
 ZH |= {
     "a column of non-negative row weights (not a feature): weighted SGD and weighted "
     "least squares; rows of weight 0 are dropped": (
@@ -727,7 +726,7 @@ ZH |= {
     ),
     "{0}: every weight is zero; no row would count": "{0}：所有权重都为零，没有样本会被计入",
     "{0}: {name!r} is the target or a feature": "{0}：{name!r} 是标签列或特征列",
-    # average: iterate averaging (Polyak–Ruppert)
+    # Iterate averaging (Polyak–Ruppert)
     "a whole number >= 0 (0: no averaging)": "大于等于 0 的整数（0：不取平均）",
     "{0} must be at most {1} ({epochs}), got {value}: no step would be averaged": (
         "{0} 不能大于 {1}（{epochs}），却是 {value}：没有一步会被平均"
