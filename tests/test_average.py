@@ -141,3 +141,12 @@ def test_numba_averages_a_block_shuffled_epoch_in_one_call_and_in_chunks():
     assert len(steps) == 3 * 429
     np.testing.assert_allclose([*chunked.w, chunked.b], steps.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose([*whole.w, whole.b], steps.mean(axis=0), rtol=1e-12)
+
+
+def test_the_text_report_says_the_parameters_are_averaged(capsys):
+    from linscratch import cli
+
+    assert cli.main(["train", "--seed", "0", "--average"]) == 0
+    assert "mean of the iterates after every step from epoch 2" in capsys.readouterr().out
+    assert cli.main(["train", "--seed", "0"]) == 0
+    assert "mean of the iterates" not in capsys.readouterr().out

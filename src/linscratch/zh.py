@@ -745,3 +745,12 @@ ZH |= {
         "partial_fit 不能取迭代平均：平均值不会在多次调用之间延续"
     ),
 }
+
+# The averaged parameters' line (commands/epochs.py)
+ZH |= {
+    "the parameters reported are the mean of the iterates after every step from epoch {k} "
+    "on (--average); the epoch losses above are theirs": (
+        "下面报告的参数是从第 {k} 个迭代周期起每一步迭代值的平均（--average）；"
+        "上面各迭代周期的损失也是它们的"
+    ),
+}

@@ -70,3 +70,16 @@ def stopped_line(run) -> list[str]:
     )
     n, tol = stopped["n_iter_no_change"], stopped["tol"]
     return [text.format(epoch=stopped["epoch"], epochs=run.spec.optim.num_epochs, n=n, tol=tol)]
+
+
+def averaged_line(run) -> list[str]:
+    """The line saying that the parameters reported are a mean of iterates (none without
+    averaging), so that a loss far below the last iterate's is not read as that iterate's."""
+    k = run.spec.optim.average
+    if not k:
+        return []
+    text = tr(
+        "the parameters reported are the mean of the iterates after every step from epoch {k} "
+        "on (--average); the epoch losses above are theirs"
+    )
+    return [text.format(k=k)]

@@ -9,7 +9,7 @@ import math
 from .. import __version__
 from ..i18n import tr
 from ..scaled_params import shorten
-from .epochs import epoch_line, shown_epoch, stopped_early, stopped_line
+from .epochs import averaged_line, epoch_line, shown_epoch, stopped_early, stopped_line
 from .weights import MAX_NAME, weight_lines
 
 LABELS = {
@@ -200,7 +200,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         for i, loss in enumerate(losses, 1)
         if shown_epoch(i, total) or i == last
     ]
-    lines += stopped_line(run)
+    lines += stopped_line(run) + averaged_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 
