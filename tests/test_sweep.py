@@ -31,6 +31,8 @@ def test_known_cases_are_judged_right(cli):
     assert growing["verdict"] == "diverged" and not growing["diverged"]
     assert growing["epochs"][-1]["loss"] > growing["epochs"][0]["loss"] > 0
     assert runs[0.03, 1000]["verdict"] == "converging"  # 3 full-batch steps of 0.03: far off
+    # the exact answer does not depend on SGD: a diverged pair has it too (it was null)
+    assert stopped["ols_loss"] == book["ols_loss"] > 0
     for r in runs.values():  # the keys kept, the new ones added
         assert set(r) >= {
             "lr",

@@ -56,7 +56,9 @@ def _one(pair: tuple[float, int]) -> dict:
         losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=run.stability["lr_max"])
     except DivergedError as exc:
-        losses, seconds, exact_loss = exc.losses, clock.seconds, None
+        run = getattr(exc, "run", None)  # the exact answer goes with the error
+        exact_loss = None if run is None else run.ols.loss
+        losses, seconds = exc.losses, clock.seconds
         out.update(diverged=True, diverged_at={"epoch": exc.epoch, "step": exc.step})
         out["diverged_at"]["loss"] = exc.grew  # the finite loss that grew without bound, or None
         out.update(loss_gap=None, lr_max=exc.lr_max)
