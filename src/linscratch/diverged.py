@@ -8,10 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .errors import DivergedError
-from .solve import OLSResult, mean_loss
+from .solve import OLSResult, mean_loss, rmse
 
 
 @dataclass(frozen=True)
@@ -48,12 +46,12 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
     validation = None
     if rows.X_val is not None:
         loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)
-        validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": _rmse(loss)}
+        validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": rmse(loss)}
     out.run = DivergedRun(
         spec=spec,
         ols=exact,
         rows=len(rows.y),
-        rmse=_rmse(exact.loss),
+        rmse=rmse(exact.loss),
         losses=losses,
         stability=bound,
         feature_names=dataset.feature_names,
@@ -62,7 +60,3 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
         validation=validation,
     )
     return out
-
-
-def _rmse(loss: float) -> float:
-    return float(np.sqrt(2 * loss))

@@ -37,6 +37,18 @@ def tr(text: str) -> str:
     return ZH.get(text, text)
 
 
+def width(text: str) -> int:
+    """Columns `text` takes on a terminal: two for a wide (Chinese) character, one otherwise."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def rjust(text: str, columns: int) -> str:
+    """`text` right-justified in `columns` terminal columns (Chinese characters take two)."""
+    return " " * max(columns - width(text), 0) + text
+
+
 class Words(str):
     """A value of a message that is itself text to translate (a rule in words, a phrase the
     code chose), rather than a name or a number to show as it is. `Words(template, **values)`

@@ -21,7 +21,7 @@ from .model import initial_params
 from .resources import require_memory, run_bytes
 from .results import estimation_errors
 from .rows import prepare
-from .solve import CHUNK, OLSResult, mean_loss, r2_score, stability
+from .solve import CHUNK, OLSResult, mean_loss, r2_score, rmse, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
 
@@ -187,7 +187,7 @@ def execute(
             "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b, w_val),
             "epochs": units.val_losses,
         }
-        validation.update(rmse=_rmse(validation["loss"]), ols_rmse=_rmse(validation["ols_loss"]))
+        validation.update(rmse=rmse(validation["loss"]), ols_rmse=rmse(validation["ols_loss"]))
     sgd_loss = mean_loss(X, y64, result.w, result.b, sw)
     return Run(
         spec=spec,
@@ -203,13 +203,8 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
-        rmse={"sgd": _rmse(sgd_loss), "ols": _rmse(exact.loss)},
+        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss)},
     )
-
-
-def _rmse(loss: float) -> float:
-    """The root mean squared error of a mean loss ½(ŷ − y)²: sqrt(2 · loss), in y's units."""
-    return float(np.sqrt(2 * loss))
 
 
 def _require_memory(spec: RunSpec, dataset: Dataset) -> None:

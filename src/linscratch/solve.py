@@ -212,6 +212,11 @@ def mean_loss(X, y, w, b, weights=None) -> float:
     return 0.5 * total / _total_weight(len(X), weights)
 
 
+def rmse(loss: float) -> float:
+    """The root mean squared error of a mean loss ½(ŷ − y)²: sqrt(2 · loss), in y's units."""
+    return float(np.sqrt(2 * loss))
+
+
 def r2_score(X, y, w, b, centered: bool = True, weights=None) -> float | None:
     """The coefficient of determination 1 − RSS/TSS of the model (w, b) on (X, y); with TSS
     = Σy² when not `centered` (a model through the origin); weighted with `weights`."""

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import torch
 
 from .gradcheck import GradCheck
-from .i18n import language
+from .i18n import language, rjust
 
 EXPLAIN_LABELS = {
     "en": {
@@ -72,12 +70,6 @@ EXPLAIN_LABELS = {
         "（lr = {lr}，Σsᵢ = {n}，lr/Σsᵢ = {ratio}）",
     },
 }
-
-
-def _rjust(text: str, width: int) -> str:
-    """Right-justify for a terminal, where CJK characters take two columns."""
-    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return " " * max(width - cols, 0) + text
 
 
 def _g(x: float) -> str:
@@ -149,7 +141,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     # Step 5: the three methods side by side, then each pair's differences.
     lines.append(t["step5"])
     names = ("analytic", "autograd", "finite_difference")
-    lines.append("  " + f"{'':>9}" + "".join(_rjust(t["method"][m], 22) for m in names))
+    lines.append("  " + f"{'':>9}" + "".join(rjust(t["method"][m], 22) for m in names))
     for j in range(d + 1):
         label = f"dL/dw_{j + 1}" if j < d else "dL/db"
         lines.append("  " + f"{label:>9}" + "".join(f"{check.grads[m][j]:>22.15g}" for m in names))

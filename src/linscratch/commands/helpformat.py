@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import unicodedata
 from contextlib import contextmanager
 
-from ..i18n import Words, tr
+from ..i18n import Words, tr, width
 
 # argparse's own texts that a user can meet, translated through `tr` while the CLI runs.
 ARGPARSE_TEXTS = (
@@ -35,11 +34,6 @@ ARGPARSE_TEXTS = (
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _OPEN, _CLOSE = "（《“", "，。；：）》、！？”"  # never at a line's end; never at its start
 _TOKENS = re.compile(f"[{_OPEN}]*(?:[^\\s{_WIDE}]+|[{_WIDE}])[{_CLOSE}]*|\\s+")
-
-
-def width(text: str) -> int:
-    """Columns `text` takes on a terminal: two for a wide (Chinese) character, one otherwise."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def wrap(text: str, columns: int) -> list[str]:

@@ -56,7 +56,7 @@ def _one(pair: tuple[float, int]) -> dict:
         losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=run.stability["lr_max"])
     except DivergedError as exc:
-        run = getattr(exc, "run", None)  # the exact answer goes with the error
+        run = exc.run  # the exact answer goes with the error (None if not computed)
         exact_loss = None if run is None else run.ols.loss
         losses, seconds = exc.losses, clock.seconds
         out.update(diverged=True, diverged_at={"epoch": exc.epoch, "step": exc.step})

@@ -4,7 +4,7 @@ exact answer, seconds and verdict), or one JSON object whose keys are an interfa
 from __future__ import annotations
 
 from .. import __version__
-from ..i18n import tr
+from ..i18n import rjust, tr, width
 from .reports import gap_text
 
 
@@ -20,17 +20,6 @@ def sweep_json(spec, lrs, batch_sizes, jobs: int, seconds: float, runs: list[dic
         "seconds": seconds,
         "runs": runs,
     }
-
-
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal (a Chinese character takes two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
 
 
 def _verdict(r: dict) -> str:
@@ -56,9 +45,9 @@ def sweep_text(runs: list[dict], jobs: int, seconds: float, seed: int, seed_draw
     """The table of `sweep`: each pair's final loss, its gap to OLS, its training time and its
     verdict (see `verdicts`), then the sweep's wall time."""
     heads = [tr("lr"), tr("batch"), tr("final loss"), tr("vs OLS"), tr("seconds")]
-    widths = [max(w, _width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
+    widths = [max(w, width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
     lines = [
-        " ".join(_right(h, w) for h, w in zip(heads, widths, strict=True)) + "  " + tr("result")
+        " ".join(rjust(h, w) for h, w in zip(heads, widths, strict=True)) + "  " + tr("result")
     ]
     for r in runs:
         loss, gap = "—", "—"
@@ -66,7 +55,7 @@ def sweep_text(runs: list[dict], jobs: int, seconds: float, seed: int, seed_draw
             loss, gap = f"{r['final_loss']:.6g}", gap_text(r["loss_gap"])
         cells = [f"{r['lr']:g}", str(r["batch_size"]), loss, gap, f"{r['seconds']:.2f}"]
         lines.append(
-            " ".join(_right(c, w) for c, w in zip(cells, widths, strict=True)) + "  " + _verdict(r)
+            " ".join(rjust(c, w) for c, w in zip(cells, widths, strict=True)) + "  " + _verdict(r)
         )
     lines.append(
         tr("{runs} runs in {secs:.2f} s on {jobs} process(es), seed {seed}").format(

@@ -4,6 +4,7 @@ answer alone (or beside the truth) when SGD diverged."""
 
 from __future__ import annotations
 
+from ..i18n import width
 from ..scaled_params import shorten
 
 MAX_WEIGHTS = 20  # weights listed one per line; the rest are counted (all are in --json)
@@ -13,13 +14,6 @@ MAX_NAME = 24  # a longer column name is cut, with "…"
 def _name(name: str) -> str:
     """A column's name as shown: control characters escaped, cut to MAX_NAME characters."""
     return shorten(name, MAX_NAME)
-
-
-def _width(text: str) -> int:
-    """Columns `text` takes on a terminal: two for each wide (Chinese) character."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def weight_lines(run, t: dict) -> list[str]:
@@ -38,10 +32,10 @@ def table_lines(names, columns, heads, more: str) -> list[str]:
     rows = [(_name(names[j]), *(f"{w[j]:.6g}" for w, _ in columns)) for j in range(shown)]
     rows.append(("b", *(f"{b:.6g}" for _, b in columns)))
     table = [tuple(heads), *rows]
-    wide = [max(_width(row[k]) for row in table) for k in range(len(heads))]
+    wide = [max(width(row[k]) for row in table) for k in range(len(heads))]
 
     def pad(text: str, k: int) -> str:
-        space = " " * (wide[k] - _width(text))
+        space = " " * (wide[k] - width(text))
         return text + space if k == 0 else space + text
 
     lines = ["  " + "  ".join(pad(cell, k) for k, cell in enumerate(row)) for row in table]
