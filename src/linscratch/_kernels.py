@@ -9,6 +9,11 @@ Row weights `sw` (n,) or None: every kernel takes them, and numba compiles the t
 as without weights. Weighted, a row adds sᵢ·eᵢ where it added eᵢ, and a step divides by the
 batch's Σsᵢ (`model.gradients`).
 
+A learning-rate schedule: the loop passes each epoch's rate as `lr`; under invscaling
+`power` > 0 and the epoch's first step `t0` make step k's rate lr / (t0 + k)^power, computed
+once a batch, where the step is taken (a branch outside the loop over rows: the plain
+constant-rate loop does the same work per row as before).
+
 Iterate averaging `avg` (d + 2,) float64 or None, the same way: given, every step adds its new
 iterate to the sums [Σw₁ … Σw_d, Σb, steps] (`_accumulate`); None compiles the plain loop.
 """
@@ -42,6 +47,8 @@ class KernelOptions(NamedTuple):
     nominal: bool  # divide a short batch by batch_size, as the book's sgd does
     ahead: int  # rows to prefetch ahead
     every: int  # record the parameters every this many steps (0: record nothing)
+    power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
+    t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
 
 
 def _prefetch_codegen(context, builder, signature, args):
@@ -107,10 +114,13 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     record it unless step_loss is None (None compiles a version without any recording).
     Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
-    lr, batch_size, fit_b, nominal, _ahead, every = opts
+    lr, batch_size, fit_b, nominal, _ahead, every, power, t0 = opts
     if not np.isfinite(loss):
         return False
-    scale = lr / (batch_size if nominal else count)
+    rate = lr
+    if power != 0.0:  # invscaling: lr / t^power at step t of the run
+        rate = lr / np.float64(t0 + step) ** power
+    scale = rate / (batch_size if nominal else count)
     for j in range(w.shape[0]):
         w[j] -= scale * grad_w[j]
         grad_w[j] = 0
@@ -134,7 +144,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
-    lr, batch_size, fit_b, nominal, ahead, every = opts
+    lr, batch_size, fit_b, nominal, ahead, every, power, t0 = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
     grad_b, loss, total = acc[0], acc[1], acc[2]
@@ -163,10 +173,13 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
             step += 1
             if not np.isfinite(loss):
                 return step
-            scale = lr / (batch_size if nominal else count)
+            rate = lr
+            if power != 0.0:  # invscaling: lr / t^power at step t of the run
+                rate = lr / np.float64(t0 + step) ** power
+            scale = rate / (batch_size if nominal else count)
             size = count
             if sw is not None:  # the weighted mean (the planner keeps `nominal` off)
-                scale, size = lr / total, total
+                scale, size = rate / total, total
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0

@@ -41,9 +41,14 @@ def data_digest(X, y) -> str:
 
 def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     """What must match for a checkpoint to be continued: everything that shapes the run but
-    the number of epochs (a resumed run may go on to more); the rows' weights where given."""
+    the number of epochs (a resumed run may go on to more); the rows' weights where given; a
+    learning-rate schedule and its settings where one is set."""
     n, d = X.shape
     mark = {} if weights is None else {"weights": data_digest(weights, weights[:0])}
+    if spec.optim.lr_schedule != "constant":  # a constant rate's checkpoints stay as they were
+        from .schedules import describe
+
+        mark["lr_schedule"] = describe(spec.optim)
     return mark | {
         "data": data_digest(X, y),
         "num_examples": n,

@@ -2,7 +2,8 @@
 
 Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
-`shuffle`, `random_state`, `fit_intercept`; `average=True` as in SGDRegressor), plus `engine`
+`shuffle`, `random_state`, `fit_intercept`; `average=True`, `learning_rate` and `power_t` as in
+SGDRegressor), plus `engine`
 (see `linscratch.engines`).
 """
 
@@ -44,6 +45,11 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     of k counts a row k times, 0 leaves it out. Each step follows its batch's weighted mean
     gradient; the loss, the rate's stability limit and the exact optimum are weighted too.
 
+    `learning_rate="invscaling"` makes step t of the run (t = 1, 2, … counting minibatch
+    steps, on across epochs) take learning_rate_init / t^power_t, SGDRegressor's schedule
+    (its t counts samples: its batch is one row); "constant" (the default) keeps the rate.
+    `partial_fit` refuses invscaling: each call would count t from 1 again.
+
     `average=True` reports the mean of the iterates after every step from the second epoch on
     (Polyak–Ruppert; the first epoch too when max_iter is 1). scikit-learn's SGDRegressor
     averages from the first step, whose way in from the start biases the mean for many epochs;
@@ -67,6 +73,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         fit_intercept=True,
         engine="auto",
         average=False,
+        learning_rate="constant",
+        power_t=0.25,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -78,6 +86,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.engine = engine
         self.average = average
+        self.learning_rate = learning_rate
+        self.power_t = power_t
 
     def _check_params(self) -> None:
         def positive(name, kind):
@@ -96,6 +106,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if not isinstance(self.average, bool | np.bool_):
             text = tr("average must be True or False, got {value!r}")
             raise ValueError(text.format(value=self.average))
+        if self.learning_rate not in ("constant", "invscaling"):
+            text = tr("learning_rate must be constant or invscaling, got {value!r}")
+            raise ValueError(text.format(value=self.learning_rate))
+        p = self.power_t
+        if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 <= p <= 10:
+            text = tr("power_t must be a number from 0 to 10, got {value!r}")
+            raise ValueError(text.format(value=self.power_t))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -115,6 +132,10 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if self.average:
             raise ValueError(
                 tr("partial_fit cannot average: the mean does not carry between calls")
+            )
+        if self.learning_rate != "constant":
+            raise ValueError(
+                tr("partial_fit takes a constant learning rate: t would restart at each call")
             )
         first = not hasattr(self, "coef_")
         X, y = validate_data(
@@ -172,6 +193,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             subscribers=[rule],
             sample_weight=sw,
             average=min(2, epochs) if self.average else 0,
+            lr_schedule=self.learning_rate,
+            power_t=float(self.power_t),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)

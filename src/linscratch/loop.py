@@ -30,6 +30,7 @@ from .model import initial_params
 from .orders import Orders
 from .plan import Machine, make_plan
 from .results import Result, estimation_errors, torch_dtype
+from .schedules import decay, epoch_rate, last_rate
 from .spec import RunSpec
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
@@ -140,6 +141,7 @@ def fit(
         path=np.stack(path.points),
         stopped_at=_stopped_early(rule, spec.optim.num_epochs),
         raw_losses=raw_losses,
+        last_lr=last_rate(spec.optim, len(losses), math.ceil(n / spec.optim.batch_size)),
     )
     stream.emit(RunEnd(result))
     return result
@@ -241,7 +243,8 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
     emitted; stops early when a subscriber asks (at an epoch's end, or before the first when
     its `run_start` says so), raises DivergedError on a loss that is not finite or exceeds
-    `bound`. `losses` may be a pair (the reported parameters' losses, the raw iterate's or
+    `bound`. Each epoch's rate and, for invscaling, its steps' decay come from the schedule
+    (`schedules`). `losses` may be a pair (the reported parameters' losses, the raw iterate's or
     None: `averaging.epoch_losses`)."""
     losses, raw_losses = losses if isinstance(losses, tuple) else (losses, None)
     lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
@@ -256,7 +259,8 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
         trace = _epoch_trace(stream, epoch, steps, d, every, chunk)
         if epoch == plan.average:
             engine.start_average()
-        bad_step = engine.run_epoch(orders.epoch(epoch), lr, batch_size, trace)
+        rate, schedule = epoch_rate(spec.optim, epoch), decay(spec.optim, epoch, steps)
+        bad_step = engine.run_epoch(orders.epoch(epoch), rate, batch_size, trace, schedule)
         loss, raw = epoch_losses(engine) if bad_step is None else (math.nan, None)
         if not loss <= bound:  # non-finite, or grown without bound
             grew = loss if math.isfinite(loss) else None

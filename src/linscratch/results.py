@@ -28,7 +28,8 @@ class Result:
     ran (see `gradcheck.GradientMonitor`). `stopped_at` is the epoch at which early stopping
     (the `early_stopping` setting) ended the run before `num_epochs`, else None. With
     iterate averaging (`average`), `w`, `b` and `losses` are the mean iterate's and
-    `raw_losses` the last iterate's (None without averaging).
+    `raw_losses` the last iterate's (None without averaging). `last_lr` is the learning rate
+    of the run's last step (`lr` itself unless a schedule changed it, see `schedules`).
     """
 
     w: list[float]
@@ -49,6 +50,7 @@ class Result:
     feature_names: list[str] | None = None
     stopped_at: int | None = None
     raw_losses: list[float] | None = None  # with averaging: the last iterate's, each epoch
+    last_lr: float | None = None  # the rate of the last step (the schedule's, `schedules`)
 
     @property
     def loss(self) -> float:

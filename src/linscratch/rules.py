@@ -11,6 +11,7 @@ import re
 from .datasets import DATASETS
 from .errors import UsageError
 from .i18n import Words
+from .schedules import SCHEDULES
 
 ENGINES = ("auto", "autograd", "analytic", "numba")
 SHUFFLES = ("auto", "book", "full", "block", "none")
@@ -66,6 +67,10 @@ RULES = {
     "short_batch": _choice(SHORT_BATCHES),
     "early_stopping": (lambda v: isinstance(v, bool), "true or false"),
     "average": (lambda v: _whole(v, 0), "a whole number >= 0 (0: no averaging)"),
+    "lr_schedule": _choice(SCHEDULES),
+    "power_t": (lambda v: _real(v) and 0 <= v <= 10, "a number from 0 to 10"),
+    "lr_step_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "lr_step_factor": (lambda v: _real(v) and 0 < v <= 1, "a number above 0, at most 1"),
     "tol": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "n_iter_no_change": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "engine": _choice(ENGINES),

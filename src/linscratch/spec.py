@@ -137,7 +137,9 @@ class OptimSpec(_Section):
     `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from one window
     to the next (`stopping.NoImprovement`, the estimator's rule). `average` k >= 1 reports the
     mean of the iterates (w, b) after every step from the start of epoch k on (Polyak–Ruppert);
-    0 reports the last iterate."""
+    0 reports the last iterate. `lr_schedule` sets how the rate changes (`schedules`):
+    constant; invscaling, lr / t^`power_t` at step t of the run; step, times `lr_step_factor`
+    every `lr_step_epochs` epochs."""
 
     lr: float = 0.03
     batch_size: int = 10
@@ -147,6 +149,10 @@ class OptimSpec(_Section):
     tol: float = 1e-4
     n_iter_no_change: int = 5
     average: int = 0
+    lr_schedule: str = "constant"
+    power_t: float = 0.25
+    lr_step_epochs: int = 1
+    lr_step_factor: float = 0.1
 
     def __post_init__(self):
         super().__post_init__()

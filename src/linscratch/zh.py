@@ -754,3 +754,46 @@ ZH |= {
         "上面各迭代周期的损失也是它们的"
     ),
 }
+
+# Learning-rate schedules (schedules.py, --lr-schedule)
+ZH |= {
+    "a number above 0, at most 1": "大于 0、不超过 1 的数",
+    "a number from 0 to 10": "0 到 10 之间的数",
+    "one of constant, invscaling, step": "constant、invscaling、step 之一",
+    "how the learning rate changes: constant (LR at every step); invscaling (LR / "
+    "t^--power-t at step t, counting minibatch steps from the run's start, as "
+    "scikit-learn's SGDRegressor); step (LR times --lr-step-factor every "
+    "--lr-step-epochs epochs, as PyTorch's StepLR)": (
+        "学习率如何变化：constant（每一步都是 LR）；invscaling（第 t 步为 LR / "
+        "t^--power-t，t 从训练开始数小批量的步数，同 scikit-learn 的 SGDRegressor）；"
+        "step（每 --lr-step-epochs 个迭代周期乘以 --lr-step-factor，同 PyTorch 的 StepLR）"
+    ),
+    "with --lr-schedule invscaling: the power of the step count t": (
+        "与 --lr-schedule invscaling 一起使用：步数 t 的幂"
+    ),
+    "with --lr-schedule step: the epochs between two cuts of the rate": (
+        "与 --lr-schedule step 一起使用：两次降低学习率之间的迭代周期数"
+    ),
+    "with --lr-schedule step: the factor each cut multiplies the rate by": (
+        "与 --lr-schedule step 一起使用：每次降低时学习率所乘的因子"
+    ),
+    "{0} applies with {1} {schedule}": "{0} 只与 {1} {schedule} 一起使用",
+    "learning rate: invscaling, {lr:g} / t^{power:g} at step t of the run; the last "
+    "step's rate {last:.4g}": (
+        "学习率：invscaling，第 t 步为 {lr:g} / t^{power:g}；最后一步的学习率 {last:.4g}"
+    ),
+    "learning rate: step, {lr:g} times {factor:g} every {k} epoch(s); the last "
+    "epoch's rate {last:.4g}": (
+        "学习率：step，{lr:g} 每 {k} 个迭代周期乘以 {factor:g}；最后一个迭代周期的学习率 "
+        "{last:.4g}"
+    ),
+    "learning_rate must be constant or invscaling, got {value!r}": (
+        "learning_rate 必须是 constant 或 invscaling，却是 {value!r}"
+    ),
+    "power_t must be a number from 0 to 10, got {value!r}": (
+        "power_t 必须是 0 到 10 之间的数，却是 {value!r}"
+    ),
+    "partial_fit takes a constant learning rate: t would restart at each call": (
+        "partial_fit 只接受恒定的学习率：每次调用 t 都会从头数起"
+    ),
+}

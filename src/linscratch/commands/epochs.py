@@ -1,5 +1,6 @@
 """The epoch lines of `train`'s text report, as the book prints them, printed as the epochs end
-(`EpochLines`), and the line that says early stopping ended a run."""
+(`EpochLines`), and the lines that say early stopping ended a run, that the parameters are a
+mean of iterates, and how a schedule changed the learning rate."""
 
 from __future__ import annotations
 
@@ -83,3 +84,30 @@ def averaged_line(run) -> list[str]:
         "on (--average); the epoch losses above are theirs"
     )
     return [text.format(k=k)]
+
+
+def schedule_line(run) -> list[str]:
+    """The line saying how the learning rate changed and the rate of the last step (none for
+    a constant rate, whose report is as it always was)."""
+    optim = run.spec.optim
+    if optim.lr_schedule == "constant":
+        return []
+    if optim.lr_schedule == "invscaling":
+        text = tr(
+            "learning rate: invscaling, {lr:g} / t^{power:g} at step t of the run; the last "
+            "step's rate {last:.4g}"
+        )
+    else:
+        text = tr(
+            "learning rate: step, {lr:g} times {factor:g} every {k} epoch(s); the last "
+            "epoch's rate {last:.4g}"
+        )
+    return [
+        text.format(
+            lr=optim.lr,
+            power=optim.power_t,
+            factor=optim.lr_step_factor,
+            k=optim.lr_step_epochs,
+            last=run.result.last_lr,
+        )
+    ]

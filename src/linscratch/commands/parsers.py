@@ -21,7 +21,7 @@ from .parsing import (
     arg,
     setting_arg,
 )
-from .run_flags import add_early_stopping, add_how_it_runs
+from .run_flags import add_early_stopping, add_how_it_runs, add_schedule
 from .tool_parsers import add_grad, add_make_data, add_predict
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
@@ -69,6 +69,7 @@ def add_train(sub) -> None:
         exp, "--batch-size", "batch_size", whole, metavar="B", help=tr("examples per minibatch")
     )
     add_early_stopping(exp)
+    add_schedule(exp)
     setting_arg(
         exp,
         "--average",

@@ -9,7 +9,15 @@ import math
 from .. import __version__
 from ..i18n import tr
 from ..scaled_params import shorten
-from .epochs import averaged_line, epoch_line, shown_epoch, stopped_early, stopped_line
+from ..schedules import describe
+from .epochs import (
+    averaged_line,
+    epoch_line,
+    schedule_line,
+    shown_epoch,
+    stopped_early,
+    stopped_line,
+)
 from .weights import MAX_NAME, weight_lines
 
 LABELS = {
@@ -98,6 +106,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "data": {**source, "features": run.feature_names, "target": run.target_name},
         "epochs": _epoch_rows(result),
         "stopped_early": stopped_early(run),
+        "lr_schedule": describe(spec.optim) | {"last_lr": result.last_lr},
         "loss": result.loss,
         "w": result.w,
         "b": result.b,
@@ -200,7 +209,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         for i, loss in enumerate(losses, 1)
         if shown_epoch(i, total) or i == last
     ]
-    lines += stopped_line(run) + averaged_line(run)
+    lines += stopped_line(run) + averaged_line(run) + schedule_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch
 

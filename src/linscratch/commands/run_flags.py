@@ -1,11 +1,14 @@
 """The flags of how a run trains, shared by train and sweep: the engine, the row order, the
-precision, the device, the starting point, the model's intercept, and early stopping."""
+precision, the device, the starting point, the model's intercept, early stopping, and the
+learning rate's schedule."""
 
 from __future__ import annotations
 
+from ..errors import UsageError
 from ..i18n import tr
 from ..plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
 from ..rules import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
+from ..schedules import SCHEDULES
 from .flags import number, whole
 from .parsing import Parser, arg, setting_arg
 
@@ -108,3 +111,54 @@ def add_early_stopping(group) -> None:
         metavar="N",
         help=tr("with --early-stopping: the epochs in each window"),
     )
+
+
+def add_schedule(group) -> None:
+    """The learning rate's schedule (`schedules`): constant unless asked."""
+    setting_arg(
+        group,
+        "--lr-schedule",
+        "lr_schedule",
+        choices=SCHEDULES,
+        help=tr(
+            "how the learning rate changes: constant (LR at every step); invscaling (LR / "
+            "t^--power-t at step t, counting minibatch steps from the run's start, as "
+            "scikit-learn's SGDRegressor); step (LR times --lr-step-factor every "
+            "--lr-step-epochs epochs, as PyTorch's StepLR)"
+        ),
+    )
+    setting_arg(
+        group,
+        "--power-t",
+        "power_t",
+        number,
+        metavar="P",
+        help=tr("with --lr-schedule invscaling: the power of the step count t"),
+    )
+    setting_arg(
+        group,
+        "--lr-step-epochs",
+        "lr_step_epochs",
+        whole,
+        metavar="K",
+        help=tr("with --lr-schedule step: the epochs between two cuts of the rate"),
+    )
+    setting_arg(
+        group,
+        "--lr-step-factor",
+        "lr_step_factor",
+        number,
+        metavar="F",
+        help=tr("with --lr-schedule step: the factor each cut multiplies the rate by"),
+    )
+
+
+SCHEDULE_SETTINGS = {"power_t": "invscaling", "lr_step_epochs": "step", "lr_step_factor": "step"}
+
+
+def check_schedule(options: dict) -> None:
+    """A schedule's settings refused without their schedule: they would do nothing."""
+    schedule = options.get("lr_schedule", "constant")
+    for name, owner in SCHEDULE_SETTINGS.items():
+        if name in options and schedule != owner:
+            raise UsageError("{0} applies with {1} {schedule}", name, "lr_schedule", schedule=owner)

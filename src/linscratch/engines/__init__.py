@@ -2,12 +2,14 @@
 
 An engine is built from the data and the initial parameters and offers `compile()` (get ready:
 compile or load kernels, timed apart from training), `run_epoch(order, lr, batch_size,
-trace=None)`, which returns the 1-based step at which the batch loss became non-finite (or
+trace=None, decay=None)`, which returns the 1-based step at which the batch loss became non-finite (or
 None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
 `chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
 `params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
 run). Iterate averaging (Polyak–Ruppert): after `start_average()` every step adds its new
 iterate to float64 sums, and `mean()` gives their mean (w, b), or None before any step.
+A learning-rate schedule (`schedules`) reaches the engine as the epoch's rate `lr` and, for
+invscaling, `decay` = (power, t₀): step k of the epoch takes lr / (t₀ + k)^power.
 Given row weights, each step follows the batch's weighted mean gradient and `loss()` is the
 weighted mean (`model.gradients`). `train.fit` owns everything else.
 
@@ -106,7 +108,9 @@ class Engine(Protocol):
 
     def compile(self) -> None: ...
 
-    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None: ...
+    def run_epoch(
+        self, order, lr: float, batch_size: int, trace=None, decay=None
+    ) -> int | None: ...
 
     def loss(self) -> float: ...
 

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..model import gradients, linreg, squared_loss
+from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
 
@@ -44,10 +45,10 @@ class AnalyticEngine(TorchAveraging):
     def point(self):
         return self.w, self.b
 
-    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
         order_t = torch.as_tensor(np.asarray(order), device=self.device)
         if self.group is not None:
-            return self._run_epoch_shared(order_t, lr, batch_size, trace)
+            return self._run_epoch_shared(order_t, lr, batch_size, trace, decay)
         n = len(order_t)
         with torch.no_grad():
             for step, i in enumerate(range(0, n, batch_size), start=1):
@@ -61,9 +62,10 @@ class AnalyticEngine(TorchAveraging):
                 if trace is not None and trace.recording:
                     batch_loss = self._batch_loss(X, y, s)
                 size = batch_size if self.nominal else len(idx) if s is None else s.sum()
-                self.w -= lr * grad_w / size
+                rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
+                self.w -= rate * grad_w / size
                 if self.fit_intercept:
-                    self.b -= lr * grad_b / size
+                    self.b -= rate * grad_b / size
                 if self.avg is not None:
                     self._accumulate(self.w, self.b)
                 if trace is not None:
@@ -75,7 +77,7 @@ class AnalyticEngine(TorchAveraging):
         half = squared_loss(linreg(X, self.w, self.b), y)  # (rows, 1): ½e²
         return float(half.mean() if s is None else (s * half).sum() / s.sum())
 
-    def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace) -> int | None:
+    def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace, decay) -> int | None:
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
         then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere
         (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²])."""
@@ -99,9 +101,10 @@ class AnalyticEngine(TorchAveraging):
                 if not math.isfinite(float(buffer[d + 2])):
                     return step
                 size = batch_size if self.nominal else rows
-                self.w -= lr * buffer[:d].reshape(-1, 1) / size
+                rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
+                self.w -= rate * buffer[:d].reshape(-1, 1) / size
                 if self.fit_intercept:
-                    self.b -= lr * buffer[d] / size
+                    self.b -= rate * buffer[d] / size
                 if self.avg is not None:
                     self._accumulate(self.w, self.b)
                 if trace is not None:

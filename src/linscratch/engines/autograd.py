@@ -17,6 +17,7 @@ import torch
 
 from ..model import linreg, squared_loss
 from ..optim import sgd
+from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
 
@@ -41,7 +42,7 @@ class AutogradLoop:
     def compile(self) -> None:
         pass
 
-    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
         order_t = torch.as_tensor(np.asarray(order))
         n = len(order)
         for step, i in enumerate(range(0, n, batch_size), start=1):
@@ -59,7 +60,8 @@ class AutogradLoop:
             l_sum.backward()
             if self.on_batch is not None:
                 self.on_batch(X, y, *self.batch_args())
-            sgd(self.trained, lr, batch_size if self.nominal else size)
+            rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
+            sgd(self.trained, rate, batch_size if self.nominal else size)
             if self.avg is not None:
                 self._accumulate(*self.point())
             if trace is not None:

@@ -83,7 +83,7 @@ class NumbaEngine:
         X, y = self.X[:1], self.y[:1]  # the same array types as the whole
         sw = None if self.sw is None else self.sw[:1]
         w, b = self.w.copy(), self.b.copy()
-        opts, trace = self._options(0.0, 1, None), self._arrays(None)
+        opts, trace = self._options(0.0, 1, None, None), self._arrays(None)
         sums = self._sums()
         for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
             for index_dtype in (np.int32, np.int64):
@@ -100,7 +100,8 @@ class NumbaEngine:
         """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
         return np.zeros_like(self.w), np.zeros(3, self.dtype), np.zeros(2, np.int64)
 
-    def _options(self, lr, batch_size, trace) -> KernelOptions:
+    def _options(self, lr, batch_size, trace, decay) -> KernelOptions:
+        power, t0 = (0.0, 0) if decay is None else decay
         return KernelOptions(
             lr=float(lr),
             batch_size=int(batch_size),
@@ -108,15 +109,18 @@ class NumbaEngine:
             nominal=bool(self.nominal),
             ahead=int(self.ahead),
             every=0 if trace is None else int(trace.every),
+            power=float(power),
+            t0=int(t0),
         )
 
     def _arrays(self, trace) -> tuple:
         return (None, None) if trace is None else (trace.step_loss, trace.params)
 
-    def run_epoch(self, order, lr: float, batch_size: int, trace=None) -> int | None:
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
         from .._kernels import _finish, sgd_epoch, sgd_epoch_blocks
 
-        args = (self.w, self.b, self._options(lr, batch_size, trace), *self._arrays(trace))
+        opts = self._options(lr, batch_size, trace, decay)
+        args = (self.w, self.b, opts, *self._arrays(trace))
         blocks = isinstance(order, BlockShuffle)  # walked inside the kernel, never written out
         if not blocks:
             order = np.asarray(order)
