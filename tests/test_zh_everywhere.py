@@ -23,6 +23,7 @@ NAMES = set(
     torch numpy help seed lang Python shuffle random
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
     MiB GiB
+    constant invscaling step scikit SGDRegressor PyTorch StepLR
     """.split()
 )
 LONGLEY = {"GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"}
@@ -72,6 +73,9 @@ WALK = [
     (["train", "--dataset", "longley", "--seed", "1", "--val-fraction", "0.25"], 1),  # exact
     (["train", "--seed", "1", "--epochs", "200", "--early-stopping"], 0),  # stops early
     (["train", "--tol", "0.1"], 2),  # without --early-stopping
+    (["train", "--seed", "1", "--lr-schedule", "invscaling"], 0),
+    (["train", "--seed", "1", "--lr-schedule", "step", "--lr-step-factor", "0.5"], 0),
+    (["train", "--power-t", "0.5"], 2),  # without --lr-schedule invscaling
     (["train", "--batch-size", "0"], 2),
     (["train", "--data", "missing.csv"], 2),
     (["train", "--epochs", "x"], 2),
