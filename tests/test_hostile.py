@@ -1352,21 +1352,33 @@ BAD_SCHEDULES = [
     ("power-t-nan", ["--lr-schedule", "invscaling", "--power-t", "nan"], ("--power-t",)),
     ("power-t-huge", ["--lr-schedule", "invscaling", "--power-t", "1e9"], ("--power-t",)),
     ("step-epochs-zero", ["--lr-schedule", "step", "--lr-step-epochs", "0"], ("--lr-step-epochs",)),
-    ("step-epochs-half", ["--lr-schedule", "step", "--lr-step-epochs", "0.5"], ("--lr-step-epochs",)),
+    (
+        "step-epochs-half",
+        ["--lr-schedule", "step", "--lr-step-epochs", "0.5"],
+        ("--lr-step-epochs",),
+    ),
     ("step-factor-zero", ["--lr-schedule", "step", "--lr-step-factor", "0"], ("--lr-step-factor",)),
-    ("step-factor-above-1", ["--lr-schedule", "step", "--lr-step-factor", "2"], ("--lr-step-factor",)),
+    (
+        "step-factor-above-1",
+        ["--lr-schedule", "step", "--lr-step-factor", "2"],
+        ("--lr-step-factor",),
+    ),
     ("power-t-without-invscaling", ["--power-t", "0.5"], ("--power-t", "invscaling")),
     ("power-t-with-step", ["--lr-schedule", "step", "--power-t", "0.5"], ("--power-t",)),
     ("step-factor-without-step", ["--lr-step-factor", "0.5"], ("--lr-step-factor", "step")),
-    ("step-epochs-with-invscaling", ["--lr-schedule", "invscaling", "--lr-step-epochs", "2"],
-     ("--lr-step-epochs", "step")),
-]  # fmt: skip
+    (
+        "step-epochs-with-invscaling",
+        ["--lr-schedule", "invscaling", "--lr-step-epochs", "2"],
+        ("--lr-step-epochs", "step"),
+    ),
+]
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 @pytest.mark.parametrize(("args", "words"), [pytest.param(*c[1:], id=c[0]) for c in BAD_SCHEDULES])
 def test_a_bad_schedule_is_refused(lin, here, args, words, as_json):
     before = snapshot(here)
-    run = lin("train", "--num-examples", "100", "--seed", "1", *args, *(["--json"] * as_json),
-              limit=30)  # fmt: skip
+    run = lin(
+        "train", "--num-examples", "100", "--seed", "1", *args, *(["--json"] * as_json), limit=30
+    )
     assert_refused(run, here, before, as_json=as_json, words=words, seconds=10)

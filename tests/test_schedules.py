@@ -64,8 +64,9 @@ def test_every_engine_follows_the_float64_reference(engine, settings, batch_size
     X, y, w0, b0 = problem()
     lr, epochs = 0.05, 5
     kwargs = {"engine": engine, "shuffle": "none", "dtype": "float64", "seed": 0}
-    result = fit(X, y, w0=w0, b0=b0, lr=lr, batch_size=batch_size, num_epochs=epochs,
-                 **kwargs, **settings)  # fmt: skip
+    result = fit(
+        X, y, w0=w0, b0=b0, lr=lr, batch_size=batch_size, num_epochs=epochs, **kwargs, **settings
+    )
     w, b = naive_scheduled_sgd(X, y, w0, b0, epochs, batch_size, reference_rate(settings, lr))
     np.testing.assert_allclose(result.w, w, rtol=1e-10, atol=1e-12)
     assert result.b == pytest.approx(b, rel=1e-10, abs=1e-12)
@@ -85,9 +86,10 @@ def test_numba_in_chunks_and_block_shuffled_is_the_same_run(settings):
 def test_float32_stays_near_the_float64_run(engine):
     X, y, w0, b0 = problem()
     settings = SCHEDULES[0]
-    w, b = naive_scheduled_sgd(X, y, w0, b0, 4, 10, reference_rate(settings, 0.05))
-    r = fit(X, y, w0=w0, b0=b0, lr=0.05, num_epochs=4, engine=engine, shuffle="none",
-            seed=0, **settings)  # fmt: skip
+    w, _ = naive_scheduled_sgd(X, y, w0, b0, 4, 10, reference_rate(settings, 0.05))
+    r = fit(
+        X, y, w0=w0, b0=b0, lr=0.05, num_epochs=4, engine=engine, shuffle="none", seed=0, **settings
+    )
     np.testing.assert_allclose(r.w, w, rtol=1e-4, atol=1e-5)
 
 
@@ -97,15 +99,32 @@ def test_invscaling_with_batches_of_one_is_scikit_learns_sgdregressor():
 
     X, y, _, _ = problem(n=200)
     sk = SGDRegressor(
-        penalty=None, learning_rate="invscaling", eta0=0.05, power_t=0.3, max_iter=3, tol=None,
+        penalty=None,
+        learning_rate="invscaling",
+        eta0=0.05,
+        power_t=0.3,
+        max_iter=3,
+        tol=None,
         shuffle=False,
-    )  # fmt: skip
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_iter reached
         sk.fit(X, y, coef_init=np.zeros(3), intercept_init=0.0)
-    r = fit(X, y, w0=np.zeros((3, 1)), b0=np.zeros(1), engine="numba", shuffle="none",
-            batch_size=1, lr=0.05, lr_schedule="invscaling", power_t=0.3, num_epochs=3,
-            dtype="float64", seed=0)  # fmt: skip
+    r = fit(
+        X,
+        y,
+        w0=np.zeros((3, 1)),
+        b0=np.zeros(1),
+        engine="numba",
+        shuffle="none",
+        batch_size=1,
+        lr=0.05,
+        lr_schedule="invscaling",
+        power_t=0.3,
+        num_epochs=3,
+        dtype="float64",
+        seed=0,
+    )
     np.testing.assert_allclose(r.w, sk.coef_, rtol=1e-10)
     assert r.b == pytest.approx(sk.intercept_[0], rel=1e-10)
     assert r.last_lr == pytest.approx(0.05 / (sk.t_ - 1) ** 0.3, rel=1e-12)
@@ -127,8 +146,9 @@ def test_last_rate_is_the_last_steps():
     X, y, _, _ = problem(n=200)
     r = fit(X, y, lr=0.1, batch_size=10, num_epochs=4, seed=0, lr_schedule="invscaling")
     assert r.last_lr == pytest.approx(0.1 / 80**0.25, rel=1e-12)  # 4 epochs x 20 steps
-    r = fit(X, y, lr=0.1, num_epochs=5, seed=0, lr_schedule="step", lr_step_epochs=2,
-            lr_step_factor=0.5)  # fmt: skip
+    r = fit(
+        X, y, lr=0.1, num_epochs=5, seed=0, lr_schedule="step", lr_step_epochs=2, lr_step_factor=0.5
+    )
     assert r.last_lr == pytest.approx(0.1 * 0.5**2, rel=1e-12)  # epoch 5: two cuts
 
 
@@ -144,8 +164,10 @@ def stop_after(epochs):
     return callback
 
 
-@pytest.mark.parametrize(("engine", "shuffle"), [("autograd", "book"), ("numba", "block"),
-                                                 ("numba", "full"), ("analytic", "full")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("engine", "shuffle"),
+    [("autograd", "book"), ("numba", "block"), ("numba", "full"), ("analytic", "full")],
+)
 @pytest.mark.parametrize("settings", [SCHEDULES[0], SCHEDULES[2]])
 def test_resumed_run_equals_uninterrupted_bit_for_bit(tmp_path, engine, shuffle, settings):
     g = torch.Generator().manual_seed(0)
@@ -183,8 +205,16 @@ def test_the_estimator_takes_scikit_learns_names():
         plain = SGDLinearRegression(**kwargs).fit(X, y)
     assert not np.array_equal(inv.coef_, plain.coef_)
     seed = int(np.random.RandomState(0).randint(2**31 - 1))
-    r = fit(X, y, lr=0.05, num_epochs=4, seed=seed, lr_schedule="invscaling", power_t=0.5,
-            dtype="float64")  # fmt: skip
+    r = fit(
+        X,
+        y,
+        lr=0.05,
+        num_epochs=4,
+        seed=seed,
+        lr_schedule="invscaling",
+        power_t=0.5,
+        dtype="float64",
+    )
     np.testing.assert_array_equal(inv.coef_, r.w)
     with pytest.raises(ValueError, match="learning_rate must be constant or invscaling"):
         SGDLinearRegression(learning_rate="optimal").fit(X, y)
@@ -196,12 +226,17 @@ def test_the_estimator_takes_scikit_learns_names():
 
 def test_cli_reports_the_schedule_and_its_last_rate(cli):
     out = cli("train", "--seed", "1", "--lr-schedule", "invscaling", "--power-t", "0.5").out
-    assert "learning rate: invscaling, 0.03 / t^0.5 at step t of the run; the last step's " \
-        f"rate {0.03 / 300**0.5:.4g}" in out  # fmt: skip
+    assert (
+        "learning rate: invscaling, 0.03 / t^0.5 at step t of the run; the last step's "
+        f"rate {0.03 / 300**0.5:.4g}" in out
+    )
     doc = json.loads(cli("train", "--seed", "1", "--lr-schedule", "step", "--json").out)
     assert doc["lr_schedule"] == {
-        "name": "step", "lr_step_epochs": 1, "lr_step_factor": 0.1, "last_lr": 0.03 * 0.1**2,
-    }  # fmt: skip
+        "name": "step",
+        "lr_step_epochs": 1,
+        "lr_step_factor": 0.1,
+        "last_lr": 0.03 * 0.1**2,
+    }
     assert doc["config"]["lr_schedule"] == "step"
     plain = json.loads(cli("train", "--seed", "1", "--json").out)
     assert plain["lr_schedule"] == {"name": "constant", "last_lr": 0.03}

@@ -784,8 +784,7 @@ ZH |= {
     ),
     "learning rate: step, {lr:g} times {factor:g} every {k} epoch(s); the last "
     "epoch's rate {last:.4g}": (
-        "学习率：step，{lr:g} 每 {k} 个迭代周期乘以 {factor:g}；最后一个迭代周期的学习率 "
-        "{last:.4g}"
+        "学习率：step，{lr:g} 每 {k} 个迭代周期乘以 {factor:g}；最后一个迭代周期的学习率 {last:.4g}"
     ),
     "learning_rate must be constant or invscaling, got {value!r}": (
         "learning_rate 必须是 constant 或 invscaling，却是 {value!r}"

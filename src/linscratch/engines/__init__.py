@@ -2,8 +2,8 @@
 
 An engine is built from the data and the initial parameters and offers `compile()` (get ready:
 compile or load kernels, timed apart from training), `run_epoch(order, lr, batch_size,
-trace=None, decay=None)`, which returns the 1-based step at which the batch loss became non-finite (or
-None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
+trace=None, decay=None)`, which returns the 1-based step at which the batch loss became
+non-finite (or None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
 `chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
 `params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
 run). Iterate averaging (Polyak–Ruppert): after `start_average()` every step adds its new
