@@ -10,6 +10,7 @@ effect on convergence against a full shuffle.
 
     uv run python benchmarks/bench.py            # the full run; writes benchmarks/RESULTS.md
     uv run python benchmarks/bench.py --smoke    # small sizes, prints only (CI)
+    uv run python benchmarks/bench.py --options  # only the options' tables, printed
 """
 
 from __future__ import annotations
@@ -263,6 +264,116 @@ def convergence_table(n: int, d: int, epochs: int, out) -> None:
             print(f"| {label} | {shuffle} | {cells} |", file=out)
 
 
+# What each option costs the numba engine: one dict of `fit` settings a row, against the plain
+# squared loss with a constant rate (a new option's row is one more line here).
+OPTIONS = [
+    {"average": 1},
+    {"lr_schedule": "invscaling"},
+    {"lr_schedule": "step", "lr_step_epochs": 1, "lr_step_factor": 0.5},
+]
+
+
+def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> float:
+    """Seconds of `epochs` epochs of the numba engine (full shuffle, batch 10, lr 0.03) with
+    the run settings `settings`, each epoch's rate and decay from the schedule as `fit` gives
+    them; the kernel's work alone (compiled first; no loss pass)."""
+    from linscratch.schedules import decay, epoch_rate
+
+    n, d = X.shape
+    spec = RunSpec.build(engine="numba", shuffle="full", batch_size=BATCH, lr=LR, **settings)
+    spec = spec.replace(num_epochs=max(epochs, spec.optim.num_epochs))
+    plan = make_plan(spec, n, d, X.dtype.itemsize)
+    eng = make_engine(plan, X, y.reshape(-1, 1), w0, b0)
+    eng.compile()
+    orders = Orders("full", n, seed, plan.block_rows)
+    orders.compile()
+    steps = -(-n // BATCH)
+    seconds = 0.0
+    for e in range(1, epochs + 1):
+        if e == plan.average:
+            eng.start_average()
+        order = orders.epoch(e)
+        start = time.perf_counter()
+        eng.run_epoch(order, epoch_rate(spec.optim, e), BATCH, None, decay(spec.optim, e, steps))
+        seconds += time.perf_counter() - start
+    return seconds
+
+
+def _label(settings: dict) -> str:
+    return (
+        ", ".join(f"{k}={v}" for k, v in settings.items()) or "plain (squared loss, constant rate)"
+    )
+
+
+def option_cost_table(n: int, d: int, epochs: int, reps: int, out) -> dict:
+    """Samples/s of the numba engine's epochs for the plain run and each of OPTIONS, measured
+    in turn within each of `reps` repetitions; each option's ratio to the plain run of the
+    same repetition, and the medians. Returns {label: median ratio}."""
+    X, y, w0, b0 = problem(n, d)
+    configs = [{}, *OPTIONS]
+    rates = {_label(c): [] for c in configs}
+    for _ in range(reps):
+        for c in configs:
+            rates[_label(c)].append(n * epochs / _numba_epochs(X, y, w0, b0, c, epochs))
+    plain = rates[_label({})]
+    print(
+        f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, float32, full shuffle, {epochs} epochs "
+        f"a measurement (the kernel alone: no loss pass), {reps} repetitions, each option "
+        "measured right after the plain run of its repetition; medians.\n",
+        file=out,
+    )
+    print("| option | samples/s (median) | vs plain (median of ratios) | ratios |", file=out)
+    print("| --- | ---: | ---: | --- |", file=out)
+    medians = {}
+    for label, values in rates.items():
+        ratios = [v / p for v, p in zip(values, plain, strict=True)]
+        medians[label] = float(np.median(ratios))
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        print(
+            f"| {label} | {np.median(values) / 1e6:,.3g} M | {medians[label]:.2f}x | {shown} |",
+            file=out,
+        )
+    return medians
+
+
+def averaging_table(n: int, d: int, epochs: int, seeds, out) -> None:
+    """The excess loss over the exact least-squares optimum after `epochs` epochs of
+    `linscratch.fit` (numba, float32, batch 10, lr 0.03), without and with iterate averaging
+    and with the schedules, one column per data seed."""
+    from linscratch.loop import fit
+
+    rows = [
+        ("constant rate, last iterate", {}),
+        ("constant rate, `average` 2", {"average": 2}),
+        ("constant rate, `average` 1", {"average": 1}),
+        ("invscaling (power_t 0.25), last iterate", {"lr_schedule": "invscaling"}),
+        ("invscaling (power_t 0.25), `average` 2", {"lr_schedule": "invscaling", "average": 2}),
+        (
+            "step (x0.1 every epoch), last iterate",
+            {"lr_schedule": "step", "lr_step_epochs": 1, "lr_step_factor": 0.1},
+        ),
+    ]
+    gaps = {label: [] for label, _ in rows}
+    for seed in seeds:
+        X, y, _, _ = problem(n, d, seed=seed)
+        w_ols, b_ols = lstsq(X, y, None, None)
+        ols = mean_loss(X, y, w_ols, b_ols)
+        for label, settings in rows:
+            r = fit(X, y, engine="numba", lr=LR, batch_size=BATCH, num_epochs=epochs,
+                    seed=seed, **settings)  # fmt: skip
+            gaps[label].append(mean_loss(X, y, r.w, r.b) / ols - 1)
+    print(
+        f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, {epochs} epochs, float32, numba, full "
+        "shuffle: the loss of the parameters reported, as its excess over the exact "
+        "least-squares optimum (float64 lstsq on the same rows), one column per data seed.\n",
+        file=out,
+    )
+    print("| run | " + " | ".join(f"seed {s}" for s in seeds) + " |", file=out)
+    print("| --- |" + " ---: |" * len(seeds), file=out)
+    for label, values in gaps.items():
+        print(f"| {label} | " + " | ".join(f"{100 * v:.2g}%" for v in values) + " |", file=out)
+
+
 def distance(rates: dict, read_rate: float) -> str:
     """Where the remaining distance to the memory-bandwidth limit goes, from the numbers."""
     sk, full, block, block_plain, none = (
@@ -503,6 +614,9 @@ def pa_table(data: np.ndarray):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="small sizes, print only")
+    parser.add_argument(
+        "--options", action="store_true", help="only the options' tables (averaging, schedules)"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     with threadpool_limits(1):
@@ -514,6 +628,14 @@ def main() -> None:
             csv_table(20_000, sys.stdout)
             scaling_table(8192, 100, [1024], sys.stdout)
             out_of_core_table(100_000, sys.stdout)
+            averaging_table(20_000, 2, 2, [0], sys.stdout)
+            option_cost_table(20_000, 2, 2, 3, sys.stdout)
+            return
+        if args.options:
+            print("\n## Iterate averaging and schedules: the excess loss", file=sys.stdout)
+            averaging_table(10**6, 2, 3, [0, 1, 2], sys.stdout)
+            print("\n## What each option costs the numba engine", file=sys.stdout)
+            option_cost_table(10**6, 2, 3, 5, sys.stdout)
             return
         path = Path(__file__).with_name("RESULTS.md")
         tmp = path.with_suffix(".md.tmp")
@@ -545,6 +667,10 @@ def main() -> None:
             print(scaling_note(speedups), file=out)
             print("\n## Out of core: a 40-million-row file", file=out)
             out_of_core_table(40_000_000, out)
+            print("\n## Iterate averaging and schedules: the excess loss", file=out)
+            averaging_table(10**6, 2, 3, [0, 1, 2], out)
+            print("\n## What each option costs the numba engine", file=out)
+            option_cost_table(10**6, 2, 3, 5, out)
         tmp.replace(path)
         print(f"wrote {path}", file=sys.stderr)
 
