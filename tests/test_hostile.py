@@ -1382,3 +1382,9 @@ def test_a_bad_schedule_is_refused(lin, here, args, words, as_json):
         "train", "--num-examples", "100", "--seed", "1", *args, *(["--json"] * as_json), limit=30
     )
     assert_refused(run, here, before, as_json=as_json, words=words, seconds=10)
+
+
+def test_sweep_refuses_a_schedule_setting_without_its_schedule(lin, here):
+    before = snapshot(here)
+    run = lin(*SMALL_SWEEP, "--lr-step-factor", "0.5", "--json", limit=30)
+    assert_refused(run, here, before, as_json=True, words=("--lr-step-factor",), seconds=10)

@@ -241,3 +241,12 @@ def test_cli_reports_the_schedule_and_its_last_rate(cli):
     plain = json.loads(cli("train", "--seed", "1", "--json").out)
     assert plain["lr_schedule"] == {"name": "constant", "last_lr": 0.03}
     assert "learning rate:" not in cli("train", "--seed", "1").out
+
+
+def test_sweep_trains_each_pair_with_the_schedule(cli):
+    args = ("--lr", "0.05", "--seed", "1", "--lr-schedule", "invscaling", "--json")
+    swept = json.loads(cli("sweep", "--batch-size", "10", "--jobs", "1", *args).out)
+    trained = json.loads(cli("train", *args).out)
+    plain = json.loads(cli("train", "--lr", "0.05", "--seed", "1", "--json").out)
+    assert swept["config"]["lr_schedule"] == "invscaling"
+    assert swept["runs"][0]["final_loss"] == trained["loss"] != plain["loss"]

@@ -168,6 +168,7 @@ def add_sweep(sub) -> None:
         metavar="N",
         help=tr("epochs: passes over all the examples"),
     )
+    add_schedule(exp)
     add_seed(exp, tr("drawn at random and printed"))
     add_synthetic_args(sweep)
     add_file_args(sweep)

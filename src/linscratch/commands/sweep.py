@@ -13,6 +13,7 @@ from ..events import Subscriber
 from ..i18n import tr
 from ..loop import draw_seed
 from .flags import run_spec
+from .run_flags import check_schedule
 
 _STATE: dict = {}  # each worker's spec and dataset, made once by `_setup`
 
@@ -113,6 +114,7 @@ def run(args) -> int:
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
+    check_schedule(options)
     plan.check(spec)
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
