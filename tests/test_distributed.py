@@ -170,3 +170,43 @@ def test_cuda_analytic_engine_matches_cpu_weighted():
     gpu = fit(X, y, seed=3, sample_weight=weights(), device="cuda", **settings)
     np.testing.assert_allclose(gpu.w, cpu.w, rtol=1e-10)
     np.testing.assert_allclose(gpu.losses, cpu.losses, rtol=1e-10)
+
+
+SCHEDULED = {"lr_schedule": "invscaling", "power_t": 0.5}
+
+
+def scheduled_worker(rank: int, world: int, init_file: str, out_dir: str) -> None:
+    """`worker` for a run whose rate falls as lr / t^0.5 (every rank counts the same steps)."""
+    group = distributed.Group(rank, world, rank)
+    distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
+    try:
+        result, _ = run_fit(**SCHEDULED)
+        with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
+            json.dump({"w": result.w, "b": result.b, "last_lr": result.last_lr}, f)
+    finally:
+        distributed.stop()
+
+
+@pytest.mark.slow
+def test_two_processes_equal_one_under_a_schedule(tmp_path):
+    mp.spawn(scheduled_worker, args=(2, str(tmp_path / "init"), str(tmp_path)), nprocs=2)
+    single, _ = run_fit(**SCHEDULED)
+    for rank in (0, 1):
+        got = json.loads((tmp_path / f"{rank}.json").read_text())
+        np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)
+        assert got["b"] == pytest.approx(single.b, rel=1e-10)
+        assert got["last_lr"] == single.last_lr
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize(
+    "schedule",
+    [SCHEDULED, {"lr_schedule": "step", "lr_step_epochs": 1, "lr_step_factor": 0.5}],
+)
+def test_cuda_analytic_engine_matches_cpu_under_a_schedule(schedule):
+    X, y = problem()
+    settings = dict(lr=0.05, batch_size=64, num_epochs=3, engine="analytic", dtype="float64")
+    cpu = fit(X, y, seed=3, **settings, **schedule)
+    gpu = fit(X, y, seed=3, device="cuda", **settings, **schedule)
+    np.testing.assert_allclose(gpu.w, cpu.w, rtol=1e-10)
+    np.testing.assert_allclose(gpu.losses, cpu.losses, rtol=1e-10)

@@ -250,3 +250,24 @@ def test_sweep_trains_each_pair_with_the_schedule(cli):
     plain = json.loads(cli("train", "--lr", "0.05", "--seed", "1", "--json").out)
     assert swept["config"]["lr_schedule"] == "invscaling"
     assert swept["runs"][0]["final_loss"] == trained["loss"] != plain["loss"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_weighted_rows_follow_the_schedule(engine):
+    """Each step along the batch's weighted mean gradient, at the scheduled rate."""
+    X, y, w0, b0 = problem()
+    s = np.random.default_rng(5).uniform(0.2, 3.0, len(X))
+    settings, lr, epochs = SCHEDULES[0], 0.05, 3
+    rate = reference_rate(settings, lr)
+    w, b, t = w0.reshape(-1).copy(), 0.0, 0
+    for epoch in range(1, epochs + 1):
+        for start in range(0, len(X), 10):
+            t += 1
+            Xb, yb, sb = X[start : start + 10], y[start : start + 10], s[start : start + 10]
+            e = sb * (Xb @ w + b - yb)
+            eta = rate(t, epoch)
+            w, b = w - eta / sb.sum() * (Xb.T @ e), b - eta / sb.sum() * e.sum()
+    r = fit(X, y, w0=w0, b0=b0, lr=lr, num_epochs=epochs, engine=engine, shuffle="none",
+            dtype="float64", seed=0, sample_weight=s, **settings)  # fmt: skip
+    np.testing.assert_allclose(r.w, w, rtol=1e-10, atol=1e-12)
+    assert r.b == pytest.approx(b, rel=1e-10)
