@@ -635,7 +635,7 @@ def main() -> None:
             print("\n## Iterate averaging and schedules: the excess loss", file=sys.stdout)
             averaging_table(10**6, 2, 3, [0, 1, 2], sys.stdout)
             print("\n## What each option costs the numba engine", file=sys.stdout)
-            option_cost_table(10**6, 2, 3, 5, sys.stdout)
+            option_cost_table(10**6, 2, 3, 9, sys.stdout)
             return
         path = Path(__file__).with_name("RESULTS.md")
         tmp = path.with_suffix(".md.tmp")
@@ -670,7 +670,7 @@ def main() -> None:
             print("\n## Iterate averaging and schedules: the excess loss", file=out)
             averaging_table(10**6, 2, 3, [0, 1, 2], out)
             print("\n## What each option costs the numba engine", file=out)
-            option_cost_table(10**6, 2, 3, 5, out)
+            option_cost_table(10**6, 2, 3, 9, out)
         tmp.replace(path)
         print(f"wrote {path}", file=sys.stderr)
 

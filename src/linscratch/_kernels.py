@@ -20,6 +20,7 @@ iterate to the sums [Σw₁ … Σw_d, Σb, steps] (`_accumulate`); None compile
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import llvmlite.binding
@@ -107,6 +108,14 @@ def _accumulate(w, b, avg):
     avg[d + 1] += 1
 
 
+@njit(cache=True)
+def _decayed(lr, power, t):
+    """lr / t^power, as lr·exp(−power·ln t): half the time of a general `pow` (15 ns against
+    30), which at batches of 10 rows is a fifth of a cached batch's work; within a few
+    units in the last place of the quotient."""
+    return lr * math.exp(-power * math.log(np.float64(t)))
+
+
 @njit(cache=True, fastmath=FAST)
 def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
@@ -119,7 +128,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
         return False
     rate = lr
     if power != 0.0:  # invscaling: lr / t^power at step t of the run
-        rate = lr / np.float64(t0 + step) ** power
+        rate = _decayed(lr, power, t0 + step)
     scale = rate / (batch_size if nominal else count)
     for j in range(w.shape[0]):
         w[j] -= scale * grad_w[j]
@@ -175,7 +184,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
                 return step
             rate = lr
             if power != 0.0:  # invscaling: lr / t^power at step t of the run
-                rate = lr / np.float64(t0 + step) ** power
+                rate = _decayed(lr, power, t0 + step)
             scale = rate / (batch_size if nominal else count)
             size = count
             if sw is not None:  # the weighted mean (the planner keeps `nominal` off)
