@@ -25,7 +25,8 @@ The rules, each with its own test in tests/test_plan.py:
     weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
 12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
     write or resume one (a resumed mean would not be the uninterrupted run's).
-Every engine, on every device and under torchrun, trains weighted rows and averages iterates.
+Every engine, on every device and under torchrun, trains weighted rows, averages iterates and
+follows every learning-rate schedule (`schedules`): no rule refuses one.
 """
 
 from __future__ import annotations

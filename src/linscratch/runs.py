@@ -225,7 +225,7 @@ def _stability(spec: RunSpec, X_fit, warn, weights=None) -> dict:
     rate exceeds it."""
     intercept = spec.model.fit_intercept
     bound = stability(np.asarray(X_fit), seed=spec.seed, intercept=intercept, weights=weights)
-    lr = spec.optim.lr
+    lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:
         warning = StabilityWarning(
