@@ -11,6 +11,10 @@ batch's Σsᵢ (`model.gradients`).
 
 Iterate averaging `avg` (d + 2,) float64 or None, the same way: given, every step adds its new
 iterate to the sums [Σw₁ … Σw_d, Σb, steps] (`_accumulate`); None compiles the plain loop.
+
+Weight decay λ, `KernelOptions.l2`: a runtime branch once a step (`if l2 != 0.0`, outside the
+loop over rows), so the plain loop's rows are the same code: the batch's summed gradient gains
+Σsᵢ·λw (`_decay`, `model.gradients`) before the step.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class KernelOptions(NamedTuple):
     nominal: bool  # divide a short batch by batch_size, as the book's sgd does
     ahead: int  # rows to prefetch ahead
     every: int  # record the parameters every this many steps (0: record nothing)
+    l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
 
 
 def _prefetch_codegen(context, builder, signature, args):
@@ -101,15 +106,30 @@ def _accumulate(w, b, avg):
 
 
 @njit(cache=True, fastmath=FAST)
+def _decay(w, grad_w, l2, size):
+    """Weight decay on a closing batch of `size` rows (Σsᵢ, weighted): grad_w += size·λw, the
+    penalty's summed gradient; returns (λ/2)‖w‖² (float64), what the batch's recorded mean
+    loss gains (at the w the step starts from, as the torch engines record it)."""
+    sq = 0.0
+    for j in range(w.shape[0]):
+        grad_w[j] += l2 * size * w[j]
+        sq += np.float64(w[j]) * np.float64(w[j])
+    return 0.5 * l2 * sq
+
+
+@njit(cache=True, fastmath=FAST)
 def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
     the batch's own size, or the nominal batch size with `nominal` (the book's `sgd`); then
     record it unless step_loss is None (None compiles a version without any recording).
     Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
-    lr, batch_size, fit_b, nominal, _ahead, every = opts
+    lr, batch_size, fit_b, nominal, _ahead, every, l2 = opts
     if not np.isfinite(loss):
         return False
+    pen = 0.0
+    if l2 != 0.0:
+        pen = _decay(w, grad_w, l2, count)
     scale = lr / (batch_size if nominal else count)
     for j in range(w.shape[0]):
         w[j] -= scale * grad_w[j]
@@ -120,6 +140,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
         _accumulate(w, b, avg)
     if step_loss is not None:
         _record(w, b, loss, count, step, every, step_loss, snaps)
+        step_loss[step - 1] += pen
     return True
 
 
@@ -134,7 +155,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
-    lr, batch_size, fit_b, nominal, ahead, every = opts
+    lr, batch_size, fit_b, nominal, ahead, every, l2 = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
     grad_b, loss, total = acc[0], acc[1], acc[2]
@@ -167,6 +188,9 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
             size = count
             if sw is not None:  # the weighted mean (the planner keeps `nominal` off)
                 scale, size = lr / total, total
+            pen = 0.0
+            if l2 != 0.0:  # weight decay: once a step, outside the loop over rows
+                pen = _decay(w, grad_w, l2, size)
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0
@@ -176,6 +200,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
                 _accumulate(w, b, avg)
             if step_loss is not None:
                 _record(w, b, loss, size, step, every, step_loss, snaps)
+                step_loss[step - 1] += pen
             grad_b, loss, total, count = 0 * grad_b, 0 * loss, 0 * total, 0
     acc[0], acc[1], acc[2] = grad_b, loss, total
     ctr[0], ctr[1] = count, step

@@ -44,6 +44,8 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     the number of epochs (a resumed run may go on to more); the rows' weights where given."""
     n, d = X.shape
     mark = {} if weights is None else {"weights": data_digest(weights, weights[:0])}
+    if spec.model.l2:  # weight decay changes every step (absent at 0: older checkpoints match)
+        mark["l2"] = spec.model.l2
     return mark | {
         "data": data_digest(X, y),
         "num_examples": n,

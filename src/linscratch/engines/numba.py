@@ -51,6 +51,7 @@ class NumbaEngine:
         self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
         self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
+        self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
         self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
@@ -108,6 +109,7 @@ class NumbaEngine:
             nominal=bool(self.nominal),
             ahead=int(self.ahead),
             every=0 if trace is None else int(trace.every),
+            l2=float(self.l2),
         )
 
     def _arrays(self, trace) -> tuple:
