@@ -101,9 +101,13 @@ def test_every_engine_matches_the_float64_reference_with_weight_decay(engine, we
     plan = make_plan(RunSpec.build(engine=engine, l2=l2), len(X), 3, 8, weighted=weighted)
     t = torch.float64
     eng = make_engine(
-        plan, torch.as_tensor(X, dtype=t), torch.as_tensor(y, dtype=t).reshape(-1, 1),
-        torch.as_tensor(w0, dtype=t), torch.as_tensor(b0, dtype=t), weights=sw,
-    )  # fmt: skip
+        plan,
+        torch.as_tensor(X, dtype=t),
+        torch.as_tensor(y, dtype=t).reshape(-1, 1),
+        torch.as_tensor(w0, dtype=t),
+        torch.as_tensor(b0, dtype=t),
+        weights=sw,
+    )
     eng.compile()
     for order in epochs:
         assert eng.run_epoch(order, lr, 10) is None
@@ -164,8 +168,9 @@ def test_the_stability_limit_counts_the_penalty_and_the_guard_still_catches_it()
 def test_sgd_with_weight_decay_converges_to_ridge():
     X, y, _ = problem(n=2000, d=3, seed=6)
     l2 = 0.1
-    result = fit(X, y, l2=l2, lr=0.01, num_epochs=40, engine="numba", dtype="float64", seed=0,
-                 average=20)  # fmt: skip
+    result = fit(
+        X, y, l2=l2, lr=0.01, num_epochs=40, engine="numba", dtype="float64", seed=0, average=20
+    )
     exact = ridge(X, y, l2)
     assert _rel(result.w, exact.w) <= 2e-3
     assert result.losses[-1] >= exact.loss * (1 - 1e-12)  # the optimum is below every point
@@ -195,8 +200,22 @@ def test_with_standardize_ridge_is_solved_on_the_rows_sgd_trained_on(capsys, tmp
     X, y, _ = problem(n=400, d=3, seed=7)
     path = tmp_path / "d.csv"
     np.savetxt(path, np.c_[X, y], delimiter=",", header="a,b,c,y", comments="")
-    out = _train_json(capsys, "--data", str(path), "--target", "y", "--standardize",
-                      "--l2", "0.3", "--epochs", "30", "--engine", "numba", "--dtype", "float64")  # fmt: skip
+    out = _train_json(
+        capsys,
+        "--data",
+        str(path),
+        "--target",
+        "y",
+        "--standardize",
+        "--l2",
+        "0.3",
+        "--epochs",
+        "30",
+        "--engine",
+        "numba",
+        "--dtype",
+        "float64",
+    )
     mu, sd, ym, ys = X.mean(0), X.std(0), y.mean(), y.std()
     scaled = Ridge(alpha=len(X) * 0.3, solver="cholesky").fit((X - mu) / sd, (y - ym) / ys)
     w = ys * scaled.coef_ / sd

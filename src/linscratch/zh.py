@@ -772,8 +772,7 @@ ZH |= {
     ),
     "SGD diverged (the error follows); the exact ridge answer (λ = {l2:g}) on the {rows:,} "
     "training rows does not depend on it:": (
-        "SGD 发散了（错误信息见下）；基于 {rows:,} 个训练样本的精确岭回归解（λ = {l2:g}）"
-        "与它无关："
+        "SGD 发散了（错误信息见下）；基于 {rows:,} 个训练样本的精确岭回归解（λ = {l2:g}）与它无关："
     ),
     "exact ridge: loss {loss:.6g} (with the penalty (λ/2)‖w‖²), RMSE {rmse:.6g}, R² {r2}": (
         "精确岭回归解：损失 {loss:.6g}（含惩罚项 (λ/2)‖w‖²），RMSE {rmse:.6g}，R² {r2}"
