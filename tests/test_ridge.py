@@ -267,3 +267,25 @@ def test_grad_shows_the_penalty_with_its_numbers(capsys):
     assert cli.main(["grad", "--l2", "0.5", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["l2"] == 0.5 and out["passed"]
+
+
+def test_sweep_compares_each_pair_with_ridge(capsys):
+    """Each pair's exact loss is ridge's penalised objective, below every epoch's loss."""
+    args = ["sweep", "--lr", "0.03,0.1", "--batch-size", "10", "--epochs", "2", "--seed", "1"]
+    assert cli.main([*args, "--jobs", "1", "--l2", "0.1", "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert cli.main([*args, "--jobs", "1", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)["runs"]
+    assert runs[0]["ols_loss"] == runs[1]["ols_loss"] > plain[0]["ols_loss"]
+    assert all(r["final_loss"] >= r["ols_loss"] for r in runs)
+
+
+def test_a_diverged_run_reports_ridge(capsys):
+    assert cli.main(["train", "--seed", "1", "--lr", "100", "--l2", "0.5", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["error"]["exit_code"] == 1 and out["ols"]["l2"] == 0.5
+    assert out["ols"]["se"] is None
+    assert cli.main(["train", "--seed", "1", "--lr", "100", "--json"]) == 1
+    plain = json.loads(capsys.readouterr().out)["stability"]["lambda_max"]
+    # the penalty's curvature counts: λ_max + λ within the spread of H's top eigenvalues (~1)
+    assert plain + 0.4 < out["stability"]["lambda_max"] <= plain + 0.5 + 1e-9
