@@ -289,3 +289,31 @@ def test_a_diverged_run_reports_ridge(capsys):
     plain = json.loads(capsys.readouterr().out)["stability"]["lambda_max"]
     # the penalty's curvature counts: λ_max + λ within the spread of H's top eigenvalues (~1)
     assert plain + 0.4 < out["stability"]["lambda_max"] <= plain + 0.5 + 1e-9
+
+
+def test_the_books_short_batch_decays_as_the_book_does_on_every_engine():
+    """With `short_batch="book"` a short last batch of m rows divides its summed gradient,
+    penalty included (m·λw), by the nominal size, as the book's `sgd` after its
+    `l.sum().backward()`: (m/B)·λw; every engine the same, to rounding."""
+    X, y, _ = problem(n=203, d=3, seed=9)
+    got = [
+        fit(X, y, engine=e, l2=0.3, short_batch="book", shuffle="none", dtype="float64", seed=0)
+        for e in ENGINES
+    ]
+    for other in got[1:]:
+        np.testing.assert_allclose(other.w, got[0].w, rtol=1e-12)
+    mean = fit(X, y, engine="numba", l2=0.3, shuffle="none", dtype="float64", seed=0)
+    assert not np.allclose(mean.w, got[0].w, rtol=1e-12)  # the short batch's step differs
+
+
+def test_a_checkpoint_remembers_the_penalty(tmp_path):
+    from linscratch.errors import UsageError
+
+    X, y, _ = problem(n=100, d=2)
+    folder = str(tmp_path / "ck")
+    fit(X, y, l2=0.1, num_epochs=1, checkpoint=folder, seed=0, engine="numba")
+    with pytest.raises(UsageError):
+        fit(X, y, l2=0.2, num_epochs=2, resume=folder, seed=0, engine="numba")
+    resumed = fit(X, y, l2=0.1, num_epochs=2, resume=folder, seed=0, engine="numba")
+    whole = fit(X, y, l2=0.1, num_epochs=2, seed=0, engine="numba")
+    assert resumed.w == whole.w and resumed.b == whole.b
