@@ -48,11 +48,16 @@ def weights():
     return np.random.default_rng(7).uniform(0.1, 3.0, 1003)
 
 
-def worker(rank: int, world: int, init_file: str, out_dir: str, weighted: bool = False) -> None:
+def settings(weighted: bool, l2: float) -> dict:
+    """fit's extra settings: row weights, weight decay."""
+    return {**({"sample_weight": weights()} if weighted else {}), **({"l2": l2} if l2 else {})}
+
+
+def worker(rank: int, world: int, init_file: str, out_dir: str, weighted=False, l2=0.0) -> None:
     group = distributed.Group(rank, world, rank)
     distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
     try:
-        result, trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
+        result, trace = run_fit(**settings(weighted, l2))
         with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
             json.dump(
                 {
@@ -68,11 +73,11 @@ def worker(rank: int, world: int, init_file: str, out_dir: str, weighted: bool =
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("weighted", [False, True])
-def test_two_processes_equal_one(tmp_path, weighted):
-    args = (2, str(tmp_path / "init"), str(tmp_path), weighted)
+@pytest.mark.parametrize(("weighted", "l2"), [(False, 0.0), (True, 0.0), (True, 0.3)])
+def test_two_processes_equal_one(tmp_path, weighted, l2):
+    args = (2, str(tmp_path / "init"), str(tmp_path), weighted, l2)
     mp.spawn(worker, args=args, nprocs=2, join=True)
-    single, single_trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
+    single, single_trace = run_fit(**settings(weighted, l2))
     for rank in (0, 1):
         got = json.loads((tmp_path / f"{rank}.json").read_text())
         np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)

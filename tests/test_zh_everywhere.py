@@ -81,6 +81,26 @@ WALK = [
     (["train", "--epochs", "x"], 2),
     (["train", "--no-such-flag"], 2),
     (["grad"], 0),
+    (["grad", "--l2", "0.1"], 0),  # weight decay: the penalty's lines
+    (
+        [
+            "train",
+            "--dataset",
+            "longley",
+            "--standardize",
+            "--lr",
+            "0.3",
+            "--seed",
+            "1",
+            "--l2",
+            "0.1",
+            "--val-fraction",
+            "0.25",
+        ],
+        0,
+    ),  # ridge, RMSE and validation lines
+    (["train", "--seed", "1", "--lr", "100", "--l2", "0.5"], 1),  # ridge beside a divergence
+    (["train", "--l2", "-1"], 2),
     (["grad", "--example", "book"], 0),
     (["sweep", "--lr", "0.03,3", "--batch-size", "10", "--epochs", "2", "--seed", "1"], 0),
     (["make-data", "--num-examples", "50", "--seed", "1", "--out", "d.npy"], 0),

@@ -16,6 +16,10 @@ constant-rate loop does the same work per row as before).
 
 Iterate averaging `avg` (d + 2,) float64 or None, the same way: given, every step adds its new
 iterate to the sums [Σw₁ … Σw_d, Σb, steps] (`_accumulate`); None compiles the plain loop.
+
+Weight decay λ, `KernelOptions.l2`: a runtime branch once a step (`if l2 != 0.0`, outside the
+loop over rows), so the plain loop's rows are the same code: the batch's summed gradient gains
+Σsᵢ·λw (`_decay`, `model.gradients`) before the step.
 """
 
 from __future__ import annotations
@@ -23,20 +27,13 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import llvmlite.binding
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
+from ._prefetch import _prefetch, _prefetch2
 from ._shuffles import _shuffle_range, block_walk
 
 FAST = {"reassoc", "contract"}
-# LLVM names the prefetch intrinsic by its pointer type: opaque pointers from LLVM 15 on.
-_PREFETCH = (
-    "llvm.prefetch.p0" if llvmlite.binding.llvm_version_info >= (15,) else "llvm.prefetch.p0i8"
-)
 
 
 class KernelOptions(NamedTuple):
@@ -50,41 +47,7 @@ class KernelOptions(NamedTuple):
     every: int  # record the parameters every this many steps (0: record nothing)
     power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
     t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
-
-
-def _prefetch_codegen(context, builder, signature, args):
-    """llvm.prefetch of the element at the given indices (any strides)."""
-    aryty = signature.args[0]
-    ary = context.make_array(aryty)(context, builder, args[0])
-    indices = [
-        context.cast(builder, value, ty, types.intp)
-        for value, ty in zip(args[1:], signature.args[1:], strict=True)
-    ]
-    ptr = cgutils.get_item_pointer(context, builder, aryty, ary, indices)
-    i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-    fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-    fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
-    builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep
-    return context.get_dummy_value()
-
-
-@intrinsic
-def _prefetch(typingctx, arr, index):
-    """Ask the CPU to start loading arr[index] into the caches (llvm.prefetch), without
-    waiting for it: how a gather from a shuffled order keeps up with streaming reads."""
-    return types.void(arr, index), _prefetch_codegen
-
-
-@intrinsic
-def _prefetch2(typingctx, arr, i, j):
-    """`_prefetch` of arr[i, j] of a 2-D array, whatever its strides (a memory-mapped file's
-    feature columns are a strided view)."""
-    return types.void(arr, i, j), _prefetch_codegen
-
-
-def lookahead_rows(row_bytes: int) -> int:
-    """How many rows ahead to prefetch: about 8 KiB of data, between 16 and 64 rows."""
-    return min(max(8192 // max(row_bytes, 1), 16), 64)
+    l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
 
 
 @njit(cache=True)
@@ -117,18 +80,33 @@ def _decayed(lr, power, t):
 
 
 @njit(cache=True, fastmath=FAST)
+def _decay(w, grad_w, l2, size):
+    """Weight decay on a closing batch of `size` rows (Σsᵢ, weighted): grad_w += size·λw, the
+    penalty's summed gradient; returns (λ/2)‖w‖² (float64), what the batch's recorded mean
+    loss gains (at the w the step starts from, as the torch engines record it)."""
+    sq = 0.0
+    for j in range(w.shape[0]):
+        grad_w[j] += l2 * size * w[j]
+        sq += np.float64(w[j]) * np.float64(w[j])
+    return 0.5 * l2 * sq
+
+
+@njit(cache=True, fastmath=FAST)
 def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
     the batch's own size, or the nominal batch size with `nominal` (the book's `sgd`); then
     record it unless step_loss is None (None compiles a version without any recording).
     Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
-    lr, batch_size, fit_b, nominal, _ahead, every, power, t0 = opts
+    lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2 = opts
     if not np.isfinite(loss):
         return False
     rate = lr
     if power != 0.0:  # invscaling: lr / t^power at step t of the run
         rate = _decayed(lr, power, t0 + step)
+    pen = 0.0
+    if l2 != 0.0:
+        pen = _decay(w, grad_w, l2, count)
     scale = rate / (batch_size if nominal else count)
     for j in range(w.shape[0]):
         w[j] -= scale * grad_w[j]
@@ -139,6 +117,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
         _accumulate(w, b, avg)
     if step_loss is not None:
         _record(w, b, loss, count, step, every, step_loss, snaps)
+        step_loss[step - 1] += pen
     return True
 
 
@@ -153,7 +132,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
-    lr, batch_size, fit_b, nominal, ahead, every, power, t0 = opts
+    lr, batch_size, fit_b, nominal, ahead, every, power, t0, l2 = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
     grad_b, loss, total = acc[0], acc[1], acc[2]
@@ -189,6 +168,9 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
             size = count
             if sw is not None:  # the weighted mean (the planner keeps `nominal` off)
                 scale, size = rate / total, total
+            pen = 0.0
+            if l2 != 0.0:  # weight decay: once a step, outside the loop over rows
+                pen = _decay(w, grad_w, l2, size)
             for j in range(d):
                 w[j] -= scale * grad_w[j]
                 grad_w[j] = 0
@@ -198,6 +180,7 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
                 _accumulate(w, b, avg)
             if step_loss is not None:
                 _record(w, b, loss, size, step, every, step_loss, snaps)
+                step_loss[step - 1] += pen
             grad_b, loss, total, count = 0 * grad_b, 0 * loss, 0 * total, 0
     acc[0], acc[1], acc[2] = grad_b, loss, total
     ctr[0], ctr[1] = count, step

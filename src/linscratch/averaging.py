@@ -19,17 +19,27 @@ def reported(engine) -> tuple[np.ndarray, float]:
     return engine.params() if mean is None else mean
 
 
-def epoch_losses(engine) -> tuple[float, float | None]:
+def penalty(w, l2: float) -> float:
+    """Weight decay's term of the objective, (λ/2)‖w‖² in float64 (0.0 without it)."""
+    if not l2:
+        return 0.0
+    w = np.asarray(w, np.float64)
+    return 0.5 * l2 * float(w @ w)
+
+
+def epoch_losses(engine, l2: float = 0.0) -> tuple[float, float | None]:
     """The mean loss over all rows at the reported parameters, and at the current (raw)
     iterate when they differ (averaging), else None. The engine's parameters are set to the
-    mean for one pass and put back exactly (a float32 iterate survives float64 unchanged)."""
+    mean for one pass and put back exactly (a float32 iterate survives float64 unchanged).
+    With weight decay λ = `l2` each is the objective SGD descends, the mean loss plus
+    (λ/2)‖w‖² at those parameters (`penalty`)."""
     mean = engine.mean() if hasattr(engine, "mean") else None
-    raw_loss = engine.loss()
+    w, b = engine.params()
+    raw_loss = engine.loss() + penalty(w, l2)
     if mean is None:
         return raw_loss, None
-    w, b = engine.params()
     w = np.array(w)  # a copy: a float64 engine's params() may share the parameters' memory
     engine.set_params(*mean)
-    loss = engine.loss()
+    loss = engine.loss() + penalty(mean[0], l2)
     engine.set_params(w, b)
     return loss, raw_loss

@@ -49,6 +49,8 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
         from .schedules import describe
 
         mark["lr_schedule"] = describe(spec.optim)
+    if spec.model.l2:  # weight decay changes every step (absent at 0: older checkpoints match)
+        mark["l2"] = spec.model.l2
     return mark | {
         "data": data_digest(X, y),
         "num_examples": n,

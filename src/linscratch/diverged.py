@@ -1,6 +1,7 @@
 """What a run whose SGD diverged still knows: the exact least-squares answer does not depend on
 SGD, so `runs.execute` computes it on the same training rows and hands it over with the
-`DivergedError` (its `run`), beside the epochs' losses before it diverged, in the data's units.
+`DivergedError` (its `run`), beside the epochs' losses before it diverged, in the data's units
+(ridge's answer with weight decay, `rows.exact_answer`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
         spec=spec,
         ols=exact,
         rows=len(rows.y),
-        rmse=rmse(exact.loss),
+        rmse=rmse(exact.loss - exact.penalty),  # of the fit alone (ridge's loss has the penalty)
         losses=losses,
         stability=bound,
         feature_names=dataset.feature_names,

@@ -9,6 +9,7 @@ SGDRegressor), plus `engine`
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -56,6 +57,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     its integer form is not offered. `partial_fit` refuses it, as its mean would not carry
     from one call to the next.
 
+    `alpha` λ ≥ 0 is weight decay (D2L 3.7), named as scikit-learn's SGDRegressor names it:
+    the objective is mean ½(ŷ − y)² + (alpha/2)‖w‖², b not penalised, which is SGDRegressor's
+    `penalty="l2"` objective on the same scale (its alpha means our λ), and whose exact
+    minimiser is `Ridge(alpha=n·alpha)` (Σ sample_weight for n). Each step's gradient gains
+    alpha·w. The default is 0.0, not SGDRegressor's 1e-4, so that the estimator stays plain
+    least squares (the book's model, and the exact answer `linscratch.solve.ols`) unless a
+    penalty is asked for; `loss_curve_` then includes the penalty.
+
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)² after each epoch, weighted with `sample_weight`), `n_features_in_` and
     `feature_names_in_`.
@@ -75,6 +84,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         average=False,
         learning_rate="constant",
         power_t=0.25,
+        alpha=0.0,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -88,6 +98,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.average = average
         self.learning_rate = learning_rate
         self.power_t = power_t
+        self.alpha = alpha
 
     def _check_params(self) -> None:
         def positive(name, kind):
@@ -113,6 +124,11 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 <= p <= 10:
             text = tr("power_t must be a number from 0 to 10, got {value!r}")
             raise ValueError(text.format(value=self.power_t))
+        alpha = self.alpha
+        real = isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
+        if not (real and math.isfinite(alpha) and alpha >= 0):
+            text = tr("alpha must be a finite number >= 0, got {value!r}")
+            raise ValueError(text.format(value=alpha))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -169,7 +185,9 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if lr == "auto":
             from .solve import stability
 
-            bound = stability(X, seed=seed, intercept=self.fit_intercept, weights=sw)
+            bound = stability(
+                X, seed=seed, intercept=self.fit_intercept, weights=sw, l2=float(self.alpha)
+            )
             lr = min(1.0, bound["lr_max"] / 20)
         # With tol=None the rule only watches, at 1e-4, to tell whether the loss still fell.
         rule = NoImprovement(
@@ -195,6 +213,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             average=min(2, epochs) if self.average else 0,
             lr_schedule=self.learning_rate,
             power_t=float(self.power_t),
+            l2=float(self.alpha),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
@@ -210,6 +229,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
         with the loss more than EXCESS above the exact least-squares optimum, whichever way it
         stopped: the plateau of a slow, ill-conditioned run is not convergence."""
+        from .ridge import ridge
         from .solve import ols
 
         n, d = X.shape
@@ -223,7 +243,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             reason = reason.format(epochs=epochs)
         if affordable:
             y64 = np.asarray(y, np.float64)
-            best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
+            if self.alpha:  # the penalised objective's optimum: ridge's
+                best = ridge(
+                    X, y64, float(self.alpha), fit_intercept=self.fit_intercept, weights=sw
+                )
+                best = best.loss
+            else:
+                best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
             if best > 0 and loss > best * (1 + EXCESS):
                 at = rule.stopped_at or epochs
                 reason = tr(

@@ -27,17 +27,23 @@ def _weights64(weights, n: int) -> tuple[torch.Tensor, torch.Tensor]:
     return s, s.sqrt()
 
 
-def finite_difference_gradients(X, y, w, b, weights=None) -> tuple[np.ndarray, np.ndarray]:
+def finite_difference_gradients(
+    X, y, w, b, weights=None, l2: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Central differences of the summed loss in float64 (each row's term times its weight,
-    with `weights` (n, 1)): returns the gradient (d+1,), dL/dw then dL/db, and the step used
-    for each parameter (see `gradcheck`'s docstring for the choice)."""
+    with `weights` (n, 1); with weight decay λ = `l2`, each row's term plus (λ/2)‖w‖²):
+    returns the gradient (d+1,), dL/dw then dL/db, and the step used for each parameter (see
+    `gradcheck`'s docstring for the choice)."""
     X, y = X.to(torch.float64), y.to(torch.float64).reshape(-1, 1)
     theta = torch.cat([w.to(torch.float64).reshape(-1), b.to(torch.float64).reshape(-1)])
     d = X.shape[1]
     s, root = _weights64(weights, len(X))
 
     def loss(t: torch.Tensor) -> float:
-        return float((s * squared_loss(linreg(X, t[:d].reshape(-1, 1), t[d:]), y)).sum())
+        half = squared_loss(linreg(X, t[:d].reshape(-1, 1), t[d:]), y)
+        if l2:  # the penalty, on every row as the book adds it
+            half = half + l2 * float(t[:d] @ t[:d]) / 2
+        return float((s * half).sum())
 
     e = linreg(X, theta[:d].reshape(-1, 1), theta[d:]) - y
     e_norm = float(torch.linalg.vector_norm(root * e))
@@ -56,9 +62,10 @@ def finite_difference_gradients(X, y, w, b, weights=None) -> tuple[np.ndarray, n
     return grad, steps
 
 
-def gradient_scale(X, y, w, b, weights=None) -> np.ndarray:
+def gradient_scale(X, y, w, b, weights=None, l2: float = 0.0) -> np.ndarray:
     """sⱼ = ‖xⱼ‖₂ (‖e‖₂ + √ε ‖m‖₂) for each parameter, dL/dw then dL/db: (d+1,); with
-    `weights` (n, 1), of the rows scaled by √sᵢ."""
+    `weights` (n, 1), of the rows scaled by √sᵢ; with weight decay λ = `l2`, each weight's
+    scale gains the size of its penalty term, Σsᵢ·λ|wⱼ|."""
     X64, y64 = X.to(torch.float64), y.to(torch.float64).reshape(-1, 1)
     w64, b64 = w.to(torch.float64).reshape(-1, 1), b.to(torch.float64).reshape(-1)
     _, root = _weights64(weights, len(X))
@@ -66,4 +73,8 @@ def gradient_scale(X, y, w, b, weights=None) -> np.ndarray:
     m = root * (X64.abs() @ w64.abs() + b64.abs() + y64.abs())  # (n, 1)
     root_eps = math.sqrt(torch.finfo(X.dtype).eps)
     size = float(torch.linalg.vector_norm(e)) + root_eps * float(torch.linalg.vector_norm(m))
-    return torch.linalg.vector_norm(root * _columns(X64), dim=0).numpy() * size
+    scale = torch.linalg.vector_norm(root * _columns(X64), dim=0).numpy() * size
+    if l2:
+        total = float(root.square().sum())  # Σsᵢ (n unweighted)
+        scale[:-1] += total * l2 * w64.abs().reshape(-1).numpy()
+    return scale

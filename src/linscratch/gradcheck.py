@@ -5,6 +5,11 @@ dL/db = Σ(ŷ − y); (b) PyTorch autograd of `squared_loss(linreg(X, w, b), y).
 finite differences of that same loss in float64. With row weights sᵢ the loss is
 Σᵢ sᵢ·½(ŷᵢ − yᵢ)², the gradients Xᵀ(s∘e) and Σᵢ sᵢeᵢ (`model.gradients`), and every norm
 below is taken of the rows scaled by √sᵢ (the weighted loss is the unweighted one of those).
+With weight decay λ every row's term gains the book's penalty (λ/2)‖w‖² (D2L 3.7), so the
+summed loss gains |B|·(λ/2)‖w‖² (Σsᵢ for |B|) and dL/dw gains |B|·λw (`model.gradients`): the
+analytic formula adds it by hand, autograd differentiates the book's
+`squared_loss(...) + lambd * l2_penalty(w)`, the finite differences take the same loss; the
+penalty is still quadratic, so the differences stay free of truncation error.
 
 How differences are measured. A component of the gradient is a sum of terms, ∂L/∂θⱼ = Σᵢ eᵢxᵢⱼ
 (xᵢⱼ = 1 for the bias), which can cancel to nearly nothing; a plain relative difference then
@@ -44,7 +49,7 @@ import torch
 from .events import Batch, Subscriber
 from .fdiff import finite_difference_gradients, gradient_scale
 from .i18n import tr
-from .model import gradients, linreg, squared_loss
+from .model import gradients, l2_penalty, linreg, squared_loss
 
 TOLERANCES = {
     "float64": {"analytic_vs_autograd": 1e-10, "finite_difference": 1e-6},
@@ -64,12 +69,15 @@ def tolerance(dtype: torch.dtype, pair: tuple[str, str], n: int = 1) -> float:
     return max(TOLERANCES[name][kind], 4 * n * torch.finfo(dtype).eps)
 
 
-def autograd_gradients(X, y, w, b, weights=None) -> tuple[torch.Tensor, torch.Tensor]:
+def autograd_gradients(X, y, w, b, weights=None, l2: float = 0.0):
     """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss (each row's
-    term times its weight, with `weights` (n, 1))."""
+    term times its weight, with `weights` (n, 1); plus `l2` times the book's `l2_penalty(w)`
+    on each row, D2L 3.7)."""
     w = w.detach().clone().reshape(-1, 1).requires_grad_(True)
     b = b.detach().clone().reshape(1).requires_grad_(True)
     half = squared_loss(linreg(X, w, b), y)  # (n, 1): ½e²
+    if l2:
+        half = half + l2 * l2_penalty(w)  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`
     (half if weights is None else weights * half).sum().backward()
     return w.grad, b.grad
 
@@ -119,6 +127,7 @@ class GradCheck:
     scale: np.ndarray
     comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
     weights: torch.Tensor | None = None  # (n, 1), the rows' weights sᵢ, or None
+    l2: float = 0.0  # weight decay λ: each row's loss gains (λ/2)‖w‖²
 
     @property
     def passed(self) -> bool:
@@ -187,12 +196,12 @@ class GradCheck:
         return w, float(self.b[0]) - lr / n * g[d]
 
 
-def check_gradients(X, y, w, b, weights=None) -> GradCheck:
+def check_gradients(X, y, w, b, weights=None, l2: float = 0.0) -> GradCheck:
     """Compute the gradients of the summed loss at (w, b) three ways and compare them.
 
     X (n, d), y (n, 1), w (d, 1), b (1,), all of one dtype (float32 or float64), and the
-    rows' `weights` (n,) or None; the finite differences are always taken in float64 from the
-    same values.
+    rows' `weights` (n,) or None, and weight decay λ = `l2` (each row's loss plus (λ/2)‖w‖²);
+    the finite differences are always taken in float64 from the same values.
     """
     y = y.reshape(-1, 1)
     w, b = w.reshape(-1, 1), b.reshape(1)
@@ -200,15 +209,17 @@ def check_gradients(X, y, w, b, weights=None) -> GradCheck:
     with torch.no_grad():
         y_hat = linreg(X, w, b)
         half = squared_loss(y_hat, y)
+        if l2:
+            half = half + l2 * l2_penalty(w)
         loss = float((half if s is None else s * half).sum())
-    fd, steps = finite_difference_gradients(X, y, w, b, s)
+    fd, steps = finite_difference_gradients(X, y, w, b, s, l2)
     grads = {
-        "analytic": _flat(*gradients(X, y, w, b, s)),
-        "autograd": _flat(*autograd_gradients(X, y, w, b, s)),
+        "analytic": _flat(*gradients(X, y, w, b, s, l2)),
+        "autograd": _flat(*autograd_gradients(X, y, w, b, s, l2)),
         "finite_difference": fd,
     }
-    scale = gradient_scale(X, y, w, b, s)
-    check = GradCheck(X, y, w, b, y_hat, y_hat - y, loss, grads, steps, scale, weights=s)
+    scale = gradient_scale(X, y, w, b, s, l2)
+    check = GradCheck(X, y, w, b, y_hat, y_hat - y, loss, grads, steps, scale, weights=s, l2=l2)
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
         check.comparisons[pair] = Comparison(abs_diff, rel_diff, tolerance(X.dtype, pair, len(X)))
@@ -216,11 +227,13 @@ def check_gradients(X, y, w, b, weights=None) -> GradCheck:
 
 
 class GradientMonitor(Subscriber):
-    """Compares analytic and autograd gradients on every training batch (`check_grad`)."""
+    """Compares analytic and autograd gradients on every training batch (`check_grad`), with
+    weight decay `l2` where the run has it."""
 
     wants_batches = True
 
-    def __init__(self):
+    def __init__(self, l2: float = 0.0):
+        self.l2 = l2
         self.batches = 0
         self.max_abs_diff = 0.0
         self.max_rel_diff = 0.0
@@ -230,8 +243,8 @@ class GradientMonitor(Subscriber):
         X, y, w, b = event.X, event.y, event.w, event.b
         grad_w, grad_b = event.grad_w, event.grad_b
         with torch.no_grad():
-            analytic = _flat(*gradients(X, y, w, b))
-            scale = gradient_scale(X, y, w, b)
+            analytic = _flat(*gradients(X, y, w, b, l2=self.l2))
+            scale = gradient_scale(X, y, w, b, l2=self.l2)
         abs_diff, rel_diff = compare(analytic, _flat(grad_w, grad_b), scale)
         self.batches += 1
         self.max_abs_diff = max(self.max_abs_diff, abs_diff)

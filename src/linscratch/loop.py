@@ -112,7 +112,7 @@ def fit(
     compile_seconds, first_epoch, losses = _ready(engine, orders, state)
     raw_losses = [] if plan.average else None  # the raw iterate's, beside the mean's
 
-    bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(y), 1e-300)  # see GROWTH_LIMIT
+    bound = GROWTH_LIMIT * max(epoch_losses(engine, plan.l2)[0], zero_loss(y), 1e-300)
     start = time.perf_counter()
     try:
         _epochs(engine, orders, stream, plan, spec, first_epoch, (losses, raw_losses), n, d, bound)
@@ -169,7 +169,7 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     if plan.check_grad:
         from .gradcheck import GradientMonitor
 
-        monitor = GradientMonitor()
+        monitor = GradientMonitor(plan.l2)
     if spec.optim.early_stopping:
         from .stopping import NoImprovement
 
@@ -261,7 +261,7 @@ def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound
             engine.start_average()
         rate, schedule = epoch_rate(spec.optim, epoch), decay(spec.optim, epoch, steps)
         bad_step = engine.run_epoch(orders.epoch(epoch), rate, batch_size, trace, schedule)
-        loss, raw = epoch_losses(engine) if bad_step is None else (math.nan, None)
+        loss, raw = epoch_losses(engine, plan.l2) if bad_step is None else (math.nan, None)
         if not loss <= bound:  # non-finite, or grown without bound
             grew = loss if math.isfinite(loss) else None
             error = DivergedError(epoch, bad_step or steps, lr, losses=losses, grew=grew)

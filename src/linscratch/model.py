@@ -55,7 +55,12 @@ def initial_params(init: str, num_features: int, seed: int, book_draw=None):
     return np.random.default_rng(seed).normal(0, 0.01, (num_features, 1)), np.zeros(1)
 
 
-def gradients(X, y, w, b, weights=None):
+def l2_penalty(w):
+    """The book's penalty ½‖w‖² (D2L 3.7: `torch.sum(w.pow(2)) / 2`), a scalar; torch or numpy."""
+    return (w**2).sum() / 2
+
+
+def gradients(X, y, w, b, weights=None, l2: float = 0.0):
     """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd.
 
     X (n, d), y (n, 1) or (n,), w (d, 1) or (d,), b (1,) or a number; returns
@@ -77,12 +82,24 @@ def gradients(X, y, w, b, weights=None):
     (not by its size): with every sᵢ = 1 that is the unweighted step, and with whole-number
     sᵢ the step of the batch with row i repeated sᵢ times. Rows of weight zero are dropped
     before training (`sampleweights`), so every batch's Σᵢ sᵢ is positive.
+
+    Weight decay λ = `l2` (D2L 3.7): each row's loss gains the book's penalty (λ/2)‖w‖², as
+    the book writes it, `l = loss(net(X), y) + lambd * l2_penalty(w)`, summed over the batch:
+      L = Σᵢ [½eᵢ² + (λ/2)‖w‖²] = Σᵢ ½eᵢ² + |B|·(λ/2)‖w‖²   (weighted: Σsᵢ for |B|).
+    The penalty does not involve b, and ∂/∂wⱼ (λ/2)Σₖ wₖ² = λwⱼ, so
+      dL/dw = Xᵀe + |B|·λw,   dL/db = Σᵢ eᵢ   (unchanged),
+    and the step divides by |B| (Σsᵢ): the mean gradient plus exactly λw, that is
+    w ← (1 − lr·λ)·w − lr·mean(eᵢxᵢ), the weights "decay" towards zero. The objective it
+    descends is mean ½eᵢ² + (λ/2)‖w‖², the weighted mean plus the same penalty with weights.
     """
     y_hat = X @ w.reshape(-1, 1) + b  # (n, 1)
     e = y_hat - y.reshape(-1, 1)  # (n, 1): the residual
     if weights is not None:
         e = weights.reshape(-1, 1) * e  # (n, 1): sᵢeᵢ, the weighted residual
     grad_w = (X.T @ e).reshape(w.shape)  # (d, 1) or (d,)
+    if l2:  # + |B|·λw (Σsᵢ·λw weighted): the penalty's gradient, summed over the rows
+        total = len(X) if weights is None else weights.sum()
+        grad_w = grad_w + (l2 * total) * w
     grad_b = e.sum()
     return grad_w, grad_b.reshape(b.shape) if hasattr(b, "shape") else grad_b
 

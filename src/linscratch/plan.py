@@ -26,7 +26,7 @@ The rules, each with its own test in tests/test_plan.py:
 12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
     write or resume one (a resumed mean would not be the uninterrupted run's).
 Every engine, on every device and under torchrun, trains weighted rows, averages iterates and
-follows every learning-rate schedule (`schedules`): no rule refuses one.
+decays weights (`l2`), and follows every learning-rate schedule (`schedules`): no rule refuses one.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Plan:
     world_size: int = 1
     weighted: bool = False
     average: int = 0  # average the iterates from the start of this epoch on (0: never)
+    l2: float = 0.0  # weight decay λ: each step's gradient gains λw (`model.gradients`)
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
@@ -187,4 +188,5 @@ def make_plan(
         world_size=machine.world_size,
         weighted=weighted or spec.data.weights is not None,
         average=spec.optim.average,
+        l2=float(spec.model.l2),
     )

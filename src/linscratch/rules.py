@@ -61,6 +61,7 @@ RULES = {
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),
     "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
+    "l2": (lambda v: _real(v) and v >= 0, "a finite number >= 0 (0: no weight decay)"),
     "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),

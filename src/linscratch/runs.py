@@ -20,7 +20,8 @@ from .loop import Result, draw_seed, fit
 from .model import initial_params
 from .resources import require_memory, run_bytes
 from .results import estimation_errors
-from .rows import prepare
+from .ridge import decay_terms
+from .rows import exact_answer, prepare
 from .solve import CHUNK, OLSResult, mean_loss, r2_score, rmse, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
@@ -40,7 +41,11 @@ class Run:
     `stability` the largest curvature of the
     data trained on, the learning rate 2/λ_max beyond which SGD diverges, and whether `lr`
     exceeds it; `trace` how it learned, when asked for (see `events.Trace`), in the data's
-    units; `train_rows` the rows trained on, when there is a split.
+    units; `train_rows` the rows trained on, when there is a split; `weight_decay`, with
+    `l2` λ > 0, {"l2", "sgd", "exact"}: each one's penalty (λ/2)‖w‖² in the data's units
+    (`loss_gap` compares mean ½e² plus it: the objective SGD descends, `ridge`), and
+    "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
+    `standardize`).
     """
 
     spec: RunSpec
@@ -57,6 +62,7 @@ class Run:
     trace: dict | None = None
     train_rows: np.ndarray | None = None
     rmse: dict | None = None
+    weight_decay: dict | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -132,7 +138,8 @@ def execute(
     warn=None,
     exact: OLSResult | None = None,
 ) -> Run:
-    """Fit the dataset by SGD as `spec` says and compare with OLS; see `Run`.
+    """Fit the dataset by SGD as `spec` says and compare with OLS (ridge with weight decay:
+    `rows.exact_answer`, the losses compared being the penalised objective); see `Run`.
 
     Without a split or standardization the rows go to `fit` untouched, so the book's run stays
     bit for bit the book's. The split is drawn from the seed; the standardization is fitted
@@ -143,8 +150,6 @@ def execute(
     training starts (a `StabilityWarning`).
     `exact`, the OLS answer on the same training rows if already known, is not computed again.
     """
-    from .solve import ols
-
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
@@ -165,9 +170,7 @@ def execute(
 
         if exact is None:
             inner.emit(Phase("exact"))
-            exact = ols(
-                rows.X, rows.y.reshape(-1), fit_intercept=spec.model.fit_intercept, weights=sw
-            )
+            exact = exact_answer(spec, rows)
         error = exc.with_limit(bound["lr_max"], spec.data.standardize)
         raise exact_beside(error, spec, dataset, rows, bound, exact) from None
     result = _in_original_units(scaled, rows.scaler, dataset)
@@ -177,7 +180,7 @@ def execute(
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
     if exact is None:
         inner.emit(Phase("exact"))
-        exact = ols(X, y64, fit_intercept=centered, weights=sw)
+        exact = exact_answer(spec, rows)
     validation = None
     if X_val is not None:
         validation = {
@@ -189,12 +192,14 @@ def execute(
         }
         validation.update(rmse=rmse(validation["loss"]), ols_rmse=rmse(validation["ols_loss"]))
     sgd_loss = mean_loss(X, y64, result.w, result.b, sw)
+    decay = decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)  # or None
+    objective = sgd_loss + (decay["sgd"] if decay else 0.0)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
         r2=r2_score(X, y64, result.w, result.b, centered, sw),
-        loss_gap=_gap(sgd_loss, exact.loss, y64),
+        loss_gap=_gap(objective, exact.loss, y64),
         coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
         feature_names=dataset.feature_names,
         target_name=dataset.target_name,
@@ -203,7 +208,8 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
-        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss)},
+        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)},
+        weight_decay=decay,
     )
 
 
@@ -224,7 +230,9 @@ def _stability(spec: RunSpec, X_fit, warn, weights=None) -> dict:
     and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
     rate exceeds it."""
     intercept = spec.model.fit_intercept
-    bound = stability(np.asarray(X_fit), seed=spec.seed, intercept=intercept, weights=weights)
+    bound = stability(
+        np.asarray(X_fit), seed=spec.seed, intercept=intercept, weights=weights, l2=spec.model.l2
+    )
     lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:

@@ -51,6 +51,8 @@ class OLSResult:
     dof: int
     residual_sd: float | None = None
     fit_intercept: bool = True
+    l2: float = 0.0  # weight decay λ: ridge regression (`ridge.ridge`), loss with the penalty
+    penalty: float = 0.0  # the loss's (λ/2)‖w‖² term (in the data's units)
 
     @property
     def ci95(self) -> np.ndarray | None:
@@ -78,6 +80,7 @@ class OLSResult:
             "dof": self.dof,
             "residual_sd": self.residual_sd,
             "fit_intercept": self.fit_intercept,
+            **({"l2": self.l2, "penalty": self.penalty} if self.l2 else {}),
         }
 
 
@@ -155,15 +158,7 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=Non
     p = d + fit_intercept
     R_aug = augmented_r(X, y, chunk_rows, fit_intercept, weights)
     R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
-
-    norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
-    scale = np.where(norms > 0, norms, 1.0)
-    U, s, Vt = np.linalg.svd(R / scale)  # R D⁻¹ = U S Vᵀ, so θ = D⁻¹ V S⁻¹ Uᵀ z
-    tol = s[0] * max(n, p) * np.finfo(np.float64).eps if s.size and s[0] > 0 else 0.0
-    rank = int(np.sum(s > tol))
-    inv_s = np.zeros_like(s)
-    inv_s[:rank] = 1.0 / s[:rank]
-    theta = (Vt.T @ (inv_s * (U.T @ z))) / scale
+    theta, rank, inv_s, Vt, scale = solve_r(R, z, n)
     if rank < p:  # a collinear design: the minimum-norm answer in scaled units
         rss = float(np.sum((R @ theta - z) ** 2) + rho**2)
     else:
@@ -190,6 +185,23 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=Non
         residual_sd=float(np.sqrt(rss / dof)) if dof > 0 else None,
         fit_intercept=fit_intercept,
     )
+
+
+def solve_r(R, z, n: int):
+    """θ of Rθ = z for an upper-triangular R (p, p) from the QR of n rows, through an SVD of R
+    with its columns scaled to unit norm (the numerical rank; a collinear design gets the
+    minimum-norm answer in scaled units). Returns θ (p,), the rank, the reciprocals of the
+    kept singular values, Vᵀ and the columns' scale (what the standard errors need)."""
+    p = R.shape[0]
+    norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
+    scale = np.where(norms > 0, norms, 1.0)
+    U, s, Vt = np.linalg.svd(R / scale)  # R D⁻¹ = U S Vᵀ, so θ = D⁻¹ V S⁻¹ Uᵀ z
+    tol = s[0] * max(n, p) * np.finfo(np.float64).eps if s.size and s[0] > 0 else 0.0
+    rank = int(np.sum(s > tol))
+    inv_s = np.zeros_like(s)
+    inv_s[:rank] = 1.0 / s[:rank]
+    theta = (Vt.T @ (inv_s * (U.T @ z))) / scale
+    return theta, rank, inv_s, Vt, scale
 
 
 def _total_weight(n: int, weights) -> float:
@@ -232,6 +244,7 @@ def stability(
     seed: int = 0,
     intercept: bool = True,
     weights=None,
+    l2: float = 0.0,
 ) -> dict:
     """The largest curvature of the mean loss and the learning rate beyond which SGD diverges.
 
@@ -243,7 +256,9 @@ def stability(
     convergence that close eigenvalues, which make the iteration slow, cannot fool).
     Minibatches are noisier than the full gradient: stay below this bound, not at it. Without
     the intercept, A = X. With `weights` (n,) the mean loss is weighted and H = AᵀSA/Σsᵢ.
-    Returns {"lambda_max", "lr_max"}.
+    Weight decay λ = `l2` adds (λ/2)‖w‖², whose curvature is λ on the w block (not b's):
+    H + λ·diag(1, …, 1, 0), so λ_max grows by at most λ, and exactly λ where the top
+    eigenvector leaves b alone. Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
     n, d = X.shape
@@ -260,6 +275,8 @@ def stability(
     else:
         weights = np.asarray(weights, np.float64)
         H = (A.T * weights) @ A / weights.sum()
+    if l2:
+        H[np.arange(d), np.arange(d)] += l2
     v = np.random.default_rng(seed).normal(size=d + intercept)
     v /= np.linalg.norm(v)
     lam = 0.0

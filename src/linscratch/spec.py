@@ -123,10 +123,13 @@ class DataSpec(_Section):
 @dataclass(frozen=True)
 class ModelSpec(_Section):
     """y = Xw + b: `init` is the starting w (the book's N(0, 0.01²) draw, or zeros; b starts
-    at 0), `fit_intercept=False` keeps b at its start."""
+    at 0), `fit_intercept=False` keeps b at its start. `l2` λ ≥ 0 is weight decay (D2L 3.7):
+    the objective is mean ½(ŷ − y)² + (λ/2)‖w‖², b not penalised (weighted: the weighted
+    mean plus the same penalty); its exact answer is ridge regression (`ridge.ridge`)."""
 
     init: str = "book"
     fit_intercept: bool = True
+    l2: float = 0.0
 
 
 @dataclass(frozen=True)

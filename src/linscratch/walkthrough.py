@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .gradcheck import GradCheck
@@ -39,6 +40,12 @@ EXPLAIN_LABELS = {
         "step4_s": "Step 4. dL/db = Σᵢ sᵢeᵢ: the bias sums the weighted residuals",
         "step6_s": "Step 6. The SGD step that follows, along the weighted mean gradient "
         "(lr = {lr}, Σsᵢ = {n}, lr/Σsᵢ = {ratio})",
+        # with weight decay λ: the lines added
+        "decay": "with weight decay λ = {l2}: each row's loss gains the book's penalty "
+        "(λ/2)‖w‖² = {pen} (D2L 3.7), so L gains {B}·(λ/2)‖w‖² and dL/dw gains {B}·λw",
+        "step2_l2": "Step 2. The loss L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
+        "{loss}",
+        "step3_l2": "Step 3. dL/dw = {xe} + {B}·λw: the residuals' part, plus the penalty's",
     },
     "zh": {
         "title": "损失 L = Σᵢ ½(ŷᵢ − yᵢ)² 的梯度：小批量 {n} 个样本，{d} 个特征（{dtype}）",
@@ -68,6 +75,11 @@ EXPLAIN_LABELS = {
         "step4_s": "步骤 4：偏置梯度 dL/db = Σᵢ sᵢeᵢ：所有样本加权预测误差的总和",
         "step6_s": "步骤 6：随后沿加权平均梯度的 SGD 更新"
         "（lr = {lr}，Σsᵢ = {n}，lr/Σsᵢ = {ratio}）",
+        "decay": "权重衰减 λ = {l2}：每个样本的损失加上书中的惩罚项 (λ/2)‖w‖² = {pen}"
+        "（D2L 3.7），因此 L 增加 {B}·(λ/2)‖w‖²，dL/dw 增加 {B}·λw",
+        "step2_l2": "步骤 2：计算损失 L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
+        "{loss}",
+        "step3_l2": "步骤 3：权重梯度 dL/dw = {xe} + {B}·λw：误差部分加上惩罚项部分",
     },
 }
 
@@ -105,7 +117,11 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     b = float(check.b[0])
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
-    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b)), ""]
+    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
+    if check.l2:  # weight decay: what it adds to the loss and the gradient
+        pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
+        lines.append(t["decay"].format(l2=_g(check.l2), pen=_g(pen), B=_count(weighted)))
+    lines.append("")
 
     # Step 1: a table of the rows (at most 12 shown, at most 4 features).
     lines.append(t["step1"])
@@ -127,19 +143,71 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
-    lines += ["", t["step2"].format(loss=_g(check.loss)), ""]
+    lines += ["", _step2(t, check, s, e, w), ""]
 
     # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted).
     g = check.grads["analytic"]
-    lines.append(t["step3"])
-    se, term = (s * e, "(sᵢeᵢ)") if weighted else (e, "eᵢ")
-    for j in range(d):
-        expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
-        lines.append(f"  dL/dw_{j + 1} = Σᵢ {term}·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
+    se = s * e if weighted else e
+    lines += _step3(t, check, X, se, w)
     lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(se))} = {_g(g[d])}", ""]
 
-    # Step 5: the three methods side by side, then each pair's differences.
-    lines.append(t["step5"])
+    lines += [*_step5(t, check, d), ""]
+
+    # Step 6: the update.
+    new_w, new_b = check.update(lr)
+    total = check.total
+    ratio = lr / total
+    shown = _g(total) if weighted else total
+    lines += [t["step6"].format(lr=_g(lr), n=shown, ratio=_g(ratio))]
+    by = "lr/Σsᵢ" if weighted else "lr/|B|"
+    lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
+    lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
+    return "\n".join(lines)
+
+
+def _count(weighted: bool) -> str:
+    """What a step divides by, as the formulas write it: Σsᵢ weighted, else |B|."""
+    return "Σsᵢ" if weighted else "|B|"
+
+
+def _step2(t: dict, check: GradCheck, s, e, w) -> str:
+    """Step 2's line: the loss, and with weight decay its two parts with their numbers."""
+    if not check.l2:
+        return t["step2"].format(loss=_g(check.loss))
+    weighted = s is not None
+    data = 0.5 * float(np.sum((1.0 if s is None else s) * e * e))
+    return t["step2_l2"].format(
+        data_sum="½ Σᵢ sᵢeᵢ²" if weighted else "½ Σᵢ eᵢ²",
+        B=_count(weighted),
+        data=_g(data),
+        total=_g(check.total),
+        pen=_g(0.5 * check.l2 * float(w @ w)),
+        loss=_g(check.loss),
+    )
+
+
+def _step3(t: dict, check: GradCheck, X, se, w) -> list[str]:
+    """Step 3's lines: each dL/dwⱼ written out as its sum over the rows (of sᵢeᵢ, weighted),
+    plus with weight decay |B|·λ·wⱼ with its numbers."""
+    n, d = X.shape
+    weighted, g, l2 = check.weights is not None, check.grads["analytic"], check.l2
+    term = "(sᵢeᵢ)" if weighted else "eᵢ"
+    lines = [t["step3"]]
+    if l2:
+        lines = [t["step3_l2"].format(xe="Xᵀ(s∘e)" if weighted else "Xᵀe", B=_count(weighted))]
+    for j in range(d):
+        expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
+        formula = f"Σᵢ {term}·xᵢ{j + 1}"
+        if l2:  # + |B|·λ·wⱼ
+            formula += f" + {_count(weighted)}·λ·w_{j + 1}"
+            expanded += f" + ({_g(check.total)})({_g(l2)})({_g(w[j])})"
+        lines.append(f"  dL/dw_{j + 1} = {formula} = {expanded} = {_g(g[j])}")
+    return lines
+
+
+def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
+    """Step 5: the three methods side by side, then each pair's differences."""
+    lines = [t["step5"]]
     names = ("analytic", "autograd", "finite_difference")
     lines.append("  " + f"{'':>9}" + "".join(rjust(t["method"][m], 22) for m in names))
     for j in range(d + 1):
@@ -152,14 +220,4 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             f"{t['max_abs']} {comp.max_abs_diff:.3g}, {t['max_rel']} {comp.max_rel_diff:.3g} "
             f"≤ {comp.tolerance:.0e}: {verdict}"
         )
-
-    # Step 6: the update.
-    new_w, new_b = check.update(lr)
-    total = check.total
-    ratio = lr / total
-    shown = _g(total) if weighted else total
-    lines += ["", t["step6"].format(lr=_g(lr), n=shown, ratio=_g(ratio))]
-    by = "lr/Σsᵢ" if weighted else "lr/|B|"
-    lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
-    lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
-    return "\n".join(lines)
+    return lines

@@ -796,3 +796,30 @@ ZH |= {
         "partial_fit 只接受恒定的学习率：每次调用 t 都会从头数起"
     ),
 }
+
+# Weight decay (L2, ridge regression)
+ZH |= {
+    "a finite number >= 0 (0: no weight decay)": "大于等于 0 的有限数（0：不使用权重衰减）",
+    "alpha must be a finite number >= 0, got {value!r}": (
+        "alpha 必须是大于等于 0 的有限数，却是 {value!r}"
+    ),
+    "weight decay: minimise mean ½(ŷ − y)² + (LAMBDA/2)‖w‖² (b not penalised); each step's "
+    "gradient gains LAMBDA·w, the loss shown includes the penalty, and the exact answer "
+    "beside SGD is ridge regression": (
+        "权重衰减：最小化 mean ½(ŷ − y)² + (LAMBDA/2)‖w‖²（b 不受惩罚）；每一步的梯度加上 "
+        "LAMBDA·w，显示的损失包含惩罚项，与 SGD 对照的精确解是岭回归"
+    ),
+    "weight decay: each row's loss gains (LAMBDA/2)‖w‖², the gradient |B|·LAMBDA·w": (
+        "权重衰减：每个样本的损失加上 (LAMBDA/2)‖w‖²，梯度加上 |B|·LAMBDA·w"
+    ),
+    "SGD diverged (the error follows); the exact ridge answer (λ = {l2:g}) on the {rows:,} "
+    "training rows does not depend on it:": (
+        "SGD 发散了（错误信息见下）；基于 {rows:,} 个训练样本的精确岭回归解（λ = {l2:g}）与它无关："
+    ),
+    "exact ridge: loss {loss:.6g} (with the penalty (λ/2)‖w‖²), RMSE {rmse:.6g}, R² {r2}": (
+        "精确岭回归解：损失 {loss:.6g}（含惩罚项 (λ/2)‖w‖²），RMSE {rmse:.6g}，R² {r2}"
+    ),
+    "validation ({rows} rows), exact ridge: loss {loss:.6g}, RMSE {rmse:.6g}": (
+        "验证集（{rows} 个样本），精确岭回归解：损失 {loss:.6g}，RMSE {rmse:.6g}"
+    ),
+}

@@ -19,13 +19,24 @@ def diverged_text(run, lang: str = "en") -> str:
     if data.synthetic:
         heads = (heads[0], tr("true"), heads[1])
         columns.insert(0, (data.true_w, data.true_b))
+    said = tr(
+        "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
+        "training rows does not depend on it:"
+    )
+    loss_line = tr("exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}")
+    if run.ols.l2:  # weight decay: ridge's answer, its loss the penalised objective
+        heads = (*heads[:-1], t["ridge"])
+        said = tr(
+            "SGD diverged (the error follows); the exact ridge answer (λ = {l2:g}) on the "
+            "{rows:,} training rows does not depend on it:"
+        )
+        loss_line = tr(
+            "exact ridge: loss {loss:.6g} (with the penalty (λ/2)‖w‖²), RMSE {rmse:.6g}, R² {r2}"
+        )
     lines = [
-        tr(
-            "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
-            "training rows does not depend on it:"
-        ).format(rows=run.rows),
+        said.format(rows=run.rows, l2=run.ols.l2),
         *table_lines(run.feature_names, columns, heads, t["more"]),
-        tr("exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}").format(
+        loss_line.format(
             loss=run.ols.loss,
             rmse=run.rmse,
             r2="n/a" if run.ols.r2 is None else f"{run.ols.r2:.6f}",
@@ -34,6 +45,8 @@ def diverged_text(run, lang: str = "en") -> str:
     v = run.validation
     if v is not None:
         text = tr("validation ({rows} rows), exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}")
+        if run.ols.l2:
+            text = tr("validation ({rows} rows), exact ridge: loss {loss:.6g}, RMSE {rmse:.6g}")
         lines.append(text.format(rows=v["rows"], loss=v["ols_loss"], rmse=v["ols_rmse"]))
     return "\n".join(lines)
 

@@ -22,6 +22,7 @@ DEFAULTS = {
     "json": False,
     "lang": "en",
     "sample_weight": None,
+    "l2": 0.0,
 }
 
 
@@ -99,7 +100,7 @@ def run(args) -> int:
         from ..sampleweights import checked
 
         weights = checked(opts["sample_weight"], len(X))  # zero weights stay: a row counted 0
-    check = check_gradients(X, y, w, b, weights)
+    check = check_gradients(X, y, w, b, weights, opts["l2"])
     if not opts["json"]:
         print(explain(check, opts["lr"], opts["lang"]))
         return 0 if check.passed else 1
@@ -130,6 +131,7 @@ def run(args) -> int:
         "w": w.reshape(-1).tolist(),
         "b": float(b[0]),
         **({} if weights is None else {"weights": weights.tolist()}),
+        **({"l2": opts["l2"]} if opts["l2"] else {}),
         "y_hat": check.y_hat.reshape(-1).tolist(),
         "residual": check.residual.reshape(-1).tolist(),
         "loss": check.loss,

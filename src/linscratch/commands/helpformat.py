@@ -57,6 +57,17 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
     def _split_lines(self, text, width):
         return wrap(text, width)
 
+    def _format_usage(self, usage, actions, groups, prefix):
+        """argparse wraps the usage by its length in characters: narrowed by the columns a
+        wide prefix (用法：) takes beyond its length, so that its lines fit the screen too."""
+        shown = argparse._("usage: ") if prefix is None else prefix
+        extra = width(shown) - len(shown)
+        self._width -= extra
+        try:
+            return super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+
 
 def with_default(text: str, default: str) -> str:
     """A flag's help followed by its default, in the language in use."""

@@ -21,7 +21,7 @@ from .parsing import (
     arg,
     setting_arg,
 )
-from .run_flags import add_early_stopping, add_how_it_runs, add_schedule
+from .run_flags import add_early_stopping, add_how_it_runs, add_schedule, add_weight_decay
 from .tool_parsers import add_grad, add_make_data, add_predict
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
@@ -68,6 +68,7 @@ def add_train(sub) -> None:
     setting_arg(
         exp, "--batch-size", "batch_size", whole, metavar="B", help=tr("examples per minibatch")
     )
+    add_weight_decay(exp)
     add_early_stopping(exp)
     add_schedule(exp)
     setting_arg(
@@ -169,6 +170,7 @@ def add_sweep(sub) -> None:
         help=tr("epochs: passes over all the examples"),
     )
     add_schedule(exp)
+    add_weight_decay(exp)
     add_seed(exp, tr("drawn at random and printed"))
     add_synthetic_args(sweep)
     add_file_args(sweep)

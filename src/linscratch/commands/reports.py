@@ -27,17 +27,23 @@ LABELS = {
         "columns": ("parameter", "SGD", "least squares"),
         "more": "... {more} more weight(s) not shown (--json lists them all)",
         "rmse": "RMSE √(mean (ŷ − y)²) over the {rows:,} training rows, in {target}'s units: "
-        "{rmse:.6g} (least squares: {ols:.6g})",
+        "{rmse:.6g} ({exact}: {ols:.6g})",
         "rmse_weighted": "RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ), weighted by {weights}, over the {rows:,} "
-        "training rows, in {target}'s units: {rmse:.6g} (weighted least squares: {ols:.6g})",
+        "training rows, in {target}'s units: {rmse:.6g} (weighted {exact}: {ols:.6g})",
+        "least squares": "least squares",
+        "ridge": "ridge",
+        "ols_ridge": "exact ridge, λ = {l2:g}: loss {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖², "
+        "R² {r2}; {comparison}, largest coefficient difference {diff:.3g} ({name})",
+        "norms": "weight decay: (λ/2)‖w‖² of SGD {sgd:.6g}, of ridge {exact:.6g}; "
+        "‖w‖ of SGD {sgd_norm:.6g}, of ridge {exact_norm:.6g}{standardized}",
+        "standardized": " (the standardized weights)",
         "ols": "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, "
         "largest coefficient difference {diff:.3g} ({name})",
         "gap": "SGD's loss is {gap} above it",
         "exact": "it fits every row exactly",
-        "validation": "validation ({rows} rows): loss {loss:.6g}, R² {r2} "
-        "(least squares: {ols:.6g})",
+        "validation": "validation ({rows} rows): loss {loss:.6g}, R² {r2} ({exact}: {ols:.6g})",
         "validation_rmse": "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2} "
-        "(least squares: loss {ols:.6g}, RMSE {ols_rmse:.6g})",
+        "({exact}: loss {ols:.6g}, RMSE {ols_rmse:.6g})",
         "summary": "{epochs} epoch(s) x {n:,} examples in {secs:.3f} s ({sps:,.0f} samples/s), "
         "engine {engine}, {dtype}, seed {seed}",
         "drawn": " (drawn; repeat with --seed {seed})",
@@ -50,18 +56,25 @@ LABELS = {
         "columns": ("参数", "SGD", "最小二乘"),
         "more": "……另有 {more} 个权重未列出（--json 列出全部）",
         "rmse": "均方根误差 RMSE √(mean (ŷ − y)²)，基于 {rows:,} 个训练样本，单位同 {target}："
-        "{rmse:.6g}（最小二乘：{ols:.6g}）",
+        "{rmse:.6g}（{exact}：{ols:.6g}）",
         "rmse_weighted": "均方根误差 RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ)，按 {weights} 加权，基于 {rows:,} "
-        "个训练样本，单位同 {target}：{rmse:.6g}（加权最小二乘：{ols:.6g}）",
+        "个训练样本，单位同 {target}：{rmse:.6g}（加权{exact}：{ols:.6g}）",
+        "least squares": "最小二乘",
+        "ridge": "岭回归",
+        "ols_ridge": "精确岭回归解，λ = {l2:g}：损失 {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖²，"
+        "R² {r2}；{comparison}，系数最大差异 {diff:.3g}（{name}）",
+        "norms": "权重衰减：SGD 的 (λ/2)‖w‖² 为 {sgd:.6g}，岭回归的为 {exact:.6g}；"
+        "SGD 的 ‖w‖ 为 {sgd_norm:.6g}，岭回归的为 {exact_norm:.6g}{standardized}",
+        "standardized": "（标准化后的权重）",
         "ols": "精确最小二乘解：损失 {loss:.6g}，R² {r2}；{comparison}，"
         "系数最大差异 {diff:.3g}（{name}）",
         "gap": "SGD 的损失比它高 {gap}",
         "gap_below": "SGD 的损失比它低 {gap}",
         "gap_times": "SGD 的损失是它的 {gap} 倍",
         "exact": "它精确拟合每个样本",
-        "validation": "验证集（{rows} 个样本）：损失 {loss:.6g}，R² {r2}（最小二乘：{ols:.6g}）",
+        "validation": "验证集（{rows} 个样本）：损失 {loss:.6g}，R² {r2}（{exact}：{ols:.6g}）",
         "validation_rmse": "验证集（{rows} 个样本）：损失 {loss:.6g}，RMSE {rmse:.6g}，R² {r2}"
-        "（最小二乘：损失 {ols:.6g}，RMSE {ols_rmse:.6g}）",
+        "（{exact}：损失 {ols:.6g}，RMSE {ols_rmse:.6g}）",
         "summary": "{epochs} 个迭代周期 × {n:,} 个样本，用时 {secs:.3f} 秒"
         "（每秒 {sps:,.0f} 个样本），引擎 {engine}，{dtype}，随机种子 {seed}",
         "drawn": "（随机抽取；用 --seed {seed} 可重现）",
@@ -114,6 +127,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "ols": run.ols.to_dict(),
         "loss_gap": run.loss_gap,
         "coef_diff": run.coef_diff,
+        **({} if run.weight_decay is None else {"weight_decay": run.weight_decay}),
         "validation": run.validation,
         "rmse": None if run.rmse is None else run.rmse["sgd"],
         "ols_rmse": None if run.rmse is None else run.rmse["ols"],
@@ -164,8 +178,11 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     file_data = run.result.w_error is None
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
+    ridge = run.weight_decay is not None
+    exact = t["ridge" if ridge else "least squares"]
     lines = [
-        t["ols"].format(
+        t["ols_ridge" if ridge else "ols"].format(
+            l2=run.spec.model.l2,
             loss=run.ols.loss,
             r2=_r2(run.ols.r2),
             comparison=comparison_text(run.loss_gap, t, lang),
@@ -179,7 +196,11 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
         rmse, ols = run.rmse["sgd"], run.rmse["ols"]
         weights = run.spec.data.weights  # the column of row weights, or None
         template = t["rmse"] if weights is None else t["rmse_weighted"]
-        lines.append(template.format(rows=rows, target=target, rmse=rmse, ols=ols, weights=weights))
+        lines.append(
+            template.format(
+                rows=rows, target=target, rmse=rmse, ols=ols, weights=weights, exact=exact
+            )
+        )
     if run.validation is not None:
         v = run.validation
         template = t["validation_rmse" if file_data else "validation"]
@@ -191,6 +212,18 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
                 ols=v["ols_loss"],
                 rmse=v.get("rmse"),
                 ols_rmse=v.get("ols_rmse"),
+                exact=exact,
+            )
+        )
+    if ridge:
+        decay = run.weight_decay
+        lines.append(
+            t["norms"].format(
+                sgd=decay["sgd"],
+                exact=decay["exact"],
+                sgd_norm=decay["sgd_w_norm"],
+                exact_norm=decay["exact_w_norm"],
+                standardized=t["standardized"] if run.standardizer is not None else "",
             )
         )
     return lines
@@ -202,6 +235,8 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
     data) or the learned parameters by column, the exact answer, the RMSE (file data), the
     summary."""
     t, result, outputs = LABELS[lang], run.result, run.spec.outputs
+    if run.weight_decay is not None:  # ridge's answer beside SGD's
+        t = {**t, "columns": (*t["columns"][:2], t["ridge"])}
     losses, last = (result.losses if epochs else []), len(result.losses)
     total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
     lines = [

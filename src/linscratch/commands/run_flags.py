@@ -162,3 +162,19 @@ def check_schedule(options: dict) -> None:
     for name, owner in SCHEDULE_SETTINGS.items():
         if name in options and schedule != owner:
             raise UsageError("{0} applies with {1} {schedule}", name, "lr_schedule", schedule=owner)
+
+
+def add_weight_decay(group) -> None:
+    """Weight decay (D2L 3.7), the model's penalty: off unless asked (train and sweep)."""
+    setting_arg(
+        group,
+        "--l2",
+        "l2",
+        number,
+        metavar="LAMBDA",
+        help=tr(
+            "weight decay: minimise mean ½(ŷ − y)² + (LAMBDA/2)‖w‖² (b not penalised); each "
+            "step's gradient gains LAMBDA·w, the loss shown includes the penalty, and the "
+            "exact answer beside SGD is ridge regression"
+        ),
+    )

@@ -87,8 +87,9 @@ def _jobs(asked: int | None, pairs: int, dataset) -> int:
 
 
 def _exact(spec):
-    """The exact least-squares answer, the same for every pair (None with a held-out split:
-    each run computes it on its training rows), and V = ½ var(y); both computed once, here
+    """The exact least-squares answer, the same for every pair (None with a held-out split
+    or weight decay: each run computes it on its training rows, ridge's on the rows SGD
+    trained on, standardized or not), and V = ½ var(y); both computed once, here
     (weighted, where the rows are)."""
     import numpy as np
 
@@ -97,7 +98,7 @@ def _exact(spec):
 
     data = _STATE["dataset"]
     exact = None
-    if not spec.data.val_fraction:
+    if not spec.data.val_fraction and not spec.model.l2:  # ridge: each run on its own rows
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
         exact = ols(X, y, fit_intercept=spec.model.fit_intercept, weights=data.weights)
     v = spread(data.y)

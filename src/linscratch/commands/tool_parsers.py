@@ -115,6 +115,14 @@ def add_grad(sub) -> None:
     )
     arg(
         params,
+        "--l2",
+        type=setting("l2", number),
+        metavar="LAMBDA",
+        default=GRAD["l2"],
+        help=tr("weight decay: each row's loss gains (LAMBDA/2)‖w‖², the gradient |B|·LAMBDA·w"),
+    )
+    arg(
+        params,
         "--dtype",
         choices=DTYPES,
         default=GRAD["dtype"],

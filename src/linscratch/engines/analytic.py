@@ -1,7 +1,8 @@
 """The analytic engine: torch tensors and the hand-derived gradient, no autograd.
 
 Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`);
-with row weights sᵢ, w -= lr/Σsᵢ X_Bᵀ(s∘e) and b -= lr/Σsᵢ Σsᵢeᵢ.
+with row weights sᵢ, w -= lr/Σsᵢ X_Bᵀ(s∘e) and b -= lr/Σsᵢ Σsᵢeᵢ; with weight decay λ the
+summed gradient of w gains |B|·λw (Σsᵢ·λw), so each step's mean gradient gains λw.
 Runs wherever torch does, CPU or CUDA, and across processes: inside a torch.distributed run
 each rank takes its share of every batch and the sums are added up (see `distributed`).
 A Python step per batch, so it shines with large batches.
@@ -14,7 +15,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import gradients, linreg, squared_loss
+from ..model import gradients, l2_penalty, linreg, squared_loss
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
@@ -35,6 +36,7 @@ class AnalyticEngine(TorchAveraging):
         self.w = w.detach().clone().to(self.device).reshape(-1, 1)  # (d, 1)
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
+        self.l2 = plan.l2  # weight decay λ
         from ..distributed import current
 
         self.group = current()
@@ -55,12 +57,12 @@ class AnalyticEngine(TorchAveraging):
                 idx = order_t[i : i + batch_size]
                 X, y = self.X[idx], self.y[idx]
                 s = None if self.s is None else self.s[idx]
-                grad_w, grad_b = gradients(X, y, self.w, self.b, s)
+                grad_w, grad_b = gradients(X, y, self.w, self.b, s, self.l2)
                 if not math.isfinite(float(grad_b)):
                     return step
                 batch_loss = math.nan
                 if trace is not None and trace.recording:
-                    batch_loss = self._batch_loss(X, y, s)
+                    batch_loss = self._batch_loss(X, y, s) + self._penalty()
                 size = batch_size if self.nominal else len(idx) if s is None else s.sum()
                 rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
                 self.w -= rate * grad_w / size
@@ -76,6 +78,10 @@ class AnalyticEngine(TorchAveraging):
         """The batch's mean ½e², weighted by s where given."""
         half = squared_loss(linreg(X, self.w, self.b), y)  # (rows, 1): ½e²
         return float(half.mean() if s is None else (s * half).sum() / s.sum())
+
+    def _penalty(self) -> float:
+        """(λ/2)‖w‖², the weight decay's term of a batch's objective (0 without it)."""
+        return self.l2 * float(l2_penalty(self.w)) if self.l2 else 0.0
 
     def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace, decay) -> int | None:
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
@@ -100,6 +106,9 @@ class AnalyticEngine(TorchAveraging):
                 rows = float(buffer[d + 1])
                 if not math.isfinite(float(buffer[d + 2])):
                     return step
+                if self.l2:  # the penalty's summed gradient Σsᵢ·λw, and its loss
+                    buffer[:d] += (self.l2 * rows) * self.w.reshape(-1)
+                    buffer[d + 2] += rows * self._penalty()
                 size = batch_size if self.nominal else rows
                 rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
                 self.w -= rate * buffer[:d].reshape(-1, 1) / size

@@ -4,7 +4,9 @@ Each step is exactly the seed's: `l = squared_loss(linreg(X, w, b), y); l.sum().
 sgd([w, b], lr, batch_size)`, with one difference: the step divides by the batch's real
 size, so a short last batch takes its mean gradient like every other batch. With row weights
 sᵢ the summed loss is Σ sᵢ·½eᵢ² and the step divides by the batch's Σ sᵢ: its weighted mean
-gradient (`model.gradients`). The loop itself
+gradient (`model.gradients`). With weight decay λ each row's loss gains the book's penalty,
+`l = squared_loss(...) + lambd * l2_penalty(w)` (D2L 3.7), so the summed loss gains
+|B|·(λ/2)‖w‖² and the step, divided by |B|, gains exactly λw. The loop itself
 (`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
@@ -15,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import linreg, squared_loss
+from ..model import l2_penalty, linreg, squared_loss
 from ..optim import sgd
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
@@ -30,6 +32,7 @@ class AutogradLoop:
 
     name = "autograd"
     avg = None  # iterate averaging's sums (`TorchAveraging`, for AutogradEngine)
+    l2 = 0.0  # weight decay λ on the first parameter (AutogradEngine: w)
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
     def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None):
@@ -49,6 +52,8 @@ class AutogradLoop:
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
             half = squared_loss(self.model(X, *self.params_), y)  # ½e², each row
+            if self.l2:  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`, each row
+                half = half + self.l2 * l2_penalty(self.params_[0])
             size = len(batch_indices)
             if self.weights is not None:  # Σ sᵢ·½eᵢ², over Σ sᵢ
                 s = self.weights[batch_indices].reshape(half.shape)
@@ -88,6 +93,7 @@ class AutogradEngine(TorchAveraging, AutogradLoop):
         trained = [self.w, self.b] if plan.fit_intercept else [self.w]
         args = (X, y, plan.nominal, on_batch, weights)
         super().__init__(linreg, [self.w, self.b], trained, *args)
+        self.l2 = plan.l2
         self.labels = self.labels.reshape(-1, 1)  # (n, 1)
 
     def point(self):

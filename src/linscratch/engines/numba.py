@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
-from .._kernels import KernelOptions, lookahead_rows
+from .._kernels import KernelOptions
+from .._prefetch import lookahead_rows
 from ..orders import BlockShuffle
 
 
@@ -51,6 +52,7 @@ class NumbaEngine:
         self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
         self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
+        self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
         self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
@@ -111,6 +113,7 @@ class NumbaEngine:
             every=0 if trace is None else int(trace.every),
             power=float(power),
             t0=int(t0),
+            l2=float(self.l2),
         )
 
     def _arrays(self, trace) -> tuple:
