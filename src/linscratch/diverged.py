@@ -44,14 +44,15 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
         error.epoch, error.step, error.lr, error.lr_max, losses, error.standardized, grew
     )
     validation = None
-    if rows.X_val is not None:
+    huber = spec.model.loss == "huber"  # its exact answer's RMSE and R² are not shown
+    if rows.X_val is not None and not huber:
         loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)
         validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": rmse(loss)}
     out.run = DivergedRun(
         spec=spec,
         ols=exact,
         rows=len(rows.y),
-        rmse=rmse(exact.loss),
+        rmse=None if huber else rmse(exact.loss),
         losses=losses,
         stability=bound,
         feature_names=dataset.feature_names,

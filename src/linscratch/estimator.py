@@ -2,8 +2,8 @@
 
 Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
-`shuffle`, `random_state`, `fit_intercept`; `average=True` as in SGDRegressor), plus `engine`
-(see `linscratch.engines`).
+`shuffle`, `random_state`, `fit_intercept`; `average=True`, `loss="squared_error"|"huber"`
+and Huber's `epsilon` as in SGDRegressor), plus `engine` (see `linscratch.engines`).
 """
 
 from __future__ import annotations
@@ -50,9 +50,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     its integer form is not offered. `partial_fit` refuses it, as its mean would not carry
     from one call to the next.
 
+    `loss="huber"` minimises Huber's loss (`linscratch.model.huber_loss`) with δ = `epsilon`,
+    SGDRegressor's names for it; `epsilon` defaults to 1.0, linscratch's `huber_delta` (and
+    PyTorch's HuberLoss), where SGDRegressor's is 0.1. The exact optimum the convergence
+    warning compares with is then Huber's minimiser (`linscratch.huber`).
+
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
-    (mean ½(ŷ − y)² after each epoch, weighted with `sample_weight`), `n_features_in_` and
-    `feature_names_in_`.
+    (mean ½(ŷ − y)², or Huber's loss, after each epoch, weighted with `sample_weight`),
+    `n_features_in_` and `feature_names_in_`.
     """
 
     def __init__(
@@ -67,6 +72,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         fit_intercept=True,
         engine="auto",
         average=False,
+        loss="squared_error",
+        epsilon=1.0,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -78,6 +85,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.engine = engine
         self.average = average
+        self.loss = loss
+        self.epsilon = epsilon
 
     def _check_params(self) -> None:
         def positive(name, kind):
@@ -96,6 +105,12 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if not isinstance(self.average, bool | np.bool_):
             text = tr("average must be True or False, got {value!r}")
             raise ValueError(text.format(value=self.average))
+        if self.loss not in ("squared_error", "huber"):
+            text = tr("loss must be 'squared_error' or 'huber', got {value!r}")
+            raise ValueError(text.format(value=self.loss))
+        positive("epsilon", numbers.Real)
+        if not np.isfinite(self.epsilon):
+            raise ValueError(tr("epsilon must be finite, got {value!r}").format(value=self.epsilon))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -172,6 +187,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             subscribers=[rule],
             sample_weight=sw,
             average=min(2, epochs) if self.average else 0,
+            loss="huber" if self.loss == "huber" else "squared",
+            huber_delta=float(self.epsilon),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
@@ -200,7 +217,12 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             reason = reason.format(epochs=epochs)
         if affordable:
             y64 = np.asarray(y, np.float64)
-            best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
+            if self.loss == "huber":
+                from .huber import huber_fit
+
+                best = huber_fit(X, y64, float(self.epsilon), self.fit_intercept, sw).loss
+            else:
+                best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
             if best > 0 and loss > best * (1 + EXCESS):
                 at = rule.stopped_at or epochs
                 reason = tr(

@@ -167,7 +167,7 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     if plan.check_grad:
         from .gradcheck import GradientMonitor
 
-        monitor = GradientMonitor()
+        monitor = GradientMonitor(plan.huber_delta)
     if spec.optim.early_stopping:
         from .stopping import NoImprovement
 

@@ -25,7 +25,8 @@ The rules, each with its own test in tests/test_plan.py:
     weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
 12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
     write or resume one (a resumed mean would not be the uninterrupted run's).
-Every engine, on every device and under torchrun, trains weighted rows and averages iterates.
+Every engine, on every device and under torchrun, trains weighted rows and averages iterates,
+and minimises Huber's loss (`loss="huber"`) as well as the squared loss.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Plan:
     world_size: int = 1
     weighted: bool = False
     average: int = 0  # average the iterates from the start of this epoch on (0: never)
+    huber_delta: float | None = None  # Huber's δ for the loss "huber", None: the squared loss
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
@@ -186,4 +188,5 @@ def make_plan(
         world_size=machine.world_size,
         weighted=weighted or spec.data.weights is not None,
         average=spec.optim.average,
+        huber_delta=spec.model.delta,
     )

@@ -17,6 +17,7 @@ SHUFFLES = ("auto", "book", "full", "block", "none")
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
+LOSSES = ("squared", "huber")
 SEED_LIMIT = 2**63
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
@@ -60,6 +61,8 @@ RULES = {
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),
     "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
+    "loss": _choice(LOSSES),
+    "huber_delta": (lambda v: _real(v) and v > 0, "a positive finite number"),
     "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),

@@ -72,6 +72,35 @@ EXPLAIN_LABELS = {
 }
 
 
+# Huber's loss (`delta`): the lines that change, with or without row weights
+HUBER_LABELS = {
+    "en": {
+        "title": "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
+        "δ(|e| − δ/2) beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})",
+        "step2": "Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and "
+        "push with ψ = ±δ instead of eᵢ: {rows}",
+        "none": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and "
+        "the gradient is the squared loss's",
+        "step3": "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped "
+        "residual",
+        "step4": "Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals",
+    },
+    "zh": {
+        "title": "Huber 损失 L = Σᵢ {s}ρ(ŷᵢ − yᵢ) 的梯度（|e| ≤ δ 时 ρ(e) = ½e²，否则 "
+        "δ(|e| − δ/2)，δ = {delta}）：小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "step2": "步骤 2：计算损失 L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) = clip(e, −δ, δ)：{n} 个样本中有 {k} 个 |eᵢ| > δ = {delta}，"
+        "其梯度贡献被截断为 ψ = ±δ 而非 eᵢ：{rows}",
+        "none": "  ψ(e) = ρ'(e) = clip(e, −δ, δ)：没有样本 |eᵢ| > δ = {delta}，故 ψ = e，"
+        "梯度与平方损失相同",
+        "step3": "步骤 3：权重梯度 dL/dw = Xᵀ({s}ψ)：每个特征在所有样本上的贡献之和，"
+        "由截断后的误差缩放",
+        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ {s}ψᵢ：所有样本截断误差的总和",
+    },
+}
+
+
 def _g(x: float) -> str:
     return f"{x:.6g}"
 
@@ -105,6 +134,12 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     b = float(check.b[0])
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
+    delta, psi = check.delta, e
+    if delta is not None:  # Huber's: ψ = clip(e, −δ, δ) in e's place in the gradient
+        t.update(HUBER_LABELS[lang or language()])
+        psi = e.clip(-delta, delta)
+        for key in ("title", "step2", "step3", "step4"):
+            t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b)), ""]
 
     # Step 1: a table of the rows (at most 12 shown, at most 4 features).
@@ -112,7 +147,8 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     shown_cols = min(d, 4)
     head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
     head += ["…"] if d > shown_cols else []
-    head += ["y_i", "ŷ_i", "e_i", *(["s_i"] if weighted else [])]
+    head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta is not None else [])]
+    head += ["s_i"] if weighted else []
     lines.append("  " + "".join(f"{h:>12}" for h in head))
     rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
     for i in rows:
@@ -121,18 +157,23 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             continue
         cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
         cells += ["…"] if d > shown_cols else []
-        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(s[i])] if weighted else [])]
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta is not None else [])]
+        cells += [_g(s[i])] if weighted else []
         lines.append("  " + "".join(f"{c:>12}" for c in cells))
     terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
+    if delta is not None:
+        lines.append(_clipped_line(t, e, delta))
     lines += ["", t["step2"].format(loss=_g(check.loss)), ""]
 
     # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted).
     g = check.grads["analytic"]
     lines.append(t["step3"])
     se, term = (s * e, "(sᵢeᵢ)") if weighted else (e, "eᵢ")
+    if delta is not None:
+        se, term = (s * psi, "(sᵢψᵢ)") if weighted else (psi, "ψᵢ")
     for j in range(d):
         expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
         lines.append(f"  dL/dw_{j + 1} = Σᵢ {term}·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
@@ -163,3 +204,13 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
     lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
     return "\n".join(lines)
+
+
+def _clipped_line(t: dict, e, delta: float) -> str:
+    """Which rows Huber's ψ clips, with their residuals and ψ: "row 3 (e = 7.2 → ψ = 1)"."""
+    out = [i for i in range(len(e)) if abs(e[i]) > delta]
+    if not out:
+        return t["none"].format(delta=_g(delta))
+    shown = [f"{i + 1} (e = {_g(e[i])} → ψ = {_g(delta if e[i] > 0 else -delta)})" for i in out]
+    rows = ", ".join(shown[:8]) + (", …" if len(shown) > 8 else "")
+    return t["clip"].format(k=len(out), n=len(e), delta=_g(delta), rows=rows)

@@ -91,14 +91,15 @@ def _exact(spec):
     (weighted, where the rows are)."""
     import numpy as np
 
-    from ..solve import ols, total_sum_of_squares
+    from ..objective import exact_answer
+    from ..solve import total_sum_of_squares
     from ..verdicts import spread
 
     data = _STATE["dataset"]
     exact = None
     if not spec.data.val_fraction:
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = ols(X, y, fit_intercept=spec.model.fit_intercept, weights=data.weights)
+        exact = exact_answer(spec, X, y, data.weights)  # least squares, or Huber's minimiser
     v = spread(data.y)
     if data.weights is not None:  # ½ the weighted variance
         v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
@@ -108,11 +109,13 @@ def _exact(spec):
 
 def run(args) -> int:
     from .reports import dumps
+    from .run_flags import check_huber_delta
     from .sweep_report import sweep_json, sweep_text
 
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
+    check_huber_delta(options)
     plan.check(spec)
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)

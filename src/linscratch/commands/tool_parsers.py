@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..datasets import DATASETS
 from ..i18n import tr
-from ..rules import DTYPES
+from ..rules import DTYPES, LOSSES
+from ..spec import ModelSpec
 from .flags import number, setting, setting_list, whole
 from .grad import DEFAULTS as GRAD
 from .grad import RANDOM_BATCH
@@ -76,6 +77,10 @@ def add_grad(sub) -> None:
                 "linscratch grad --w 1,-2 --b 0.5 --json",
                 tr("the book's batch at other parameters, as JSON"),
             ),
+            (
+                "linscratch grad --loss huber --huber-delta 2",
+                tr("Huber's loss: which rows are clipped, and the gradient they make"),
+            ),
         ),
     )
     _add_grad_batch(grad)
@@ -119,6 +124,21 @@ def add_grad(sub) -> None:
         choices=DTYPES,
         default=GRAD["dtype"],
         help=tr("the precision of the arithmetic"),
+    )
+    arg(
+        params,
+        "--loss",
+        choices=LOSSES,
+        default=GRAD["loss"],
+        help=tr("the loss: squared (the book's) or huber (its residuals clipped at ±δ)"),
+    )
+    arg(
+        params,
+        "--huber-delta",
+        type=setting("huber_delta", number),
+        metavar="δ",
+        default=ModelSpec.huber_delta,
+        help=tr("with --loss huber: where the loss turns from square to straight"),
     )
     out = grad.add_argument_group(tr("output"))
     add_json(out)

@@ -14,12 +14,14 @@ from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
 from .flags import flag, run_spec
+from .run_flags import check_huber_delta
 
 
 def run(args) -> int:
     """`linscratch train`, in one process or, under torchrun, as one rank of many."""
     spec = run_spec(args)
     _check_early_stopping(vars(args))
+    check_huber_delta(vars(args))
     group = distributed.from_env()
     machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
     plan.check(spec, machine)

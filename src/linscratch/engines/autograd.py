@@ -4,7 +4,8 @@ Each step is exactly the seed's: `l = squared_loss(linreg(X, w, b), y); l.sum().
 sgd([w, b], lr, batch_size)`, with one difference: the step divides by the batch's real
 size, so a short last batch takes its mean gradient like every other batch. With row weights
 sᵢ the summed loss is Σ sᵢ·½eᵢ² and the step divides by the batch's Σ sᵢ: its weighted mean
-gradient (`model.gradients`). The loop itself
+gradient (`model.gradients`). With Huber's δ (`plan.huber_delta`) each row's term is
+`huber_loss` in place of `squared_loss`, the rest unchanged. The loop itself
 (`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
@@ -15,7 +16,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import linreg, squared_loss
+from ..model import huber_loss, linreg, squared_loss
 from ..optim import sgd
 from . import TorchAveraging, as_tensor
 
@@ -31,8 +32,11 @@ class AutogradLoop:
     avg = None  # iterate averaging's sums (`TorchAveraging`, for AutogradEngine)
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
-    def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None):
+    def __init__(
+        self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None, delta=None
+    ):
         self.model, self.params_, self.trained = model, params, trained
+        self.delta = delta  # Huber's δ, or None: the book's squared loss
         self.nominal, self.on_batch = nominal, on_batch
         self.features = as_tensor(X, params[0].dtype)
         self.labels = as_tensor(y, params[0].dtype)
@@ -47,7 +51,7 @@ class AutogradLoop:
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
-            half = squared_loss(self.model(X, *self.params_), y)  # ½e², each row
+            half = self._loss(self.model(X, *self.params_), y)  # ½e² (or ρ_δ(e)), each row
             size = len(batch_indices)
             if self.weights is not None:  # Σ sᵢ·½eᵢ², over Σ sᵢ
                 s = self.weights[batch_indices].reshape(half.shape)
@@ -66,9 +70,15 @@ class AutogradLoop:
                 trace.record(step, l_value / size, *self.point())
         return None
 
+    def _loss(self, y_hat, y):
+        """Each row's loss: the book's ½e², or Huber's ρ_δ(e) with a δ (`model.huber_loss`)."""
+        if self.delta is None:
+            return squared_loss(y_hat, y)
+        return huber_loss(y_hat, y, self.delta)
+
     def loss(self) -> float:
         with torch.no_grad():
-            half = squared_loss(self.model(self.features, *self.params_), self.labels)
+            half = self._loss(self.model(self.features, *self.params_), self.labels)
             if self.weights is None:
                 return float(half.mean())
             s = self.weights.reshape(half.shape)
@@ -84,7 +94,7 @@ class AutogradEngine(TorchAveraging, AutogradLoop):
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
         trained = [self.w, self.b] if plan.fit_intercept else [self.w]
-        args = (X, y, plan.nominal, on_batch, weights)
+        args = (X, y, plan.nominal, on_batch, weights, plan.huber_delta)
         super().__init__(linreg, [self.w, self.b], trained, *args)
         self.labels = self.labels.reshape(-1, 1)  # (n, 1)
 
