@@ -87,6 +87,7 @@ RULES = {
     "force": (lambda v: isinstance(v, bool), "true or false"),
     "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
+    "corrupt": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),  # make-data
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad
     "sample_weight": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),  # grad, per row

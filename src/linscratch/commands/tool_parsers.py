@@ -11,6 +11,7 @@ from .flags import number, setting, setting_list, whole
 from .grad import DEFAULTS as GRAD
 from .grad import RANDOM_BATCH
 from .helpformat import examples
+from .make_data import CORRUPT_SHIFT
 from .parsing import add_json, add_lang, add_seed, arg, setting_arg
 
 
@@ -188,6 +189,17 @@ def add_make_data(sub) -> None:
         number,
         metavar="SIGMA",
         help=tr("standard deviation of the noise added to each label"),
+    )
+    arg(
+        data,
+        "--corrupt",
+        type=setting("corrupt", number),
+        metavar="F",
+        default=0,
+        help=tr(
+            "corrupt the labels of a fraction F of the examples, drawn from --seed: each moves "
+            "up by {shift:g} (outliers, for --loss huber)"
+        ).format(shift=CORRUPT_SHIFT),
     )
     add_seed(data, tr("drawn at random"))
     setting_arg(
