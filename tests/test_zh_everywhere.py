@@ -72,6 +72,10 @@ WALK = [
     (["train", "--dataset", "longley", "--seed", "1", "--val-fraction", "0.25"], 1),  # exact
     (["train", "--seed", "1", "--epochs", "200", "--early-stopping"], 0),  # stops early
     (["train", "--tol", "0.1"], 2),  # without --early-stopping
+    (["train", "--seed", "1", "--loss", "huber", "--val-fraction", "0.2", "--plot", "h.png"], 0),
+    (["train", "--seed", "1", "--loss", "huber", "--lr", "1e12"], 1),  # Huber's exact answer
+    (["train", "--huber-delta", "2"], 2),  # without --loss huber
+    (["grad", "--loss", "huber", "--huber-delta", "2"], 0),
     (["train", "--batch-size", "0"], 2),
     (["train", "--data", "missing.csv"], 2),
     (["train", "--epochs", "x"], 2),
