@@ -139,12 +139,12 @@ def _loss_panel(ax, run, trace) -> None:
         color="tab:green",
         linestyle=":",
         linewidth=1.5,
-        label=tr("exact Huber minimiser" if huber else "exact least squares"),
+        label=tr("exact Huber minimiser") if huber else tr("exact least squares"),
     )
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
     ax.set_ylabel(
-        tr("mean Huber loss  (log scale)" if huber else "mean loss  ½(ŷ − y)²  (log scale)")
+        tr("mean Huber loss  (log scale)") if huber else tr("mean loss  ½(ŷ − y)²  (log scale)")
     )
     ax.set_title(tr("Training loss"))
     ax.legend(fontsize=8)
