@@ -757,9 +757,6 @@ ZH |= {
 
 # Huber's loss: the loss setting, its exact minimiser, grad's clipped rows, make-data's outliers
 ZH |= {
-    "Huber's loss: which rows are clipped, and the gradient they make": (
-        "Huber 损失：哪些样本的误差被截断，以及由此得到的梯度"
-    ),
     "Parameters approaching the Huber minimiser": "参数趋近 Huber 损失的最优解",
     "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the {rows:,} "
     "training rows does not depend on it:": (

@@ -78,10 +78,7 @@ def add_grad(sub) -> None:
                 "linscratch grad --w 1,-2 --b 0.5 --json",
                 tr("the book's batch at other parameters, as JSON"),
             ),
-            (
-                "linscratch grad --loss huber --huber-delta 2",
-                tr("Huber's loss: which rows are clipped, and the gradient they make"),
-            ),
+
         ),
     )
     _add_grad_batch(grad)
