@@ -243,6 +243,10 @@ def stability(
     convergence that close eigenvalues, which make the iteration slow, cannot fool).
     Minibatches are noisier than the full gradient: stay below this bound, not at it. Without
     the intercept, A = X. With `weights` (n,) the mean loss is weighted and H = AᵀSA/Σsᵢ.
+    Huber's loss needs no limit of its own: its Hessian is A_inᵀA_in/n over the rows inside
+    δ (ψ' is 1 there and 0 beyond), which is at most H in every direction, so this limit is
+    safe for it too (and past it Huber's bounded gradient grows the iterates by lr·δ·|x| a
+    step rather than geometrically, which the loop's growth bound still catches).
     Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
