@@ -48,11 +48,19 @@ def weights():
     return np.random.default_rng(7).uniform(0.1, 3.0, 1003)
 
 
-def worker(rank: int, world: int, init_file: str, out_dir: str, weighted: bool = False) -> None:
+def settings(kind) -> dict:
+    """The run's extra settings: none, row weights, or Huber's loss (δ 0.5: the first steps'
+    residuals, several units, are clipped)."""
+    if kind == "huber":
+        return {"loss": "huber", "huber_delta": 0.5}
+    return {"sample_weight": weights()} if kind else {}
+
+
+def worker(rank: int, world: int, init_file: str, out_dir: str, weighted=False) -> None:
     group = distributed.Group(rank, world, rank)
     distributed.start(group, init_method=f"file://{init_file}", timeout_s=30)
     try:
-        result, trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
+        result, trace = run_fit(**settings(weighted))
         with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
             json.dump(
                 {
@@ -68,11 +76,11 @@ def worker(rank: int, world: int, init_file: str, out_dir: str, weighted: bool =
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("weighted", [False, True, "huber"])
 def test_two_processes_equal_one(tmp_path, weighted):
     args = (2, str(tmp_path / "init"), str(tmp_path), weighted)
     mp.spawn(worker, args=args, nprocs=2, join=True)
-    single, single_trace = run_fit(**({"sample_weight": weights()} if weighted else {}))
+    single, single_trace = run_fit(**settings(weighted))
     for rank in (0, 1):
         got = json.loads((tmp_path / f"{rank}.json").read_text())
         np.testing.assert_allclose(got["w"], single.w, rtol=1e-10, atol=1e-12)

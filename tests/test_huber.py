@@ -234,7 +234,7 @@ def test_the_divergence_guard_stops_a_huber_run(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_huber_sgd_stays_near_the_truth_where_squares_are_pulled_away(engine):
-    X, y, w, b = outliers(2000, 2, seed=6, fraction=0.05)
+    X, y, _, b = outliers(2000, 2, seed=6, fraction=0.05)
     settings = {"engine": engine, "num_epochs": 10, "seed": 1, "dtype": "float64", "lr": 0.03}
     huber = fit(X, y, loss="huber", **settings)
     squares = fit(X, y, **settings)
@@ -392,6 +392,7 @@ def test_grad_explains_which_rows_are_clipped(cli):
     w, b = np.array(report["w"]), report["b"]
     ref_w, ref_b = naive_gradients(X, y, w, b, 2.0)
     np.testing.assert_allclose(report["analytic"]["w"], ref_w, rtol=1e-12)
+    assert report["analytic"]["b"] == pytest.approx(ref_b, rel=1e-12)
     text = cli("grad", "--loss", "huber", "--huber-delta", "2").out
     assert "7 of 10 rows have |eᵢ| > δ = 2" in text and "ψ_i" in text
 
@@ -399,7 +400,7 @@ def test_grad_explains_which_rows_are_clipped(cli):
 def test_the_estimator_takes_sgdregressors_names():
     from linscratch.estimator import SGDLinearRegression
 
-    X, y, w, b = outliers(1000, 2, seed=13, fraction=0.05)
+    X, y, _, b = outliers(1000, 2, seed=13, fraction=0.05)
     model = SGDLinearRegression(loss="huber", epsilon=1.0, random_state=0, max_iter=30).fit(X, y)
     exact = huber_fit(X, y, 1.0)
     np.testing.assert_allclose(model.coef_, exact.w, atol=0.05)

@@ -798,4 +798,5 @@ ZH |= {
     ),
     "{0} applies with {1} huber": "{0} 需与 {1} huber 一起使用",
     "mean Huber loss  (log scale)": "平均 Huber 损失（对数坐标）",
+    "vs Huber": "比 Huber 最优解",
 }

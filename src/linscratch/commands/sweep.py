@@ -149,7 +149,7 @@ def run(args) -> int:
     if options.get("json"):
         print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
-    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn))
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, spec.model.loss == "huber"))
     if spec.outputs.plot is not None:
         print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()

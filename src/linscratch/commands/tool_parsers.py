@@ -78,7 +78,6 @@ def add_grad(sub) -> None:
                 "linscratch grad --w 1,-2 --b 0.5 --json",
                 tr("the book's batch at other parameters, as JSON"),
             ),
-
         ),
     )
     _add_grad_batch(grad)
