@@ -25,6 +25,8 @@ CONFIG_KEYS = [
     "val_fraction",
     "init",
     "fit_intercept",
+    "loss",
+    "huber_delta",
     "lr",
     "batch_size",
     "num_epochs",
