@@ -228,7 +228,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                 reason = tr(
                     "at epoch {epoch} with the training loss {excess:.1%} above the exact "
                     "least-squares optimum"
-                ).format(epoch=at, excess=loss / best - 1)
+                )
+                if self.loss == "huber":
+                    reason = tr(
+                        "at epoch {epoch} with the training loss {excess:.1%} above the exact "
+                        "Huber optimum"
+                    )
+                reason = reason.format(epoch=at, excess=loss / best - 1)
         if reason is not None:
             warnings.warn(
                 tr(

@@ -799,4 +799,7 @@ ZH |= {
     "{0} applies with {1} huber": "{0} 需与 {1} huber 一起使用",
     "mean Huber loss  (log scale)": "平均 Huber 损失（对数坐标）",
     "vs Huber": "比 Huber 最优解",
+    "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum": (
+        "于第 {epoch} 个迭代周期，训练损失比 Huber 损失的精确最优值高 {excess:.1%}"
+    ),
 }
