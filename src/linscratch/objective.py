@@ -1,5 +1,11 @@
 """The objective of a run, as the runs layer needs it: the mean loss that reports compare
-(½e², or Huber's ρ_δ) and the exact minimiser beside SGD's answer (least squares, or Huber's)."""
+(½e², or Huber's ρ_δ) and the exact minimiser beside SGD's answer (least squares, or Huber's).
+
+With Huber's loss the exact answer is Huber's minimiser (`huber.huber_fit`), the losses are
+mean ρ_δ, and a run's R² and RMSE are left out (None): they measure squares, which Huber's fit
+does not minimise. δ is in the target's units: standardized, SGD takes δ/σ_y, the same
+objective (ρ_δ(e) = σ²ρ_{δ/σ}(e/σ)).
+"""
 
 from __future__ import annotations
 

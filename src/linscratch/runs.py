@@ -145,10 +145,7 @@ def execute(
     `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
     training starts (a `StabilityWarning`).
     `exact`, the OLS answer on the same training rows if already known, is not computed again.
-    With Huber's loss the exact answer is Huber's minimiser (`huber.huber_fit`), the losses
-    are mean ρ_δ, and R² and the RMSE are left out (None): they measure squares, which Huber's
-    fit does not minimise. δ is in the target's units: standardized, SGD takes δ/σ_y, the
-    same objective (ρ_δ(e) = σ²ρ_{δ/σ}(e/σ)).
+    With Huber's loss: see `objective` (no R² or RMSE: they measure squares).
     """
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
@@ -182,8 +179,7 @@ def execute(
     if exact is None:
         inner.emit(Phase("exact"))
         exact = exact_answer(spec, X, y64, sw)
-    squared = spec.model.loss == "squared"
-    validation = None
+    squared, validation = spec.model.loss == "squared", None
     if X_val is not None:
         validation = {
             "rows": len(y_val),

@@ -134,12 +134,8 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     b = float(check.b[0])
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
-    delta, psi = check.delta, e
-    if delta is not None:  # Huber's: ψ = clip(e, −δ, δ) in e's place in the gradient
-        t.update(HUBER_LABELS[lang or language()])
-        psi = e.clip(-delta, delta)
-        for key in ("title", "step2", "step3", "step4"):
-            t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
+    delta = check.delta
+    psi = e if delta is None else _huber(t, lang, weighted, e, delta)
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b)), ""]
 
     # Step 1: a table of the rows (at most 12 shown, at most 4 features).
@@ -147,8 +143,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     shown_cols = min(d, 4)
     head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
     head += ["…"] if d > shown_cols else []
-    head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta is not None else [])]
-    head += ["s_i"] if weighted else []
+    head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta else []), *(["s_i"] if weighted else [])]
     lines.append("  " + "".join(f"{h:>12}" for h in head))
     rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
     for i in rows:
@@ -157,23 +152,21 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             continue
         cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
         cells += ["…"] if d > shown_cols else []
-        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta is not None else [])]
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta else [])]
         cells += [_g(s[i])] if weighted else []
         lines.append("  " + "".join(f"{c:>12}" for c in cells))
     terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
-    if delta is not None:
-        lines.append(_clipped_line(t, e, delta))
+    lines += [_clipped_line(t, e, delta)] if delta else []
     lines += ["", t["step2"].format(loss=_g(check.loss)), ""]
 
     # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted).
     g = check.grads["analytic"]
     lines.append(t["step3"])
-    se, term = (s * e, "(sᵢeᵢ)") if weighted else (e, "eᵢ")
-    if delta is not None:
-        se, term = (s * psi, "(sᵢψᵢ)") if weighted else (psi, "ψᵢ")
+    r, name = (e, "e") if delta is None else (psi, "ψ")  # what the gradient sums
+    se, term = (s * r, f"(sᵢ{name}ᵢ)") if weighted else (r, f"{name}ᵢ")
     for j in range(d):
         expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
         lines.append(f"  dL/dw_{j + 1} = Σᵢ {term}·xᵢ{j + 1} = {expanded} = {_g(g[j])}")
@@ -204,6 +197,15 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
     lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
     return "\n".join(lines)
+
+
+def _huber(t: dict, lang, weighted: bool, e, delta: float):
+    """Huber's lines in `t` in place of the squared loss's; returns ψ = clip(e, −δ, δ), what
+    takes e's place in the gradient."""
+    t.update(HUBER_LABELS[lang or language()])
+    for key in ("title", "step2", "step3", "step4"):
+        t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
+    return e.clip(-delta, delta)
 
 
 def _clipped_line(t: dict, e, delta: float) -> str:

@@ -67,6 +67,23 @@ def add_how_it_runs(p: Parser):
             "standard errors and an uncentered R² are those of that model"
         ),
     )
+    add_loss(run)
+    setting_arg(
+        run,
+        "--short-batch",
+        "short_batch",
+        choices=SHORT_BATCHES,
+        help=tr(
+            "when --batch-size does not divide the examples, the last minibatch "
+            "is smaller: mean steps along its own mean gradient; book divides its "
+            "summed gradient by --batch-size, as the book's sgd does"
+        ),
+    )
+    return run
+
+
+def add_loss(run) -> None:
+    """The loss SGD minimises: the book's squared loss, or Huber's with its δ."""
     setting_arg(
         run,
         "--loss",
@@ -86,18 +103,6 @@ def add_how_it_runs(p: Parser):
         metavar="δ",
         help=tr("with --loss huber: where the loss turns from square to straight, in y's units"),
     )
-    setting_arg(
-        run,
-        "--short-batch",
-        "short_batch",
-        choices=SHORT_BATCHES,
-        help=tr(
-            "when --batch-size does not divide the examples, the last minibatch "
-            "is smaller: mean steps along its own mean gradient; book divides its "
-            "summed gradient by --batch-size, as the book's sgd does"
-        ),
-    )
-    return run
 
 
 def add_early_stopping(group) -> None:
