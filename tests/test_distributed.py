@@ -48,9 +48,13 @@ def weights():
     return np.random.default_rng(7).uniform(0.1, 3.0, 1003)
 
 
-def settings(weighted: bool, l2: float) -> dict:
-    """fit's extra settings: row weights, weight decay."""
-    return {**({"sample_weight": weights()} if weighted else {}), **({"l2": l2} if l2 else {})}
+def settings(kind, l2: float = 0.0) -> dict:
+    """The run's extra settings: none, row weights, or Huber's loss (δ 0.5: the first steps'
+    residuals, several units, are clipped); weight decay λ where l2 is not 0."""
+    decay = {"l2": l2} if l2 else {}
+    if kind == "huber":
+        return {"loss": "huber", "huber_delta": 0.5} | decay
+    return ({"sample_weight": weights()} if kind else {}) | decay
 
 
 def worker(rank: int, world: int, init_file: str, out_dir: str, weighted=False, l2=0.0) -> None:
@@ -73,7 +77,9 @@ def worker(rank: int, world: int, init_file: str, out_dir: str, weighted=False, 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("weighted", "l2"), [(False, 0.0), (True, 0.0), (True, 0.3)])
+@pytest.mark.parametrize(
+    ("weighted", "l2"), [(False, 0.0), (True, 0.0), (True, 0.3), ("huber", 0.0), ("huber", 0.3)]
+)
 def test_two_processes_equal_one(tmp_path, weighted, l2):
     args = (2, str(tmp_path / "init"), str(tmp_path), weighted, l2)
     mp.spawn(worker, args=args, nprocs=2, join=True)

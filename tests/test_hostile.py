@@ -1004,6 +1004,54 @@ BAD_VALUES = [
 ]
 
 
+# Huber's loss: a bad δ, a bad loss name, δ without Huber's loss, on every command that takes them
+BAD_HUBER = [
+    ("huber-delta-zero", ["train", "--loss", "huber", "--huber-delta", "0"], ("--huber-delta",)),
+    (
+        "huber-delta-negative",
+        ["train", "--loss", "huber", "--huber-delta", "-1"],
+        ("--huber-delta",),
+    ),
+    ("huber-delta-inf", ["train", "--loss", "huber", "--huber-delta", "inf"], ("--huber-delta",)),
+    ("huber-delta-nan", ["train", "--loss", "huber", "--huber-delta", "nan"], ("--huber-delta",)),
+    ("huber-delta-text", ["train", "--loss", "huber", "--huber-delta", "big"], ("--huber-delta",)),
+    ("huber-delta-without-huber", ["train", "--huber-delta", "2"], ("--huber-delta", "--loss")),
+    ("huber-delta-with-squared", ["train", "--loss", "squared", "--huber-delta", "2"], ("--loss",)),
+    ("loss-unknown", ["train", "--loss", "absolute"], ("--loss",)),
+    ("loss-empty", ["train", "--loss", ""], ("--loss",)),
+    (
+        "sweep-huber-delta-without-huber",
+        ["sweep", "--lr", "0.03", "--batch-size", "10", "--huber-delta", "2"],
+        ("--huber-delta",),
+    ),
+    ("grad-huber-delta-without-huber", ["grad", "--huber-delta", "2"], ("--huber-delta",)),
+    (
+        "grad-huber-delta-zero",
+        ["grad", "--loss", "huber", "--huber-delta", "0"],
+        ("--huber-delta",),
+    ),
+    ("grad-loss-unknown", ["grad", "--loss", "l1"], ("--loss",)),
+    (
+        "make-data-corrupt-above-one",
+        ["make-data", "--num-examples", "10", "--corrupt", "1.5", "--out", "d.npy"],
+        ("--corrupt",),
+    ),
+    (
+        "make-data-corrupt-negative",
+        ["make-data", "--num-examples", "10", "--corrupt", "-0.1", "--out", "d.npy"],
+        ("--corrupt",),
+    ),
+]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize(("args", "words"), [pytest.param(*c[1:], id=c[0]) for c in BAD_HUBER])
+def test_a_bad_huber_setting_is_refused(lin, here, args, words, as_json):
+    before = snapshot(here)
+    run = lin(*args, "--seed", "1", *(["--json"] * as_json), limit=30)
+    assert_refused(run, here, before, as_json=as_json, words=words, seconds=10)
+
+
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 @pytest.mark.parametrize(("args", "words"), [pytest.param(*c[1:], id=c[0]) for c in BAD_VALUES])
 def test_a_value_that_overflows_or_underflows_is_refused(lin, here, args, words, as_json):

@@ -26,6 +26,8 @@ CONFIG_KEYS = [
     "init",
     "fit_intercept",
     "l2",
+    "loss",
+    "huber_delta",
     "lr",
     "batch_size",
     "num_epochs",

@@ -22,7 +22,7 @@ NAMES = set(
     svg max lambda inf nan NaN true false
     torch numpy help seed lang Python shuffle random
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
-    MiB GiB
+    MiB GiB Huber huber squared
     constant invscaling step scikit SGDRegressor PyTorch StepLR
     """.split()
 )
@@ -76,6 +76,10 @@ WALK = [
     (["train", "--seed", "1", "--lr-schedule", "invscaling"], 0),
     (["train", "--seed", "1", "--lr-schedule", "step", "--lr-step-factor", "0.5"], 0),
     (["train", "--power-t", "0.5"], 2),  # without --lr-schedule invscaling
+    (["train", "--seed", "1", "--loss", "huber", "--val-fraction", "0.2", "--plot", "h.png"], 0),
+    (["train", "--seed", "1", "--loss", "huber", "--lr", "1e12"], 1),  # Huber's exact answer
+    (["train", "--huber-delta", "2"], 2),  # without --loss huber
+    (["grad", "--loss", "huber", "--huber-delta", "2"], 0),
     (["train", "--batch-size", "0"], 2),
     (["train", "--data", "missing.csv"], 2),
     (["train", "--epochs", "x"], 2),

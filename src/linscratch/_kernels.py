@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from ._losses import half_rho64, psi, twice_rho
 from ._prefetch import _prefetch, _prefetch2
 from ._shuffles import _shuffle_range, block_walk
 
@@ -48,6 +49,7 @@ class KernelOptions(NamedTuple):
     power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
     t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
     l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
+    delta: float | None = None  # Huber's δ in the data's dtype; None: the squared loss (`_losses`)
 
 
 @njit(cache=True)
@@ -98,7 +100,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     record it unless step_loss is None (None compiles a version without any recording).
     Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
-    lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2 = opts
+    lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2, _delta = opts
     if not np.isfinite(loss):
         return False
     rate = lr
@@ -126,13 +128,14 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
-    dL/db += eᵢ and loss += eᵢ² (`model.gradients`); when `batch_size` rows are in, `_step`
+    dL/db += eᵢ and loss += eᵢ² (`model.gradients`; Huber's: ψ(eᵢ) for eᵢ and 2ρ(eᵢ) for eᵢ²,
+    `_losses`, compiled apart); when `batch_size` rows are in, `_step`
     follows the batch's mean gradient. The open batch's sums live in grad_w (d,), acc
     [dL/db, loss, Σsᵢ] and ctr [rows in batch, steps taken], so that a batch can span calls. The
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
-    lr, batch_size, fit_b, nominal, ahead, every, power, t0, l2 = opts
+    lr, batch_size, fit_b, nominal, ahead, every, power, t0, l2, delta = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
     grad_b, loss, total = acc[0], acc[1], acc[2]
@@ -147,15 +150,16 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
         e = b[0] - y[i]
         for j in range(d):
             e += X[i, j] * w[j]
+        g = psi(e, delta)  # e itself for the squared loss
         if sw is not None:  # weighted: loss += sᵢeᵢ², and sᵢeᵢ in the gradient
-            loss += sw[i] * e * e
-            e *= sw[i]
+            loss += sw[i] * twice_rho(e, g, delta)
+            g *= sw[i]
             total += sw[i]
         else:
-            loss += e * e
+            loss += twice_rho(e, g, delta)
         for j in range(d):
-            grad_w[j] += e * X[i, j]
-        grad_b += e
+            grad_w[j] += g * X[i, j]
+        grad_b += g
         count += 1
         if count == batch_size:
             step += 1
@@ -254,9 +258,10 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
 
 
 @njit(cache=True, fastmath=FAST)
-def mean_loss(X, y, w, b, sw):
+def mean_loss(X, y, w, b, sw, delta):
     """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64 (the features are
-    the first w.shape[0] columns of X); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ."""
+    the first w.shape[0] columns of X); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ; with Huber's
+    `delta`, of ρ_δ(eᵢ)."""
     n, d = X.shape[0], w.shape[0]
     total, weight = 0.0, 0.0
     for i in range(n):
@@ -264,10 +269,10 @@ def mean_loss(X, y, w, b, sw):
         for j in range(d):
             e += X[i, j] * w[j]
         if sw is not None:
-            total += 0.5 * np.float64(sw[i]) * np.float64(e) * np.float64(e)
+            total += half_rho64(np.float64(sw[i]), e, delta)
             weight += np.float64(sw[i])
         else:
-            total += 0.5 * np.float64(e) * np.float64(e)
+            total += half_rho64(1.0, e, delta)
     if sw is not None:
         return total / weight
     return total / n

@@ -1,7 +1,7 @@
 """What a run whose SGD diverged still knows: the exact least-squares answer does not depend on
 SGD, so `runs.execute` computes it on the same training rows and hands it over with the
 `DivergedError` (its `run`), beside the epochs' losses before it diverged, in the data's units
-(ridge's answer with weight decay, `rows.exact_answer`).
+(ridge's answer with weight decay, Huber's with its loss: `objective.exact_answer`).
 """
 
 from __future__ import annotations
@@ -45,14 +45,15 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
         error.epoch, error.step, error.lr, error.lr_max, losses, error.standardized, grew
     )
     validation = None
-    if rows.X_val is not None:
+    huber = spec.model.loss == "huber"  # its exact answer's RMSE and R² are not shown
+    if rows.X_val is not None and not huber:
         loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)
         validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": rmse(loss)}
     out.run = DivergedRun(
         spec=spec,
         ols=exact,
         rows=len(rows.y),
-        rmse=rmse(exact.loss - exact.penalty),  # of the fit alone (ridge's loss has the penalty)
+        rmse=None if huber else rmse(exact.loss - exact.penalty),  # the fit alone, no penalty
         losses=losses,
         stability=bound,
         feature_names=dataset.feature_names,

@@ -2,9 +2,9 @@
 
 Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
-`shuffle`, `random_state`, `fit_intercept`; `average=True`, `learning_rate` and `power_t` as in
-SGDRegressor), plus `engine`
-(see `linscratch.engines`).
+`shuffle`, `random_state`, `fit_intercept`; `average=True`, `learning_rate`, `power_t`,
+`alpha`, `loss="squared_error"|"huber"` and Huber's `epsilon` as in SGDRegressor), plus
+`engine` (see `linscratch.engines`).
 """
 
 from __future__ import annotations
@@ -65,9 +65,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     least squares (the book's model, and the exact answer `linscratch.solve.ols`) unless a
     penalty is asked for; `loss_curve_` then includes the penalty.
 
+    `loss="huber"` minimises Huber's loss (`linscratch.model.huber_loss`) with δ = `epsilon`,
+    SGDRegressor's names for it; `epsilon` defaults to 1.0, linscratch's `huber_delta` (and
+    PyTorch's HuberLoss), where SGDRegressor's is 0.1. The exact optimum the convergence
+    warning compares with is then Huber's minimiser (`linscratch.huber`).
+
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
-    (mean ½(ŷ − y)² after each epoch, weighted with `sample_weight`), `n_features_in_` and
-    `feature_names_in_`.
+    (mean ½(ŷ − y)², or Huber's loss, after each epoch, weighted with `sample_weight`),
+    `n_features_in_` and `feature_names_in_`.
     """
 
     def __init__(
@@ -85,6 +90,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         learning_rate="constant",
         power_t=0.25,
         alpha=0.0,
+        loss="squared_error",
+        epsilon=1.0,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -99,6 +106,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.power_t = power_t
         self.alpha = alpha
+        self.loss = loss
+        self.epsilon = epsilon
 
     def _check_params(self) -> None:
         def positive(name, kind):
@@ -129,6 +138,12 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if not (real and math.isfinite(alpha) and alpha >= 0):
             text = tr("alpha must be a finite number >= 0, got {value!r}")
             raise ValueError(text.format(value=alpha))
+        if self.loss not in ("squared_error", "huber"):
+            text = tr("loss must be 'squared_error' or 'huber', got {value!r}")
+            raise ValueError(text.format(value=self.loss))
+        positive("epsilon", numbers.Real)
+        if not np.isfinite(self.epsilon):
+            raise ValueError(tr("epsilon must be finite, got {value!r}").format(value=self.epsilon))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -214,6 +229,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             lr_schedule=self.learning_rate,
             power_t=float(self.power_t),
             l2=float(self.alpha),
+            loss="huber" if self.loss == "huber" else "squared",
+            huber_delta=float(self.epsilon),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
@@ -233,6 +250,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         from .solve import ols
 
         n, d = X.shape
+        alpha = float(self.alpha)
         affordable = n * (d + 2) ** 2 <= EXACT_WORK
         reason = None
         ended = rule.stopped_at is None and (
@@ -243,11 +261,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             reason = reason.format(epochs=epochs)
         if affordable:
             y64 = np.asarray(y, np.float64)
-            if self.alpha:  # the penalised objective's optimum: ridge's
-                best = ridge(
-                    X, y64, float(self.alpha), fit_intercept=self.fit_intercept, weights=sw
-                )
+            if self.loss == "huber":  # Huber's optimum, penalised with alpha where it is
+                from .huber import huber_fit
+
+                best = huber_fit(X, y64, float(self.epsilon), self.fit_intercept, sw, l2=alpha)
                 best = best.loss
+            elif alpha:  # the penalised objective's optimum: ridge's
+                best = ridge(X, y64, alpha, fit_intercept=self.fit_intercept, weights=sw).loss
             else:
                 best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
             if best > 0 and loss > best * (1 + EXCESS):
@@ -255,7 +275,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                 reason = tr(
                     "at epoch {epoch} with the training loss {excess:.1%} above the exact "
                     "least-squares optimum"
-                ).format(epoch=at, excess=loss / best - 1)
+                )
+                if self.loss == "huber":
+                    reason = tr(
+                        "at epoch {epoch} with the training loss {excess:.1%} above the exact "
+                        "Huber optimum"
+                    )
+                reason = reason.format(epoch=at, excess=loss / best - 1)
         if reason is not None:
             warnings.warn(
                 tr(

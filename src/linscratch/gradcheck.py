@@ -27,6 +27,19 @@ by as much as the residual), where the error is about ε‖xⱼ‖‖e‖, ε ti
 step is kept at least √ε·|θⱼ|, so that θⱼ ± h differ from θⱼ when the residual is tiny, and is
 √ε when both are zero.
 
+Huber's loss (`delta` δ): the same three methods, of Σᵢ ρ_δ(eᵢ) (`model.huber_loss`; its
+gradient Xᵀψ(e), Σψ(e) with ψ = clip(e, −δ, δ), derived at `model.gradients`). ρ is C¹ but ρ''
+jumps at |e| = δ, so a central difference whose step carries a residual across ±δ is off by
+O(h), not exact. Each step is therefore capped at half the distance, in that parameter, from
+the nearest residual to its kink (`fdiff.kink_limit`): along the step every row's term stays
+one parabola or one line, and the difference is again exact but for rounding, checked to the
+same tolerances. The check thus holds at points away from the kink, which is every point but
+a set of measure zero; at a residual within about √ε·|e| of ±δ the capped step is so small
+that rounding (≈ ε·L/h) exceeds the tolerance, and the finite differences say so rather than
+hide it: the tests draw their points and keep those whose residuals lie at least 1e-3 from ±δ.
+PyTorch's `torch.nn.functional.huber_loss` (sum) is a fourth, independent value of the loss
+itself (tests/test_huber.py).
+
 Tolerances, on the largest relative difference (see `TOLERANCES`).
 - float64: analytic vs autograd ≤ 1e-10 (both sum n products; rounding ≈ nε ≈ 1e-14);
   anything vs finite differences ≤ 1e-6 (the differences' own error is ≈ ε·scale).
@@ -49,7 +62,7 @@ import torch
 from .events import Batch, Subscriber
 from .fdiff import finite_difference_gradients, gradient_scale
 from .i18n import tr
-from .model import gradients, l2_penalty, linreg, squared_loss
+from .model import gradients, huber_loss, l2_penalty, linreg, squared_loss
 
 TOLERANCES = {
     "float64": {"analytic_vs_autograd": 1e-10, "finite_difference": 1e-6},
@@ -69,15 +82,22 @@ def tolerance(dtype: torch.dtype, pair: tuple[str, str], n: int = 1) -> float:
     return max(TOLERANCES[name][kind], 4 * n * torch.finfo(dtype).eps)
 
 
-def autograd_gradients(X, y, w, b, weights=None, l2: float = 0.0):
-    """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss (each row's
-    term times its weight, with `weights` (n, 1); plus `l2` times the book's `l2_penalty(w)`
-    on each row, D2L 3.7)."""
-    w = w.detach().clone().reshape(-1, 1).requires_grad_(True)
-    b = b.detach().clone().reshape(1).requires_grad_(True)
-    half = squared_loss(linreg(X, w, b), y)  # (n, 1): ½e²
+def row_losses(y_hat, y, delta=None, l2: float = 0.0, w=None):
+    """Each row's term of the summed loss (n, 1): ½e², or Huber's ρ_δ(e) with `delta`; with
+    weight decay λ = `l2`, plus the book's λ·`l2_penalty(w)` on each row (D2L 3.7)."""
+    half = squared_loss(y_hat, y) if delta is None else huber_loss(y_hat, y, delta)
     if l2:
         half = half + l2 * l2_penalty(w)  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`
+    return half
+
+
+def autograd_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+    """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss (each row's
+    term times its weight, with `weights` (n, 1); Huber's ρ_δ with `delta`; plus `l2` times
+    the book's `l2_penalty(w)` on each row)."""
+    w = w.detach().clone().reshape(-1, 1).requires_grad_(True)
+    b = b.detach().clone().reshape(1).requires_grad_(True)
+    half = row_losses(linreg(X, w, b), y, delta, l2, w)  # (n, 1): ½e² (or ρ_δ(e)) (+ penalty)
     (half if weights is None else weights * half).sum().backward()
     return w.grad, b.grad
 
@@ -128,6 +148,7 @@ class GradCheck:
     comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
     weights: torch.Tensor | None = None  # (n, 1), the rows' weights sᵢ, or None
     l2: float = 0.0  # weight decay λ: each row's loss gains (λ/2)‖w‖²
+    delta: float | None = None  # Huber's δ, or None: the squared loss
 
     @property
     def passed(self) -> bool:
@@ -196,8 +217,9 @@ class GradCheck:
         return w, float(self.b[0]) - lr / n * g[d]
 
 
-def check_gradients(X, y, w, b, weights=None, l2: float = 0.0) -> GradCheck:
-    """Compute the gradients of the summed loss at (w, b) three ways and compare them.
+def check_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None) -> GradCheck:
+    """Compute the gradients of the summed loss at (w, b) three ways and compare them (of
+    Huber's loss with `delta`: see "Huber's loss" in the module docstring).
 
     X (n, d), y (n, 1), w (d, 1), b (1,), all of one dtype (float32 or float64), and the
     rows' `weights` (n,) or None, and weight decay λ = `l2` (each row's loss plus (λ/2)‖w‖²);
@@ -208,18 +230,19 @@ def check_gradients(X, y, w, b, weights=None, l2: float = 0.0) -> GradCheck:
     s = None if weights is None else torch.as_tensor(weights, dtype=X.dtype).reshape(-1, 1)
     with torch.no_grad():
         y_hat = linreg(X, w, b)
-        half = squared_loss(y_hat, y)
-        if l2:
-            half = half + l2 * l2_penalty(w)
+        half = row_losses(y_hat, y, delta, l2, w)
         loss = float((half if s is None else s * half).sum())
-    fd, steps = finite_difference_gradients(X, y, w, b, s, l2)
+    fd, steps = finite_difference_gradients(X, y, w, b, s, l2, delta)
     grads = {
-        "analytic": _flat(*gradients(X, y, w, b, s, l2)),
-        "autograd": _flat(*autograd_gradients(X, y, w, b, s, l2)),
+        "analytic": _flat(*gradients(X, y, w, b, s, l2, delta)),
+        "autograd": _flat(*autograd_gradients(X, y, w, b, s, l2, delta)),
         "finite_difference": fd,
     }
     scale = gradient_scale(X, y, w, b, s, l2)
-    check = GradCheck(X, y, w, b, y_hat, y_hat - y, loss, grads, steps, scale, weights=s, l2=l2)
+    residual = y_hat - y
+    check = GradCheck(
+        X, y, w, b, y_hat, residual, loss, grads, steps, scale, weights=s, l2=l2, delta=delta
+    )
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
         check.comparisons[pair] = Comparison(abs_diff, rel_diff, tolerance(X.dtype, pair, len(X)))
@@ -232,8 +255,9 @@ class GradientMonitor(Subscriber):
 
     wants_batches = True
 
-    def __init__(self, l2: float = 0.0):
+    def __init__(self, l2: float = 0.0, delta=None):
         self.l2 = l2
+        self.delta = delta  # Huber's δ, or None: the squared loss
         self.batches = 0
         self.max_abs_diff = 0.0
         self.max_rel_diff = 0.0
@@ -243,7 +267,7 @@ class GradientMonitor(Subscriber):
         X, y, w, b = event.X, event.y, event.w, event.b
         grad_w, grad_b = event.grad_w, event.grad_b
         with torch.no_grad():
-            analytic = _flat(*gradients(X, y, w, b, l2=self.l2))
+            analytic = _flat(*gradients(X, y, w, b, l2=self.l2, delta=self.delta))
             scale = gradient_scale(X, y, w, b, l2=self.l2)
         abs_diff, rel_diff = compare(analytic, _flat(grad_w, grad_b), scale)
         self.batches += 1

@@ -169,7 +169,7 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     if plan.check_grad:
         from .gradcheck import GradientMonitor
 
-        monitor = GradientMonitor(plan.l2)
+        monitor = GradientMonitor(plan.l2, plan.huber_delta)
     if spec.optim.early_stopping:
         from .stopping import NoImprovement
 

@@ -29,6 +29,23 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
+def huber_loss(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
+    """Per-example Huber loss ρ_δ(ŷ − y), shape (n, 1), in the book's style of `squared_loss`
+    (each row's term; the caller sums, then divides): ½e² where |e| ≤ δ, and δ(|e| − ½δ)
+    beyond, the straight lines that continue the parabola with its slope ±δ at e = ±δ.
+
+    Near zero it is the squared loss; far out it grows like δ|e|, so a row with a corrupted
+    label pulls on the fit with a force of at most δ instead of its whole residual. A NaN
+    residual gives NaN (the comparison fails and the linear piece carries it), as the
+    divergence guard needs. y is reshaped to y_hat's shape first, as in `squared_loss`.
+    """
+    import torch
+
+    e = y_hat - y.reshape(y_hat.shape)
+    a = e.abs()
+    return torch.where(a <= delta, e**2 / 2, delta * (a - delta / 2))
+
+
 def init_params(
     num_features: int,
     generator: torch.Generator | None = None,
@@ -60,8 +77,9 @@ def l2_penalty(w):
     return (w**2).sum() / 2
 
 
-def gradients(X, y, w, b, weights=None, l2: float = 0.0):
-    """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd.
+def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+    """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd;
+    with `delta` δ, of Huber's L = Σᵢ ρ_δ(ŷᵢ − yᵢ); with `l2` λ, plus weight decay (derived below).
 
     X (n, d), y (n, 1) or (n,), w (d, 1) or (d,), b (1,) or a number; returns
     (dL/dw shaped like w, dL/db shaped like b). Works on torch tensors and numpy arrays alike.
@@ -91,9 +109,27 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0):
     and the step divides by |B| (Σsᵢ): the mean gradient plus exactly λw, that is
     w ← (1 − lr·λ)·w − lr·mean(eᵢxᵢ), the weights "decay" towards zero. The objective it
     descends is mean ½eᵢ² + (λ/2)‖w‖², the weighted mean plus the same penalty with weights.
+
+    Huber's loss (`huber_loss`), L = Σᵢ ρ(eᵢ) with ρ(e) = ½e² for |e| ≤ δ and δ(|e| − ½δ)
+    beyond. Again only ∂L/∂ŷᵢ = ρ'(eᵢ) changes; call it ψ(eᵢ). Piece by piece:
+      |e| ≤ δ:  ρ'(e) = d/de ½e² = e
+      e > δ:    ρ'(e) = d/de δ(e − ½δ) = δ
+      e < −δ:   ρ'(e) = d/de δ(−e − ½δ) = −δ
+    so ψ(e) = clip(e, −δ, δ): the residual, capped at ±δ. At the joins e = ±δ both pieces give
+    ±δ, so ψ is continuous and ρ is C¹; ψ' is 1 inside and 0 outside and jumps at |e| = δ (ρ''
+    does not exist there). By the chain rule as above,
+      dL/dw = Xᵀψ(ŷ − y),   dL/db = Σᵢ ψ(eᵢ),
+    and SGD divides both by the batch size B: dL/dw = Xᵀψ/B, dL/db = Σψ/B; with row weights,
+    Σᵢ sᵢψᵢxᵢ / Σᵢ sᵢ and Σᵢ sᵢψᵢ / Σᵢ sᵢ. A row whose residual is past δ pushes with the
+    same force δ however wrong its label is. Finite differences confirm this gradient wherever
+    no residual lies within the step h of ±δ; within h of the kink their error is O(h), not
+    O(h²) (see `gradcheck`). A NaN residual stays NaN through the clip (torch's `clamp` and
+    numpy's `clip` both keep it), so the divergence guard still sees it.
     """
     y_hat = X @ w.reshape(-1, 1) + b  # (n, 1)
     e = y_hat - y.reshape(-1, 1)  # (n, 1): the residual
+    if delta is not None:
+        e = e.clip(-delta, delta)  # (n, 1): ψ(e), Huber's clipped residual
     if weights is not None:
         e = weights.reshape(-1, 1) * e  # (n, 1): sᵢeᵢ, the weighted residual
     grad_w = (X.T @ e).reshape(w.shape)  # (d, 1) or (d,)

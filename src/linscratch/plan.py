@@ -25,8 +25,9 @@ The rules, each with its own test in tests/test_plan.py:
     weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
 12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
     write or resume one (a resumed mean would not be the uninterrupted run's).
-Every engine, on every device and under torchrun, trains weighted rows, averages iterates and
-decays weights (`l2`), and follows every learning-rate schedule (`schedules`): no rule refuses one.
+Every engine, on every device and under torchrun, trains weighted rows, averages iterates,
+decays weights (`l2`), follows every learning-rate schedule (`schedules`) and minimises
+Huber's loss (`loss="huber"`) as well as the squared loss: no rule refuses one.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Plan:
     weighted: bool = False
     average: int = 0  # average the iterates from the start of this epoch on (0: never)
     l2: float = 0.0  # weight decay λ: each step's gradient gains λw (`model.gradients`)
+    huber_delta: float | None = None  # Huber's δ for the loss "huber", None: the squared loss
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
@@ -189,4 +191,5 @@ def make_plan(
         weighted=weighted or spec.data.weights is not None,
         average=spec.optim.average,
         l2=float(spec.model.l2),
+        huber_delta=spec.model.delta,
     )

@@ -79,15 +79,23 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         else np.r_[run.ols.w, run.ols.b]
     )
     _params_panel(axes[1], run, trace, target, None if synthetic else (X, y))
+    if not synthetic and run.spec.model.loss == "huber":  # the target is Huber's minimiser
+        axes[1].set_title(tr("Parameters approaching the Huber minimiser"))
+        axes[1].set_ylabel(
+            tr("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser"),
+            fontsize=8,
+        )
     if panels == 3:
-        reference = (
-            (true_w, true_b, tr("truth"))
-            if synthetic
-            else (run.ols.w, run.ols.b, tr("exact least squares"))
-        )
-        _data_panel(
-            axes[2], run.result.w, run.result.b, X, y, run.feature_names, run.target_name, reference
-        )
+        huber = run.spec.model.loss == "huber"
+        exact = tr("exact Huber minimiser") if huber else tr("exact least squares")
+        reference = (true_w, true_b, tr("truth")) if synthetic else (run.ols.w, run.ols.b, exact)
+        names, target = run.feature_names, run.target_name
+        _data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
+        if huber:  # what the squared loss would make of the same rows, outliers and all
+            from .solve import ols
+
+            squares = ols(np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1))
+            _line(axes[2], X, squares.w, squares.b, tr("least squares"))
     _suptitle(fig, run.result)
     return chinese_font(fig)
 
@@ -125,16 +133,19 @@ def _loss_panel(ax, run, trace) -> None:
             markersize=4,
             label=tr("held-out rows ({rows})").format(rows=run.validation["rows"]),
         )
+    huber = run.spec.model.loss == "huber"
     ax.axhline(
         run.ols.loss,
         color="tab:green",
         linestyle=":",
         linewidth=1.5,
-        label=tr("exact least squares"),
+        label=tr("exact Huber minimiser") if huber else tr("exact least squares"),
     )
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
-    ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
+    ax.set_ylabel(
+        tr("mean Huber loss  (log scale)") if huber else tr("mean loss  ½(ŷ − y)²  (log scale)")
+    )
     ax.set_title(tr("Training loss"))
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.25)
@@ -231,6 +242,17 @@ def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
     ax.set_title(title.format(target=target or "y", feature=names[j], other=names[0]), fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
+
+
+def _line(ax, X, w, b, label: str) -> None:
+    """One more line on `_data_panel`'s axes (dotted blue), the legend redrawn."""
+    X = np.asarray(X, np.float64)
+    j = X.shape[1] - 1
+    grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)
+    w = np.ravel(np.asarray(w, np.float64))
+    rest = float(np.delete(w, j) @ np.delete(X.mean(axis=0), j))
+    ax.plot(grid, w[j] * grid + b + rest, ":", color="tab:blue", linewidth=2, label=label)
+    ax.legend(fontsize=8)
 
 
 def result_figure(result, X=None, y=None):

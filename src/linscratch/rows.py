@@ -52,21 +52,3 @@ def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
         scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
         X_fit, y_fit = scaler.transform(X64, y64)
     return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val)
-
-
-def exact_answer(spec: RunSpec, rows: Rows):
-    """The exact answer beside SGD on the training rows (an `solve.OLSResult`): least squares
-    (weighted with weights), or with weight decay λ (`l2`) ridge regression, solved on the
-    rows SGD trained on (standardized or not: ridge is not scale-invariant) and given in the
-    data's units (`ridge.in_original_units`)."""
-    from .solve import ols
-
-    intercept, sw, l2 = spec.model.fit_intercept, rows.weights, spec.model.l2
-    if not l2:
-        return ols(rows.X, rows.y.reshape(-1), fit_intercept=intercept, weights=sw)
-    from .ridge import in_original_units, ridge
-
-    if rows.scaler is None:
-        return ridge(rows.X, rows.y.reshape(-1), l2, fit_intercept=intercept, weights=sw)
-    scaled = ridge(rows.X_fit, rows.y_fit.reshape(-1), l2, fit_intercept=intercept, weights=sw)
-    return in_original_units(scaled, rows.scaler)

@@ -18,6 +18,7 @@ SHUFFLES = ("auto", "book", "full", "block", "none")
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
+LOSSES = ("squared", "huber")
 SEED_LIMIT = 2**63
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
@@ -62,6 +63,8 @@ RULES = {
     "init": _choice(INITS),
     "fit_intercept": (lambda v: isinstance(v, bool), "true or false"),
     "l2": (lambda v: _real(v) and v >= 0, "a finite number >= 0 (0: no weight decay)"),
+    "loss": _choice(LOSSES),
+    "huber_delta": (lambda v: _real(v) and v > 0, "a positive finite number"),
     "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
@@ -90,6 +93,7 @@ RULES = {
     "force": (lambda v: isinstance(v, bool), "true or false"),
     "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
+    "corrupt": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),  # make-data
     "w": (lambda v: isinstance(v, tuple) and v and all(map(_real, v)), "finite numbers"),  # grad
     "b": (_real, "a finite number"),  # grad
     "sample_weight": (lambda v: _real(v) and v >= 0, "a finite number >= 0"),  # grad, per row

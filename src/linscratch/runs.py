@@ -18,10 +18,11 @@ from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
 from .loop import Result, draw_seed, fit
 from .model import initial_params
+from .objective import exact_answer, loss_of_run
 from .resources import require_memory, run_bytes
 from .results import estimation_errors
 from .ridge import decay_terms
-from .rows import exact_answer, prepare
+from .rows import prepare
 from .solve import CHUNK, OLSResult, mean_loss, r2_score, rmse, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
@@ -69,8 +70,9 @@ class _OriginalUnits(Subscriber):
     """Passes events on to `inner` with the loss and parameters of a standardized problem in
     the data's own units, and records the held-out rows' loss after each epoch."""
 
-    def __init__(self, inner: EventStream, scaler: Standardizer | None, X_val, y_val, w_val=None):
+    def __init__(self, inner: EventStream, scaler, X_val, y_val, w_val=None, loss_of=mean_loss):
         self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
+        self.loss_of = loss_of  # the run's mean loss of (X, y, w, b, weights)
         self.w_val = w_val  # the held-out rows' weights, or None
         self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
         self.wants_progress = inner.wants_progress
@@ -81,7 +83,8 @@ class _OriginalUnits(Subscriber):
             w, b = self.scaler.to_original(event.w, event.b)
             event = replace(event, w=w, b=b, loss=event.loss * self.scaler.y_std**2)
         if self.X_val is not None:
-            self.val_losses.append(mean_loss(self.X_val, self.y_val, event.w, event.b, self.w_val))
+            loss = self.loss_of(self.X_val, self.y_val, event.w, event.b, self.w_val)
+            self.val_losses.append(loss)
         return self.inner.emit(event)
 
     def steps(self, event: Steps) -> None:
@@ -139,7 +142,7 @@ def execute(
     exact: OLSResult | None = None,
 ) -> Run:
     """Fit the dataset by SGD as `spec` says and compare with OLS (ridge with weight decay:
-    `rows.exact_answer`, the losses compared being the penalised objective); see `Run`.
+    `objective.exact_answer`, the losses compared being the penalised objective); see `Run`.
 
     Without a split or standardization the rows go to `fit` untouched, so the book's run stays
     bit for bit the book's. The split is drawn from the seed; the standardization is fitted
@@ -149,6 +152,7 @@ def execute(
     `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
     training starts (a `StabilityWarning`).
     `exact`, the OLS answer on the same training rows if already known, is not computed again.
+    With Huber's loss: see `objective` (no R² or RMSE: they measure squares).
     """
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
@@ -159,11 +163,12 @@ def execute(
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows.X_fit, warn, sw)
-    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val)
+    loss_of, fit_spec = loss_of_run(spec, rows.scaler)
+    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
         scaled = fit(
-            rows.X_fit, rows.y_fit, spec, w0=w0, b0=b0, subscribers=[units], sample_weight=sw
+            rows.X_fit, rows.y_fit, fit_spec, w0=w0, b0=b0, subscribers=[units], sample_weight=sw
         )
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from .diverged import exact_beside
@@ -181,24 +186,25 @@ def execute(
     if exact is None:
         inner.emit(Phase("exact"))
         exact = exact_answer(spec, rows)
-    validation = None
+    squared, validation = spec.model.loss == "squared", None
     if X_val is not None:
         validation = {
             "rows": len(y_val),
-            "loss": mean_loss(X_val, y_val, result.w, result.b, w_val),
-            "r2": r2_score(X_val, y_val, result.w, result.b, centered, w_val),
-            "ols_loss": mean_loss(X_val, y_val, exact.w, exact.b, w_val),
+            "loss": loss_of(X_val, y_val, result.w, result.b, w_val),
+            "r2": r2_score(X_val, y_val, result.w, result.b, centered, w_val) if squared else None,
+            "ols_loss": loss_of(X_val, y_val, exact.w, exact.b, w_val),
             "epochs": units.val_losses,
         }
-        validation.update(rmse=rmse(validation["loss"]), ols_rmse=rmse(validation["ols_loss"]))
-    sgd_loss = mean_loss(X, y64, result.w, result.b, sw)
+        if squared:
+            validation.update(rmse=rmse(validation["loss"]), ols_rmse=rmse(validation["ols_loss"]))
+    sgd_loss = loss_of(X, y64, result.w, result.b, sw)
     decay = decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)  # or None
     objective = sgd_loss + (decay["sgd"] if decay else 0.0)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
-        r2=r2_score(X, y64, result.w, result.b, centered, sw),
+        r2=r2_score(X, y64, result.w, result.b, centered, sw) if squared else None,
         loss_gap=_gap(objective, exact.loss, y64),
         coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
         feature_names=dataset.feature_names,
@@ -208,7 +214,7 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
-        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)},
+        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)} if squared else None,
         weight_decay=decay,
     )
 

@@ -258,7 +258,11 @@ def stability(
     the intercept, A = X. With `weights` (n,) the mean loss is weighted and H = AᵀSA/Σsᵢ.
     Weight decay λ = `l2` adds (λ/2)‖w‖², whose curvature is λ on the w block (not b's):
     H + λ·diag(1, …, 1, 0), so λ_max grows by at most λ, and exactly λ where the top
-    eigenvector leaves b alone. Returns {"lambda_max", "lr_max"}.
+    eigenvector leaves b alone. Huber's loss needs no limit of its own: its Hessian is
+    A_inᵀA_in/n over the rows inside δ (ψ' is 1 there and 0 beyond), which is at most H in
+    every direction, so this limit is safe for it too (and past it Huber's bounded gradient
+    grows the iterates by lr·δ·|x| a step rather than geometrically, which the loop's growth
+    bound still catches). Returns {"lambda_max", "lr_max"}.
     """
     X = np.asarray(X)
     n, d = X.shape

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from .gradcheck import GradCheck
@@ -84,6 +83,35 @@ EXPLAIN_LABELS = {
 }
 
 
+# Huber's loss (`delta`): the lines that change, with or without row weights
+HUBER_LABELS = {
+    "en": {
+        "title": "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
+        "δ(|e| − δ/2) beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})",
+        "step2": "Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and "
+        "push with ψ = ±δ instead of eᵢ: {rows}",
+        "none": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and "
+        "the gradient is the squared loss's",
+        "step3": "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped "
+        "residual",
+        "step4": "Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals",
+    },
+    "zh": {
+        "title": "Huber 损失 L = Σᵢ {s}ρ(ŷᵢ − yᵢ) 的梯度（|e| ≤ δ 时 ρ(e) = ½e²，否则 "
+        "δ(|e| − δ/2)，δ = {delta}）：小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "step2": "步骤 2：计算损失 L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：{n} 个样本中有 {k} 个 |eᵢ| > δ = {delta}，"
+        "其梯度贡献被截断为 ψ = ±δ 而非 eᵢ：{rows}",
+        "none": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：没有样本 |eᵢ| > δ = {delta}，故 ψ = e，"
+        "梯度与平方损失相同",
+        "step3": "步骤 3：权重梯度 dL/dw = Xᵀ({s}ψ)：每个特征在所有样本上的贡献之和，"
+        "由截断后的误差缩放",
+        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ {s}ψᵢ：所有样本截断误差的总和",
+    },
+}
+
+
 def _g(x: float) -> str:
     return f"{x:.6g}"
 
@@ -117,6 +145,8 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     b = float(check.b[0])
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
+    delta = check.delta
+    psi = e if delta is None else _huber(t, lang, weighted, e, delta)
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
     if check.l2:  # weight decay: what it adds to the loss and the gradient
         pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
@@ -128,7 +158,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     shown_cols = min(d, 4)
     head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
     head += ["…"] if d > shown_cols else []
-    head += ["y_i", "ŷ_i", "e_i", *(["s_i"] if weighted else [])]
+    head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta else []), *(["s_i"] if weighted else [])]
     lines.append("  " + "".join(f"{h:>12}" for h in head))
     rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
     for i in rows:
@@ -137,18 +167,22 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             continue
         cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
         cells += ["…"] if d > shown_cols else []
-        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(s[i])] if weighted else [])]
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta else [])]
+        cells += [_g(s[i])] if weighted else []
         lines.append("  " + "".join(f"{c:>12}" for c in cells))
     terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
-    lines += ["", _step2(t, check, s, e, w), ""]
+    lines += [_clipped_line(t, e, delta)] if delta else []
+    lines += ["", _step2(t, check, w), ""]
 
-    # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted).
+    # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted;
+    # of Huber's clipped ψᵢ in place of eᵢ).
     g = check.grads["analytic"]
-    se = s * e if weighted else e
-    lines += _step3(t, check, X, se, w)
+    r, name = (e, "e") if delta is None else (psi, "ψ")  # what the gradient sums
+    se = s * r if weighted else r
+    lines += _step3(t, check, X, se, w, name)
     lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(se))} = {_g(g[d])}", ""]
 
     lines += [*_step5(t, check, d), ""]
@@ -170,31 +204,33 @@ def _count(weighted: bool) -> str:
     return "Σsᵢ" if weighted else "|B|"
 
 
-def _step2(t: dict, check: GradCheck, s, e, w) -> str:
+def _step2(t: dict, check: GradCheck, w) -> str:
     """Step 2's line: the loss, and with weight decay its two parts with their numbers."""
     if not check.l2:
         return t["step2"].format(loss=_g(check.loss))
-    weighted = s is not None
-    data = 0.5 * float(np.sum((1.0 if s is None else s) * e * e))
+    weighted = check.weights is not None
+    pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖², on each row
+    term = ("ρ(eᵢ)", "Σᵢ ") if check.delta else ("eᵢ²", "½ Σᵢ ")
     return t["step2_l2"].format(
-        data_sum="½ Σᵢ sᵢeᵢ²" if weighted else "½ Σᵢ eᵢ²",
+        data_sum=term[1] + ("sᵢ" if weighted else "") + term[0],
         B=_count(weighted),
-        data=_g(data),
+        data=_g(check.loss - check.total * pen),
         total=_g(check.total),
-        pen=_g(0.5 * check.l2 * float(w @ w)),
+        pen=_g(pen),
         loss=_g(check.loss),
     )
 
 
-def _step3(t: dict, check: GradCheck, X, se, w) -> list[str]:
-    """Step 3's lines: each dL/dwⱼ written out as its sum over the rows (of sᵢeᵢ, weighted),
-    plus with weight decay |B|·λ·wⱼ with its numbers."""
+def _step3(t: dict, check: GradCheck, X, se, w, name: str = "e") -> list[str]:
+    """Step 3's lines: each dL/dwⱼ written out as its sum over the rows (of sᵢeᵢ, weighted;
+    `name` ψ for Huber's clipped residual), plus with weight decay |B|·λ·wⱼ with its numbers."""
     n, d = X.shape
     weighted, g, l2 = check.weights is not None, check.grads["analytic"], check.l2
-    term = "(sᵢeᵢ)" if weighted else "eᵢ"
+    term = f"(sᵢ{name}ᵢ)" if weighted else f"{name}ᵢ"
     lines = [t["step3"]]
     if l2:
-        lines = [t["step3_l2"].format(xe="Xᵀ(s∘e)" if weighted else "Xᵀe", B=_count(weighted))]
+        xe = f"Xᵀ(s∘{name})" if weighted else f"Xᵀ{name}"
+        lines = [t["step3_l2"].format(xe=xe, B=_count(weighted))]
     for j in range(d):
         expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
         formula = f"Σᵢ {term}·xᵢ{j + 1}"
@@ -221,3 +257,22 @@ def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
             f"≤ {comp.tolerance:.0e}: {verdict}"
         )
     return lines
+
+
+def _huber(t: dict, lang, weighted: bool, e, delta: float):
+    """Huber's lines in `t` in place of the squared loss's; returns ψ = clip(e, −δ, δ), what
+    takes e's place in the gradient."""
+    t.update(HUBER_LABELS[lang or language()])
+    for key in ("title", "step2", "step3", "step4"):
+        t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
+    return e.clip(-delta, delta)
+
+
+def _clipped_line(t: dict, e, delta: float) -> str:
+    """Which rows Huber's ψ clips, with their residuals and ψ: "row 3 (e = 7.2 → ψ = 1)"."""
+    out = [i for i in range(len(e)) if abs(e[i]) > delta]
+    if not out:
+        return t["none"].format(delta=_g(delta))
+    shown = [f"{i + 1} (e = {_g(e[i])} → ψ = {_g(delta if e[i] > 0 else -delta)})" for i in out]
+    rows = ", ".join(shown[:8]) + (", …" if len(shown) > 8 else "")
+    return t["clip"].format(k=len(out), n=len(e), delta=_g(delta), rows=rows)

@@ -823,3 +823,52 @@ ZH |= {
         "验证集（{rows} 个样本），精确岭回归解：损失 {loss:.6g}，RMSE {rmse:.6g}"
     ),
 }
+
+# Huber's loss: the loss setting, its exact minimiser, grad's clipped rows, make-data's outliers
+ZH |= {
+    "Parameters approaching the Huber minimiser": "参数趋近 Huber 损失的最优解",
+    "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the {rows:,} "
+    "training rows does not depend on it:": (
+        "SGD 发散了（错误信息见下）；{rows:,} 个训练样本上 Huber 损失（δ = {delta:g}）的精确最优解"
+        "与它无关："
+    ),
+    "a positive finite number": "一个有限的正数",
+    "corrupt the labels of a fraction F of the examples, drawn from --seed: each moves up by "
+    "{shift:g} (outliers, for --loss huber)": (
+        "按 --seed 随机选取比例为 F 的样本，把它们的标签各加上 {shift:g}"
+        "（异常值，供 --loss huber 演示）"
+    ),
+    "epsilon must be finite, got {value!r}": "epsilon 必须是有限数，得到 {value!r}",
+    "exact Huber minimiser": "Huber 损失的精确最优解",
+    "exact Huber minimiser: loss {loss:.6g}": "Huber 损失的精确最优解：损失 {loss:.6g}",
+    "least squares": "最小二乘",
+    "loss must be 'squared_error' or 'huber', got {value!r}": (
+        "loss 必须是 'squared_error' 或 'huber'，得到 {value!r}"
+    ),
+    "one of squared, huber": "squared、huber 之一",
+    "standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser": (
+        "标准化：wⱼ·sd(xⱼ)/sd(y)，b 取 (ŷ(x̄) − ȳ)/sd(y)；虚线：Huber 损失的最优解"
+    ),
+    "the loss: squared (the book's) or huber (its residuals clipped at ±δ)": (
+        "损失函数：squared（书中的平方损失）或 huber（误差在 ±δ 处截断）"
+    ),
+    "what SGD minimises: squared, the mean of ½(ŷ − y)² (the book's); huber, ½(ŷ − y)² where "
+    "|ŷ − y| ≤ δ and δ(|ŷ − y| − δ/2) beyond, which an outlier pulls on less; the exact "
+    "answer beside it is then Huber's minimiser": (
+        "SGD 最小化的损失：squared，½(ŷ − y)² 的平均（书中的）；huber，|ŷ − y| ≤ δ 时为 "
+        "½(ŷ − y)²，否则为 δ(|ŷ − y| − δ/2)，异常值对它的拉动较小；此时与之对照的精确解是 "
+        "Huber 损失的最优解"
+    ),
+    "with --loss huber: where the loss turns from square to straight": (
+        "配合 --loss huber：损失由平方变为线性的位置"
+    ),
+    "with --loss huber: where the loss turns from square to straight, in y's units": (
+        "配合 --loss huber：损失由平方变为线性的位置，单位同 y"
+    ),
+    "{0} applies with {1} huber": "{0} 需与 {1} huber 一起使用",
+    "mean Huber loss  (log scale)": "平均 Huber 损失（对数坐标）",
+    "vs Huber": "比 Huber 最优解",
+    "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum": (
+        "于第 {epoch} 个迭代周期，训练损失比 Huber 损失的精确最优值高 {excess:.1%}"
+    ),
+}

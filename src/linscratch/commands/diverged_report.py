@@ -14,6 +14,8 @@ def diverged_text(run, lang: str = "en") -> str:
     """The exact answer by parameter (for synthetic data beside the truth), its loss, RMSE
     and R², and on held-out rows its loss and RMSE."""
     t, data = LABELS[lang], run.spec.data
+    if run.spec.model.loss == "huber":
+        return _huber_text(run, t)
     heads = (t["columns"][0], t["columns"][2])
     columns = [(run.ols.w, run.ols.b)]
     if data.synthetic:
@@ -48,6 +50,25 @@ def diverged_text(run, lang: str = "en") -> str:
         if run.ols.l2:
             text = tr("validation ({rows} rows), exact ridge: loss {loss:.6g}, RMSE {rmse:.6g}")
         lines.append(text.format(rows=v["rows"], loss=v["ols_loss"], rmse=v["ols_rmse"]))
+    return "\n".join(lines)
+
+
+def _huber_text(run, t: dict) -> str:
+    """`diverged_text` of a run on Huber's loss: its exact minimiser, and its loss."""
+    data = run.spec.data
+    heads = (t["columns_huber"][0], t["columns_huber"][2])
+    columns = [(run.ols.w, run.ols.b)]
+    if data.synthetic:
+        heads = (heads[0], tr("true"), heads[1])
+        columns.insert(0, (data.true_w, data.true_b))
+    lines = [
+        tr(
+            "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the "
+            "{rows:,} training rows does not depend on it:"
+        ).format(rows=run.rows, delta=run.spec.model.huber_delta),
+        *table_lines(run.feature_names, columns, heads, t["more"]),
+        tr("exact Huber minimiser: loss {loss:.6g}").format(loss=run.ols.loss),
+    ]
     return "\n".join(lines)
 
 

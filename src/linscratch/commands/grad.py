@@ -23,6 +23,8 @@ DEFAULTS = {
     "lang": "en",
     "sample_weight": None,
     "l2": 0.0,
+    "loss": "squared",
+    "huber_delta": None,
 }
 
 
@@ -84,6 +86,9 @@ def _check_work(n: int, d: int) -> None:
 
 
 def run(args) -> int:
+    from .run_flags import check_huber_delta
+
+    check_huber_delta(vars(args))
     opts = {**DEFAULTS, **vars(args)}
     size = {k: opts[k] or v for k, v in RANDOM_BATCH.items()}
     _check_work(size["num_examples"], size["num_features"])
@@ -100,7 +105,12 @@ def run(args) -> int:
         from ..sampleweights import checked
 
         weights = checked(opts["sample_weight"], len(X))  # zero weights stay: a row counted 0
-    check = check_gradients(X, y, w, b, weights, opts["l2"])
+    delta = None
+    if opts["loss"] == "huber":
+        from ..spec import ModelSpec
+
+        delta = opts["huber_delta"] or ModelSpec.huber_delta
+    check = check_gradients(X, y, w, b, weights, opts["l2"], delta)
     if not opts["json"]:
         print(explain(check, opts["lr"], opts["lang"]))
         return 0 if check.passed else 1
@@ -135,6 +145,7 @@ def run(args) -> int:
         "y_hat": check.y_hat.reshape(-1).tolist(),
         "residual": check.residual.reshape(-1).tolist(),
         "loss": check.loss,
+        **({} if delta is None else {"huber_delta": delta, "psi": _psi(check, delta)}),
         "analytic": split(check.grads["analytic"]),
         "autograd": split(check.grads["autograd"]),
         "finite_difference": {
@@ -155,3 +166,8 @@ def run(args) -> int:
     }
     print(dumps(report))
     return 0 if check.passed else 1
+
+
+def _psi(check, delta: float) -> list[float]:
+    """Huber's ψ = clip(e, −δ, δ) of each row, what it adds to the gradient in e's place."""
+    return check.residual.reshape(-1).clip(-delta, delta).tolist()

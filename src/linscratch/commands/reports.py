@@ -49,6 +49,13 @@ LABELS = {
         "drawn": " (drawn; repeat with --seed {seed})",
         "saved": "model saved to {path}",
         "plotted": "plot written to {path}",
+        # Huber's loss: the exact answer is Huber's minimiser, no R² or RMSE
+        "columns_huber": ("parameter", "SGD", "Huber minimiser"),
+        "huber": "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of "
+        "{rows:,} rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} "
+        "({name})",
+        "validation_huber": "validation ({rows} rows): Huber loss {loss:.6g} "
+        "(exact minimiser: {ols:.6g})",
     },
     "zh": {
         "w_error": "w的估计误差",
@@ -80,6 +87,11 @@ LABELS = {
         "drawn": "（随机抽取；用 --seed {seed} 可重现）",
         "saved": "模型已保存到 {path}",
         "plotted": "图已保存到 {path}",
+        "columns_huber": ("参数", "SGD", "Huber 最优解"),
+        "huber": "Huber 损失的精确最优解（δ = {delta:g}）：损失 {loss:.6g}，{rows:,} 个样本中 "
+        "{clipped:,} 个误差超过 δ；{comparison}，系数最大差异 {diff:.3g}（{name}）",
+        "validation_huber": "验证集（{rows} 个样本）：Huber 损失 {loss:.6g}"
+        "（精确最优解：{ols:.6g}）",
     },
 }
 
@@ -179,15 +191,19 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
     ridge = run.weight_decay is not None
+    huber = run.spec.model.loss == "huber"
     exact = t["ridge" if ridge else "least squares"]
     lines = [
-        t["ols_ridge" if ridge else "ols"].format(
+        t["huber" if huber else "ols_ridge" if ridge else "ols"].format(
             l2=run.spec.model.l2,
             loss=run.ols.loss,
             r2=_r2(run.ols.r2),
             comparison=comparison_text(run.loss_gap, t, lang),
             diff=float(diffs.max()),
             name=names[int(diffs.argmax())],
+            delta=run.spec.model.huber_delta,
+            clipped=getattr(run.ols, "clipped", 0),
+            rows=run.result.num_examples,
         )
     ]
     if file_data and run.rmse is not None:
@@ -204,6 +220,8 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     if run.validation is not None:
         v = run.validation
         template = t["validation_rmse" if file_data else "validation"]
+        if huber:
+            template = t["validation_huber"]
         lines.append(
             template.format(
                 rows=v["rows"],
@@ -254,7 +272,8 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         lines.append(f"{t['w_error']}: {torch.tensor(result.w_error, dtype=tdtype)}")
         lines.append(f"{t['b_error']}: {torch.tensor([result.b_error], dtype=tdtype)}")
     else:
-        lines += weight_lines(run, t)
+        huber = run.spec.model.loss == "huber"
+        lines += weight_lines(run, {**t, "columns": t["columns_huber"]} if huber else t)
     lines += _fit_lines(run, t, lang)
     summary = t["summary"].format(
         epochs=last,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..errors import UsageError
 from ..i18n import tr
 from ..plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
-from ..rules import DTYPES, ENGINES, INITS, SHORT_BATCHES, SHUFFLES
+from ..rules import DTYPES, ENGINES, INITS, LOSSES, SHORT_BATCHES, SHUFFLES
 from ..schedules import SCHEDULES
 from .flags import number, whole
 from .parsing import Parser, arg, setting_arg
@@ -69,6 +69,7 @@ def add_how_it_runs(p: Parser):
             "standard errors and an uncentered R² are those of that model"
         ),
     )
+    add_loss(run)
     setting_arg(
         run,
         "--short-batch",
@@ -81,6 +82,29 @@ def add_how_it_runs(p: Parser):
         ),
     )
     return run
+
+
+def add_loss(run) -> None:
+    """The loss SGD minimises: the book's squared loss, or Huber's with its δ."""
+    setting_arg(
+        run,
+        "--loss",
+        "loss",
+        choices=LOSSES,
+        help=tr(
+            "what SGD minimises: squared, the mean of ½(ŷ − y)² (the book's); huber, ½(ŷ − y)² "
+            "where |ŷ − y| ≤ δ and δ(|ŷ − y| − δ/2) beyond, which an outlier pulls on less; "
+            "the exact answer beside it is then Huber's minimiser"
+        ),
+    )
+    setting_arg(
+        run,
+        "--huber-delta",
+        "huber_delta",
+        number,
+        metavar="δ",
+        help=tr("with --loss huber: where the loss turns from square to straight, in y's units"),
+    )
 
 
 def add_early_stopping(group) -> None:
@@ -178,3 +202,9 @@ def add_weight_decay(group) -> None:
             "exact answer beside SGD is ridge regression"
         ),
     )
+
+
+def check_huber_delta(options: dict) -> None:
+    """Huber's δ refused without Huber's loss: it would do nothing."""
+    if "huber_delta" in options and options.get("loss") != "huber":
+        raise UsageError("{0} applies with {1} huber", "huber_delta", "loss")

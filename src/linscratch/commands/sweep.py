@@ -13,7 +13,7 @@ from ..events import Subscriber
 from ..i18n import tr
 from ..loop import draw_seed
 from .flags import run_spec
-from .run_flags import check_schedule
+from .run_flags import check_huber_delta, check_schedule
 
 _STATE: dict = {}  # each worker's spec and dataset, made once by `_setup`
 
@@ -93,14 +93,15 @@ def _exact(spec):
     (weighted, where the rows are)."""
     import numpy as np
 
-    from ..solve import ols, total_sum_of_squares
+    from ..objective import minimiser
+    from ..solve import total_sum_of_squares
     from ..verdicts import spread
 
     data = _STATE["dataset"]
     exact = None
     if not spec.data.val_fraction and not spec.model.l2:  # ridge: each run on its own rows
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = ols(X, y, fit_intercept=spec.model.fit_intercept, weights=data.weights)
+        exact = minimiser(spec, X, y, data.weights)  # least squares, or Huber's minimiser
     v = spread(data.y)
     if data.weights is not None:  # ½ the weighted variance
         v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
@@ -116,6 +117,7 @@ def run(args) -> int:
     lrs, batch_sizes = options["lr"], options["batch_size"]
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
     check_schedule(options)
+    check_huber_delta(options)
     plan.check(spec)
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
@@ -149,7 +151,7 @@ def run(args) -> int:
     if options.get("json"):
         print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
-    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn))
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, spec.model.loss == "huber"))
     if spec.outputs.plot is not None:
         print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()

@@ -41,10 +41,13 @@ def _verdict(r: dict) -> str:
     return tr("converging, still falling") if falling else tr("converging, no longer falling")
 
 
-def sweep_text(runs: list[dict], jobs: int, seconds: float, seed: int, seed_drawn: bool) -> str:
-    """The table of `sweep`: each pair's final loss, its gap to OLS, its training time and its
-    verdict (see `verdicts`), then the sweep's wall time."""
-    heads = [tr("lr"), tr("batch"), tr("final loss"), tr("vs OLS"), tr("seconds")]
+def sweep_text(
+    runs: list[dict], jobs: int, seconds: float, seed: int, seed_drawn: bool, huber=False
+) -> str:
+    """The table of `sweep`: each pair's final loss, its gap to OLS (to Huber's minimiser,
+    `huber`), its training time and its verdict (see `verdicts`), then the sweep's wall time."""
+    versus = tr("vs Huber") if huber else tr("vs OLS")
+    heads = [tr("lr"), tr("batch"), tr("final loss"), versus, tr("seconds")]
     widths = [max(w, width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
     lines = [
         " ".join(rjust(h, w) for h, w in zip(heads, widths, strict=True)) + "  " + tr("result")

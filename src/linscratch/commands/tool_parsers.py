@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from ..datasets import DATASETS
 from ..i18n import tr
-from ..rules import DTYPES
+from ..rules import DTYPES, LOSSES
+from ..spec import ModelSpec
 from .flags import number, setting, setting_list, whole
 from .grad import DEFAULTS as GRAD
 from .grad import RANDOM_BATCH
 from .helpformat import examples
+from .make_data import CORRUPT_SHIFT
 from .parsing import add_json, add_lang, add_seed, arg, setting_arg
 
 
@@ -128,6 +130,21 @@ def add_grad(sub) -> None:
         default=GRAD["dtype"],
         help=tr("the precision of the arithmetic"),
     )
+    arg(
+        params,
+        "--loss",
+        choices=LOSSES,
+        default=GRAD["loss"],
+        help=tr("the loss: squared (the book's) or huber (its residuals clipped at ±δ)"),
+    )
+    arg(
+        params,
+        "--huber-delta",
+        type=setting("huber_delta", number),
+        metavar="δ",
+        default=ModelSpec.huber_delta,
+        help=tr("with --loss huber: where the loss turns from square to straight"),
+    )
     out = grad.add_argument_group(tr("output"))
     add_json(out)
     add_lang(out)
@@ -176,6 +193,17 @@ def add_make_data(sub) -> None:
         number,
         metavar="SIGMA",
         help=tr("standard deviation of the noise added to each label"),
+    )
+    arg(
+        data,
+        "--corrupt",
+        type=setting("corrupt", number),
+        metavar="F",
+        default=0,
+        help=tr(
+            "corrupt the labels of a fraction F of the examples, drawn from --seed: each moves "
+            "up by {shift:g} (outliers, for --loss huber)"
+        ).format(shift=CORRUPT_SHIFT),
     )
     add_seed(data, tr("drawn at random"))
     setting_arg(

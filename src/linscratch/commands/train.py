@@ -14,7 +14,7 @@ from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
 from .flags import flag, run_spec
-from .run_flags import check_schedule
+from .run_flags import check_huber_delta, check_schedule
 
 
 def run(args) -> int:
@@ -22,6 +22,7 @@ def run(args) -> int:
     spec = run_spec(args)
     _check_early_stopping(vars(args))
     check_schedule(vars(args))
+    check_huber_delta(vars(args))
     group = distributed.from_env()
     machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
     plan.check(spec, machine)

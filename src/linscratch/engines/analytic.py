@@ -2,7 +2,9 @@
 
 Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`);
 with row weights sᵢ, w -= lr/Σsᵢ X_Bᵀ(s∘e) and b -= lr/Σsᵢ Σsᵢeᵢ; with weight decay λ the
-summed gradient of w gains |B|·λw (Σsᵢ·λw), so each step's mean gradient gains λw.
+summed gradient of w gains |B|·λw (Σsᵢ·λw), so each step's mean gradient gains λw. With
+Huber's δ (`plan.huber_delta`) ψ(e) = clip(e, −δ, δ) takes e's place in the gradient and
+ρ_δ(e) ½e²'s in the loss; the squared loss's arithmetic is untouched.
 Runs wherever torch does, CPU or CUDA, and across processes: inside a torch.distributed run
 each rank takes its share of every batch and the sums are added up (see `distributed`).
 A Python step per batch, so it shines with large batches.
@@ -15,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import gradients, l2_penalty, linreg, squared_loss
+from ..model import gradients, huber_loss, l2_penalty, linreg, squared_loss
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
@@ -37,6 +39,7 @@ class AnalyticEngine(TorchAveraging):
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.l2 = plan.l2  # weight decay λ
+        self.delta = plan.huber_delta  # Huber's δ, or None: the squared loss
         from ..distributed import current
 
         self.group = current()
@@ -57,7 +60,7 @@ class AnalyticEngine(TorchAveraging):
                 idx = order_t[i : i + batch_size]
                 X, y = self.X[idx], self.y[idx]
                 s = None if self.s is None else self.s[idx]
-                grad_w, grad_b = gradients(X, y, self.w, self.b, s, self.l2)
+                grad_w, grad_b = gradients(X, y, self.w, self.b, s, self.l2, self.delta)
                 if not math.isfinite(float(grad_b)):
                     return step
                 batch_loss = math.nan
@@ -75,8 +78,12 @@ class AnalyticEngine(TorchAveraging):
         return None
 
     def _batch_loss(self, X, y, s) -> float:
-        """The batch's mean ½e², weighted by s where given."""
-        half = squared_loss(linreg(X, self.w, self.b), y)  # (rows, 1): ½e²
+        """The batch's mean ½e² (Huber's ρ_δ(e) with a δ), weighted by s where given."""
+        y_hat = linreg(X, self.w, self.b)
+        if self.delta is None:
+            half = squared_loss(y_hat, y)  # (rows, 1): ½e²
+        else:
+            half = huber_loss(y_hat, y, self.delta)  # (rows, 1): ρ_δ(e)
         return float(half.mean() if s is None else (s * half).sum() / s.sum())
 
     def _penalty(self) -> float:
@@ -86,7 +93,7 @@ class AnalyticEngine(TorchAveraging):
     def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace, decay) -> int | None:
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
         then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere
-        (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²])."""
+        (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²]; Huber's: ψ(eᵢ) for eᵢ, ρ_δ(eᵢ) for ½eᵢ²)."""
         from ..distributed import all_sum
 
         r, world = self.group.rank, self.group.world_size
@@ -98,10 +105,11 @@ class AnalyticEngine(TorchAveraging):
                 X, y = self.X[idx], self.y[idx]
                 e = linreg(X, self.w, self.b) - y  # (rows, 1)
                 s = 1.0 if self.s is None else self.s[idx]
-                buffer[:d] = (X.T @ (s * e)).reshape(-1)
-                buffer[d] = (s * e).sum()
+                g = e if self.delta is None else e.clamp(-self.delta, self.delta)  # ψ(e)
+                buffer[:d] = (X.T @ (s * g)).reshape(-1)
+                buffer[d] = (s * g).sum()
                 buffer[d + 1] = len(idx) if self.s is None else s.sum()
-                buffer[d + 2] = (s * e * e).sum() / 2
+                buffer[d + 2] = self._summed_loss(e, s)
                 all_sum(buffer)
                 rows = float(buffer[d + 1])
                 if not math.isfinite(float(buffer[d + 2])):
@@ -129,12 +137,19 @@ class AnalyticEngine(TorchAveraging):
             r, world = self.group.rank, self.group.world_size
             e = linreg(self.X[r::world], self.w, self.b) - self.y[r::world]
             if self.s is None:
-                total = torch.stack([(e * e).sum() / 2, e.new_tensor(float(len(e)))])
+                total = torch.stack([self._summed_loss(e, 1.0), e.new_tensor(float(len(e)))])
             else:
                 s = self.s[r::world]
-                total = torch.stack([(s * e * e).sum() / 2, s.sum()])
+                total = torch.stack([self._summed_loss(e, s), s.sum()])
             all_sum(total)
             return float(total[0] / total[1])
+
+    def _summed_loss(self, e, s):
+        """Σ sᵢ½eᵢ² of residuals e (rows, 1), or Σ sᵢρ_δ(eᵢ) with Huber's δ (s 1.0: no
+        weights)."""
+        if self.delta is None:
+            return (s * e * e).sum() / 2
+        return (s * huber_loss(e, torch.zeros_like(e), self.delta)).sum()
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.reshape(-1).to(torch.float64).cpu().numpy(), float(self.b[0])

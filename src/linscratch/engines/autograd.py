@@ -6,7 +6,9 @@ size, so a short last batch takes its mean gradient like every other batch. With
 sᵢ the summed loss is Σ sᵢ·½eᵢ² and the step divides by the batch's Σ sᵢ: its weighted mean
 gradient (`model.gradients`). With weight decay λ each row's loss gains the book's penalty,
 `l = squared_loss(...) + lambd * l2_penalty(w)` (D2L 3.7), so the summed loss gains
-|B|·(λ/2)‖w‖² and the step, divided by |B|, gains exactly λw. The loop itself
+|B|·(λ/2)‖w‖² and the step, divided by |B|, gains exactly λw. With Huber's δ
+(`plan.huber_delta`) each row's term is `huber_loss` in place of `squared_loss`, the rest
+unchanged. The loop itself
 (`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
@@ -17,7 +19,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import l2_penalty, linreg, squared_loss
+from ..model import huber_loss, l2_penalty, linreg, squared_loss
 from ..optim import sgd
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
@@ -35,8 +37,11 @@ class AutogradLoop:
     l2 = 0.0  # weight decay λ on the first parameter (AutogradEngine: w)
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
-    def __init__(self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None):
+    def __init__(
+        self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None, delta=None
+    ):
         self.model, self.params_, self.trained = model, params, trained
+        self.delta = delta  # Huber's δ, or None: the book's squared loss
         self.nominal, self.on_batch = nominal, on_batch
         self.features = as_tensor(X, params[0].dtype)
         self.labels = as_tensor(y, params[0].dtype)
@@ -51,7 +56,7 @@ class AutogradLoop:
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
-            half = squared_loss(self.model(X, *self.params_), y)  # ½e², each row
+            half = self._loss(self.model(X, *self.params_), y)  # ½e² (or ρ_δ(e)), each row
             if self.l2:  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`, each row
                 half = half + self.l2 * l2_penalty(self.params_[0])
             size = len(batch_indices)
@@ -73,9 +78,15 @@ class AutogradLoop:
                 trace.record(step, l_value / size, *self.point())
         return None
 
+    def _loss(self, y_hat, y):
+        """Each row's loss: the book's ½e², or Huber's ρ_δ(e) with a δ (`model.huber_loss`)."""
+        if self.delta is None:
+            return squared_loss(y_hat, y)
+        return huber_loss(y_hat, y, self.delta)
+
     def loss(self) -> float:
         with torch.no_grad():
-            half = squared_loss(self.model(self.features, *self.params_), self.labels)
+            half = self._loss(self.model(self.features, *self.params_), self.labels)
             if self.weights is None:
                 return float(half.mean())
             s = self.weights.reshape(half.shape)
@@ -91,7 +102,7 @@ class AutogradEngine(TorchAveraging, AutogradLoop):
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
         trained = [self.w, self.b] if plan.fit_intercept else [self.w]
-        args = (X, y, plan.nominal, on_batch, weights)
+        args = (X, y, plan.nominal, on_batch, weights, plan.huber_delta)
         super().__init__(linreg, [self.w, self.b], trained, *args)
         self.l2 = plan.l2
         self.labels = self.labels.reshape(-1, 1)  # (n, 1)

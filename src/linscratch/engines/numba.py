@@ -1,8 +1,9 @@
 """The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
 
 Same mathematics as the book's loop (see `_kernels.sgd_epoch`), float32 or float64, any
-number of features, rows weighted or not; the kernels compile once per machine into numba's
-cache.
+number of features, rows weighted or not, the squared loss or Huber's (δ in
+`KernelOptions.delta`, a kernel of its own: `_losses`); the kernels compile once per machine
+into numba's cache.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class NumbaEngine:
         self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
+        # Huber's δ in the data's dtype (a float32 kernel compares float32), or None
+        self.delta = None if plan.huber_delta is None else self.dtype.type(plan.huber_delta)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
         self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
@@ -96,7 +99,7 @@ class NumbaEngine:
             walk = block_walk(1, 1, 1, np.uint64(1))
             sgd_blocks(X, y, w, b, opts, *trace, walk, 0, 1, 1, sums, sw, avg)
             _finish(w, b, opts, *sums, *trace, sw, avg)
-        mean_loss(X, y, w, b, sw)
+        mean_loss(X, y, w, b, sw, self.delta)
 
     def _sums(self) -> tuple:
         """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
@@ -114,6 +117,7 @@ class NumbaEngine:
             power=float(power),
             t0=int(t0),
             l2=float(self.l2),
+            delta=self.delta,
         )
 
     def _arrays(self, trace) -> tuple:
@@ -177,7 +181,7 @@ class NumbaEngine:
     def loss(self) -> float:
         from .._kernels import mean_loss
 
-        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw))
+        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw, self.delta))
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.astype(np.float64), float(self.b[0])
