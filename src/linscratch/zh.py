@@ -153,8 +153,6 @@ ZH |= {
     ),
     "the learning rates to try": "要尝试的学习率",
     "the batch sizes to try": "要尝试的批量大小",
-    "the cores": "CPU 核数",
-    "runs at a time, each in its own process": "同时进行的运行数，每个在自己的进程中",
     "six runs, one table": "六次运行，一张表",
     "where the learning rate becomes too large, as a figure": "学习率从哪里开始过大，画成图",
     # grad
@@ -752,5 +750,22 @@ ZH |= {
     "on (--average); the epoch losses above are theirs": (
         "下面报告的参数是从第 {k} 个迭代周期起每一步迭代值的平均（--average）；"
         "上面各迭代周期的损失也是它们的"
+    ),
+}
+
+# sweep's processes (commands/sweep_jobs.py)
+ZH |= {
+    "as many as pay": "合算的数量",
+    "runs at a time, each in its own process (forked: the data is shared, not loaded "
+    "again); by default the first run is timed, and the others go to up to one "
+    "process a core only when that saves time": (
+        "同时进行的运行数，每个在自己的进程中（fork 出来：数据共享，不再重新加载）；"
+        "默认先计时第一次运行，只有在能节省时间时，其余的运行才分给每核至多一个进程"
+    ),
+    "a sweep worker process ended with exit code {code}": (
+        "sweep 的一个工作进程以退出码 {code} 结束"
+    ),
+    "a sweep worker process ended without its results": (
+        "sweep 的一个工作进程结束了，却没有送回结果"
     ),
 }
