@@ -246,23 +246,3 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
     args = (walk, 0, last, block_rows, sums, sw, avg)
     bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, *args)
     return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw, avg)
-
-
-@njit(cache=True, fastmath=FAST)
-def mean_loss(X, y, w, b, sw):
-    """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64 (the features are
-    the first w.shape[0] columns of X); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ."""
-    n, d = X.shape[0], w.shape[0]
-    total, weight = 0.0, 0.0
-    for i in range(n):
-        e = b[0] - y[i]
-        for j in range(d):
-            e += X[i, j] * w[j]
-        if sw is not None:
-            total += 0.5 * np.float64(sw[i]) * np.float64(e) * np.float64(e)
-            weight += np.float64(sw[i])
-        else:
-            total += 0.5 * np.float64(e) * np.float64(e)
-    if sw is not None:
-        return total / weight
-    return total / n

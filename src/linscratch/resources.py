@@ -15,6 +15,9 @@ from .errors import UsageError
 PROCESS_BYTES = 400 << 20  # a process that has imported torch and numba, before any data
 SOLVER_CHUNK = 1 << 18  # rows per chunk of the exact answer (solve.CHUNK)
 STABILITY_ROWS = 1 << 16  # rows the stability limit looks at (solve.stability)
+# Threads one process may use for a pass over the data (`_epoch_loss`); None: numba's
+# NUMBA_NUM_THREADS, the cores. `sweep` sets 1: its processes already share the cores.
+THREADS: int | None = None
 
 
 def available_memory() -> int:

@@ -21,7 +21,10 @@ def _setup(spec, exact=None, spread=0.0) -> None:
     """Load the data in this process, once (forked workers share it: nothing is sent)."""
     import torch
 
+    from .. import resources
+
     torch.set_num_threads(1)
+    resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
     dataset = sources.load(spec.data, spec.seed)
     _STATE.update(spec=spec, dataset=dataset, exact=exact, spread=spread)
 
