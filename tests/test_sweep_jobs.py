@@ -60,6 +60,7 @@ def test_the_default_times_the_first_run_and_stays_serial_when_runs_are_cheap():
 
 def test_the_default_goes_parallel_when_runs_are_dear(monkeypatch):
     monkeypatch.setattr(sweep_jobs, "FORK_SECONDS", 0.0)
+    monkeypatch.setattr(sweep_jobs, "idle_cores", lambda: 2)
     runs, jobs = run_pairs(lambda p: time.sleep(0.05) or (p, os.getpid()), [1, 2, 3, 4, 5], None, 2)
     assert jobs == 2 and [p for p, _ in runs] == [1, 2, 3, 4, 5]
     assert len({pid for _, pid in runs}) == 2
@@ -120,3 +121,16 @@ def test_sigterm_of_the_sweep_ends_its_workers(tmp_path):
     (pid_file,) = tmp_path.glob("*.pid")
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.stem), 0)
+
+
+def test_the_default_stays_serial_on_a_busy_machine(monkeypatch):
+    monkeypatch.setattr(sweep_jobs, "FORK_SECONDS", 0.0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (6.0, 6.0, 6.0))  # 2 cores, 6 busy
+    assert sweep_jobs.idle_cores() == 1
+    runs, jobs = run_pairs(lambda p: time.sleep(0.05) or os.getpid(), [1, 2, 3, 4, 5], None, 2)
+    assert jobs == 1 and set(runs) == {os.getpid()}
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    assert sweep_jobs.idle_cores() == 2
+    runs, jobs = run_pairs(lambda p: time.sleep(0.05) or os.getpid(), [1, 2, 3], None, 2)
+    assert jobs == 2  # an explicit --jobs is not capped by the load: see the CLI test

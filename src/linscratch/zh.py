@@ -758,9 +758,9 @@ ZH |= {
     "as many as pay": "合算的数量",
     "runs at a time, each in its own process (forked: the data is shared, not loaded "
     "again); by default the first run is timed, and the others go to up to one "
-    "process a core only when that saves time": (
+    "process an idle core only when that saves time": (
         "同时进行的运行数，每个在自己的进程中（由本进程派生：数据共享，不再重新加载）；"
-        "默认先计时第一次运行，只有在能节省时间时，其余的运行才分给每核至多一个进程"
+        "默认先计时第一次运行，只有在能节省时间时，其余的运行才分给每个空闲核至多一个进程"
     ),
     "a sweep worker process ended with exit code {code}": (
         "sweep 的一个工作进程以退出码 {code} 结束"

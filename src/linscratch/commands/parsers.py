@@ -180,7 +180,7 @@ def add_sweep(sub) -> None:
         help=tr(
             "runs at a time, each in its own process (forked: the data is shared, not loaded "
             "again); by default the first run is timed, and the others go to up to one "
-            "process a core only when that saves time"
+            "process an idle core only when that saves time"
         ),
     )
     out = sweep.add_argument_group(tr("output"))

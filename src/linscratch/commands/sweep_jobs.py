@@ -6,8 +6,10 @@ counter, this process working through them too.
 Without `jobs`, the number of processes is chosen from the measured cost of a run: the first
 pair runs here, timed (with the one-time costs of a first run: imports, compiling, so an
 upper bound), and the rest go to workers only when the time the workers save is more than
-their start costs (`choose`); otherwise every pair runs here, so that the default is never
-much slower than `jobs=1`. An explicit `jobs` is the number of processes, as given (capped by
+their start costs (`choose`), and to no more workers than the cores other work leaves idle
+(`idle_cores`, from the load average: on a busy machine more processes only share the same
+cores); otherwise every pair runs here, so that the default is never much slower than
+`jobs=1`. An explicit `jobs` is the number of processes, as given (capped by
 the pairs, the cores and the memory, `most_jobs`). Each pair's result is the same bit for bit
 whichever process runs it: a run depends only on the spec, its seed and the data.
 """
@@ -34,6 +36,17 @@ def most_jobs(pairs: int, n: int, d: int) -> int:
     return max(1, min(pairs, cores or 1, fit))
 
 
+def idle_cores() -> int:
+    """The cores other work leaves to this process and its workers: the cores less the load
+    average over the last minute, this process's own run counted in it (at least 1)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average here: assume the cores are free
+        load = 1.0
+    return max(1, round((cores or 1) - load) + 1)
+
+
 def choose(seconds: float, rest: int, cap: int) -> int:
     """Processes for `rest` more runs of about `seconds` each: the number (1 to `cap`) with
     the least expected time, FORK_SECONDS for each worker plus the runs shared out, each
@@ -54,7 +67,7 @@ def run_pairs(one, pairs: list, asked: int | None, cap: int) -> tuple[list, int]
         return (parallel(one, pairs, jobs) if jobs > 1 else [one(p) for p in pairs]), jobs
     start = time.perf_counter()
     first = one(pairs[0])
-    jobs = choose(time.perf_counter() - start, len(pairs) - 1, cap)
+    jobs = choose(time.perf_counter() - start, len(pairs) - 1, min(cap, idle_cores()))
     rest = parallel(one, pairs[1:], jobs) if jobs > 1 else [one(p) for p in pairs[1:]]
     return [first, *rest], jobs
 
