@@ -72,3 +72,18 @@ def test_a_process_limited_to_one_thread_gives_the_same(monkeypatch):
     many = mean_loss(X, y, w, b, s, workers=4)
     monkeypatch.setattr(resources, "THREADS", 1)
     assert mean_loss(X, y, w, b, s) == many
+
+
+def test_threads_are_the_idle_cores_at_most(monkeypatch):
+    from numba.core import config
+
+    from linscratch._epoch_loss import threads
+
+    monkeypatch.setattr(config, "NUMBA_NUM_THREADS", 4)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr("os.getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    assert threads() == 4
+    monkeypatch.setattr("os.getloadavg", lambda: (3.2, 3.0, 3.0))  # two more cores busy
+    assert threads() == 2
+    monkeypatch.setattr("os.getloadavg", lambda: (12.0, 12.0, 12.0))
+    assert threads() == 1

@@ -8,7 +8,7 @@ in row order by one compiled call, and the chunks' sums are then added in chunk 
 thread sums which chunk changes nothing, so the loss is the same bit for bit on one core or
 many. The threads are Python threads calling a `nogil` kernel and joined before returning:
 no threading layer (numba's OpenMP layer ends a forked child; `sweep` forks), nothing left
-running between calls. Each residual eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by
+running between calls; no more threads than the cores other work leaves idle. Each residual eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by
 the same loop over the features as the SGD kernels' (`_kernels._sgd_rows`), then squared
 in float64.
 """
@@ -72,12 +72,13 @@ def chunk_sums(X, y, w, b, sw, first, last, out):
 
 def threads() -> int:
     """The threads a loss may use: numba's NUMBA_NUM_THREADS (the cores, or what the user
-    set), or `resources.THREADS` where a caller has set it (sweep's workers: 1)."""
+    set), or `resources.THREADS` where a caller has set it (sweep's workers: 1), and no more
+    than the cores other work leaves idle (`resources.idle_cores`)."""
     from numba.core import config
 
     from . import resources
 
-    return max(1, resources.THREADS or config.NUMBA_NUM_THREADS)
+    return max(1, min(resources.THREADS or config.NUMBA_NUM_THREADS, resources.idle_cores()))
 
 
 def mean_loss(X, y, w, b, sw, workers: int | None = None) -> float:

@@ -88,3 +88,15 @@ def require_disk(folder, needed: int, what: str, field: str) -> None:
             free=size(free),
             folder=folder,
         )
+
+
+def idle_cores() -> int:
+    """The cores other work leaves to this process (and any workers it starts): the cores
+    less the load average over the last minute, this process's own work counted in it (at
+    least 1). On a busy machine more threads or processes only share the same cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average here: assume the cores are free
+        load = 1.0
+    return max(1, round((cores or 1) - load) + 1)

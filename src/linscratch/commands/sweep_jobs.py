@@ -20,6 +20,8 @@ import math
 import os
 import time
 
+from ..resources import idle_cores
+
 FORK_SECONDS = 0.05  # a forked worker's start, exit and its results' way back (about 0.02–0.05 s)
 SHARING = 1.25  # runs side by side are slower than alone (memory bandwidth, a shared machine)
 
@@ -34,17 +36,6 @@ def most_jobs(pairs: int, n: int, d: int) -> int:
     per_worker = PROCESS_BYTES + run_bytes(n, d, 8)
     fit = 1 + max(0, available_memory() // per_worker)
     return max(1, min(pairs, cores or 1, fit))
-
-
-def idle_cores() -> int:
-    """The cores other work leaves to this process and its workers: the cores less the load
-    average over the last minute, this process's own run counted in it (at least 1)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load average here: assume the cores are free
-        load = 1.0
-    return max(1, round((cores or 1) - load) + 1)
 
 
 def choose(seconds: float, rest: int, cap: int) -> int:
