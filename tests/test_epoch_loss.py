@@ -80,6 +80,7 @@ def test_threads_are_the_idle_cores_at_most(monkeypatch):
     from linscratch._epoch_loss import threads
 
     monkeypatch.setattr(config, "NUMBA_NUM_THREADS", 4)
+    monkeypatch.setattr(resources, "THREADS", None)  # a sweep in this process sets 1
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr("os.getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
     assert threads() == 4

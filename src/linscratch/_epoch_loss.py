@@ -4,13 +4,14 @@ depend on how many.
 
 The rows are cut into chunks of CHUNK_ROWS, a fixed size (never derived from the number of
 threads or cores); each chunk's Σeᵢ² (Σsᵢeᵢ² and Σsᵢ with row weights) is summed in float64
-in row order by one compiled call, and the chunks' sums are then added in chunk order. Which
-thread sums which chunk changes nothing, so the loss is the same bit for bit on one core or
-many. The threads are Python threads calling a `nogil` kernel and joined before returning:
-no threading layer (numba's OpenMP layer ends a forked child; `sweep` forks), nothing left
-running between calls; no more threads than the cores other work leaves idle. Each residual eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by
-the same loop over the features as the SGD kernels' (`_kernels._sgd_rows`), then squared
-in float64.
+by one compiled call in a fixed order (even and odd rows in two sums, added at the chunk's
+end), and the chunks' sums are then added in chunk order. Which thread sums which chunk
+changes nothing, so the loss is the same bit for bit on one core or many. The threads are
+Python threads calling a `nogil` kernel and joined before returning: no threading layer
+(numba's OpenMP layer ends a forked child; `sweep` forks), nothing left running between
+calls; no more threads than the cores other work leaves idle. Each residual
+eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by the same loop over the features as the
+SGD kernels' (`_kernels._sgd_rows`), then squared in float64.
 """
 
 from __future__ import annotations
