@@ -21,7 +21,7 @@ from linscratch._kernels import KernelOptions, sgd_epoch
 
 
 def epoch_seconds(X, y, order, delta, repeat: int) -> float:
-    opts = KernelOptions(0.03, 10, True, False, 16, 0, delta)
+    opts = KernelOptions(0.03, 10, True, False, 16, 0, delta=delta)
     w, b = np.zeros(X.shape[1], X.dtype), np.zeros(1, X.dtype)
     sgd_epoch(X, y, order, w, b, opts, None, None, None, None)  # compile, or load from cache
     best = np.inf

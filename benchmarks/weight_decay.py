@@ -35,7 +35,7 @@ def main() -> None:
         X = rng.normal(size=(n, d)).astype(np.float32)
         y = (X @ rng.uniform(-2, 2, d) + 4.2).astype(np.float32)
         order = rng.permutation(n).astype(np.int64)
-        plain = KernelOptions(0.01, 10, True, False, 16, 0, 0.0)
+        plain = KernelOptions(0.01, 10, True, False, 16, 0)
         decay = plain._replace(l2=0.01)
         for opts in (plain, decay):  # compile, or load from the cache
             epoch_seconds(X[:100], y[:100], order[order < 100], opts)

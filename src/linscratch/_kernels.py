@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from ._losses import half_rho64, psi, twice_rho
+from ._losses import psi, twice_rho
 from ._prefetch import _prefetch, _prefetch2
 from ._shuffles import _shuffle_range, block_walk
 
@@ -255,24 +255,3 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
     args = (walk, 0, last, block_rows, sums, sw, avg)
     bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, *args)
     return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw, avg)
-
-
-@njit(cache=True, fastmath=FAST)
-def mean_loss(X, y, w, b, sw, delta):
-    """The mean of ½(xᵢ·w + b − yᵢ)² over all rows, accumulated in float64 (the features are
-    the first w.shape[0] columns of X); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ; with Huber's
-    `delta`, of ρ_δ(eᵢ)."""
-    n, d = X.shape[0], w.shape[0]
-    total, weight = 0.0, 0.0
-    for i in range(n):
-        e = b[0] - y[i]
-        for j in range(d):
-            e += X[i, j] * w[j]
-        if sw is not None:
-            total += half_rho64(np.float64(sw[i]), e, delta)
-            weight += np.float64(sw[i])
-        else:
-            total += half_rho64(1.0, e, delta)
-    if sw is not None:
-        return total / weight
-    return total / n

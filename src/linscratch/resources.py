@@ -15,6 +15,9 @@ from .errors import UsageError
 PROCESS_BYTES = 400 << 20  # a process that has imported torch and numba, before any data
 SOLVER_CHUNK = 1 << 18  # rows per chunk of the exact answer (solve.CHUNK)
 STABILITY_ROWS = 1 << 16  # rows the stability limit looks at (solve.stability)
+# Threads one process may use for a pass over the data (`_epoch_loss`); None: numba's
+# NUMBA_NUM_THREADS, the cores. `sweep` sets 1: its processes already share the cores.
+THREADS: int | None = None
 
 
 def available_memory() -> int:
@@ -85,3 +88,15 @@ def require_disk(folder, needed: int, what: str, field: str) -> None:
             free=size(free),
             folder=folder,
         )
+
+
+def idle_cores() -> int:
+    """The cores other work leaves to this process (and any workers it starts): the cores
+    less the load average over the last minute, this process's own work counted in it (at
+    least 1). On a busy machine more threads or processes only share the same cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average here: assume the cores are free
+        load = 1.0
+    return max(1, round((cores or 1) - load) + 1)

@@ -153,8 +153,6 @@ ZH |= {
     ),
     "the learning rates to try": "要尝试的学习率",
     "the batch sizes to try": "要尝试的批量大小",
-    "the cores": "CPU 核数",
-    "runs at a time, each in its own process": "同时进行的运行数，每个在自己的进程中",
     "six runs, one table": "六次运行，一张表",
     "where the learning rate becomes too large, as a figure": "学习率从哪里开始过大，画成图",
     # grad
@@ -870,5 +868,22 @@ ZH |= {
     "vs Huber": "比 Huber 最优解",
     "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum": (
         "于第 {epoch} 个迭代周期，训练损失比 Huber 损失的精确最优值高 {excess:.1%}"
+    ),
+}
+
+# sweep's processes (commands/sweep_jobs.py)
+ZH |= {
+    "as many as pay": "合算的数量",
+    "runs at a time, each in its own process (forked: the data is shared, not loaded "
+    "again); by default the first run is timed, and the others go to up to one "
+    "process an idle core only when that saves time": (
+        "同时进行的运行数，每个在自己的进程中（由本进程派生：数据共享，不再重新加载）；"
+        "默认先计时第一次运行，只有在能节省时间时，其余的运行才分给每个空闲核至多一个进程"
+    ),
+    "a sweep worker process ended with exit code {code}": (
+        "sweep 的一个工作进程以退出码 {code} 结束"
+    ),
+    "a sweep worker process ended without its results": (
+        "sweep 的一个工作进程结束了，却没有送回结果"
     ),
 }

@@ -180,8 +180,12 @@ def add_sweep(sub) -> None:
         "--jobs",
         type=setting("jobs", whole),
         metavar="J",
-        default=tr("the cores"),
-        help=tr("runs at a time, each in its own process"),
+        default=tr("as many as pay"),
+        help=tr(
+            "runs at a time, each in its own process (forked: the data is shared, not loaded "
+            "again); by default the first run is timed, and the others go to up to one "
+            "process an idle core only when that saves time"
+        ),
     )
     out = sweep.add_argument_group(tr("output"))
     add_json(out)

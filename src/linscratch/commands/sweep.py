@@ -1,10 +1,10 @@
 """`linscratch sweep`: every (learning rate, batch size) pair on the same data and seed, in
-parallel processes, each judged converged, converging or diverged (`verdicts`) and timed by
-its training alone, compared in a table, a JSON report and a figure (`sweep_plot`)."""
+this process or in forked workers sharing its data (`sweep_jobs`), each judged converged,
+converging or diverged (`verdicts`) and timed by its training alone, compared in a table, a
+JSON report and a figure (`sweep_plot`)."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -15,14 +15,17 @@ from ..loop import draw_seed
 from .flags import run_spec
 from .run_flags import check_huber_delta, check_schedule
 
-_STATE: dict = {}  # each worker's spec and dataset, made once by `_setup`
+_STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers share it
 
 
 def _setup(spec, exact=None, spread=0.0) -> None:
-    """Load the data in this process (a worker loads its own: nothing big is sent)."""
+    """Load the data in this process, once (forked workers share it: nothing is sent)."""
     import torch
 
+    from .. import resources
+
     torch.set_num_threads(1)
+    resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
     dataset = sources.load(spec.data, spec.seed)
     _STATE.update(spec=spec, dataset=dataset, exact=exact, spread=spread)
 
@@ -72,20 +75,6 @@ def _one(pair: tuple[float, int]) -> dict:
     return out
 
 
-def _jobs(asked: int | None, pairs: int, dataset) -> int:
-    """Processes for the sweep: as asked (default: the cores), but no more than the pairs, the
-    cores, or the workers that fit in the available memory (each loads its own data)."""
-    import numpy as np
-
-    from ..resources import PROCESS_BYTES, available_memory, run_bytes
-
-    cores = os.cpu_count() or 1
-    n, d = np.shape(dataset.X)
-    per_worker = PROCESS_BYTES + n * (d + 1) * 8 + run_bytes(n, d, 8)
-    fit = max(1, available_memory() // per_worker)
-    return max(1, min(asked or cores, pairs, cores, fit))
-
-
 def _exact(spec):
     """The exact least-squares answer, the same for every pair (None with a held-out split
     or weight decay: each run computes it on its training rows, ridge's on the rows SGD
@@ -110,7 +99,10 @@ def _exact(spec):
 
 
 def run(args) -> int:
+    import numpy as np
+
     from .reports import dumps
+    from .sweep_jobs import most_jobs, run_pairs
     from .sweep_report import sweep_json, sweep_text
 
     options = vars(args)
@@ -127,17 +119,10 @@ def run(args) -> int:
         destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)
-    jobs = _jobs(options.get("jobs"), len(pairs), _STATE["dataset"])
-    exact, spread = _exact(spec)
+    cap = most_jobs(len(pairs), *np.shape(_STATE["dataset"].X))
+    _exact(spec)
     start = time.perf_counter()
-    if jobs > 1:
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")  # no fork of torch's or numba's threads
-        with context.Pool(jobs, initializer=_setup, initargs=(spec, exact, spread)) as pool:
-            runs = pool.map(_one, pairs)
-    else:
-        runs = [_one(pair) for pair in pairs]
+    runs, jobs = run_pairs(_one, pairs, options.get("jobs"), cap)
     seconds = time.perf_counter() - start
 
     if spec.outputs.plot is not None:

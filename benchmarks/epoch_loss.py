@@ -1,0 +1,134 @@
+"""Benchmark: the numba engine's per-epoch loss (a full pass with the epoch's final
+parameters) as a share of the epoch, at d = 2 and d = 100, N = 1e6 and 1e7.
+
+For each size, a `fit` of a few epochs (float32, batch 100, the planner's shuffle) times each
+epoch (`NumbaEngine.run_epoch`) and each loss (`NumbaEngine.loss`, on the threads it chooses);
+beside the loss, on the same arrays, the same pass on one thread and the serial loop it
+replaced (one float64 sum over the rows in order), and a plain read of the same bytes (numpy's
+sum of every float, one thread) as the memory's speed. Medians over the epochs and over
+`--repeats` fits, the load average and the CPU model printed beside the table.
+
+    uv run python benchmarks/epoch_loss.py                  # 3 repeats, all four sizes
+    uv run python benchmarks/epoch_loss.py --sizes 1e6x2,1e6x100
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+from numba import njit
+
+from linscratch import fit
+from linscratch._epoch_loss import mean_loss
+from linscratch._kernels import FAST
+from linscratch.engines.numba import NumbaEngine
+
+
+@njit(cache=True, fastmath=FAST)
+def serial_loop(X, y, w, b):
+    """The loss as it was computed before: one float64 sum over the rows, in order."""
+    n, d = X.shape[0], w.shape[0]
+    total = 0.0
+    for i in range(n):
+        e = b[0] - y[i]
+        for j in range(d):
+            e += X[i, j] * w[j]
+        total += 0.5 * np.float64(e) * np.float64(e)
+    return total / n
+
+
+def read_all(X, y) -> float:
+    """numpy's sum of every float of X and y (SIMD, one thread): the speed of reading them."""
+    return float(X.sum()) + float(y.sum())
+
+
+def _timed(f, *args) -> float:
+    start = time.perf_counter()
+    f(*args)
+    return time.perf_counter() - start
+
+
+def measure(n: int, d: int, epochs: int) -> dict[str, float]:
+    """Median seconds of an epoch, the loss, the loss on one thread, the old loop, a read."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, d), dtype=np.float32)
+    y = X @ rng.standard_normal(d).astype(np.float32) + np.float32(1)
+    times: dict[str, list[float]] = {k: [] for k in ("epoch", "loss", "one", "old", "read")}
+    run_epoch, loss = NumbaEngine.run_epoch, NumbaEngine.loss
+
+    def timed_epoch(self, *args, **kwargs):
+        start = time.perf_counter()
+        out = run_epoch(self, *args, **kwargs)
+        times["epoch"].append(time.perf_counter() - start)
+        return out
+
+    def timed_loss(self):
+        if self.w.any():  # not the starting loss: measure beside it
+            times["one"].append(_timed(mean_loss, self.X, self.y, self.w, self.b, None, 1))
+            times["old"].append(_timed(serial_loop, self.X, self.y, self.w, self.b))
+            times["read"].append(_timed(read_all, self.X, self.y))
+        start = time.perf_counter()
+        out = loss(self)
+        times["loss"].append(time.perf_counter() - start)
+        return out
+
+    NumbaEngine.run_epoch, NumbaEngine.loss = timed_epoch, timed_loss
+    try:
+        fit(X, y, engine="numba", num_epochs=epochs, lr=0.01, batch_size=100, seed=0, init="zero")
+    finally:
+        NumbaEngine.run_epoch, NumbaEngine.loss = run_epoch, loss
+    times["loss"] = times["loss"][1:]  # the starting loss is not an epoch's
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="fits per size")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs per fit")
+    parser.add_argument("--sizes", default="1e6x2,1e7x2,1e6x100,1e7x100", help="NxD,...")
+    args = parser.parse_args()
+    from numba.core import config
+
+    print(
+        f"CPU: {_cpu()}, {len(os.sched_getaffinity(0))} cores; NUMBA_NUM_THREADS "
+        f"{config.NUMBA_NUM_THREADS}; load average before: {os.getloadavg()[0]:.2f}"
+    )
+    print()
+    print(
+        "| N | d | epoch (ms) | loss (ms) | loss / epoch | one thread / epoch "
+        "| old loop / epoch | read (ms) | loss / read |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for size in args.sizes.split(","):
+        n, d = (int(float(v)) for v in size.split("x"))
+        runs = [measure(n, d, args.epochs) for _ in range(args.repeats)]
+        m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(
+            f"| {n:.0e} | {d} | {m['epoch'] * 1e3:.1f} | {m['loss'] * 1e3:.2f} "
+            f"| {m['loss'] / m['epoch']:.1%} | {m['one'] / m['epoch']:.1%} "
+            f"| {m['old'] / m['epoch']:.1%} | {m['read'] * 1e3:.2f} "
+            f"| {m['loss'] / m['read']:.2f} |",
+            flush=True,
+        )
+    print()
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
