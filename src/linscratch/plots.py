@@ -76,14 +76,14 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     target = (
         np.r_[np.ravel(np.asarray(true_w, np.float64)), true_b]
         if synthetic
-        else np.r_[run.ols.w, run.ols.b]
+        else np.r_[_exact(run).w, _exact(run).b]
     )
     _params_panel(axes[1], run, trace, target, None if synthetic else (X, y))
     if panels == 3:
         reference = (
             (true_w, true_b, tr("truth"))
             if synthetic
-            else (run.ols.w, run.ols.b, tr("exact least squares"))
+            else (_exact(run).w, _exact(run).b, _exact_label(run))
         )
         _data_panel(
             axes[2], run.result.w, run.result.b, X, y, run.feature_names, run.target_name, reference
@@ -125,13 +125,14 @@ def _loss_panel(ax, run, trace) -> None:
             markersize=4,
             label=tr("held-out rows ({rows})").format(rows=run.validation["rows"]),
         )
-    ax.axhline(
-        run.ols.loss,
-        color="tab:green",
-        linestyle=":",
-        linewidth=1.5,
-        label=tr("exact least squares"),
-    )
+    if run.ols is not None:
+        ax.axhline(
+            run.ols.loss,
+            color="tab:green",
+            linestyle=":",
+            linewidth=1.5,
+            label=tr("exact least squares"),
+        )
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
     ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
@@ -276,3 +277,17 @@ def result_figure(result, X=None, y=None):
         _data_panel(axes[2], result.w, result.b, X, y, features, "y")
     _suptitle(fig, result)
     return chinese_font(fig)
+
+
+def _exact(run):
+    """The exact answer to draw beside SGD's: `run.ols`, or SGD's own final parameters (as an
+    object with w and b) where no exact answer was computed."""
+    from types import SimpleNamespace
+
+    if run.ols is not None:
+        return run.ols
+    return SimpleNamespace(w=np.asarray(run.result.w), b=run.result.b)
+
+
+def _exact_label(run) -> str:
+    return tr("exact least squares") if run.ols is not None else tr("SGD")

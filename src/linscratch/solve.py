@@ -150,10 +150,19 @@ def _weighted_total(y, centered: bool, weights) -> float:
 
 def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=None) -> OLSResult:
     """Least squares of y (n,) on X (n, d), with an intercept or through the origin; with
-    `weights` (n,), all positive, weighted least squares; see the module docstring."""
-    n, d = X.shape
-    p = d + fit_intercept
-    R_aug = augmented_r(X, y, chunk_rows, fit_intercept, weights)
+    `weights` (n,), all positive, weighted least squares; see the module docstring. One pass
+    over the rows (`reduction.reduce_rows`; `chunk_rows` is kept for callers, unused)."""
+    from .reduction import reduce_rows
+
+    return ols_of(reduce_rows(X, y, fit_intercept, weights))
+
+
+def ols_of(reduced) -> OLSResult:
+    """The least-squares answer of rows reduced to their R factor (a `reduction.Reduced`),
+    with no further pass over them."""
+    n, p, fit_intercept = reduced.n, reduced.p, reduced.intercept
+    d = p - fit_intercept
+    R_aug = reduced.R
     R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
 
     norms = np.linalg.norm(R, axis=0)  # = the column norms of A = [X 1]
@@ -177,12 +186,12 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=Non
         se = np.sqrt(sigma2 * np.diag(cov))
     s_raw = np.linalg.svd(R, compute_uv=False)
     cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
-    tss = total_sum_of_squares(y, centered=fit_intercept, weights=weights)
+    tss = reduced.total(centered=fit_intercept)
     return OLSResult(
         w=theta[:d],
         b=float(theta[d]) if fit_intercept else 0.0,
         se=se,
-        loss=rss / (2 * _total_weight(n, weights)),
+        loss=rss / (2 * reduced.weight),
         r2=1 - rss / tss if tss > 0 else None,
         condition_number=cond,
         rank=rank,
@@ -260,7 +269,13 @@ def stability(
     else:
         weights = np.asarray(weights, np.float64)
         H = (A.T * weights) @ A / weights.sum()
-    v = np.random.default_rng(seed).normal(size=d + intercept)
+    return top_curvature(H, seed, iters)
+
+
+def top_curvature(H: np.ndarray, seed: int = 0, iters: int = 100_000) -> dict:
+    """λ_max of the curvature H (p, p) by power iteration from a start drawn from `seed`, and
+    the learning rate 2/λ_max: {"lambda_max", "lr_max"} (see `stability`)."""
+    v = np.random.default_rng(seed).normal(size=len(H))
     v /= np.linalg.norm(v)
     lam = 0.0
     for _ in range(iters):
