@@ -30,7 +30,7 @@ def test_never_computes_no_exact_answer_and_says_so(capsys, data):
     text = run(capsys, "--data", path, "--seed", "1", "--exact", "never")
     assert "exact least squares: not computed (--exact never)" in text
     out = json.loads(run(capsys, "--data", path, "--seed", "1", "--exact", "never", "--json"))
-    assert out["exact"] == "never" and out["config"]["execution"]["exact"] == "never"
+    assert out["exact"] == "never" and out["config"]["exact"] == "never"
     for key in ("ols", "loss_gap", "coef_diff", "ols_rmse", "r2", "rmse"):
         assert out[key] is None, key
 

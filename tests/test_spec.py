@@ -38,6 +38,7 @@ CONFIG_KEYS = [
     "dtype",
     "device",
     "check_grad",
+    "exact",
     "save",
     "plot",
     "checkpoint",

@@ -22,7 +22,7 @@ NAMES = set(
     svg max lambda inf nan NaN true false
     torch numpy help seed lang Python shuffle random
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
-    MiB GiB
+    MiB GiB always never
     """.split()
 )
 LONGLEY = {"GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"}

@@ -107,10 +107,10 @@ def _fill(buf, X, y, weights, start, stop, c, cy, intercept) -> np.ndarray:
     b = buf[:m]
     b[:, :d] = X[start:stop]
     if intercept:
-        b[:, :d] -= c
         b[:, d] = 1.0
     b[:, -1] = np.asarray(y[start:stop]).reshape(-1)
-    b[:, -1] -= cy
+    if intercept and (cy != 0 or np.any(c)):
+        b -= np.r_[c, 0.0, cy]  # one pass over the block
     if weights is not None:
         b *= np.sqrt(np.asarray(weights[start:stop], np.float64))[:, None]
     return b
