@@ -4,8 +4,9 @@
 intercept) from the R factor of the augmented matrix [X 1 y] (or [X y]), computed in one
 streaming pass (`reduction.py`: Householder QR of the stacked R's and the next chunk, or, for
 large and well-conditioned rows only, the normal equations where ε·κ² proves them safe), so
-Q is never stored and memory stays bounded; `ols_of` works from that R alone. With R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is
-ρ². With row weights sᵢ > 0 (weighted least squares, min Σᵢ sᵢ(xᵢ·w + b − yᵢ)²) each row of
+Q is never stored and memory stays bounded; `ols_of` works from that R alone. With
+R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is ρ². With row
+weights sᵢ > 0 (weighted least squares, min Σᵢ sᵢ(xᵢ·w + b − yᵢ)²) each row of
 [X 1 y] is scaled by √sᵢ first: the same stable path solves the weighted problem, and ρ² is the
 weighted residual sum of squares. QR works on X itself, not on XᵀX: the normal equations
 square the condition number (on Longley's data 5e9, squared 2e19, past 1/ε), and keep about
