@@ -146,6 +146,10 @@ def test_torchrun_cli_prints_once_and_matches_one_process():
     )
     assert shared["engine"] == "analytic"
     np.testing.assert_allclose(shared["w"], single["w"], rtol=1e-10)
+    # the exact answer: each rank reduced half the rows, the two R factors combined
+    for key in ("w", "se"):
+        np.testing.assert_allclose(shared["ols"][key], single["ols"][key], rtol=1e-12)
+    assert shared["ols"]["loss"] == pytest.approx(single["ols"]["loss"], rel=1e-12)
     np.testing.assert_allclose(
         [e["loss"] for e in shared["epochs"]], [e["loss"] for e in single["epochs"]], rtol=1e-10
     )

@@ -178,5 +178,5 @@ def test_labels_and_bar_on_a_terminal(monkeypatch):
         with shown:
             execute(spec, load(spec.data, spec.seed), [shown])
         exact = "computing the exact least squares" if lang == "en" else "正在计算精确最小二乘解"
-        assert shown.shown == [*labels, exact]
+        assert shown.shown == [exact, *labels]  # the exact answer first: it gives the limit
         assert bar in out.getvalue() and exact in out.getvalue()

@@ -1436,3 +1436,27 @@ def test_sweep_refuses_a_schedule_setting_without_its_schedule(lin, here):
     before = snapshot(here)
     run = lin(*SMALL_SWEEP, "--lr-step-factor", "0.5", "--json", limit=30)
     assert_refused(run, here, before, as_json=True, words=("--lr-step-factor",), seconds=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# --exact
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("value", ["sometimes", "", "ALWAYS"])
+def test_an_unknown_exact_choice_is_refused(lin, here, value, as_json):
+    before = snapshot(here)
+    run = lin("train", "--exact", value, "--seed", "1", *(["--json"] * as_json), limit=30)
+    assert_refused(run, here, before, as_json=as_json, words=("--exact",))
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_diverging_run_without_the_exact_answer_still_fails_in_one_line(lin, here, as_json):
+    """--exact never: the divergence is reported alone (no exact answer beside it), exit 1."""
+    (here / "small.csv").write_text(csv_text())
+    before = snapshot(here)
+    args = ["train", "--data", "small.csv", "--lr", "100", "--standardize", "--seed", "1"]
+    run = lin(*args, "--exact", "never", *(["--json"] * as_json), limit=60)
+    assert_refused(run, here, before, code=1, as_json=as_json, words=("diverg",), seconds=None)
+    assert "least squares" not in run.out

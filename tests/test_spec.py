@@ -45,6 +45,7 @@ CONFIG_KEYS = [
     "dtype",
     "device",
     "check_grad",
+    "exact",
     "save",
     "plot",
     "checkpoint",

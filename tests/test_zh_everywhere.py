@@ -24,6 +24,7 @@ NAMES = set(
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
     MiB GiB Huber huber squared
     constant invscaling step scikit SGDRegressor PyTorch StepLR
+    always never
     """.split()
 )
 LONGLEY = {"GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"}

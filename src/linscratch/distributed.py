@@ -108,3 +108,15 @@ def all_sum(buffer) -> None:
     import torch.distributed as dist
 
     dist.all_reduce(buffer, op=dist.ReduceOp.SUM)
+
+
+def all_gather(array) -> list:
+    """Every rank's float64 array of the same shape, in rank order (a list of numpy arrays)."""
+    import numpy as np
+    import torch
+    import torch.distributed as dist
+
+    mine = torch.from_numpy(np.ascontiguousarray(array, np.float64))
+    parts = [torch.empty_like(mine) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, mine)
+    return [part.numpy() for part in parts]

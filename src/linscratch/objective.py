@@ -31,14 +31,20 @@ def minimiser(spec: RunSpec, X, y, weights=None):
     return ols(X, y, fit_intercept=intercept, weights=weights)
 
 
-def exact_answer(spec: RunSpec, rows):
+def exact_answer(spec: RunSpec, rows, reduced=None):
     """The exact answer beside SGD on the training rows (`rows.Rows`), in the data's units.
-    Least squares and Huber's loss (δ in y's units) are solved on the rows as they are; with
-    weight decay the penalty is on the weights SGD trained, so ridge's (or Huber's penalised)
-    answer is solved on the rows SGD trained on, standardized or not (a penalty is not
-    scale-invariant), and converted back (`ridge.in_original_units`)."""
-    sw = rows.weights
-    if not spec.model.l2 or rows.scaler is None:
+    Least squares and Huber's loss (δ in y's units) are solved on the rows as they are, least
+    squares from their R factor `reduced` (a `reduction.Reduced`) where given, with no
+    further pass; with weight decay the penalty is on the weights SGD trained, so ridge's (or
+    Huber's penalised) answer is solved on the rows SGD trained on, standardized or not (a
+    penalty is not scale-invariant), and converted back (`ridge.in_original_units`)."""
+    sw, l2, squared = rows.weights, spec.model.l2, spec.model.loss == "squared"
+    if squared and reduced is not None and (not l2 or rows.scaler is None):
+        from .ridge import ridge_of
+        from .solve import ols_of
+
+        return ridge_of(reduced, l2) if l2 else ols_of(reduced)
+    if not l2 or rows.scaler is None:
         return minimiser(spec, rows.X, rows.y.reshape(-1), sw)
     from .ridge import in_original_units
 

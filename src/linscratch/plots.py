@@ -76,7 +76,7 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     target = (
         np.r_[np.ravel(np.asarray(true_w, np.float64)), true_b]
         if synthetic
-        else np.r_[run.ols.w, run.ols.b]
+        else np.r_[_exact(run).w, _exact(run).b]
     )
     _params_panel(axes[1], run, trace, target, None if synthetic else (X, y))
     if not synthetic and run.spec.model.loss == "huber":  # the target is Huber's minimiser
@@ -87,8 +87,10 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         )
     if panels == 3:
         huber = run.spec.model.loss == "huber"
-        exact = tr("exact Huber minimiser") if huber else tr("exact least squares")
-        reference = (true_w, true_b, tr("truth")) if synthetic else (run.ols.w, run.ols.b, exact)
+        exact = _exact(run)
+        reference = (
+            (true_w, true_b, tr("truth")) if synthetic else (exact.w, exact.b, _exact_label(run))
+        )
         names, target = run.feature_names, run.target_name
         _data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
         if huber:  # what the squared loss would make of the same rows, outliers and all
@@ -134,13 +136,14 @@ def _loss_panel(ax, run, trace) -> None:
             label=tr("held-out rows ({rows})").format(rows=run.validation["rows"]),
         )
     huber = run.spec.model.loss == "huber"
-    ax.axhline(
-        run.ols.loss,
-        color="tab:green",
-        linestyle=":",
-        linewidth=1.5,
-        label=tr("exact Huber minimiser") if huber else tr("exact least squares"),
-    )
+    if run.ols is not None:
+        ax.axhline(
+            run.ols.loss,
+            color="tab:green",
+            linestyle=":",
+            linewidth=1.5,
+            label=_exact_label(run),
+        )
     ax.set_yscale("log")
     _epoch_axis(ax, len(epochs))
     ax.set_ylabel(
@@ -298,3 +301,21 @@ def result_figure(result, X=None, y=None):
         _data_panel(axes[2], result.w, result.b, X, y, features, "y")
     _suptitle(fig, result)
     return chinese_font(fig)
+
+
+def _exact(run):
+    """The exact answer to draw beside SGD's: `run.ols`, or SGD's own final parameters (as an
+    object with w and b) where no exact answer was computed."""
+    from types import SimpleNamespace
+
+    if run.ols is not None:
+        return run.ols
+    return SimpleNamespace(w=np.asarray(run.result.w), b=run.result.b)
+
+
+def _exact_label(run) -> str:
+    """The exact answer's name in a legend: least squares or Huber's minimiser; SGD without."""
+    if run.ols is None:
+        return tr("SGD")
+    huber = run.spec.model.loss == "huber"
+    return tr("exact Huber minimiser") if huber else tr("exact least squares")

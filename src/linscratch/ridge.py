@@ -9,7 +9,7 @@ J is ‖Aθ − y‖² + Wλ‖w‖² with A = [X 1] and θ = (w, b): the least 
 
 whose normal equations are (AᵀA + Wλ·diag(1, …, 1, 0))θ = Aᵀy, ridge's. It is solved as
 stably as `solve.ols` solves the plain one, by QR, never forming AᵀA: the R factor of
-[X 1 y] (`solve.augmented_r`, rows scaled by √sᵢ with weights, in chunks) stacked with the
+[X 1 y] (`reduction.reduce_rows`, rows scaled by √sᵢ with weights, in one pass) stacked with the
 rows √(Wλ)[I 0 0] has the same R as the whole stacked system, so one more QR of a
 (2d + 2, d + 2) matrix gives R̃ = [[R, z], [0, ρ]] with Rθ = z (`solve.solve_r`). Scikit-
 learn's `Ridge(alpha)` minimises ‖Aθ − y‖² + alpha‖w‖² (Σsᵢeᵢ² with `sample_weight`), the same
@@ -26,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .solve import OLSResult, _total_weight, augmented_r, solve_r, total_sum_of_squares
+from .solve import OLSResult, solve_r
 
 
 def ridge(
@@ -34,11 +34,20 @@ def ridge(
 ) -> OLSResult:
     """The minimiser of mean ½(xᵢ·w + b − yᵢ)² + (λ/2)‖w‖² (λ = `l2` > 0; b unpenalised, or
     0 without the intercept) of y (n,) on X (n, d), weighted with `weights` (n,); see the
-    module docstring. `loss` is that objective at the answer, `penalty` its (λ/2)‖w‖²."""
-    n, d = X.shape
-    p = d + fit_intercept
-    R_aug = augmented_r(X, y, chunk_rows, fit_intercept, weights)  # (p + 1, p + 1)
-    total = _total_weight(n, weights)
+    module docstring. `loss` is that objective at the answer, `penalty` its (λ/2)‖w‖². One
+    pass over the rows (`reduction.reduce_rows`; `chunk_rows` is kept for callers, unused)."""
+    from .reduction import reduce_rows
+
+    return ridge_of(reduce_rows(X, y, fit_intercept, weights), l2)
+
+
+def ridge_of(reduced, l2: float) -> OLSResult:
+    """`ridge` of rows reduced to their R factor (a `reduction.Reduced`), with no further
+    pass over them."""
+    n, p, fit_intercept = reduced.n, reduced.p, reduced.intercept
+    d = p - fit_intercept
+    R_aug = reduced.R  # (p + 1, p + 1)
+    total = reduced.weight
     decay = np.zeros((d, p + 1))  # the penalty's rows √(Wλ)[I 0 0]
     decay[:, :d] = np.sqrt(total * l2) * np.eye(d)
     R_pen = np.linalg.qr(np.vstack([R_aug, decay]), mode="r")  # (p + 1, p + 1)
@@ -48,7 +57,7 @@ def ridge(
     rss = float(np.sum((R_aug[:p, :p] @ theta - R_aug[:p, p]) ** 2) + R_aug[p, p] ** 2)
     penalty = 0.5 * l2 * float(w @ w)
     s_pen = np.linalg.svd(R_pen[:p, :p], compute_uv=False)
-    tss = total_sum_of_squares(y, centered=fit_intercept, weights=weights)
+    tss = reduced.total(centered=fit_intercept)
     return OLSResult(
         w=w,
         b=float(theta[d]) if fit_intercept else 0.0,

@@ -15,6 +15,7 @@ from .schedules import SCHEDULES
 
 ENGINES = ("auto", "autograd", "analytic", "numba")
 SHUFFLES = ("auto", "book", "full", "block", "none")
+EXACT = ("auto", "always", "never")  # whether a run computes the exact answer (statistics.py)
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
@@ -85,6 +86,7 @@ RULES = {
         "cpu, cuda or cuda:N",
     ),
     "check_grad": (lambda v: isinstance(v, bool), "true or false"),
+    "exact": _choice(EXACT),
     "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
     "save": (_text, "a file name"),
     "plot": (_text, "a file name"),

@@ -23,9 +23,10 @@ from .resources import require_memory, run_bytes
 from .results import estimation_errors
 from .ridge import decay_terms
 from .rows import prepare
-from .solve import CHUNK, OLSResult, mean_loss, r2_score, rmse, stability
+from .solve import OLSResult, mean_loss, r2_score, rmse, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
+from .statistics import bound_of, coef_diff, decide, gap, reduce_training_rows, sgd_numbers
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ class Run:
     `l2` λ > 0, {"l2", "sgd", "exact"}: each one's penalty (λ/2)‖w‖² in the data's units
     (`loss_gap` compares mean ½e² plus it: the objective SGD descends, `ridge`), and
     "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
-    `standardize`).
+    `standardize`); `exact` whether the exact answer was "computed", "skipped" (too costly
+    for `auto`) or not asked for ("never"): without it `ols`, `loss_gap`, `coef_diff`,
+    `rmse`, `r2` and `weight_decay` are None.
     """
 
     spec: RunSpec
@@ -64,6 +67,7 @@ class Run:
     train_rows: np.ndarray | None = None
     rmse: dict | None = None
     weight_decay: dict | None = None
+    exact: str = "computed"
 
 
 class _OriginalUnits(Subscriber):
@@ -119,19 +123,6 @@ class _OriginalUnits(Subscriber):
         self.inner.emit(event)
 
 
-def _gap(sgd_loss: float, ols_loss: float, y) -> float | None:
-    """SGD's loss over OLS's, minus one; None where OLS fits the rows exactly (a loss at the
-    rounding level of the targets, as with fewer rows than parameters): no ratio means much."""
-    squares = sum(
-        float(np.sum(np.asarray(y[i : i + CHUNK], np.float64) ** 2))
-        for i in range(0, len(y), CHUNK)
-    )
-    scale = squares / (2 * len(y))  # ½ mean y², the loss of predicting zero
-    if ols_loss <= 1e-20 * max(scale, 1e-300):
-        return None
-    return (sgd_loss - ols_loss) / ols_loss
-
-
 def execute(
     spec: RunSpec,
     dataset: Dataset,
@@ -151,9 +142,14 @@ def execute(
     `run` (a `diverged.DivergedRun`). With `trace`, `Run.trace` records how it learned.
     `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
     training starts (a `StabilityWarning`).
-    `exact`, the OLS answer on the same training rows if already known, is not computed again.
-    With Huber's loss: see `objective` (no R² or RMSE: they measure squares).
+    `exact`, the exact answer on the same training rows if already known, is not computed
+    again; else `spec.execution.exact` says whether to compute it (`statistics.decide`), and
+    then it comes first, from the rows reduced to their R factor, which also give the
+    stability limit and SGD's loss and R² with no further pass (least squares and ridge;
+    Huber's minimiser and loss take passes of their own, `objective`: no R² or RMSE, they
+    measure squares); not computed, `Run.ols` is None.
     """
+
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
     _require_memory(spec, dataset)
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
@@ -161,8 +157,17 @@ def execute(
     sw = rows.weights  # (n,) the training rows' weights, or None
     recorder = Trace() if trace else None
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
+    X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
+    centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
+    mode, epochs = spec.execution.exact, spec.optim.num_epochs
+    status = "computed" if exact is not None else decide(mode, *np.shape(X), epochs)
+    reduced = None
+    if exact is None and status == "computed":  # first: the stability limit needs it too
+        inner.emit(Phase("exact"))
+        reduced = reduce_training_rows(X, y64, centered, sw)
+        exact = exact_answer(spec, rows, reduced)
     inner.emit(Phase("stability"))
-    bound = _stability(spec, rows.X_fit, warn, sw)
+    bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
@@ -173,40 +178,26 @@ def execute(
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from .diverged import exact_beside
 
-        if exact is None:
-            inner.emit(Phase("exact"))
-            exact = exact_answer(spec, rows)
         error = exc.with_limit(bound["lr_max"], spec.data.standardize)
+        if exact is None:  # not computed (`exact` never, or too costly): the error alone
+            raise error from None
         raise exact_beside(error, spec, dataset, rows, bound, exact) from None
     result = _in_original_units(scaled, rows.scaler, dataset)
 
-    X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
-    X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
-    centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    if exact is None:
-        inner.emit(Phase("exact"))
-        exact = exact_answer(spec, rows)
-    squared, validation = spec.model.loss == "squared", None
-    if X_val is not None:
-        validation = {
-            "rows": len(y_val),
-            "loss": loss_of(X_val, y_val, result.w, result.b, w_val),
-            "r2": r2_score(X_val, y_val, result.w, result.b, centered, w_val) if squared else None,
-            "ols_loss": loss_of(X_val, y_val, exact.w, exact.b, w_val),
-            "epochs": units.val_losses,
-        }
-        if squared:
-            validation.update(rmse=rmse(validation["loss"]), ols_rmse=rmse(validation["ols_loss"]))
-    sgd_loss = loss_of(X, y64, result.w, result.b, sw)
-    decay = decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)  # or None
-    objective = sgd_loss + (decay["sgd"] if decay else 0.0)
+    squared = spec.model.loss == "squared"
+    validation = _validation(rows, result, exact, units.val_losses, centered, loss_of, squared)
+    sgd_loss, r2, squares = sgd_numbers(
+        result, exact, reduced if squared else None, X, y64, centered, sw, loss_of
+    )
+    decay = None if exact is None else decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)
+    objective = None if sgd_loss is None else sgd_loss + (decay["sgd"] if decay else 0.0)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
-        r2=r2_score(X, y64, result.w, result.b, centered, sw) if squared else None,
-        loss_gap=_gap(objective, exact.loss, y64),
-        coef_diff={"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b},
+        r2=r2 if squared else None,
+        loss_gap=None if exact is None else gap(objective, exact.loss, squares, rows.y, sw),
+        coef_diff=None if exact is None else coef_diff(result, exact),
         feature_names=dataset.feature_names,
         target_name=dataset.target_name,
         standardizer=rows.scaler,
@@ -214,9 +205,34 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
-        rmse={"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)} if squared else None,
+        rmse=_rmse(sgd_loss, exact) if squared else None,
         weight_decay=decay,
+        exact=status,
     )
+
+
+def _validation(rows, result: Result, exact, epochs, centered, loss_of, squared) -> dict | None:
+    """The held-out rows' size, SGD's loss (`loss_of`: the run's mean loss), R² and RMSE on
+    them (squared loss only), the exact answer's loss and RMSE (None without it), and the loss
+    after each epoch; None without held-out rows."""
+    X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
+    if X_val is None:
+        return None
+    loss = loss_of(X_val, y_val, result.w, result.b, w_val)
+    ols_loss = None if exact is None else loss_of(X_val, y_val, exact.w, exact.b, w_val)
+    r2 = r2_score(X_val, y_val, result.w, result.b, centered, w_val) if squared else None
+    out = {"rows": len(y_val), "loss": loss, "r2": r2, "ols_loss": ols_loss, "epochs": epochs}
+    if squared:
+        out.update(rmse=rmse(loss), ols_rmse=None if exact is None else rmse(ols_loss))
+    return out
+
+
+def _rmse(sgd_loss, exact) -> dict | None:
+    """SGD's and the exact answer's RMSE on the training rows (the fit's alone: ridge's loss
+    less its penalty), None without the exact answer."""
+    if exact is None:
+        return None
+    return {"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)}
 
 
 def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
@@ -231,14 +247,19 @@ def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
     require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
-def _stability(spec: RunSpec, X_fit, warn, weights=None) -> dict:
-    """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`),
+def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict:
+    """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`;
+    from the R factor `reduced` of all the training rows where computed, else from a sample),
     and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
     rate exceeds it."""
     intercept = spec.model.fit_intercept
-    bound = stability(
-        np.asarray(X_fit), seed=spec.seed, intercept=intercept, weights=weights, l2=spec.model.l2
-    )
+    if reduced is not None:
+        bound = bound_of(reduced, spec.seed, rows.scaler, spec.model.l2)
+    else:
+        X_fit = np.asarray(rows.X_fit)
+        bound = stability(
+            X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=spec.model.l2
+        )
     lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:

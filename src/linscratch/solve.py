@@ -1,10 +1,12 @@
 """The exact least-squares answer, computed with care for conditioning, beside SGD's.
 
 `ols` solves min ‖Xw + b − y‖² (or min ‖Xw − y‖², a model through the origin, without the
-intercept) by Householder QR of the augmented matrix [X 1 y] (or [X y]), taken in
-chunks of rows (R of the stacked R's and the next chunk), so Q is never stored and memory stays
-bounded. With R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is
-ρ². With row weights sᵢ > 0 (weighted least squares, min Σᵢ sᵢ(xᵢ·w + b − yᵢ)²) each row of
+intercept) from the R factor of the augmented matrix [X 1 y] (or [X y]), computed in one
+streaming pass (`reduction.py`: Householder QR of the stacked R's and the next chunk, or, for
+large and well-conditioned rows only, the normal equations where ε·κ² proves them safe), so
+Q is never stored and memory stays bounded; `ols_of` works from that R alone. With
+R̃ = [[R, z], [0, ρ]] the solution is Rθ = z and the residual sum of squares is ρ². With row
+weights sᵢ > 0 (weighted least squares, min Σᵢ sᵢ(xᵢ·w + b − yᵢ)²) each row of
 [X 1 y] is scaled by √sᵢ first: the same stable path solves the weighted problem, and ρ² is the
 weighted residual sum of squares. QR works on X itself, not on XᵀX: the normal equations
 square the condition number (on Longley's data 5e9, squared 2e19, past 1/ε), and keep about
@@ -153,10 +155,19 @@ def _weighted_total(y, centered: bool, weights) -> float:
 
 def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=None) -> OLSResult:
     """Least squares of y (n,) on X (n, d), with an intercept or through the origin; with
-    `weights` (n,), all positive, weighted least squares; see the module docstring."""
-    n, d = X.shape
-    p = d + fit_intercept
-    R_aug = augmented_r(X, y, chunk_rows, fit_intercept, weights)
+    `weights` (n,), all positive, weighted least squares; see the module docstring. One pass
+    over the rows (`reduction.reduce_rows`; `chunk_rows` is kept for callers, unused)."""
+    from .reduction import reduce_rows
+
+    return ols_of(reduce_rows(X, y, fit_intercept, weights))
+
+
+def ols_of(reduced) -> OLSResult:
+    """The least-squares answer of rows reduced to their R factor (a `reduction.Reduced`),
+    with no further pass over them."""
+    n, p, fit_intercept = reduced.n, reduced.p, reduced.intercept
+    d = p - fit_intercept
+    R_aug = reduced.R
     R, z, rho = R_aug[:p, :p], R_aug[:p, p], abs(R_aug[p, p])
     theta, rank, inv_s, Vt, scale = solve_r(R, z, n)
     if rank < p:  # a collinear design: the minimum-norm answer in scaled units
@@ -172,12 +183,12 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=Non
         se = np.sqrt(sigma2 * np.diag(cov))
     s_raw = np.linalg.svd(R, compute_uv=False)
     cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
-    tss = total_sum_of_squares(y, centered=fit_intercept, weights=weights)
+    tss = reduced.total(centered=fit_intercept)
     return OLSResult(
         w=theta[:d],
         b=float(theta[d]) if fit_intercept else 0.0,
         se=se,
-        loss=rss / (2 * _total_weight(n, weights)),
+        loss=rss / (2 * reduced.weight),
         r2=1 - rss / tss if tss > 0 else None,
         condition_number=cond,
         rank=rank,
@@ -281,7 +292,13 @@ def stability(
         H = (A.T * weights) @ A / weights.sum()
     if l2:
         H[np.arange(d), np.arange(d)] += l2
-    v = np.random.default_rng(seed).normal(size=d + intercept)
+    return top_curvature(H, seed, iters)
+
+
+def top_curvature(H: np.ndarray, seed: int = 0, iters: int = 100_000) -> dict:
+    """λ_max of the curvature H (p, p) by power iteration from a start drawn from `seed`, and
+    the learning rate 2/λ_max: {"lambda_max", "lr_max"} (see `stability`)."""
+    v = np.random.default_rng(seed).normal(size=len(H))
     v /= np.linalg.norm(v)
     lam = 0.0
     for _ in range(iters):

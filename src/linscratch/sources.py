@@ -91,8 +91,11 @@ def load(spec: DataSpec, seed: int) -> Dataset:
 def _largest(a) -> tuple[float, tuple[int, int]]:
     """The largest magnitude in `a` (n,) or (n, k), and its (row, column), in chunks of rows."""
     best, where = 0.0, (0, 0)
-    for start in range(0, len(a), 1 << 18):
-        part = np.abs(np.asarray(a[start : start + (1 << 18)], np.float64))
+    width = max(1, int(np.prod(np.shape(a)[1:])))
+    rows = max(1, (1 << 21) // width)  # about 2M values a chunk: bounded memory at any width
+    for start in range(0, len(a), rows):
+        part = np.asarray(a[start : start + rows])
+        part = np.abs(part if part.dtype.kind == "f" else part.astype(np.float64))  # exact
         part = part.reshape(len(part), -1)
         if part.size and part.max() > best:
             row, col = np.unravel_index(int(part.argmax()), part.shape)

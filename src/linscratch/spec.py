@@ -186,13 +186,15 @@ class OptimSpec(_Section):
 @dataclass(frozen=True)
 class ExecSpec(_Section):
     """How the loop runs; `auto` leaves the choice to `plan`. `check_grad` compares the
-    analytic and autograd gradients on every batch."""
+    analytic and autograd gradients on every batch. `exact`: whether the run computes the
+    exact least-squares answer (auto: where it costs little; see `statistics.decide`)."""
 
     engine: str = "auto"
     shuffle: str = "auto"
     dtype: str = "float32"
     device: str = "cpu"
     check_grad: bool = False
+    exact: str = "auto"
 
 
 @dataclass(frozen=True)

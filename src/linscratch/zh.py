@@ -887,3 +887,29 @@ ZH |= {
         "sweep 的一个工作进程结束了，却没有送回结果"
     ),
 }
+
+# Whether a run computes the exact answer (--exact; statistics.py, commands/reports.py)
+ZH |= {
+    "compute the exact least-squares answer beside SGD's (one pass over the rows, "
+    "before training): always, never (SGD alone, no further pass), or auto: unless it "
+    "would cost more than a few seconds and more than the rest of the run": (
+        "在 SGD 的结果旁计算精确最小二乘解（训练前遍历一次样本）：always 总是计算，"
+        "never 不计算（只用 SGD，不再遍历数据），auto 除非它要花几秒以上且比运行的其余部分更久"
+    ),
+    "exact least squares: not computed (--exact never)": "精确最小二乘解：未计算（--exact never）",
+    "exact least squares: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
+    "(--exact always computes it)": (
+        "精确最小二乘解：已跳过，{n:,} 个样本 x {d:,} 个特征约需 {seconds:.0f} 秒"
+        "（--exact always 会计算它）"
+    ),
+    "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}": (
+        "验证集（{rows} 个样本）：损失 {loss:.6g}，RMSE {rmse:.6g}，R² {r2}"
+    ),
+    "one of auto, always, never": "以下之一：auto, always, never",
+    "SGD": "SGD",
+}
+
+# A held-out line without the exact answer, of Huber's loss (no RMSE or R²)
+ZH |= {
+    "validation ({rows} rows): loss {loss:.6g}": "验证集（{rows} 个样本）：损失 {loss:.6g}",
+}

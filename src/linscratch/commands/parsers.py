@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..i18n import LANGS, tr
+from ..rules import EXACT
 from .flags import number, setting, setting_list, whole
 from .helpformat import examples
 from .parsing import (
@@ -96,6 +97,17 @@ def add_train(sub) -> None:
         action="store_true",
         help=tr(
             "compare the hand-derived and autograd gradients on every minibatch (autograd engine)"
+        ),
+    )
+    setting_arg(
+        run,
+        "--exact",
+        "exact",
+        choices=EXACT,
+        help=tr(
+            "compute the exact least-squares answer beside SGD's (one pass over the rows, "
+            "before training): always, never (SGD alone, no further pass), or auto: unless it "
+            "would cost more than a few seconds and more than the rest of the run"
         ),
     )
     out = train.add_argument_group(tr("output"))

@@ -136,7 +136,8 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "w": result.w,
         "b": result.b,
         "r2": run.r2,
-        "ols": run.ols.to_dict(),
+        "ols": None if run.ols is None else run.ols.to_dict(),
+        "exact": run.exact,
         "loss_gap": run.loss_gap,
         "coef_diff": run.coef_diff,
         **({} if run.weight_decay is None else {"weight_decay": run.weight_decay}),
@@ -188,6 +189,8 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
     import numpy as np
 
     file_data = run.result.w_error is None
+    if run.ols is None:
+        return [_no_exact(run), *_validation_lines(run, t, file_data)]
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
     ridge = run.weight_decay is not None
@@ -217,22 +220,7 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
                 rows=rows, target=target, rmse=rmse, ols=ols, weights=weights, exact=exact
             )
         )
-    if run.validation is not None:
-        v = run.validation
-        template = t["validation_rmse" if file_data else "validation"]
-        if huber:
-            template = t["validation_huber"]
-        lines.append(
-            template.format(
-                rows=v["rows"],
-                loss=v["loss"],
-                r2=_r2(v["r2"]),
-                ols=v["ols_loss"],
-                rmse=v.get("rmse"),
-                ols_rmse=v.get("ols_rmse"),
-                exact=exact,
-            )
-        )
+    lines += _validation_lines(run, t, file_data, exact)
     if ridge:
         decay = run.weight_decay
         lines.append(
@@ -245,6 +233,48 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def _no_exact(run) -> str:
+    """The line that says the exact answer was not computed, and why."""
+    if run.exact == "never":
+        return tr("exact least squares: not computed (--exact never)")
+    from ..statistics import exact_cost
+
+    return tr(
+        "exact least squares: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
+        "(--exact always computes it)"
+    ).format(
+        seconds=exact_cost(run.result.num_examples, len(run.feature_names)),
+        n=run.result.num_examples,
+        d=len(run.feature_names),
+    )
+
+
+def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[str]:
+    """The held-out rows' line, if any (without the exact answer, SGD's numbers alone)."""
+    v = run.validation
+    if v is None:
+        return []
+    if v["ols_loss"] is None and v.get("rmse") is None:  # Huber's loss: no RMSE or R²
+        return [tr("validation ({rows} rows): loss {loss:.6g}").format(**v)]
+    if v["ols_loss"] is None:
+        text = tr("validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}")
+        return [text.format(rows=v["rows"], loss=v["loss"], rmse=v.get("rmse"), r2=_r2(v["r2"]))]
+    template = t["validation_rmse" if file_data else "validation"]
+    if run.spec.model.loss == "huber":
+        template = t["validation_huber"]
+    return [
+        template.format(
+            rows=v["rows"],
+            loss=v["loss"],
+            r2=_r2(v["r2"]),
+            ols=v["ols_loss"],
+            rmse=v.get("rmse"),
+            ols_rmse=v.get("ols_rmse"),
+            exact=exact,
+        )
+    ]
 
 
 def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> str:

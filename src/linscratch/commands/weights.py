@@ -19,8 +19,13 @@ def _name(name: str) -> str:
 def weight_lines(run, t: dict) -> list[str]:
     """The learned parameters of a run on a file, one per line named by its column, with the
     exact least-squares value beside; past MAX_WEIGHTS, a line counting those left out."""
-    columns = [(run.result.w, run.result.b), (run.ols.w, run.ols.b)]
-    return table_lines(run.feature_names, columns, t["columns"], t["more"])
+    columns = [(run.result.w, run.result.b)]
+    if run.ols is not None:
+        columns.append((run.ols.w, run.ols.b))
+    heads = t["columns"]
+    if run.ols is None:  # no exact answer computed: SGD's column alone
+        heads = heads[:2]
+    return table_lines(run.feature_names, columns, heads, t["more"])
 
 
 def table_lines(names, columns, heads, more: str) -> list[str]:
