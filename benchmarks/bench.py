@@ -501,6 +501,15 @@ def out_of_core_table(rows: int, out, reps: int = 3) -> None:
     )
 
 
+USER_WAIT = "\n## What a user waits for"  # the section benchmarks/user_wait.py writes
+
+
+def user_wait_section(path: Path) -> str:
+    """The section of RESULTS.md that user_wait.py wrote, kept as it is ("" if none)."""
+    text = path.read_text() if path.exists() else ""
+    return text[text.index(USER_WAIT) :] if USER_WAIT in text else ""
+
+
 def subprocess_run(cmd: list[str]) -> None:
     import subprocess
 
@@ -556,8 +565,9 @@ def main() -> None:
             print("# Benchmark results\n", file=out)
             print(
                 "Made by `uv run python benchmarks/bench.py` (rerun it to check); what a user "
-                "waits for, whole processes against other tools: `uv run --group bench python "
-                "benchmarks/user_wait.py` (its tables are appended below by hand).\n",
+                "waits for, whole processes against other tools, by `uv run --group bench "
+                "python benchmarks/user_wait.py --results` (its section, at the end, is kept "
+                "when bench.py rewrites this file).\n",
                 file=out,
             )
             print(f"Machine: {machine()}.\n", file=out)
@@ -585,6 +595,7 @@ def main() -> None:
             print(scaling_note(speedups), file=out)
             print("\n## Out of core: a 40-million-row file", file=out)
             out_of_core_table(40_000_000, out)
+            print(user_wait_section(path), end="", file=out)
         tmp.replace(path)
         print(f"wrote {path}", file=sys.stderr)
 

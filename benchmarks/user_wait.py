@@ -304,6 +304,18 @@ def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup
     return "\n".join(lines)
 
 
+SECTION = "## What a user waits for"
+
+
+def write_results(tables_md: str) -> None:
+    """RESULTS.md with its section SECTION (the last one; bench.py keeps it) made of these
+    tables, in place of the one there was."""
+    path = Path(__file__).with_name("RESULTS.md")
+    text = path.read_text()
+    head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text.rstrip("\n")
+    path.write_text(f"{head}\n\n{SECTION}\n\n{tables_md}")
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -320,6 +332,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (at least 3)")
     parser.add_argument("--dir", help="where the data files go (default: a temporary folder)")
     parser.add_argument("--out", help="also write the tables to this Markdown file")
+    parser.add_argument(
+        "--results",
+        action="store_true",
+        help="also put the tables in benchmarks/RESULTS.md, replacing its section " + SECTION,
+    )
     parser.add_argument(
         "--size", action="append", metavar="N,D", help="only this size (repeatable), say 10000000,2"
     )
@@ -350,6 +367,8 @@ def main() -> None:
         print(parts[-1], flush=True)
         if args.out:  # after each size: a run cut short keeps what it measured
             Path(args.out).write_text("\n".join(parts))
+    if args.results:
+        write_results("\n".join(parts))
 
 
 if __name__ == "__main__":
