@@ -142,17 +142,19 @@ def _high_water(pid: int) -> int:
     return 0
 
 
-def make_data(n: int, d: int, folder: str) -> dict[str, str]:
-    """The NPY and Parquet files of the problem, from the same seed."""
+def make_data(n: int, d: int, folder: str, keep: bool) -> dict[str, str]:
+    """The NPY and Parquet files of the problem, from the same seed (those in a kept folder
+    reused)."""
     files = {}
     for ext in ("npy", "parquet"):
-        path = os.path.join(folder, f"n{n}_d{d}.{ext}")
+        path = files[ext] = os.path.join(folder, f"n{n}_d{d}.{ext}")
+        if keep and os.path.exists(path):
+            continue
         subprocess.run(
             [*linscratch(), "make-data", "--num-examples", str(n), "--num-features", str(d),
              "--seed", "1", "--out", path],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        files[ext] = path
     return files
 
 
@@ -217,32 +219,38 @@ def split(run: dict) -> dict[str, float]:
     return {"start-up": startup, **phases, "reporting": reporting}
 
 
-def measure(n: int, d: int, folder: str, rounds: int, warmup: bool) -> tuple[dict, list[str]]:
-    """Rounds of every process for one size: {name: [run, ...]} and notes."""
+def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
+    """`args.rounds` rounds of every process for one size: {name: [run, ...]} and notes. The
+    files are deleted after, unless the folder is kept (`args.keep`: its files are reused)."""
     notes = []
-    files = make_data(n, d, folder)
+    files = make_data(n, d, folder, bool(args.keep))
     cache = None
     if installed("vowpalwabbit"):
-        start = time.perf_counter()
-        cache = vw_cache(files["npy"], folder)
+        start, cache = time.perf_counter(), files["npy"] + ".vw.cache"
+        if not (args.keep and os.path.exists(cache)):
+            cache = vw_cache(files["npy"], folder)
+            made = f" in {time.perf_counter() - start:.0f} s"
+        else:
+            made = ""
         notes.append(
-            f"VW's text and cache made beforehand in {time.perf_counter() - start:.0f} s "
-            f"(untimed); its cache is {os.path.getsize(cache) / 2**20:,.0f} MiB."
+            f"VW's text and cache made beforehand{made} (untimed); its cache is "
+            f"{os.path.getsize(cache) / 2**20:,.0f} MiB."
         )
     else:
         notes.append("Vowpal Wabbit skipped: `vowpalwabbit` is not installed (`--group bench`).")
     for module, name in (("sklearn", "scikit-learn"), ("statsmodels", "statsmodels")):
         if not installed(module):
             notes.append(f"{name} skipped: `{module}` is not installed (`--group bench`).")
-    runs = commands(files, cache)
+    runs = {k: v for k, v in commands(files, cache).items() if k not in (args.skip or ())}
+    notes += [f"{name} not run (`--skip`)." for name in args.skip or ()]
     times: dict[str, list[dict]] = {name: [] for name in runs}
-    for r in range(0 if warmup else 1, rounds + 1):  # round 0: the warm-up, not counted
+    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
         for name, cmd in runs.items():
             run = launch(cmd, folder)
             print(f"  N={n:,} d={d} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
             if r > 0:
                 times[name].append(run)
-    for path in [*files.values(), *([cache] if cache else [])]:
+    for path in [] if args.keep else [*files.values(), *([cache] if cache else [])]:
         os.remove(path)
     return times, notes
 
@@ -261,7 +269,7 @@ def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup
         "stability | compiling | training | exact | reporting | peak RSS MiB |",
         "| --- |" + " ---: |" * 9,
     ]
-    for name in ("linscratch (NPY)", "linscratch (Parquet)"):
+    for name in [k for k in times if k.startswith("linscratch")]:
         run = median_run(times[name])
         parts = split(run)
         cells = " | ".join(f"{parts[k]:.2f}" for k in ("start-up", *PHASES, "reporting"))
@@ -346,8 +354,12 @@ def main() -> None:
         default=True,
         help="an untimed round first (default: on)",
     )
+    parser.add_argument(
+        "--skip", action="append", metavar="NAME", help='leave a process out: "statsmodels", say'
+    )
+    parser.add_argument("--keep", metavar="DIR", help="data files in DIR, reused and left there")
     args = parser.parse_args()
-    rounds = max(args.rounds, 3)
+    rounds = args.rounds = max(args.rounds, 3)
     sizes = QUICK if args.quick else FULL
     if args.size:
         sizes = [tuple(int(v) for v in size.split(",")) for size in args.size]
@@ -361,8 +373,12 @@ def main() -> None:
     ]
     for n, d in sizes:
         load = os.getloadavg()
-        with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-            times, notes = measure(n, d, folder, rounds, args.warmup)
+        if args.keep:
+            os.makedirs(args.keep, exist_ok=True)
+            times, notes = measure(n, d, args.keep, args)
+        else:
+            with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+                times, notes = measure(n, d, folder, args)
         parts.append(tables(n, d, times, notes, load, rounds, args.warmup))
         print(parts[-1], flush=True)
         if args.out:  # after each size: a run cut short keeps what it measured
