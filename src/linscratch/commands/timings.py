@@ -5,10 +5,10 @@ before it. From the command's start (its flags parsed) to the first event is "re
 (reading the file or drawing the data, checking it, preparing the rows); then `Phase`
 "stability" (the stability limit), "compiling" (building the engine, compiling or loading
 its kernels), `RunStart` "training" (every epoch with its loss), `Phase` "exact" (the exact
-least-squares answer and the passes that compare SGD with it), until `stop`. What follows (building and printing the report,
-writing files, the process's exit) is not in it. `started` is the Unix time at which the
-command began: a caller that times the whole process from outside tells start-up (the
-interpreter and its imports) from the run with it.
+least-squares answer and the passes that compare SGD with it), until `stop`. What follows
+(building and printing the report, writing files, the process's exit) is not in it.
+`started` is the Unix time at which the command began: a caller that times the whole
+process from outside tells start-up (the interpreter and its imports) from the run with it.
 """
 
 from __future__ import annotations
