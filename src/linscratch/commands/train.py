@@ -37,6 +37,9 @@ def run(args) -> int:
 
 def _train(args, spec, main: bool) -> int:
     """One process's run: rank 0 (`main`) shows the feedback, prints and writes files."""
+    from .timings import PhaseClock
+
+    clock = PhaseClock()  # where the time goes, for --json
     options = vars(args)
     as_json, lang = options.get("json", False), options.get("lang", "en")
     seed_drawn = spec.seed is None
@@ -56,12 +59,13 @@ def _train(args, spec, main: bool) -> int:
             outcome = execute(
                 spec,
                 dataset,
-                [shown, *lines],
+                [shown, *lines, clock],
                 trace=spec.outputs.plot is not None,
                 warn=_warn if main else _ignore,
             )
         except DivergedError as exc:
             diverged = exc  # reported below, the progress display gone
+        clock.stop()
         if main and diverged is None:
             _write(shown, outcome, dataset)
     if not main:  # only rank 0 prints and writes files (and tells the job's status)
@@ -74,7 +78,9 @@ def _train(args, spec, main: bool) -> int:
     from .reports import dumps, train_json, train_text
 
     if as_json:
-        print(dumps(train_json(outcome, dataset.source, seed_drawn)))
+        print(
+            dumps({**train_json(outcome, dataset.source, seed_drawn), "timings": clock.to_dict()})
+        )
     else:  # the epoch lines are out already
         print(train_text(outcome, seed_drawn, lang, epochs=False))
     return status

@@ -1,0 +1,391 @@
+"""Benchmark: what a user waits for. Whole processes, from a data file to the answer.
+
+For each size, the data are written once by `linscratch make-data` (float32 NPY: the features,
+then the label; a Parquet copy from the same seed), then, in rounds that alternate the
+tools so that a slow spell of a shared machine hits all alike, each of these runs as its
+own process, timed from outside (wall time from launch to exit, and its peak resident memory):
+
+- linscratch: `linscratch train --data FILE --epochs 1 --json`, from NPY and from Parquet. Its
+  time is split with the command's own `timings` (see `train --json`): start-up (launch to the
+  command's start: the interpreter and its imports), reading, the stability limit, compiling
+  (or loading) the kernels, training (the epoch and its loss), the exact answer (with the
+  passes that compare SGD with it), and reporting (what is left: the report and the exit).
+- scikit-learn: one Python process that loads the NPY file (`numpy.load`), fits
+  `SGDRegressor` for one epoch (constant rate lr / batch per row, the same step per row as
+  linscratch's default batch 10 at lr 0.03) and then `LinearRegression` (the exact answer).
+- statsmodels: one process that loads the file and fits `OLS(y, add_constant(X))`.
+- Vowpal Wabbit (PyPI `vowpalwabbit`, driven through its Python binding, whose import is
+  part of its start-up): one pass over its binary cache with its default learner. The data
+  are converted to VW's text format and cached before the rounds, untimed; the text is
+  deleted once the cache is made.
+
+A tool that is not installed is skipped with a note. Every file is deleted at the end. All
+processes read files that are in the page cache (a warm-up round runs first, untimed: the
+bytecode, numba's cached kernels and the files are warm, as for a user's second run). Each
+tool uses the threads it uses by default.
+
+    uv run --group bench python benchmarks/user_wait.py --quick    # small sizes, a few minutes
+    uv run --group bench python benchmarks/user_wait.py            # 2,000,000 x 100; 10,000,000 x 2
+    uv run --group bench python benchmarks/user_wait.py --out tables.md --rounds 5
+
+The `bench` dependency group holds scikit-learn's companions statsmodels and vowpalwabbit;
+CI's plain `uv sync` does not install it. Prints Markdown tables (ratios against the
+targets: linscratch at least 5x faster than scikit-learn's SGDRegressor + LinearRegression
+and 10x faster than VW's cached pass); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FULL = [(2_000_000, 100), (10_000_000, 2)]
+QUICK = [(200_000, 100), (1_000_000, 2)]
+PHASES = ("reading", "stability", "compiling", "training", "exact")
+TARGETS = {"scikit-learn": 5.0, "Vowpal Wabbit": 10.0}  # linscratch faster by at least
+
+SKLEARN = """
+import json, sys, time, warnings
+t0 = time.time()
+import numpy as np
+from sklearn.linear_model import LinearRegression, SGDRegressor
+t1 = time.time()
+A = np.load(sys.argv[1])
+X, y = A[:, :-1], A[:, -1]
+t2 = time.time()
+sgd = SGDRegressor(penalty=None, learning_rate="constant", eta0=0.003, max_iter=1, tol=None,
+                   shuffle=True, random_state=0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    sgd.fit(X, y)
+t3 = time.time()
+ols = LinearRegression().fit(X, y)
+t4 = time.time()
+print(json.dumps({"started": t0, "importing": t1 - t0, "reading": t2 - t1, "sgd": t3 - t2,
+                  "exact": t4 - t3}))
+"""
+
+STATSMODELS = """
+import json, sys, time
+t0 = time.time()
+import numpy as np
+import statsmodels.api as sm
+t1 = time.time()
+A = np.load(sys.argv[1])
+X, y = A[:, :-1], A[:, -1]
+t2 = time.time()
+fit = sm.OLS(y, sm.add_constant(X)).fit()
+t3 = time.time()
+print(json.dumps({"started": t0, "importing": t1 - t0, "reading": t2 - t1, "exact": t3 - t2}))
+"""
+
+VW = """
+import json, sys, time
+t0 = time.time()
+from vowpalwabbit import pyvw
+t1 = time.time()
+vw = pyvw.Workspace(f"--cache_file {sys.argv[1]} --passes 1 --quiet")
+vw.run_parser()
+loss = vw.get_sum_loss() / vw.get_weighted_examples()
+vw.finish()
+t2 = time.time()
+print(json.dumps({"started": t0, "importing": t1 - t0, "pass": t2 - t1, "loss": loss}))
+"""
+
+
+def linscratch() -> list[str]:
+    """The installed `linscratch` script beside this Python, or `python -m linscratch`."""
+    script = Path(sys.executable).with_name("linscratch")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "linscratch"]
+
+
+def installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def launch(cmd: list[str], folder: str) -> dict:
+    """Run `cmd` to its exit: its wall seconds, peak resident MiB (VmHWM, sampled every 20 ms:
+    the mapped file's pages count) and JSON output, with the Unix times just before it
+    started (`launched`) and just after it ended (`ended`)."""
+    out_path = os.path.join(folder, "stdout.json")
+    peak = 0
+    with open(out_path, "w") as out, tempfile.TemporaryFile("w+") as err:
+        launched, start = time.time(), time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        while proc.poll() is None:
+            peak = max(peak, _high_water(proc.pid))
+            time.sleep(0.02)
+        wall, ended = time.perf_counter() - start, time.time()
+        err.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.read()[-500:]}")
+    report = json.loads(Path(out_path).read_text())
+    return {"wall": wall, "launched": launched, "ended": ended, "rss": peak, "report": report}
+
+
+def _high_water(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), MiB; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def make_data(n: int, d: int, folder: str, keep: bool) -> dict[str, str]:
+    """The NPY and Parquet files of the problem, from the same seed (those in a kept folder
+    reused)."""
+    files = {}
+    for ext in ("npy", "parquet"):
+        path = files[ext] = os.path.join(folder, f"n{n}_d{d}.{ext}")
+        if keep and os.path.exists(path):
+            continue
+        subprocess.run(
+            [*linscratch(), "make-data", "--num-examples", str(n), "--num-features", str(d),
+             "--seed", "1", "--out", path],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    return files
+
+
+def vw_cache(npy: str, folder: str) -> str:
+    """VW's binary cache of the NPY file's rows (label | 0:x0 1:x1 ...), made through its text
+    format, a chunk of rows at a time (C++ all the way: pyarrow formats the numbers); the
+    text is deleted once the cache is made."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv
+    from vowpalwabbit import pyvw
+
+    A = np.load(npy, mmap_mode="r")
+    d = A.shape[1] - 1
+    text, cache = npy + ".vw", npy + ".vw.cache"
+    options = csv.WriteOptions(include_header=False, delimiter=" ", quoting_style="none")
+    writer = None
+    for i in range(0, len(A), 250_000):
+        chunk = np.ascontiguousarray(A[i : i + 250_000])
+        columns = {"y": pc.cast(pa.array(chunk[:, -1]), pa.string())}
+        columns["bar"] = pa.array(["|"] * len(chunk))
+        for j in range(d):
+            value = pc.cast(pa.array(chunk[:, j]), pa.string())
+            columns[f"x{j}"] = pc.binary_join_element_wise(pa.scalar(str(j)), value, ":")
+        table = pa.table(columns)
+        writer = writer or csv.CSVWriter(text, table.schema, write_options=options)
+        writer.write_table(table)
+    writer.close()
+    vw = pyvw.Workspace(f"-d {text} --cache_file {cache} --quiet")
+    vw.run_parser()
+    vw.finish()
+    os.remove(text)
+    return cache
+
+
+def commands(files: dict[str, str], cache: str | None) -> dict[str, list[str]]:
+    """The processes to time, by name; the tools that are not installed are left out."""
+    py = sys.executable
+    runs = {
+        "linscratch (NPY)": [*linscratch(), "train", "--data", files["npy"], "--epochs", "1",
+                             "--json"],
+        "linscratch (Parquet)": [*linscratch(), "train", "--data", files["parquet"], "--epochs",
+                                 "1", "--json"],
+    }  # fmt: skip
+    if installed("sklearn"):
+        runs["scikit-learn"] = [py, "-c", SKLEARN, files["npy"]]
+    if installed("statsmodels"):
+        runs["statsmodels"] = [py, "-c", STATSMODELS, files["npy"]]
+    if cache is not None:
+        runs["Vowpal Wabbit"] = [py, "-c", VW, cache]
+    return runs
+
+
+def split(run: dict) -> dict[str, float]:
+    """A linscratch run's wall time in its parts, from its `timings` and the launch/exit
+    clock: start-up, the phases, and reporting (the rest)."""
+    t = run["report"]["timings"]
+    phases = {p: t.get(p, 0.0) for p in PHASES}
+    startup = t["started"] - run["launched"]
+    reporting = run["ended"] - t["started"] - sum(phases.values())
+    return {"start-up": startup, **phases, "reporting": reporting}
+
+
+def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
+    """`args.rounds` rounds of every process for one size: {name: [run, ...]} and notes. The
+    files are deleted after, unless the folder is kept (`args.keep`: its files are reused)."""
+    notes = []
+    files = make_data(n, d, folder, bool(args.keep))
+    cache = None
+    if installed("vowpalwabbit"):
+        start, cache = time.perf_counter(), files["npy"] + ".vw.cache"
+        if not (args.keep and os.path.exists(cache)):
+            cache = vw_cache(files["npy"], folder)
+            made = f" in {time.perf_counter() - start:.0f} s"
+        else:
+            made = ""
+        notes.append(
+            f"VW's text and cache made beforehand{made} (untimed); its cache is "
+            f"{os.path.getsize(cache) / 2**20:,.0f} MiB."
+        )
+    else:
+        notes.append("Vowpal Wabbit skipped: `vowpalwabbit` is not installed (`--group bench`).")
+    for module, name in (("sklearn", "scikit-learn"), ("statsmodels", "statsmodels")):
+        if not installed(module):
+            notes.append(f"{name} skipped: `{module}` is not installed (`--group bench`).")
+    runs = {k: v for k, v in commands(files, cache).items() if k not in (args.skip or ())}
+    notes += [f"{name} not run (`--skip`)." for name in args.skip or ()]
+    times: dict[str, list[dict]] = {name: [] for name in runs}
+    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
+        for name, cmd in runs.items():
+            run = launch(cmd, folder)
+            print(f"  N={n:,} d={d} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
+            if r > 0:
+                times[name].append(run)
+    for path in [] if args.keep else [*files.values(), *([cache] if cache else [])]:
+        os.remove(path)
+    return times, notes
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median wall time (its split is a real run's, not a mix)."""
+    return sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+
+
+def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup: bool) -> str:
+    """The Markdown of one size: linscratch's split, then every tool against it."""
+    size = n * (d + 1) * 4 / 2**20
+    lines = [f"### N = {n:,}, d = {d} (float32 NPY, {size:,.0f} MiB)", ""]
+    lines += [
+        "| linscratch `train --data FILE --epochs 1` | wall s | start-up | reading | "
+        "stability | compiling | training | exact | reporting | peak RSS MiB |",
+        "| --- |" + " ---: |" * 9,
+    ]
+    for name in [k for k in times if k.startswith("linscratch")]:
+        run = median_run(times[name])
+        parts = split(run)
+        cells = " | ".join(f"{parts[k]:.2f}" for k in ("start-up", *PHASES, "reporting"))
+        kind = name.split("(")[1].rstrip(")")
+        lines.append(f"| {kind} | {run['wall']:.2f} | {cells} | {run['rss']:,.0f} |")
+    ours = statistics.median(r["wall"] for r in times["linscratch (NPY)"])
+    lines += [
+        "",
+        "| process | wall s (median) | min–max | its own split, s | peak RSS MiB | "
+        "linscratch (NPY) faster by | target |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for name, runs in times.items():
+        walls = [r["wall"] for r in runs]
+        wall, run = statistics.median(walls), median_run(runs)
+        own = run["report"]
+        if name.startswith("linscratch"):
+            inside = "see above"
+        else:
+            inside = ", ".join(
+                f"{k} {v:.2f}" for k, v in own.items() if k not in ("started", "loss")
+            )
+            inside = f"start-up {own['started'] - run['launched']:.2f}, {inside}"
+        target = TARGETS.get(name)
+        verdict = (
+            "—"
+            if target is None
+            else f"≥ {target:g}x: {'met' if wall / ours >= target else 'not met'}"
+        )
+        lines.append(
+            f"| {name} | {wall:.2f} | {min(walls):.2f}–{max(walls):.2f} | {inside} | "
+            f"{run['rss']:,.0f} | {wall / ours:.2f}x | {verdict} |"
+        )
+    lines += ["", *notes]
+    lines.append(
+        f"\n_{cpu_model()}, {os.cpu_count()} cores; load average {load[0]:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after (1 min); medians of {rounds} rounds"
+        f"{' after a warm-up round' if warmup else ''}._\n"
+    )
+    return "\n".join(lines)
+
+
+SECTION = "## What a user waits for"
+
+
+def write_results(tables_md: str) -> None:
+    """RESULTS.md with its section SECTION (the last one; bench.py keeps it) made of these
+    tables, in place of the one there was."""
+    path = Path(__file__).with_name("RESULTS.md")
+    text = path.read_text()
+    head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text.rstrip("\n")
+    path.write_text(f"{head}\n\n{SECTION}\n\n{tables_md}")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: " + str(QUICK))
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds (at least 3)")
+    parser.add_argument("--dir", help="where the data files go (default: a temporary folder)")
+    parser.add_argument("--out", help="also write the tables to this Markdown file")
+    parser.add_argument(
+        "--results",
+        action="store_true",
+        help="also put the tables in benchmarks/RESULTS.md, replacing its section " + SECTION,
+    )
+    parser.add_argument(
+        "--size", action="append", metavar="N,D", help="only this size (repeatable), say 10000000,2"
+    )
+    parser.add_argument(
+        "--warmup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="an untimed round first (default: on)",
+    )
+    parser.add_argument(
+        "--skip", action="append", metavar="NAME", help='leave a process out: "statsmodels", say'
+    )
+    parser.add_argument("--keep", metavar="DIR", help="data files in DIR, reused and left there")
+    args = parser.parse_args()
+    rounds = args.rounds = max(args.rounds, 3)
+    sizes = QUICK if args.quick else FULL
+    if args.size:
+        sizes = [tuple(int(v) for v in size.split(",")) for size in args.size]
+    shown = [
+        a for a, b in zip(sys.argv[1:], ["", *sys.argv[1:]], strict=False) if "--out" not in (a, b)
+    ]
+    command = " ".join(["uv run --group bench python benchmarks/user_wait.py", *shown])
+    parts = [
+        f"Made by `{command}`. Whole processes, wall time from launch to exit; the median "
+        "of the rounds (each round runs every process once, in turn).\n"
+    ]
+    for n, d in sizes:
+        load = os.getloadavg()
+        if args.keep:
+            os.makedirs(args.keep, exist_ok=True)
+            times, notes = measure(n, d, args.keep, args)
+        else:
+            with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+                times, notes = measure(n, d, folder, args)
+        parts.append(tables(n, d, times, notes, load, rounds, args.warmup))
+        print(parts[-1], flush=True)
+        if args.out:  # after each size: a run cut short keeps what it measured
+            Path(args.out).write_text("\n".join(parts))
+    if args.results:
+        write_results("\n".join(parts))
+
+
+if __name__ == "__main__":
+    main()
