@@ -6,7 +6,8 @@ import pytest
 
 from linscratch import datasets
 from linscratch.files import read_table
-from linscratch.solve import augmented_r, ols, r2_score, stability
+from linscratch.reduction import qr_pass
+from linscratch.solve import ols, r2_score, stability
 
 # NIST Statistical Reference Datasets, Longley: certified values (b1..b6 for GNPDEFL, GNP,
 # UNEMP, ARMED, POP, YEAR, then the intercept b0), their standard deviations, R² and the
@@ -87,10 +88,11 @@ def test_matches_numpy_lstsq(n, d):
 
 
 def test_chunked_qr_equals_one_piece():
+    """R of [X 1 y] block by block (`reduction.qr_pass`, 4,096-row blocks) is one QR's."""
     rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(1000, 3)), rng.normal(size=1000)
-    whole = np.abs(augmented_r(X, y))
-    chunked = np.abs(augmented_r(X, y, chunk_rows=37))  # R is unique up to the signs of rows
+    X, y = rng.normal(size=(10_000, 3)), rng.normal(size=10_000)
+    whole = np.abs(np.linalg.qr(np.c_[X, np.ones(10_000), y], mode="r"))
+    chunked = np.abs(qr_pass(X, y))  # R is unique up to the signs of rows
     np.testing.assert_allclose(chunked, whole, rtol=1e-10, atol=1e-10)
 
 

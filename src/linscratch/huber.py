@@ -13,7 +13,7 @@ many steps, typically 3–10.
 
 Each iteration is one pass over the rows in chunks (a memory-mapped file stays on disk):
 the residuals, J, g and R of the QR factorisation of the inside rows scaled by √sᵢ (and
-√(λS) rows for w), with `solve.augmented_r`'s chunked update, so H = RᵀR is never formed
+√(λS) rows for w), updated chunk by chunk as `reduction.qr_pass` does, so H = RᵀR is never formed
 (its condition is R's squared). H⁻¹g comes from an SVD of R with its columns scaled, as
 `solve.ols` solves. Where H is singular (fewer rows inside than parameters, δ tiny), the step
 is iteratively reweighted least squares instead: the weighted least squares with weights
@@ -45,7 +45,6 @@ class HuberResult(OLSResult):
     residual exceeds δ at the answer."""
 
     delta: float = 1.0
-    l2: float = 0.0
     iterations: int = 0
     clipped: int = 0
 
@@ -54,7 +53,6 @@ class HuberResult(OLSResult):
         out.update(
             kind="huber",
             delta=self.delta,
-            l2=self.l2,
             iterations=self.iterations,
             clipped=self.clipped,
         )
@@ -188,6 +186,7 @@ def huber_fit(
         fit_intercept=fit_intercept,
         delta=float(delta),
         l2=float(l2),
+        penalty=0.5 * float(l2) * float(theta[:d] @ theta[:d]),
         iterations=iterations,
         clipped=regions[1],
     )

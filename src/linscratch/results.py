@@ -3,7 +3,7 @@ table with its figure in a notebook, the figure itself, and the book's tensors."
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class Result:
         parameters' path (against the truth when known), and, given the data X (n, d) and
         y (n,), the rows with the learned line as the book plots the last feature."""
         from .fonts import figure_text
-        from .plots import result_figure
+        from .result_plot import result_figure
 
         with figure_text():
             return result_figure(self, X, y)
@@ -145,3 +145,29 @@ def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
     w_err = true_w_t - torch.as_tensor(w, dtype=dtype)
     b_err = true_b - torch.as_tensor([b], dtype=dtype)
     return w_err.tolist(), float(b_err[0])
+
+
+def in_original_units(result: Result, scaler, dataset) -> Result:
+    """`fit`'s result in the data's own units, with the estimation errors where the truth is
+    known (a new `Result`; the one `fit` returned is left as it is)."""
+    w, b, losses, path = np.asarray(result.w), result.b, result.losses, result.path
+    raw = result.raw_losses
+    if scaler is not None:
+        w, b = scaler.to_original(w, b)
+        losses = [loss * scaler.y_std**2 for loss in losses]
+        raw = None if raw is None else [loss * scaler.y_std**2 for loss in raw]
+        path = scaler.params_to_original(path)
+    w_error = b_error = None
+    if dataset.synthetic:
+        w_error, b_error = estimation_errors(dataset.true_w, dataset.true_b, w, b, result.dtype)
+    return replace(
+        result,
+        w=w.tolist(),
+        b=b,
+        losses=losses,
+        raw_losses=raw,
+        w_error=w_error,
+        b_error=b_error,
+        path=path,
+        feature_names=dataset.feature_names,
+    )

@@ -20,13 +20,22 @@ from .loop import Result, draw_seed, fit
 from .model import initial_params
 from .objective import exact_answer, loss_of_run
 from .resources import require_memory, run_bytes
-from .results import estimation_errors
+from .results import in_original_units
 from .ridge import decay_terms
 from .rows import prepare
-from .solve import OLSResult, mean_loss, r2_score, rmse, stability
+from .solve import OLSResult, mean_loss, stability
 from .sources import Dataset, check_magnitudes
 from .spec import RunSpec
-from .statistics import bound_of, coef_diff, decide, gap, reduce_training_rows, sgd_numbers
+from .statistics import (
+    bound_of,
+    coef_diff,
+    decide,
+    gap,
+    reduce_training_rows,
+    rmse_pair,
+    sgd_numbers,
+)
+from .statistics import validation as validation_numbers
 
 
 @dataclass(frozen=True)
@@ -159,13 +168,7 @@ def execute(
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    mode, epochs = spec.execution.exact, spec.optim.num_epochs
-    status = "computed" if exact is not None else decide(mode, *np.shape(X), epochs)
-    reduced = None
-    if exact is None and status == "computed":  # first: the stability limit needs it too
-        inner.emit(Phase("exact"))
-        reduced = reduce_training_rows(X, y64, centered, sw)
-        exact = exact_answer(spec, rows, reduced)
+    exact, reduced, status = _exact_first(spec, rows, exact, inner)
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
@@ -182,10 +185,12 @@ def execute(
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
             raise error from None
         raise exact_beside(error, spec, dataset, rows, bound, exact) from None
-    result = _in_original_units(scaled, rows.scaler, dataset)
+    result = in_original_units(scaled, rows.scaler, dataset)
 
     squared = spec.model.loss == "squared"
-    validation = _validation(rows, result, exact, units.val_losses, centered, loss_of, squared)
+    validation = validation_numbers(
+        rows, result, exact, units.val_losses, centered, loss_of, squared
+    )
     sgd_loss, r2, squares = sgd_numbers(
         result, exact, reduced if squared else None, X, y64, centered, sw, loss_of
     )
@@ -205,34 +210,25 @@ def execute(
         stability=bound,
         trace=None if recorder is None else recorder.to_dict(),
         train_rows=rows.train_rows,
-        rmse=_rmse(sgd_loss, exact) if squared else None,
+        rmse=rmse_pair(sgd_loss, exact) if squared else None,
         weight_decay=decay,
         exact=status,
     )
 
 
-def _validation(rows, result: Result, exact, epochs, centered, loss_of, squared) -> dict | None:
-    """The held-out rows' size, SGD's loss (`loss_of`: the run's mean loss), R² and RMSE on
-    them (squared loss only), the exact answer's loss and RMSE (None without it), and the loss
-    after each epoch; None without held-out rows."""
-    X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
-    if X_val is None:
-        return None
-    loss = loss_of(X_val, y_val, result.w, result.b, w_val)
-    ols_loss = None if exact is None else loss_of(X_val, y_val, exact.w, exact.b, w_val)
-    r2 = r2_score(X_val, y_val, result.w, result.b, centered, w_val) if squared else None
-    out = {"rows": len(y_val), "loss": loss, "r2": r2, "ols_loss": ols_loss, "epochs": epochs}
-    if squared:
-        out.update(rmse=rmse(loss), ols_rmse=None if exact is None else rmse(ols_loss))
-    return out
-
-
-def _rmse(sgd_loss, exact) -> dict | None:
-    """SGD's and the exact answer's RMSE on the training rows (the fit's alone: ridge's loss
-    less its penalty), None without the exact answer."""
-    if exact is None:
-        return None
-    return {"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)}
+def _exact_first(spec: RunSpec, rows, exact, inner: EventStream) -> tuple:
+    """(the exact answer, the training rows' R factor, "computed" | "skipped" | "never"):
+    computed first, before training, where `spec.execution.exact` asks (`statistics.decide`),
+    as the stability limit needs the R factor too; an `exact` already known is kept."""
+    if exact is not None:
+        return exact, None, "computed"
+    X, y = rows.X, rows.y.reshape(-1)
+    status = decide(spec.execution.exact, *np.shape(X), spec.optim.num_epochs)
+    if status != "computed":
+        return None, None, status
+    inner.emit(Phase("exact"))
+    reduced = reduce_training_rows(X, y, spec.model.fit_intercept, rows.weights)
+    return exact_answer(spec, rows, reduced), reduced, status
 
 
 def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
@@ -278,29 +274,3 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict:
 
             warnings.warn(warning, stacklevel=3)
     return bound
-
-
-def _in_original_units(result: Result, scaler: Standardizer | None, dataset: Dataset) -> Result:
-    """`fit`'s result in the data's own units, with the estimation errors where the truth is
-    known (a new `Result`; the one `fit` returned is left as it is)."""
-    w, b, losses, path = np.asarray(result.w), result.b, result.losses, result.path
-    raw = result.raw_losses
-    if scaler is not None:
-        w, b = scaler.to_original(w, b)
-        losses = [loss * scaler.y_std**2 for loss in losses]
-        raw = None if raw is None else [loss * scaler.y_std**2 for loss in raw]
-        path = scaler.params_to_original(path)
-    w_error = b_error = None
-    if dataset.synthetic:
-        w_error, b_error = estimation_errors(dataset.true_w, dataset.true_b, w, b, result.dtype)
-    return replace(
-        result,
-        w=w.tolist(),
-        b=b,
-        losses=losses,
-        raw_losses=raw,
-        w_error=w_error,
-        b_error=b_error,
-        path=path,
-        feature_names=dataset.feature_names,
-    )

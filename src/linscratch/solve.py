@@ -86,30 +86,6 @@ class OLSResult:
         }
 
 
-def augmented_r(
-    X, y, chunk_rows: int = 1 << 18, intercept: bool = True, weights=None
-) -> np.ndarray:
-    """R of the QR factorisation of [X 1 y] (or [X y] without the intercept), (k, k) with
-    k = d + 2 (or d + 1), taken chunk by chunk in float64; with `weights` (n,), of its rows
-    each scaled by √sᵢ."""
-    n, d = X.shape
-    k = d + 1 + intercept
-    R = np.zeros((0, k))
-    for start in range(0, n, chunk_rows):
-        stop = min(start + chunk_rows, n)
-        M = np.empty((stop - start, k))  # (rows, k): X, ones (with the intercept), y
-        M[:, :d] = X[start:stop]
-        if intercept:
-            M[:, d] = 1.0
-        M[:, k - 1] = np.asarray(y[start:stop]).reshape(-1)
-        if weights is not None:
-            M *= np.sqrt(np.asarray(weights[start:stop], np.float64))[:, None]
-        R = np.linalg.qr(np.vstack([R, M]), mode="r")
-    if R.shape[0] < k:  # fewer rows than columns: pad to square
-        R = np.vstack([R, np.zeros((k - R.shape[0], k))])
-    return R
-
-
 CHUNK = 1 << 18  # rows per chunk in the passes over data that may be memory-mapped
 
 

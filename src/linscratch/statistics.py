@@ -106,3 +106,31 @@ def gap(sgd_loss: float, ols_loss: float, squares: float, y, weights=None) -> fl
 def coef_diff(result, exact) -> dict:
     """SGD's coefficients minus the exact answer's: {"w": [...], "b": float}."""
     return {"w": (np.asarray(result.w) - exact.w).tolist(), "b": result.b - exact.b}
+
+
+def validation(rows, result, exact, epochs, centered, loss_of, squared) -> dict | None:
+    """The held-out rows' size, SGD's loss (`loss_of`: the run's mean loss), R² and RMSE on
+    them (squared loss only), the exact answer's loss and RMSE (None without it), and the loss
+    after each epoch; None without held-out rows."""
+    X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
+    if X_val is None:
+        return None
+    from .solve import r2_score, rmse
+
+    loss = loss_of(X_val, y_val, result.w, result.b, w_val)
+    ols_loss = None if exact is None else loss_of(X_val, y_val, exact.w, exact.b, w_val)
+    r2 = r2_score(X_val, y_val, result.w, result.b, centered, w_val) if squared else None
+    out = {"rows": len(y_val), "loss": loss, "r2": r2, "ols_loss": ols_loss, "epochs": epochs}
+    if squared:
+        out.update(rmse=rmse(loss), ols_rmse=None if exact is None else rmse(ols_loss))
+    return out
+
+
+def rmse_pair(sgd_loss, exact) -> dict | None:
+    """SGD's and the exact answer's RMSE on the training rows (the fit's alone: ridge's loss
+    less its penalty), None without the exact answer."""
+    from .solve import rmse
+
+    if exact is None:
+        return None
+    return {"sgd": rmse(sgd_loss), "ols": rmse(exact.loss - exact.penalty)}

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .. import __version__
 from ..i18n import tr
-from .reports import LABELS, _finite
+from .json_report import finite
+from .reports import LABELS
 from .weights import table_lines
 
 
@@ -95,4 +96,4 @@ def diverged_json(error, source: dict, seed_drawn: bool) -> dict:
     }
     if spec.data.synthetic:
         out.update(true_w=list(spec.data.true_w), true_b=spec.data.true_b)
-    return _finite(out)
+    return finite(out)

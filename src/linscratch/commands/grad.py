@@ -95,7 +95,7 @@ def run(args) -> int:
     from ..gradcheck import check_gradients
     from ..loop import draw_seed
     from ..walkthrough import explain
-    from .reports import dumps
+    from .json_report import dumps
 
     if opts["example"] == "random" and opts["seed"] is None:
         opts["seed"] = draw_seed()

@@ -38,7 +38,7 @@ def run(args) -> int:
     from ..loop import draw_seed
     from ..resources import require_disk, require_memory
     from ..spec import SYNTHETIC_DEFAULTS
-    from .reports import dumps
+    from .json_report import dumps
 
     options = vars(args)
     out_path, force = options["out"], options.get("force", False)

@@ -72,6 +72,17 @@ def add_train(sub) -> None:
     add_weight_decay(exp)
     add_early_stopping(exp)
     add_schedule(exp)
+    _add_average(exp)
+    add_seed(exp, tr("drawn at random and printed"))
+    add_synthetic_args(train)
+    add_file_args(train)
+    run = add_how_it_runs(train)
+    _add_checks(run)
+    _add_outputs(train)
+
+
+def _add_average(exp) -> None:
+    """`--average [K]`: iterate averaging (`averaging`)."""
     setting_arg(
         exp,
         "--average",
@@ -86,10 +97,10 @@ def add_train(sub) -> None:
             "from the start is left out); 0 reports the last iterate"
         ),
     )
-    add_seed(exp, tr("drawn at random and printed"))
-    add_synthetic_args(train)
-    add_file_args(train)
-    run = add_how_it_runs(train)
+
+
+def _add_checks(run) -> None:
+    """`--check-grad` and `--exact`: what `train` checks and computes beside SGD."""
     setting_arg(
         run,
         "--check-grad",
@@ -110,6 +121,10 @@ def add_train(sub) -> None:
             "would cost more than a few seconds and more than the rest of the run"
         ),
     )
+
+
+def _add_outputs(train) -> None:
+    """`train`'s output group: JSON, language, figure, model, checkpoints."""
     out = train.add_argument_group(tr("output"))
     add_json(out)
     add_lang(out)

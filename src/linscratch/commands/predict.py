@@ -85,7 +85,7 @@ def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -
 def _report(args, model, table, path, predictions, output) -> None:
     """The JSON object (with every prediction), or one line saying where they went."""
     from ..solve import mean_loss, r2_score
-    from .reports import dumps
+    from .json_report import dumps
 
     out = {
         "command": "predict",

@@ -101,7 +101,7 @@ def _exact(spec):
 def run(args) -> int:
     import numpy as np
 
-    from .reports import dumps
+    from .json_report import dumps
     from .sweep_jobs import most_jobs, run_pairs
     from .sweep_report import sweep_json, sweep_text
 

@@ -117,18 +117,26 @@ def add_grad(sub) -> None:
     )
     arg(
         params,
+        "--dtype",
+        choices=DTYPES,
+        default=GRAD["dtype"],
+        help=tr("the precision of the arithmetic"),
+    )
+    _add_grad_objective(params)
+    out = grad.add_argument_group(tr("output"))
+    add_json(out)
+    add_lang(out)
+
+
+def _add_grad_objective(params) -> None:
+    """`grad`'s loss and penalty: weight decay, Huber's loss and its δ."""
+    arg(
+        params,
         "--l2",
         type=setting("l2", number),
         metavar="LAMBDA",
         default=GRAD["l2"],
         help=tr("weight decay: each row's loss gains (LAMBDA/2)‖w‖², the gradient |B|·LAMBDA·w"),
-    )
-    arg(
-        params,
-        "--dtype",
-        choices=DTYPES,
-        default=GRAD["dtype"],
-        help=tr("the precision of the arithmetic"),
     )
     arg(
         params,
@@ -145,9 +153,6 @@ def add_grad(sub) -> None:
         default=ModelSpec.huber_delta,
         help=tr("with --loss huber: where the loss turns from square to straight"),
     )
-    out = grad.add_argument_group(tr("output"))
-    add_json(out)
-    add_lang(out)
 
 
 def add_make_data(sub) -> None:

@@ -75,7 +75,8 @@ def _train(args, spec, main: bool) -> int:
         raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
-    from .reports import dumps, train_json, train_text
+    from .json_report import dumps, train_json
+    from .reports import train_text
 
     if as_json:
         print(
