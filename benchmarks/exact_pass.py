@@ -1,0 +1,85 @@
+"""The whole `linscratch train --data FILE` process against one pass of the streamed float64
+normal equations over the same NPY file (issue 16's yardstick), alternating; medians; the
+process's peak anonymous memory (RssAnon, sampled every 20 ms).
+
+    uv run python benchmarks/exact_pass.py FILE.npy [--reps 3] [-- extra train flags]
+
+Make FILE with `linscratch make-data --num-examples 2000000 --num-features 100 --out FILE.npy`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def normal_equations_pass(path: str) -> float:
+    """Seconds of one pass: 16 MiB float64 chunks of [X y 1], their Gram matrix added up."""
+    A = np.load(path, mmap_mode="r")
+    n, k = A.shape
+    rows = max(1, (16 << 20) // (8 * (k + 1)))
+    buf = np.empty((rows, k + 1))
+    G = np.zeros((k + 1, k + 1))
+    start = time.perf_counter()
+    for s in range(0, n, rows):
+        m = min(rows, n - s)
+        buf[:m, :k] = A[s : s + m]
+        buf[:m, k] = 1.0
+        G += buf[:m].T @ buf[:m]
+    return time.perf_counter() - start
+
+
+def whole_process(args: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RssAnon MiB) of a process."""
+    peak = [0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+
+    def watch() -> None:
+        while proc.poll() is None:
+            try:
+                for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                    if line.startswith("RssAnon"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                pass
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    proc.wait()
+    watcher.join()
+    return time.perf_counter() - start, peak[0] / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--reps", type=int, default=3)
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    exe = str(Path(sys.executable).with_name("linscratch"))
+    cmd = [exe, "train", "--data", args.file, "--seed", "1", *extra]
+    passes, walls, peaks = [], [], []
+    for _ in range(max(3, args.reps)):
+        passes.append(normal_equations_pass(args.file))
+        wall, peak = whole_process(cmd)
+        walls.append(wall)
+        peaks.append(peak)
+    ne, wh = statistics.median(passes), statistics.median(walls)
+    print(f"normal-equations pass: {ne:.2f} s (median of {[round(x, 2) for x in passes]})")
+    shown = " ".join(cmd[1:])
+    print(f"whole `{shown}`: {wh:.2f} s ({[round(x, 2) for x in walls]}), {wh / ne:.2f}x")
+    print(f"peak anonymous memory: {max(peaks):.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
