@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from machine import cpu_model
 from threadpoolctl import threadpool_limits
 
 from linscratch import data_iter, linreg, sgd, squared_loss
@@ -70,17 +71,6 @@ def median_of(fn, reps: int = 3):
 
 
 best_of = median_of  # the former name
-
-
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo, or what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def conditions(load_before: tuple) -> str:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
 import numpy as np
+from machine import cpu_model
 from numba import njit
 
 from linscratch import fit
@@ -86,17 +86,6 @@ def measure(n: int, d: int, epochs: int) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def _cpu() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="fits per size")
@@ -106,7 +95,7 @@ def main() -> None:
     from numba.core import config
 
     print(
-        f"CPU: {_cpu()}, {len(os.sched_getaffinity(0))} cores; NUMBA_NUM_THREADS "
+        f"CPU: {cpu_model()}, {len(os.sched_getaffinity(0))} cores; NUMBA_NUM_THREADS "
         f"{config.NUMBA_NUM_THREADS}; load average before: {os.getloadavg()[0]:.2f}"
     )
     print()

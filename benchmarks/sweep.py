@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_model
+
 LRS, BATCHES = "0.01,0.03,0.1", "10,100"
 
 SIX_FITS = f"""
@@ -49,17 +51,6 @@ def run(command: list[str]) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return time.perf_counter() - start, done.stdout
-
-
-def _cpu() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def main() -> None:
@@ -99,7 +90,7 @@ def main() -> None:
     med = {name: statistics.median(v) for name, v in walls.items()}
     fits = med["six fit calls, one process"]
     print(
-        f"CPU: {_cpu()}, {len(os.sched_getaffinity(0))} cores; load average "
+        f"CPU: {cpu_model()}, {len(os.sched_getaffinity(0))} cores; load average "
         f"{load:.2f} before, {os.getloadavg()[0]:.2f} after; {args.num_examples:,} "
         f"examples, {args.epochs} epochs, medians of {args.rounds} rounds"
     )

@@ -47,6 +47,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_model
+
 FULL = [(2_000_000, 100), (10_000_000, 2)]
 QUICK = [(200_000, 100), (1_000_000, 2)]
 PHASES = ("reading", "stability", "compiling", "training", "exact")
@@ -322,16 +324,6 @@ def write_results(tables_md: str) -> None:
     text = path.read_text()
     head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text.rstrip("\n")
     path.write_text(f"{head}\n\n{SECTION}\n\n{tables_md}")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def main() -> None:
