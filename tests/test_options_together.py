@@ -101,3 +101,23 @@ def test_weight_decay_without_the_exact_answer(capsys):
     assert "weight_decay" not in out
     assert main(["train", "--seed", "1", "--l2", "0.1", "--exact", "never"]) == 0
     assert "not computed (--exact never)" in capsys.readouterr().out
+
+
+def test_a_checkpoint_remembers_the_loss(tmp_path):
+    """Regression: a squared-loss checkpoint resumed with --loss huber (or another δ) was
+    continued as if the loss had not changed; Huber's loss and δ are now in its fingerprint."""
+    from linscratch.errors import UsageError
+
+    X, y = outliers(n=100, seed=5)
+    folder = str(tmp_path / "ck")
+    settings = {"seed": 0, "engine": "numba", "checkpoint": folder}
+    fit(X, y, num_epochs=1, **settings)
+    with pytest.raises(UsageError):
+        fit(X, y, num_epochs=2, loss="huber", resume=folder, seed=0, engine="numba")
+    huber = {"seed": 0, "engine": "numba", "loss": "huber", "huber_delta": 1.0}
+    fit(X, y, num_epochs=1, checkpoint=str(tmp_path / "h"), **huber)
+    with pytest.raises(UsageError):
+        fit(X, y, num_epochs=2, resume=str(tmp_path / "h"), **(huber | {"huber_delta": 2.0}))
+    resumed = fit(X, y, num_epochs=2, resume=str(tmp_path / "h"), **huber)
+    whole = fit(X, y, num_epochs=2, **huber)
+    assert resumed.w == whole.w and resumed.b == whole.b
