@@ -121,3 +121,23 @@ def test_a_checkpoint_remembers_the_loss(tmp_path):
     resumed = fit(X, y, num_epochs=2, resume=str(tmp_path / "h"), **huber)
     whole = fit(X, y, num_epochs=2, **huber)
     assert resumed.w == whole.w and resumed.b == whole.b
+
+
+def test_a_files_figure_without_the_exact_answer_claims_none(tmp_path, monkeypatch):
+    """Regression: with --exact never the figure's dashes (SGD's own last values, for want of
+    an exact answer) were labelled least squares, and the data panel drew SGD's line twice."""
+    from linscratch.plots import training_figure
+    from linscratch.runs import execute
+    from linscratch.sources import load
+    from linscratch.spec import RunSpec
+
+    monkeypatch.chdir(tmp_path)
+    X, y = outliers(n=200, d=1, seed=6)
+    np.save("rows.npy", np.c_[X, y])
+    spec = RunSpec.build(data="rows.npy", exact="never", seed=1).with_seed(1)
+    dataset = load(spec.data, 1)
+    run = execute(spec, dataset, trace=True)
+    assert run.ols is None
+    figure = training_figure(run, dataset.X, dataset.y)
+    assert figure.axes[1].get_title() == "Parameters, step by step"
+    assert figure.axes[2].get_legend_handles_labels()[1] == ["data", "SGD fit"]

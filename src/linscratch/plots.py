@@ -79,7 +79,13 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         else np.r_[_exact(run).w, _exact(run).b]
     )
     _params_panel(axes[1], run, trace, target, None if synthetic else (X, y))
-    if not synthetic and run.spec.model.loss == "huber":  # the target is Huber's minimiser
+    if not synthetic and run.ols is None:  # no exact answer: the dashes are SGD's last values
+        axes[1].set_title(tr("Parameters, step by step"))
+        axes[1].set_ylabel(
+            tr("standardized: wⱼ·sd(xⱼ)/sd(y); dashed: SGD's final values (no exact answer)"),
+            fontsize=8,
+        )
+    elif not synthetic and run.spec.model.loss == "huber":  # the target is Huber's minimiser
         axes[1].set_title(tr("Parameters approaching the Huber minimiser"))
         axes[1].set_ylabel(
             tr("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser"),
@@ -91,6 +97,8 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         reference = (
             (true_w, true_b, tr("truth")) if synthetic else (exact.w, exact.b, _exact_label(run))
         )
+        if not synthetic and run.ols is None:  # no exact answer: SGD's line alone
+            reference = None
         names, target = run.feature_names, run.target_name
         _data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
         if huber:  # what the squared loss would make of the same rows, outliers and all

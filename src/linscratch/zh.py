@@ -913,3 +913,16 @@ ZH |= {
 ZH |= {
     "validation ({rows} rows): loss {loss:.6g}": "验证集（{rows} 个样本）：损失 {loss:.6g}",
 }
+
+# A file's figure without the exact answer (--exact never or skipped)
+ZH |= {
+    "Parameters, step by step": "参数，逐步变化",
+    "standardized: wⱼ·sd(xⱼ)/sd(y); dashed: SGD's final values (no exact answer)": (
+        "标准化：wⱼ·sd(xⱼ)/sd(y)；虚线：SGD 的最终值（未计算精确解）"
+    ),
+}
+ZH |= {
+    "exact Huber minimiser: not computed (--exact never)": (
+        "Huber 损失的精确最优解：未计算（--exact never）"
+    ),
+}

@@ -166,6 +166,8 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
 
 def _no_exact(run) -> str:
     """The line that says the exact answer was not computed, and why."""
+    if run.exact == "never" and run.spec.model.loss == "huber":
+        return tr("exact Huber minimiser: not computed (--exact never)")
     if run.exact == "never":
         return tr("exact least squares: not computed (--exact never)")
     from ..statistics import exact_cost
