@@ -15,9 +15,11 @@ from linscratch.spec import RunSpec
 ENGINES = ["autograd", "analytic", "numba"]
 
 
-def naive_sgd(X, y, w, b, orders, lr, batch_size):
+def naive_sgd(X, y, w, b, orders, lr, batch_size, delta=None, s=None):
     """Minibatch SGD in float64 numpy, straight from the definition: for each batch B of each
-    epoch's order, w -= lr/|B| X_Bᵀ(X_B w + b − y_B) and b -= lr/|B| Σ(X_B w + b − y_B)."""
+    epoch's order, w -= lr/|B| X_Bᵀ(X_B w + b − y_B) and b -= lr/|B| Σ(X_B w + b − y_B); with
+    Huber's `delta` ψ(e) = clip(e, −δ, δ) in place of e, with row weights `s` (n,) X_Bᵀ(s∘ψ)
+    and Σsψ over Σs in place of |B|."""
     X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
     w, b = np.asarray(w, np.float64).reshape(-1).copy(), float(np.asarray(b).reshape(-1)[0])
     for order in orders:
@@ -25,8 +27,11 @@ def naive_sgd(X, y, w, b, orders, lr, batch_size):
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             e = X[idx] @ w + b - y[idx]
-            w -= lr / len(idx) * (X[idx].T @ e)
-            b -= lr / len(idx) * e.sum()
+            if delta is not None:
+                e = np.clip(e, -delta, delta)
+            sb = np.ones(len(idx)) if s is None else s[idx]
+            w -= lr / sb.sum() * (X[idx].T @ (sb * e))
+            b -= lr / sb.sum() * (sb * e).sum()
     return w, b
 
 

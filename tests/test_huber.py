@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from test_engines import naive_sgd
 
 from linscratch import _kernels
 from linscratch._epoch_loss import mean_loss
@@ -153,22 +154,6 @@ def test_a_step_across_the_kink_is_off_by_order_h_and_the_check_caps_it():
 # --- every engine ---------------------------------------------------------------------------
 
 
-def naive_huber_sgd(X, y, w, b, orders, lr, batch_size, delta, s=None):
-    """Minibatch SGD on Huber's loss in float64 numpy from the definition: per batch B,
-    w -= lr/Σs X_Bᵀ(s∘ψ(e)), b -= lr/Σs Σ sψ(e) (Σs = |B| without weights)."""
-    X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
-    w, b = np.asarray(w, np.float64).reshape(-1).copy(), float(np.asarray(b).reshape(-1)[0])
-    for order in orders:
-        order = np.asarray(order)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            psi = np.clip(X[idx] @ w + b - y[idx], -delta, delta)
-            sb = np.ones(len(idx)) if s is None else s[idx]
-            w -= lr / sb.sum() * (X[idx].T @ (sb * psi))
-            b -= lr / sb.sum() * (sb * psi).sum()
-    return w, b
-
-
 def run_engine(engine, X, y, w0, b0, orders, lr, batch_size, dtype, delta, s=None):
     spec = RunSpec.build(engine=engine, loss="huber", huber_delta=delta)
     plan = make_plan(spec, len(X), X.shape[1], 8, weighted=s is not None)
@@ -191,7 +176,7 @@ def test_every_engine_matches_the_float64_reference(engine, kind, weighted):
     s = np.random.default_rng(1).uniform(0.2, 2, len(X)) if weighted else None
     orders = Orders(kind, len(X), 3, block_rows=32)
     epochs = [orders.epoch(e) for e in (1, 2, 3)]
-    ref_w, ref_b = naive_huber_sgd(X, y, w0, b0, epochs, 0.05, 10, delta, s)
+    ref_w, ref_b = naive_sgd(X, y, w0, b0, epochs, 0.05, 10, delta, s)
     (w, b), loss = run_engine(engine, X, y, w0, b0, epochs, 0.05, 10, torch.float64, delta, s)
     np.testing.assert_allclose(w, ref_w, rtol=1e-12, atol=1e-12)
     assert b == pytest.approx(ref_b, rel=1e-12, abs=1e-12)
@@ -207,7 +192,7 @@ def test_float32_stays_within_float32_rounding(engine):
     w0, b0 = np.full((4, 1), 0.01), np.zeros(1)
     orders = Orders("full", len(X), 3)
     epochs = [orders.epoch(e) for e in (1, 2, 3)]
-    ref_w, ref_b = naive_huber_sgd(X, y, w0, b0, epochs, 0.05, 10, 1.0)
+    ref_w, ref_b = naive_sgd(X, y, w0, b0, epochs, 0.05, 10, 1.0)
     (w, b), _ = run_engine(engine, X, y, w0, b0, epochs, 0.05, 10, torch.float32, 1.0)
     scale = np.abs(np.r_[ref_w, ref_b]).max()
     np.testing.assert_allclose(np.r_[w, b], np.r_[ref_w, ref_b], atol=1e-5 * scale)

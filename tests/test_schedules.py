@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from test_checkpoint import Interrupt, stop_after
 
 from linscratch.events import Subscriber
 from linscratch.loop import fit
@@ -150,18 +151,6 @@ def test_last_rate_is_the_last_steps():
         X, y, lr=0.1, num_epochs=5, seed=0, lr_schedule="step", lr_step_epochs=2, lr_step_factor=0.5
     )
     assert r.last_lr == pytest.approx(0.1 * 0.5**2, rel=1e-12)  # epoch 5: two cuts
-
-
-class Interrupt(Exception):
-    pass
-
-
-def stop_after(epochs):
-    def callback(epoch, loss, w, b):
-        if epoch == epochs:
-            raise Interrupt
-
-    return callback
 
 
 @pytest.mark.parametrize(

@@ -37,16 +37,22 @@ def exact_answer(spec: RunSpec, rows, reduced=None):
     squares from their R factor `reduced` (a `reduction.Reduced`) where given, with no
     further pass; with weight decay the penalty is on the weights SGD trained, so ridge's (or
     Huber's penalised) answer is solved on the rows SGD trained on, standardized or not (a
-    penalty is not scale-invariant), and converted back (`ridge.in_original_units`)."""
+    penalty is not scale-invariant: ridge's from the R factor in those units,
+    `Reduced.standardized`), and converted back (`ridge.in_original_units`)."""
     sw, l2, squared = rows.weights, spec.model.l2, spec.model.loss == "squared"
-    if squared and reduced is not None and (not l2 or rows.scaler is None):
+    from .ridge import in_original_units
+
+    if squared and reduced is not None:
         from .ridge import ridge_of
         from .solve import ols_of
 
-        return ridge_of(reduced, l2) if l2 else ols_of(reduced)
+        if not l2:
+            return ols_of(reduced)
+        if rows.scaler is None:
+            return ridge_of(reduced, l2)
+        return in_original_units(ridge_of(reduced.standardized(rows.scaler), l2), rows.scaler)
     if not l2 or rows.scaler is None:
         return minimiser(spec, rows.X, rows.y.reshape(-1), sw)
-    from .ridge import in_original_units
 
     scaled_spec = spec.replace(huber_delta=spec.model.huber_delta / rows.scaler.y_std)
     scaled = minimiser(scaled_spec, rows.X_fit, rows.y_fit.reshape(-1), sw)

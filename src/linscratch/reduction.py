@@ -79,17 +79,29 @@ class Reduced:
 
     def hessian(self, scaler=None) -> np.ndarray:
         """AᵀSA/Σsᵢ (p, p), the curvature of the mean loss; of the standardized rows with a
-        `data.Standardizer` (A·N, N the change of units)."""
+        `data.Standardizer` (A·N, N the change of units, `_units`)."""
         p = self.p
         B = self.R[:p, :p]
         if scaler is not None:
-            d = p - self.intercept
-            N = np.eye(p)
-            N[:d, :d] = np.diag(1 / scaler.std)
-            if self.intercept:
-                N[d, :d] = -scaler.mean / scaler.std
-            B = B @ N
+            B = B @ self._units(scaler)[:p, :p]
         return B.T @ B / self.weight
+
+    def standardized(self, scaler) -> Reduced:
+        """The rows in the units of a `data.Standardizer`, reduced, with no pass over them:
+        [X 1 y]·M is [(X − 1μᵀ)/σ 1 (y − ȳ)/σ_y], so its R factor is that of R·M."""
+        R = np.linalg.qr(self.R @ self._units(scaler), mode="r")
+        return Reduced(R, self.n, self.weight, self.intercept, self.method)
+
+    def _units(self, scaler) -> np.ndarray:
+        """M (k, k): the columns [X 1 y] (or [X y]) to the standardized ones."""
+        k, d = self.R.shape[0], self.p - self.intercept
+        M = np.eye(k)
+        M[:d, :d] = np.diag(1 / scaler.std)
+        M[k - 1, k - 1] = 1 / scaler.y_std
+        if self.intercept:
+            M[d, :d] = -scaler.mean / scaler.std
+            M[d, k - 1] = -scaler.y_mean / scaler.y_std
+        return M
 
 
 def _shift(X, y, intercept: bool) -> tuple[np.ndarray, float]:
