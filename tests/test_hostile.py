@@ -1013,6 +1013,12 @@ BAD_HUBER = [
         ("--huber-delta",),
     ),
     ("huber-delta-inf", ["train", "--loss", "huber", "--huber-delta", "inf"], ("--huber-delta",)),
+    # regression: a δ past float32's range made autograd's gradient NaN (a false divergence)
+    (
+        "huber-delta-huge",
+        ["train", "--loss", "huber", "--huber-delta", "1e300"],
+        ("--huber-delta",),
+    ),
     ("huber-delta-nan", ["train", "--loss", "huber", "--huber-delta", "nan"], ("--huber-delta",)),
     ("huber-delta-text", ["train", "--loss", "huber", "--huber-delta", "big"], ("--huber-delta",)),
     ("huber-delta-without-huber", ["train", "--huber-delta", "2"], ("--huber-delta", "--loss")),

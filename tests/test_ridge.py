@@ -242,7 +242,7 @@ def test_the_estimators_alpha_is_weight_decay():
             SGDLinearRegression(alpha=bad).fit(X, y)
 
 
-@pytest.mark.parametrize("value", ["-1", "nan", "inf", "abc", "1e999", ""])
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "abc", "1e999", "", "1e308"])
 @pytest.mark.parametrize("command", ["train", "sweep", "grad"])
 def test_a_bad_l2_is_refused_in_one_line(capsys, value, command):
     extra = ["--lr", "0.03", "--batch-size", "10", "--jobs", "1"] if command == "sweep" else []

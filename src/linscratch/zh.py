@@ -797,7 +797,7 @@ ZH |= {
 
 # Weight decay (L2, ridge regression)
 ZH |= {
-    "a finite number >= 0 (0: no weight decay)": "大于等于 0 的有限数（0：不使用权重衰减）",
+    "a number from 0 to 1e30 (0: no weight decay)": "0 到 1e30 之间的数（0：不使用权重衰减）",
     "alpha must be a finite number >= 0, got {value!r}": (
         "alpha 必须是大于等于 0 的有限数，却是 {value!r}"
     ),
@@ -830,7 +830,6 @@ ZH |= {
         "SGD 发散了（错误信息见下）；{rows:,} 个训练样本上 Huber 损失（δ = {delta:g}）的精确最优解"
         "与它无关："
     ),
-    "a positive finite number": "一个有限的正数",
     "corrupt the labels of a fraction F of the examples, drawn from --seed: each moves up by "
     "{shift:g} (outliers, for --loss huber)": (
         "按 --seed 随机选取比例为 F 的样本，把它们的标签各加上 {shift:g}"
@@ -925,4 +924,9 @@ ZH |= {
     "exact Huber minimiser: not computed (--exact never)": (
         "Huber 损失的精确最优解：未计算（--exact never）"
     ),
+}
+
+# Bounds that keep the arithmetic finite (√(nλ) in ridge's QR; δ in float32)
+ZH |= {
+    "a positive number, at most 1e30": "大于 0、不超过 1e30 的数",
 }
