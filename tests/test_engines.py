@@ -8,11 +8,13 @@ import torch
 
 from linscratch import _kernels
 from linscratch.engines import make_engine
+from linscratch.events import Subscriber
 from linscratch.orders import BlockShuffle, Orders
 from linscratch.plan import make_plan
 from linscratch.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
+KERNELS = ["sgd_epoch", "sgd_epoch_blocks", "_sgd_rows", "sgd_blocks", "block_walk", "_finish"]
 
 
 def naive_sgd(X, y, w, b, orders, lr, batch_size, delta=None, s=None):
@@ -168,3 +170,54 @@ def test_numba_short_last_batch_divides_by_its_own_size():
     ref_w, _ = naive_sgd(X, y, w0, b0, orders, 0.1, 50)  # batches 50, 50, 5
     (w, _), _ = run("numba", X, y, w0, b0, orders, 0.1, 50, torch.float64)
     np.testing.assert_allclose(w, ref_w, rtol=1e-12)
+
+
+class _Progress(Subscriber):
+    wants_progress = True
+
+
+class _Steps(Subscriber):
+    wants_steps = True
+
+
+@pytest.mark.parametrize("shuffle", ["block", "full", "book"])
+@pytest.mark.parametrize("subscriber", [None, _Progress, _Steps])
+def test_compile_loads_every_kernel_the_epochs_call(monkeypatch, tmp_path, shuffle, subscriber):
+    """Regression: one row of a memory-mapped file's target column (strided) looks contiguous
+    to numba, so `compile` loaded kernels for another layout (and order kinds the run never
+    used), and the first epoch loaded its own, timed as training. Every call the epochs make
+    must have the types of a call made while compiling."""
+    import sys
+    import types
+
+    import numba
+
+    from linscratch import _epoch_loss
+    from linscratch.loop import fit
+
+    np.save(tmp_path / "d.npy", np.random.default_rng(0).normal(size=(3000, 3)).astype("f4"))
+    A = np.load(tmp_path / "d.npy", mmap_mode="r")
+    calls, phase = {"compiling": set(), "training": set()}, ["compiling"]
+
+    def spy(name, kernel):
+        def call(*args):
+            calls[phase[0]].add((name, tuple(numba.typeof(a) for a in args)))
+            return kernel(*args)
+
+        return call
+
+    # the engine imports the kernels when it calls them: it gets them from a stand-in module
+    # (the kernels call one another through the real one's globals, which stay as they are)
+    proxy = types.ModuleType(_kernels.__name__)
+    proxy.__dict__.update(vars(_kernels), **{k: spy(k, getattr(_kernels, k)) for k in KERNELS})
+    monkeypatch.setitem(sys.modules, _kernels.__name__, proxy)
+    monkeypatch.setattr(_epoch_loss, "chunk_sums", spy("chunk_sums", _epoch_loss.chunk_sums))
+
+    class Phases(Subscriber):
+        def run_start(self, event):
+            phase[0] = "training"
+
+    subscribers = [Phases(), *([subscriber()] if subscriber else [])]
+    spec = dict(engine="numba", shuffle=shuffle, num_epochs=2, seed=0)
+    fit(A[:, :2], A[:, 2], subscribers=subscribers, **spec)
+    assert calls["training"] and calls["training"] <= calls["compiling"]

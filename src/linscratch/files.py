@@ -30,6 +30,7 @@ class Table:
     target_name: str | None
     path: str
     weights: np.ndarray | None = None  # (n,), the `weights` column, float64
+    largest: float | None = None  # the largest magnitude in X and y, where measured in passing
 
 
 def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:

@@ -109,7 +109,7 @@ def fit(
     on_batch = stream.on_batch if stream.wants_batches else None
     engine = make_engine(plan, X, y, w0, b0, on_batch, sample_weight)
     orders = Orders(plan.shuffle, n, seed, plan.block_rows)
-    compile_seconds, first_epoch, losses = _ready(engine, orders, state)
+    compile_seconds, first_epoch, losses = _ready(engine, orders, state, stream, d)
     raw_losses = [] if plan.average else None  # the raw iterate's, beside the mean's
 
     bound = GROWTH_LIMIT * max(epoch_losses(engine, plan.l2)[0], zero_loss(y), 1e-300)
@@ -192,11 +192,11 @@ def _stopped_early(rule, num_epochs: int) -> int | None:
     return rule.stopped_at
 
 
-def _ready(engine, orders, state) -> tuple[float, int, list[float]]:
-    """Compile (timed), and set a resumed run's state: returns the compile time, the first
-    epoch to run and the losses so far."""
+def _ready(engine, orders, state, stream, d: int) -> tuple[float, int, list[float]]:
+    """Compile for epochs traced as `stream` asks (timed), and set a resumed run's state:
+    returns the compile time, the first epoch to run and the losses so far."""
     start = time.perf_counter()
-    engine.compile()
+    engine.compile(_epoch_trace(stream, 1, 1, d, 1, 1))  # a trace of the epochs' kind, or None
     orders.compile()
     compile_seconds = time.perf_counter() - start
     if state is None:

@@ -48,6 +48,11 @@ class BlockShuffle:
         return out if dtype is None else out.astype(dtype)
 
 
+def index_dtype(n: int) -> type:
+    """The dtype of an index array over n rows: int32 where it holds them (half the memory)."""
+    return np.int32 if n < 2**31 else np.int64
+
+
 class Orders:
     """Makes each epoch's order of n rows for a given shuffle mode and seed."""
 
@@ -56,7 +61,7 @@ class Orders:
             raise ValueError(f"unknown shuffle {shuffle!r}")
         self.shuffle, self.n, self.seed, self.block_rows = shuffle, n, seed, block_rows
         self._book_rng = random.Random(seed)
-        self._index_dtype = np.int32 if n < 2**31 else np.int64
+        self._index_dtype = index_dtype(n)
 
     def state(self):
         """What `set_state` needs to continue the sequence: the book shuffle's random state

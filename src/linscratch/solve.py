@@ -70,11 +70,12 @@ class OLSResult:
         return np.stack([theta - t * self.se, theta + t * self.se], axis=1)
 
     def to_dict(self) -> dict:
+        ci95 = self.ci95
         return {
             "w": self.w.tolist(),
             "b": self.b,
             "se": None if self.se is None else self.se.tolist(),
-            "ci95": None if self.ci95 is None else self.ci95.tolist(),
+            "ci95": None if ci95 is None else ci95.tolist(),
             "loss": self.loss,
             "r2": self.r2,
             "condition_number": self.condition_number,

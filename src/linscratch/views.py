@@ -5,6 +5,7 @@ whole."""
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -25,20 +26,38 @@ def npy_views(arr, names, target, features, path: Path) -> Table | None:
         return None
     if features is not None and features != [str(j) for j in range(d)]:
         return None
-    for start in range(0, len(arr), 1 << 18):  # row blocks: one sequential pass over the file
-        bad = ~np.isfinite(arr[start : start + (1 << 18)])
-        if bad.any():
-            row, j = np.argwhere(bad)[0]
+    largest = _scan(arr, names, path)
+    return _views(arr, names, path, largest)
+
+
+def _scan(arr, names, path: Path) -> float:
+    """One sequential pass over the file in blocks of about 1 MiB of rows: the largest
+    magnitude in it, for `sources.check_magnitudes`, or a UsageError naming the first cell
+    that is not finite (NaN and ±inf show in the blocks' max and min, with no temporaries)."""
+    rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
+    largest = 0.0
+    for start in range(0, len(arr), rows):
+        block = arr[start : start + rows]
+        hi, lo = float(block.max()), float(block.min())
+        if not (math.isfinite(hi) and math.isfinite(lo)):
+            row, j = np.argwhere(~np.isfinite(block))[0]
             raise UsageError(
                 "{path}: column {name!r}, row {row}: {shown} is not finite",
                 path=path,
                 name=names[j],
                 row=start + row + 1,
-                shown=arr[start + row, j],
+                shown=block[row, j],
             )
-    return Table(
-        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
-    )
+        largest = max(largest, hi, -lo)
+    return largest
+
+
+def _views(arr, names, path: Path, largest: float) -> Table:
+    """The features and the target of `arr` (n, d + 1) as views; `largest`, its largest
+    magnitude."""
+    d = arr.shape[1] - 1
+    X, y = arr[:, :d], arr[:, d]
+    return Table(X, y, names[:d], names[d], str(path), largest=largest)
 
 
 def parquet_views(path: Path, target, features) -> Table | None:
@@ -71,7 +90,7 @@ def parquet_views(path: Path, target, features) -> Table | None:
     os.close(fd)
     try:
         out = np.lib.format.open_memmap(scratch, "w+", dtype, (pf.metadata.num_rows, d + 1))
-        start = 0
+        start, largest = 0, 0.0
         for g in range(pf.num_row_groups):
             try:
                 group = pf.read_row_group(g)
@@ -83,6 +102,8 @@ def parquet_views(path: Path, target, features) -> Table | None:
             for j in range(d + 1):
                 values = _numeric(group.column(j), names[j], path, offset=start)
                 _check_finite(values, names[j], path, offset=start)
+                if len(values):
+                    largest = max(largest, float(values.max()), -float(values.min()))
                 out[start : start + len(values), j] = values
             start += group.num_rows
         out.flush()
@@ -90,6 +111,4 @@ def parquet_views(path: Path, target, features) -> Table | None:
         arr = np.load(scratch, mmap_mode="r")
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
-    return Table(
-        X=arr[:, :d], y=arr[:, d], feature_names=names[:d], target_name=names[d], path=str(path)
-    )
+    return _views(arr, names, path, largest)

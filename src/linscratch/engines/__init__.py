@@ -1,17 +1,17 @@
 """Engines: each runs one epoch of minibatch SGD over a given order of rows, nothing more.
 
-An engine is built from the data and the initial parameters and offers `compile()` (get ready:
-compile or load kernels, timed apart from training), `run_epoch(order, lr, batch_size,
-trace=None, decay=None)`, which returns the 1-based step at which the batch loss became
-non-finite (or None) and, given an `EpochTrace`, fills it in and reports every chunk of steps (about
-`chunk_rows` rows) through it, `loss()`, the mean loss over all rows, and
-`params()`, the current (w, b) as float64 numpy values, and `set_params(w, b)` (for a resumed
-run). Iterate averaging (Polyak–Ruppert): after `start_average()` every step adds its new
-iterate to float64 sums, and `mean()` gives their mean (w, b), or None before any step.
-A learning-rate schedule (`schedules`) reaches the engine as the epoch's rate `lr` and, for
-invscaling, `decay` = (power, t₀): step k of the epoch takes lr / (t₀ + k)^power.
-Given row weights, each step follows the batch's weighted mean gradient and `loss()` is the
-weighted mean (`model.gradients`). `train.fit` owns everything else.
+An engine is built from the data and the initial parameters and offers `compile(trace=None)`
+(get ready: compile or load the kernels the epochs will call with a trace like `trace`, timed
+apart from training), `run_epoch(order, lr, batch_size, trace=None, decay=None)`, which returns
+the 1-based step at which the batch loss became non-finite (or None) and, given an
+`EpochTrace`, fills it in and reports every chunk of steps (about `chunk_rows` rows) through
+it, `loss()`, the mean loss over all rows, and `params()`, the current (w, b) as float64 numpy
+values, and `set_params(w, b)` (for a resumed run). Iterate averaging (Polyak–Ruppert): after
+`start_average()` every step adds its new iterate to float64 sums, and `mean()` gives their
+mean (w, b), or None before any step. A learning-rate schedule (`schedules`) reaches the engine
+as the epoch's rate `lr` and, for invscaling, `decay` = (power, t₀): step k of the epoch takes
+lr / (t₀ + k)^power. Given row weights, each step follows the batch's weighted mean gradient
+and `loss()` is the weighted mean (`model.gradients`). `train.fit` owns everything else.
 
 - `autograd`: the book's loop, PyTorch autograd per batch; bit for bit the seed's script.
 - `analytic`: torch tensors and the hand-derived gradient, no autograd; CPU or CUDA.
@@ -106,7 +106,7 @@ class Engine(Protocol):
     name: str
     chunk_rows: int  # rows between progress reports: about a tenth of a second of its work
 
-    def compile(self) -> None: ...
+    def compile(self, trace=None) -> None: ...
 
     def run_epoch(
         self, order, lr: float, batch_size: int, trace=None, decay=None

@@ -44,7 +44,7 @@ class AnalyticEngine(TorchAveraging):
 
         self.group = current()
 
-    def compile(self) -> None:
+    def compile(self, trace=None) -> None:
         pass
 
     def point(self):

@@ -47,7 +47,7 @@ class AutogradLoop:
         self.labels = as_tensor(y, params[0].dtype)
         self.weights = None if weights is None else as_tensor(weights, params[0].dtype)
 
-    def compile(self) -> None:
+    def compile(self, trace=None) -> None:
         pass
 
     def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:

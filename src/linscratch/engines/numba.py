@@ -53,6 +53,7 @@ class NumbaEngine:
         self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
         self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
+        self.shuffle = plan.shuffle  # "block": the kernels walk the blocks themselves
         self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
         # Huber's δ in the data's dtype (a float32 kernel compares float32), or None
         self.delta = None if plan.huber_delta is None else self.dtype.type(plan.huber_delta)
@@ -71,34 +72,36 @@ class NumbaEngine:
         d, k = len(self.w), self.avg[-1]
         return self.avg[:d] / k, float(self.avg[d] / k)
 
-    def compile(self) -> None:
-        """Compile (or load from cache) the kernels for this data's types (dtype, and the
-        layout: a memory-mapped file's target column is strided), on its first row; also the
-        pieces a run with progress reports calls one chunk at a time (5 ms more from cache)."""
+    def compile(self, trace=None) -> None:
+        """Compile (or load from cache) the kernels the epochs will call: those for this data's
+        types (dtype, and the layout: a memory-mapped file's target column is strided, as its
+        first two rows show, where one row would look contiguous), this run's order (block
+        shuffled or an index array) and `trace`, a sample of the epochs' `EpochTrace` (None:
+        none; reporting progress, the same kernels a chunk of steps a call)."""
         from .._epoch_loss import chunk_sums
-        from .._kernels import (
-            _finish,
-            _sgd_rows,
-            block_walk,
-            sgd_blocks,
-            sgd_epoch,
-            sgd_epoch_blocks,
-        )
+        from .._kernels import _finish, _sgd_rows, block_walk, sgd_blocks, sgd_epoch
+        from .._kernels import sgd_epoch_blocks
+        from ..orders import index_dtype
 
-        X, y = self.X[:1], self.y[:1]  # the same array types as the whole
-        sw = None if self.sw is None else self.sw[:1]
+        X, y = self.X[:2], self.y[:2]  # the same array types as the whole
+        sw = None if self.sw is None else self.sw[:2]
         w, b = self.w.copy(), self.b.copy()
-        opts, trace = self._options(0.0, 1, None, None), self._arrays(None)
+        args = (w, b, self._options(0.0, 1, trace, None), *self._arrays(trace))
         sums = self._sums()
+        order = np.zeros(1, np.int64 if self.shuffle == "book" else index_dtype(len(self.X)))
         for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
-            for index_dtype in (np.int32, np.int64):
-                order = np.zeros(1, dtype=index_dtype)
-                sgd_epoch(X, y, order, w, b, opts, *trace, sw, avg)
-                _sgd_rows(X, y, order, w, b, opts, *sums, *trace, sw, avg)
-            sgd_epoch_blocks(X, y, w, b, opts, *trace, 1, 1, np.uint64(1), sw, avg)
-            walk = block_walk(1, 1, 1, np.uint64(1))
-            sgd_blocks(X, y, w, b, opts, *trace, walk, 0, 1, 1, sums, sw, avg)
-            _finish(w, b, opts, *sums, *trace, sw, avg)
+            if trace is None or not trace.chunk:
+                if self.shuffle == "block":
+                    sgd_epoch_blocks(X, y, *args, 1, 1, np.uint64(1), sw, avg)
+                else:
+                    sgd_epoch(X, y, order, *args, sw, avg)
+                continue
+            if self.shuffle == "block":
+                walk = block_walk(1, 1, 1, np.uint64(1))
+                sgd_blocks(X, y, *args, walk, 0, 1, 1, sums, sw, avg)
+            else:
+                _sgd_rows(X, y, order, *args[:3], *sums, *args[3:], sw, avg)
+            _finish(*args[:3], *sums, *args[3:], sw, avg)
         chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.delta)
 
     def _sums(self) -> tuple:
