@@ -79,8 +79,14 @@ class NumbaEngine:
         shuffled or an index array) and `trace`, a sample of the epochs' `EpochTrace` (None:
         none; reporting progress, the same kernels a chunk of steps a call)."""
         from .._epoch_loss import chunk_sums
-        from .._kernels import _finish, _sgd_rows, block_walk, sgd_blocks, sgd_epoch
-        from .._kernels import sgd_epoch_blocks
+        from .._kernels import (
+            _finish,
+            _sgd_rows,
+            block_walk,
+            sgd_blocks,
+            sgd_epoch,
+            sgd_epoch_blocks,
+        )
         from ..orders import index_dtype
 
         X, y = self.X[:2], self.y[:2]  # the same array types as the whole
