@@ -182,3 +182,96 @@ def test_reading_a_file_measures_its_magnitudes_in_the_same_pass(cli, tmp_path, 
     cli("make-data", "--num-examples", "500", "--seed", "2", "--out", str(tmp_path / f"d.{ext}"))
     monkeypatch.setattr(sources, "_largest", second_pass)
     assert cli("train", "--data", str(tmp_path / f"d.{ext}"), "--epochs", "1").code == 0
+
+
+def test_parquet_read_a_few_columns_at_a_time_equals_npy(cli, tmp_path, monkeypatch):
+    """Row groups, groups of columns and row-major blocks that do not divide them: the
+    scratch copy holds every cell where the NPY file has it."""
+    from linscratch import views
+
+    monkeypatch.setattr(make_data, "CHUNK_ROWS", 700)  # row groups of 700 rows
+    monkeypatch.setattr(views, "GROUP_BYTES", 2 * 700 * 4)  # two columns at a time
+    monkeypatch.setattr(views, "BLOCK_BYTES", 2 * 33 * 4)  # 33 rows through the block
+    for ext in ("npy", "parquet"):
+        out = str(tmp_path / f"d.{ext}")
+        cli(
+            "make-data",
+            "--num-examples",
+            "2000",
+            "--num-features",
+            "4",
+            "--seed",
+            "7",
+            "--out",
+            out,
+        )
+    table, A = read_table(tmp_path / "d.parquet"), np.load(tmp_path / "d.npy")
+    assert np.array_equal(table.X, A[:, :4]) and np.array_equal(table.y, A[:, 4])
+    assert table.largest == np.abs(A).max()
+
+
+def test_an_empty_cell_in_a_later_group_of_columns_is_named(cli, tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from linscratch import views
+
+    monkeypatch.setattr(views, "GROUP_BYTES", 1000 * 8)  # one column at a time
+    values = pa.array([1.0] * 2500 + [None] + [1.0] * 499)
+    table = pa.table({"a": np.arange(3000.0), "b": np.ones(3000), "y": values})
+    pq.write_table(table, tmp_path / "d.parquet", row_group_size=1000)
+    run = cli("train", "--data", str(tmp_path / "d.parquet"))
+    assert run.code == 2 and "column 'y', row 2501: empty cell" in run.err
+
+
+def test_a_full_temporary_folder_is_one_line_and_leaves_no_scratch(cli, tmp_path, monkeypatch):
+    """Regression: the scratch copy was written through its mapping, where a full folder is a
+    crash (SIGBUS) at the first page with no room; its space is now claimed first."""
+    import errno
+    import os
+
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    cli("make-data", "--num-examples", "500", "--seed", "2", "--out", str(tmp_path / "d.parquet"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    run = cli("train", "--data", str(tmp_path / "d.parquet"))
+    assert run.code == 2 and "scratch copy" in run.err and "No space left" in run.err
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_reading_parquet_never_imports_pandas(tmp_path):
+    """pyarrow's `to_numpy` imports pandas on first use (0.35 s); the columns are read from
+    their buffers instead."""
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    path = str(tmp_path / "d.parquet")
+    chunks = pa.chunked_array([[1.0], [2.0, 5.0]])  # two chunks, the second with an offset
+    pq.write_table(pa.table({"a": chunks, "y": pa.array([3, 4, 6], pa.int8())}), path)
+    code = (
+        "import sys\n"
+        "from linscratch.files import read_table\n"
+        f"t = read_table({path!r})\n"
+        "assert t.X.tolist() == [[1.0], [2.0], [5.0]] and t.y.tolist() == [3.0, 4.0, 6.0], t\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_column_is_read_from_its_buffers_with_their_offsets():
+    import pyarrow as pa
+
+    from linscratch.columns import numeric
+
+    column = pa.chunked_array(
+        [pa.array([1, 2, 3], pa.int16()), pa.array([7, 8, 9], pa.int16())[1:]]
+    )
+    assert numeric(pa.chunked_array([pa.array([1.5, 2.5, 3.5])[1:]]), "a", "f").tolist() == [
+        2.5,
+        3.5,
+    ]
+    assert numeric(column.slice(1), "a", "f", dtype=np.float32).tolist() == [2, 3, 8, 9]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .columns import check_finite, numeric
 from .errors import UsageError
 from .i18n import Words
 
@@ -134,50 +135,6 @@ def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     return index % len(names)
 
 
-def _numeric(column, name: str, path: Path, offset: int = 0) -> np.ndarray:
-    """A pyarrow column as float64, or a UsageError naming the first bad cell (rows counted
-    from `offset`, for a column read a row group at a time)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        if column.null_count:
-            row = offset + int(pc.index(pc.is_null(column), True).as_py()) + 1
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: empty cell", path=path, name=name, row=row
-            )
-        return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-    if pa.types.is_boolean(column.type):
-        raise UsageError(
-            "{path}: column {name!r} holds true/false values, not numbers", path=path, name=name
-        )
-    for row, value in enumerate(column.to_pylist(), start=offset + 1):
-        try:
-            float(value)
-        except (TypeError, ValueError):
-            shown = Words("an empty cell") if value in (None, "") else repr(value)
-            cell = {"path": path, "name": name, "row": row, "shown": shown}
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not a number", **cell
-            ) from None
-    raise UsageError(
-        "{path}: column {name!r} is not numeric ({type})", path=path, name=name, type=column.type
-    )
-
-
-def _check_finite(
-    values: np.ndarray, name: str, path: Path, chunk: int = 1 << 20, offset: int = 0
-) -> None:
-    """A UsageError naming the first NaN or infinite cell; in chunks, so that a memory-mapped
-    column is checked without a full-size temporary."""
-    for start in range(0, len(values), chunk):
-        bad = ~np.isfinite(values[start : start + chunk])
-        if bad.any():
-            row = start + int(np.argmax(bad))
-            cell = {"path": path, "name": name, "row": offset + row + 1, "shown": values[row]}
-            raise UsageError("{path}: column {name!r}, row {row}: {shown} is not finite", **cell)
-
-
 def _check_path(path: Path) -> None:
     if path.suffix.lower() not in EXTENSIONS:
         shown = path.suffix or Words("(none)")
@@ -251,7 +208,7 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
             raise UsageError("{path}: the file has a header but no rows", path=path)
 
         def column(j: int) -> np.ndarray:
-            return _numeric(table.column(j), names[j], path)
+            return numeric(table.column(j), names[j], path)
 
     if target is None and not require_target:
         t_index = None
@@ -277,7 +234,7 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
     X = np.empty((0, 0))
     for k, j in enumerate(f_index):
         values = column(j)
-        _check_finite(values, names[j], path)
+        check_finite(values, names[j], path)
         if k == 0:
             X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
         X[:, k] = values
@@ -285,7 +242,7 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
     if t_index is not None:
         try:
             y = column(t_index)
-            _check_finite(y, names[t_index], path)
+            check_finite(y, names[t_index], path)
         except UsageError:
             if require_target:
                 raise

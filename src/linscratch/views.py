@@ -5,6 +5,7 @@ whole."""
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import tempfile
@@ -12,9 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .columns import numeric
 from .destinations import remove_stale, scratch_prefix
 from .errors import UsageError
-from .files import Table, _check_finite, _check_names, _numeric
+from .files import Table, _check_names
+
+GROUP_BYTES = 32 << 20  # a Parquet file's columns read at a time: Arrow holds about 3x this
+BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
 
 
 def npy_views(arr, names, target, features, path: Path) -> Table | None:
@@ -30,10 +35,11 @@ def npy_views(arr, names, target, features, path: Path) -> Table | None:
     return _views(arr, names, path, largest)
 
 
-def _scan(arr, names, path: Path) -> float:
-    """One sequential pass over the file in blocks of about 1 MiB of rows: the largest
+def _scan(arr, names, path: Path, offset: int = 0) -> float:
+    """One sequential pass over `arr` (n, k) in blocks of about 1 MiB of rows: the largest
     magnitude in it, for `sources.check_magnitudes`, or a UsageError naming the first cell
-    that is not finite (NaN and ±inf show in the blocks' max and min, with no temporaries)."""
+    that is not finite (NaN and ±inf show in the blocks' max and min, with no temporaries);
+    rows are counted from `offset`."""
     rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
     largest = 0.0
     for start in range(0, len(arr), rows):
@@ -45,7 +51,7 @@ def _scan(arr, names, path: Path) -> float:
                 "{path}: column {name!r}, row {row}: {shown} is not finite",
                 path=path,
                 name=names[j],
-                row=start + row + 1,
+                row=offset + start + row + 1,
                 shown=block[row, j],
             )
         largest = max(largest, hi, -lo)
@@ -61,10 +67,11 @@ def _views(arr, names, path: Path, largest: float) -> Table:
 
 
 def parquet_views(path: Path, target, features) -> Table | None:
-    """A Parquet file with numeric columns, its target last, streamed a row group at a time
-    into an unnamed scratch file in the temporary folder (TMPDIR), checked on the way, and
-    memory-mapped from there: the same views as an NPY file's, the memory one row group. None
-    for other files and selections (they are read whole, with the usual checks)."""
+    """A Parquet file with numeric columns, its target last, copied into an unnamed scratch
+    NPY file in the temporary folder (TMPDIR), checked on the way, and memory-mapped from
+    there: the same views as an NPY file's. Read a row group and a few columns at a time, the
+    memory stays near 3 x GROUP_BYTES at any width and row group size. None for other files and
+    selections (they are read whole, with the usual checks)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -75,9 +82,9 @@ def parquet_views(path: Path, target, features) -> Table | None:
     schema = pf.schema_arrow
     names = [str(n) for n in schema.names]
     _check_names(names, path)
-    d = len(names) - 1
-    numeric = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
-    if not numeric or d < 1 or pf.metadata.num_rows == 0:
+    d, n = len(names) - 1, pf.metadata.num_rows
+    numbers = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
+    if not numbers or d < 1 or n == 0:
         return None
     if target not in (None, "-1", names[d], str(d)):
         return None
@@ -89,26 +96,62 @@ def parquet_views(path: Path, target, features) -> Table | None:
     fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix("parquet"), suffix=".npy")
     os.close(fd)
     try:
-        out = np.lib.format.open_memmap(scratch, "w+", dtype, (pf.metadata.num_rows, d + 1))
-        start, largest = 0, 0.0
-        for g in range(pf.num_row_groups):
-            try:
-                group = pf.read_row_group(g)
-            except (pa.ArrowException, OSError) as exc:
-                reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
-                raise UsageError(
-                    "{path}: cannot read it: {reason}", path=path, reason=reason
-                ) from None
-            for j in range(d + 1):
-                values = _numeric(group.column(j), names[j], path, offset=start)
-                _check_finite(values, names[j], path, offset=start)
-                if len(values):
-                    largest = max(largest, float(values.max()), -float(values.min()))
-                out[start : start + len(values), j] = values
-            start += group.num_rows
-        out.flush()
-        del out
+        out = np.lib.format.open_memmap(scratch, "w+", dtype, (n, d + 1))
+        _reserve(scratch, path)
+        try:
+            largest = _copy_columns(pf, names, path, out)
+            pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
+        except (pa.ArrowException, OSError) as exc:
+            reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
+            raise UsageError("{path}: cannot read it: {reason}", path=path, reason=reason) from None
+        del out  # no flush: the mapping below reads the same pages, never the disk
         arr = np.load(scratch, mmap_mode="r")
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
     return _views(arr, names, path, largest)
+
+
+def _reserve(scratch: str, path: Path) -> None:
+    """Claim the scratch file's blocks before writing through its mapping: a full temporary
+    folder is then one clear line, not a crash (SIGBUS) at the first page with no room."""
+    with open(scratch, "r+b") as f:
+        try:
+            os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+        except OSError as exc:
+            if exc.errno in (errno.EINVAL, errno.EOPNOTSUPP):
+                return  # a file system that cannot say: write, as before
+            folder, reason = Path(scratch).parent, exc.strerror
+            raise UsageError(
+                "{path}: cannot write its scratch copy in {folder} ({reason})",
+                path=path,
+                folder=folder,
+                reason=reason,
+            ) from None
+
+
+def _copy_columns(pf, names, path: Path, out) -> float:
+    """Every column of the Parquet file `pf` into its place in `out` (n, k), a row group and
+    a group of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell;
+    `_scan`: finite), and set into rows of `out` through a row-major block of BLOCK_BYTES
+    (cache-resident), so that `out` is written a row's run of columns at a time; the largest
+    magnitude."""
+    start, largest, size = 0, 0.0, out.dtype.itemsize
+    for g in range(pf.num_row_groups):
+        m = pf.metadata.row_group(g).num_rows
+        width = max(1, GROUP_BYTES // (size * max(1, m)))
+        for c0 in range(0, len(names), width):
+            group = pf.read_row_group(g, columns=names[c0 : c0 + width])
+            columns = []
+            for j, column in enumerate(group.columns, start=c0):
+                values = numeric(column, names[j], path, start, out.dtype)
+                largest = max(largest, _scan(values[:, None], names[j : j + 1], path, start))
+                columns.append(values)
+            rows = max(1, BLOCK_BYTES // (size * len(columns)))
+            block = np.empty((rows, len(columns)), out.dtype)
+            for r in range(0, m, rows):
+                part = block[: min(rows, m - r)]
+                for i, values in enumerate(columns):
+                    part[:, i] = values[r : r + rows]
+                out[start + r : start + r + len(part), c0 : c0 + len(columns)] = part
+        start += m
+    return largest

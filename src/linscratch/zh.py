@@ -930,3 +930,10 @@ ZH |= {
 ZH |= {
     "a positive number, at most 1e30": "大于 0、不超过 1e30 的数",
 }
+
+# A Parquet file's scratch copy, written a batch of rows at a time
+ZH |= {
+    "{path}: cannot write its scratch copy in {folder} ({reason})": (
+        "{path}：无法在 {folder} 中写入它的临时副本（{reason}）"
+    ),
+}
