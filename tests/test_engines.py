@@ -182,7 +182,10 @@ class _Steps(Subscriber):
 
 @pytest.mark.parametrize("shuffle", ["block", "full", "book"])
 @pytest.mark.parametrize("subscriber", [None, _Progress, _Steps])
-def test_compile_loads_every_kernel_the_epochs_call(monkeypatch, tmp_path, shuffle, subscriber):
+@pytest.mark.parametrize("average", [0, 2])
+def test_compile_loads_every_kernel_the_epochs_call(
+    monkeypatch, tmp_path, shuffle, subscriber, average
+):
     """Regression: one row of a memory-mapped file's target column (strided) looks contiguous
     to numba, so `compile` loaded kernels for another layout (and order kinds the run never
     used), and the first epoch loaded its own, timed as training. Every call the epochs make
@@ -218,6 +221,6 @@ def test_compile_loads_every_kernel_the_epochs_call(monkeypatch, tmp_path, shuff
             phase[0] = "training"
 
     subscribers = [Phases(), *([subscriber()] if subscriber else [])]
-    spec = dict(engine="numba", shuffle=shuffle, num_epochs=2, seed=0)
+    spec = dict(engine="numba", shuffle=shuffle, num_epochs=2, seed=0, average=average)
     fit(A[:, :2], A[:, 2], subscribers=subscribers, **spec)
     assert calls["training"] and calls["training"] <= calls["compiling"]

@@ -223,7 +223,7 @@ def _exact_first(spec: RunSpec, rows, exact, inner: EventStream) -> tuple:
     if exact is not None:
         return exact, None, "computed"
     X, y = rows.X, rows.y.reshape(-1)
-    status = decide(spec.execution.exact, *np.shape(X), spec.optim.num_epochs)
+    status = decide(spec.execution.exact, *np.shape(X), spec.optim.num_epochs, spec.model.loss)
     if status != "computed":
         return None, None, status
     inner.emit(Phase("exact"))

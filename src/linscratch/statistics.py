@@ -19,20 +19,22 @@ FLOPS = 1e10  # the normal equations' rate, flop/s, on a small machine (2 cores)
 ELEMENTS = 1e9  # SGD's rate, rows x features per second, a fast engine
 STARTUP = 1.0  # seconds a run costs before its first row (imports, reading)
 FREE = 5.0  # seconds an exact answer may always take
+HUBER_PASSES = 20  # Huber's minimiser against the normal equations: QR passes, 3-10 of Newton's
 
 
-def exact_cost(n: int, d: int) -> float:
-    """The estimated seconds of the exact answer on n rows x d features (n·k² flops)."""
-    return n * (d + 2) ** 2 / FLOPS
+def exact_cost(n: int, d: int, loss: str = "squared") -> float:
+    """The estimated seconds of the exact answer on n rows x d features (n·k² flops), for
+    Huber's `loss` HUBER_PASSES times that (`huber.huber_fit`)."""
+    return (HUBER_PASSES if loss == "huber" else 1) * n * (d + 2) ** 2 / FLOPS
 
 
-def decide(mode: str, n: int, d: int, epochs: int) -> str:
+def decide(mode: str, n: int, d: int, epochs: int, loss: str = "squared") -> str:
     """ "computed", "skipped" (auto: the exact answer would cost more than FREE seconds and
     more than the rest of the run) or "never" (`mode` "never")."""
     if mode == "never":
         return "never"
     rest = STARTUP + epochs * n * d / ELEMENTS
-    if mode == "auto" and exact_cost(n, d) > max(FREE, rest):
+    if mode == "auto" and exact_cost(n, d, loss) > max(FREE, rest):
         return "skipped"
     return "computed"
 

@@ -896,9 +896,9 @@ ZH |= {
         "never 不计算（只用 SGD，不再遍历数据），auto 除非它要花几秒以上且比运行的其余部分更久"
     ),
     "exact least squares: not computed (--exact never)": "精确最小二乘解：未计算（--exact never）",
-    "exact least squares: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
+    "{what}: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
     "(--exact always computes it)": (
-        "精确最小二乘解：已跳过，{n:,} 个样本 x {d:,} 个特征约需 {seconds:.0f} 秒"
+        "{what}：已跳过，{n:,} 个样本 x {d:,} 个特征约需 {seconds:.0f} 秒"
         "（--exact always 会计算它）"
     ),
     "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}": (

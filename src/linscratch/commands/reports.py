@@ -172,14 +172,12 @@ def _no_exact(run) -> str:
         return tr("exact least squares: not computed (--exact never)")
     from ..statistics import exact_cost
 
+    n, d, loss = run.result.num_examples, len(run.feature_names), run.spec.model.loss
+    what = tr("exact Huber minimiser" if loss == "huber" else "exact least squares")
     return tr(
-        "exact least squares: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
+        "{what}: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
         "(--exact always computes it)"
-    ).format(
-        seconds=exact_cost(run.result.num_examples, len(run.feature_names)),
-        n=run.result.num_examples,
-        d=len(run.feature_names),
-    )
+    ).format(what=what, seconds=exact_cost(n, d, loss), n=n, d=d)
 
 
 def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[str]:
