@@ -263,6 +263,64 @@ def test_the_exact_minimiser_is_scipys(delta, intercept):
     assert 0 < fitted.clipped < len(X)
 
 
+def _passes(monkeypatch) -> list[bool]:
+    """Record, for each pass `huber_fit` takes, whether it took the normal equations."""
+    from linscratch import huber
+
+    took, original = [], huber._pass
+
+    def spy(*args):
+        took.append(args[-1] is not None)
+        return original(*args)
+
+    monkeypatch.setattr(huber, "_pass", spy)
+    return took
+
+
+def _by_qr(monkeypatch, *args, **kwargs):
+    """`huber_fit` with every pass by QR, as it was before the normal equations."""
+    from linscratch import huber
+
+    with monkeypatch.context() as m:
+        m.setattr(huber, "_shift", lambda *a: None)
+        return huber_fit(*args, **kwargs)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_the_minimiser_takes_the_normal_equations_where_safe(monkeypatch, offset):
+    """Regression: every Newton pass took a QR of the rows, 130x the least-squares answer's
+    time at 200,000 x 100. The Gram of the rows shifted by their means is safe here, even for
+    features around 1e4 (the shift keeps the column of ones from ruling its condition): the
+    same answer as QR's, and no worse than scipy's (whose J is higher at offset 1e4)."""
+    X, y, _, _ = outliers(500, 3, seed=13)
+    X = X + offset
+    qr = _by_qr(monkeypatch, X, y, 1.0, True, chunk_rows=128)
+    took = _passes(monkeypatch)
+    fitted = huber_fit(X, y, 1.0, True, chunk_rows=128)
+    assert all(took) and len(took) >= 2
+    theta, A = np.r_[fitted.w, fitted.b], np.hstack([X, np.ones((len(X), 1))])
+    assert rel(theta, np.r_[qr.w, qr.b]) <= 1e-10
+    ref = scipy_huber(A, y, 1.0)
+    assert objective(X, y, theta, 1.0) <= objective(X, y, ref, 1.0) * (1 + 1e-14)
+
+
+def test_an_ill_conditioned_problem_takes_qr_and_keeps_its_digits(monkeypatch):
+    """Powers of x on [1, 2], κ beyond the normal equations' limit: the passes then take QR,
+    and give QR's answer (scipy's stops short here: its J is higher)."""
+    rng = np.random.default_rng(14)
+    x = rng.uniform(1, 2, 600)
+    X = np.column_stack([x**k for k in range(1, 6)])
+    y = X @ np.array([1.0, -2.0, 0.5, 0.3, -0.1]) + 0.05 * rng.normal(size=600)
+    y[::20] += 5.0
+    qr = _by_qr(monkeypatch, X, y, 0.1)
+    took = _passes(monkeypatch)
+    fitted = huber_fit(X, y, 0.1)
+    assert took[0] and not any(took[1:])  # the normal equations refused, then QR
+    theta, A = np.r_[fitted.w, fitted.b], np.hstack([X, np.ones((len(X), 1))])
+    assert rel(theta, np.r_[qr.w, qr.b]) <= 1e-10
+    assert objective(X, y, theta, 0.1) <= objective(X, y, scipy_huber(A, y, 0.1), 0.1)
+
+
 def test_weighted_is_rows_repeated():
     """A weight of k counts a row k times: Huber's minimiser with whole-number weights is
     scipy's on the rows repeated."""

@@ -177,6 +177,17 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     for start in range(lo, hi, rows):
         b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
         G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
+    safe = safe_cholesky(G)
+    if safe is None:
+        return None
+    L, norms = safe
+    return _unshift(L.T * norms, c, cy, intercept)
+
+
+def safe_cholesky(G: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The Cholesky factor L of G (k, k) with its columns scaled to unit norm, G/(ννᵀ) = LLᵀ
+    with ν = √diag G, and ν; None where the normal equations are not safe: a column of zeros,
+    no factor, or ε·κ² > GRAM_LIMIT (κ: L's condition number, the rows' with unit columns)."""
     norms = np.sqrt(np.diag(G))
     if not np.all(norms > 0):
         return None
@@ -187,7 +198,7 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     s = np.linalg.svd(L, compute_uv=False)
     if s[-1] <= 0 or EPS * (s[0] / s[-1]) ** 2 > GRAM_LIMIT:
         return None
-    return _unshift(L.T * norms, c, cy, intercept)
+    return L, norms
 
 
 def reduce_rows(X, y, intercept=True, weights=None, method="auto", lo=0, hi=None) -> Reduced:
