@@ -334,7 +334,8 @@ def write_results(tables_md: str) -> None:
     tables, in place of the one there was."""
     path = Path(__file__).with_name("RESULTS.md")
     text = path.read_text()
-    head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text.rstrip("\n")
+    head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text
+    head = head.rstrip("\n")
     path.write_text(f"{head}\n\n{SECTION}\n\n{tables_md}")
 
 
