@@ -580,8 +580,8 @@ def out_of_core_table(rows: int, out, reps: int = 3) -> None:
     print(
         "\n`linscratch make-data --num-examples N --out FILE` then `linscratch train --data FILE "
         "--epochs 1 --engine numba`. An NPY file is memory-mapped and read in place; a Parquet "
-        "file is streamed a row group at a time into a memory-mapped scratch file. The exact "
-        "answer and the losses go through the rows in chunks.\n",
+        "file is copied a row group and a few columns at a time into a memory-mapped scratch "
+        "file. The exact answer and the losses go through the rows in chunks.\n",
         file=out,
     )
     print("| rows | file | peak anonymous memory | train seconds | loss gap to OLS |", file=out)
