@@ -3,6 +3,7 @@ bad cell named (rows count from 1, the header not included)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +43,27 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
     )
 
 
-def check_finite(
-    values: np.ndarray, name: str, path: Path, chunk: int = 1 << 20, offset: int = 0
-) -> None:
-    """A UsageError naming the first NaN or infinite cell; in chunks, so that a memory-mapped
-    column is checked without a full-size temporary."""
-    for start in range(0, len(values), chunk):
-        bad = ~np.isfinite(values[start : start + chunk])
-        if bad.any():
-            row = start + int(np.argmax(bad))
-            cell = {"path": path, "name": name, "row": offset + row + 1, "shown": values[row]}
-            raise UsageError("{path}: column {name!r}, row {row}: {shown} is not finite", **cell)
+def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> float:
+    """One sequential pass over `arr` (n, k), the columns `names`, in blocks of about 1 MiB
+    of rows: the largest magnitude in it (for `sources.check_magnitudes`, which then needs no
+    pass), or a UsageError naming the first cell that is not finite (NaN and ±inf show in the
+    blocks' max and min, with no temporaries); rows are counted from `offset`."""
+    rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
+    largest = 0.0
+    for start in range(0, len(arr), rows):
+        block = arr[start : start + rows]
+        hi, lo = float(block.max()), float(block.min())
+        if not (math.isfinite(hi) and math.isfinite(lo)):
+            row, j = np.argwhere(~np.isfinite(block))[0]
+            raise UsageError(
+                "{path}: column {name!r}, row {row}: {shown} is not finite",
+                path=path,
+                name=names[j],
+                row=offset + start + row + 1,
+                shown=block[row, j],
+            )
+        largest = max(largest, hi, -lo)
+    return largest
 
 
 def _as_numpy(column) -> np.ndarray:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .columns import check_finite, numeric
+from .columns import numeric, scan
 from .errors import UsageError
 from .i18n import Words
 
@@ -231,10 +231,10 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
     if not f_index:
         raise UsageError("{path}: no feature columns besides the target", path=path)
 
-    X = np.empty((0, 0))
+    X, largest = np.empty((0, 0)), 0.0
     for k, j in enumerate(f_index):
         values = column(j)
-        check_finite(values, names[j], path)
+        largest = max(largest, scan(values[:, None], [names[j]], path))
         if k == 0:
             X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
         X[:, k] = values
@@ -242,7 +242,7 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
     if t_index is not None:
         try:
             y = column(t_index)
-            check_finite(y, names[t_index], path)
+            largest = max(largest, scan(y[:, None], [names[t_index]], path))
         except UsageError:
             if require_target:
                 raise
@@ -254,4 +254,5 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
         target_name=None if t_index is None else names[t_index],
         path=str(path),
         weights=None if w_index is None else column(w_index),
+        largest=largest,
     )

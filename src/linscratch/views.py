@@ -6,7 +6,6 @@ whole."""
 from __future__ import annotations
 
 import errno
-import math
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .columns import numeric
+from .columns import numeric, scan
 from .destinations import remove_stale, scratch_prefix
 from .errors import UsageError
 from .files import Table, _check_names
@@ -32,31 +31,8 @@ def npy_views(arr, names, target, features, path: Path) -> Table | None:
         return None
     if features is not None and features != [str(j) for j in range(d)]:
         return None
-    largest = _scan(arr, names, path)
+    largest = scan(arr, names, path)
     return _views(arr, names, path, largest)
-
-
-def _scan(arr, names, path: Path, offset: int = 0) -> float:
-    """One sequential pass over `arr` (n, k) in blocks of about 1 MiB of rows: the largest
-    magnitude in it, for `sources.check_magnitudes`, or a UsageError naming the first cell
-    that is not finite (NaN and ±inf show in the blocks' max and min, with no temporaries);
-    rows are counted from `offset`."""
-    rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
-    largest = 0.0
-    for start in range(0, len(arr), rows):
-        block = arr[start : start + rows]
-        hi, lo = float(block.max()), float(block.min())
-        if not (math.isfinite(hi) and math.isfinite(lo)):
-            row, j = np.argwhere(~np.isfinite(block))[0]
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not finite",
-                path=path,
-                name=names[j],
-                row=offset + start + row + 1,
-                shown=block[row, j],
-            )
-        largest = max(largest, hi, -lo)
-    return largest
 
 
 def _views(arr, names, path: Path, largest: float) -> Table:
@@ -133,7 +109,7 @@ def _reserve(scratch: str, path: Path) -> None:
 def _copy_columns(pf, names, path: Path, out) -> float:
     """Every column of the Parquet file `pf` into its place in `out` (n, k), a row group and
     a group of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell;
-    `_scan`: finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on
+    `scan`: finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on
     two threads: numpy's copies release the GIL); the largest magnitude."""
     start, largest, size = 0, 0.0, out.dtype.itemsize
     with ThreadPoolExecutor(2) as pool:
@@ -145,7 +121,7 @@ def _copy_columns(pf, names, path: Path, out) -> float:
                 columns = []
                 for j, column in enumerate(group.columns, start=c0):
                     values = numeric(column, names[j], path, start, out.dtype)
-                    largest = max(largest, _scan(values[:, None], names[j : j + 1], path, start))
+                    largest = max(largest, scan(values[:, None], names[j : j + 1], path, start))
                     columns.append(values)
                 halves = ((0, (m + 1) // 2), ((m + 1) // 2, m))
                 args = (out[start : start + m, c0 : c0 + len(columns)], columns)

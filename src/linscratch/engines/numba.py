@@ -92,22 +92,22 @@ class NumbaEngine:
         X, y = self.X[:2], self.y[:2]  # the same array types as the whole
         sw = None if self.sw is None else self.sw[:2]
         w, b = self.w.copy(), self.b.copy()
-        args = (w, b, self._options(0.0, 1, trace, None), *self._arrays(trace))
-        sums = self._sums()
+        params = (w, b, self._options(0.0, 1, trace, None))
+        arrays, sums = self._arrays(trace), self._sums()
         order = np.zeros(1, np.int64 if self.shuffle == "book" else index_dtype(len(self.X)))
         for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
             if trace is None or not trace.chunk:
                 if self.shuffle == "block":
-                    sgd_epoch_blocks(X, y, *args, 1, 1, np.uint64(1), sw, avg)
+                    sgd_epoch_blocks(X, y, *params, *arrays, 1, 1, np.uint64(1), sw, avg)
                 else:
-                    sgd_epoch(X, y, order, *args, sw, avg)
+                    sgd_epoch(X, y, order, *params, *arrays, sw, avg)
                 continue
             if self.shuffle == "block":
                 walk = block_walk(1, 1, 1, np.uint64(1))
-                sgd_blocks(X, y, *args, walk, 0, 1, 1, sums, sw, avg)
+                sgd_blocks(X, y, *params, *arrays, walk, 0, 1, 1, sums, sw, avg)
             else:
-                _sgd_rows(X, y, order, *args[:3], *sums, *args[3:], sw, avg)
-            _finish(*args[:3], *sums, *args[3:], sw, avg)
+                _sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
+            _finish(*params, *sums, *arrays, sw, avg)
         chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.delta)
 
     def _sums(self) -> tuple:
