@@ -27,16 +27,18 @@ NAMES = set(
     always never
     """.split()
 )
+PACKAGES = ("fonts-noto-cjk",)  # Debian packages a message suggests installing: names too
 LONGLEY = {"GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"}
 
 
 def english_words(text: str) -> list[str]:
-    """Words of three or more Latin letters that are not a flag, a file, an upper-case name
-    (a metavar, a column) or one of NAMES, outside the book's own `epoch N, loss X` lines
+    """Words of three or more Latin letters that are not a flag, a file, a package, an upper-case
+    name (a metavar, a column) or one of NAMES, outside the book's own `epoch N, loss X` lines
     (d2l-zh and the study note print them in English, as the seed does) and the command lines
     of the help's examples."""
     text = re.sub(r"(?m)^epoch \d+, loss [\d.]+$", " ", text)
     text = re.sub(r"(?m)^\s*linscratch .*$", " ", text)
+    text = re.sub("|".join(PACKAGES), " ", text)  # packages a message names
     text = re.sub(r"--?[a-z][a-z0-9-]*", " ", text)  # flags
     text = re.sub(r"[\w./-]+\.(json|csv|npy|parquet|png|svg)\b", " ", text)  # files
     text = re.sub(r"/[\w./-]+", " ", text)  # paths
@@ -152,3 +154,18 @@ def test_help_is_chinese(command, capsys):
     assert code == 0 and re.search(r"[\u4e00-\u9fff]", out)
     assert english_words(out) == [], out
     assert i18n.language() == "en"
+
+
+PLOTS = [(argv, status) for argv, status in WALK if "--plot" in argv]
+
+
+@pytest.mark.parametrize("argv, status", PLOTS, ids=[" ".join(a) for a, _ in PLOTS])
+def test_figures_without_a_chinese_font(argv, status, zh_run, monkeypatch):
+    """Where no CJK font is installed (CI installs one; a user's machine may not have it), the
+    figure falls back to English labels after one Chinese line that says so."""
+    from linscratch import fonts
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    text = zh_run(*argv, status=status)
+    assert english_words(text) == [], text
+    assert "fonts-noto-cjk" in text
