@@ -21,6 +21,7 @@ CONFIG_KEYS = [
     "target",
     "features",
     "weights",
+    "no_header",
     "standardize",
     "val_fraction",
     "init",

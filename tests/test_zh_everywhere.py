@@ -18,7 +18,7 @@ NAMES = set(
     linscratch train sweep grad predict make data tensor
     dtype SGD OLS autograd analytic numba auto book
     full block none float32 float64 torchrun cuda cpu
-    zero mean longley json csv npy parquet png
+    zero mean longley json csv txt npy parquet png
     svg max lambda inf nan NaN true false
     torch numpy help seed lang Python shuffle random
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE

@@ -21,11 +21,16 @@ def _cell(value) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
+def _csv_rows(path: Path, header: bool = True) -> Iterator[list[str]]:
     """The header, then each row, as the file's own text (blank lines skipped, as the reader
-    that trained on it skips them)."""
+    that trained on it skips them); without a `header`, the names x1, x2, ... first."""
     with open(path, newline="", encoding="utf-8-sig") as f:
-        yield from (row for row in csv.reader(f) if row)
+        rows = (row for row in csv.reader(f) if row)
+        if not header:
+            first = next(rows, [])
+            yield [f"x{j + 1}" for j in range(len(first))]
+            yield first
+        yield from rows
 
 
 def _parquet_rows(path: Path) -> Iterator[list[str]]:
@@ -45,22 +50,24 @@ def _npy_rows(path: Path) -> Iterator[list[str]]:
         yield from ([_cell(v) for v in row] for row in arr[start : start + CHUNK].tolist())
 
 
-def rows(path) -> Iterator[list[str]]:
-    """The header and the rows of a CSV, Parquet or NPY file, as text cells."""
+def rows(path, header: bool = True) -> Iterator[list[str]]:
+    """The header and the rows of a CSV, Parquet or NPY file, as text cells (a CSV file
+    without a `header`: x1, x2, ... then every line)."""
     path = Path(path)
     suffix = path.suffix.lower()
     return (
-        _csv_rows(path)
+        _csv_rows(path, header)
         if suffix == ".csv"
         else (_parquet_rows(path) if suffix == ".parquet" else _npy_rows(path))
     )
 
 
-def write_beside(f, path, values: list[float], name: str = "prediction") -> None:
-    """Write to the text file `f` every row of the data file `path` as CSV with `values`
-    (one per row, floats) in a last column `name`."""
+def write_beside(f, path, header: bool, values: list[float], name: str = "prediction") -> None:
+    """Write to the text file `f` every row of the data file `path` (a CSV file with a
+    `header` line, or without) as CSV with `values` (one per row, floats) in a last column
+    `name`."""
     writer = csv.writer(f, lineterminator="\n")
-    source = rows(path)
+    source = rows(path, header)
     writer.writerow([*next(source), name])
     count = 0
     for row in source:

@@ -4,6 +4,7 @@ bad cell named (rows count from 1, the header not included)."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,13 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
         except (TypeError, ValueError):
             shown = Words("an empty cell") if value in (None, "") else repr(value)
             cell = {"path": path, "name": name, "row": row, "shown": shown}
+            if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+,\d+\s*", value):
+                raise UsageError(
+                    "{path}: column {name!r}, row {row}: {shown} is not a number: a decimal "
+                    "comma? linscratch reads decimal points ({fixed})",
+                    fixed=value.strip().replace(",", "."),
+                    **cell,
+                ) from None
             raise UsageError(
                 "{path}: column {name!r}, row {row}: {shown} is not a number", **cell
             ) from None

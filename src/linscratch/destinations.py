@@ -99,7 +99,12 @@ def check_distinct(outputs: dict, inputs: dict) -> None:
     for field, path in [*inputs.items(), *outputs.items()]:
         if path is None:
             continue
-        key = Path(path).resolve()
+        try:
+            key = Path(path).resolve()
+        except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before 3.13)
+            from .files import symlink_loop
+
+            raise UsageError("{0}: {problem}", field, problem=symlink_loop(path)) from None
         if key in seen:
             other = seen[key]
             role = Words("the input") if other in inputs else Words("the destination")

@@ -7,7 +7,9 @@ the first bad row (rows count from 1, the header not included).
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,9 @@ class Table:
 
 
 def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
+    from .kinds import npy_header
+
+    npy_header(path)  # an impossible or pickled header is refused before numpy maps the file
     try:
         arr = np.load(path, mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
@@ -49,21 +54,29 @@ def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
         )
     if arr.shape[0] == 0:
         raise UsageError("{path}: the array has no rows", path=path)
+    if arr.shape[1] == 0:
+        raise UsageError("{path}: the file has no columns", path=path)
     return [str(j) for j in range(arr.shape[1])], arr
 
 
-def _read_arrow(path: Path):
+def _read_arrow(path: Path, header: bool = True):
     """A CSV or Parquet file as a pyarrow table, its column names checked. In a CSV only an
-    empty cell is missing: NA, nan and the like are read as what they say."""
+    empty cell is missing: NA, nan and the like are read as what they say. A CSV without a
+    `header` has its columns named x1, x2, ...; one whose first row is all numbers must say so
+    (`header=False`)."""
     import pyarrow as pa
 
+    csv_file = path.suffix.lower() == ".csv"
     try:
-        if path.suffix.lower() == ".csv":
+        if csv_file:
             from pyarrow import csv
 
-            if path.stat().st_size == 0:
-                raise UsageError("{path}: the file is empty", path=path)
-            table = csv.read_csv(path, convert_options=csv.ConvertOptions(null_values=[""]))
+            _check_layout(path)
+            read = csv.ReadOptions(autogenerate_column_names=not header)
+            convert = csv.ConvertOptions(null_values=[""])
+            table = csv.read_csv(path, read_options=read, convert_options=convert)
+            if not header:
+                table = table.rename_columns([f"x{j + 1}" for j in range(table.num_columns)])
         else:
             from pyarrow import parquet
 
@@ -81,13 +94,78 @@ def _read_arrow(path: Path):
         raise UsageError(
             "{path}: too large to read into this machine's memory", path=path
         ) from None
+    if not names:
+        raise UsageError("{path}: the file has no columns", path=path)
+    if csv_file and header:
+        _check_header(names, path)
     _check_names(names, path)
     return table
 
 
+SEPARATORS = ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars")))
+DECIMAL_COMMA = re.compile(r"(?:^|;)\s*(-?\d+,\d+)\s*(?=;|$)")
+
+
+def _check_layout(path: Path) -> None:
+    """Refuse, before parsing, a CSV whose first line has no comma but another separator:
+    semicolons, tabs or bars (and, with semicolons, numbers with decimal commas, as
+    spreadsheets write them in much of Europe), saying how to read it."""
+    from .kinds import head
+
+    lines = head(path).decode("utf-8", "replace").removeprefix("\ufeff").splitlines()
+    first = lines[0] if lines else ""
+    if "," in first:
+        return
+    for sep, said in SEPARATORS:
+        if sep not in first:
+            continue
+        cells = (m.group(1) for line in lines[1:3] for m in DECIMAL_COMMA.finditer(line))
+        comma = next(cells, None)
+        if sep == ";" and comma is not None:
+            out = path.with_name(path.stem + "-commas" + path.suffix)
+            raise UsageError(
+                "{path}: separated by semicolons, with decimal commas ({cell!r}); linscratch "
+                "reads commas between cells and points in numbers: convert it, e.g. "
+                "sed -e 's/,/./g' -e 's/;/,/g' {path} > {out}",
+                path=path,
+                cell=comma,
+                out=out,
+            )
+        raise UsageError(
+            "{path}: the header is one column separated by {said}; linscratch reads "
+            "comma-separated files",
+            path=path,
+            said=said,
+        )
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_header(names: list[str], path: Path) -> None:
+    """Refuse a CSV whose first row, read as its header, is all numbers: a file without a
+    header, whose first row would otherwise be taken for the columns' names and lost. The
+    names 0, 1, 2, ... (an NPY file's, and pandas' for unnamed columns) are a header."""
+    if not all(_number(name) for name in names) or names == [str(j) for j in range(len(names))]:
+        return
+    shown = ",".join(names[:6]) + (",..." if len(names) > 6 else "")
+    raise UsageError(
+        "{path}: the first row is all numbers ({shown}), so the file seems to have no header; "
+        "give {0} to read every row as data (the columns are then named x1, x2, ...), or add a "
+        "header line naming the columns",
+        "no_header",
+        path=path,
+        shown=shown,
+    )
+
+
 def _check_names(names: list[str], path: Path) -> None:
-    """Refuse columns a model could not tell apart: unnamed or named twice; and say so when a
-    whole CSV header is one column with another separator in it."""
+    """Refuse columns a model could not tell apart: unnamed or named twice."""
     first_at: dict[str, int] = {}
     for j, name in enumerate(names):
         if name.strip() == "":
@@ -104,15 +182,6 @@ def _check_names(names: list[str], path: Path) -> None:
                 j=j + 1,
                 name=name,
             )
-    if len(names) == 1 and path.suffix.lower() == ".csv":
-        for sep, said in ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars"))):
-            if sep in names[0]:
-                raise UsageError(
-                    "{path}: the header is one column separated by {said}; linscratch reads "
-                    "comma-separated files",
-                    path=path,
-                    said=said,
-                )
 
 
 def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
@@ -135,7 +204,10 @@ def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     return index % len(names)
 
 
-def _check_path(path: Path) -> None:
+def _check_path(path: Path, header: bool = True) -> None:
+    """Refuse a data file that cannot be read as what its suffix says, before reading it."""
+    from .kinds import check
+
     if path.suffix.lower() not in EXTENSIONS:
         shown = path.suffix or Words("(none)")
         raise UsageError(
@@ -144,6 +216,18 @@ def _check_path(path: Path) -> None:
             shown=shown,
         )
     check_readable(path)
+    check(path, path.suffix.lower()[1:])
+    if not header and path.suffix.lower() != ".csv":
+        raise UsageError(
+            "{0}: {path} is not a CSV file; only a CSV file can lack a header",
+            "no_header",
+            path=path,
+        )
+
+
+def symlink_loop(path) -> UsageError:
+    """The one line for a path whose symbolic links lead back to themselves."""
+    return UsageError("{path}: a loop of symbolic links, leading to no file", path=path)
 
 
 def check_readable(path: Path) -> None:
@@ -156,6 +240,8 @@ def check_readable(path: Path) -> None:
     except FileNotFoundError:
         raise UsageError("{path}: no such file", path=path) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise symlink_loop(path) from None
         raise UsageError(
             "{path}: cannot read it: {reason}", path=path, reason=exc.strerror
         ) from None
@@ -165,25 +251,29 @@ def check_readable(path: Path) -> None:
         raise UsageError("{path}: not a regular file (a pipe or a device); give a file", path=path)
 
 
-def column_names(path: str | os.PathLike) -> list[str]:
-    """The names of a file's columns (an NPY file's are its indices: "0", "1", ...)."""
+def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
+    """The names of a file's columns (an NPY file's are its indices: "0", "1", ...; a CSV's
+    without a `header`, x1, x2, ...)."""
     path = Path(path)
-    _check_path(path)
+    _check_path(path, header)
     if path.suffix.lower() == ".npy":
         return _columns_npy(path)[0]
-    return [str(n) for n in _read_arrow(path).column_names]
+    return [str(n) for n in _read_arrow(path, header).column_names]
 
 
-def read_table(path, target=None, features=None, require_target=True, weights=None) -> Table:
+def read_table(
+    path, target=None, features=None, require_target=True, weights=None, header=True
+) -> Table:
     """Read a CSV, Parquet or NPY file into a `Table`.
 
     `path` a str or path; `target` a column name or index (default: the last column);
     `features` a list of the feature columns (default: every other column). With
     `require_target=False` (for prediction) a file whose target column is missing, or holds an
     empty or non-numeric cell, is fine: y is then None. `weights`: a column of row weights.
+    `header=False`: a CSV file without a header line, its columns named x1, x2, ...
     """
     path = Path(path)
-    _check_path(path)
+    _check_path(path, header)
     if path.suffix.lower() == ".npy":
         names, arr = _columns_npy(path)
         from .views import npy_views
@@ -202,7 +292,7 @@ def read_table(path, target=None, features=None, require_target=True, weights=No
             streamed = parquet_views(path, target, features)
             if streamed is not None:
                 return streamed
-        table = _read_arrow(path)
+        table = _read_arrow(path, header)
         names = [str(n) for n in table.column_names]
         if table.num_rows == 0:
             raise UsageError("{path}: the file has a header but no rows", path=path)

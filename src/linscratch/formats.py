@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import check_readable
+from .i18n import Words
 
 
 def finite_number(v) -> bool:
@@ -36,10 +37,35 @@ def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | No
     except UsageError as exc:
         raise refuse(exc) from None
     try:
-        data = json.loads(path.read_text())
+        text = path.read_bytes()
     except FileNotFoundError:
         raise refuse(UsageError("{path}: no such file", path=path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        reason = exc.strerror
+        problem = UsageError("{path}: cannot read it: {reason}", path=path, reason=reason)
+        raise refuse(problem) from None
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        from .kinds import kind_of, refusal
+
+        found = kind_of(path, text[:4096])
+        if found != "text":
+            raise refuse(refusal(path, found, "json")) from None
+        reason = Words("not UTF-8 text")
+        problem = UsageError("{path}: corrupt, not valid JSON ({exc})", path=path, exc=reason)
+        raise refuse(problem) from None
+    except json.JSONDecodeError as exc:
+        start = text.lstrip()[:1]
+        if start and start not in b"{[":
+            raise refuse(
+                UsageError(
+                    "{path}: not JSON (it starts with {start!r}), so not a linscratch {kind}",
+                    path=path,
+                    start=text.lstrip()[:12].decode("utf-8", "replace").splitlines()[0],
+                    kind=kind,
+                )
+            ) from None
         raise refuse(
             UsageError("{path}: corrupt, not valid JSON ({exc})", path=path, exc=exc)
         ) from None

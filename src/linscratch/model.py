@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .i18n import Words
+
 if TYPE_CHECKING:
     import torch
 
@@ -181,7 +183,6 @@ class LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
         from .errors import UsageError
         from .formats import finite_number, read_versioned_json
-        from .i18n import Words
 
         data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, Words("model"))
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")
@@ -203,5 +204,33 @@ class LinearModel:
             raise UsageError(
                 '{path}: "target_name" must be a name that is not a feature\'s', path=path
             )
+        for key, (test, rule) in MODEL_FIELDS.items():
+            if key in data and not test(data[key]):
+                raise UsageError(
+                    '{path}: "{key}" must be {rule}, got {shown}; not a model linscratch saved',
+                    path=path,
+                    key=key,
+                    rule=rule,
+                    shown=_shown(data[key]),
+                )
         fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**fields)
+
+
+def _shown(value) -> str:
+    """A JSON value as a message shows it: its text, cut short."""
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# The rest of a model file's fields and their rules, checked at load (w, b and the names are
+# checked one by one above): a file that breaks them was not written by `LinearModel.save`.
+MODEL_FIELDS = {
+    "standardization": (lambda v: v is None or isinstance(v, dict), Words("an object or null")),
+    "training": (lambda v: isinstance(v, dict), Words("an object")),
+    "seed": (
+        lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+        Words("a whole number >= 0 or null"),
+    ),
+    "library_version": (lambda v: isinstance(v, str), Words("text")),
+}

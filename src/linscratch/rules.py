@@ -59,6 +59,7 @@ RULES = {
     "target": (_text, "a column name or index"),
     "features": (_texts, "column names"),
     "weights": (_text, "a column name or index"),
+    "no_header": (lambda v: isinstance(v, bool), "true or false"),
     "standardize": (lambda v: isinstance(v, bool), "true or false"),
     "val_fraction": (lambda v: _real(v) and 0 < v < 1, "a number between 0 and 1"),
     "init": _choice(INITS),

@@ -57,7 +57,8 @@ def load(spec: DataSpec, seed: int) -> Dataset:
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
-        table = read_table(path, target=target, features=features, weights=spec.weights)
+        header = not spec.no_header
+        table = read_table(path, target, features, weights=spec.weights, header=header)
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
             from .sampleweights import checked, drop_zero

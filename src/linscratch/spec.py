@@ -43,7 +43,8 @@ class DataSpec(_Section):
     `num_features` defaults to len(true_w), else 2 (the book's w = [2, -3.4]); other counts
     draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
     with linscratch), its `target` column and `features`, and a column of row `weights` (not a
-    feature: see `sampleweights`). Either: `standardize` trains on
+    feature: see `sampleweights`); `no_header` reads a CSV file without a header line, its
+    columns named x1, x2, ... Either: `standardize` trains on
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
 
@@ -57,6 +58,7 @@ class DataSpec(_Section):
     target: str | None = None
     features: tuple[str, ...] | None = None
     weights: str | None = None
+    no_header: bool = False
     standardize: bool = False
     val_fraction: float | None = None
 
@@ -68,6 +70,8 @@ class DataSpec(_Section):
         if self.features is not None and len(set(self.features)) < len(self.features):
             twice = next(f for f in self.features if self.features.count(f) > 1)
             raise UsageError("{0} names the column {name!r} twice", "features", name=twice)
+        if self.no_header and self.data is None:
+            raise UsageError("{0} applies to {1}: a CSV file without a header", "no_header", "data")
         if not self.synthetic:
             for name in synthetic:
                 if getattr(self, name) is not None:

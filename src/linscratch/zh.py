@@ -216,7 +216,9 @@ ZH |= {
     ),
     "{help} (required)": "{help}（必需）",
     "none: printed": "无：直接打印",
-    "write the predictions to this CSV file": "把预测写入这个 CSV 文件",
+    "write the predictions to this CSV file (.csv or .txt)": (
+        "把预测写入这个 CSV 文件（.csv 或 .txt）"
+    ),
     "replace an existing --output file": "替换已有的 --output 文件",
     "print one prediction per example": "每个样本打印一个预测",
     "write them to a file; with labels, also the loss and R²": "写入文件；有标签时也给出损失和 R²",
@@ -504,6 +506,106 @@ ZH |= {
         "GradCheck({n} 个样本 x {d} 个特征，{dtype}：dL/dw = [{dw}]，dL/db = {db}；"
         "解析推导、自动求导与有限差分{verdict}，最大相对差 {worst:.2g})"
     ),
+}
+
+# Files that are not what their names say (kinds.py), CSV files without a header, model fields
+ZH |= {
+    "{path} holds {what}, not {expected}; {advice}": (
+        "{path} 存的是{what}，不是 {expected}；{advice}"
+    ),
+    "an NPY array": "NPY 数组",
+    "a Parquet table": "Parquet 表",
+    "an NPZ archive of arrays (numpy.savez)": "NPZ 数组归档（numpy.savez）",
+    "an Excel workbook": "Excel 工作簿",
+    "a zip archive": "zip 压缩包",
+    "gzip-compressed data": "gzip 压缩的数据",
+    "bzip2-compressed data": "bzip2 压缩的数据",
+    "xz-compressed data": "xz 压缩的数据",
+    "zstd-compressed data": "zstd 压缩的数据",
+    "an HDF5 file": "HDF5 文件",
+    "an Arrow IPC (Feather) file": "Arrow IPC（Feather）文件",
+    "a Python pickle": "Python pickle",
+    "UTF-16 text": "UTF-16 文本",
+    "text": "文本",
+    "binary data of no kind linscratch reads": "linscratch 不认识的二进制数据",
+    "rename it to end in {suffix}": "请把它改名为以 {suffix} 结尾",
+    "rename it to end in .csv if it is comma-separated text": (
+        "如果它是逗号分隔的文本，请把它改名为以 .csv 结尾"
+    ),
+    "save the one array to train on with numpy.save as a .npy file": (
+        "请用 numpy.save 把要训练的那个数组存成 .npy 文件"
+    ),
+    "save the sheet as CSV from the spreadsheet": "请在电子表格软件中把工作表另存为 CSV",
+    "decompress it first": "请先解压",
+    "linscratch never unpickles a file (a pickle can run code): save the array with numpy.save": (
+        "linscratch 从不反序列化 pickle 文件（pickle 能执行代码）：请用 numpy.save 保存数组"
+    ),
+    "convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {path} > {out}": (
+        "请把它转换为 UTF-8，例如 iconv -f UTF-16 -t UTF-8 {path} > {out}"
+    ),
+    "give a model saved by train --save": "请给出 train --save 保存的模型",
+    "give a CSV, Parquet or NPY file": "请给出 CSV、Parquet 或 NPY 文件",
+    "{path}: a Parquet file without its end (cut short, or still being written)": (
+        "{path}：Parquet 文件缺少结尾（被截断，或仍在写入）"
+    ),
+    "{path}: the NPY header is damaged": "{path}：NPY 文件头已损坏",
+    "{path}: an NPY array of Python objects (stored as a pickle), not of numbers; linscratch "
+    "never unpickles a file: save a numeric array": (
+        "{path}：NPY 数组存的是 Python 对象（以 pickle 存储），不是数；linscratch 从不反序列化 "
+        "pickle 文件：请保存数值数组"
+    ),
+    "{path}: the NPY header gives an impossible shape {shape} (a negative size)": (
+        "{path}：NPY 文件头给出了不可能的形状 {shape}（大小为负）"
+    ),
+    "{path}: the NPY header promises a {shape} array of {dtype} ({need:,} bytes) but the file "
+    "holds {have:,} bytes after it: cut short, or the header is wrong": (
+        "{path}：NPY 文件头声明了形状为 {shape} 的 {dtype} 数组（{need:,} 字节），但其后只有 "
+        "{have:,} 字节：文件被截断，或文件头有误"
+    ),
+    "{path}: the file has no columns": "{path}：文件没有任何列",
+    "{path}: a loop of symbolic links, leading to no file": "{path}：符号链接成环，不指向任何文件",
+    "{path}: separated by semicolons, with decimal commas ({cell!r}); linscratch reads commas "
+    "between cells and points in numbers: convert it, e.g. sed -e 's/,/./g' -e 's/;/,/g' "
+    "{path} > {out}": (
+        "{path}：用分号分隔、以逗号作小数点（{cell!r}）；linscratch 读取用逗号分隔单元格、"
+        "用点作小数点的文件：请转换，例如 sed -e 's/,/./g' -e 's/;/,/g' {path} > {out}"
+    ),
+    "{path}: column {name!r}, row {row}: {shown} is not a number: a decimal comma? linscratch "
+    "reads decimal points ({fixed})": (
+        "{path}：列 {name!r}，第 {row} 行：{shown} 不是数：是用逗号作小数点吗？linscratch "
+        "读取的小数点是点（{fixed}）"
+    ),
+    "{path}: the first row is all numbers ({shown}), so the file seems to have no header; give "
+    "{0} to read every row as data (the columns are then named x1, x2, ...), or add a header "
+    "line naming the columns": (
+        "{path}：第一行全是数（{shown}），文件似乎没有表头；请给出 {0} 把每一行都当作数据读取"
+        "（各列随之命名为 x1、x2、...），或加一行表头为各列命名"
+    ),
+    "{0} applies to {1}: a CSV file without a header": "{0} 只适用于 {1}：没有表头的 CSV 文件",
+    "{0}: {path} is not a CSV file; only a CSV file can lack a header": (
+        "{0}：{path} 不是 CSV 文件；只有 CSV 文件可以没有表头"
+    ),
+    "the CSV file has no header line: every line is data, the columns are named x1, x2, ... "
+    "(the target is the last, or --target by index)": (
+        "CSV 文件没有表头行：每一行都是数据，各列命名为 x1、x2、...（标签是最后一列，"
+        "或用 --target 按序号指定）"
+    ),
+    "the CSV file has no header line: every line is data, the columns are named x1, x2, ... "
+    "(as a model trained with --no-header names them)": (
+        "CSV 文件没有表头行：每一行都是数据，各列命名为 x1、x2、...（与用 --no-header "
+        "训练的模型的命名一致）"
+    ),
+    # formats.py, model.py: a model file that is not one
+    "not UTF-8 text": "不是 UTF-8 文本",
+    "{path}: not JSON (it starts with {start!r}), so not a linscratch {kind}": (
+        "{path}：不是 JSON（开头是 {start!r}），因此不是 linscratch 的{kind}"
+    ),
+    '{path}: "{key}" must be {rule}, got {shown}; not a model linscratch saved': (
+        '{path}："{key}" 必须是{rule}，实际为 {shown}；不是 linscratch 保存的模型'
+    ),
+    "an object": "对象",
+    "an object or null": "对象或 null",
+    "a whole number >= 0 or null": "大于等于 0 的整数或 null",
 }
 
 # The figures of plots.py and scaled_params.py, predict --keep-columns

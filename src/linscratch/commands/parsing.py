@@ -143,6 +143,21 @@ def add_synthetic_args(p: Parser) -> None:
     )
 
 
+def add_no_header(group, predict: bool = False) -> None:
+    """`--no-header`: a CSV file whose first line is data (train, sweep and predict)."""
+    if predict:
+        about = tr(
+            "the CSV file has no header line: every line is data, the columns are named "
+            "x1, x2, ... (as a model trained with --no-header names them)"
+        )
+    else:
+        about = tr(
+            "the CSV file has no header line: every line is data, the columns are named "
+            "x1, x2, ... (the target is the last, or --target by index)"
+        )
+    arg(group, "--no-header", action="store_true", help=about)
+
+
 def add_file_args(p: Parser) -> None:
     """Data from a file, and how they are prepared (train and sweep)."""
     files = p.add_argument_group(tr("data from a file"))
@@ -186,6 +201,7 @@ def add_file_args(p: Parser) -> None:
             "least squares; rows of weight 0 are dropped"
         ),
     )
+    add_no_header(files)
     arg(
         files,
         "--standardize",

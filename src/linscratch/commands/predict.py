@@ -5,6 +5,8 @@ from __future__ import annotations
 from .. import __version__
 from ..i18n import tr
 
+OUTPUT_SUFFIXES = (".csv", ".txt")  # what --output writes: CSV text, whatever the data's format
+
 
 def run(args) -> int:
     import numpy as np
@@ -18,13 +20,14 @@ def run(args) -> int:
 
     options = vars(args)
     output, force = options.get("output"), options.get("force", False)
-    keep = options.get("keep_columns", False)
-    path, _ = file_of(DataSpec(data=options.get("data"), dataset=options.get("dataset")))
+    keep, header = options.get("keep_columns", False), not options.get("no_header", False)
+    data, dataset = options.get("data"), options.get("dataset")
+    path, _ = file_of(DataSpec(data=data, dataset=dataset, no_header=not header))
     if output is not None:
         destinations.check_distinct({"output": output}, {"data": path, "model": args.model})
-        destinations.check(output, "output", force)
+        destinations.check(output, "output", force, OUTPUT_SUFFIXES)
     model = LinearModel.load(args.model)
-    names = column_names(path)
+    names = column_names(path, header)
     missing = [name for name in model.feature_names if name not in names]
     if missing:
         raise UsageError(
@@ -40,7 +43,7 @@ def run(args) -> int:
             path=path,
         )
     target = model.target_name if model.target_name in names else None
-    table = read_table(path, target=target, features=model.feature_names, require_target=False)
+    table = read_table(path, target, model.feature_names, require_target=False, header=header)
     predictions = model.predict(table.X)
     bad = ~np.isfinite(predictions)
     if bad.any():
@@ -52,14 +55,16 @@ def run(args) -> int:
             row=row + 1,
             value=predictions[row],
         )
-    _write(predictions.tolist(), path if keep else None, output, force, options.get("json"))
+    kept = (path, header) if keep else None
+    _write(predictions.tolist(), kept, output, force, options.get("json"))
     _report(args, model, table, path, predictions, output)
     return 0
 
 
 def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -> None:
-    """The predictions as CSV (a `prediction` column, after every column of the file `kept`)
-    to `output`, written atomically; with no output and no --json, to stdout."""
+    """The predictions as CSV (a `prediction` column, after every column of the file `kept`,
+    a (path, header) pair) to `output`, written atomically; with no output and no --json, to
+    stdout."""
     import sys
 
     from .. import destinations
@@ -71,7 +76,7 @@ def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -
         else:
             from ..beside import write_beside
 
-            write_beside(f, kept, predictions)
+            write_beside(f, *kept, predictions)
 
     if output is not None:
         destinations.atomic_write(output, write, force=force, field="output")

@@ -12,7 +12,7 @@ from .grad import DEFAULTS as GRAD
 from .grad import RANDOM_BATCH
 from .helpformat import examples
 from .make_data import CORRUPT_SHIFT
-from .parsing import add_json, add_lang, add_seed, arg, setting_arg
+from .parsing import add_json, add_lang, add_no_header, add_seed, arg, setting_arg
 
 
 def _example(text: str) -> str:
@@ -262,13 +262,14 @@ def add_predict(sub) -> None:
         needed=True,
         help=tr("a data set shipped with linscratch; this or --data"),
     )
+    add_no_header(given, predict=True)
     out = predict.add_argument_group(tr("output"))
     arg(
         out,
         "--output",
         metavar="PREDS.csv",
         default=tr("none: printed"),
-        help=tr("write the predictions to this CSV file"),
+        help=tr("write the predictions to this CSV file (.csv or .txt)"),
     )
     arg(
         out,
