@@ -158,21 +158,26 @@ class Checkpoints:
 class CheckpointWriter(Subscriber):
     """Saves the run's state after every epoch. While the run lasts it holds an advisory lock
     on DIR/.lock, so that a second run on the same folder is refused instead of overwriting
-    the first one's checkpoint; a run that saved nothing leaves no folder it made."""
+    the first one's checkpoint; the lock file it made is removed when the run ends, however it
+    ends, and a run that saved nothing (its first write failed: a full disk) leaves no folder
+    it made."""
 
     def __init__(self, path: Path, mark: dict, plan, losses=()):
         self.path, self.mark, self.plan = path, mark, plan
         self.losses = list(losses)
         self.lock = None
-        self.made = self.saved = False
+        self.made = self.lock_made = self.saved = False
 
     def run_start(self, event) -> None:
         folder = self.path.parent
         self.made = not folder.exists()
         try:
             folder.mkdir(exist_ok=True)
+            self.lock_made = not (folder / ".lock").exists()
             self.lock = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as exc:
+            if self.made:
+                folder.rmdir()
             raise UsageError(
                 "{0}: cannot use {path} ({reason})", "checkpoint", path=folder, reason=exc.strerror
             ) from None
@@ -186,18 +191,20 @@ class CheckpointWriter(Subscriber):
             ) from None
 
     def release(self) -> None:
-        """Let go of the lock; remove the folder if this run made it and saved nothing."""
+        """Let go of the lock, removing the lock file if this run made it (while still holding
+        it, so that no other run can take the file being removed); remove the folder if this
+        run made it and saved nothing."""
         if self.lock is not None:
+            if self.lock_made:
+                (self.path.parent / ".lock").unlink(missing_ok=True)
             os.close(self.lock)
             self.lock = None
             if self.made and not self.saved:
-                (self.path.parent / ".lock").unlink(missing_ok=True)
                 self.path.parent.rmdir()
 
     def epoch_end(self, event: EpochEnd) -> None:
         from .destinations import atomic_write
 
-        self.saved = True
         self.losses.append(event.loss)
         state = {
             "format": FORMAT,
@@ -212,3 +219,4 @@ class CheckpointWriter(Subscriber):
         }
         text = json.dumps(state, allow_nan=False)
         atomic_write(self.path, lambda f: f.write(text), force=True, field="checkpoint")
+        self.saved = True

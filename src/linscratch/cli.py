@@ -129,7 +129,7 @@ def _main(argv: list[str]) -> int:
         with _sigterm_unwinds():
             return _command(name).run(args)
     except UsageError as exc:
-        return fail(prefix, exc.render(flag), "usage", 2, as_json)
+        return fail(prefix, exc.render(flag), exc.kind, 2, as_json)
     except DivergedError as exc:
         return fail(prefix, exc.render(flag), "diverged", 1, as_json, exc.report)
     except KeyboardInterrupt:

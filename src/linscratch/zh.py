@@ -506,6 +506,13 @@ ZH |= {
     ),
 }
 
+# A write that fails when the time comes (destinations.py: a full disk)
+ZH |= {
+    "{0}: cannot write {path} ({reason}); {kept}": "{0}：无法写入 {path}（{reason}）；{kept}",
+    "it is as it was": "它保持原样",
+    "nothing was written": "什么也没有写入",
+}
+
 # The figures of plots.py and scaled_params.py, predict --keep-columns
 ZH.update(
     {
