@@ -73,6 +73,13 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     }
 
 
+def row_settings(spec) -> dict:
+    """The settings that change which rows train, and their values, without being in the
+    fingerprint (the data's digest covers them): saved beside it, so that a resume refused
+    for another digest names the setting that differs rather than the digest."""
+    return {"standardize": spec.data.standardize, "val_fraction": spec.data.val_fraction}
+
+
 def _numbers(values, count=None) -> bool:
     return (
         isinstance(values, list)
@@ -127,10 +134,19 @@ class Checkpoints:
             )
         return state
 
-    def verify(self, state: dict, mark: dict) -> None:
-        """Refuse a checkpoint of another run, naming what differs."""
-        saved = state["fingerprint"]
+    def verify(self, state: dict, mark: dict, rows: dict | None = None) -> None:
+        """Refuse a checkpoint of another run, naming what differs: a setting of `rows`
+        (`row_settings`) in place of the data's digest, where one differs from the saved."""
+        saved = dict(state["fingerprint"])
+        mark = dict(mark)
         differ = sorted(k for k in mark.keys() | saved.keys() if saved.get(k) != mark.get(k))
+        saved_rows = state.get("rows")
+        if "data" in differ and isinstance(saved_rows, dict) and rows:
+            changed = [k for k in rows if k in saved_rows and saved_rows[k] != rows[k]]
+            if changed:  # the digest differs because these do: name them
+                saved |= {k: saved_rows[k] for k in changed}
+                mark |= {k: rows[k] for k in changed}
+                differ = sorted([k for k in differ if k != "data"] + changed)
         if differ:
             shown = ", ".join(
                 Words(
@@ -149,30 +165,35 @@ class Checkpoints:
                 "{0}: {path} is corrupt (inconsistent sizes)", "resume", path=self.path
             )
 
-    def writer(self, mark: dict, plan, losses=()) -> CheckpointWriter:
+    def writer(self, mark: dict, plan, losses=(), rows=None) -> CheckpointWriter:
         """A subscriber that saves the state after each epoch; `losses`, the epochs' losses
-        before this run's first (a resumed run's)."""
-        return CheckpointWriter(self.path, mark, plan, losses)
+        before this run's first (a resumed run's); `rows`, `row_settings`."""
+        return CheckpointWriter(self.path, mark, plan, losses, rows)
 
 
 class CheckpointWriter(Subscriber):
     """Saves the run's state after every epoch. While the run lasts it holds an advisory lock
     on DIR/.lock, so that a second run on the same folder is refused instead of overwriting
-    the first one's checkpoint; a run that saved nothing leaves no folder it made."""
+    the first one's checkpoint; the lock file it made is removed when the run ends, however it
+    ends, and a run that saved nothing (its first write failed: a full disk) leaves no folder
+    it made."""
 
-    def __init__(self, path: Path, mark: dict, plan, losses=()):
-        self.path, self.mark, self.plan = path, mark, plan
+    def __init__(self, path: Path, mark: dict, plan, losses=(), rows=None):
+        self.path, self.mark, self.plan, self.rows = path, mark, plan, rows
         self.losses = list(losses)
         self.lock = None
-        self.made = self.saved = False
+        self.made = self.lock_made = self.saved = False
 
     def run_start(self, event) -> None:
         folder = self.path.parent
         self.made = not folder.exists()
         try:
             folder.mkdir(exist_ok=True)
+            self.lock_made = not (folder / ".lock").exists()
             self.lock = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as exc:
+            if self.made:
+                folder.rmdir()
             raise UsageError(
                 "{0}: cannot use {path} ({reason})", "checkpoint", path=folder, reason=exc.strerror
             ) from None
@@ -186,18 +207,20 @@ class CheckpointWriter(Subscriber):
             ) from None
 
     def release(self) -> None:
-        """Let go of the lock; remove the folder if this run made it and saved nothing."""
+        """Let go of the lock, removing the lock file if this run made it (while still holding
+        it, so that no other run can take the file being removed); remove the folder if this
+        run made it and saved nothing."""
         if self.lock is not None:
+            if self.lock_made:
+                (self.path.parent / ".lock").unlink(missing_ok=True)
             os.close(self.lock)
             self.lock = None
             if self.made and not self.saved:
-                (self.path.parent / ".lock").unlink(missing_ok=True)
                 self.path.parent.rmdir()
 
     def epoch_end(self, event: EpochEnd) -> None:
         from .destinations import atomic_write
 
-        self.saved = True
         self.losses.append(event.loss)
         state = {
             "format": FORMAT,
@@ -210,5 +233,8 @@ class CheckpointWriter(Subscriber):
             "losses": self.losses,
             "rng_state": event.order_state,
         }
+        if self.rows is not None:
+            state["rows"] = self.rows
         text = json.dumps(state, allow_nan=False)
         atomic_write(self.path, lambda f: f.write(text), force=True, field="checkpoint")
+        self.saved = True

@@ -47,13 +47,85 @@ def fail(prefix: str, message: str, kind: str, code: int, as_json: bool, report=
     answer; `report`, the rest of what the command still reports (strict JSON values), goes
     in the same object. Returns the exit status."""
     message = one_line(message)
-    print(f"{prefix}{message}", file=sys.stderr)
+    try:
+        print(f"{prefix}{message}", file=sys.stderr, flush=True)
+    except OSError:  # stderr that cannot be written (/dev/full): the status still tells
+        pass
     if as_json:
         import json
 
         error = {"kind": kind, "message": message, "exit_code": code}
-        print(json.dumps({**(report or {}), "error": error}, ensure_ascii=False, allow_nan=False))
+        text = json.dumps({**(report or {}), "error": error}, ensure_ascii=False, allow_nan=False)
+        if not encodes(sys.stdout, text):  # \u escapes, where the output cannot show it
+            text = json.dumps({**(report or {}), "error": error}, allow_nan=False)
+        print(text)
     return code
+
+
+def encodes(stream, text: str) -> bool:
+    """Whether `stream` can write `text` in its encoding (a stream without one: yes)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        return False
+    except LookupError:
+        return True
+    return True
+
+
+def _writable(stream) -> bool:
+    """Whether `stream` is there and open for writing (`2>&-` leaves None, or, under some
+    launchers, descriptor 2 reused for a file opened read-only)."""
+    if stream is None:
+        return False
+    try:
+        import fcntl
+        import os
+
+        mode = fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) & os.O_ACCMODE
+    except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO): it writes
+        return not getattr(stream, "closed", False)
+    return mode != os.O_RDONLY
+
+
+@contextmanager
+def _output_that_cannot_fail(lang: str):
+    """While a command runs: a closed or unwritable stderr replaced by os.devnull (the exit
+    status still tells what happened; print(file=None) would write to stdout), characters the
+    output's encoding cannot show written as backslash escapes (a column named in Chinese on an
+    ASCII terminal); returns the language to speak: English, after a one-line note, where
+    Chinese was asked for and the output cannot show it."""
+    import io
+    import os
+
+    saved, devnull = sys.stderr, None
+    if not _writable(sys.stderr):
+        sys.stderr = devnull = open(os.devnull, "w")
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            if not encodes(stream, "中文 ŷ λ² √ ×"):
+                stream.reconfigure(errors="backslashreplace")
+                changed.append(stream)
+    if lang == "zh" and not all(encodes(s, "中文") for s in (sys.stdout, sys.stderr)):
+        encoding = next(s.encoding for s in (sys.stdout, sys.stderr) if not encodes(s, "中文"))
+        note = tr(
+            "linscratch: note: the output's encoding ({encoding}) cannot show Chinese; "
+            "printing in English (PYTHONIOENCODING=utf-8 shows Chinese)"
+        )
+        try:
+            print(note.format(encoding=encoding), file=sys.stderr)
+        except OSError:
+            pass
+        lang = "en"
+    try:
+        yield lang
+    finally:
+        for stream in changed:
+            stream.reconfigure(errors="strict")
+        if devnull is not None:
+            sys.stderr = saved
+            devnull.close()
 
 
 class Terminated(BaseException):
@@ -101,14 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     (English, unless a program set another)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     before = language()
-    set_language(asked_language(argv))
     try:
-        return _main(argv)
+        with _output_that_cannot_fail(asked_language(argv)) as lang:
+            set_language(lang)
+            return _main(argv, lang)
     finally:
         set_language(before)
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], lang: str) -> int:
     as_json = "--json" in argv
     with argparse_speaks():
         parser = build_parser()
@@ -121,6 +194,8 @@ def _main(argv: list[str]) -> int:
             parser.print_help()
             return 0
     if "lang" in args:
+        if args.lang == "zh" and lang == "en":
+            args.lang = "en"  # where the output cannot show Chinese (`_output_that_cannot_fail`)
         set_language(args.lang)
     prefix = f"linscratch {name}: {tr('error')}: "
     try:
@@ -129,7 +204,7 @@ def _main(argv: list[str]) -> int:
         with _sigterm_unwinds():
             return _command(name).run(args)
     except UsageError as exc:
-        return fail(prefix, exc.render(flag), "usage", 2, as_json)
+        return fail(prefix, exc.render(flag), exc.kind, 2, as_json)
     except DivergedError as exc:
         return fail(prefix, exc.render(flag), "diverged", 1, as_json, exc.report)
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .i18n import Words
+
 if TYPE_CHECKING:
     import torch
 
@@ -110,6 +112,39 @@ def default_true_w(num_features: int, seed: int) -> list[float]:
     return [round(float(v), 1) for v in w]
 
 
+SMALLEST_SPREAD = float(np.sqrt(np.finfo(np.float64).tiny))  # 1.49e-154: its square is normal
+
+
+def _rescued(spread: np.ndarray, X: np.ndarray, mean) -> np.ndarray:
+    """Each column's spread (standard deviation about `mean`, or root mean square where
+    `mean` is None), recomputed from the column divided by its largest deviation where it is
+    below SMALLEST_SPREAD (the plain formula's squares underflow: values near 1e-300 have a
+    spread, whose squares are 0 in float64), so that a column that varies is told from one
+    that does not; other columns keep theirs bit for bit."""
+    spread = np.array(spread)  # its dtype kept
+    for j in np.flatnonzero(~(spread >= SMALLEST_SPREAD)):
+        dev = np.asarray(X[:, j], np.float64) - (0.0 if mean is None else mean[j])
+        scale = float(np.max(np.abs(dev)))
+        if scale > 0:
+            spread[j] = scale * float(np.sqrt(np.mean((dev / scale) ** 2)))
+    return spread
+
+
+def _too_small(name: str, spread: float, what: Words) -> None:
+    from .errors import UsageError
+
+    raise UsageError(
+        "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
+        "float64 can standardize ({smallest:.3g}: the square of a smaller number underflows); "
+        "rescale the column (other units) or leave out {0}",
+        "standardize",
+        name=name,
+        what=what,
+        spread=spread,
+        smallest=SMALLEST_SPREAD,
+    )
+
+
 @dataclass
 class Standardizer:
     """Feature and target scaling from the training rows: x' = (x − mean)/std, y' = (y − ȳ)/s_y.
@@ -133,22 +168,27 @@ class Standardizer:
         from .errors import UsageError
 
         if not center:
-            rms = np.sqrt(np.mean(X * X, axis=0))
-            for j in np.flatnonzero(~(rms > 0)):
+            rms = _rescued(np.sqrt(np.mean(X * X, axis=0)), X, None)
+            for j in np.flatnonzero(~(rms >= SMALLEST_SPREAD)):
+                if not np.any(X[:, j]):
+                    raise UsageError(
+                        "{0}: column {name!r} is zero in the training rows",
+                        "standardize",
+                        name=feature_names[j],
+                    )
+                _too_small(feature_names[j], rms[j], Words("root mean square"))
+            y_rms = float(np.sqrt(np.mean(y * y)))
+            return cls(np.zeros_like(rms), rms, 0.0, y_rms if y_rms > 0 else 1.0)
+        mean = X.mean(axis=0)
+        std = _rescued(X.std(axis=0), X, mean)
+        for j in np.flatnonzero(~(std >= SMALLEST_SPREAD)):
+            if np.all(X[:, j] == X[0, j]):
                 raise UsageError(
-                    "{0}: column {name!r} is zero in the training rows",
+                    "{0}: column {name!r} is constant in the training rows",
                     "standardize",
                     name=feature_names[j],
                 )
-            y_rms = float(np.sqrt(np.mean(y * y)))
-            return cls(np.zeros_like(rms), rms, 0.0, y_rms if y_rms > 0 else 1.0)
-        mean, std = X.mean(axis=0), X.std(axis=0)
-        for j in np.flatnonzero(~(std > 0)):
-            raise UsageError(
-                "{0}: column {name!r} is constant in the training rows",
-                "standardize",
-                name=feature_names[j],
-            )
+            _too_small(feature_names[j], std[j], Words("standard deviation"))
         y_std = float(y.std())
         return cls(mean, std, float(y.mean()), y_std if y_std > 0 else 1.0)
 

@@ -13,13 +13,14 @@ folder, flushed to disk and renamed into place.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import UsageError, WriteError
 from .i18n import Words, tr
 
 REGENERATED = frozenset({"plot"})  # fields whose existing file is replaced without `force`
@@ -159,7 +160,9 @@ def atomic_path(path, force: bool = False, field: str = "output"):
     """A temporary path in the same folder as `path`, flushed and renamed to it when the block
     completes, so that a failure never leaves a half-written file (see `check`). It is removed
     on any error or interruption (the CLI turns SIGTERM into one); one left by a killed run is
-    removed by the next write to the same destination."""
+    removed by the next write to the same destination. A write that fails when the time comes
+    (a full disk: ENOSPC, a quota, an I/O error) is a `WriteError` naming `field`, the old file
+    left as it was."""
     path = Path(path)
     check(path, field, force, probe=False)
     remove_stale(path.parent, f".{path.name}")
@@ -182,14 +185,42 @@ def atomic_path(path, force: bool = False, field: str = "output"):
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise write_error(exc, path, field) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # the rename made durable; it has happened whatever this says
         folder = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(folder)
         finally:
             os.close(folder)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError:
+        pass
+
+
+def write_error(exc: OSError, path, field: str) -> WriteError:
+    """The one line for a write to `path` that failed with `exc` (a full disk, say): what
+    failed, why, and that the destination is as it was."""
+    reason = exc.strerror or "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
+    kept = Words("it is as it was") if os.path.lexists(path) else Words("nothing was written")
+    return WriteError(
+        "{0}: cannot write {path} ({reason}); {kept}", field, path=path, reason=reason, kept=kept
+    )
+
+
+def reserve(fileno: int) -> None:
+    """Claim the blocks of the open file `fileno` up to its size before writing through a
+    memory mapping, so that a full disk is an `OSError` (ENOSPC) here and not SIGBUS at the
+    first page with no room; a file system that cannot say (EINVAL, EOPNOTSUPP) is written
+    as before."""
+    try:
+        os.posix_fallocate(fileno, 0, os.fstat(fileno).st_size)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
+            raise
 
 
 def atomic_write(path, write, force: bool = False, field: str = "output", binary=False) -> None:

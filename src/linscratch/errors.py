@@ -49,7 +49,17 @@ def _said(value, name):
 
 class UsageError(Message, ValueError):
     """Bad input from the user: a setting, a value or a file. The CLI prints it as one line
-    and exits with status 2."""
+    and exits with status 2; `kind` is the JSON error's kind."""
+
+    kind = "usage"
+
+
+class WriteError(UsageError):
+    """A destination that could not be written when the time came (a full disk, a quota, an
+    I/O error): exit status 2 like any refusal, kind "write" under --json. The old file, if
+    any, is as it was, and no scratch file is left (`destinations.atomic_path`)."""
+
+    kind = "write"
 
 
 class StabilityWarning(Message, UserWarning):

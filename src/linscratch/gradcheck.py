@@ -122,6 +122,7 @@ class Comparison:
     max_abs_diff: float
     max_rel_diff: float
     tolerance: float
+    overflow: bool = False  # a gradient compared is not finite: nothing was compared
 
     @property
     def passed(self) -> bool:
@@ -153,6 +154,13 @@ class GradCheck:
     @property
     def passed(self) -> bool:
         return all(c.passed for c in self.comparisons.values())
+
+    @property
+    def overflow(self) -> bool:
+        """Whether the values overflow float64: a gradient or the loss is not finite, so that
+        a comparison that fails says nothing about the derivation."""
+        finite = math.isfinite(self.loss) and all(np.isfinite(g).all() for g in self.grads.values())
+        return not finite
 
     def __repr__(self) -> str:
         n, d = self.X.shape
@@ -245,7 +253,10 @@ def check_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None) -> Gr
     )
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
-        check.comparisons[pair] = Comparison(abs_diff, rel_diff, tolerance(X.dtype, pair, len(X)))
+        overflow = not (np.isfinite(grads[pair[0]]).all() and np.isfinite(grads[pair[1]]).all())
+        check.comparisons[pair] = Comparison(
+            abs_diff, rel_diff, tolerance(X.dtype, pair, len(X)), overflow
+        )
     return check
 
 

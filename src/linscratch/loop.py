@@ -215,17 +215,17 @@ def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, weights=None):
     weighted = weights is not None
     if folder is None:
         return make_plan(spec, n, d, X.dtype.itemsize, machine, weighted=weighted), None, None
-    from .checkpoint import Checkpoints, fingerprint
+    from .checkpoint import Checkpoints, fingerprint, row_settings
 
     store = Checkpoints(folder)
     state = store.load(spec.optim.num_epochs) if spec.outputs.resume else None
     plan = make_plan(spec, n, d, X.dtype.itemsize, machine, state and state["plan"], weighted)
-    mark = fingerprint(spec, plan, seed, X, y, w0, b0, weights)
+    mark, rows = fingerprint(spec, plan, seed, X, y, w0, b0, weights), row_settings(spec)
     if state is not None:
-        store.verify(state, mark)
+        store.verify(state, mark, rows)
     if group is not None and not group.is_main:
         return plan, state, None
-    return plan, state, store.writer(mark, plan, state["losses"] if state else ())
+    return plan, state, store.writer(mark, plan, state["losses"] if state else (), rows)
 
 
 def zero_loss(y) -> float:

@@ -33,16 +33,26 @@ def _smooth(values: np.ndarray) -> np.ndarray:
 
 
 def chinese_font(fig):
-    """In Chinese, every text of `fig` set in the CJK font that `fonts.figure_text` found, so
-    that the figure renders the same wherever it is drawn later (a notebook); returns `fig`."""
+    """Every text of `fig` set in the CJK font that `fonts.figure_text` found: in Chinese all
+    of them, in English those holding Chinese (a column's name), so that the figure renders
+    the same wherever it is drawn later (a notebook); where no CJK font is installed and a
+    text needs one, one line says so (`fonts.no_font_notice`). Returns `fig`."""
+    from matplotlib.text import Text
+
     from . import fonts, i18n
 
-    font = fonts.cjk_font() if i18n.language() == "zh" else None
-    if font is not None:
-        from matplotlib.text import Text
-
-        for text in fig.findobj(Text):
-            text.set_fontfamily([font, "DejaVu Sans"])
+    texts = fig.findobj(Text)
+    wide = [t for t in texts if fonts.needs_cjk(t.get_text())]
+    chinese = i18n.language() == "zh"
+    if not chinese and not wide:
+        return fig
+    font = fonts.cjk_font()
+    if font is None:
+        if wide:
+            fonts.no_font_notice()
+        return fig
+    for text in texts if chinese else wide:
+        text.set_fontfamily([font, "DejaVu Sans"])
     return fig
 
 

@@ -5,7 +5,6 @@ whole."""
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .columns import numeric, scan
-from .destinations import remove_stale, scratch_prefix
+from .destinations import remove_stale, reserve, scratch_prefix
 from .errors import UsageError
 from .files import Table, _check_names
 
@@ -89,14 +88,12 @@ def parquet_views(path: Path, target, features) -> Table | None:
 
 
 def _reserve(scratch: str, path: Path) -> None:
-    """Claim the scratch file's blocks before writing through its mapping: a full temporary
-    folder is then one clear line, not a crash (SIGBUS) at the first page with no room."""
+    """Claim the scratch file's blocks before writing through its mapping
+    (`destinations.reserve`): a full temporary folder is one clear line, not SIGBUS."""
     with open(scratch, "r+b") as f:
         try:
-            os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+            reserve(f.fileno())
         except OSError as exc:
-            if exc.errno in (errno.EINVAL, errno.EOPNOTSUPP):
-                return  # a file system that cannot say: write, as before
             folder, reason = Path(scratch).parent, exc.strerror
             raise UsageError(
                 "{path}: cannot write its scratch copy in {folder} ({reason})",

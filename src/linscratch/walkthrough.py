@@ -26,6 +26,7 @@ EXPLAIN_LABELS = {
         },
         "pass": "ok",
         "fail": "FAILED",
+        "overflow": "not compared: the values overflow float64",
         "vs": "vs",
         "max_abs": "max abs diff",
         "max_rel": "max rel diff",
@@ -62,6 +63,7 @@ EXPLAIN_LABELS = {
         },
         "pass": "一致",
         "fail": "不一致",
+        "overflow": "无法比较：数值超出 float64 的范围（溢出）",
         "vs": "对比",
         "max_abs": "最大绝对差",
         "max_rel": "最大相对差",
@@ -250,7 +252,7 @@ def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
         label = f"dL/dw_{j + 1}" if j < d else "dL/db"
         lines.append("  " + f"{label:>9}" + "".join(f"{check.grads[m][j]:>22.15g}" for m in names))
     for (a, c), comp in check.comparisons.items():
-        verdict = t["pass"] if comp.passed else t["fail"]
+        verdict = t["pass"] if comp.passed else t["overflow" if comp.overflow else "fail"]
         lines.append(
             f"  {t['method'][a]} {t['vs']} {t['method'][c]}: "
             f"{t['max_abs']} {comp.max_abs_diff:.3g}, {t['max_rel']} {comp.max_rel_diff:.3g} "

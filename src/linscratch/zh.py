@@ -608,6 +608,42 @@ ZH |= {
     "a whole number >= 0 or null": "大于等于 0 的整数或 null",
 }
 
+# A write that fails when the time comes (destinations.py: a full disk)
+ZH |= {
+    "{0}: cannot write {path} ({reason}); {kept}": "{0}：无法写入 {path}（{reason}）；{kept}",
+    "it is as it was": "它保持原样",
+    "nothing was written": "什么也没有写入",
+}
+
+# Messages true to their cause: a spread too small to standardize (data.py), an overflow in
+# grad's check (commands/grad.py), output that cannot show Chinese (cli.py), Chinese text in a
+# figure with no CJK font (fonts.py)
+ZH |= {
+    "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
+    "float64 can standardize ({smallest:.3g}: the square of a smaller number underflows); "
+    "rescale the column (other units) or leave out {0}": (
+        "{0}：列 {name!r} 不是常数，但它的{what}（{spread:.3g}）低于 float64 能标准化的下限"
+        "（{smallest:.3g}：更小的数的平方会下溢）；请缩放该列（换用其他单位）或去掉 {0}"
+    ),
+    "standard deviation": "标准差",
+    "root mean square": "均方根",
+    "linscratch grad: warning: the values overflow float64: {what} is not finite at these "
+    "{w} and {b}, so the finite differences cannot check the gradients; try smaller values": (
+        "linscratch grad: 警告：数值超出 float64 的范围（溢出）：在这些 {w} 和 {b} 下{what}"
+        "不是有限数，有限差分无法检验梯度；请用更小的值"
+    ),
+    "the loss": "损失",
+    "a gradient": "某个梯度",
+    "linscratch: note: the output's encoding ({encoding}) cannot show Chinese; printing in "
+    "English (PYTHONIOENCODING=utf-8 shows Chinese)": (
+        "linscratch：注意：输出的编码（{encoding}）无法显示中文；改用英文输出"
+        "（PYTHONIOENCODING=utf-8 可显示中文）"
+    ),
+    "no Chinese font found (e.g. fonts-noto-cjk): the figure's Chinese text shows as boxes": (
+        "未找到中文字体（例如 fonts-noto-cjk）：图中的中文显示为方框"
+    ),
+}
+
 # The figures of plots.py and scaled_params.py, predict --keep-columns
 ZH.update(
     {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import __version__
 from ..errors import UsageError
 
@@ -111,6 +113,8 @@ def run(args) -> int:
 
         delta = opts["huber_delta"] or ModelSpec.huber_delta
     check = check_gradients(X, y, w, b, weights, opts["l2"], delta)
+    if check.overflow:
+        _say_overflow(check)
     if not opts["json"]:
         print(explain(check, opts["lr"], opts["lang"]))
         return 0 if check.passed else 1
@@ -127,6 +131,7 @@ def run(args) -> int:
             "max_rel_diff": comp.max_rel_diff,
             "tolerance": comp.tolerance,
             "passed": comp.passed,
+            "overflow": comp.overflow,
         }
         for (a, c), comp in check.comparisons.items()
     }
@@ -156,6 +161,7 @@ def run(args) -> int:
         "max_abs_diff": max(c["max_abs_diff"] for c in comparisons.values()),
         "max_rel_diff": max(c["max_rel_diff"] for c in comparisons.values()),
         "passed": check.passed,
+        "overflow": check.overflow,
         "update": {
             "lr": opts["lr"],
             "batch_size": len(X),
@@ -171,3 +177,19 @@ def run(args) -> int:
 def _psi(check, delta: float) -> list[float]:
     """Huber's ψ = clip(e, −δ, δ) of each row, what it adds to the gradient in e's place."""
     return check.residual.reshape(-1).clip(-delta, delta).tolist()
+
+
+def _say_overflow(check) -> None:
+    """One line on stderr: the gradient check cannot pass because the values overflow
+    float64, not because a derivation is wrong."""
+    import sys
+
+    from ..i18n import Words, tr
+    from .flags import flag
+
+    what = Words("the loss") if not math.isfinite(check.loss) else Words("a gradient")
+    text = tr(
+        "linscratch grad: warning: the values overflow float64: {what} is not finite at these "
+        "{w} and {b}, so the finite differences cannot check the gradients; try smaller values"
+    )
+    print(text.format(what=what.said(), w=flag("w"), b=flag("b")), file=sys.stderr)

@@ -66,6 +66,8 @@ def run(args) -> int:
         blocks = chunks(n, d, w, SEED_TRUE_B, noise, seed, dtype, corrupt)
         if out_path.lower().endswith(".npy"):
             out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(n, d + 1))
+            with open(tmp, "r+b") as f:  # the blocks claimed: a full disk is one line, not SIGBUS
+                destinations.reserve(f.fileno())
             start = 0
             for block in blocks:
                 out[start : start + len(block)] = block
