@@ -11,7 +11,8 @@ from linscratch.rules import RULES
 from linscratch.zh import ZH
 
 SRC = Path(i18n.__file__).parent
-MESSAGES = {"tr", "UsageError", "StabilityWarning", "Words"}  # their first argument is text
+# their first argument is text
+MESSAGES = {"tr", "UsageError", "UsageTypeError", "StabilityWarning", "Words"}
 
 
 def texts_to_translate() -> set[str]:
