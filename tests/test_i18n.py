@@ -12,7 +12,7 @@ from linscratch.zh import ZH
 
 SRC = Path(i18n.__file__).parent
 # their first argument is text
-MESSAGES = {"tr", "UsageError", "WriteError", "StabilityWarning", "Words"}
+MESSAGES = {"tr", "UsageError", "UsageTypeError", "WriteError", "StabilityWarning", "Words"}
 
 
 def texts_to_translate() -> set[str]:

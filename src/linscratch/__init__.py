@@ -16,6 +16,7 @@ _HOMES = {
     "RunSpec": "spec",
     "Subscriber": "events",
     "UsageError": "errors",
+    "UsageTypeError": "errors",
     "check_gradients": "gradcheck",
     "data_iter": "data",
     "explain": "walkthrough",

@@ -7,6 +7,7 @@ then one Python `random.shuffle` of the row indices per epoch.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,22 +65,80 @@ def synthetic_data(
 
     X (num_examples, len(w)) is standard normal, the noise is normal with standard deviation
     `noise`; returns X and y with y reshaped to (num_examples, 1). With `generator=None` the
-    draws come from torch's global generator, as in the book.
+    draws come from torch's global generator, as in the book. Arguments that could not make
+    that data set are refused (`UsageError`) before anything is drawn.
     """
     import torch
 
+    from .arguments import whole
+
+    if not isinstance(w, torch.Tensor) or w.ndim != 1 or not w.is_floating_point():
+        from .errors import UsageTypeError
+
+        shape = tuple(w.shape) if hasattr(w, "shape") else type(w).__name__
+        raise UsageTypeError(
+            "{0} must be a 1-D floating-point torch tensor of true weights, "
+            "torch.tensor([2, -3.4]), got {shape}",
+            "w",
+            shape=shape,
+        )
+    whole(num_examples, "num_examples", 0)
+    _number(b, "b", least=None)
+    _number(noise, "noise", least=0)
     X = torch.normal(0, 1, (num_examples, len(w)), generator=generator, dtype=w.dtype)
     y = torch.matmul(X, w) + b  # (n,)
     y += torch.normal(0, noise, y.shape, generator=generator, dtype=w.dtype)
     return X, y.reshape(-1, 1)  # (n, 1)
 
 
+def _number(value, name: str, least) -> None:
+    """Refuse a value that is not a finite real number (>= `least` where given)."""
+    from .errors import UsageError
+
+    try:  # a number, or a one-element tensor or array
+        number = None if isinstance(value, bool | str) else float(value)
+    except (TypeError, ValueError, RuntimeError):
+        number = None
+    if not (number is not None and math.isfinite(number) and (least is None or number >= least)):
+        if least is None:
+            raise UsageError("{0} must be a finite number, got {value!r}", name, value=value)
+        raise UsageError(
+            "{0} must be a finite number >= {least}, got {value!r}", name, least=least, value=value
+        )
+
+
 def data_iter(batch_size: int, features: torch.Tensor, labels: torch.Tensor, rng=random):
     """Yield (X, y) minibatches of `batch_size` rows in a random order, the last one possibly short.
 
     The order comes from one `rng.shuffle` of the row indices, where `rng` is the `random`
-    module (the book's behaviour) or a `random.Random` instance.
+    module (the book's behaviour) or a `random.Random` instance, drawn when the first batch
+    is asked for, as the book's generator draws it. The arguments are checked at the call
+    (`UsageError`): a whole `batch_size` >= 1, features and labels with as many rows.
     """
+    from .arguments import whole
+
+    whole(batch_size, "batch_size", 1)
+    if not hasattr(features, "__len__") or not hasattr(labels, "__len__"):
+        from .errors import UsageTypeError
+
+        raise UsageTypeError(
+            "{0} and {1} must be tensors with one row per example", "features", "labels"
+        )
+    if len(features) != len(labels):
+        from .errors import UsageError
+
+        raise UsageError(
+            "{0} and {1} must have as many rows, got {n} and {m}",
+            "features",
+            "labels",
+            n=len(features),
+            m=len(labels),
+        )
+    return _batches(batch_size, features, labels, rng)
+
+
+def _batches(batch_size: int, features, labels, rng):
+    """`data_iter`'s batches."""
     import torch
 
     num_examples = len(features)

@@ -62,6 +62,12 @@ class WriteError(UsageError):
     kind = "write"
 
 
+class UsageTypeError(UsageError, TypeError):
+    """An argument of the wrong type (a dict for a `RunSpec`, a generator for an array, a
+    callback that is not callable): a `UsageError`, and a `TypeError` too, as Python's own
+    checks would raise."""
+
+
 class StabilityWarning(Message, UserWarning):
     """The learning rate exceeds the data's stability limit: gradient descent diverges."""
 

@@ -180,9 +180,10 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
 
         sw = None
         if sample_weight is not None:  # checked as `fit` checks it; rows of weight 0 dropped
-            from .sampleweights import checked, drop_zero
+            from .sampleweights import checked, drop_zero, rescaled
 
-            sw = checked(sample_weight, len(X))
+            dtype = "float32" if X.dtype == np.float32 else "float64"
+            sw, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
             X, y, sw = drop_zero(X, y, sw)
 
         dtype = "float32" if X.dtype == np.float32 else "float64"
@@ -270,7 +271,18 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                 best = ridge(X, y64, alpha, fit_intercept=self.fit_intercept, weights=sw).loss
             else:
                 best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
-            if best > 0 and loss > best * (1 + EXCESS):
+            from .statistics import gap
+
+            squares = float(np.sum((y64 * y64) if sw is None else sw * y64 * y64))
+            excess = gap(loss, best, squares, y64, sw)  # None: the optimum fits every row
+            if excess is None:
+                zero = squares / (2 * (len(y64) if sw is None else float(np.sum(sw))))
+                if loss > EXCESS * zero:  # measured against the loss of predicting zero
+                    reason = tr(
+                        "at epoch {epoch} with the training loss {loss:.3g}, where the exact "
+                        "optimum fits every row (loss 0; ½ mean y² is {zero:.3g})"
+                    ).format(epoch=rule.stopped_at or epochs, loss=loss, zero=zero)
+            elif excess > EXCESS:
                 at = rule.stopped_at or epochs
                 reason = tr(
                     "at epoch {epoch} with the training loss {excess:.1%} above the exact "
@@ -281,7 +293,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                         "at epoch {epoch} with the training loss {excess:.1%} above the exact "
                         "Huber optimum"
                     )
-                reason = reason.format(epoch=at, excess=loss / best - 1)
+                reason = reason.format(epoch=at, excess=excess)
         if reason is not None:
             warnings.warn(
                 tr(

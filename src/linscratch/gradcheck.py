@@ -62,7 +62,7 @@ import torch
 from .events import Batch, Subscriber
 from .fdiff import finite_difference_gradients, gradient_scale
 from .i18n import tr
-from .model import gradients, huber_loss, l2_penalty, linreg, squared_loss
+from .model import batch_gradients, gradients, huber_loss, l2_penalty, linreg, squared_loss
 
 TOLERANCES = {
     "float64": {"analytic_vs_autograd": 1e-10, "finite_difference": 1e-6},
@@ -278,7 +278,7 @@ class GradientMonitor(Subscriber):
         X, y, w, b = event.X, event.y, event.w, event.b
         grad_w, grad_b = event.grad_w, event.grad_b
         with torch.no_grad():
-            analytic = _flat(*gradients(X, y, w, b, l2=self.l2, delta=self.delta))
+            analytic = _flat(*batch_gradients(X, y, w, b, l2=self.l2, delta=self.delta))
             scale = gradient_scale(X, y, w, b, l2=self.l2)
         abs_diff, rel_diff = compare(analytic, _flat(grad_w, grad_b), scale)
         self.batches += 1

@@ -52,6 +52,10 @@ def _as_dtype(a, dtype: str):
     return np.asarray(a, dtype=dtype)
 
 
+def _cpu(a):
+    return a.detach().cpu() if hasattr(a, "detach") else a
+
+
 def fit(
     X,
     y,
@@ -85,8 +89,49 @@ def fit(
     GROWTH_LIMIT). With a checkpoint folder the state is saved after each epoch; resumed,
     training goes on to `num_epochs` and ends where an uninterrupted run would (events cover
     the epochs run).
+
+    Every argument is checked before anything runs (`arguments`): a problem is a
+    `UsageError` (or `UsageTypeError`) naming the argument, the cell of X or y where it is
+    one. w0 may be (d,) or (d, 1), b0 a number or (1,); b0 given alone starts the run there,
+    with the initial w.
     """
-    spec = RunSpec.build(spec, **settings)
+    from . import arguments
+
+    spec = RunSpec.build(arguments.spec_of(spec), **settings)
+    X, y = arguments.rows(X, y)
+    arguments.finite(X, y, spec.execution.dtype)
+    d = X.shape[1]
+    w0, b0 = arguments.params(w0, b0, d)
+    if b0 is not None and not spec.model.fit_intercept and np.any(np.asarray(_cpu(b0)) != 0):
+        raise UsageError(
+            "{0} must be 0 with {1}=False: the model has no intercept to start",
+            "b0",
+            "fit_intercept",
+        )
+    arguments.truth(true_w, true_b, d)
+    arguments.subscribers_of(subscribers)
+    arguments.callable_or_none(callback, "callback", "callback(epoch, loss, w, b)")
+    if sample_weight is not None:
+        from .sampleweights import checked
+
+        sample_weight = checked(sample_weight, len(X), dtype=spec.execution.dtype)
+    return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
+
+
+def train(
+    X,
+    y,
+    spec: RunSpec,
+    w0=None,
+    b0=None,
+    true_w=None,
+    true_b=None,
+    subscribers=(),
+    callback=None,
+    sample_weight=None,
+) -> Result:
+    """`fit` without its boundary checks, for rows checked already (`runs.execute`): `spec`
+    complete, w0 (d, 1) and b0 (1,) or None, the weights (n,) non-negative."""
     seed = draw_seed() if spec.seed is None else spec.seed
     dtype = spec.execution.dtype
     X, y = _as_dtype(X, dtype), _as_dtype(y, dtype).reshape(-1, 1)  # (n, d), (n, 1)
@@ -94,13 +139,17 @@ def fit(
         raise UsageError(
             "X must be (n, d) and y (n,) with n >= 1, got {X} and {y}", X=X.shape, y=y.shape
         )
-    if sample_weight is not None:
-        from .sampleweights import checked, drop_zero
+    if sample_weight is not None:  # rescaled: the largest in [1, 4) (`sampleweights`)
+        from .sampleweights import checked, drop_zero, rescaled
 
-        X, y, sample_weight = drop_zero(X, y, checked(sample_weight, len(X)))
+        sample_weight, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
+        X, y, sample_weight = drop_zero(X, y, sample_weight)
     n, d = X.shape
-    if w0 is None:
-        w0, b0 = initial_params(spec.model.init, d, seed)
+    if w0 is None:  # the initial w; b0 where given, else the initial b
+        w0, b = initial_params(spec.model.init, d, seed)
+        b0 = b if b0 is None else b0
+    elif b0 is None:
+        b0 = np.zeros(1)
     w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
     group = current()
     plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, sample_weight)

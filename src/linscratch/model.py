@@ -16,19 +16,71 @@ if TYPE_CHECKING:
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """The linear model y_hat = Xw + b: X (n, d), w (d, 1), b (1,) -> y_hat (n, 1)."""
+    """The linear model y_hat = Xw + b: X (n, d), w (d, 1), b (1,) -> y_hat (n, 1). Shapes
+    that do not multiply are a `UsageError` naming the argument (checked only when torch
+    refuses them: a valid call costs nothing more)."""
     import torch
 
-    return torch.matmul(X, w) + b
+    try:
+        return torch.matmul(X, w) + b
+    except (RuntimeError, TypeError):
+        _linreg_problem(X, w, b)
+        raise
+
+
+def _linreg_problem(X, w, b) -> None:
+    """Why `linreg` failed, as a UsageError naming the argument."""
+    import torch
+
+    from .errors import UsageError, UsageTypeError
+
+    for value, name in ((X, "X"), (w, "w"), (b, "b")):
+        if not isinstance(value, torch.Tensor):
+            raise UsageTypeError(
+                "{0} must be a torch tensor, got {kind}; torch.tensor({0})",
+                name,
+                kind=type(value).__name__,
+            )
+    if X.ndim != 2 or w.shape[:1] != X.shape[1:]:
+        raise UsageError(
+            "{0} must be (d, 1) for X of shape (n, d), got {w} for {X}",
+            "w",
+            w=tuple(w.shape),
+            X=tuple(X.shape),
+        )
+    if b.numel() != 1:
+        raise UsageError(
+            "{0} must be one number, shape (1,), got {shape}", "b", shape=tuple(b.shape)
+        )
+    if len({X.dtype, w.dtype, b.dtype}) > 1:
+        raise UsageError(
+            "{0}, {1} and {2} must share a dtype, got {dtypes}; convert with .to(X.dtype)",
+            "X",
+            "w",
+            "b",
+            dtypes=", ".join(str(t.dtype).removeprefix("torch.") for t in (X, w, b)),
+        )
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Per-example loss (y_hat - y)^2 / 2, shape (n, 1).
 
     y is reshaped to y_hat's shape first: a (n,) target against a (n, 1) prediction would
-    otherwise broadcast silently to an (n, n) matrix.
+    otherwise broadcast silently to an (n, n) matrix. A y with another number of values is a
+    `UsageError` naming it.
     """
-    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+    try:
+        target = y.reshape(y_hat.shape)
+    except (RuntimeError, ValueError, AttributeError):
+        from .errors import UsageError
+
+        raise UsageError(
+            "{0} must hold one value per prediction, shape {k}, got shape {shape}",
+            "y",
+            k=tuple(getattr(y_hat, "shape", ())),
+            shape=tuple(getattr(y, "shape", ())) or type(y).__name__,
+        ) from None
+    return (y_hat - target) ** 2 / 2
 
 
 def huber_loss(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
@@ -127,7 +179,51 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
     no residual lies within the step h of ±δ; within h of the kink their error is O(h), not
     O(h²) (see `gradcheck`). A NaN residual stays NaN through the clip (torch's `clamp` and
     numpy's `clip` both keep it), so the divergence guard still sees it.
+
+    The arguments are checked first: X (n, d), y with n values, w with d, b one, `weights` n
+    non-negative ones, `l2` >= 0, `delta` > 0; any other is a `UsageError` naming it.
     """
+    _check_gradient_args(X, y, w, b, weights, l2, delta)
+    return batch_gradients(X, y, w, b, weights, l2, delta)
+
+
+def _size(a) -> int:
+    return int(np.prod(np.shape(a)))
+
+
+def _check_gradient_args(X, y, w, b, weights, l2, delta) -> None:
+    from .arguments import array, positive
+    from .errors import UsageError
+
+    X = array(X, "X")
+    for value, name in ((y, "y"), (w, "w"), (b, "b")):
+        array(value, name)
+    if X.ndim != 2 or X.shape[0] < 1:
+        raise UsageError(
+            "{0} must be (n, d) with n >= 1, got shape {shape}", "X", shape=tuple(X.shape)
+        )
+    n, d = X.shape
+    for value, name, size in ((y, "y", n), (w, "w", d), (b, "b", 1), (weights, "weights", n)):
+        if value is not None and _size(value) != size:
+            raise UsageError(
+                "{0} must hold {size} values for X of shape {X}, got shape {shape}",
+                name,
+                size=size,
+                X=(n, d),
+                shape=tuple(np.shape(value)),
+            )
+    if weights is not None:
+        from .sampleweights import checked
+
+        checked(weights.detach().cpu() if hasattr(weights, "detach") else weights, n, "weights")
+    if l2 != 0:
+        positive(l2, "l2")
+    if delta is not None:
+        positive(delta, "delta")
+
+
+def batch_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+    """`gradients` without its checks, for the engines' inner loops."""
     y_hat = X @ w.reshape(-1, 1) + b  # (n, 1)
     e = y_hat - y.reshape(-1, 1)  # (n, 1): the residual
     if delta is not None:

@@ -131,6 +131,108 @@ class FiniteDifferenceMonitor(Subscriber):
         }
 
 
+def _checked(model, params, X, y, names, batch_size: int):
+    """(params as tensors, X, y) after the checks of `fit_model`'s docstring."""
+    from . import arguments
+    from .errors import UsageError, UsageTypeError
+
+    if not callable(model):
+        raise UsageTypeError(
+            "{0} must be a function, {usage}, got {kind}",
+            "model",
+            usage="model(X, *params) -> predictions",
+            kind=arguments.kind_of(model),
+        )
+    if isinstance(params, torch.Tensor) or not isinstance(params, list | tuple):
+        raise UsageTypeError(
+            "{0} must be a list of tensors, one per parameter, got {kind}",
+            "params",
+            kind=arguments.kind_of(params),
+        )
+    if not params:
+        raise UsageError("{0} is empty: give the model at least one tensor to learn", "params")
+    tensors = []
+    for k, p in enumerate(params):
+        label = f"params[{k}]"
+        arguments.array(p, label)  # no text, generator, sparse or complex values
+        p = p if isinstance(p, torch.Tensor) else torch.as_tensor(p)
+        if not p.is_floating_point():
+            raise UsageError(
+                "{0} must be floating point (float32 or float64) to be learned, got {dtype}; "
+                "pass {0}.double()",
+                label,
+                dtype=str(p.dtype).removeprefix("torch."),
+            )
+        if p.numel() == 0:
+            raise UsageError(
+                "{0} is empty (shape {shape}): nothing to learn", label, shape=tuple(p.shape)
+            )
+        tensors.append(p)
+    if names is not None and len(names) != len(tensors):
+        raise UsageError(
+            "{0} must name each of the {k} parameters, got {m} names",
+            "names",
+            k=len(tensors),
+            m=len(names),
+        )
+    X, y = arguments.array(X, "X"), arguments.array(y, "y")
+    n = len(X) if np.ndim(X) else 0
+    if n == 0 or len(y) != n or tuple(y.shape) not in ((n,), (n, 1)):
+        raise UsageError(
+            "X must hold n >= 1 rows and y (n,) or (n, 1), got {X} and {y}",
+            X=tuple(X.shape),
+            y=tuple(y.shape),
+        )
+    X = torch.as_tensor(X)
+    y = torch.as_tensor(y)
+    dtype = str(tensors[0].dtype).removeprefix("torch.")
+    arguments.finite(X.reshape(n, -1) if X.ndim != 2 else X, y, dtype)
+    _trial(model, tensors, X[: min(n, max(batch_size, 2))].to(tensors[0].dtype))
+    return tensors, X, y
+
+
+def _trial(model, params, X) -> None:
+    """Call the model once on the rows X, torch's random state kept, and refuse an output
+    that is not predictions shaped like y's rows with a gradient reaching every parameter."""
+    from .errors import UsageError, UsageTypeError
+
+    k = len(X)
+    trial = [p.detach().clone().requires_grad_(True) for p in params]
+    with torch.random.fork_rng(devices=[]):
+        out = model(X, *trial)
+    if not isinstance(out, torch.Tensor):
+        raise UsageTypeError(
+            "{0} must return a torch tensor of predictions, shape ({k},) or ({k}, 1) for a "
+            "batch of {k} rows, got {kind}; compute it with torch operations",
+            "model",
+            k=k,
+            kind=type(out).__name__,
+        )
+    if tuple(out.shape) not in ((k,), (k, 1)):
+        raise UsageError(
+            "{0} must return one prediction per row, shape ({k},) or ({k}, 1) for a batch of "
+            "{k} rows, got shape {shape}",
+            "model",
+            k=k,
+            shape=tuple(out.shape),
+        )
+    if not out.requires_grad:
+        raise UsageError(
+            "{0}'s predictions carry no gradient: compute them from the parameters with torch "
+            "operations (no .detach(), .item() or numpy)",
+            "model",
+        )
+    grads = torch.autograd.grad(out.sum(), trial, allow_unused=True)
+    for j, g in enumerate(grads):
+        if g is None:
+            raise UsageError(
+                "{0}: the predictions do not depend on params[{j}], so it gets no gradient; "
+                "use it in the model or leave it out",
+                "model",
+                j=j,
+            )
+
+
 def fit_model(
     model,
     params,
@@ -149,7 +251,12 @@ def fit_model(
     """Learn `params` of `model(X, *params)` (predictions shaped like y) by minibatch SGD on
     the squared loss, from the initial tensors `params` (left unchanged), over the book's
     shuffled order drawn from `seed`; the arithmetic is the parameters' dtype. `names` names
-    the parameters in a live plot. Raises `DivergedError` as `fit` does."""
+    the parameters in a live plot. Raises `DivergedError` as `fit` does.
+
+    Before training, the arguments are checked (`_checked`) and the model is called once on
+    the first rows (torch's random state restored after it): its output must be a tensor of
+    predictions shaped like y's rows with a gradient reaching every parameter; any problem
+    is a `UsageError` (or `UsageTypeError`) naming the argument and what was expected."""
     spec = RunSpec.build(
         lr=lr,
         batch_size=batch_size,
@@ -160,7 +267,7 @@ def fit_model(
         live=live,
         seed=draw_seed() if seed is None else seed,
     )
-    params = [torch.as_tensor(p) for p in params]
+    params, X, y = _checked(model, params, X, y, names, spec.optim.batch_size)
     n = len(X)
     dtype = params[0].dtype
     monitor = FiniteDifferenceMonitor(model, dtype)

@@ -16,7 +16,7 @@ from .data import Standardizer
 from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
-from .loop import Result, draw_seed, fit
+from .loop import Result, draw_seed, train
 from .model import initial_params
 from .objective import exact_answer, loss_of_run
 from .resources import require_memory, run_bytes
@@ -168,15 +168,15 @@ def execute(
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    exact, reduced, status = _exact_first(spec, rows, exact, inner)
+    exact, reduced, status = _exact_first(spec, rows, exact, inner, dataset.weight_shift)
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
-        scaled = fit(
-            rows.X_fit, rows.y_fit, fit_spec, w0=w0, b0=b0, subscribers=[units], sample_weight=sw
+        scaled = train(
+            rows.X_fit, rows.y_fit, fit_spec, w0, b0, subscribers=[units], sample_weight=sw
         )
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from .diverged import exact_beside
@@ -216,10 +216,12 @@ def execute(
     )
 
 
-def _exact_first(spec: RunSpec, rows, exact, inner: EventStream) -> tuple:
+def _exact_first(spec: RunSpec, rows, exact, inner: EventStream, shift: int = 0) -> tuple:
     """(the exact answer, the training rows' R factor, "computed" | "skipped" | "never"):
     computed first, before training, where `spec.execution.exact` asks (`statistics.decide`),
-    as the stability limit needs the R factor too; an `exact` already known is kept."""
+    as the stability limit needs the R factor too; an `exact` already known is kept. The
+    weights were rescaled by 4^-`shift` (`sampleweights.rescaled`): the residual standard
+    deviation, the one number their scale moves, is given in the weights of the file."""
     if exact is not None:
         return exact, None, "computed"
     X, y = rows.X, rows.y.reshape(-1)
@@ -228,7 +230,12 @@ def _exact_first(spec: RunSpec, rows, exact, inner: EventStream) -> tuple:
         return None, None, status
     inner.emit(Phase("exact"))
     reduced = reduce_training_rows(X, y, spec.model.fit_intercept, rows.weights)
-    return exact_answer(spec, rows, reduced), reduced, status
+    exact = exact_answer(spec, rows, reduced)
+    if shift and getattr(exact, "residual_sd", None) is not None:
+        from .sampleweights import unscaled_sd
+
+        exact = replace(exact, residual_sd=unscaled_sd(exact.residual_sd, shift))
+    return exact, reduced, status
 
 
 def _require_memory(spec: RunSpec, dataset: Dataset) -> None:

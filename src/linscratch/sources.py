@@ -17,8 +17,9 @@ from .spec import DataSpec
 @dataclass(frozen=True)
 class Dataset:
     """The rows of a run: X (n, d) and y (n, 1) or (n,), torch or numpy; `weights` (n,), the
-    rows' weights (all positive: rows of weight zero are dropped here), or None; the columns'
-    names;
+    rows' weights (all positive: rows of weight zero are dropped here), rescaled so that the
+    largest is in [1, 4) (`sampleweights.rescaled`; `weight_shift` says by how much), or None;
+    the columns' names;
     `source`, what the report says of where they came from; for synthetic data the truth
     (`true_w` (d,), `true_b`) and `book_draw`, the book's initial (w (d, 1), b (1,)), drawn
     right after the data from the same generator, as the book's script does."""
@@ -33,6 +34,7 @@ class Dataset:
     book_draw: tuple | None = None
     weights: np.ndarray | None = None
     largest: float | None = None  # at least the largest magnitude in X and y, where known
+    weight_shift: int = 0  # `weights` are the column's times 4^-weight_shift (`sampleweights`)
 
     @property
     def synthetic(self) -> bool:
@@ -61,14 +63,16 @@ def load(spec: DataSpec, seed: int) -> Dataset:
         table = read_table(path, target, features, weights=spec.weights, header=header)
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
-            from .sampleweights import checked, drop_zero
+            from .sampleweights import checked, drop_zero, rescaled
 
-            X, y, weights = drop_zero(X, y, checked(weights, len(y), "weights"))
+            weights, shift = rescaled(checked(weights, len(y), "weights"))
+            X, y, weights = drop_zero(X, y, weights)
         source = {"path": path, "rows": len(table.y)}
         if weights is not None:  # the weights' column, and the rows of positive weight
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
-        return Dataset(X, y, *names, source, weights=weights, largest=table.largest)
+        shift = 0 if weights is None else shift
+        return Dataset(X, y, *names, source, None, None, None, weights, table.largest, shift)
 
     import torch
 

@@ -133,7 +133,25 @@ def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) ->
 def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     """The derivation of the seed document, walked through with this batch's numbers, in
     `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
-    sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient."""
+    sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient.
+    `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it."""
+    from .arguments import kind_of, positive
+    from .errors import UsageError, UsageTypeError
+
+    if not isinstance(check, GradCheck):
+        raise UsageTypeError(
+            "{0} must be the result of linscratch.check_gradients(X, y, w, b), got {kind}",
+            "check",
+            kind=kind_of(check),
+        )
+    positive(lr, "lr")
+    if lang is not None and lang not in EXPLAIN_LABELS:
+        raise UsageError(
+            "{0} must be one of {choices}, got {value!r}",
+            "lang",
+            choices=", ".join(EXPLAIN_LABELS),
+            value=lang,
+        )
     t = dict(EXPLAIN_LABELS[lang or language()])
     weighted = check.weights is not None
     if weighted:  # the weighted lines in place of the plain ones

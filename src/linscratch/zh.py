@@ -644,6 +644,143 @@ ZH |= {
     ),
 }
 
+# The Python API's arguments checked at its boundary (arguments.py, fit, fit_model, the book's
+# helpers, gradients, explain)
+ZH |= {
+    "X must be (n, d) and y (n,) with n, d >= 1, got {X} and {y}": (
+        "X 必须是 (n, d)，y 必须是 (n,)，且 n、d >= 1，却是 {X} 和 {y}"
+    ),
+    "X must hold n >= 1 rows and y (n,) or (n, 1), got {X} and {y}": (
+        "X 必须有 n >= 1 行，y 必须是 (n,) 或 (n, 1)，却是 {X} 和 {y}"
+    ),
+    "{0} and {1} must be tensors with one row per example": "{0} 和 {1} 必须是每个样本一行的张量",
+    "{0} and {1} must have as many rows, got {n} and {m}": (
+        "{0} 和 {1} 的行数必须相同，却是 {n} 和 {m}"
+    ),
+    "{0} holds complex numbers ({dtype}); linear regression here is over real numbers: pass "
+    "{0}.real, or the real and imaginary parts as columns of their own": (
+        "{0} 含有复数（{dtype}）；这里的线性回归只处理实数：请传入 {0}.real，"
+        "或把实部和虚部各作为单独的列"
+    ),
+    "{0} is a sparse matrix ({kind}); pass a dense array, {0}.toarray()": (
+        "{0} 是稀疏矩阵（{kind}）；请传入稠密数组 {0}.toarray()"
+    ),
+    "{0} is a sparse tensor ({layout}); pass a dense one, {0}.to_dense()": (
+        "{0} 是稀疏张量（{layout}）；请传入稠密张量 {0}.to_dense()"
+    ),
+    "{0} is a tensor on the meta device, which holds shapes but no values; pass one with "
+    "values": "{0} 是 meta 设备上的张量，只有形状没有数值；请传入有数值的张量",
+    "{0} is a {kind} (an iterator), read once and without a length; pass an array, "
+    "np.array(list({0}))": (
+        "{0} 是 {kind}（迭代器），只能读一次且没有长度；请传入数组 np.array(list({0}))"
+    ),
+    "{0} is empty (shape {shape}): nothing to learn": "{0} 为空（形状 {shape}）：没有可学习的参数",
+    "{0} is empty: give the model at least one tensor to learn": (
+        "{0} 为空：请至少给模型一个要学习的张量"
+    ),
+    "{0} must be (d, 1) for X of shape (n, d), got {w} for {X}": (
+        "X 的形状为 (n, d) 时 {0} 必须是 (d, 1)，X 为 {X} 时却是 {w}"
+    ),
+    "{0} must be (n, d) with n >= 1, got shape {shape}": (
+        "{0} 必须是 (n, d) 且 n >= 1，形状却是 {shape}"
+    ),
+    "{0} must be 0 with {1}=False: the model has no intercept to start": (
+        "{1}=False 时 {0} 必须为 0：模型没有偏置可供初始化"
+    ),
+    "{0} must be a 1-D floating-point torch tensor of true weights, torch.tensor([2, -3.4]), "
+    "got {shape}": (
+        "{0} 必须是一维浮点 torch 张量形式的真实权重，如 torch.tensor([2, -3.4])，却是 {shape}"
+    ),
+    "{0} must be a RunSpec or None, got {kind}; pass the settings as keywords, fit(X, y, lr=0.1)": (
+        "{0} 必须是 RunSpec 或 None，却是 {kind}；请以关键字传入设置，如 fit(X, y, lr=0.1)"
+    ),
+    "{0} must be a RunSpec, got a dict; pass the settings as keywords, fit(X, y, **settings), "
+    "or RunSpec.build(**settings)": (
+        "{0} 必须是 RunSpec，却是 dict；请以关键字传入设置 fit(X, y, **settings)，"
+        "或用 RunSpec.build(**settings)"
+    ),
+    "{0} must be a finite number > 0, got {value!r}": "{0} 必须是大于 0 的有限数，却是 {value!r}",
+    "{0} must be a finite number >= {least}, got {value!r}": (
+        "{0} 必须是大于等于 {least} 的有限数，却是 {value!r}"
+    ),
+    "{0} must be a finite number, got {value!r}": "{0} 必须是有限数，却是 {value!r}",
+    "{0} must be a function, {usage}, got {kind}": "{0} 必须是函数 {usage}，却是 {kind}",
+    "{0} must be a list of tensors, one per parameter, got {kind}": (
+        "{0} 必须是张量的列表，每个参数一个，却是 {kind}"
+    ),
+    "{0} must be a number, got {kind}": "{0} 必须是数，却是 {kind}",
+    "{0} must be a torch tensor, got {kind}; torch.tensor({0})": (
+        "{0} 必须是 torch 张量，却是 {kind}；请用 torch.tensor({0})"
+    ),
+    "{0} must be a whole number >= {least}, got {value!r}": (
+        "{0} 必须是大于等于 {least} 的整数，却是 {value!r}"
+    ),
+    "{0} must be an array of numbers (numpy or torch), got {kind}": (
+        "{0} 必须是数值数组（numpy 或 torch），却是 {kind}"
+    ),
+    "{0} must be an array of numbers, got {dtype} values": (
+        "{0} 必须是数值数组，却是 {dtype} 类型的值"
+    ),
+    "{0} must be an array of numbers: {problem}": "{0} 必须是数值数组：{problem}",
+    "{0} must be finite, got {value}": "{0} 必须是有限数，却是 {value}",
+    "{0} must be floating point (float32 or float64) to be learned, got {dtype}; pass "
+    "{0}.double()": (
+        "{0} 必须是浮点数（float32 或 float64）才能学习，却是 {dtype}；请传入 {0}.double()"
+    ),
+    "{0} must be one number (a float or shape (1,)), got shape {shape}": (
+        "{0} 必须是一个数（浮点数或形状 (1,)），形状却是 {shape}"
+    ),
+    "{0} must be one number, shape (1,), got {shape}": "{0} 必须是一个数，形状 (1,)，却是 {shape}",
+    "{0} must be one of {choices}, got {value!r}": "{0} 必须是 {choices} 之一，却是 {value!r}",
+    "{0} must be the result of linscratch.check_gradients(X, y, w, b), got {kind}": (
+        "{0} 必须是 linscratch.check_gradients(X, y, w, b) 的结果，却是 {kind}"
+    ),
+    "{0} must have one weight per feature, shape ({d},) or ({d}, 1), got {shape}": (
+        "{0} 必须每个特征一个权重，形状 ({d},) 或 ({d}, 1)，却是 {shape}"
+    ),
+    "{0} must hold one value per prediction, shape {k}, got shape {shape}": (
+        "{0} 必须每个预测值对应一个值，形状 {k}，却是 {shape}"
+    ),
+    "{0} must hold one weight per feature ({d}), got shape {shape}": (
+        "{0} 必须每个特征一个权重（{d} 个），形状却是 {shape}"
+    ),
+    "{0} must hold {size} values for X of shape {X}, got shape {shape}": (
+        "X 的形状为 {X} 时 {0} 必须有 {size} 个值，形状却是 {shape}"
+    ),
+    "{0} must name each of the {k} parameters, got {m} names": (
+        "{0} 必须为 {k} 个参数各起一个名字，却有 {m} 个名字"
+    ),
+    "{0} must return a torch tensor of predictions, shape ({k},) or ({k}, 1) for a batch of "
+    "{k} rows, got {kind}; compute it with torch operations": (
+        "{0} 必须返回预测值的 torch 张量，{k} 个样本的小批量形状为 ({k},) 或 ({k}, 1)，"
+        "却返回 {kind}；请用 torch 运算计算"
+    ),
+    "{0} must return one prediction per row, shape ({k},) or ({k}, 1) for a batch of {k} "
+    "rows, got shape {shape}": (
+        "{0} 必须每个样本返回一个预测值，{k} 个样本的小批量形状为 ({k},) 或 ({k}, 1)，"
+        "形状却是 {shape}"
+    ),
+    "{0}'s predictions carry no gradient: compute them from the parameters with torch "
+    "operations (no .detach(), .item() or numpy)": (
+        "{0} 的预测值没有梯度：请用 torch 运算从参数计算（不要用 .detach()、.item() 或 numpy）"
+    ),
+    "{0}, {1} and {2} must share a dtype, got {dtypes}; convert with .to(X.dtype)": (
+        "{0}、{1} 和 {2} 的数据类型必须相同，却是 {dtypes}；请用 .to(X.dtype) 转换"
+    ),
+    "{0}: the predictions do not depend on params[{j}], so it gets no gradient; use it in "
+    "the model or leave it out": (
+        "{0}：预测值不依赖于 params[{j}]，它得不到梯度；请在模型中使用它或将其去掉"
+    ),
+    "{0}[{k}] has no gradient: call loss.backward() on a loss computed from it "
+    "(requires_grad=True) before the step": (
+        "{0}[{k}] 没有梯度：更新之前请对由它计算出的损失调用 loss.backward()（requires_grad=True）"
+    ),
+    "{0}[{k}] must be a linscratch.Subscriber, got {kind}": (
+        "{0}[{k}] 必须是 linscratch.Subscriber，却是 {kind}"
+    ),
+    "{problem}; drop that row or fill in the value": "{problem}；请删去该行或填入数值",
+}
+
 # The figures of plots.py and scaled_params.py, predict --keep-columns
 ZH.update(
     {
@@ -713,6 +850,15 @@ ZH |= {
     "may help": (
         "SGDLinearRegression 停止{reason}；缩放特征（StandardScaler）、更小的 learning_rate_init、"
         "更大的 max_iter 或更小的 tol（tol={tol}）可能有帮助"
+    ),
+}
+
+# A one-row (or exactly fitted) estimator's convergence warning (estimator.py)
+ZH |= {
+    "at epoch {epoch} with the training loss {loss:.3g}, where the exact optimum fits every "
+    "row (loss 0; ½ mean y² is {zero:.3g})": (
+        "在第 {epoch} 个迭代周期时训练损失为 {loss:.3g}，而精确最优解拟合了每个样本"
+        "（损失为 0；½ mean y² 为 {zero:.3g}）"
     ),
 }
 
@@ -879,6 +1025,20 @@ ZH |= {
     "average must be True or False, got {value!r}": "average 必须是 True 或 False，却是 {value!r}",
     "partial_fit cannot average: the mean does not carry between calls": (
         "partial_fit 不能取迭代平均：平均值不会在多次调用之间延续"
+    ),
+}
+
+# Weights at the edges of float64: their ratio, grad's rescaled weights (sampleweights.py)
+ZH |= {
+    "{0}: the largest weight, {largest:.3g}, is {ratio} times the smallest positive one, "
+    "{smallest:.3g}; {dtype} arithmetic holds ratios up to {limit:.3g}: give the rows that "
+    "should not count weight 0": (
+        "{0}：最大的权重 {largest:.3g} 是最小正权重 {smallest:.3g} 的 {ratio} 倍；{dtype} "
+        "运算能容纳的比值最多为 {limit:.3g}：不应计入的样本请给权重 0"
+    ),
+    "the weights are rescaled by 4^{m} to keep the loss and the gradients within the "
+    "arithmetic's range; the step divides by Σsᵢ and does not change": (
+        "权重已乘以 4^{m}，使损失和梯度保持在运算的数值范围内；更新步除以 Σsᵢ，因此不变"
     ),
 }
 

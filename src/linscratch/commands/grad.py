@@ -6,10 +6,14 @@ import math
 
 from .. import __version__
 from ..errors import UsageError
+from ..i18n import tr
 
 # The finite differences evaluate the loss 2(d + 1) times, n·d multiply-adds each, at about 1e8
 # a second: beyond this many the walk-through would take more than about ten seconds.
 MAX_WORK = 1e9
+# Weights whose largest is beyond 4^±FAR are rescaled (`sampleweights.rescaled`): the loss and
+# gradients, sums of weights times squares, then stay far from overflow and underflow.
+FAR = 30
 RANDOM_BATCH = {"num_examples": 10, "num_features": 2}  # the size of a random batch
 
 DEFAULTS = {
@@ -102,11 +106,19 @@ def run(args) -> int:
     if opts["example"] == "random" and opts["seed"] is None:
         opts["seed"] = draw_seed()
     X, y, w, b = grad_batch(opts)
-    weights = None
+    weights, shift = None, 0
     if opts["sample_weight"] is not None:
-        from ..sampleweights import checked
+        from ..sampleweights import checked, rescaled, shift_of
 
-        weights = checked(opts["sample_weight"], len(X))  # zero weights stay: a row counted 0
+        weights = checked(opts["sample_weight"], len(X), dtype=opts["dtype"])  # zeros stay
+        if abs(shift_of(weights)) > FAR:  # a loss and gradients out of the arithmetic's reach
+            weights, shift = rescaled(weights)
+            notice = tr(
+                "the weights are rescaled by 4^{m} to keep the loss and the gradients within "
+                "the arithmetic's range; the step divides by Σsᵢ and does not change"
+            )
+            if not opts["json"]:
+                print(notice.format(m=-shift))
     delta = None
     if opts["loss"] == "huber":
         from ..spec import ModelSpec
@@ -146,6 +158,7 @@ def run(args) -> int:
         "w": w.reshape(-1).tolist(),
         "b": float(b[0]),
         **({} if weights is None else {"weights": weights.tolist()}),
+        **({} if not shift else {"weights_rescaled_by_4_to_the": -shift}),
         **({"l2": opts["l2"]} if opts["l2"] else {}),
         "y_hat": check.y_hat.reshape(-1).tolist(),
         "residual": check.residual.reshape(-1).tolist(),

@@ -17,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from ..model import gradients, huber_loss, l2_penalty, linreg, squared_loss
+from ..model import batch_gradients, huber_loss, l2_penalty, linreg, squared_loss
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
@@ -60,7 +60,7 @@ class AnalyticEngine(TorchAveraging):
                 idx = order_t[i : i + batch_size]
                 X, y = self.X[idx], self.y[idx]
                 s = None if self.s is None else self.s[idx]
-                grad_w, grad_b = gradients(X, y, self.w, self.b, s, self.l2, self.delta)
+                grad_w, grad_b = batch_gradients(X, y, self.w, self.b, s, self.l2, self.delta)
                 if not math.isfinite(float(grad_b)):
                     return step
                 batch_loss = math.nan

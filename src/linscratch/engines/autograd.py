@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..model import huber_loss, l2_penalty, linreg, squared_loss
-from ..optim import sgd
+from ..optim import step as sgd_step
 from ..schedules import step_rate
 from . import TorchAveraging, as_tensor
 
@@ -71,7 +71,7 @@ class AutogradLoop:
             if self.on_batch is not None:
                 self.on_batch(X, y, *self.batch_args())
             rate = lr if decay is None else step_rate(lr, decay[0], decay[1] + step)
-            sgd(self.trained, rate, batch_size if self.nominal else size)
+            sgd_step(self.trained, rate, batch_size if self.nominal else size)
             if self.avg is not None:
                 self._accumulate(*self.point())
             if trace is not None:
