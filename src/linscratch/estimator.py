@@ -20,12 +20,17 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .engines import ENGINES
+from .errors import UsageError
 from .i18n import tr
 from .loop import fit
+from .spec import check_owners
 from .stopping import NoImprovement
 
 EXCESS = 0.02  # a loss this far above the exact optimum has not converged
 EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
+_LOSS = {"squared_error": "squared", "huber": "huber"}  # the library's name of each loss
+# The estimator's name of each library setting that its messages name, where it differs.
+_PARAM_OF = {"huber_delta": "epsilon", "lr_schedule": "learning_rate"}
 
 
 class SGDLinearRegression(RegressorMixin, BaseEstimator):
@@ -147,6 +152,19 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
+        self._check_together()
+
+    def _check_together(self) -> None:
+        """The library's rules between settings (`spec.REQUIRES`: `epsilon` applies with
+        `loss="huber"`, `power_t` with `learning_rate="invscaling"`), each named here as the
+        estimator names it."""
+        settings = {"huber_delta": self.epsilon, "lr_schedule": self.learning_rate}
+        settings |= {"loss": _LOSS[self.loss], "power_t": self.power_t}
+        try:
+            check_owners(settings)
+        except UsageError as error:
+            names = [_PARAM_OF.get(field, field) for field in error.fields]
+            raise UsageError(error.template, *names, **error.values) from None
 
     def fit(self, X, y, sample_weight=None):
         """Fit from the book's initialisation (w ~ N(0, 0.01²), b = 0) for up to max_iter
@@ -228,10 +246,11 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             sample_weight=sw,
             average=min(2, epochs) if self.average else 0,
             lr_schedule=self.learning_rate,
-            power_t=float(self.power_t),
             l2=float(self.alpha),
-            loss="huber" if self.loss == "huber" else "squared",
-            huber_delta=float(self.epsilon),
+            loss=_LOSS[self.loss],
+            # each setting only with the option it belongs to (`spec.REQUIRES`)
+            **({"power_t": float(self.power_t)} if self.learning_rate == "invscaling" else {}),
+            **({"huber_delta": float(self.epsilon)} if self.loss == "huber" else {}),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)

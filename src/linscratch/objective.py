@@ -54,8 +54,9 @@ def exact_answer(spec: RunSpec, rows, reduced=None):
     if not l2 or rows.scaler is None:
         return minimiser(spec, rows.X, rows.y.reshape(-1), sw)
 
-    scaled_spec = spec.replace(huber_delta=spec.model.huber_delta / rows.scaler.y_std)
-    scaled = minimiser(scaled_spec, rows.X_fit, rows.y_fit.reshape(-1), sw)
+    if not squared:  # Huber's δ in the standardized target's units
+        spec = spec.replace(huber_delta=spec.model.huber_delta / rows.scaler.y_std)
+    scaled = minimiser(spec, rows.X_fit, rows.y_fit.reshape(-1), sw)
     return in_original_units(scaled, rows.scaler)
 
 

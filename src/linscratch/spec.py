@@ -8,9 +8,13 @@ described by flat keywords: `RunSpec.build(lr=0.1, num_epochs=5)`, `spec.replace
 and `spec.to_dict()` (the JSON `config` of a report, a flat object keyed by these names).
 
 Every value is checked here, once, against its rule in `rules.RULES`; a bad one raises a
-`UsageError` naming the field (`batch_size must be a whole number >= 1, got 0`). Rules that
-join two fields (a data file and synthetic settings, say) live in `__post_init__`; rules that
-depend on the machine or the data (engine, device, processes) live in `plan`.
+`UsageError` naming the field (`batch_size must be a whole number >= 1, got 0`). A setting
+that belongs to another (Huber's δ to the Huber loss, `tol` to early stopping, a schedule's
+settings to their schedule) is refused without it, by the one table `REQUIRES`; other rules
+that join two fields (a data file and synthetic settings, say) live in `__post_init__`; rules
+that depend on the machine or the data (engine, device, processes) live in `plan`. So
+`RunSpec.build`, `fit`, the estimator and the command line refuse the same settings with the
+same message, the command line naming flags where the library names fields.
 """
 
 from __future__ import annotations
@@ -27,12 +31,43 @@ from .rules import check
 SYNTHETIC_DEFAULTS = {"num_examples": 1000, "num_features": 2, "true_b": 4.2, "noise": 0.01}
 
 
+# The settings that belong to another setting of their section: each is named with its owner
+# and the owner's value it applies with. Set other than its default while its owner is not so,
+# a setting would do nothing, and is refused (`check_owners`). "Other than its default", not
+# "given": a spec is a value, equal specs are equally valid (`RunSpec.build(huber_delta=1.0)`
+# is `RunSpec()`), and a spec restored whole from its `to_dict` names every field.
+REQUIRES = {
+    "huber_delta": ("loss", "huber"),
+    "tol": ("early_stopping", True),
+    "n_iter_no_change": ("early_stopping", True),
+    "power_t": ("lr_schedule", "invscaling"),
+    "lr_step_epochs": ("lr_schedule", "step"),
+    "lr_step_factor": ("lr_schedule", "step"),
+}
+
+
+def check_owners(settings) -> None:
+    """Refuse a setting of `REQUIRES` other than its default in `settings` (flat, by field
+    name; an owner left out is at its default) without its owner set to the value it applies
+    with. Every section checks itself with this when it is made; `linscratch grad` checks
+    its flags."""
+    for name, (owner, value) in REQUIRES.items():
+        if name not in settings or settings[name] == DEFAULTS[name]:
+            continue
+        if settings.get(owner, DEFAULTS[owner]) != value:
+            if value is True:  # a switch
+                raise UsageError("{0} applies with {1}", name, owner)
+            raise UsageError("{0} applies with {1} {value}", name, owner, value=value)
+
+
 class _Section:
-    """Checks every field of a section against its rule when it is made."""
+    """Checks every field of a section against its rule when it is made, then the settings
+    that belong to another (`REQUIRES`)."""
 
     def __post_init__(self):
         for f in fields(self):
             object.__setattr__(self, f.name, check(f.name, getattr(self, f.name)))
+        check_owners(vars(self))
 
 
 @dataclass(frozen=True)
@@ -132,7 +167,7 @@ class ModelSpec(_Section):
     penalty); its exact answer is ridge regression (`ridge.ridge`). `loss` is what SGD
     minimises: the book's "squared" loss ½e², or "huber", ½e² for |e| ≤ `huber_delta` and
     δ(|e| − ½δ) beyond (`model.huber_loss`), which counts an outlier's residual linearly.
-    `huber_delta` is in the target's units and only counts with "huber"; its default 1.0 is
+    `huber_delta` is in the target's units and applies with "huber" only; its default 1.0 is
     PyTorch's (`torch.nn.HuberLoss`): on the book's data (noise 0.01) no honest row is clipped
     and a corrupted label is, and standardized targets have unit spread, where δ = 1.0 to
     1.345σ keeps about 90–95% of least squares' efficiency on Gaussian noise."""
@@ -235,6 +270,7 @@ SECTIONS = {
     "outputs": OutputSpec,
 }
 SECTION_OF = {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
+DEFAULTS = {f.name: f.default for cls in SECTIONS.values() for f in fields(cls)}
 
 
 @dataclass(frozen=True)

@@ -962,6 +962,7 @@ ZH |= {
         "配合 --early-stopping：每个窗口的迭代周期数"
     ),
     "{0} applies with {1}": "{0} 需与 {1} 一起使用",
+    "{0} applies with {1} {value}": "{0} 需与 {1} {value} 一起使用",
     "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "
     "fell by less than {tol:g} of the mean of the {n} before": (
         "在第 {epoch} 个迭代周期提前停止（共 {epochs} 个）：最近 {n} 个迭代周期的平均损失"
@@ -1073,7 +1074,6 @@ ZH |= {
     "with --lr-schedule step: the factor each cut multiplies the rate by": (
         "与 --lr-schedule step 一起使用：每次降低时学习率所乘的因子"
     ),
-    "{0} applies with {1} {schedule}": "{0} 只与 {1} {schedule} 一起使用",
     "learning rate: invscaling, {lr:g} / t^{power:g} at step t of the run; the last "
     "step's rate {last:.4g}": (
         "学习率：invscaling，第 t 步为 {lr:g} / t^{power:g}；最后一步的学习率 {last:.4g}"
@@ -1160,7 +1160,6 @@ ZH |= {
     "with --loss huber: where the loss turns from square to straight, in y's units": (
         "配合 --loss huber：损失由平方变为线性的位置，单位同 y"
     ),
-    "{0} applies with {1} huber": "{0} 需与 {1} huber 一起使用",
     "mean Huber loss  (log scale)": "平均 Huber 损失（对数坐标）",
     "vs Huber": "比 Huber 最优解",
     "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum": (

@@ -92,9 +92,9 @@ def _check_work(n: int, d: int) -> None:
 
 
 def run(args) -> int:
-    from .run_flags import check_huber_delta
+    from ..spec import check_owners
 
-    check_huber_delta(vars(args))
+    check_owners(vars(args))  # --huber-delta without --loss huber, as train refuses it
     opts = {**DEFAULTS, **vars(args)}
     size = {k: opts[k] or v for k, v in RANDOM_BATCH.items()}
     _check_work(size["num_examples"], size["num_features"])

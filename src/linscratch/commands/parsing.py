@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import argparse
 import re
-from dataclasses import fields
 
 from ..datasets import DATASETS
 from ..i18n import LANGS, language, tr
-from ..spec import SECTIONS, SYNTHETIC_DEFAULTS
+from ..spec import DEFAULTS as SPEC_DEFAULTS
+from ..spec import SYNTHETIC_DEFAULTS
 from .flags import number, setting, setting_list, whole
 from .helpformat import Formatter, with_default
 
 # Each run setting's default as the help shows it: the spec's, or the synthetic problem's.
-DEFAULTS = {
-    **{f.name: f.default for cls in SECTIONS.values() for f in fields(cls)},
-    **SYNTHETIC_DEFAULTS,
-}
+DEFAULTS = SPEC_DEFAULTS | SYNTHETIC_DEFAULTS
 
 
 class BadArguments(Exception):

@@ -4,7 +4,6 @@ learning rate's schedule."""
 
 from __future__ import annotations
 
-from ..errors import UsageError
 from ..i18n import tr
 from ..plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
 from ..rules import DTYPES, ENGINES, INITS, LOSSES, SHORT_BATCHES, SHUFFLES
@@ -177,17 +176,6 @@ def add_schedule(group) -> None:
     )
 
 
-SCHEDULE_SETTINGS = {"power_t": "invscaling", "lr_step_epochs": "step", "lr_step_factor": "step"}
-
-
-def check_schedule(options: dict) -> None:
-    """A schedule's settings refused without their schedule: they would do nothing."""
-    schedule = options.get("lr_schedule", "constant")
-    for name, owner in SCHEDULE_SETTINGS.items():
-        if name in options and schedule != owner:
-            raise UsageError("{0} applies with {1} {schedule}", name, "lr_schedule", schedule=owner)
-
-
 def add_weight_decay(group) -> None:
     """Weight decay (D2L 3.7), the model's penalty: off unless asked (train and sweep)."""
     setting_arg(
@@ -202,9 +190,3 @@ def add_weight_decay(group) -> None:
             "exact answer beside SGD is ridge regression"
         ),
     )
-
-
-def check_huber_delta(options: dict) -> None:
-    """Huber's δ refused without Huber's loss: it would do nothing."""
-    if "huber_delta" in options and options.get("loss") != "huber":
-        raise UsageError("{0} applies with {1} huber", "huber_delta", "loss")

@@ -13,7 +13,6 @@ from ..events import Subscriber
 from ..i18n import tr
 from ..loop import draw_seed
 from .flags import run_spec
-from .run_flags import check_huber_delta, check_schedule
 
 _STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers share it
 
@@ -108,8 +107,6 @@ def run(args) -> int:
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
-    check_schedule(options)
-    check_huber_delta(options)
     plan.check(spec)
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)

@@ -9,20 +9,16 @@ from __future__ import annotations
 import sys
 
 from .. import __version__, destinations, distributed, plan, progress, sources
-from ..errors import DivergedError, UsageError
+from ..errors import DivergedError
 from ..i18n import tr
 from ..loop import draw_seed
 from ..runs import execute
 from .flags import flag, run_spec
-from .run_flags import check_huber_delta, check_schedule
 
 
 def run(args) -> int:
     """`linscratch train`, in one process or, under torchrun, as one rank of many."""
-    spec = run_spec(args)
-    _check_early_stopping(vars(args))
-    check_schedule(vars(args))
-    check_huber_delta(vars(args))
+    spec = run_spec(args)  # the settings each checked, and together (`spec.REQUIRES`)
     group = distributed.from_env()
     machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
     plan.check(spec, machine)
@@ -110,14 +106,6 @@ def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> Non
         error.report = diverged_json(error, dataset.source, seed_drawn)
     else:
         print(diverged_text(error.run, lang), flush=True)
-
-
-def _check_early_stopping(options: dict) -> None:
-    """The early stopping rule's settings refused where the rule is off: they would do nothing."""
-    if not options.get("early_stopping"):
-        for name in ("tol", "n_iter_no_change"):
-            if name in options:
-                raise UsageError("{0} applies with {1}", name, "early_stopping")
 
 
 def _loading(data) -> str:
