@@ -99,13 +99,33 @@ def main(argv: list[str] | None = None) -> int:
     gradient check failed); 2 a usage error (a flag, a value, a file, a destination); 130
     interrupted; 143 terminated (SIGTERM). The language in use before is restored on return
     (English, unless a program set another)."""
+    program = argv is None  # the process's own command line, not a call from Python
     argv = sys.argv[1:] if argv is None else list(argv)
     before = language()
     set_language(asked_language(argv))
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
         set_language(before)
+    from .interrupts import ABANDONED
+
+    if program and ABANDONED:  # a long call left running by the signal: end without waiting
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once with `code`, its output flushed (see `interrupts`: a normal
+    exit would wait for the call a signal abandoned)."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _main(argv: list[str]) -> int:

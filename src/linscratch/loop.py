@@ -32,6 +32,7 @@ from .plan import Machine, make_plan
 from .results import Result, estimation_errors, torch_dtype
 from .schedules import decay, epoch_rate, last_rate
 from .spec import RunSpec
+from .statistics import require_work
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
 # A loss this many times the larger of the starting loss and the loss of predicting zero
@@ -99,6 +100,7 @@ def fit(
 
         X, y, sample_weight = drop_zero(X, y, checked(sample_weight, len(X)))
     n, d = X.shape
+    require_work(n, d, spec.optim.num_epochs)  # before anything is planned or compiled
     if w0 is None:
         w0, b0 = initial_params(spec.model.init, d, seed)
     w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
