@@ -105,7 +105,6 @@ class DataSpec(_Section):
         given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
         n = given["num_examples"]
         d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
-        require_work(n, d, epochs)
         computed = decide(exact, n, d, epochs, loss) == "computed"
         require_memory(  # before anything is drawn: the float32 draws, then the run
             n * (d + 2) * 4 + run_bytes(n, d, 8, exact=computed),
@@ -113,6 +112,7 @@ class DataSpec(_Section):
             "num_examples",
             "num_features",
         )
+        require_work(n, d, epochs)
         return dataclasses.replace(
             self,
             num_examples=n,

@@ -923,6 +923,9 @@ ZH |= {
     "{0} must be at most {limit:,} ({why}), got {value:,}": (
         "{0} 至多为 {limit:,}（{why}），实际为 {value:,}"
     ),
+    "must be at most {limit:,} ({why}), got {value:,}": (
+        "至多为 {limit:,}（{why}），实际为 {value:,}"
+    ),
     "an epoch takes at least 0.1 ms and keeps 1 KB: a million take minutes and 1 GB": (
         "每个迭代周期至少需 0.1 毫秒并保存约 1 KB 的记录：一百万个需要数分钟和 1 GB"
     ),
