@@ -176,7 +176,7 @@ def execute(
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
     exact, reduced = answering(_exact_first, spec, rows, exact, status, inner)
     inner.emit(Phase("stability"))
-    bound = answering(_stability, spec, rows, warn, sw, reduced)
+    bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
@@ -265,14 +265,15 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | 
     and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
     rate exceeds it."""
     intercept = spec.model.fit_intercept
-    if reduced is not None:
-        bound = bound_of(reduced, spec.seed, rows.scaler, spec.model.l2)
+    if reduced is not None:  # on a worker thread: its eigensolver answers no signal (`interrupts`)
+        bound = answering(bound_of, reduced, spec.seed, rows.scaler, spec.model.l2)
     elif not decide_stability(*np.shape(rows.X_fit), spec.optim.num_epochs):
         return None
     else:
         X_fit = np.asarray(rows.X_fit)
-        bound = stability(
-            X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=spec.model.l2
+        l2 = spec.model.l2
+        bound = answering(
+            stability, X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=l2
         )
     lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
     bound["exceeded"] = lr > bound["lr_max"]
