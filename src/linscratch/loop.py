@@ -32,6 +32,7 @@ from .plan import Machine, make_plan
 from .results import Result, estimation_errors, torch_dtype
 from .schedules import decay, epoch_rate, last_rate
 from .spec import RunSpec
+from .statistics import require_work
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
 # A loss this many times the larger of the starting loss and the loss of predicting zero
@@ -145,6 +146,7 @@ def train(
         sample_weight, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
         X, y, sample_weight = drop_zero(X, y, sample_weight)
     n, d = X.shape
+    require_work(n, d, spec.optim.num_epochs)  # before anything is planned or compiled
     if w0 is None:  # the initial w; b0 where given, else the initial b
         w0, b = initial_params(spec.model.init, d, seed)
         b0 = b if b0 is None else b0

@@ -44,15 +44,21 @@ def size(nbytes: float) -> str:
     return f"{nbytes / 1024:,.1f} KiB"
 
 
-def run_bytes(n: int, d: int, itemsize: int, book_order: bool = False) -> int:
+def run_bytes(n: int, d: int, itemsize: int, book_order: bool = False, exact=True) -> int:
     """Memory a run needs beyond its data: the row order (a Python list of n ints for the
     book's shuffle, 36 bytes a row; else 8), a copy of the data in the run's dtype, the exact
-    answer (three chunks of [X 1 y] and six (d+2)² factors, float64) and the stability limit
-    (a float64 sample of the rows and (d+1)² for the curvature)."""
+    answer where `exact` (three chunks of [X 1 y] and ten (d+2)² factors, float64: R̃, the QR's
+    block as tall as it is wide, the SVD's vectors and LAPACK's work) and the stability limit
+    (a float64 sample of the rows and (d+1)² for the curvature, unless it multiplies by the
+    rows alone: `solve.matrix_free`)."""
+    from .solve import matrix_free
+
     order = n * (36 if book_order else 8)
     copy = n * (d + 1) * itemsize
-    solver = 3 * min(n, SOLVER_CHUNK) * (d + 2) * 8 + 6 * (d + 2) ** 2 * 8
-    curvature = 2 * min(n, STABILITY_ROWS) * (d + 1) * 8 + (d + 1) ** 2 * 8
+    solver = 3 * min(n, SOLVER_CHUNK) * (d + 2) * 8 + 10 * (d + 2) ** 2 * 8 if exact else 0
+    m = min(n, STABILITY_ROWS)
+    square = 0 if matrix_free(m, d + 1) else (d + 1) ** 2 * 8
+    curvature = 2 * m * (d + 1) * 8 + square
     return order + copy + solver + curvature
 
 

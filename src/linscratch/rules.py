@@ -21,6 +21,7 @@ INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
 LOSSES = ("squared", "huber")
 SEED_LIMIT = 2**63
+EPOCHS_LIMIT = 1_000_000  # epochs a run may have (LIMITS)
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
 
@@ -103,12 +104,38 @@ RULES = {
 }
 
 
+# Counts past what a run can do, refused with the limit and why (beyond their rule above).
+# Measured on a 2-core machine: an epoch of a few rows takes about 0.1 ms and its records
+# (losses, events) keep about 1 KB, so a million epochs take minutes and a gigabyte.
+LIMITS = {
+    "num_epochs": (
+        EPOCHS_LIMIT,
+        Words("an epoch takes at least 0.1 ms and keeps 1 KB: a million take minutes and 1 GB"),
+    ),
+    "n_iter_no_change": (
+        EPOCHS_LIMIT,
+        Words("a window of epochs, at most the epochs a run may have"),
+    ),
+    "lr_step_epochs": (EPOCHS_LIMIT, Words("a span of epochs, at most the epochs a run may have")),
+}
+
+
 def check(name: str, value):
-    """`value` if it obeys the rule of the field `name`, else a UsageError naming the field.
-    Lists become tuples (a spec is immutable); None passes (a field left to its default)."""
+    """`value` if it obeys the rule of the field `name` (and its limit in LIMITS), else a
+    UsageError naming the field. Lists become tuples (a spec is immutable); None passes (a
+    field left to its default)."""
     if isinstance(value, list):
         value = tuple(value)
     test, rule = RULES[name]
     if value is not None and not test(value):
         raise UsageError("{0} must be {rule}, got {value!r}", name, rule=Words(rule), value=value)
+    if value is not None and name in LIMITS and value > LIMITS[name][0]:
+        limit, why = LIMITS[name]
+        raise UsageError(
+            "{0} must be at most {limit:,} ({why}), got {value:,}",
+            name,
+            limit=limit,
+            why=why,
+            value=value,
+        )
     return value

@@ -16,6 +16,7 @@ from .data import Standardizer
 from .errors import DivergedError, StabilityWarning
 from .events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from .i18n import Words
+from .interrupts import answering
 from .loop import Result, draw_seed, train
 from .model import initial_params
 from .objective import exact_answer, loss_of_run
@@ -30,8 +31,10 @@ from .statistics import (
     bound_of,
     coef_diff,
     decide,
+    decide_stability,
     gap,
     reduce_training_rows,
+    require_work,
     rmse_pair,
     sgd_numbers,
 )
@@ -160,7 +163,10 @@ def execute(
     """
 
     spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
-    _require_memory(spec, dataset)
+    n, d = np.shape(dataset.X)
+    require_work(n, d, spec.optim.num_epochs)
+    status = "computed" if exact is not None else _decided(spec, dataset)
+    _require_memory(spec, dataset, status == "computed")
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
     rows = prepare(spec, dataset)
     sw = rows.weights  # (n,) the training rows' weights, or None
@@ -168,7 +174,7 @@ def execute(
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    exact, reduced, status = _exact_first(spec, rows, exact, inner, dataset.weight_shift)
+    exact, reduced = answering(_exact_first, spec, rows, exact, status, inner, dataset.weight_shift)
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
@@ -181,7 +187,7 @@ def execute(
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from .diverged import exact_beside
 
-        error = exc.with_limit(bound["lr_max"], spec.data.standardize)
+        error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
             raise error from None
         raise exact_beside(error, spec, dataset, rows, bound, exact) from None
@@ -216,18 +222,28 @@ def execute(
     )
 
 
-def _exact_first(spec: RunSpec, rows, exact, inner: EventStream, shift: int = 0) -> tuple:
-    """(the exact answer, the training rows' R factor, "computed" | "skipped" | "never"):
-    computed first, before training, where `spec.execution.exact` asks (`statistics.decide`),
-    as the stability limit needs the R factor too; an `exact` already known is kept. The
-    weights were rescaled by 4^-`shift` (`sampleweights.rescaled`): the residual standard
-    deviation, the one number their scale moves, is given in the weights of the file."""
+def _decided(spec: RunSpec, dataset: Dataset) -> str:
+    """Whether the run computes the exact answer, "computed" | "skipped" | "never"
+    (`statistics.decide`), from the training rows' count (the rows less the held-out ones)."""
+    n, d = np.shape(dataset.X)
+    if spec.data.val_fraction:
+        n -= round(n * spec.data.val_fraction)  # the held-out rows (`data.split_rows`)
+    return decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+
+
+def _exact_first(
+    spec: RunSpec, rows, exact, status: str, inner: EventStream, shift: int = 0
+) -> tuple:
+    """(the exact answer, the training rows' R factor): computed first, before training,
+    where `status` (`_decided`) says, as the stability limit needs the R factor too; an
+    `exact` already known is kept. The weights were rescaled by 4^-`shift`
+    (`sampleweights.rescaled`): the residual standard deviation, the one number their scale
+    moves, is given in the weights of the file."""
     if exact is not None:
-        return exact, None, "computed"
-    X, y = rows.X, rows.y.reshape(-1)
-    status = decide(spec.execution.exact, *np.shape(X), spec.optim.num_epochs, spec.model.loss)
+        return exact, None
     if status != "computed":
-        return None, None, status
+        return None, None
+    X, y = rows.X, rows.y.reshape(-1)
     inner.emit(Phase("exact"))
     reduced = reduce_training_rows(X, y, spec.model.fit_intercept, rows.weights)
     exact = exact_answer(spec, rows, reduced)
@@ -235,33 +251,38 @@ def _exact_first(spec: RunSpec, rows, exact, inner: EventStream, shift: int = 0)
         from .sampleweights import unscaled_sd
 
         exact = replace(exact, residual_sd=unscaled_sd(exact.residual_sd, shift))
-    return exact, reduced, status
+    return exact, reduced
 
 
-def _require_memory(spec: RunSpec, dataset: Dataset) -> None:
-    """Refuse a run whose order, copies and exact answer would not fit in memory (the data
-    are loaded already; a memory-mapped file in the run's dtype is read in place)."""
+def _require_memory(spec: RunSpec, dataset: Dataset, exact: bool = True) -> None:
+    """Refuse a run whose order, copies and exact answer (where computed: `exact`) would not
+    fit in memory (the data are loaded already; a memory-mapped file in the run's dtype is
+    read in place)."""
     n, d = np.shape(dataset.X)
     itemsize = 8 if spec.execution.dtype == "float64" else 4
     dtype = str(getattr(dataset.X, "dtype", "")).removeprefix("torch.")
     copy = spec.data.standardize or spec.data.val_fraction or dtype != spec.execution.dtype
     book = spec.execution.shuffle == "book" or spec.execution.engine == "autograd"
-    needed = run_bytes(n, d, itemsize if copy else 0, book)
+    needed = run_bytes(n, d, itemsize if copy else 0, book, exact)
     require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
-def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict:
+def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | None:
     """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`;
-    from the R factor `reduced` of all the training rows where computed, else from a sample),
+    from the R factor `reduced` of all the training rows where computed, else from a sample,
+    or None where the sample's would cost more than the run: `statistics.decide_stability`),
     and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
     rate exceeds it."""
     intercept = spec.model.fit_intercept
-    if reduced is not None:
-        bound = bound_of(reduced, spec.seed, rows.scaler, spec.model.l2)
+    if reduced is not None:  # on a worker thread: its eigensolver answers no signal (`interrupts`)
+        bound = answering(bound_of, reduced, spec.seed, rows.scaler, spec.model.l2)
+    elif not decide_stability(*np.shape(rows.X_fit), spec.optim.num_epochs):
+        return None
     else:
         X_fit = np.asarray(rows.X_fit)
-        bound = stability(
-            X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=spec.model.l2
+        l2 = spec.model.l2
+        bound = answering(
+            stability, X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=l2
         )
     lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
     bound["exceeded"] = lr > bound["lr_max"]

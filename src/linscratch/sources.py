@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import UsageError
 from .i18n import Words
+from .interrupts import answering
 from .spec import DataSpec
 
 
@@ -60,7 +61,7 @@ def load(spec: DataSpec, seed: int) -> Dataset:
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
         header = not spec.no_header
-        table = read_table(path, target, features, weights=spec.weights, header=header)
+        table = answering(read_table, path, target, features, weights=spec.weights, header=header)
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
             from .sampleweights import checked, drop_zero, rescaled
@@ -81,7 +82,7 @@ def load(spec: DataSpec, seed: int) -> Dataset:
 
     g = torch.Generator().manual_seed(seed)
     true_w = torch.tensor(spec.true_w, dtype=torch.float32)
-    X, y = synthetic_data(true_w, spec.true_b, spec.num_examples, spec.noise, g)
+    X, y = answering(synthetic_data, true_w, spec.true_b, spec.num_examples, spec.noise, g)
     book_draw = init_params(spec.num_features, g)
     return Dataset(
         X,

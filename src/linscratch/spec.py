@@ -126,25 +126,32 @@ class DataSpec(_Section):
                 d=self.num_features,
             )
 
-    def resolved(self, seed: int) -> DataSpec:
+    def resolved(
+        self, seed: int, exact: str = "always", epochs: int = 1, loss: str = "squared"
+    ) -> DataSpec:
         """The synthetic settings with their defaults filled in and the true w drawn from the
         seed where not given (see `data.default_true_w`); a file's settings as they are. A
-        synthetic problem too large for this machine's memory is refused here, before any
-        draw."""
+        synthetic problem too large for this machine's memory, or training too long for it
+        (`resources.require_work`), is refused here, before any draw; the memory counts the
+        exact answer where the run's `exact` mode, `epochs` and `loss` compute it
+        (`statistics.decide`)."""
         if not self.synthetic:
             return self
         from .data import default_true_w
         from .resources import require_memory, run_bytes
+        from .statistics import decide, require_work
 
         given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
         n = given["num_examples"]
         d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
+        computed = decide(exact, n, d, epochs, loss) == "computed"
         require_memory(  # before anything is drawn: the float32 draws, then the run
-            n * (d + 2) * 4 + run_bytes(n, d, 8),
+            n * (d + 2) * 4 + run_bytes(n, d, 8, exact=computed),
             Words("{n:,} rows x {d:,} features", n=n, d=d),
             "num_examples",
             "num_features",
         )
+        require_work(n, d, epochs)
         return dataclasses.replace(
             self,
             num_examples=n,
@@ -313,7 +320,10 @@ class RunSpec:
         """The spec of a run with this seed and every default filled in: the run's full record
         (its `to_dict` is the report's `config`)."""
         seed = check("seed", seed)
-        return dataclasses.replace(self, seed=seed, data=self.data.resolved(seed))
+        data = self.data.resolved(
+            seed, self.execution.exact, self.optim.num_epochs, self.model.loss
+        )
+        return dataclasses.replace(self, seed=seed, data=data)
 
     def to_dict(self) -> dict:
         """Every setting, flat, keyed by field name: the `config` of a JSON report."""

@@ -1205,6 +1205,52 @@ ZH |= {
     "SGD": "SGD",
 }
 
+# Every cost priced before it is paid: the stability limit skipped, fewer rows than
+# parameters, counts past what a run can do (statistics.py, rules.py, resources.py)
+ZH |= {
+    "stability limit 2/λ_max: skipped, about {seconds:.0f} s for {n:,} rows x "
+    "{d:,} features; no warning if --lr exceeds it": (
+        "稳定性上限 2/λ_max：已跳过，{n:,} 个样本 x {d:,} 个特征约需 {seconds:.0f} 秒；"
+        "--lr 超过它时不会警告"
+    ),
+    "{n:,} rows, fewer than the {p:,} parameters: many answers fit every row "
+    "exactly, and SGD finds one of them": (
+        "{n:,} 个样本，少于 {p:,} 个参数：有许多解能精确拟合每个样本，SGD 找到的是其中之一"
+    ),
+    "{0} must be at most {limit:,} ({why}), got {value:,}": (
+        "{0} 至多为 {limit:,}（{why}），实际为 {value:,}"
+    ),
+    "must be at most {limit:,} ({why}), got {value:,}": (
+        "至多为 {limit:,}（{why}），实际为 {value:,}"
+    ),
+    "an epoch takes at least 0.1 ms and keeps 1 KB: a million take minutes and 1 GB": (
+        "每个迭代周期至少需 0.1 毫秒并保存约 1 KB 的记录：一百万个需要数分钟和 1 GB"
+    ),
+    "a window of epochs, at most the epochs a run may have": (
+        "若干迭代周期的窗口，至多为一次运行可有的迭代周期数"
+    ),
+    "a span of epochs, at most the epochs a run may have": (
+        "若干迭代周期的间隔，至多为一次运行可有的迭代周期数"
+    ),
+    "{0}: {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} row-feature visits, "
+    "more than the {limit:.0e} a run may make (about a day at 1e9 a second); use fewer epochs": (
+        "{0}：{epochs:,} 个迭代周期 x {n:,} 个样本 x {d:,} 个特征共访问 {work:.2g} 次"
+        "样本特征，超过一次运行可做的 {limit:.0e} 次（按每秒 1e9 次约一天）；请减少迭代周期"
+    ),
+    "{0}: {runs:,} runs x {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} "
+    "row-feature visits, more than the {limit:.0e} a run may make (about a day at 1e9 "
+    "a second); use fewer epochs or pairs": (
+        "{0}：{runs:,} 次运行 x {epochs:,} 个迭代周期 x {n:,} 个样本 x {d:,} 个特征共访问 "
+        "{work:.2g} 次样本特征，超过一次运行可做的 {limit:.0e} 次（按每秒 1e9 次约一天）；"
+        "请减少迭代周期或组合"
+    ),
+    "{0}, {1}: {pairs:,} pairs x {epochs:,} epochs is more than the {limit:,} epochs a "
+    "sweep may keep records of (about 1 KB each); use fewer values": (
+        "{0}、{1}：{pairs:,} 个组合 x {epochs:,} 个迭代周期，超过 sweep 可保存记录的 "
+        "{limit:,} 个迭代周期（每个约 1 KB）；请减少取值"
+    ),
+}
+
 # A held-out line without the exact answer, of Huber's loss (no RMSE or R²)
 ZH |= {
     "validation ({rows} rows): loss {loss:.6g}": "验证集（{rows} 个样本）：损失 {loss:.6g}",

@@ -13,7 +13,7 @@ import re
 
 from ..errors import UsageError
 from ..i18n import tr
-from ..rules import RULES, check
+from ..rules import LIMITS, RULES, check
 from ..spec import SECTION_OF
 
 # The flags whose names are not the field's name with dashes: everything else is `--a-b`.
@@ -52,7 +52,11 @@ def _parse(text: str, rule: str, parse):
         try:
             return check(rule, value)
         except UsageError:
-            pass
+            if rule in LIMITS and RULES[rule][0](value):  # past its limit, not its rule
+                limit, why = LIMITS[rule]
+                words = tr("must be at most {limit:,} ({why}), got {value:,}")
+                text = words.format(limit=limit, why=why.said(), value=value)
+                raise argparse.ArgumentTypeError(text) from None
     words = tr("must be {rule}, got {value!r}")
     raise argparse.ArgumentTypeError(words.format(rule=tr(RULES[rule][1]), value=text))
 

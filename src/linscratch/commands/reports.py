@@ -119,7 +119,7 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
 
     file_data = run.result.w_error is None
     if run.ols is None:
-        return [_no_exact(run), *_validation_lines(run, t, file_data)]
+        return [_no_exact(run), *_unpriced(run), *_validation_lines(run, t, file_data)]
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
     ridge = run.weight_decay is not None
@@ -160,6 +160,32 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
                 exact_norm=decay["exact_w_norm"],
                 standardized=t["standardized"] if run.standardizer is not None else "",
             )
+        )
+    return lines
+
+
+def _unpriced(run) -> list[str]:
+    """Without the exact answer: a line where the stability limit was not estimated (too
+    costly, `statistics.decide_stability`), and one where the rows are fewer than the
+    parameters (the exact answer would fit every row, and so may SGD's)."""
+    from ..statistics import stability_cost
+
+    n, d = run.result.num_examples, len(run.feature_names)
+    lines = []
+    if run.stability is None:
+        lines.append(
+            tr(
+                "stability limit 2/λ_max: skipped, about {seconds:.0f} s for {n:,} rows x "
+                "{d:,} features; no warning if --lr exceeds it"
+            ).format(seconds=stability_cost(n, d), n=n, d=d)
+        )
+    p = d + run.spec.model.fit_intercept
+    if n < p:
+        lines.append(
+            tr(
+                "{n:,} rows, fewer than the {p:,} parameters: many answers fit every row "
+                "exactly, and SGD finds one of them"
+            ).format(n=n, p=p)
         )
     return lines
 

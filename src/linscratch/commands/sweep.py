@@ -8,10 +8,11 @@ from __future__ import annotations
 import sys
 import time
 
-from .. import destinations, plan, sources
+from .. import destinations, plan, resources, sources
 from ..events import Subscriber
 from ..i18n import tr
 from ..loop import draw_seed
+from ..statistics import require_work
 from .flags import run_spec
 
 _STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers share it
@@ -20,8 +21,6 @@ _STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers
 def _setup(spec, exact=None, spread=0.0) -> None:
     """Load the data in this process, once (forked workers share it: nothing is sent)."""
     import torch
-
-    from .. import resources
 
     torch.set_num_threads(1)
     resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
@@ -57,7 +56,7 @@ def _one(pair: tuple[float, int]) -> dict:
     try:
         run = execute(spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None)
         losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
-        out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=run.stability["lr_max"])
+        out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
     except DivergedError as exc:
         run = exc.run  # the exact answer goes with the error (None if not computed)
         exact_loss = None if run is None else run.ols.loss
@@ -74,6 +73,11 @@ def _one(pair: tuple[float, int]) -> dict:
     return out
 
 
+def _limit(stability: dict | None) -> float | None:
+    """The stability limit 2/λ_max of a run, None where it was not estimated (too costly)."""
+    return None if stability is None else stability["lr_max"]
+
+
 def _exact(spec):
     """The exact least-squares answer, the same for every pair (None with a held-out split
     or weight decay: each run computes it on its training rows, ridge's on the rows SGD
@@ -81,20 +85,42 @@ def _exact(spec):
     (weighted, where the rows are)."""
     import numpy as np
 
+    from ..interrupts import answering
     from ..objective import minimiser
     from ..solve import total_sum_of_squares
+    from ..statistics import decide
     from ..verdicts import spread
 
     data = _STATE["dataset"]
     exact = None
-    if not spec.data.val_fraction and not spec.model.l2:  # ridge: each run on its own rows
+    n, d = np.shape(data.X)
+    computed = decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+    if computed == "computed" and not spec.data.val_fraction and not spec.model.l2:
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = minimiser(spec, X, y, data.weights)  # least squares, or Huber's minimiser
+        exact = answering(minimiser, spec, X, y, data.weights)  # least squares, or Huber's
     v = spread(data.y)
     if data.weights is not None:  # ½ the weighted variance
         v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
     _STATE.update(exact=exact, spread=v)
     return exact, _STATE["spread"]
+
+
+def _check_grid(spec, pairs: int) -> None:
+    """Refuse a grid whose runs' epochs together pass a run's limit (`rules.EPOCHS_LIMIT`:
+    each pair keeps every epoch's record), before the pairs are listed."""
+    from ..errors import UsageError
+    from ..rules import EPOCHS_LIMIT
+
+    if pairs * spec.optim.num_epochs > EPOCHS_LIMIT:
+        raise UsageError(
+            "{0}, {1}: {pairs:,} pairs x {epochs:,} epochs is more than the {limit:,} epochs a "
+            "sweep may keep records of (about 1 KB each); use fewer values",
+            "lr",
+            "batch_size",
+            pairs=pairs,
+            epochs=spec.optim.num_epochs,
+            limit=EPOCHS_LIMIT,
+        )
 
 
 def run(args) -> int:
@@ -114,8 +140,10 @@ def run(args) -> int:
         from ..plots import FORMATS
 
         destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
+    _check_grid(spec, len(lrs) * len(batch_sizes))
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)
+    require_work(*np.shape(_STATE["dataset"].X), spec.optim.num_epochs, len(pairs))
     cap = most_jobs(len(pairs), *np.shape(_STATE["dataset"].X))
     _exact(spec)
     start = time.perf_counter()

@@ -1,0 +1,53 @@
+"""Long calls that still answer Ctrl-C and SIGTERM within a fraction of a second.
+
+Python runs a signal's handler (Ctrl-C's KeyboardInterrupt, the command line's SIGTERM) in the
+main thread, between two of its bytecodes: while that thread sits in one long call of a
+numerical library (LAPACK's SVD of a wide problem's R factor, a torch draw of a hundred million
+numbers, Arrow reading a large CSV) the handler waits for the call to return, minutes at
+worst. `answering` runs such a call on a worker thread while the main thread waits for it in
+short sleeps, so the handler runs at once; numpy, torch and Arrow release the GIL inside their
+calls, so the worker runs at full speed meanwhile. Interrupted, the exception unwinds the main
+thread as ever (every `finally` runs); the worker, a daemon thread, is abandoned and its result
+dropped (in a notebook it finishes in the background). A process that abandoned one must end by
+`os._exit` (the command line does, `cli.main`): a normal exit waits at the BLAS library's
+shutdown for the abandoned call, a wait measured without end. The call computes exactly
+what it computes on the main thread: the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+import threading
+
+WAIT = 0.05  # seconds between two looks at the worker: the longest a signal waits
+ABANDONED: list[threading.Thread] = []  # workers left running by an interrupt
+
+
+def answering(fn, /, *args, **kwargs):
+    """fn(*args, **kwargs), run on a worker thread where this is the main thread (elsewhere,
+    as in a worker, it runs here: only the main thread hears signals). Its exception is raised
+    here as its own."""
+    if threading.current_thread() is not threading.main_thread():
+        return fn(*args, **kwargs)
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the caller, whatever it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="linscratch-work", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(WAIT)
+    except BaseException:  # a signal's exception: leave the worker to itself
+        ABANDONED.append(worker)
+        raise
+    if "error" in box:
+        error = box.pop("error")
+        try:
+            raise error
+        finally:
+            del error
+    return box["value"]
