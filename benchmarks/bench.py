@@ -34,10 +34,10 @@ from machine import cpu_model
 from threadpoolctl import threadpool_limits
 
 from linscratch import data_iter, linreg, sgd, squared_loss
-from linscratch.engines import make_engine
-from linscratch.orders import Orders
-from linscratch.plan import make_plan
-from linscratch.spec import RunSpec
+from linscratch.train.engines import make_engine
+from linscratch.train.orders import Orders
+from linscratch.train.plan import make_plan
+from linscratch.train.spec import RunSpec
 
 LR, BATCH = 0.03, 10
 SLOW_ROWS = 200_000  # the Python-per-batch loops run on at most this many rows
@@ -292,7 +292,7 @@ def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> f
     """Seconds of `epochs` epochs of the numba engine (full shuffle, batch 10, lr 0.03) with
     the run settings `settings`, each epoch's rate and decay from the schedule as `fit` gives
     them; the kernel's work alone (compiled first; no loss pass)."""
-    from linscratch.schedules import decay, epoch_rate
+    from linscratch.train.schedules import decay, epoch_rate
 
     n, d = X.shape
     spec = RunSpec.build(engine="numba", shuffle="full", batch_size=BATCH, lr=LR, **settings)
@@ -355,7 +355,7 @@ def averaging_table(n: int, d: int, epochs: int, seeds, out) -> None:
     """The excess loss over the exact least-squares optimum after `epochs` epochs of
     `linscratch.fit` (numba, float32, batch 10, lr 0.03), without and with iterate averaging
     and with the schedules, one column per data seed."""
-    from linscratch.loop import fit
+    from linscratch.train.loop import fit
 
     rows = [
         ("constant rate, last iterate", {}),
@@ -448,7 +448,7 @@ def csv_table(rows: int, out) -> None:
     import pandas as pd
     from pyarrow import csv
 
-    from linscratch.files import read_table
+    from linscratch.data.files import read_table
 
     rng = np.random.default_rng(0)
     data = rng.normal(size=(rows, 6))
@@ -472,7 +472,7 @@ def _scaling_worker(rank, world, init_file, n, d, batch, out_file):
     timed epochs."""
     import torch.distributed as dist
 
-    from linscratch import distributed
+    from linscratch.train import distributed
 
     torch.set_num_threads(1)
     if world > 1:

@@ -24,9 +24,9 @@ from machine import cpu_model
 from numba import njit
 
 from linscratch import fit
-from linscratch._epoch_loss import mean_loss
-from linscratch._kernels import FAST
-from linscratch.engines.numba import NumbaEngine
+from linscratch.train.engines.numba import NumbaEngine
+from linscratch.train.kernels.epoch_loss import mean_loss
+from linscratch.train.kernels.epochs import FAST
 
 
 @njit(cache=True, fastmath=FAST)

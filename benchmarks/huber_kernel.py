@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from linscratch._kernels import KernelOptions, sgd_epoch
+from linscratch.train.kernels.epochs import KernelOptions, sgd_epoch
 
 
 def epoch_seconds(X, y, order, delta, repeat: int) -> float:

@@ -28,8 +28,8 @@ from linscratch import (
     squared_loss,
     synthetic_data,
 )
-from linscratch.gradcheck import check_gradients
-from linscratch.solve import ols
+from linscratch.derivation.gradcheck import check_gradients
+from linscratch.exact.solve import ols
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 2))
@@ -488,7 +488,7 @@ def test_true_w_checked_before_training():
 
 def test_fit_model_trial_call_leaves_torch_random_state_as_it_was():
     """The call that checks the model is invisible to a model that draws random numbers."""
-    from linscratch.models import _trial
+    from linscratch.train.models import _trial
 
     def noisy(X_, w):
         return X_ @ w + 0.0 * torch.rand(len(X_), 1, dtype=w.dtype)
@@ -520,7 +520,7 @@ def weighted_problem():
 
 
 def _exact(Xw, yw, s):
-    from linscratch.sampleweights import checked, rescaled
+    from linscratch.data.weights import checked, rescaled
 
     return ols(Xw, yw, weights=rescaled(checked(s, len(yw)))[0])
 

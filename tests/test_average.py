@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from linscratch import cli, fit
-from linscratch.data import synthetic_data
-from linscratch.events import Subscriber
+from linscratch.book.data import synthetic_data
+from linscratch.train.events import Subscriber
 
 ENGINES = ["autograd", "analytic", "numba"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from linscratch.loop import fit
+from linscratch.train.loop import fit
 
 
 def problem():
@@ -91,8 +91,8 @@ def test_checkpoint_flags(cli, tmp_path):
 KILL_AT_EPOCH = """
 import os, signal, sys
 from linscratch.cli import main
-from linscratch.commands import train
-from linscratch.events import Subscriber
+from linscratch.cli import train
+from linscratch.train.events import Subscriber
 
 class KillAfter(Subscriber):
     def epoch_end(self, event):  # after the checkpoint of this epoch is written

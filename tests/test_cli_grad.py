@@ -2,7 +2,7 @@
 
 import pytest
 
-from linscratch.data import SEED_BATCH_W
+from linscratch.book.data import SEED_BATCH_W
 
 
 def test_grad_default_walks_the_documents_batch(cli):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from linscratch import i18n
-from linscratch.commands.helpformat import flag_table, width, wrap
-from linscratch.commands.parsers import PARSERS, command_parser
+from linscratch.cli.helpformat import flag_table, width, wrap
+from linscratch.cli.parsers import PARSERS, command_parser
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CHINESE = re.compile("[\u4e00-\u9fff]")
@@ -31,8 +31,8 @@ def test_every_flag_has_help_with_its_default(name):
 
 
 def test_defaults_shown_are_the_specs():
-    from linscratch.data import SEED_TRUE_B
-    from linscratch.spec import DataSpec, OptimSpec
+    from linscratch.book.data import SEED_TRUE_B
+    from linscratch.train.spec import DataSpec, OptimSpec
 
     shown = {a.dest: a.shown_default for a in flags_of("train")}
     optim, data = OptimSpec(), DataSpec().resolved(0)
@@ -145,7 +145,7 @@ def test_english_again_after_each_command(cli):
 
 @pytest.mark.parametrize("name", PARSERS)
 def test_every_command_takes_lang(name):
-    from linscratch.commands.parsers import build_parser
+    from linscratch.cli.parsers import build_parser
 
     required = {
         "sweep": ["--lr", "0.1", "--batch-size", "10"],

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from linscratch import DivergedError, RunSpec
-from linscratch.commands.flags import flag
-from linscratch.data import split_rows
-from linscratch.runs import execute
-from linscratch.sources import load
+from linscratch.book.data import split_rows
+from linscratch.cli.flags import flag
+from linscratch.data.sources import load
+from linscratch.train.runs import execute
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from linscratch import _kernels
-from linscratch.engines import make_engine
-from linscratch.events import Subscriber
-from linscratch.orders import BlockShuffle, Orders
-from linscratch.plan import make_plan
-from linscratch.spec import RunSpec
+from linscratch.train.engines import make_engine
+from linscratch.train.events import Subscriber
+from linscratch.train.kernels import epochs as _kernels
+from linscratch.train.orders import BlockShuffle, Orders
+from linscratch.train.plan import make_plan
+from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 KERNELS = ["sgd_epoch", "sgd_epoch_blocks", "_sgd_rows", "sgd_blocks", "block_walk", "_finish"]
@@ -195,8 +195,8 @@ def test_compile_loads_every_kernel_the_epochs_call(
 
     import numba
 
-    from linscratch import _epoch_loss
-    from linscratch.loop import fit
+    from linscratch.train.kernels import epoch_loss as _epoch_loss
+    from linscratch.train.loop import fit
 
     np.save(tmp_path / "d.npy", np.random.default_rng(0).normal(size=(3000, 3)).astype("f4"))
     A = np.load(tmp_path / "d.npy", mmap_mode="r")

@@ -5,8 +5,8 @@ same value, bit for bit, on any number of threads."""
 import numpy as np
 import pytest
 
-from linscratch import resources
-from linscratch._epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
+from linscratch.data import resources
+from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 
 def naive(X, y, w, b, s=None) -> float:
@@ -77,7 +77,7 @@ def test_a_process_limited_to_one_thread_gives_the_same(monkeypatch):
 def test_threads_are_the_idle_cores_at_most(monkeypatch):
     from numba.core import config
 
-    from linscratch._epoch_loss import threads
+    from linscratch.train.kernels.epoch_loss import threads
 
     monkeypatch.setattr(config, "NUMBA_NUM_THREADS", 4)
     monkeypatch.setattr(resources, "THREADS", None)  # a sweep in this process sets 1

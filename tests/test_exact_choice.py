@@ -60,7 +60,7 @@ def test_auto_and_always_equal_lstsq_and_naive_passes(capsys, data, mode):
 def test_auto_counts_hubers_passes_and_names_what_it_skipped(capsys, data, monkeypatch, lang):
     """Regression: `auto` priced Huber's minimiser as one pass of the normal equations; it
     takes a QR pass to start and Newton's passes after (`statistics.HUBER_PASSES`)."""
-    from linscratch import statistics
+    from linscratch.exact import statistics
 
     n, d = 10**7, 30  # the normal equations: about 1 s; Huber's minimiser: 20 s or more
     squared = statistics.exact_cost(n, d)

@@ -7,14 +7,14 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from linscratch.data import SEED_BATCH_B, SEED_BATCH_W, seed_batch
-from linscratch.gradcheck import (
+from linscratch.book.data import SEED_BATCH_B, SEED_BATCH_W, seed_batch
+from linscratch.book.model import gradients
+from linscratch.derivation.gradcheck import (
     check_gradients,
     compare,
     finite_difference_gradients,
     gradient_scale,
 )
-from linscratch.model import gradients
 
 # What the seed document prints after `l.sum().backward()` on its worked batch.
 DOCUMENT_W_GRAD = (-9.0000, 65.4477)

@@ -126,11 +126,11 @@ def _imports_done_before_timing():
     import pyarrow.parquet  # noqa: F401
     import torch  # noqa: F401
 
-    import linscratch.commands.grad
-    import linscratch.commands.make_data
-    import linscratch.commands.predict
-    import linscratch.commands.sweep
-    import linscratch.commands.train  # noqa: F401
+    import linscratch.cli.grad
+    import linscratch.cli.make_data
+    import linscratch.cli.predict
+    import linscratch.cli.sweep
+    import linscratch.cli.train  # noqa: F401
 
 
 @pytest.fixture

@@ -23,10 +23,11 @@ from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
     snapshot,
 )
 
-from linscratch import fit, statistics
+from linscratch import fit
 from linscratch.errors import UsageError
-from linscratch.solve import matrix_free, stability
-from linscratch.spec import RunSpec
+from linscratch.exact import statistics
+from linscratch.exact.solve import matrix_free, stability
+from linscratch.train.spec import RunSpec
 
 WIDE = 20_000  # features: with the target, 20,001 columns
 

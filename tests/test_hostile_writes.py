@@ -34,7 +34,7 @@ from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
     snapshot,
 )
 
-import linscratch.destinations as destinations
+import linscratch.store.destinations as destinations
 
 NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
 OLD = "the old file, kept\n"
@@ -521,7 +521,7 @@ def test_pythonioencoding_ascii_with_lang_zh_in_a_real_process(here):
 def test_chinese_column_names_in_an_english_figure(lin, here):
     """No matplotlib warning per glyph: with a CJK font nothing is said; without one, one line
     says the Chinese shows as boxes."""
-    from linscratch.fonts import cjk_font
+    from linscratch.show.fonts import cjk_font
 
     columns = {
         "面积": [1.0, 2.0, 3.0, 4.0],
@@ -544,7 +544,8 @@ def test_the_cjk_font_goes_to_the_texts_that_need_it(monkeypatch, lang):
     """In English only the texts holding Chinese take the CJK font; in Chinese all do."""
     import matplotlib.figure
 
-    from linscratch import fonts, i18n, plots
+    from linscratch import i18n
+    from linscratch.show import fonts, plots
 
     monkeypatch.setattr(fonts, "cjk_font", lambda: "Some CJK Font")
     fig = matplotlib.figure.Figure()

@@ -10,19 +10,19 @@ import pytest
 import torch
 from test_engines import naive_sgd
 
-from linscratch import _kernels
-from linscratch._epoch_loss import mean_loss
-from linscratch.engines import make_engine
+from linscratch.book.model import gradients, huber_loss
+from linscratch.derivation.fdiff import kink_limit
+from linscratch.derivation.gradcheck import check_gradients, tolerance
 from linscratch.errors import DivergedError
-from linscratch.fdiff import kink_limit
-from linscratch.gradcheck import check_gradients, tolerance
-from linscratch.huber import huber_fit, mean_huber, objective
-from linscratch.loop import fit
-from linscratch.model import gradients, huber_loss
-from linscratch.orders import Orders
-from linscratch.plan import make_plan
-from linscratch.solve import ols
-from linscratch.spec import RunSpec
+from linscratch.exact.huber import huber_fit, mean_huber, objective
+from linscratch.exact.solve import ols
+from linscratch.train.engines import make_engine
+from linscratch.train.kernels import epochs as _kernels
+from linscratch.train.kernels.epoch_loss import mean_loss
+from linscratch.train.loop import fit
+from linscratch.train.orders import Orders
+from linscratch.train.plan import make_plan
+from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 
@@ -265,7 +265,7 @@ def test_the_exact_minimiser_is_scipys(delta, intercept):
 
 def _passes(monkeypatch) -> list[bool]:
     """Record, for each pass `huber_fit` takes, whether it took the normal equations."""
-    from linscratch import huber
+    from linscratch.exact import huber
 
     took, original = [], huber._pass
 
@@ -279,7 +279,7 @@ def _passes(monkeypatch) -> list[bool]:
 
 def _by_qr(monkeypatch, *args, **kwargs):
     """`huber_fit` with every pass by QR, as it was before the normal equations."""
-    from linscratch import huber
+    from linscratch.exact import huber
 
     with monkeypatch.context() as m:
         m.setattr(huber, "_shift", lambda *a: None)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from linscratch import i18n
-from linscratch.rules import RULES
-from linscratch.zh import ZH
+from linscratch.i18n.zh import ZH
+from linscratch.train.rules import RULES
 
-SRC = Path(i18n.__file__).parent
+SRC = Path(i18n.__file__).parent.parent  # the package, i18n a subpackage of it
 # their first argument is text
 MESSAGES = {"tr", "UsageError", "UsageTypeError", "WriteError", "StabilityWarning", "Words"}
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from linscratch import cli
-from linscratch.data import Standardizer
-from linscratch.solve import ols, r2_score, stability
+from linscratch.book.data import Standardizer
+from linscratch.exact.solve import ols, r2_score, stability
 
 # NIST StRD linear regression, NoInt1 (x = 60..70, y = 130..140) and NoInt2 (x = 4, 5, 6;
 # y = 3, 4, 4): certified B1, its standard deviation, the residual standard deviation, R².

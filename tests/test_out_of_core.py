@@ -5,11 +5,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from linscratch.commands import make_data
-from linscratch.engines.numba import NumbaEngine
-from linscratch.files import read_table
-from linscratch.plan import make_plan
-from linscratch.spec import RunSpec
+from linscratch.cli import make_data
+from linscratch.data.files import read_table
+from linscratch.train.engines.numba import NumbaEngine
+from linscratch.train.plan import make_plan
+from linscratch.train.spec import RunSpec
 
 
 def test_make_data_npy_and_parquet_hold_the_same_rows(cli, tmp_path, monkeypatch):
@@ -174,7 +174,7 @@ def test_a_bad_value_in_a_later_block_of_a_memory_mapped_file_is_named(cli, tmp_
 def test_reading_a_file_measures_its_magnitudes_in_the_same_pass(cli, tmp_path, monkeypatch, ext):
     """Regression: the magnitude check read a file's rows a second time, after the check that
     they are finite (0.2 s of 2 s at 2,000,000 x 100)."""
-    from linscratch import sources
+    from linscratch.data import sources
 
     def second_pass(a):
         raise AssertionError("the rows were read again")
@@ -187,7 +187,7 @@ def test_reading_a_file_measures_its_magnitudes_in_the_same_pass(cli, tmp_path, 
 def test_parquet_read_a_few_columns_at_a_time_equals_npy(cli, tmp_path, monkeypatch):
     """Row groups, groups of columns and row-major blocks that do not divide them: the
     scratch copy holds every cell where the NPY file has it."""
-    from linscratch import views
+    from linscratch.data import views
 
     monkeypatch.setattr(make_data, "CHUNK_ROWS", 700)  # row groups of 700 rows
     monkeypatch.setattr(views, "GROUP_BYTES", 2 * 700 * 4)  # two columns at a time
@@ -213,7 +213,7 @@ def test_parquet_read_a_few_columns_at_a_time_equals_npy(cli, tmp_path, monkeypa
 def test_an_empty_cell_in_a_later_group_of_columns_is_named(cli, tmp_path, monkeypatch):
     import pyarrow as pa
 
-    from linscratch import views
+    from linscratch.data import views
 
     monkeypatch.setattr(views, "GROUP_BYTES", 1000 * 8)  # one column at a time
     values = pa.array([1.0] * 2500 + [None] + [1.0] * 499)
@@ -254,7 +254,7 @@ def test_reading_parquet_never_imports_pandas(tmp_path):
     pq.write_table(pa.table({"a": chunks, "y": pa.array([3, 4, 6], pa.int8())}), path)
     code = (
         "import sys\n"
-        "from linscratch.files import read_table\n"
+        "from linscratch.data.files import read_table\n"
         f"t = read_table({path!r})\n"
         "assert t.X.tolist() == [[1.0], [2.0], [5.0]] and t.y.tolist() == [3.0, 4.0, 6.0], t\n"
         "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
@@ -265,7 +265,7 @@ def test_reading_parquet_never_imports_pandas(tmp_path):
 def test_a_column_is_read_from_its_buffers_with_their_offsets():
     import pyarrow as pa
 
-    from linscratch.columns import numeric
+    from linscratch.data.columns import numeric
 
     column = pa.chunked_array(
         [pa.array([1, 2, 3], pa.int16()), pa.array([7, 8, 9], pa.int16())[1:]]

@@ -1,9 +1,9 @@
-"""The planner: one test per rule in `linscratch.plan`'s docstring."""
+"""The planner: one test per rule in `linscratch.train.plan`'s docstring."""
 
 import pytest
 
 from linscratch.errors import UsageError
-from linscratch.plan import (
+from linscratch.train.plan import (
     AUTO_NUMBA_MIN_VISITS,
     BLOCK_BYTES,
     FULL_SHUFFLE_MAX_BYTES,
@@ -11,7 +11,7 @@ from linscratch.plan import (
     check,
     make_plan,
 )
-from linscratch.spec import RunSpec
+from linscratch.train.spec import RunSpec
 
 NO_GPU, GPU = Machine(cuda=False), Machine(cuda=True)
 TWO = Machine(world_size=2, local_rank=1, cuda=True)

@@ -12,8 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from linscratch import datasets, fonts, i18n
-from linscratch.commands.reports import LABELS, comparison_text
+from linscratch import i18n
+from linscratch.cli.reports import LABELS, comparison_text
+from linscratch.data import datasets
+from linscratch.show import fonts
 
 LONGLEY = ["--dataset", "longley", "--standardize", "--batch-size", "16", "--lr", "0.3"]
 
@@ -254,9 +256,9 @@ def test_keep_columns_refuses_a_file_with_a_prediction_column(cli, tmp_path, mod
 
 def test_file_parameters_are_drawn_standardized_and_named():
     from linscratch import RunSpec
-    from linscratch.plots import training_figure
-    from linscratch.runs import execute
-    from linscratch.sources import load
+    from linscratch.data.sources import load
+    from linscratch.show.plots import training_figure
+    from linscratch.train.runs import execute
 
     spec = RunSpec.build(
         dataset="longley", standardize=True, batch_size=16, lr=0.3, num_epochs=50, seed=1

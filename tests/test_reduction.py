@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch.multiprocessing as mp
 
-from linscratch import distributed
-from linscratch.data import Standardizer
-from linscratch.reduction import combine, gram_pass, reduce_rows
-from linscratch.solve import ols_of
-from linscratch.statistics import decide, reduce_training_rows
+from linscratch.book.data import Standardizer
+from linscratch.exact.reduction import combine, gram_pass, reduce_rows
+from linscratch.exact.solve import ols_of
+from linscratch.exact.statistics import decide, reduce_training_rows
+from linscratch.train import distributed
 
 os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
 

@@ -10,15 +10,15 @@ import torch
 from sklearn.linear_model import Ridge
 
 from linscratch import cli
-from linscratch.engines import make_engine
+from linscratch.derivation.gradcheck import check_gradients
 from linscratch.errors import DivergedError
-from linscratch.gradcheck import check_gradients
-from linscratch.loop import fit
-from linscratch.orders import Orders
-from linscratch.plan import make_plan
-from linscratch.ridge import ridge
-from linscratch.solve import ols, stability
-from linscratch.spec import RunSpec
+from linscratch.exact.ridge import ridge
+from linscratch.exact.solve import ols, stability
+from linscratch.train.engines import make_engine
+from linscratch.train.loop import fit
+from linscratch.train.orders import Orders
+from linscratch.train.plan import make_plan
+from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 

@@ -11,8 +11,8 @@ import pytest
 import torch
 from test_checkpoint import Interrupt, stop_after
 
-from linscratch.events import Subscriber
-from linscratch.loop import fit
+from linscratch.train.events import Subscriber
+from linscratch.train.loop import fit
 
 ENGINES = ["autograd", "analytic", "numba"]
 SCHEDULES = [

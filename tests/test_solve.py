@@ -4,10 +4,10 @@ intervals, numpy's lstsq, and the stability bound."""
 import numpy as np
 import pytest
 
-from linscratch import datasets
-from linscratch.files import read_table
-from linscratch.reduction import qr_pass
-from linscratch.solve import ols, r2_score, stability
+from linscratch.data import datasets
+from linscratch.data.files import read_table
+from linscratch.exact.reduction import qr_pass
+from linscratch.exact.solve import ols, r2_score, stability
 
 # NIST Statistical Reference Datasets, Longley: certified values (b1..b6 for GNPDEFL, GNP,
 # UNEMP, ARMED, POP, YEAR, then the intercept b0), their standard deviations, R² and the

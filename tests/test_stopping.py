@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from linscratch.events import EpochEnd
-from linscratch.stopping import NoImprovement
+from linscratch.train.events import EpochEnd
+from linscratch.train.stopping import NoImprovement
 
 
 def stop_epoch(losses, tol=1e-4, patience=5):
@@ -44,7 +44,7 @@ def test_raw_diabetes_converges_within_two_percent_or_warns(seed):
     """Regression test: the absolute-tol rule stopped at epoch 97–192, 28–38% above the
     optimum, in silence."""
     from linscratch.estimator import SGDLinearRegression
-    from linscratch.solve import ols
+    from linscratch.exact.solve import ols
 
     X, y = raw_diabetes()
     with warnings.catch_warnings(record=True) as caught:

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from linscratch import svg
+from linscratch.show import svg
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from linscratch import i18n
-from linscratch.verdicts import judge, spread, still_falling
+from linscratch.exact.verdicts import judge, spread, still_falling
 
 
 def sweep_runs(cli, *args):
@@ -70,15 +70,15 @@ def test_spread_is_half_the_variance():
 
 def test_seconds_are_the_training_alone(cli, monkeypatch):
     """Start-up before training (here a 2 s pause before each run) is not counted."""
-    import linscratch.runs
+    import linscratch.train.runs
 
-    real = linscratch.runs.execute
+    real = linscratch.train.runs.execute
 
     def slow(*args, **kwargs):
         time.sleep(2)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(linscratch.runs, "execute", slow)
+    monkeypatch.setattr(linscratch.train.runs, "execute", slow)
     runs = sweep_runs(cli, "--lr", "0.03,3", "--batch-size", "10")
     assert all(0 < r["seconds"] < 1.5 for r in runs.values()), runs
 
@@ -113,7 +113,7 @@ def lines_at(ax, x):
 
 
 def test_a_learning_rate_sweep_draws_final_loss_against_the_rate_with_the_limit():
-    from linscratch.sweep_plot import sweep_figure
+    from linscratch.show.sweep_plot import sweep_figure
 
     lrs = [0.01, 0.1, 1, 3]
     fig = sweep_figure(fake_runs(lrs, [10]), lrs, [10])
@@ -131,7 +131,7 @@ def test_a_learning_rate_sweep_draws_final_loss_against_the_rate_with_the_limit(
 
 
 def test_a_batch_size_sweep_draws_final_loss_against_the_batch_size():
-    from linscratch.sweep_plot import sweep_figure
+    from linscratch.show.sweep_plot import sweep_figure
 
     fig = sweep_figure(fake_runs([0.3], [1, 10, 100]), [0.3], [1, 10, 100])
     final = fig.axes[1]
@@ -142,9 +142,9 @@ def test_a_batch_size_sweep_draws_final_loss_against_the_batch_size():
 
 
 def test_the_table_and_figure_speak_chinese(cli, tmp_path):
-    from linscratch.commands.sweep_report import sweep_text
-    from linscratch.fonts import cjk_font, figure_text
-    from linscratch.sweep_plot import sweep_figure
+    from linscratch.cli.sweep_report import sweep_text
+    from linscratch.show.fonts import cjk_font, figure_text
+    from linscratch.show.sweep_plot import sweep_figure
 
     runs = fake_runs([0.01, 3], [10])
     runs[0]["verdict"], runs[0]["loss_gap"], runs[0]["seconds"] = "converged", 0.01, 0.1

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from linscratch.commands import sweep_jobs
-from linscratch.commands.sweep_jobs import choose, parallel, run_pairs
+from linscratch.cli import sweep_jobs
+from linscratch.cli.sweep_jobs import choose, parallel, run_pairs
 from linscratch.errors import UsageError
 
 SWEEP = ("sweep", "--lr", "0.01,0.03,0.1", "--batch-size", "10,100", "--num-examples", "300")

@@ -7,11 +7,11 @@ import pytest
 import torch
 from sklearn.datasets import load_diabetes
 
+from linscratch.book.model import gradients
+from linscratch.derivation.gradcheck import check_gradients
 from linscratch.errors import UsageError
-from linscratch.gradcheck import check_gradients
-from linscratch.loop import fit
-from linscratch.model import gradients
-from linscratch.solve import mean_loss, ols, r2_score, stability
+from linscratch.exact.solve import mean_loss, ols, r2_score, stability
+from linscratch.train.loop import fit
 
 # statsmodels 0.15.0, on scikit-learn's diabetes data in its own units (442 rows, 10 features:
 # load_diabetes(return_X_y=True, scaled=False)) with the weights 1/(1 + age), age the first
@@ -188,7 +188,7 @@ def test_weights_of_one_equal_the_unweighted_run_bit_for_bit(engine, shuffle):
 
 def test_a_recorded_run_reports_weighted_batch_losses():
     """The numba kernels' chunked path (progress reports) equals the plain one, weighted."""
-    from linscratch.events import Trace
+    from linscratch.train.events import Trace
 
     X, y, s = heteroskedastic(3000, seed=4)
     settings = dict(engine="numba", lr=0.01, num_epochs=2, seed=2, sample_weight=s)

@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
 
 from linscratch.estimator import SGDLinearRegression
-from linscratch.solve import ols
+from linscratch.exact.solve import ols
 
 
 def weighted_csv(path, n=200, seed=0, zeros=0):

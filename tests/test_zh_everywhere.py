@@ -163,7 +163,7 @@ PLOTS = [(argv, status) for argv, status in WALK if "--plot" in argv]
 def test_figures_without_a_chinese_font(argv, status, zh_run, monkeypatch):
     """Where no CJK font is installed (CI installs one; a user's machine may not have it), the
     figure falls back to English labels after one Chinese line that says so."""
-    from linscratch import fonts
+    from linscratch.show import fonts
 
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     text = zh_run(*argv, status=status)

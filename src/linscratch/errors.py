@@ -8,7 +8,7 @@ with the field names, so that the command line can render the same error with it
 
 from __future__ import annotations
 
-from .i18n import Words, tr
+from linscratch.i18n import Words, tr
 
 
 def _identity(field: str) -> str:

@@ -4,7 +4,7 @@ Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scik
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
 `shuffle`, `random_state`, `fit_intercept`; `average=True`, `learning_rate`, `power_t`,
 `alpha`, `loss="squared_error"|"huber"` and Huber's `epsilon` as in SGDRegressor), plus
-`engine` (see `linscratch.engines`).
+`engine` (see `linscratch.train.engines`).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .engines import ENGINES
-from .errors import UsageError
-from .i18n import tr
-from .loop import fit
-from .spec import check_owners
-from .stopping import NoImprovement
+from linscratch.errors import UsageError
+from linscratch.i18n import tr
+from linscratch.train.engines import ENGINES
+from linscratch.train.loop import fit
+from linscratch.train.spec import check_owners
+from linscratch.train.stopping import NoImprovement
 
 EXCESS = 0.02  # a loss this far above the exact optimum has not converged
 EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
@@ -38,7 +38,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
 
     Each epoch shuffles the rows (unless `shuffle=False`) and steps along each batch's mean
     gradient with a constant learning rate: `learning_rate_init`, or with "auto" (the default)
-    a twentieth of the stability limit 2/λ_max of the data (`linscratch.solve.stability`):
+    a twentieth of the stability limit 2/λ_max of the data (`linscratch.exact.solve.stability`):
     data on any scale then train without diverging, and with little minibatch noise left (at
     half the limit a batch of 10 rattles around the optimum). The book's rate is 0.03.
     Training stops after `max_iter` epochs, or earlier when the training loss, averaged over
@@ -67,13 +67,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     `penalty="l2"` objective on the same scale (its alpha means our λ), and whose exact
     minimiser is `Ridge(alpha=n·alpha)` (Σ sample_weight for n). Each step's gradient gains
     alpha·w. The default is 0.0, not SGDRegressor's 1e-4, so that the estimator stays plain
-    least squares (the book's model, and the exact answer `linscratch.solve.ols`) unless a
+    least squares (the book's model, and the exact answer `linscratch.exact.solve.ols`) unless a
     penalty is asked for; `loss_curve_` then includes the penalty.
 
-    `loss="huber"` minimises Huber's loss (`linscratch.model.huber_loss`) with δ = `epsilon`,
+    `loss="huber"` minimises Huber's loss (`linscratch.book.model.huber_loss`) with δ = `epsilon`,
     SGDRegressor's names for it; `epsilon` defaults to 1.0, linscratch's `huber_delta` (and
     PyTorch's HuberLoss), where SGDRegressor's is 0.1. The exact optimum the convergence
-    warning compares with is then Huber's minimiser (`linscratch.huber`).
+    warning compares with is then Huber's minimiser (`linscratch.exact.huber`).
 
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)², or Huber's loss, after each epoch, weighted with `sample_weight`),
@@ -198,7 +198,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
 
         sw = None
         if sample_weight is not None:  # checked as `fit` checks it; rows of weight 0 dropped
-            from .sampleweights import checked, drop_zero, rescaled
+            from linscratch.data.weights import checked, drop_zero, rescaled
 
             dtype = "float32" if X.dtype == np.float32 else "float64"
             sw, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
@@ -217,7 +217,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             b0 = torch.zeros(1)
         lr = self.learning_rate_init
         if lr == "auto":
-            from .solve import stability
+            from linscratch.exact.solve import stability
 
             bound = stability(
                 X, seed=seed, intercept=self.fit_intercept, weights=sw, l2=float(self.alpha)
@@ -266,8 +266,8 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
         with the loss more than EXCESS above the exact least-squares optimum, whichever way it
         stopped: the plateau of a slow, ill-conditioned run is not convergence."""
-        from .ridge import ridge
-        from .solve import ols
+        from linscratch.exact.ridge import ridge
+        from linscratch.exact.solve import ols
 
         n, d = X.shape
         alpha = float(self.alpha)
@@ -282,7 +282,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if affordable:
             y64 = np.asarray(y, np.float64)
             if self.loss == "huber":  # Huber's optimum, penalised with alpha where it is
-                from .huber import huber_fit
+                from linscratch.exact.huber import huber_fit
 
                 best = huber_fit(X, y64, float(self.epsilon), self.fit_intercept, sw, l2=alpha)
                 best = best.loss
@@ -290,7 +290,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                 best = ridge(X, y64, alpha, fit_intercept=self.fit_intercept, weights=sw).loss
             else:
                 best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
-            from .statistics import gap
+            from linscratch.exact.statistics import gap
 
             squares = float(np.sum((y64 * y64) if sw is None else sw * y64 * y64))
             excess = gap(loss, best, squares, y64, sw)  # None: the optimum fits every row

@@ -1,0 +1,113 @@
+"""The epoch lines of `train`'s text report, as the book prints them, printed as the epochs end
+(`EpochLines`), and the lines that say early stopping ended a run, that the parameters are a
+mean of iterates, and how a schedule changed the learning rate."""
+
+from __future__ import annotations
+
+import sys
+
+from linscratch.i18n import tr
+from linscratch.train.events import EpochEnd, RunStart, Subscriber
+
+
+def shown_epoch(epoch: int, epochs: int) -> bool:
+    """Every epoch up to 20, as the book prints them; beyond, the first, the last and ten more."""
+    return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
+
+
+def epoch_line(epoch: int, loss: float) -> str:
+    """An epoch's line, as the book prints it (in the Chinese edition too)."""
+    return f"epoch {epoch}, loss {loss:f}"
+
+
+class EpochLines(Subscriber):
+    """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
+    or a file has it while the run goes on); the report's other lines follow at the end,
+    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
+
+    def __init__(self, file=None):
+        self.file, self.epochs, self.last = file, 0, None
+
+    def run_start(self, event: RunStart) -> None:
+        self.epochs = event.num_epochs
+        for epoch, loss in enumerate(event.losses, 1):
+            self._print(epoch, loss)
+
+    def epoch_end(self, event: EpochEnd) -> None:
+        self._print(event.epoch, event.loss)
+
+    def run_end(self, event) -> None:
+        """The last epoch's line, had it not been shown (a run stopped early)."""
+        if self.last is not None and not shown_epoch(self.last[0], self.epochs):
+            self._print(*self.last, always=True)
+
+    def _print(self, epoch: int, loss: float, always: bool = False) -> None:
+        self.last = (epoch, loss)
+        if always or shown_epoch(epoch, self.epochs):
+            print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
+
+
+def stopped_early(run) -> dict | None:
+    """{"epoch", "tol", "n_iter_no_change"} where early stopping ended the run before its
+    `num_epochs`, else None."""
+    if run.result.stopped_at is None:
+        return None
+    optim = run.spec.optim
+    return {
+        "epoch": run.result.stopped_at,
+        "tol": optim.tol,
+        "n_iter_no_change": optim.n_iter_no_change,
+    }
+
+
+def stopped_line(run) -> list[str]:
+    """The line saying that early stopping ended the run, and why (none if it did not)."""
+    stopped = stopped_early(run)
+    if stopped is None:
+        return []
+    text = tr(
+        "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "
+        "fell by less than {tol:g} of the mean of the {n} before"
+    )
+    n, tol = stopped["n_iter_no_change"], stopped["tol"]
+    return [text.format(epoch=stopped["epoch"], epochs=run.spec.optim.num_epochs, n=n, tol=tol)]
+
+
+def averaged_line(run) -> list[str]:
+    """The line saying that the parameters reported are a mean of iterates (none without
+    averaging), so that a loss far below the last iterate's is not read as that iterate's."""
+    k = run.spec.optim.average
+    if not k:
+        return []
+    text = tr(
+        "the parameters reported are the mean of the iterates after every step from epoch {k} "
+        "on (--average); the epoch losses above are theirs"
+    )
+    return [text.format(k=k)]
+
+
+def schedule_line(run) -> list[str]:
+    """The line saying how the learning rate changed and the rate of the last step (none for
+    a constant rate, whose report is as it always was)."""
+    optim = run.spec.optim
+    if optim.lr_schedule == "constant":
+        return []
+    if optim.lr_schedule == "invscaling":
+        text = tr(
+            "learning rate: invscaling, {lr:g} / t^{power:g} at step t of the run; the last "
+            "step's rate {last:.4g}"
+        )
+    else:
+        text = tr(
+            "learning rate: step, {lr:g} times {factor:g} every {k} epoch(s); the last "
+            "epoch's rate {last:.4g}"
+        )
+    return [
+        text.format(
+            lr=optim.lr,
+            power=optim.power_t,
+            factor=optim.lr_step_factor,
+            k=optim.lr_step_epochs,
+            last=run.result.last_lr,
+        )
+    ]

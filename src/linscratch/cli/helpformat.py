@@ -1,0 +1,119 @@
+"""How `--help` reads: flag help that ends with the default, examples kept as written, lines
+wrapped by their width on the screen (a Chinese character takes two columns), argparse's own
+words ("usage:", "options", its parse errors) in the language in use, and each command's flags
+as a Markdown table (the README's tables are this table, checked by tests/test_cli_help.py)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from contextlib import contextmanager
+
+from linscratch.i18n import Words, tr, width
+
+# argparse's own texts that a user can meet, translated through `tr` while the CLI runs.
+ARGPARSE_TEXTS = (
+    Words("usage: "),
+    Words("options"),
+    Words("positional arguments"),
+    Words("show this help message and exit"),
+    Words("argument %(argument_name)s: %(message)s"),
+    Words("the following arguments are required: %s"),
+    Words("unrecognized arguments: %s"),
+    Words("invalid choice: %(value)r (choose from %(choices)s)"),
+    Words("invalid %(type)s value: %(value)r"),
+    Words("expected one argument"),
+    Words("expected at most one argument"),
+    Words("expected at least one argument"),
+    Words("one of the arguments %s is required"),
+    Words("not allowed with argument %s"),
+    Words("ambiguous option: %(option)s could match %(matches)s"),
+    Words("ignored explicit argument %r"),
+)
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_OPEN, _CLOSE = "（《“", "，。；：）》、！？”"  # never at a line's end; never at its start
+_TOKENS = re.compile(f"[{_OPEN}]*(?:[^\\s{_WIDE}]+|[{_WIDE}])[{_CLOSE}]*|\\s+")
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """`text` in lines of at most `columns` columns, broken at spaces or between Chinese
+    characters (a word longer than a line stays whole)."""
+    lines, line = [], ""
+    for token in _TOKENS.findall(" ".join(text.split())):
+        if token == " ":
+            line += " " if line else ""
+            continue
+        if line.strip() and width(line + token) > columns:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples as written; flag help wrapped by screen width."""
+
+    def _split_lines(self, text, width):
+        return wrap(text, width)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        """argparse wraps the usage by its length in characters: narrowed by the columns a
+        wide prefix (用法：) takes beyond its length, so that its lines fit the screen too."""
+        shown = argparse._("usage: ") if prefix is None else prefix
+        extra = width(shown) - len(shown)
+        self._width -= extra
+        try:
+            return super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+
+
+def with_default(text: str, default: str) -> str:
+    """A flag's help followed by its default, in the language in use."""
+    return tr("{help} (default: {default})").format(help=text, default=default)
+
+
+def examples(*pairs: tuple[str, str]) -> str:
+    """An epilog of examples: each command line, and under it what it does."""
+    lines = [tr("examples:")]
+    for command, what in pairs:
+        lines += [f"  {command}", *(f"      {line}" for line in wrap(what, 70))]
+    return "\n".join(lines)
+
+
+def _translated_ngettext(singular: str, plural: str, n: int) -> str:
+    return tr(singular if n == 1 else plural)
+
+
+@contextmanager
+def argparse_speaks():
+    """While inside, argparse looks its own texts up through `tr` (argparse calls the module's
+    `_` and `ngettext` each time it needs a text); restored on the way out."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = tr, _translated_ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _flag_cell(action: argparse.Action) -> str:
+    if action.choices is not None and action.metavar is None:
+        value = "|".join(map(str, action.choices))
+    else:
+        value = action.metavar or ""
+    return f"`{action.option_strings[-1]} {value}`".replace(" `", "`").replace("|", "\\|")
+
+
+def flag_table(parser: argparse.ArgumentParser) -> str:
+    """The parser's flags as a Markdown table, group by group: flag, default, what it does."""
+    rows = ["| flag | default | what it does |", "| --- | --- | --- |"]
+    for group in parser._action_groups:
+        actions = [a for a in group._group_actions if hasattr(a, "about")]
+        if actions:
+            rows.append(f"| **{group.title}** | | |")
+        for action in actions:
+            about = action.about.replace("|", "\\|")
+            rows.append(f"| {_flag_cell(action)} | {action.shown_default} | {about} |")
+    return "\n".join(rows)

@@ -1,0 +1,170 @@
+"""`linscratch sweep`: every (learning rate, batch size) pair on the same data and seed, in
+this process or in forked workers sharing its data (`sweep_jobs`), each judged converged,
+converging or diverged (`verdicts`) and timed by its training alone, compared in a table, a
+JSON report and a figure (`sweep_plot`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from linscratch.cli.flags import run_spec
+from linscratch.data import resources, sources
+from linscratch.exact.statistics import require_work
+from linscratch.i18n import tr
+from linscratch.store import destinations
+from linscratch.train import plan
+from linscratch.train.events import Subscriber
+from linscratch.train.loop import draw_seed
+
+_STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers share it
+
+
+def _setup(spec, exact=None, spread=0.0) -> None:
+    """Load the data in this process, once (forked workers share it: nothing is sent)."""
+    import torch
+
+    torch.set_num_threads(1)
+    resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
+    dataset = sources.load(spec.data, spec.seed)
+    _STATE.update(spec=spec, dataset=dataset, exact=exact, spread=spread)
+
+
+class _Clock(Subscriber):
+    """The training time of a run that diverged (fit's `train_seconds` covers the others):
+    from the run's start to the divergence, without the worker's start-up or compiling."""
+
+    def __init__(self):
+        self.start = self.seconds = None
+
+    def run_start(self, event) -> None:
+        self.start = time.perf_counter()
+
+    def diverged(self, event) -> None:
+        self.seconds = time.perf_counter() - self.start
+
+
+def _one(pair: tuple[float, int]) -> dict:
+    """Train one pair; a diverged run is a result too. `verdict` judges it (see `verdicts`),
+    `seconds` is its training time alone."""
+    from linscratch.errors import DivergedError
+    from linscratch.exact.verdicts import judge
+    from linscratch.train.runs import execute
+
+    lr, batch_size = pair
+    spec = _STATE["spec"].replace(lr=lr, batch_size=batch_size)
+    out = {"lr": lr, "batch_size": batch_size, "diverged": False, "diverged_at": None}
+    clock = _Clock()
+    try:
+        run = execute(spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None)
+        losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
+        out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
+    except DivergedError as exc:
+        run = exc.run  # the exact answer goes with the error (None if not computed)
+        exact_loss = None if run is None else run.ols.loss
+        losses, seconds = exc.losses, clock.seconds
+        out.update(diverged=True, diverged_at={"epoch": exc.epoch, "step": exc.step})
+        out["diverged_at"]["loss"] = exc.grew  # the finite loss that grew without bound, or None
+        out.update(loss_gap=None, lr_max=exc.lr_max)
+    out["unstable"] = out["lr_max"] is not None and lr > out["lr_max"]
+    out["epochs"] = [{"epoch": i, "loss": loss} for i, loss in enumerate(losses, 1)]
+    out["final_loss"] = losses[-1] if losses and not out["diverged"] else None
+    out["ols_loss"] = exact_loss
+    out["verdict"] = judge(losses, exact_loss, lr, out["lr_max"], out["diverged"], _STATE["spread"])
+    out["seconds"] = seconds
+    return out
+
+
+def _limit(stability: dict | None) -> float | None:
+    """The stability limit 2/λ_max of a run, None where it was not estimated (too costly)."""
+    return None if stability is None else stability["lr_max"]
+
+
+def _exact(spec):
+    """The exact least-squares answer, the same for every pair (None with a held-out split
+    or weight decay: each run computes it on its training rows, ridge's on the rows SGD
+    trained on, standardized or not), and V = ½ var(y); both computed once, here
+    (weighted, where the rows are)."""
+    import numpy as np
+
+    from linscratch.exact.objective import minimiser
+    from linscratch.exact.solve import total_sum_of_squares
+    from linscratch.exact.statistics import decide
+    from linscratch.exact.verdicts import spread
+    from linscratch.interrupts import answering
+
+    data = _STATE["dataset"]
+    exact = None
+    n, d = np.shape(data.X)
+    computed = decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+    if computed == "computed" and not spec.data.val_fraction and not spec.model.l2:
+        X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
+        exact = answering(minimiser, spec, X, y, data.weights)  # least squares, or Huber's
+    v = spread(data.y)
+    if data.weights is not None:  # ½ the weighted variance
+        v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
+    _STATE.update(exact=exact, spread=v)
+    return exact, _STATE["spread"]
+
+
+def _check_grid(spec, pairs: int) -> None:
+    """Refuse a grid whose runs' epochs together pass a run's limit (`rules.EPOCHS_LIMIT`:
+    each pair keeps every epoch's record), before the pairs are listed."""
+    from linscratch.errors import UsageError
+    from linscratch.train.rules import EPOCHS_LIMIT
+
+    if pairs * spec.optim.num_epochs > EPOCHS_LIMIT:
+        raise UsageError(
+            "{0}, {1}: {pairs:,} pairs x {epochs:,} epochs is more than the {limit:,} epochs a "
+            "sweep may keep records of (about 1 KB each); use fewer values",
+            "lr",
+            "batch_size",
+            pairs=pairs,
+            epochs=spec.optim.num_epochs,
+            limit=EPOCHS_LIMIT,
+        )
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from linscratch.cli.json_report import dumps
+    from linscratch.cli.sweep_jobs import most_jobs, run_pairs
+    from linscratch.cli.sweep_report import sweep_json, sweep_text
+
+    options = vars(args)
+    lrs, batch_sizes = options["lr"], options["batch_size"]
+    spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
+    plan.check(spec)
+    seed_drawn = spec.seed is None
+    spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
+    if spec.outputs.plot is not None:
+        from linscratch.show.plots import FORMATS
+
+        destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
+    _check_grid(spec, len(lrs) * len(batch_sizes))
+    pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
+    _setup(spec)
+    require_work(*np.shape(_STATE["dataset"].X), spec.optim.num_epochs, len(pairs))
+    cap = most_jobs(len(pairs), *np.shape(_STATE["dataset"].X))
+    _exact(spec)
+    start = time.perf_counter()
+    runs, jobs = run_pairs(_one, pairs, options.get("jobs"), cap)
+    seconds = time.perf_counter() - start
+
+    if spec.outputs.plot is not None:
+        from linscratch.show.fonts import figure_text
+        from linscratch.show.plots import save
+        from linscratch.show.sweep_plot import sweep_figure
+
+        with figure_text():
+            figure = sweep_figure(runs, lrs, batch_sizes)
+            save(figure, spec.outputs.plot, spec.outputs.force)
+    if options.get("json"):
+        print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
+        return 0
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, spec.model.loss == "huber"))
+    if spec.outputs.plot is not None:
+        print(tr("plot written to {path}").format(path=spec.outputs.plot))
+    sys.stdout.flush()
+    return 0

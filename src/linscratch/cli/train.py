@@ -1,0 +1,160 @@
+"""`linscratch train`: the book's experiment by default, or a data file; SGD beside the exact
+least-squares answer; optionally a model, a plot and checkpoints.
+
+spec (from the flags) → destinations checked → dataset → run → plot, model, report.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from linscratch import __version__
+from linscratch.cli.flags import flag, run_spec
+from linscratch.data import sources
+from linscratch.errors import DivergedError
+from linscratch.i18n import tr
+from linscratch.show import progress
+from linscratch.store import destinations
+from linscratch.train import distributed, plan
+from linscratch.train.loop import draw_seed
+from linscratch.train.runs import execute
+
+
+def run(args) -> int:
+    """`linscratch train`, in one process or, under torchrun, as one rank of many."""
+    spec = run_spec(args)  # the settings each checked, and together (`spec.REQUIRES`)
+    group = distributed.from_env()
+    machine = plan.Machine(group.world_size, group.local_rank) if group else plan.Machine()
+    plan.check(spec, machine)
+    if group is None:
+        return _train(args, spec, main=True)
+    distributed.start(group, spec.execution.device)
+    try:
+        return _train(args, spec, main=group.is_main)
+    finally:
+        distributed.stop()
+
+
+def _train(args, spec, main: bool) -> int:
+    """One process's run: rank 0 (`main`) shows the feedback, prints and writes files."""
+    from linscratch.cli.timings import PhaseClock
+
+    clock = PhaseClock()  # where the time goes, for --json
+    options = vars(args)
+    as_json, lang = options.get("json", False), options.get("lang", "en")
+    seed_drawn = spec.seed is None
+    spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
+    if main:
+        destinations.check_outputs(spec.outputs, {"data": spec.data.data})
+    # On a terminal, a label for each phase and a progress bar; elsewhere nothing.
+    shown = progress.feedback(main and progress.wanted(as_json, options.get("quiet", False)))
+    diverged = None
+    with shown:
+        shown.label(_loading(spec.data))
+        dataset = sources.load(spec.data, spec.seed)
+        from linscratch.cli.epochs import EpochLines
+
+        lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
+        try:
+            outcome = execute(
+                spec,
+                dataset,
+                [shown, *lines, clock],
+                trace=spec.outputs.plot is not None,
+                warn=_warn if main else _ignore,
+            )
+        except DivergedError as exc:
+            diverged = exc  # reported below, the progress display gone
+        clock.stop()
+        if main and diverged is None:
+            _write(shown, outcome, dataset)
+    if not main:  # only rank 0 prints and writes files (and tells the job's status)
+        return 0
+    if diverged is not None:
+        _diverged(diverged, dataset, seed_drawn, as_json, lang)
+        raise diverged
+    check = outcome.result.check_grad
+    status = 0 if check is None or check["passed"] else 1
+    from linscratch.cli.json_report import dumps, train_json
+    from linscratch.cli.reports import train_text
+
+    if as_json:
+        print(
+            dumps({**train_json(outcome, dataset.source, seed_drawn), "timings": clock.to_dict()})
+        )
+    else:  # the epoch lines are out already
+        print(train_text(outcome, seed_drawn, lang, epochs=False))
+    return status
+
+
+def _write(shown, outcome, dataset) -> None:
+    """The figure and the model the run was asked for, each under its label."""
+    outputs = outcome.spec.outputs
+    if outputs.plot is not None:
+        shown.label(tr("writing {path}").format(path=outputs.plot))
+        _plot(outcome, dataset)
+    if outputs.save is not None:
+        shown.label(tr("writing {path}").format(path=outputs.save))
+        _save(outcome)
+
+
+def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
+    """SGD diverged, the exact answer stands: printed as text (the epoch lines are out
+    already; the CLI's error line follows), or given to the error as the rest of its JSON
+    document. Nothing is saved."""
+    if error.run is None:
+        return
+    from linscratch.cli.diverged_report import diverged_json, diverged_text
+
+    if as_json:
+        error.report = diverged_json(error, dataset.source, seed_drawn)
+    else:
+        print(diverged_text(error.run, lang), flush=True)
+
+
+def _loading(data) -> str:
+    """The label of loading the data: drawing it, or reading its file."""
+    if data.synthetic:
+        return tr("generating data")
+    return tr("reading {path}").format(path=sources.file_of(data)[0])
+
+
+def _warn(warning) -> None:
+    print(
+        tr("linscratch train: warning: {message}").format(message=warning.render(flag)),
+        file=sys.stderr,
+    )
+
+
+def _ignore(warning) -> None:
+    pass
+
+
+def _plot(outcome, dataset) -> None:
+    """The training figure, drawn and saved in the language in use (`fonts.figure_text`)."""
+    from linscratch.show.fonts import figure_text
+    from linscratch.show.plots import save, training_figure
+
+    X, y = dataset.X, dataset.y
+    if outcome.train_rows is not None:  # the rows it trained on
+        X, y = X[outcome.train_rows], y[outcome.train_rows]
+    with figure_text():
+        figure = training_figure(outcome, X, y, dataset.true_w, dataset.true_b)
+        save(figure, outcome.spec.outputs.plot, outcome.spec.outputs.force)
+
+
+def _save(outcome) -> None:
+    from linscratch.book.model import LinearModel
+
+    scaler, spec = outcome.standardizer, outcome.spec
+    training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}
+    LinearModel(
+        w=list(outcome.result.w),
+        b=outcome.result.b,
+        feature_names=outcome.feature_names,
+        target_name=outcome.target_name,
+        standardization=None if scaler is None else scaler.to_dict(),
+        training=training,
+        seed=outcome.result.seed,
+        library_version=__version__,
+    ).save(spec.outputs.save, force=spec.outputs.force)

@@ -1,0 +1,141 @@
+"""Out-of-core tables: NPY and Parquet files whose features come first and target last, as
+views into memory-mapped arrays, so that training reads the rows in place and never holds the
+whole file in memory. `files.read_table` uses these for the common case and reads the rest
+whole."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from linscratch.data.columns import numeric, scan
+from linscratch.data.files import Table, _check_names
+from linscratch.errors import UsageError
+from linscratch.store.destinations import remove_stale, reserve, scratch_prefix
+
+GROUP_BYTES = 32 << 20  # a Parquet file's columns read at a time: Arrow holds about 3x this
+BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
+
+
+def npy_views(arr, names, target, features, path: Path) -> Table | None:
+    """The common case of a memory-mapped NPY file, its features first and its target last,
+    as views into the file: nothing is copied or loaded, the rows are read when used. None
+    for any other selection of columns (which is then copied in float64)."""
+    d = arr.shape[1] - 1
+    if arr.dtype.kind != "f" or d < 1 or target not in (None, "-1", str(d)):
+        return None
+    if features is not None and features != [str(j) for j in range(d)]:
+        return None
+    largest = scan(arr, names, path)
+    return _views(arr, names, path, largest)
+
+
+def _views(arr, names, path: Path, largest: float) -> Table:
+    """The features and the target of `arr` (n, d + 1) as views; `largest`, its largest
+    magnitude."""
+    d = arr.shape[1] - 1
+    X, y = arr[:, :d], arr[:, d]
+    return Table(X, y, names[:d], names[d], str(path), largest=largest)
+
+
+def parquet_views(path: Path, target, features) -> Table | None:
+    """A Parquet file with numeric columns, its target last, copied into an unnamed scratch
+    NPY file in the temporary folder (TMPDIR), checked on the way, and memory-mapped from
+    there: the same views as an NPY file's. Read a row group and a few columns at a time, the
+    memory stays near 3 x GROUP_BYTES at any width and row group size. None for other files and
+    selections (they are read whole, with the usual checks)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError):
+        return None
+    schema = pf.schema_arrow
+    names = [str(n) for n in schema.names]
+    _check_names(names, path)
+    d, n = len(names) - 1, pf.metadata.num_rows
+    numbers = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
+    if not numbers or d < 1 or n == 0:
+        return None
+    if target not in (None, "-1", names[d], str(d)):
+        return None
+    if features is not None and features not in (names[:d], [str(j) for j in range(d)]):
+        return None
+    dtype = np.float32 if all(t == pa.float32() for t in schema.types) else np.float64
+    folder = Path(tempfile.gettempdir())
+    remove_stale(folder, "parquet")
+    fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix("parquet"), suffix=".npy")
+    os.close(fd)
+    try:
+        out = np.lib.format.open_memmap(scratch, "w+", dtype, (n, d + 1))
+        _reserve(scratch, path)
+        try:
+            largest = _copy_columns(pf, names, path, out)
+            pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
+        except (pa.ArrowException, OSError) as exc:
+            reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
+            raise UsageError("{path}: cannot read it: {reason}", path=path, reason=reason) from None
+        del out  # no flush: the mapping below reads the same pages, never the disk
+        arr = np.load(scratch, mmap_mode="r")
+    finally:
+        os.unlink(scratch)  # the mapping lives on; the name does not
+    return _views(arr, names, path, largest)
+
+
+def _reserve(scratch: str, path: Path) -> None:
+    """Claim the scratch file's blocks before writing through its mapping
+    (`destinations.reserve`): a full temporary folder is one clear line, not SIGBUS."""
+    with open(scratch, "r+b") as f:
+        try:
+            reserve(f.fileno())
+        except OSError as exc:
+            folder, reason = Path(scratch).parent, exc.strerror
+            raise UsageError(
+                "{path}: cannot write its scratch copy in {folder} ({reason})",
+                path=path,
+                folder=folder,
+                reason=reason,
+            ) from None
+
+
+def _copy_columns(pf, names, path: Path, out) -> float:
+    """Every column of the Parquet file `pf` into its place in `out` (n, k), a row group and
+    a group of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell;
+    `scan`: finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on
+    two threads: numpy's copies release the GIL); the largest magnitude."""
+    start, largest, size = 0, 0.0, out.dtype.itemsize
+    with ThreadPoolExecutor(2) as pool:
+        for g in range(pf.num_row_groups):
+            m = pf.metadata.row_group(g).num_rows
+            width = max(1, GROUP_BYTES // (size * max(1, m)))
+            for c0 in range(0, len(names), width):
+                group = pf.read_row_group(g, columns=names[c0 : c0 + width])
+                columns = []
+                for j, column in enumerate(group.columns, start=c0):
+                    values = numeric(column, names[j], path, start, out.dtype)
+                    largest = max(largest, scan(values[:, None], names[j : j + 1], path, start))
+                    columns.append(values)
+                halves = ((0, (m + 1) // 2), ((m + 1) // 2, m))
+                args = (out[start : start + m, c0 : c0 + len(columns)], columns)
+                for done in [pool.submit(_set_rows, *args, lo, hi) for lo, hi in halves]:
+                    done.result()  # an error in either half is raised here
+            start += m
+    return largest
+
+
+def _set_rows(out, columns, lo: int, hi: int) -> None:
+    """out[lo:hi] = the columns' rows lo:hi side by side, through a row-major block of
+    BLOCK_BYTES (cache-resident), so that `out` is written a row's run of columns at a time
+    rather than a column at a time (a cache line per value)."""
+    rows = max(1, BLOCK_BYTES // (out.dtype.itemsize * len(columns)))
+    block = np.empty((rows, len(columns)), out.dtype)
+    for r in range(lo, hi, rows):
+        part = block[: min(rows, hi - r)]
+        for i, values in enumerate(columns):
+            part[:, i] = values[r : r + len(part)]
+        out[r : r + len(part)] = part

@@ -1,0 +1,298 @@
+"""The seed document's derivation of the gradients, walked through with a batch's numbers
+(`linscratch grad`'s text), in English or Chinese, from a `gradcheck.GradCheck`."""
+
+from __future__ import annotations
+
+import torch
+
+from linscratch.derivation.gradcheck import GradCheck
+from linscratch.i18n import language, rjust
+
+EXPLAIN_LABELS = {
+    "en": {
+        "title": "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})",
+        "at": "at w = {w}, b = {b}",
+        "step1": "Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y",
+        "row1": "  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}",
+        "step2": "Step 2. The loss L = ½ Σᵢ eᵢ² = {loss}",
+        "step3": "Step 3. dL/dw = Xᵀe: each weight sums its feature times the residual",
+        "step4": "Step 4. dL/db = Σᵢ eᵢ: the bias sums the residuals",
+        "step5": "Step 5. The same gradients three ways (differences relative to each "
+        "component's scale)",
+        "method": {
+            "analytic": "analytic",
+            "autograd": "autograd",
+            "finite_difference": "finite diff.",
+        },
+        "pass": "ok",
+        "fail": "FAILED",
+        "overflow": "not compared: the values overflow float64",
+        "vs": "vs",
+        "max_abs": "max abs diff",
+        "max_rel": "max rel diff",
+        "step6": "Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})",
+        # with row weights sᵢ: the lines that change
+        "title_s": "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} "
+        "rows, {d} features ({dtype})",
+        "step2_s": "Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}",
+        "step3_s": "Step 3. dL/dw = Xᵀ(s∘e): each weight sums its feature times the weighted "
+        "residual sᵢeᵢ",
+        "step4_s": "Step 4. dL/db = Σᵢ sᵢeᵢ: the bias sums the weighted residuals",
+        "step6_s": "Step 6. The SGD step that follows, along the weighted mean gradient "
+        "(lr = {lr}, Σsᵢ = {n}, lr/Σsᵢ = {ratio})",
+        # with weight decay λ: the lines added
+        "decay": "with weight decay λ = {l2}: each row's loss gains the book's penalty "
+        "(λ/2)‖w‖² = {pen} (D2L 3.7), so L gains {B}·(λ/2)‖w‖² and dL/dw gains {B}·λw",
+        "step2_l2": "Step 2. The loss L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
+        "{loss}",
+        "step3_l2": "Step 3. dL/dw = {xe} + {B}·λw: the residuals' part, plus the penalty's",
+    },
+    "zh": {
+        "title": "损失 L = Σᵢ ½(ŷᵢ − yᵢ)² 的梯度：小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "at": "参数 w = {w}，b = {b}",
+        "step1": "步骤 1：前向传播计算预测值 ŷ = Xw + b 与误差 e = ŷ − y",
+        "row1": "  第 1 行：ŷ₁ = {terms} = {y_hat}，e₁ = {y_hat} − ({y}) = {e}",
+        "step2": "步骤 2：计算损失 L = ½ Σᵢ eᵢ² = {loss}",
+        "step3": "步骤 3：权重梯度 dL/dw = Xᵀe：每个特征在所有样本上的贡献之和，由误差缩放",
+        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ eᵢ：所有样本预测误差的总和",
+        "step5": "步骤 5：三种方法计算同一梯度（差异相对于各分量的尺度）",
+        "method": {
+            "analytic": "解析推导",
+            "autograd": "自动求导",
+            "finite_difference": "有限差分",
+        },
+        "pass": "一致",
+        "fail": "不一致",
+        "overflow": "无法比较：数值超出 float64 的范围（溢出）",
+        "vs": "对比",
+        "max_abs": "最大绝对差",
+        "max_rel": "最大相对差",
+        "step6": "步骤 6：随后的 SGD 更新（lr = {lr}，|B| = {n}，lr/|B| = {ratio}）",
+        "title_s": "损失 L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)² 的梯度（第 i 个样本的权重为 sᵢ）："
+        "小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "step2_s": "步骤 2：计算损失 L = ½ Σᵢ sᵢeᵢ² = {loss}",
+        "step3_s": "步骤 3：权重梯度 dL/dw = Xᵀ(s∘e)：每个特征在所有样本上的贡献之和，"
+        "由加权误差 sᵢeᵢ 缩放",
+        "step4_s": "步骤 4：偏置梯度 dL/db = Σᵢ sᵢeᵢ：所有样本加权预测误差的总和",
+        "step6_s": "步骤 6：随后沿加权平均梯度的 SGD 更新"
+        "（lr = {lr}，Σsᵢ = {n}，lr/Σsᵢ = {ratio}）",
+        "decay": "权重衰减 λ = {l2}：每个样本的损失加上书中的惩罚项 (λ/2)‖w‖² = {pen}"
+        "（D2L 3.7），因此 L 增加 {B}·(λ/2)‖w‖²，dL/dw 增加 {B}·λw",
+        "step2_l2": "步骤 2：计算损失 L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
+        "{loss}",
+        "step3_l2": "步骤 3：权重梯度 dL/dw = {xe} + {B}·λw：误差部分加上惩罚项部分",
+    },
+}
+
+
+# Huber's loss (`delta`): the lines that change, with or without row weights
+HUBER_LABELS = {
+    "en": {
+        "title": "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
+        "δ(|e| − δ/2) beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})",
+        "step2": "Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and "
+        "push with ψ = ±δ instead of eᵢ: {rows}",
+        "none": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and "
+        "the gradient is the squared loss's",
+        "step3": "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped "
+        "residual",
+        "step4": "Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals",
+    },
+    "zh": {
+        "title": "Huber 损失 L = Σᵢ {s}ρ(ŷᵢ − yᵢ) 的梯度（|e| ≤ δ 时 ρ(e) = ½e²，否则 "
+        "δ(|e| − δ/2)，δ = {delta}）：小批量 {n} 个样本，{d} 个特征（{dtype}）",
+        "step2": "步骤 2：计算损失 L = Σᵢ {s}ρ(eᵢ) = {loss}",
+        "clip": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：{n} 个样本中有 {k} 个 |eᵢ| > δ = {delta}，"
+        "其梯度贡献被截断为 ψ = ±δ 而非 eᵢ：{rows}",
+        "none": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：没有样本 |eᵢ| > δ = {delta}，故 ψ = e，"
+        "梯度与平方损失相同",
+        "step3": "步骤 3：权重梯度 dL/dw = Xᵀ({s}ψ)：每个特征在所有样本上的贡献之和，"
+        "由截断后的误差缩放",
+        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ {s}ψᵢ：所有样本截断误差的总和",
+    },
+}
+
+
+def _g(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _vec(values) -> str:
+    return "[" + ", ".join(_g(float(v)) for v in values) + "]"
+
+
+def _sum_terms(pairs: list[tuple[float, float]] | list[float], keep: int = 3) -> str:
+    """'a + b + c + … + z' for a sum's terms, shortened to the first `keep` and the last."""
+    text = [f"({_g(p[0])})({_g(p[1])})" if isinstance(p, tuple) else f"({_g(p)})" for p in pairs]
+    if len(text) > keep + 2:
+        text = [*text[:keep], "…", text[-1]]
+    return " + ".join(text)
+
+
+def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
+    """The derivation of the seed document, walked through with this batch's numbers, in
+    `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
+    sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient.
+    `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it."""
+    from linscratch.errors import UsageError, UsageTypeError
+    from linscratch.train.arguments import kind_of, positive
+
+    if not isinstance(check, GradCheck):
+        raise UsageTypeError(
+            "{0} must be the result of linscratch.check_gradients(X, y, w, b), got {kind}",
+            "check",
+            kind=kind_of(check),
+        )
+    positive(lr, "lr")
+    if lang is not None and lang not in EXPLAIN_LABELS:
+        raise UsageError(
+            "{0} must be one of {choices}, got {value!r}",
+            "lang",
+            choices=", ".join(EXPLAIN_LABELS),
+            value=lang,
+        )
+    t = dict(EXPLAIN_LABELS[lang or language()])
+    weighted = check.weights is not None
+    if weighted:  # the weighted lines in place of the plain ones
+        t.update({k.removesuffix("_s"): v for k, v in t.items() if k.endswith("_s")})
+    n, d = check.X.shape
+    X = check.X.to(torch.float64).numpy()
+    y = check.y.reshape(-1).to(torch.float64).numpy()
+    y_hat = check.y_hat.reshape(-1).to(torch.float64).numpy()
+    e = check.residual.reshape(-1).to(torch.float64).numpy()
+    w = check.w.reshape(-1).to(torch.float64).numpy()
+    b = float(check.b[0])
+    s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
+    dtype = str(check.X.dtype).removeprefix("torch.")
+    delta = check.delta
+    psi = e if delta is None else _huber(t, lang, weighted, e, delta)
+    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
+    if check.l2:  # weight decay: what it adds to the loss and the gradient
+        pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
+        lines.append(t["decay"].format(l2=_g(check.l2), pen=_g(pen), B=_count(weighted)))
+    lines.append("")
+
+    # Step 1: a table of the rows (at most 12 shown, at most 4 features).
+    lines.append(t["step1"])
+    shown_cols = min(d, 4)
+    head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
+    head += ["…"] if d > shown_cols else []
+    head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta else []), *(["s_i"] if weighted else [])]
+    lines.append("  " + "".join(f"{h:>12}" for h in head))
+    rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
+    for i in rows:
+        if i is None:
+            lines.append("  " + f"{'…':>12}")
+            continue
+        cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
+        cells += ["…"] if d > shown_cols else []
+        cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta else [])]
+        cells += [_g(s[i])] if weighted else []
+        lines.append("  " + "".join(f"{c:>12}" for c in cells))
+    terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
+    terms += " + …" if d > 4 else ""
+    terms += f" + ({_g(b)})"
+    lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
+    lines += [_clipped_line(t, e, delta)] if delta else []
+    lines += ["", _step2(t, check, w), ""]
+
+    # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted;
+    # of Huber's clipped ψᵢ in place of eᵢ).
+    g = check.grads["analytic"]
+    r, name = (e, "e") if delta is None else (psi, "ψ")  # what the gradient sums
+    se = s * r if weighted else r
+    lines += _step3(t, check, X, se, w, name)
+    lines += ["", t["step4"], f"  dL/db = {_sum_terms(list(se))} = {_g(g[d])}", ""]
+
+    lines += [*_step5(t, check, d), ""]
+
+    # Step 6: the update.
+    new_w, new_b = check.update(lr)
+    total = check.total
+    ratio = lr / total
+    shown = _g(total) if weighted else total
+    lines += [t["step6"].format(lr=_g(lr), n=shown, ratio=_g(ratio))]
+    by = "lr/Σsᵢ" if weighted else "lr/|B|"
+    lines.append(f"  w ← w − {by}·dL/dw = {_vec(w)} − {_g(ratio)}·{_vec(g[:d])} = {_vec(new_w)}")
+    lines.append(f"  b ← b − {by}·dL/db = {_g(b)} − {_g(ratio)}·({_g(g[d])}) = {_g(new_b)}")
+    return "\n".join(lines)
+
+
+def _count(weighted: bool) -> str:
+    """What a step divides by, as the formulas write it: Σsᵢ weighted, else |B|."""
+    return "Σsᵢ" if weighted else "|B|"
+
+
+def _step2(t: dict, check: GradCheck, w) -> str:
+    """Step 2's line: the loss, and with weight decay its two parts with their numbers."""
+    if not check.l2:
+        return t["step2"].format(loss=_g(check.loss))
+    weighted = check.weights is not None
+    pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖², on each row
+    term = ("ρ(eᵢ)", "Σᵢ ") if check.delta else ("eᵢ²", "½ Σᵢ ")
+    return t["step2_l2"].format(
+        data_sum=term[1] + ("sᵢ" if weighted else "") + term[0],
+        B=_count(weighted),
+        data=_g(check.loss - check.total * pen),
+        total=_g(check.total),
+        pen=_g(pen),
+        loss=_g(check.loss),
+    )
+
+
+def _step3(t: dict, check: GradCheck, X, se, w, name: str = "e") -> list[str]:
+    """Step 3's lines: each dL/dwⱼ written out as its sum over the rows (of sᵢeᵢ, weighted;
+    `name` ψ for Huber's clipped residual), plus with weight decay |B|·λ·wⱼ with its numbers."""
+    n, d = X.shape
+    weighted, g, l2 = check.weights is not None, check.grads["analytic"], check.l2
+    term = f"(sᵢ{name}ᵢ)" if weighted else f"{name}ᵢ"
+    lines = [t["step3"]]
+    if l2:
+        xe = f"Xᵀ(s∘{name})" if weighted else f"Xᵀ{name}"
+        lines = [t["step3_l2"].format(xe=xe, B=_count(weighted))]
+    for j in range(d):
+        expanded = _sum_terms([(se[i], X[i, j]) for i in range(n)])
+        formula = f"Σᵢ {term}·xᵢ{j + 1}"
+        if l2:  # + |B|·λ·wⱼ
+            formula += f" + {_count(weighted)}·λ·w_{j + 1}"
+            expanded += f" + ({_g(check.total)})({_g(l2)})({_g(w[j])})"
+        lines.append(f"  dL/dw_{j + 1} = {formula} = {expanded} = {_g(g[j])}")
+    return lines
+
+
+def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
+    """Step 5: the three methods side by side, then each pair's differences."""
+    lines = [t["step5"]]
+    names = ("analytic", "autograd", "finite_difference")
+    lines.append("  " + f"{'':>9}" + "".join(rjust(t["method"][m], 22) for m in names))
+    for j in range(d + 1):
+        label = f"dL/dw_{j + 1}" if j < d else "dL/db"
+        lines.append("  " + f"{label:>9}" + "".join(f"{check.grads[m][j]:>22.15g}" for m in names))
+    for (a, c), comp in check.comparisons.items():
+        verdict = t["pass"] if comp.passed else t["overflow" if comp.overflow else "fail"]
+        lines.append(
+            f"  {t['method'][a]} {t['vs']} {t['method'][c]}: "
+            f"{t['max_abs']} {comp.max_abs_diff:.3g}, {t['max_rel']} {comp.max_rel_diff:.3g} "
+            f"≤ {comp.tolerance:.0e}: {verdict}"
+        )
+    return lines
+
+
+def _huber(t: dict, lang, weighted: bool, e, delta: float):
+    """Huber's lines in `t` in place of the squared loss's; returns ψ = clip(e, −δ, δ), what
+    takes e's place in the gradient."""
+    t.update(HUBER_LABELS[lang or language()])
+    for key in ("title", "step2", "step3", "step4"):
+        t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
+    return e.clip(-delta, delta)
+
+
+def _clipped_line(t: dict, e, delta: float) -> str:
+    """Which rows Huber's ψ clips, with their residuals and ψ: "row 3 (e = 7.2 → ψ = 1)"."""
+    out = [i for i in range(len(e)) if abs(e[i]) > delta]
+    if not out:
+        return t["none"].format(delta=_g(delta))
+    shown = [f"{i + 1} (e = {_g(e[i])} → ψ = {_g(delta if e[i] > 0 else -delta)})" for i in out]
+    rows = ", ".join(shown[:8]) + (", …" if len(shown) > 8 else "")
+    return t["clip"].format(k=len(out), n=len(e), delta=_g(delta), rows=rows)

@@ -1,0 +1,256 @@
+"""The figure of `linscratch sweep`: every run's loss curve (colour keyed to the learning rate,
+line style to the batch size, diverged runs marked where they left), beside a heatmap of final
+losses for a two-dimensional sweep, or the final loss against the one setting swept.
+
+Drawn inside `fonts.figure_text()` by the caller: every label goes through `i18n.tr`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from linscratch.i18n import tr
+
+STYLES = ["-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (2, 3)), (0, (9, 2, 2, 2, 2, 2))]
+EXACT = (0, (1, 2))  # the exact loss's dotted line
+
+
+def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
+    """The loss curves, and beside them: a heatmap of final losses (several rates and several
+    batch sizes), the final loss against the learning rate with the stability limit 2/λ_max
+    (one batch size) or against the batch size (one rate); the curves alone for one pair."""
+    from matplotlib.figure import Figure
+
+    lrs, batch_sizes = sorted(set(lrs)), sorted(set(batch_sizes))
+    if len(lrs) == 1 and len(batch_sizes) == 1:
+        fig = Figure(figsize=(7.5, 5), layout="constrained")
+        _curves(fig.subplots(), runs, lrs, batch_sizes)
+        return fig
+    fig = Figure(figsize=(13, 5.6), layout="constrained")
+    ax_curves, ax_final = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    _curves(ax_curves, runs, lrs, batch_sizes)
+    if len(lrs) > 1 and len(batch_sizes) > 1:
+        _heatmap(fig, ax_final, runs, lrs, batch_sizes)
+    elif len(lrs) > 1:
+        _final_against(ax_final, runs, "lr", lrs, tr("learning rate"))
+        ax_final.set_title(
+            tr("Final loss by learning rate (batch size {batch_size})").format(
+                batch_size=batch_sizes[0]
+            ),
+            fontsize=10,
+        )
+    else:
+        _final_against(ax_final, runs, "batch_size", batch_sizes, tr("batch size"))
+        ax_final.set_title(
+            tr("Final loss by batch size (learning rate {lr:g})").format(lr=lrs[0]), fontsize=10
+        )
+    return fig
+
+
+def _finite(run: dict) -> list[float]:
+    """The run's finite losses per epoch, with the one that grew without bound if any."""
+    losses = [e["loss"] for e in run["epochs"]]
+    grew = (run.get("diverged_at") or {}).get("loss")
+    return losses + ([grew] if grew is not None and math.isfinite(grew) else [])
+
+
+def _loss_limits(runs: list[dict]) -> tuple[float, float] | None:
+    """The loss axis: every finite positive loss of the runs that did not diverge (or of all,
+    where all did), with some room; a diverged run's loss beyond it is marked at the edge."""
+    kept = [r for r in runs if r["verdict"] != "diverged"] or runs
+    values = [v for r in kept for v in [*_finite(r), r.get("ols_loss") or 0] if v > 0]
+    if not values:
+        return None
+    return min(values) / 3, max(values) * 3
+
+
+def _curves(ax, runs, lrs, batch_sizes) -> None:
+    """Loss per epoch: colour by learning rate (a sequential colormap), style by batch size
+    (with one rate, colour by batch size); a diverged run drawn up to its last finite loss and
+    marked there with an ×; the exact loss as a dotted line."""
+    from matplotlib.ticker import MaxNLocator
+
+    hue, dash = (
+        ("lr", "batch_size") if len(lrs) > 1 or len(batch_sizes) == 1 else ("batch_size", "lr")
+    )
+    colors, styles = _keys(lrs, batch_sizes, hue)
+    limits = _loss_limits(runs)
+    ax.set_yscale("log", nonpositive="mask")
+    if limits is not None:
+        ax.set_ylim(*limits)
+    top = limits[1] if limits else 1.0
+    for run in runs:
+        color, style = colors[run[hue]], styles[run[dash]]
+        losses = _finite(run)
+        ax.plot(range(1, len(losses) + 1), losses, linestyle=style, color=color, lw=1.6)
+        if run["verdict"] != "diverged":
+            continue
+        epoch = len(losses) if losses else run["diverged_at"]["epoch"]
+        last = min(losses[-1], top) if losses else top
+        ax.plot([epoch], [last], "x", color=color, ms=10, mew=2.5, clip_on=False, zorder=5)
+    exact = [r["ols_loss"] for r in runs if r.get("ols_loss")]
+    if exact:
+        ax.axhline(exact[0], color="black", lw=0.9, ls=EXACT)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
+    ax.set_title(tr("Loss per epoch"), fontsize=10)
+    ax.grid(True, which="both", alpha=0.25)
+    diverged = any(r["verdict"] == "diverged" for r in runs)
+    _legends(ax, colors, styles, hue, diverged, bool(exact))
+
+
+def _keys(lrs, batch_sizes, hue: str) -> tuple[dict, dict]:
+    """Each value of the `hue` setting's colour (a sequential colormap, in increasing order)
+    and each value of the other's line style."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["plasma"]
+    shaded, dashed = (lrs, batch_sizes) if hue == "lr" else (batch_sizes, lrs)
+    colors = {v: cmap(0.85 * i / max(len(shaded) - 1, 1)) for i, v in enumerate(shaded)}
+    styles = {v: STYLES[i % len(STYLES)] for i, v in enumerate(dashed)}
+    return colors, styles
+
+
+def _legends(ax, colors, styles, hue: str, diverged: bool, exact: bool) -> None:
+    """Two legends right of the curves: the colours, titled with their setting; the line
+    styles, titled with theirs, and the × and dotted line when drawn."""
+    from matplotlib.lines import Line2D
+
+    titles = {"lr": tr("learning rate"), "batch_size": tr("batch size")}
+    other = "batch_size" if hue == "lr" else "lr"
+    first = ax.legend(
+        [Line2D([], [], color=c, lw=2.5) for c in colors.values()],
+        [f"{v:g}" for v in colors],
+        title=titles[hue],
+        fontsize=8,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+    )
+    ax.add_artist(first)
+    keys = [Line2D([], [], color="0.3", ls=style, lw=1.6) for style in styles.values()]
+    names = [f"{v:g}" for v in styles]
+    if diverged:
+        keys.append(Line2D([], [], color="0.3", marker="x", ls="", ms=8, mew=2))
+        names.append(tr("diverged (last finite loss)"))
+    if exact:
+        keys.append(Line2D([], [], color="black", lw=0.9, ls=EXACT))
+        names.append(tr("exact least squares"))
+    ax.legend(
+        keys,
+        names,
+        title=titles[other],
+        fontsize=8,
+        title_fontsize=8,
+        loc="lower left",
+        bbox_to_anchor=(1.01, 0.0),
+    )
+
+
+def _final_against(ax, runs, key: str, values: list, label: str) -> None:
+    """Final loss against the one setting swept (log axes where its values span a factor of
+    ten); the exact loss as a line, the stability limit 2/λ_max as a vertical line when the
+    setting is the learning rate; a diverged run as an × at the top edge."""
+    from matplotlib.transforms import blended_transform_factory
+
+    by = {r[key]: r for r in runs}
+    stable = [v for v in values if by[v]["verdict"] != "diverged"]
+    ys = [by[v]["final_loss"] for v in stable]
+    ax.set_yscale("log", nonpositive="mask")
+    if min(values) > 0 and max(values) >= 10 * min(values):
+        ax.set_xscale("log")
+    ax.plot(stable, ys, color="0.55", lw=1, zorder=1)
+    for verdict, face in (("converged", "tab:blue"), ("converging", "white")):
+        xs = [v for v in stable if by[v]["verdict"] == verdict]
+        if xs:
+            ax.plot(
+                xs,
+                [by[v]["final_loss"] for v in xs],
+                "o",
+                mfc=face,
+                mec="tab:blue",
+                ms=7,
+                mew=1.5,
+                ls="",
+                label=tr(verdict),
+                zorder=3,
+            )
+    top = blended_transform_factory(ax.transData, ax.transAxes)
+    gone = [v for v in values if by[v]["verdict"] == "diverged"]
+    if gone:  # (an empty line unclipped would upset the layout)
+        ax.plot(
+            gone,
+            [0.95] * len(gone),
+            "x",
+            color="tab:red",
+            ms=10,
+            mew=2.5,
+            ls="",
+            transform=top,
+            label=tr("diverged"),
+            clip_on=False,
+        )
+    exact = [r["ols_loss"] for r in runs if r.get("ols_loss")]
+    if exact:
+        ax.axhline(exact[0], color="black", lw=0.9, ls=EXACT, label=tr("exact least squares"))
+    limit = next((r["lr_max"] for r in runs if r["lr_max"] is not None), None)
+    if key == "lr" and limit is not None:
+        ax.axvline(
+            limit,
+            color="tab:red",
+            lw=1.2,
+            ls="--",
+            label=tr("stability limit 2/λ_max = {limit:.3g}").format(limit=limit),
+        )
+        ax.axvspan(limit, max(max(values), limit) * 1.5, color="tab:red", alpha=0.06)
+    if ys:
+        low, high = min(ys + exact[:1]), max(ys)
+        ax.set_ylim(low / 3, high * 10)
+    ax.set_xlabel(label + ("" if ax.get_xscale() == "linear" else tr(" (log scale)")))
+    ax.set_ylabel(tr("final mean loss (log scale)"))
+    ax.grid(True, which="both", alpha=0.25)
+    ax.legend(fontsize=8, loc="best")
+
+
+def _heatmap(fig, ax, runs, lrs, batch_sizes) -> None:
+    """Final loss of every (learning rate, batch size) pair; grey where a run diverged, and
+    each cell says its verdict."""
+    from matplotlib.colors import LogNorm
+
+    grid = np.full((len(lrs), len(batch_sizes)), np.nan)
+    labels = np.full(grid.shape, "", dtype=object)
+    for run in runs:
+        i, k = lrs.index(run["lr"]), batch_sizes.index(run["batch_size"])
+        if run["verdict"] == "diverged":
+            labels[i, k] = tr("diverged")
+        else:
+            grid[i, k] = run["final_loss"]
+            labels[i, k] = f"{run['final_loss']:.3g}\n{tr(run['verdict'])}"
+    finite = grid[np.isfinite(grid) & (grid > 0)]
+    norm = None
+    if finite.size:
+        norm = LogNorm(finite.min(), max(finite.max(), finite.min() * 1.0001))
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis_r", norm=norm, aspect="auto")
+    ax.set_facecolor("#d9d9d9")
+    for i in range(len(lrs)):
+        for k in range(len(batch_sizes)):
+            value = grid[i, k]
+            dark = math.isfinite(value) and norm is not None and norm(value) > 0.6
+            ax.text(
+                k,
+                i,
+                labels[i, k],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
+    ax.set_xticks(range(len(batch_sizes)), [str(b) for b in batch_sizes])
+    ax.set_yticks(range(len(lrs)), [f"{lr:g}" for lr in lrs])
+    ax.set_xlabel(tr("batch size"))
+    ax.set_ylabel(tr("learning rate"))
+    ax.set_title(tr("Final loss by learning rate and batch size (grey: diverged)"), fontsize=10)
+    if finite.size:
+        fig.colorbar(image, ax=ax, label=tr("final mean loss (log scale)"))

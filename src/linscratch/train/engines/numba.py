@@ -1,0 +1,202 @@
+"""The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
+
+Same mathematics as the book's loop (see `_kernels.sgd_epoch`), float32 or float64, any
+number of features, rows weighted or not, the squared loss or Huber's (δ in
+`KernelOptions.delta`, a kernel of its own: `_losses`); the kernels compile once per machine
+into numba's cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.array_utils import byte_bounds
+
+from linscratch.train.kernels.epochs import KernelOptions
+from linscratch.train.kernels.prefetch import lookahead_rows
+from linscratch.train.orders import BlockShuffle
+
+
+def _numpy(a, dtype) -> np.ndarray:
+    """The array in `dtype` without a copy where possible (torch tensors share their memory)."""
+    if hasattr(a, "detach"):
+        a = a.detach().cpu().numpy()
+    return np.asarray(a, dtype=dtype)
+
+
+def _rows(X: np.ndarray) -> np.ndarray:
+    """X as a C-contiguous array of whole rows, without copying when X is the first columns
+    of one (the features of a memory-mapped (n, d + 1) file, its target last): the kernels
+    read only the first d columns, and a contiguous layout lets them vectorise."""
+    if X.flags.c_contiguous:
+        return X
+    row, item = X.strides
+    owner = X
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if owner is not X and item == X.itemsize and row % item == 0:
+        wide = np.lib.stride_tricks.as_strided(X, (X.shape[0], row // item), (row, item))
+        end = owner.__array_interface__["data"][0] + owner.nbytes
+        if wide.flags.c_contiguous and byte_bounds(wide)[1] <= end:
+            return wide
+    return np.ascontiguousarray(X)
+
+
+class NumbaEngine:
+    name = "numba"
+    chunk_rows = 1 << 20  # 0.01 s (d = 2) to 0.2 s (d = 100) of the kernel, one call each
+
+    def __init__(self, X, y, w, b, plan, weights=None):
+        self.dtype = np.dtype(str(w.dtype).removeprefix("torch."))
+        self.X = _rows(_numpy(X, self.dtype))  # (n, d), or (n, d + 1) with the target last
+        self.y = _numpy(y, self.dtype).reshape(-1)  # (n,)
+        self.w = np.array(_numpy(w, self.dtype).reshape(-1))  # (d,), our own copy
+        self.b = np.array(_numpy(b, self.dtype).reshape(1))  # (1,)
+        self.sw = None if weights is None else _numpy(weights, self.dtype).reshape(-1)  # (n,)
+        self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
+        self.shuffle = plan.shuffle  # "block": the kernels walk the blocks themselves
+        self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
+        # Huber's δ in the data's dtype (a float32 kernel compares float32), or None
+        self.delta = None if plan.huber_delta is None else self.dtype.type(plan.huber_delta)
+        self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
+        self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
+        self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
+
+    def start_average(self) -> None:
+        """From the next step on, every iterate goes into the mean that `mean()` gives."""
+        self.avg = np.zeros(len(self.w) + 2)
+
+    def mean(self) -> tuple[np.ndarray, float] | None:
+        """The mean (w, b) of the iterates since `start_average`, None before any."""
+        if self.avg is None or self.avg[-1] == 0:
+            return None
+        d, k = len(self.w), self.avg[-1]
+        return self.avg[:d] / k, float(self.avg[d] / k)
+
+    def compile(self, trace=None) -> None:
+        """Compile (or load from cache) the kernels the epochs will call: those for this data's
+        types (dtype, and the layout: a memory-mapped file's target column is strided, as its
+        first two rows show, where one row would look contiguous), this run's order (block
+        shuffled or an index array) and `trace`, a sample of the epochs' `EpochTrace` (None:
+        none; reporting progress, the same kernels a chunk of steps a call)."""
+        from linscratch.train.kernels.epoch_loss import chunk_sums
+        from linscratch.train.kernels.epochs import (
+            _finish,
+            _sgd_rows,
+            block_walk,
+            sgd_blocks,
+            sgd_epoch,
+            sgd_epoch_blocks,
+        )
+        from linscratch.train.orders import index_dtype
+
+        X, y = self.X[:2], self.y[:2]  # the same array types as the whole
+        sw = None if self.sw is None else self.sw[:2]
+        w, b = self.w.copy(), self.b.copy()
+        params = (w, b, self._options(0.0, 1, trace, None))
+        arrays, sums = self._arrays(trace), self._sums()
+        order = np.zeros(1, np.int64 if self.shuffle == "book" else index_dtype(len(self.X)))
+        for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
+            if trace is None or not trace.chunk:
+                if self.shuffle == "block":
+                    sgd_epoch_blocks(X, y, *params, *arrays, 1, 1, np.uint64(1), sw, avg)
+                else:
+                    sgd_epoch(X, y, order, *params, *arrays, sw, avg)
+                continue
+            if self.shuffle == "block":
+                walk = block_walk(1, 1, 1, np.uint64(1))
+                sgd_blocks(X, y, *params, *arrays, walk, 0, 1, 1, sums, sw, avg)
+            else:
+                _sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
+            _finish(*params, *sums, *arrays, sw, avg)
+        chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.delta)
+
+    def _sums(self) -> tuple:
+        """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
+        return np.zeros_like(self.w), np.zeros(3, self.dtype), np.zeros(2, np.int64)
+
+    def _options(self, lr, batch_size, trace, decay) -> KernelOptions:
+        power, t0 = (0.0, 0) if decay is None else decay
+        return KernelOptions(
+            lr=float(lr),
+            batch_size=int(batch_size),
+            fit_b=bool(self.fit_intercept),
+            nominal=bool(self.nominal),
+            ahead=int(self.ahead),
+            every=0 if trace is None else int(trace.every),
+            power=float(power),
+            t0=int(t0),
+            l2=float(self.l2),
+            delta=self.delta,
+        )
+
+    def _arrays(self, trace) -> tuple:
+        return (None, None) if trace is None else (trace.step_loss, trace.params)
+
+    def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
+        from linscratch.train.kernels.epochs import _finish, sgd_epoch, sgd_epoch_blocks
+
+        opts = self._options(lr, batch_size, trace, decay)
+        args = (self.w, self.b, opts, *self._arrays(trace))
+        blocks = isinstance(order, BlockShuffle)  # walked inside the kernel, never written out
+        if not blocks:
+            order = np.asarray(order)
+            if order.dtype not in (np.int32, np.int64):
+                order = order.astype(np.int64)
+        if trace is not None and trace.chunk:  # the same kernels, a chunk of steps a call
+            sums = self._sums()
+            chunks = self._block_chunks if blocks else self._order_chunks
+            bad = chunks(order, args, batch_size * trace.chunk, sums, trace)
+            return bad or _finish(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
+        weights = (self.sw, self.avg)
+        if blocks:
+            walk = (order.block_rows, order.buffer_blocks, order.seed)
+            bad = sgd_epoch_blocks(self.X, self.y, *args, *walk, *weights)
+        else:
+            bad = sgd_epoch(self.X, self.y, order, *args, *weights)
+        return bad or None
+
+    def _order_chunks(self, order, args, rows, sums, trace) -> int:
+        """`sgd_epoch` but for its last short batch, `rows` rows a call, reporting each."""
+        from linscratch.train.kernels.epochs import _sgd_rows
+
+        w, b, opts, step_loss, snaps = args
+        for start in range(0, len(order), rows):
+            part = order[start : start + rows]
+            arrays = (step_loss, snaps, self.sw, self.avg)
+            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
+            if bad or start + rows >= len(order):
+                return bad
+            trace.report(int(sums[2][1]))
+        return 0
+
+    def _block_chunks(self, order, args, rows, sums, trace) -> int:
+        """`sgd_epoch_blocks` but for its last short batch, about `rows` rows (whole runs of
+        blocks) a call, reporting each run that ends on a chunk of steps."""
+        from linscratch.train.kernels.epochs import block_walk, sgd_blocks
+
+        walk = block_walk(len(self.X), order.block_rows, order.buffer_blocks, order.seed)
+        run = order.block_rows * order.buffer_blocks
+        step = max(1, rows // run) * order.buffer_blocks  # blocks a call
+        for g in range(0, len(walk[0]), step):
+            end = g + step
+            more = (walk, g, end, order.block_rows, sums, self.sw, self.avg)
+            bad = sgd_blocks(self.X, self.y, *args, *more)
+            if bad:
+                return bad
+            done = int(sums[2][1])
+            trace.report(done - done % trace.chunk)
+        return 0
+
+    def loss(self) -> float:
+        from linscratch.train.kernels.epoch_loss import (
+            mean_loss,  # fixed chunks: the same value on any cores
+        )
+
+        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw, self.delta))
+
+    def params(self) -> tuple[np.ndarray, float]:
+        return self.w.astype(np.float64), float(self.b[0])
+
+    def set_params(self, w, b: float) -> None:
+        self.w[:] = np.asarray(w, dtype=np.float64)
+        self.b[0] = b

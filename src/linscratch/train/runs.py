@@ -1,0 +1,304 @@
+"""A run from a dataset to its outcome: split, standardize, fit by SGD, and the exact
+least-squares answer beside it. The `train` and `sweep` commands share it.
+
+`fit` works on what it is given (standardized rows, say) and its `Result` is left as it is;
+the `Run` built here holds a second `Result` in the data's own units, and everything a report
+needs beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from linscratch.book.data import Standardizer
+from linscratch.book.model import initial_params
+from linscratch.data.resources import require_memory, run_bytes
+from linscratch.data.rows import prepare
+from linscratch.data.sources import Dataset, check_magnitudes
+from linscratch.errors import DivergedError, StabilityWarning
+from linscratch.exact.objective import exact_answer, loss_of_run
+from linscratch.exact.ridge import decay_terms
+from linscratch.exact.solve import OLSResult, mean_loss, stability
+from linscratch.exact.statistics import (
+    bound_of,
+    coef_diff,
+    decide,
+    decide_stability,
+    gap,
+    reduce_training_rows,
+    require_work,
+    rmse_pair,
+    sgd_numbers,
+)
+from linscratch.exact.statistics import validation as validation_numbers
+from linscratch.i18n import Words
+from linscratch.interrupts import answering
+from linscratch.train.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
+from linscratch.train.loop import Result, draw_seed, train
+from linscratch.train.results import in_original_units
+from linscratch.train.spec import RunSpec
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run: its `Result` in the data's own units, the OLS answer and how SGD
+    compares to it.
+
+    `loss_gap` is SGD's relative excess over the OLS loss on the training rows, both in float64
+    (None where OLS fits them exactly); `coef_diff` is SGD's minus OLS's coefficients;
+    `validation` holds the held-out rows' size, loss and R² (SGD's, and OLS's loss) and the
+    loss after each epoch, when there is a split; `rmse` the root mean squared error
+    sqrt(mean (ŷ − y)²) = sqrt(2 · loss) on the training rows in the target's units, in float64,
+    of SGD ("sgd") and of OLS ("ols") (the validation dict has "rmse" and "ols_rmse");
+    `stability` the largest curvature of the
+    data trained on, the learning rate 2/λ_max beyond which SGD diverges, and whether `lr`
+    exceeds it; `trace` how it learned, when asked for (see `events.Trace`), in the data's
+    units; `train_rows` the rows trained on, when there is a split; `weight_decay`, with
+    `l2` λ > 0, {"l2", "sgd", "exact"}: each one's penalty (λ/2)‖w‖² in the data's units
+    (`loss_gap` compares mean ½e² plus it: the objective SGD descends, `ridge`), and
+    "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
+    `standardize`); `exact` whether the exact answer was "computed", "skipped" (too costly
+    for `auto`) or not asked for ("never"): without it `ols`, `loss_gap`, `coef_diff`,
+    `rmse`, `r2` and `weight_decay` are None.
+    """
+
+    spec: RunSpec
+    result: Result
+    ols: OLSResult
+    r2: float | None
+    loss_gap: float | None
+    coef_diff: dict
+    feature_names: list[str]
+    target_name: str | None
+    standardizer: Standardizer | None = None
+    validation: dict | None = None
+    stability: dict | None = None
+    trace: dict | None = None
+    train_rows: np.ndarray | None = None
+    rmse: dict | None = None
+    weight_decay: dict | None = None
+    exact: str = "computed"
+
+
+class _OriginalUnits(Subscriber):
+    """Passes events on to `inner` with the loss and parameters of a standardized problem in
+    the data's own units, and records the held-out rows' loss after each epoch."""
+
+    def __init__(self, inner: EventStream, scaler, X_val, y_val, w_val=None, loss_of=mean_loss):
+        self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
+        self.loss_of = loss_of  # the run's mean loss of (X, y, w, b, weights)
+        self.w_val = w_val  # the held-out rows' weights, or None
+        self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
+        self.wants_progress = inner.wants_progress
+        self.val_losses: list[float] = []
+
+    def epoch_end(self, event: EpochEnd) -> bool:
+        if self.scaler is not None:
+            w, b = self.scaler.to_original(event.w, event.b)
+            event = replace(event, w=w, b=b, loss=event.loss * self.scaler.y_std**2)
+        if self.X_val is not None:
+            loss = self.loss_of(self.X_val, self.y_val, event.w, event.b, self.w_val)
+            self.val_losses.append(loss)
+        return self.inner.emit(event)
+
+    def steps(self, event: Steps) -> None:
+        if self.scaler is not None:
+            event = replace(
+                event,
+                step_loss=event.step_loss * self.scaler.y_std**2,
+                params=self.scaler.params_to_original(event.params),
+            )
+        self.inner.emit(event)
+
+    def run_start(self, event) -> None:
+        if self.scaler is not None:
+            w, b = self.scaler.to_original(event.w, event.b)
+            losses = tuple(loss * self.scaler.y_std**2 for loss in event.losses)
+            event = replace(event, w=w, b=b, losses=losses)
+        self.inner.emit(event)
+
+    def batch(self, event) -> None:
+        self.inner.emit(event)
+
+    def progress(self, event) -> None:
+        self.inner.emit(event)
+
+    def phase(self, event) -> None:
+        self.inner.emit(event)
+
+    def run_end(self, event) -> None:
+        self.inner.emit(event)
+
+    def diverged(self, event) -> None:
+        self.inner.emit(event)
+
+
+def execute(
+    spec: RunSpec,
+    dataset: Dataset,
+    subscribers=(),
+    *,
+    trace: bool = False,
+    warn=None,
+    exact: OLSResult | None = None,
+) -> Run:
+    """Fit the dataset by SGD as `spec` says and compare with OLS (ridge with weight decay:
+    `objective.exact_answer`, the losses compared being the penalised objective); see `Run`.
+
+    Without a split or standardization the rows go to `fit` untouched, so the book's run stays
+    bit for bit the book's. The split is drawn from the seed; the standardization is fitted
+    on the training rows only. Subscribers hear the run's events in the data's units. A run
+    whose SGD diverges raises `DivergedError` with the exact answer on the same rows as its
+    `run` (a `diverged.DivergedRun`). With `trace`, `Run.trace` records how it learned.
+    `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
+    training starts (a `StabilityWarning`).
+    `exact`, the exact answer on the same training rows if already known, is not computed
+    again; else `spec.execution.exact` says whether to compute it (`statistics.decide`), and
+    then it comes first, from the rows reduced to their R factor, which also give the
+    stability limit and SGD's loss and R² with no further pass (least squares and ridge;
+    Huber's minimiser and loss take passes of their own, `objective`: no R² or RMSE, they
+    measure squares); not computed, `Run.ols` is None.
+    """
+
+    spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
+    n, d = np.shape(dataset.X)
+    require_work(n, d, spec.optim.num_epochs)
+    status = "computed" if exact is not None else _decided(spec, dataset)
+    _require_memory(spec, dataset, status == "computed")
+    check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
+    rows = prepare(spec, dataset)
+    sw = rows.weights  # (n,) the training rows' weights, or None
+    recorder = Trace() if trace else None
+    inner = EventStream([*subscribers, *([recorder] if recorder else [])])
+    X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
+    centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
+    exact, reduced = answering(_exact_first, spec, rows, exact, status, inner, dataset.weight_shift)
+    inner.emit(Phase("stability"))
+    bound = _stability(spec, rows, warn, sw, reduced)
+    loss_of, fit_spec = loss_of_run(spec, rows.scaler)
+    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
+    w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
+    try:
+        scaled = train(
+            rows.X_fit, rows.y_fit, fit_spec, w0, b0, subscribers=[units], sample_weight=sw
+        )
+    except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
+        from linscratch.exact.diverged import exact_beside
+
+        error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
+        if exact is None:  # not computed (`exact` never, or too costly): the error alone
+            raise error from None
+        raise exact_beside(error, spec, dataset, rows, bound, exact) from None
+    result = in_original_units(scaled, rows.scaler, dataset)
+
+    squared = spec.model.loss == "squared"
+    validation = validation_numbers(
+        rows, result, exact, units.val_losses, centered, loss_of, squared
+    )
+    sgd_loss, r2, squares = sgd_numbers(
+        result, exact, reduced if squared else None, X, y64, centered, sw, loss_of
+    )
+    decay = None if exact is None else decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)
+    objective = None if sgd_loss is None else sgd_loss + (decay["sgd"] if decay else 0.0)
+    return Run(
+        spec=spec,
+        result=result,
+        ols=exact,
+        r2=r2 if squared else None,
+        loss_gap=None if exact is None else gap(objective, exact.loss, squares, rows.y, sw),
+        coef_diff=None if exact is None else coef_diff(result, exact),
+        feature_names=dataset.feature_names,
+        target_name=dataset.target_name,
+        standardizer=rows.scaler,
+        validation=validation,
+        stability=bound,
+        trace=None if recorder is None else recorder.to_dict(),
+        train_rows=rows.train_rows,
+        rmse=rmse_pair(sgd_loss, exact) if squared else None,
+        weight_decay=decay,
+        exact=status,
+    )
+
+
+def _decided(spec: RunSpec, dataset: Dataset) -> str:
+    """Whether the run computes the exact answer, "computed" | "skipped" | "never"
+    (`statistics.decide`), from the training rows' count (the rows less the held-out ones)."""
+    n, d = np.shape(dataset.X)
+    if spec.data.val_fraction:
+        n -= round(n * spec.data.val_fraction)  # the held-out rows (`data.split_rows`)
+    return decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+
+
+def _exact_first(
+    spec: RunSpec, rows, exact, status: str, inner: EventStream, shift: int = 0
+) -> tuple:
+    """(the exact answer, the training rows' R factor): computed first, before training,
+    where `status` (`_decided`) says, as the stability limit needs the R factor too; an
+    `exact` already known is kept. The weights were rescaled by 4^-`shift`
+    (`sampleweights.rescaled`): the residual standard deviation, the one number their scale
+    moves, is given in the weights of the file."""
+    if exact is not None:
+        return exact, None
+    if status != "computed":
+        return None, None
+    X, y = rows.X, rows.y.reshape(-1)
+    inner.emit(Phase("exact"))
+    reduced = reduce_training_rows(X, y, spec.model.fit_intercept, rows.weights)
+    exact = exact_answer(spec, rows, reduced)
+    if shift and getattr(exact, "residual_sd", None) is not None:
+        from linscratch.data.weights import unscaled_sd
+
+        exact = replace(exact, residual_sd=unscaled_sd(exact.residual_sd, shift))
+    return exact, reduced
+
+
+def _require_memory(spec: RunSpec, dataset: Dataset, exact: bool = True) -> None:
+    """Refuse a run whose order, copies and exact answer (where computed: `exact`) would not
+    fit in memory (the data are loaded already; a memory-mapped file in the run's dtype is
+    read in place)."""
+    n, d = np.shape(dataset.X)
+    itemsize = 8 if spec.execution.dtype == "float64" else 4
+    dtype = str(getattr(dataset.X, "dtype", "")).removeprefix("torch.")
+    copy = spec.data.standardize or spec.data.val_fraction or dtype != spec.execution.dtype
+    book = spec.execution.shuffle == "book" or spec.execution.engine == "autograd"
+    needed = run_bytes(n, d, itemsize if copy else 0, book, exact)
+    require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
+
+
+def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | None:
+    """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`;
+    from the R factor `reduced` of all the training rows where computed, else from a sample,
+    or None where the sample's would cost more than the run: `statistics.decide_stability`),
+    and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
+    rate exceeds it."""
+    intercept = spec.model.fit_intercept
+    if reduced is not None:  # on a worker thread: its eigensolver answers no signal (`interrupts`)
+        bound = answering(bound_of, reduced, spec.seed, rows.scaler, spec.model.l2)
+    elif not decide_stability(*np.shape(rows.X_fit), spec.optim.num_epochs):
+        return None
+    else:
+        X_fit = np.asarray(rows.X_fit)
+        l2 = spec.model.l2
+        bound = answering(
+            stability, X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=l2
+        )
+    lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
+    bound["exceeded"] = lr > bound["lr_max"]
+    if bound["exceeded"]:
+        warning = StabilityWarning(
+            "{0} {lr} exceeds this data's stability limit 2/λ_max = {lr_max:.4g} "
+            "(λ_max = {lam:.4g}): gradient descent at this rate diverges",
+            "lr",
+            lr=lr,
+            lr_max=bound["lr_max"],
+            lam=bound["lambda_max"],
+        )
+        if warn is not None:
+            warn(warning)
+        else:
+            import warnings
+
+            warnings.warn(warning, stacklevel=3)
+    return bound

@@ -1,0 +1,334 @@
+"""The run specification: every setting of a training run, with its one default and its rule.
+
+A `RunSpec` gathers five small frozen dataclasses: `DataSpec` (where the rows come from and how
+they are prepared), `ModelSpec` (the model and its starting point), `OptimSpec` (minibatch
+SGD's settings), `ExecSpec` (how the loop runs: engine, shuffle, precision, device) and
+`OutputSpec` (what the run writes). Each field's name is unique across them, so a run is also
+described by flat keywords: `RunSpec.build(lr=0.1, num_epochs=5)`, `spec.replace(lr=0.3)`,
+and `spec.to_dict()` (the JSON `config` of a report, a flat object keyed by these names).
+
+Every value is checked here, once, against its rule in `rules.RULES`; a bad one raises a
+`UsageError` naming the field (`batch_size must be a whole number >= 1, got 0`). A setting
+that belongs to another (Huber's δ to the Huber loss, `tol` to early stopping, a schedule's
+settings to their schedule) is refused without it, by the one table `REQUIRES`; other rules
+that join two fields (a data file and synthetic settings, say) live in `__post_init__`; rules
+that depend on the machine or the data (engine, device, processes) live in `plan`. So
+`RunSpec.build`, `fit`, the estimator and the command line refuse the same settings with the
+same message, the command line naming flags where the library names fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+
+from linscratch.errors import UsageError
+from linscratch.i18n import Words, tr
+from linscratch.train.rules import check
+
+# The synthetic problem's settings where a run leaves them out (the book's, with its
+# true w = [2, -3.4] for two features): `DataSpec.resolved` fills them in, `--help` shows them.
+SYNTHETIC_DEFAULTS = {"num_examples": 1000, "num_features": 2, "true_b": 4.2, "noise": 0.01}
+
+
+# The settings that belong to another setting of their section: each is named with its owner
+# and the owner's value it applies with. Set other than its default while its owner is not so,
+# a setting would do nothing, and is refused (`check_owners`). "Other than its default", not
+# "given": a spec is a value, equal specs are equally valid (`RunSpec.build(huber_delta=1.0)`
+# is `RunSpec()`), and a spec restored whole from its `to_dict` names every field.
+REQUIRES = {
+    "huber_delta": ("loss", "huber"),
+    "tol": ("early_stopping", True),
+    "n_iter_no_change": ("early_stopping", True),
+    "power_t": ("lr_schedule", "invscaling"),
+    "lr_step_epochs": ("lr_schedule", "step"),
+    "lr_step_factor": ("lr_schedule", "step"),
+}
+
+
+def check_owners(settings) -> None:
+    """Refuse a setting of `REQUIRES` other than its default in `settings` (flat, by field
+    name; an owner left out is at its default) without its owner set to the value it applies
+    with. Every section checks itself with this when it is made; `linscratch grad` checks
+    its flags."""
+    for name, (owner, value) in REQUIRES.items():
+        if name not in settings or settings[name] == DEFAULTS[name]:
+            continue
+        if settings.get(owner, DEFAULTS[owner]) != value:
+            if value is True:  # a switch
+                raise UsageError("{0} applies with {1}", name, owner)
+            raise UsageError("{0} applies with {1} {value}", name, owner, value=value)
+
+
+class _Section:
+    """Checks every field of a section against its rule when it is made, then the settings
+    that belong to another (`REQUIRES`)."""
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, check(f.name, getattr(self, f.name)))
+        check_owners(vars(self))
+
+
+@dataclass(frozen=True)
+class DataSpec(_Section):
+    """The rows: the book's synthetic problem (the default) or a file, and their preparation.
+
+    Synthetic: `num_examples` rows of y = Xw + b + noise with the true `true_w` and `true_b`;
+    `num_features` defaults to len(true_w), else 2 (the book's w = [2, -3.4]); other counts
+    draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
+    with linscratch), its `target` column and `features`, and a column of row `weights` (not a
+    feature: see `sampleweights`); `no_header` reads a CSV file without a header line, its
+    columns named x1, x2, ... Either: `standardize` trains on
+    standardized columns, `val_fraction` holds out a seeded share of the rows.
+    """
+
+    num_examples: int | None = None  # synthetic only; default 1000
+    num_features: int | None = None
+    true_w: tuple[float, ...] | None = None
+    true_b: float | None = None  # default 4.2
+    noise: float | None = None  # default 0.01
+    data: str | None = None
+    dataset: str | None = None
+    target: str | None = None
+    features: tuple[str, ...] | None = None
+    weights: str | None = None
+    no_header: bool = False
+    standardize: bool = False
+    val_fraction: float | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        synthetic = ("num_examples", "num_features", "true_w", "true_b", "noise")
+        if self.data is not None and self.dataset is not None:
+            raise UsageError("{0} and {1}: give one of them", "data", "dataset")
+        if self.features is not None and len(set(self.features)) < len(self.features):
+            twice = next(f for f in self.features if self.features.count(f) > 1)
+            raise UsageError("{0} names the column {name!r} twice", "features", name=twice)
+        if self.no_header and self.data is None:
+            raise UsageError("{0} applies to {1}: a CSV file without a header", "no_header", "data")
+        if not self.synthetic:
+            for name in synthetic:
+                if getattr(self, name) is not None:
+                    raise UsageError(
+                        "{0} applies to synthetic data, not to {1}/{2}", name, "data", "dataset"
+                    )
+            return
+        for name in ("target", "features", "weights"):
+            if getattr(self, name) is not None:
+                raise UsageError("{0} applies to {1} or {2}", name, "data", "dataset")
+        if self.true_w is not None and self.num_features not in (None, len(self.true_w)):
+            raise UsageError(
+                "{0} has {k} values but {1} is {d}; give one weight per feature",
+                "true_w",
+                "num_features",
+                k=len(self.true_w),
+                d=self.num_features,
+            )
+
+    def resolved(
+        self, seed: int, exact: str = "always", epochs: int = 1, loss: str = "squared"
+    ) -> DataSpec:
+        """The synthetic settings with their defaults filled in and the true w drawn from the
+        seed where not given (see `data.default_true_w`); a file's settings as they are. A
+        synthetic problem too large for this machine's memory, or training too long for it
+        (`resources.require_work`), is refused here, before any draw; the memory counts the
+        exact answer where the run's `exact` mode, `epochs` and `loss` compute it
+        (`statistics.decide`)."""
+        if not self.synthetic:
+            return self
+        from linscratch.book.data import default_true_w
+        from linscratch.data.resources import require_memory, run_bytes
+        from linscratch.exact.statistics import decide, require_work
+
+        given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
+        n = given["num_examples"]
+        d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
+        computed = decide(exact, n, d, epochs, loss) == "computed"
+        require_memory(  # before anything is drawn: the float32 draws, then the run
+            n * (d + 2) * 4 + run_bytes(n, d, 8, exact=computed),
+            Words("{n:,} rows x {d:,} features", n=n, d=d),
+            "num_examples",
+            "num_features",
+        )
+        require_work(n, d, epochs)
+        return dataclasses.replace(
+            self,
+            num_examples=n,
+            num_features=d,
+            true_w=self.true_w if self.true_w is not None else default_true_w(d, seed),
+            true_b=given["true_b"],
+            noise=given["noise"],
+        )
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data is None and self.dataset is None
+
+
+@dataclass(frozen=True)
+class ModelSpec(_Section):
+    """y = Xw + b: `init` is the starting w (the book's N(0, 0.01²) draw, or zeros; b starts
+    at 0), `fit_intercept=False` keeps b at its start. `l2` λ ≥ 0 is weight decay (D2L 3.7):
+    the objective gains (λ/2)‖w‖², b not penalised (weighted: the weighted mean plus the same
+    penalty); its exact answer is ridge regression (`ridge.ridge`). `loss` is what SGD
+    minimises: the book's "squared" loss ½e², or "huber", ½e² for |e| ≤ `huber_delta` and
+    δ(|e| − ½δ) beyond (`model.huber_loss`), which counts an outlier's residual linearly.
+    `huber_delta` is in the target's units and applies with "huber" only; its default 1.0 is
+    PyTorch's (`torch.nn.HuberLoss`): on the book's data (noise 0.01) no honest row is clipped
+    and a corrupted label is, and standardized targets have unit spread, where δ = 1.0 to
+    1.345σ keeps about 90–95% of least squares' efficiency on Gaussian noise."""
+
+    init: str = "book"
+    fit_intercept: bool = True
+    l2: float = 0.0
+    loss: str = "squared"
+    huber_delta: float = 1.0
+
+    @property
+    def delta(self) -> float | None:
+        """Huber's δ where the loss is Huber's, None for the squared loss (the engines' and
+        the kernels' switch)."""
+        return self.huber_delta if self.loss == "huber" else None
+
+
+@dataclass(frozen=True)
+class OptimSpec(_Section):
+    """Minibatch SGD: each step follows a batch's mean gradient times `lr`. `short_batch`
+    "book" divides a short last batch by `batch_size`, as the book's `sgd` does. With
+    `early_stopping` the run ends before `num_epochs` once the loss, averaged over windows of
+    `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from one window
+    to the next (`stopping.NoImprovement`, the estimator's rule). `average` k >= 1 reports the
+    mean of the iterates (w, b) after every step from the start of epoch k on (Polyak–Ruppert);
+    0 reports the last iterate. `lr_schedule` sets how the rate changes (`schedules`):
+    constant; invscaling, lr / t^`power_t` at step t of the run; step, times `lr_step_factor`
+    every `lr_step_epochs` epochs."""
+
+    lr: float = 0.03
+    batch_size: int = 10
+    num_epochs: int = 3
+    short_batch: str = "mean"
+    early_stopping: bool = False
+    tol: float = 1e-4
+    n_iter_no_change: int = 5
+    average: int = 0
+    lr_schedule: str = "constant"
+    power_t: float = 0.25
+    lr_step_epochs: int = 1
+    lr_step_factor: float = 0.1
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.average > self.num_epochs:
+            raise UsageError(
+                "{0} must be at most {1} ({epochs}), got {value}: no step would be averaged",
+                "average",
+                "num_epochs",
+                epochs=self.num_epochs,
+                value=self.average,
+            )
+
+
+@dataclass(frozen=True)
+class ExecSpec(_Section):
+    """How the loop runs; `auto` leaves the choice to `plan`. `check_grad` compares the
+    analytic and autograd gradients on every batch. `exact`: whether the run computes the
+    exact least-squares answer (auto: where it costs little; see `statistics.decide`)."""
+
+    engine: str = "auto"
+    shuffle: str = "auto"
+    dtype: str = "float32"
+    device: str = "cpu"
+    check_grad: bool = False
+    exact: str = "auto"
+
+
+@dataclass(frozen=True)
+class OutputSpec(_Section):
+    """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
+    after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
+    `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
+
+    save: str | None = None
+    plot: str | None = None
+    checkpoint: str | None = None
+    resume: str | None = None
+    force: bool = False
+    live: bool = False
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.checkpoint and self.resume and self.checkpoint != self.resume:
+            raise UsageError(
+                "{0} and {1} name different folders; {1} alone will do", "checkpoint", "resume"
+            )
+
+    @property
+    def checkpoint_dir(self) -> str | None:
+        """The folder the run keeps its checkpoint in, if any."""
+        return self.resume or self.checkpoint
+
+
+SECTIONS = {
+    "data": DataSpec,
+    "model": ModelSpec,
+    "optim": OptimSpec,
+    "execution": ExecSpec,
+    "outputs": OutputSpec,
+}
+SECTION_OF = {f.name: section for section, cls in SECTIONS.items() for f in fields(cls)}
+DEFAULTS = {f.name: f.default for cls in SECTIONS.values() for f in fields(cls)}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Every setting of a run, in five sections, and the `seed` of all its random draws
+    (None: drawn when the run starts, see `with_seed`)."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    optim: OptimSpec = field(default_factory=OptimSpec)
+    execution: ExecSpec = field(default_factory=ExecSpec)
+    outputs: OutputSpec = field(default_factory=OutputSpec)
+    seed: int | None = None
+
+    def __post_init__(self):
+        check("seed", self.seed)
+
+    @classmethod
+    def build(cls, spec: RunSpec | None = None, **settings) -> RunSpec:
+        """A spec from flat keywords (`lr=0.1`), over `spec` if given, else the defaults."""
+        base = spec if spec is not None else cls()
+        return base.replace(**settings) if settings else base
+
+    def replace(self, **settings) -> RunSpec:
+        """A copy with the named fields changed; each name is a field of one section."""
+        unknown = sorted(set(settings) - set(SECTION_OF) - {"seed"})
+        if unknown:
+            text = tr("unknown run setting(s): {names}")
+            raise TypeError(text.format(names=", ".join(unknown)))
+        changes = {}
+        for section in SECTIONS:
+            given = {k: v for k, v in settings.items() if SECTION_OF.get(k) == section}
+            if given:
+                changes[section] = dataclasses.replace(getattr(self, section), **given)
+        if "seed" in settings:
+            changes["seed"] = settings["seed"]
+        return dataclasses.replace(self, **changes)
+
+    def with_seed(self, seed: int) -> RunSpec:
+        """The spec of a run with this seed and every default filled in: the run's full record
+        (its `to_dict` is the report's `config`)."""
+        seed = check("seed", seed)
+        data = self.data.resolved(
+            seed, self.execution.exact, self.optim.num_epochs, self.model.loss
+        )
+        return dataclasses.replace(self, seed=seed, data=data)
+
+    def to_dict(self) -> dict:
+        """Every setting, flat, keyed by field name: the `config` of a JSON report."""
+        out = {}
+        for section in SECTIONS:
+            for name, value in dataclasses.asdict(getattr(self, section)).items():
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return {**out, "seed": self.seed}
