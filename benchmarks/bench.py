@@ -34,10 +34,10 @@ from machine import cpu_model
 from threadpoolctl import threadpool_limits
 
 from linscratch import data_iter, linreg, sgd, squared_loss
+from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 LR, BATCH = 0.03, 10
 SLOW_ROWS = 200_000  # the Python-per-batch loops run on at most this many rows
@@ -472,7 +472,7 @@ def _scaling_worker(rank, world, init_file, n, d, batch, out_file):
     timed epochs."""
     import torch.distributed as dist
 
-    from linscratch.train import distributed
+    from linscratch import distributed
 
     torch.set_num_threads(1)
     if world > 1:

@@ -7,7 +7,7 @@ rates and the ratio Huber / squared within the round (the machine's noise cancel
 
 The squared-loss kernel is the code it was before Huber's loss: `KernelOptions.delta` None
 compiles `_losses`' identity, and its inner loop's machine code is the same instruction for
-instruction (compare `_sgd_rows.inspect_asm()` with a fresh NUMBA_CACHE_DIR).
+instruction (compare `sgd_rows.inspect_asm()` with a fresh NUMBA_CACHE_DIR).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 `fit`, `fit_model`, the estimator, `explain`, `gradients` and the book's helpers is one of the
 project's own errors (`UsageError`, a ValueError; `UsageTypeError`, also a TypeError) naming the
 argument, raised before anything trains or draws; and row weights at the edges of float64 give
-the answers of their ratios (`sampleweights.rescaled`), or a refusal with the ratio."""
+the answers of their ratios (`weights.rescaled`), or a refusal with the ratio."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import torch
 
 from linscratch import cli, fit
 from linscratch.book.data import synthetic_data
-from linscratch.train.events import Subscriber
+from linscratch.events import Subscriber
 
 ENGINES = ["autograd", "analytic", "numba"]
 

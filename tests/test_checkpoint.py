@@ -92,7 +92,7 @@ KILL_AT_EPOCH = """
 import os, signal, sys
 from linscratch.cli import main
 from linscratch.cli import train
-from linscratch.train.events import Subscriber
+from linscratch.events import Subscriber
 
 class KillAfter(Subscriber):
     def epoch_end(self, event):  # after the checkpoint of this epoch is written

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from linscratch.data import datasets
+from linscratch import datasets
 
 COLUMNS = ["a", "b", "c", "target"]
 

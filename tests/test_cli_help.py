@@ -31,8 +31,7 @@ def test_every_flag_has_help_with_its_default(name):
 
 
 def test_defaults_shown_are_the_specs():
-    from linscratch.book.data import SEED_TRUE_B
-    from linscratch.train.spec import DataSpec, OptimSpec
+    from linscratch.spec import SEED_TRUE_B, DataSpec, OptimSpec
 
     shown = {a.dest: a.shown_default for a in flags_of("train")}
     optim, data = OptimSpec(), DataSpec().resolved(0)

@@ -10,8 +10,8 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
-from linscratch.train import distributed
-from linscratch.train.events import Trace
+from linscratch import distributed
+from linscratch.events import Trace
 from linscratch.train.loop import fit
 
 os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback, whatever the hostname says

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from linscratch import DivergedError, RunSpec
-from linscratch.book.data import split_rows
 from linscratch.cli.flags import flag
-from linscratch.data.sources import load
+from linscratch.data.rows import split_rows
 from linscratch.train.runs import execute
+from linscratch.train.sources import load
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 import torch
 
+from linscratch.events import Subscriber
+from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
-from linscratch.train.events import Subscriber
 from linscratch.train.kernels import epochs as _kernels
 from linscratch.train.orders import BlockShuffle, Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
-KERNELS = ["sgd_epoch", "sgd_epoch_blocks", "_sgd_rows", "sgd_blocks", "block_walk", "_finish"]
+KERNELS = ["sgd_epoch", "sgd_epoch_blocks", "sgd_rows", "sgd_blocks", "block_walk", "finish_epoch"]
 
 
 def naive_sgd(X, y, w, b, orders, lr, batch_size, delta=None, s=None):

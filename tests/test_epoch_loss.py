@@ -1,11 +1,11 @@
-"""The numba engine's loss over all rows (`_epoch_loss`): the mean of ½(xᵢ·w + b − yᵢ)²
+"""The numba engine's loss over all rows (`kernels.epoch_loss`): the mean of ½(xᵢ·w + b − yᵢ)²
 against a naive float64 loop, weighted or not, over every layout the engine gives it; and the
 same value, bit for bit, on any number of threads."""
 
 import numpy as np
 import pytest
 
-from linscratch.data import resources
+from linscratch import resources
 from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 

@@ -59,16 +59,16 @@ def test_auto_and_always_equal_lstsq_and_naive_passes(capsys, data, mode):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_auto_counts_hubers_passes_and_names_what_it_skipped(capsys, data, monkeypatch, lang):
     """Regression: `auto` priced Huber's minimiser as one pass of the normal equations; it
-    takes a QR pass to start and Newton's passes after (`statistics.HUBER_PASSES`)."""
-    from linscratch.exact import statistics
+    takes a QR pass to start and Newton's passes after (`resources.HUBER_PASSES`)."""
+    from linscratch import resources
 
     n, d = 10**7, 30  # the normal equations: about 1 s; Huber's minimiser: 20 s or more
-    squared = statistics.exact_cost(n, d)
-    assert statistics.exact_cost(n, d, "huber") == statistics.HUBER_PASSES * squared
-    assert statistics.decide("auto", n, d, 3) == "computed"
-    assert statistics.decide("auto", n, d, 3, "huber") == "skipped"
-    monkeypatch.setattr(statistics, "FREE", 0.0)
-    monkeypatch.setattr(statistics, "STARTUP", 0.0)
+    squared = resources.exact_cost(n, d)
+    assert resources.exact_cost(n, d, "huber") == resources.HUBER_PASSES * squared
+    assert resources.decide("auto", n, d, 3) == "computed"
+    assert resources.decide("auto", n, d, 3, "huber") == "skipped"
+    monkeypatch.setattr(resources, "FREE", 0.0)
+    monkeypatch.setattr(resources, "STARTUP", 0.0)
     args = ("--data", str(data[0]), "--seed", "1", "--loss", "huber", "--lang", lang)
     text = run(capsys, *args)
     said = {"en": "exact Huber minimiser: skipped, about", "zh": "Huber 损失的精确最优解：已跳过"}

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from linscratch.cli import reports, train
+from linscratch.events import Subscriber, Trace
 from linscratch.show import progress
 from linscratch.train.engines.analytic import AnalyticEngine
 from linscratch.train.engines.autograd import AutogradLoop
 from linscratch.train.engines.numba import NumbaEngine
-from linscratch.train.events import Subscriber, Trace
 from linscratch.train.loop import fit
 
 
@@ -163,9 +163,9 @@ def test_labels_and_bar_on_a_terminal(monkeypatch):
     from rich.console import Console
 
     from linscratch import i18n
-    from linscratch.data.sources import load
+    from linscratch.spec import RunSpec
     from linscratch.train.runs import execute
-    from linscratch.train.spec import RunSpec
+    from linscratch.train.sources import load
 
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
     spec = RunSpec.build(seed=1, num_examples=5000, engine="numba").with_seed(1)

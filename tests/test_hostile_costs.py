@@ -23,11 +23,11 @@ from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
     snapshot,
 )
 
-from linscratch import fit
+from linscratch import fit, resources
 from linscratch.errors import UsageError
-from linscratch.exact import statistics
-from linscratch.exact.solve import matrix_free, stability
-from linscratch.train.spec import RunSpec
+from linscratch.exact.solve import stability
+from linscratch.resources import matrix_free
+from linscratch.spec import RunSpec
 
 WIDE = 20_000  # features: with the target, 20,001 columns
 
@@ -78,11 +78,11 @@ def test_wide_file_diverging_is_one_line_within_ten_seconds(lin, here):
 
 def test_exact_cost_counts_the_factorizations_of_a_wide_problem():
     # with few rows the cost grows as d³: twice the columns, about eight times the seconds
-    ratio = statistics.exact_cost(3, 2 * WIDE) / statistics.exact_cost(3, WIDE)
+    ratio = resources.exact_cost(3, 2 * WIDE) / resources.exact_cost(3, WIDE)
     assert ratio == pytest.approx(8, rel=1e-3)
-    assert statistics.decide("auto", 3, WIDE, 3) == "skipped"
-    assert statistics.decide("always", 3, WIDE, 3) == "computed"
-    assert statistics.decide("auto", 1000, 2, 3) == "computed"  # the book's run
+    assert resources.decide("auto", 3, WIDE, 3) == "skipped"
+    assert resources.decide("always", 3, WIDE, 3) == "computed"
+    assert resources.decide("auto", 1000, 2, 3) == "computed"  # the book's run
 
 
 def test_stability_of_few_wide_rows_matches_the_formed_curvature():
@@ -102,7 +102,7 @@ def test_stability_of_few_wide_rows_matches_the_formed_curvature():
 
 def test_stability_too_costly_is_skipped_and_said(lin, here):
     # 3,000 rows x 3,000 features: a formed curvature priced at 7 s, the run at about 1 s
-    assert not statistics.decide_stability(3000, 3000, 3)
+    assert not resources.decide_stability(3000, 3000, 3)
     X = np.random.default_rng(2).normal(size=(3000, 3001)).astype(np.float32)
     np.save(here / "square.npy", X)
     run = lin("train", "--data", "square.npy", "--lr", "1e-4", "--json", limit=30)
@@ -158,7 +158,7 @@ def test_api_refuses_the_same_counts_naming_the_field(monkeypatch):
     with pytest.raises(UsageError, match="num_epochs must be at most"):
         fit(X, np.zeros(10, np.float32), num_epochs=10**23)
     # epochs x rows x features past the budget: fit refuses before it plans (limit lowered)
-    monkeypatch.setattr(statistics, "WORK_LIMIT", 100)
+    monkeypatch.setattr(resources, "WORK_LIMIT", 100)
     with pytest.raises(UsageError, match=r"num_epochs: 6 epochs x 10 rows x 2 features"):
         fit(X, np.zeros(10, np.float32), num_epochs=6)
 

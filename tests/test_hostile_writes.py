@@ -34,7 +34,7 @@ from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
     snapshot,
 )
 
-import linscratch.store.destinations as destinations
+import linscratch.data.destinations as destinations
 
 NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
 OLD = "the old file, kept\n"

@@ -16,13 +16,13 @@ from linscratch.derivation.gradcheck import check_gradients, tolerance
 from linscratch.errors import DivergedError
 from linscratch.exact.huber import huber_fit, mean_huber, objective
 from linscratch.exact.solve import ols
+from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
 from linscratch.train.kernels import epochs as _kernels
 from linscratch.train.kernels.epoch_loss import mean_loss
 from linscratch.train.loop import fit
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 

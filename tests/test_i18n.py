@@ -8,11 +8,19 @@ import pytest
 
 from linscratch import i18n
 from linscratch.i18n.zh import ZH
-from linscratch.train.rules import RULES
+from linscratch.rules import RULES
 
 SRC = Path(i18n.__file__).parent.parent  # the package, i18n a subpackage of it
 # their first argument is text
-MESSAGES = {"tr", "UsageError", "UsageTypeError", "WriteError", "StabilityWarning", "Words"}
+MESSAGES = {
+    "tr",
+    "translate",
+    "UsageError",
+    "UsageTypeError",
+    "WriteError",
+    "StabilityWarning",
+    "Words",
+}
 
 
 def texts_to_translate() -> set[str]:

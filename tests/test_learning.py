@@ -8,12 +8,12 @@ import pytest
 import torch
 from test_seed_fidelity import book_script
 
+from linscratch.events import EpochEnd, Progress, RunStart
 from linscratch.show import progress
+from linscratch.spec import RunSpec
 from linscratch.train.engines import EpochTrace, make_engine
-from linscratch.train.events import EpochEnd, Progress, RunStart
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 
 def plan_for(engine: str, **settings):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from linscratch import cli
-from linscratch.book.data import Standardizer
+from linscratch.data.rows import Standardizer
 from linscratch.exact.solve import ols, r2_score, stability
 
 # NIST StRD linear regression, NoInt1 (x = 60..70, y = 130..140) and NoInt2 (x = 4, 5, 6;

@@ -132,9 +132,9 @@ def test_result_plot_draws_from_the_result_alone():
 
 
 def test_a_file_run_s_result_carries_its_names_and_its_path_in_original_units():
-    from linscratch.data import datasets, sources
-    from linscratch.train import runs
-    from linscratch.train.spec import RunSpec
+    from linscratch import datasets
+    from linscratch.spec import RunSpec
+    from linscratch.train import runs, sources
 
     spec = RunSpec.build(dataset="longley", standardize=True, lr=0.3, batch_size=16, seed=1)
     spec = spec.with_seed(1)

@@ -126,10 +126,10 @@ def test_a_checkpoint_remembers_the_loss(tmp_path):
 def test_a_files_figure_without_the_exact_answer_claims_none(tmp_path, monkeypatch):
     """Regression: with --exact never the figure's dashes (SGD's own last values, for want of
     an exact answer) were labelled least squares, and the data panel drew SGD's line twice."""
-    from linscratch.data.sources import load
     from linscratch.show.plots import training_figure
+    from linscratch.spec import RunSpec
     from linscratch.train.runs import execute
-    from linscratch.train.spec import RunSpec
+    from linscratch.train.sources import load
 
     monkeypatch.chdir(tmp_path)
     X, y = outliers(n=200, d=1, seed=6)

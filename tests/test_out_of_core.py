@@ -7,9 +7,9 @@ import pytest
 
 from linscratch.cli import make_data
 from linscratch.data.files import read_table
+from linscratch.spec import RunSpec
 from linscratch.train.engines.numba import NumbaEngine
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 
 def test_make_data_npy_and_parquet_hold_the_same_rows(cli, tmp_path, monkeypatch):
@@ -174,7 +174,7 @@ def test_a_bad_value_in_a_later_block_of_a_memory_mapped_file_is_named(cli, tmp_
 def test_reading_a_file_measures_its_magnitudes_in_the_same_pass(cli, tmp_path, monkeypatch, ext):
     """Regression: the magnitude check read a file's rows a second time, after the check that
     they are finite (0.2 s of 2 s at 2,000,000 x 100)."""
-    from linscratch.data import sources
+    from linscratch.data import dataset as sources
 
     def second_pass(a):
         raise AssertionError("the rows were read again")

@@ -3,6 +3,7 @@
 import pytest
 
 from linscratch.errors import UsageError
+from linscratch.spec import RunSpec
 from linscratch.train.plan import (
     AUTO_NUMBA_MIN_VISITS,
     BLOCK_BYTES,
@@ -11,7 +12,6 @@ from linscratch.train.plan import (
     check,
     make_plan,
 )
-from linscratch.train.spec import RunSpec
 
 NO_GPU, GPU = Machine(cuda=False), Machine(cuda=True)
 TWO = Machine(world_size=2, local_rank=1, cuda=True)

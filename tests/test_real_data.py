@@ -12,9 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from linscratch import i18n
+from linscratch import datasets, i18n
 from linscratch.cli.reports import LABELS, comparison_text
-from linscratch.data import datasets
 from linscratch.show import fonts
 
 LONGLEY = ["--dataset", "longley", "--standardize", "--batch-size", "16", "--lr", "0.3"]
@@ -256,9 +255,9 @@ def test_keep_columns_refuses_a_file_with_a_prediction_column(cli, tmp_path, mod
 
 def test_file_parameters_are_drawn_standardized_and_named():
     from linscratch import RunSpec
-    from linscratch.data.sources import load
     from linscratch.show.plots import training_figure
     from linscratch.train.runs import execute
+    from linscratch.train.sources import load
 
     spec = RunSpec.build(
         dataset="longley", standardize=True, batch_size=16, lr=0.3, num_epochs=50, seed=1

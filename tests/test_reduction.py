@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 import torch.multiprocessing as mp
 
-from linscratch.book.data import Standardizer
+from linscratch import distributed
+from linscratch.data.rows import Standardizer
 from linscratch.exact.reduction import combine, gram_pass, reduce_rows
 from linscratch.exact.solve import ols_of
-from linscratch.exact.statistics import decide, reduce_training_rows
-from linscratch.train import distributed
+from linscratch.exact.statistics import reduce_training_rows
+from linscratch.resources import decide
 
 os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
 

@@ -14,11 +14,11 @@ from linscratch.derivation.gradcheck import check_gradients
 from linscratch.errors import DivergedError
 from linscratch.exact.ridge import ridge
 from linscratch.exact.solve import ols, stability
+from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
 from linscratch.train.loop import fit
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 ENGINES = ["autograd", "analytic", "numba"]
 

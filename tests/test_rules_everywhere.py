@@ -21,7 +21,7 @@ from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
 
 from linscratch import RunSpec, UsageError, fit, i18n
 from linscratch.cli.flags import flag
-from linscratch.train.spec import DEFAULTS, REQUIRES, SECTION_OF
+from linscratch.spec import DEFAULTS, REQUIRES, SECTION_OF
 
 
 class Rule:

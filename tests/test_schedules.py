@@ -11,7 +11,7 @@ import pytest
 import torch
 from test_checkpoint import Interrupt, stop_after
 
-from linscratch.train.events import Subscriber
+from linscratch.events import Subscriber
 from linscratch.train.loop import fit
 
 ENGINES = ["autograd", "analytic", "numba"]

@@ -4,7 +4,7 @@ intervals, numpy's lstsq, and the stability bound."""
 import numpy as np
 import pytest
 
-from linscratch.data import datasets
+from linscratch import datasets
 from linscratch.data.files import read_table
 from linscratch.exact.reduction import qr_pass
 from linscratch.exact.solve import ols, r2_score, stability

@@ -7,8 +7,8 @@ import torch
 
 from linscratch import DivergedError, RunSpec, UsageError, fit
 from linscratch.cli.flags import flag
-from linscratch.train.rules import RULES
-from linscratch.train.spec import SECTION_OF
+from linscratch.rules import RULES
+from linscratch.spec import SECTION_OF
 
 CONFIG_KEYS = [
     "num_examples",

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from linscratch.train.events import EpochEnd
+from linscratch.events import EpochEnd
 from linscratch.train.stopping import NoImprovement
 
 

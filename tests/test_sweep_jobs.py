@@ -1,4 +1,4 @@
-"""`sweep`'s processes (`commands.sweep_jobs`): forked workers give the serial sweep's results
+"""`sweep`'s processes (`cli.sweep_jobs`): forked workers give the serial sweep's results
 bit for bit, in order; the default chooses its workers from a run's measured cost; a worker's
 error reaches the command; Ctrl-C leaves no worker behind."""
 

@@ -188,7 +188,7 @@ def test_weights_of_one_equal_the_unweighted_run_bit_for_bit(engine, shuffle):
 
 def test_a_recorded_run_reports_weighted_batch_losses():
     """The numba kernels' chunked path (progress reports) equals the plain one, weighted."""
-    from linscratch.train.events import Trace
+    from linscratch.events import Trace
 
     X, y, s = heteroskedastic(3000, seed=4)
     settings = dict(engine="numba", lr=0.01, num_epochs=2, seed=2, sample_weight=s)

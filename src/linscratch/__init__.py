@@ -9,12 +9,12 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _HOMES = {
-    "Callback": "train.events",
+    "Callback": "events",
     "DivergedError": "errors",
     "ModelResult": "train.models",
     "Result": "train.results",
-    "RunSpec": "train.spec",
-    "Subscriber": "train.events",
+    "RunSpec": "spec",
+    "Subscriber": "events",
     "UsageError": "errors",
     "UsageTypeError": "errors",
     "check_gradients": "derivation.gradcheck",

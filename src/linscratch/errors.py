@@ -4,15 +4,21 @@ Both speak the library's vocabulary: a setting is named by its field (`batch_siz
 command-line flag. A message refers to settings through `{0}`, `{1}`, ... placeholders filled
 with the field names, so that the command line can render the same error with its flags
 (`render(flag_of)`) while Python users read the field names (`str(error)`).
+
+A message is rendered in the language in use: `translate` turns its template into that
+language. It is English as written until `linscratch.i18n` is imported, which installs its
+`tr` here (the only way to choose another language is through it), so that errors, at the
+bottom of the package, need nothing above them.
 """
 
 from __future__ import annotations
 
-from linscratch.i18n import Words, tr
+
+def _identity(text: str) -> str:
+    return text
 
 
-def _identity(field: str) -> str:
-    return field
+translate = _identity  # the template in the language in use (`i18n.tr`, once imported)
 
 
 class Message:
@@ -27,7 +33,7 @@ class Message:
 
     def render(self, name=_identity) -> str:
         """The message with each field named by `name(field)` (a flag, on the command line)."""
-        template = tr(self.template)
+        template = translate(self.template)
         if not self.fields and not self.values:
             return template
         values = {k: _said(v, name) for k, v in self.values.items()}
@@ -38,11 +44,12 @@ class Message:
 
 
 def _said(value, name):
-    """A message's value as shown: a phrase (`Words`) translated, a message within the message
-    (a reason, say) rendered with the same names, anything else as it is."""
+    """A message's value as shown: a phrase (`i18n.Words`, which says itself) translated, a
+    message within the message (a reason, say) rendered with the same names, anything else as
+    it is."""
     if isinstance(value, Message):
         return value.render(name)
-    if isinstance(value, Words):
+    if hasattr(value, "said"):
         return value.said()
     return value
 
@@ -100,24 +107,24 @@ class DivergedError(ArithmeticError):
     def render(self, name=_identity) -> str:
         """The message; `name(field)` names a setting (`lr`, `standardize`) as the CLI does."""
         if self.grew is None:
-            what = Words("the loss became non-finite")
+            what = translate("the loss became non-finite")
         else:
-            what = Words("the loss grew without bound (to {grew:.3g})", grew=self.grew)
-        text = tr(
+            what = translate("the loss grew without bound (to {grew:.3g})").format(grew=self.grew)
+        text = translate(
             "training diverged: {what} at epoch {epoch}, step {step} with learning rate {lr}"
-        ).format(what=what.said(), epoch=self.epoch, step=self.step, lr=self.lr)
+        ).format(what=what, epoch=self.epoch, step=self.step, lr=self.lr)
         if self.lr_max is None:
-            return tr("{text}; try a smaller {lr}").format(text=text, lr=name("lr"))
+            return translate("{text}; try a smaller {lr}").format(text=text, lr=name("lr"))
         above = self.lr > self.lr_max
-        relation = Words("above") if above else Words("below")
+        relation = translate("above") if above else translate("below")
         if above and not self.standardized:
-            advice = tr("try {lr} {rate:.2g} or {standardize}")
+            advice = translate("try {lr} {rate:.2g} or {standardize}")
         else:
-            advice = tr("try {lr} {rate:.2g}")
+            advice = translate("try {lr} {rate:.2g}")
         advice = advice.format(lr=name("lr"), rate=self.lr_max / 4, standardize=name("standardize"))
-        return tr(
+        return translate(
             "{text}, {relation} this data's stability limit 2/λ_max = {lr_max:.4g}; {advice}"
-        ).format(text=text, relation=relation.said(), lr_max=self.lr_max, advice=advice)
+        ).format(text=text, relation=relation, lr_max=self.lr_max, advice=advice)
 
     def __str__(self) -> str:
         return self.render()

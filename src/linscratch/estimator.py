@@ -21,9 +21,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from linscratch.errors import UsageError
 from linscratch.i18n import tr
+from linscratch.spec import check_owners
 from linscratch.train.engines import ENGINES
 from linscratch.train.loop import fit
-from linscratch.train.spec import check_owners
 from linscratch.train.stopping import NoImprovement
 
 EXCESS = 0.02  # a loss this far above the exact optimum has not converged

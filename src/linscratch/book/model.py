@@ -153,7 +153,7 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
     and SGD follows the batch's weighted mean gradient, both divided by Σᵢ sᵢ over the batch
     (not by its size): with every sᵢ = 1 that is the unweighted step, and with whole-number
     sᵢ the step of the batch with row i repeated sᵢ times. Rows of weight zero are dropped
-    before training (`sampleweights`), so every batch's Σᵢ sᵢ is positive.
+    before training (`weights`), so every batch's Σᵢ sᵢ is positive.
 
     Weight decay λ = `l2` (D2L 3.7): each row's loss gains the book's penalty (λ/2)‖w‖², as
     the book writes it, `l = loss(net(X), y) + lambd * l2_penalty(w)`, summed over the batch:
@@ -192,8 +192,8 @@ def _size(a) -> int:
 
 
 def _check_gradient_args(X, y, w, b, weights, l2, delta) -> None:
+    from linscratch.arguments import array, positive
     from linscratch.errors import UsageError
-    from linscratch.train.arguments import array, positive
 
     X = array(X, "X")
     for value, name in ((y, "y"), (w, "w"), (b, "b")):
@@ -269,7 +269,7 @@ class LinearModel:
 
     def save(self, path, force: bool = False) -> None:
         """Write the model as JSON, atomically; refuses to replace a file unless `force`."""
-        from linscratch.store.destinations import atomic_write
+        from linscratch.data.destinations import atomic_write
 
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
         atomic_write(path, lambda f: f.write(text + "\n"), force=force, field="save")
@@ -277,8 +277,8 @@ class LinearModel:
     @classmethod
     def load(cls, path) -> LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
+        from linscratch.data.saved import finite_number, read_versioned_json
         from linscratch.errors import UsageError
-        from linscratch.store.formats import finite_number, read_versioned_json
 
         data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, Words("model"))
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")

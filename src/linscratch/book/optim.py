@@ -18,7 +18,7 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     `batch_size` must be finite numbers > 0 and every parameter hold a gradient (call
     `backward()` first): else a `UsageError` naming the argument, before any parameter moves.
     """
-    from linscratch.train.arguments import positive
+    from linscratch.arguments import positive
 
     params = list(params)
     positive(lr, "lr")

@@ -1,9 +1,9 @@
-"""The `linscratch` command line: parse (`commands.parsers`), dispatch to a command, and print
+"""The `linscratch` command line: parse (`cli.parsers`), dispatch to a command, and print
 errors as one line.
 
 Every user mistake becomes one line on stderr and exit status 2; a diverging run, one line
 and exit status 1. The library's errors name fields (`batch_size`); here each becomes the flag
-the user typed (`--batch-size`, see `commands.flags`). `--json` prints one JSON object whose
+the user typed (`--batch-size`, see `cli.flags`). `--json` prints one JSON object whose
 keys are an interface.
 """
 
@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from linscratch.cli.flags import flag
 from linscratch.cli.helpformat import argparse_speaks
 from linscratch.cli.parsers import BadArguments, build_parser
+from linscratch.distributed import from_env
 from linscratch.errors import DivergedError, UsageError
 from linscratch.i18n import LANGS, language, set_language, tr
-from linscratch.train.distributed import from_env
 
 
 def _command(name: str):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sys
 
+from linscratch.events import EpochEnd, RunStart, Subscriber
 from linscratch.i18n import tr
-from linscratch.train.events import EpochEnd, RunStart, Subscriber
 
 
 def shown_epoch(epoch: int, epochs: int) -> bool:

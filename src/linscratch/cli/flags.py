@@ -13,8 +13,8 @@ import re
 
 from linscratch.errors import UsageError
 from linscratch.i18n import tr
-from linscratch.train.rules import LIMITS, RULES, check
-from linscratch.train.spec import SECTION_OF
+from linscratch.rules import LIMITS, RULES, check
+from linscratch.spec import SECTION_OF
 
 # The flags whose names are not the field's name with dashes: everything else is `--a-b`.
 FLAG_OF = {
@@ -84,7 +84,7 @@ def setting_list(rule: str, parse):
 
 def run_spec(args, **overrides):
     """The `RunSpec` of a command line: every field whose flag was given, the rest defaults."""
-    from linscratch.train.spec import RunSpec
+    from linscratch.spec import RunSpec
 
     settings = {k: v for k, v in vars(args).items() if k in SECTION_OF or k == "seed"}
     return RunSpec.build(**{**settings, **overrides})

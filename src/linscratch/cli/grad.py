@@ -11,7 +11,7 @@ from linscratch.i18n import tr
 # The finite differences evaluate the loss 2(d + 1) times, n·d multiply-adds each, at about 1e8
 # a second: beyond this many the walk-through would take more than about ten seconds.
 MAX_WORK = 1e9
-# Weights whose largest is beyond 4^±FAR are rescaled (`sampleweights.rescaled`): the loss and
+# Weights whose largest is beyond 4^±FAR are rescaled (`weights.rescaled`): the loss and
 # gradients, sums of weights times squares, then stay far from overflow and underflow.
 FAR = 30
 RANDOM_BATCH = {"num_examples": 10, "num_features": 2}  # the size of a random batch
@@ -42,11 +42,11 @@ def grad_batch(opts: dict):
     from linscratch.book.data import (
         SEED_BATCH_B,
         SEED_BATCH_W,
-        default_true_w,
         seed_batch,
         synthetic_data,
     )
     from linscratch.book.model import init_params
+    from linscratch.spec import default_true_w
     from linscratch.train.results import torch_dtype
 
     dtype = torch_dtype(opts["dtype"])
@@ -98,7 +98,7 @@ def _check_work(n: int, d: int) -> None:
 
 
 def run(args) -> int:
-    from linscratch.train.spec import check_owners
+    from linscratch.spec import check_owners
 
     check_owners(vars(args))  # --huber-delta without --loss huber, as train refuses it
     opts = {**DEFAULTS, **vars(args)}
@@ -127,7 +127,7 @@ def run(args) -> int:
                 print(notice.format(m=-shift))
     delta = None
     if opts["loss"] == "huber":
-        from linscratch.train.spec import ModelSpec
+        from linscratch.spec import ModelSpec
 
         delta = opts["huber_delta"] or ModelSpec.huber_delta
     check = check_gradients(X, y, w, b, weights, opts["l2"], delta)

@@ -33,12 +33,11 @@ def chunks(n: int, d: int, w: np.ndarray, b: float, noise: float, seed: int, dty
 
 
 def run(args) -> int:
-    from linscratch.book.data import SEED_TRUE_B, default_true_w
     from linscratch.cli.json_report import dumps
-    from linscratch.data.resources import require_disk, require_memory
-    from linscratch.store import destinations
+    from linscratch.data import destinations
+    from linscratch.resources import require_disk, require_memory
+    from linscratch.spec import SEED_TRUE_B, SYNTHETIC_DEFAULTS, default_true_w
     from linscratch.train.loop import draw_seed
-    from linscratch.train.spec import SYNTHETIC_DEFAULTS
 
     options = vars(args)
     out_path, force = options["out"], options.get("force", False)

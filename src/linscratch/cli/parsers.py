@@ -1,5 +1,5 @@
 """The flags of every command, one function per command, grouped as `--help` lists them. A
-flag's value is checked by the library's rule for its field while parsing (`commands.flags`);
+flag's value is checked by the library's rule for its field while parsing (`cli.flags`);
 absent flags are left out of the parsed arguments, so that the spec's defaults are the only
 defaults, and the defaults shown in the help are read from the spec. Every text goes through
 `tr`: build the parser after setting the language."""
@@ -28,7 +28,7 @@ from linscratch.cli.run_flags import (
 )
 from linscratch.cli.tool_parsers import add_grad, add_make_data, add_predict
 from linscratch.i18n import LANGS, tr
-from linscratch.train.rules import EXACT
+from linscratch.rules import EXACT
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
 

@@ -9,10 +9,10 @@ import re
 
 from linscratch.cli.flags import number, setting, setting_list, whole
 from linscratch.cli.helpformat import Formatter, with_default
-from linscratch.data.datasets import DATASETS
+from linscratch.datasets import DATASETS
 from linscratch.i18n import LANGS, language, tr
-from linscratch.train.spec import DEFAULTS as SPEC_DEFAULTS
-from linscratch.train.spec import SYNTHETIC_DEFAULTS
+from linscratch.spec import DEFAULTS as SPEC_DEFAULTS
+from linscratch.spec import SYNTHETIC_DEFAULTS
 
 # Each run setting's default as the help shows it: the spec's, or the synthetic problem's.
 DEFAULTS = SPEC_DEFAULTS | SYNTHETIC_DEFAULTS

@@ -12,11 +12,11 @@ def run(args) -> int:
     import numpy as np
 
     from linscratch.book.model import LinearModel
+    from linscratch.data import destinations
     from linscratch.data.files import column_names, read_table
-    from linscratch.data.sources import file_of
     from linscratch.errors import UsageError
-    from linscratch.store import destinations
-    from linscratch.train.spec import DataSpec
+    from linscratch.spec import DataSpec
+    from linscratch.train.sources import file_of
 
     options = vars(args)
     output, force = options.get("output"), options.get("force", False)
@@ -67,7 +67,7 @@ def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -
     stdout."""
     import sys
 
-    from linscratch.store import destinations
+    from linscratch.data import destinations
 
     def write(f):
         if kept is None:

@@ -166,9 +166,9 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
 
 def _unpriced(run) -> list[str]:
     """Without the exact answer: a line where the stability limit was not estimated (too
-    costly, `statistics.decide_stability`), and one where the rows are fewer than the
+    costly, `resources.decide_stability`), and one where the rows are fewer than the
     parameters (the exact answer would fit every row, and so may SGD's)."""
-    from linscratch.exact.statistics import stability_cost
+    from linscratch.resources import stability_cost
 
     n, d = run.result.num_examples, len(run.feature_names)
     lines = []
@@ -196,7 +196,7 @@ def _no_exact(run) -> str:
         return tr("exact Huber minimiser: not computed (--exact never)")
     if run.exact == "never":
         return tr("exact least squares: not computed (--exact never)")
-    from linscratch.exact.statistics import exact_cost
+    from linscratch.resources import exact_cost
 
     n, d, loss = run.result.num_examples, len(run.feature_names), run.spec.model.loss
     what = tr("exact Huber minimiser" if loss == "huber" else "exact least squares")

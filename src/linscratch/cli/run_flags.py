@@ -7,9 +7,8 @@ from __future__ import annotations
 from linscratch.cli.flags import number, whole
 from linscratch.cli.parsing import Parser, arg, setting_arg
 from linscratch.i18n import tr
+from linscratch.rules import DTYPES, ENGINES, INITS, LOSSES, SCHEDULES, SHORT_BATCHES, SHUFFLES
 from linscratch.train.plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
-from linscratch.train.rules import DTYPES, ENGINES, INITS, LOSSES, SHORT_BATCHES, SHUFFLES
-from linscratch.train.schedules import SCHEDULES
 
 
 def add_how_it_runs(p: Parser):

@@ -8,13 +8,13 @@ from __future__ import annotations
 import sys
 import time
 
+from linscratch import resources
 from linscratch.cli.flags import run_spec
-from linscratch.data import resources, sources
-from linscratch.exact.statistics import require_work
+from linscratch.data import destinations
+from linscratch.events import Subscriber
 from linscratch.i18n import tr
-from linscratch.store import destinations
-from linscratch.train import plan
-from linscratch.train.events import Subscriber
+from linscratch.resources import require_work
+from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
 
 _STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers share it
@@ -89,9 +89,9 @@ def _exact(spec):
 
     from linscratch.exact.objective import minimiser
     from linscratch.exact.solve import total_sum_of_squares
-    from linscratch.exact.statistics import decide
     from linscratch.exact.verdicts import spread
     from linscratch.interrupts import answering
+    from linscratch.resources import decide
 
     data = _STATE["dataset"]
     exact = None
@@ -111,7 +111,7 @@ def _check_grid(spec, pairs: int) -> None:
     """Refuse a grid whose runs' epochs together pass a run's limit (`rules.EPOCHS_LIMIT`:
     each pair keeps every epoch's record), before the pairs are listed."""
     from linscratch.errors import UsageError
-    from linscratch.train.rules import EPOCHS_LIMIT
+    from linscratch.rules import EPOCHS_LIMIT
 
     if pairs * spec.optim.num_epochs > EPOCHS_LIMIT:
         raise UsageError(
@@ -139,9 +139,7 @@ def run(args) -> int:
     seed_drawn = spec.seed is None
     spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
     if spec.outputs.plot is not None:
-        from linscratch.show.plots import FORMATS
-
-        destinations.check(spec.outputs.plot, "plot", spec.outputs.force, FORMATS)
+        destinations.check(spec.outputs.plot, "plot", spec.outputs.force, destinations.FIGURES)
     _check_grid(spec, len(lrs) * len(batch_sizes))
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)

@@ -20,7 +20,7 @@ import math
 import os
 import time
 
-from linscratch.data.resources import idle_cores
+from linscratch.resources import idle_cores
 
 FORK_SECONDS = 0.05  # a forked worker's start, exit and its results' way back (about 0.02–0.05 s)
 SHARING = 1.25  # runs side by side are slower than alone (memory bandwidth, a shared machine)
@@ -30,7 +30,7 @@ def most_jobs(pairs: int, n: int, d: int) -> int:
     """The most processes worth having: no more than the pairs, the cores, or the workers
     whose own allocations (a process's share, a run's arrays; the data is shared) fit in the
     available memory."""
-    from linscratch.data.resources import PROCESS_BYTES, available_memory, run_bytes
+    from linscratch.resources import PROCESS_BYTES, available_memory, run_bytes
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     per_worker = PROCESS_BYTES + run_bytes(n, d, 8)

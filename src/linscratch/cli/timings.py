@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from linscratch.train.events import Phase, RunStart, Subscriber
+from linscratch.events import Phase, RunStart, Subscriber
 
 PHASES = ("reading", "stability", "compiling", "training", "exact")
 

@@ -9,10 +9,10 @@ from linscratch.cli.grad import RANDOM_BATCH
 from linscratch.cli.helpformat import examples
 from linscratch.cli.make_data import CORRUPT_SHIFT
 from linscratch.cli.parsing import add_json, add_lang, add_no_header, add_seed, arg, setting_arg
-from linscratch.data.datasets import DATASETS
+from linscratch.datasets import DATASETS
 from linscratch.i18n import tr
-from linscratch.train.rules import DTYPES, LOSSES
-from linscratch.train.spec import ModelSpec
+from linscratch.rules import DTYPES, LOSSES
+from linscratch.spec import ModelSpec
 
 
 def _example(text: str) -> str:

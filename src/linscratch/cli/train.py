@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from linscratch import __version__
+from linscratch import __version__, distributed
 from linscratch.cli.flags import flag, run_spec
-from linscratch.data import sources
+from linscratch.data import destinations
 from linscratch.errors import DivergedError
 from linscratch.i18n import tr
 from linscratch.show import progress
-from linscratch.store import destinations
-from linscratch.train import distributed, plan
+from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
 from linscratch.train.runs import execute
 

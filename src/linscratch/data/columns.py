@@ -5,12 +5,47 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
+
+
+@dataclass
+class Table:
+    """Features X (n, d) and target y (n,), with the columns' names: float64 copies, or for
+    an NPY file with its target last, views into the memory-mapped file in its own dtype."""
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str]
+    target_name: str | None
+    path: str
+    weights: np.ndarray | None = None  # (n,), the `weights` column, float64
+    largest: float | None = None  # the largest magnitude in X and y, where measured in passing
+
+
+def check_names(names: list[str], path: Path) -> None:
+    """Refuse columns a model could not tell apart: unnamed or named twice."""
+    first_at: dict[str, int] = {}
+    for j, name in enumerate(names):
+        if name.strip() == "":
+            raise UsageError(
+                "{path}: column {j} has no name; give every column a name", path=path, j=j + 1
+            )
+        first = first_at.setdefault(name, j + 1)
+        if first != j + 1:
+            raise UsageError(
+                "{path}: columns {first} and {j} are both named {name!r}; give each column its "
+                "own name",
+                path=path,
+                first=first,
+                j=j + 1,
+                name=name,
+            )
 
 
 def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) -> np.ndarray:

@@ -10,30 +10,16 @@ from __future__ import annotations
 import errno
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from linscratch.data.columns import numeric, scan
+from linscratch.data.columns import Table, check_names, numeric, scan
+from linscratch.data.destinations import symlink_loop
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
 EXTENSIONS = (".csv", ".parquet", ".npy")
-
-
-@dataclass
-class Table:
-    """Features X (n, d) and target y (n,), with the columns' names: float64 copies, or for
-    an NPY file with its target last, views into the memory-mapped file in its own dtype."""
-
-    X: np.ndarray
-    y: np.ndarray | None
-    feature_names: list[str]
-    target_name: str | None
-    path: str
-    weights: np.ndarray | None = None  # (n,), the `weights` column, float64
-    largest: float | None = None  # the largest magnitude in X and y, where measured in passing
 
 
 def _columns_npy(path: Path) -> tuple[list[str], np.ndarray]:
@@ -98,7 +84,7 @@ def _read_arrow(path: Path, header: bool = True):
         raise UsageError("{path}: the file has no columns", path=path)
     if csv_file and header:
         _check_header(names, path)
-    _check_names(names, path)
+    check_names(names, path)
     return table
 
 
@@ -164,26 +150,6 @@ def _check_header(names: list[str], path: Path) -> None:
     )
 
 
-def _check_names(names: list[str], path: Path) -> None:
-    """Refuse columns a model could not tell apart: unnamed or named twice."""
-    first_at: dict[str, int] = {}
-    for j, name in enumerate(names):
-        if name.strip() == "":
-            raise UsageError(
-                "{path}: column {j} has no name; give every column a name", path=path, j=j + 1
-            )
-        first = first_at.setdefault(name, j + 1)
-        if first != j + 1:
-            raise UsageError(
-                "{path}: columns {first} and {j} are both named {name!r}; give each column its "
-                "own name",
-                path=path,
-                first=first,
-                j=j + 1,
-                name=name,
-            )
-
-
 def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     """A column given by name, or by index (negative counts from the end)."""
     if spec in names:
@@ -223,11 +189,6 @@ def _check_path(path: Path, header: bool = True) -> None:
             "no_header",
             path=path,
         )
-
-
-def symlink_loop(path) -> UsageError:
-    """The one line for a path whose symbolic links lead back to themselves."""
-    return UsageError("{path}: a loop of symbolic links, leading to no file", path=path)
 
 
 def check_readable(path: Path) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from linscratch.book.data import Standardizer, split_rows
-from linscratch.data.sources import Dataset
-from linscratch.train.spec import RunSpec
+from linscratch.data.dataset import Dataset
+from linscratch.i18n import Words
+from linscratch.spec import RunSpec
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,124 @@ def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
         scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
         X_fit, y_fit = scaler.transform(X64, y64)
     return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val)
+
+
+SMALLEST_SPREAD = float(np.sqrt(np.finfo(np.float64).tiny))  # 1.49e-154: its square is normal
+
+
+def _rescued(spread: np.ndarray, X: np.ndarray, mean) -> np.ndarray:
+    """Each column's spread (standard deviation about `mean`, or root mean square where
+    `mean` is None), recomputed from the column divided by its largest deviation where it is
+    below SMALLEST_SPREAD (the plain formula's squares underflow: values near 1e-300 have a
+    spread, whose squares are 0 in float64), so that a column that varies is told from one
+    that does not; other columns keep theirs bit for bit."""
+    spread = np.array(spread)  # its dtype kept
+    for j in np.flatnonzero(~(spread >= SMALLEST_SPREAD)):
+        dev = np.asarray(X[:, j], np.float64) - (0.0 if mean is None else mean[j])
+        scale = float(np.max(np.abs(dev)))
+        if scale > 0:
+            spread[j] = scale * float(np.sqrt(np.mean((dev / scale) ** 2)))
+    return spread
+
+
+def _too_small(name: str, spread: float, what: Words) -> None:
+    from linscratch.errors import UsageError
+
+    raise UsageError(
+        "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
+        "float64 can standardize ({smallest:.3g}: the square of a smaller number underflows); "
+        "rescale the column (other units) or leave out {0}",
+        "standardize",
+        name=name,
+        what=what,
+        spread=spread,
+        smallest=SMALLEST_SPREAD,
+    )
+
+
+@dataclass
+class Standardizer:
+    """Feature and target scaling from the training rows: x' = (x − mean)/std, y' = (y − ȳ)/s_y.
+
+    Training on scaled data conditions the problem (every feature on one scale, so one learning
+    rate suits them all); `to_original` maps the learned parameters back, so that everything
+    reported and saved is in the data's own units. A model through the origin is only scaled,
+    not centered (centering would add the intercept it leaves out): x' = x/rms(x), y' = y/rms(y),
+    with mean 0 and std the root mean square.
+    """
+
+    mean: np.ndarray  # (d,)
+    std: np.ndarray  # (d,)
+    y_mean: float
+    y_std: float
+
+    @classmethod
+    def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str], center: bool = True):
+        """The scaling of the training rows X (n, d), y (n,); centered or (for a model through
+        the origin) not."""
+        from linscratch.errors import UsageError
+
+        if not center:
+            rms = _rescued(np.sqrt(np.mean(X * X, axis=0)), X, None)
+            for j in np.flatnonzero(~(rms >= SMALLEST_SPREAD)):
+                if not np.any(X[:, j]):
+                    raise UsageError(
+                        "{0}: column {name!r} is zero in the training rows",
+                        "standardize",
+                        name=feature_names[j],
+                    )
+                _too_small(feature_names[j], rms[j], Words("root mean square"))
+            y_rms = float(np.sqrt(np.mean(y * y)))
+            return cls(np.zeros_like(rms), rms, 0.0, y_rms if y_rms > 0 else 1.0)
+        mean = X.mean(axis=0)
+        std = _rescued(X.std(axis=0), X, mean)
+        for j in np.flatnonzero(~(std >= SMALLEST_SPREAD)):
+            if np.all(X[:, j] == X[0, j]):
+                raise UsageError(
+                    "{0}: column {name!r} is constant in the training rows",
+                    "standardize",
+                    name=feature_names[j],
+                )
+            _too_small(feature_names[j], std[j], Words("standard deviation"))
+        y_std = float(y.std())
+        return cls(mean, std, float(y.mean()), y_std if y_std > 0 else 1.0)
+
+    def transform(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (X - self.mean) / self.std, (y - self.y_mean) / self.y_std
+
+    def to_original(self, w: np.ndarray, b: float) -> tuple[np.ndarray, float]:
+        """Parameters of the scaled problem in original units: y = x·w + b."""
+        w_orig = self.y_std * np.asarray(w) / self.std
+        return w_orig, self.y_mean + self.y_std * b - float(w_orig @ self.mean)
+
+    def params_to_original(self, params: np.ndarray) -> np.ndarray:
+        """Rows of parameters [w₁ … w_d, b] (k, d + 1) of the scaled problem in original units."""
+        w = self.y_std * params[:, :-1] / self.std  # (k, d)
+        return np.c_[w, self.y_mean + self.y_std * params[:, -1] - w @ self.mean]
+
+    def to_dict(self) -> dict:
+        return {
+            "mean": self.mean.tolist(),
+            "std": self.std.tolist(),
+            "target_mean": self.y_mean,
+            "target_std": self.y_std,
+        }
+
+
+def split_rows(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random split of n rows: (training rows, validation rows), each sorted."""
+    from linscratch.errors import UsageError
+
+    n_val = round(n * val_fraction)
+    if n_val < 1 or n - n_val < 2:
+        raise UsageError(
+            "{0} {value} of {n} rows leaves {train} for training and {val} for validation; "
+            "need at least 2 and 1",
+            "val_fraction",
+            value=val_fraction,
+            n=n,
+            train=n - n_val,
+            val=n_val,
+        )
+    perm = np.random.default_rng(seed).permutation(n)
+    return np.sort(perm[n_val:]), np.sort(perm[:n_val])

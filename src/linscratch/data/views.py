@@ -12,10 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from linscratch.data.columns import numeric, scan
-from linscratch.data.files import Table, _check_names
+from linscratch.data.columns import Table, check_names, numeric, scan
+from linscratch.data.destinations import remove_stale, reserve, scratch_prefix
 from linscratch.errors import UsageError
-from linscratch.store.destinations import remove_stale, reserve, scratch_prefix
 
 GROUP_BYTES = 32 << 20  # a Parquet file's columns read at a time: Arrow holds about 3x this
 BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
@@ -57,7 +56,7 @@ def parquet_views(path: Path, target, features) -> Table | None:
         return None
     schema = pf.schema_arrow
     names = [str(n) for n in schema.names]
-    _check_names(names, path)
+    check_names(names, path)
     d, n = len(names) - 1, pf.metadata.num_rows
     numbers = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
     if not numbers or d < 1 or n == 0:

@@ -68,8 +68,8 @@ from linscratch.book.model import (
     squared_loss,
 )
 from linscratch.derivation.fdiff import finite_difference_gradients, gradient_scale
+from linscratch.events import Batch, Subscriber
 from linscratch.i18n import tr
-from linscratch.train.events import Batch, Subscriber
 
 TOLERANCES = {
     "float64": {"analytic_vs_autograd": 1e-10, "finite_difference": 1e-6},

@@ -135,8 +135,8 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
     sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient.
     `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it."""
+    from linscratch.arguments import kind_of, positive
     from linscratch.errors import UsageError, UsageTypeError
-    from linscratch.train.arguments import kind_of, positive
 
     if not isinstance(check, GradCheck):
         raise UsageTypeError(

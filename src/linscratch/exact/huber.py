@@ -160,9 +160,9 @@ def _irls_pass(X, y, theta, delta, intercept, weights, l2, chunk_rows):
 def _shift(X, intercept: bool, p: int) -> np.ndarray:
     """What the rows of A are shifted by before their Gram: the features' means over the first
     rows and 0 for the column of ones, which absorbs it (`reduction`); zeros without it."""
-    from linscratch.exact.reduction import _shift as means
+    from linscratch.exact.reduction import row_means
 
-    return np.r_[means(X, np.zeros(len(X)), True)[0], 0.0] if intercept else np.zeros(p)
+    return np.r_[row_means(X, np.zeros(len(X)), True)[0], 0.0] if intercept else np.zeros(p)
 
 
 def _newton(C, g, shift, n):

@@ -10,7 +10,7 @@ objective (ρ_δ(e) = σ²ρ_{δ/σ}(e/σ)).
 from __future__ import annotations
 
 from linscratch.exact.solve import mean_loss
-from linscratch.train.spec import RunSpec
+from linscratch.spec import RunSpec
 
 
 def minimiser(spec: RunSpec, X, y, weights=None):

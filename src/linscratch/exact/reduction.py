@@ -79,7 +79,7 @@ class Reduced:
 
     def hessian(self, scaler=None) -> np.ndarray:
         """AᵀSA/Σsᵢ (p, p), the curvature of the mean loss; of the standardized rows with a
-        `data.Standardizer` (A·N, N the change of units, `_units`)."""
+        `rows.Standardizer` (A·N, N the change of units, `_units`)."""
         p = self.p
         B = self.R[:p, :p]
         if scaler is not None:
@@ -87,7 +87,7 @@ class Reduced:
         return B.T @ B / self.weight
 
     def standardized(self, scaler) -> Reduced:
-        """The rows in the units of a `data.Standardizer`, reduced, with no pass over them:
+        """The rows in the units of a `rows.Standardizer`, reduced, with no pass over them:
         [X 1 y]·M is [(X − 1μᵀ)/σ 1 (y − ȳ)/σ_y], so its R factor is that of R·M."""
         R = np.linalg.qr(self.R @ self._units(scaler), mode="r")
         return Reduced(R, self.n, self.weight, self.intercept, self.method)
@@ -104,7 +104,7 @@ class Reduced:
         return M
 
 
-def _shift(X, y, intercept: bool) -> tuple[np.ndarray, float]:
+def row_means(X, y, intercept: bool) -> tuple[np.ndarray, float]:
     """The means of the first rows (at most 1024), to shift the columns by; zeros without
     the intercept (which would have to absorb the shift)."""
     d = np.shape(X)[1]
@@ -170,7 +170,7 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     n, d = np.shape(X)
     hi = n if hi is None else hi
     k = d + 1 + intercept
-    c, cy = _shift(X, y, intercept)
+    c, cy = row_means(X, y, intercept)
     rows = max(256, GRAM_BYTES // (8 * k))
     buf = np.empty((rows, k))
     G = np.zeros((k, k))

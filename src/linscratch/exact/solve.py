@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linscratch.resources import matrix_free
+
 
 @dataclass
 class OLSResult:
@@ -272,17 +274,6 @@ def stability(
     if l2:
         H[np.arange(d), np.arange(d)] += l2
     return top_curvature(H, seed, iters)
-
-
-MATRIX_FREE = 1024  # columns from which the curvature of fewer rows is never formed
-
-
-def matrix_free(m: int, p: int) -> bool:
-    """Whether the power iteration of m rows of p columns multiplies by the rows, Hv =
-    Aᵀ(Av)/m (4·m·p flops and no memory), rather than forming H (m·p² flops, p² floats):
-    where there are fewer rows than a quarter of the columns, and over MATRIX_FREE columns
-    (three rows of 20,001 columns: 3.2 GB and minutes formed, a millisecond a step not)."""
-    return p > MATRIX_FREE and 4 * m < p
 
 
 def _top_of_rows(A, d: int, weights, l2: float, seed: int, iters: int) -> dict:

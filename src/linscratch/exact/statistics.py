@@ -13,107 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from linscratch.errors import UsageError
 from linscratch.exact.reduction import Reduced, combine, reduce_rows
-
-FLOPS = 1e10  # the normal equations' rate, flop/s, on a small machine (2 cores)
-ELEMENTS = 1e9  # SGD's rate, rows x features per second, a fast engine
-STARTUP = 1.0  # seconds a run costs before its first row (imports, reading)
-FREE = 5.0  # seconds an exact answer may always take
-HUBER_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
-# Flops per k³ of the exact answer's factorizations of the (k, k) R̃, whatever the rows: an SVD
-# with its vectors (about 22k³), one of its values (4k³), the curvature's eigenvalues and a
-# few QRs (4k³). At k = 2,002 they measured 3 s to 30 s on a 2-core machine, idle to busy:
-# what made 3 rows x 20,001 columns take minutes before any epoch.
-FACTOR_FLOPS = 30
-STABILITY_ROWS = 1 << 16  # rows the sampled stability limit looks at (`solve.stability`)
-POWER_STEPS = 1000  # the power iteration's steps priced (each a product with the curvature)
-
-
-def exact_cost(n: int, d: int, loss: str = "squared") -> float:
-    """The estimated seconds of the exact answer on n rows x d features: the pass over the
-    rows (n·k² flops, k = d + 2) and the factorizations of R̃ (FACTOR_FLOPS·k³: these dominate
-    once the columns outnumber the rows); for Huber's `loss` HUBER_PASSES times that
-    (`huber.huber_fit`)."""
-    k = d + 2
-    return (HUBER_PASSES if loss == "huber" else 1) * (n * k**2 + FACTOR_FLOPS * k**3) / FLOPS
-
-
-def rest_cost(n: int, d: int, epochs: int) -> float:
-    """The estimated seconds of the run without the exact answer: start-up and SGD's epochs."""
-    return STARTUP + epochs * n * d / ELEMENTS
-
-
-def decide(mode: str, n: int, d: int, epochs: int, loss: str = "squared") -> str:
-    """ "computed", "skipped" (auto: the exact answer would cost more than FREE seconds and
-    more than the rest of the run) or "never" (`mode` "never")."""
-    if mode == "never":
-        return "never"
-    if mode == "auto" and exact_cost(n, d, loss) > max(FREE, rest_cost(n, d, epochs)):
-        return "skipped"
-    return "computed"
-
-
-def stability_cost(n: int, d: int) -> float:
-    """The estimated seconds of the stability limit from a sample of rows (`solve.stability`,
-    used where the exact answer is not computed): m = min(n, STABILITY_ROWS) rows of p = d + 1
-    columns, the curvature H = AᵀA/m formed (2·m·p² flops) and POWER_STEPS products with it
-    (2·p² each), or, where the rows are far fewer (`solve.matrix_free`), POWER_STEPS products
-    with the rows alone (4·m·p each)."""
-    from linscratch.exact.solve import matrix_free
-
-    m, p = min(n, STABILITY_ROWS), d + 1
-    if matrix_free(m, p):
-        return POWER_STEPS * 4 * m * p / FLOPS
-    return (2 * m * p * p + POWER_STEPS * 2 * p * p) / FLOPS
-
-
-def decide_stability(n: int, d: int, epochs: int) -> bool:
-    """Whether to estimate the stability limit from a sample of rows: not where it would cost
-    more than FREE seconds and more than the rest of the run (a warning about the learning
-    rate is not worth more than the run it warns about)."""
-    return stability_cost(n, d) <= max(FREE, rest_cost(n, d, epochs))
-
-
-WORK_LIMIT = 1e14  # row-feature visits a run may make: about a day at ELEMENTS a second
-
-
-def require_work(n: int, d: int, epochs: int, runs: int = 1) -> None:
-    """Refuse, before any epoch, training that would visit more than WORK_LIMIT row-features
-    (epochs x rows x features, times the `runs` of a sweep): a day of the fastest engine."""
-    work = float(epochs) * n * d * runs
-    if work <= WORK_LIMIT:
-        return
-    if runs > 1:
-        raise UsageError(
-            "{0}: {runs:,} runs x {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} "
-            "row-feature visits, more than the {limit:.0e} a run may make (about a day at 1e9 "
-            "a second); use fewer epochs or pairs",
-            "num_epochs",
-            runs=runs,
-            epochs=epochs,
-            n=n,
-            d=d,
-            work=work,
-            limit=WORK_LIMIT,
-        )
-    raise UsageError(
-        "{0}: {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} row-feature visits, "
-        "more than the {limit:.0e} a run may make (about a day at 1e9 a second); use fewer epochs",
-        "num_epochs",
-        epochs=epochs,
-        n=n,
-        d=d,
-        work=work,
-        limit=WORK_LIMIT,
-    )
 
 
 def reduce_training_rows(X, y, intercept: bool, weights=None) -> Reduced:
     """The training rows reduced to their R factor; under torchrun each process reduces its
     own share of the rows and the factors are gathered and combined (every rank then holds
     the same)."""
-    from linscratch.train.distributed import all_gather, current
+    from linscratch.distributed import all_gather, current
 
     group = current()
     if group is None:

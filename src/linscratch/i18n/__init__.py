@@ -10,6 +10,8 @@ the live plot. Templates are translated before they are formatted, so the catalo
 
 from __future__ import annotations
 
+from linscratch import errors
+
 LANGS = ("en", "zh")
 _current = ["en"]
 
@@ -17,9 +19,7 @@ _current = ["en"]
 def set_language(lang: str) -> None:
     """Speak `lang` ("en" or "zh") from now on."""
     if lang not in LANGS:
-        from linscratch.errors import UsageError
-
-        raise UsageError("{0} must be one of en, zh, got {value!r}", "lang", value=lang)
+        raise errors.UsageError("{0} must be one of en, zh, got {value!r}", "lang", value=lang)
     _current[0] = lang
 
 
@@ -63,3 +63,6 @@ class Words(str):
         """The words in the language in use, their values filled in."""
         text = tr(self)
         return text.format(**self.values) if self.values else text
+
+
+errors.translate = tr  # every message is rendered in the language in use

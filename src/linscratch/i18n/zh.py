@@ -616,7 +616,7 @@ ZH |= {
 }
 
 # Messages true to their cause: a spread too small to standardize (data.py), an overflow in
-# grad's check (commands/grad.py), output that cannot show Chinese (cli.py), Chinese text in a
+# grad's check (cli/grad.py), output that cannot show Chinese (cli/__init__.py), Chinese text in a
 # figure with no CJK font (fonts.py)
 ZH |= {
     "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
@@ -906,7 +906,7 @@ ZH.update(
     }
 )
 
-# The --check-grad summary (commands/reports.py)
+# The --check-grad summary (cli/reports.py)
 ZH |= {
     "gradient check, analytic vs autograd on {batches} batches: max abs diff "
     "{abs:.3g}, max rel diff {rel:.3g} (tolerance {tol:.0e}): {verdict}": (
@@ -970,7 +970,7 @@ ZH |= {
     ),
 }
 
-# The exact answer reported when SGD diverges (commands/diverged_report.py)
+# The exact answer reported when SGD diverges (cli/diverged_report.py)
 ZH |= {
     "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
     "training rows does not depend on it:": (
@@ -1029,7 +1029,7 @@ ZH |= {
     ),
 }
 
-# Weights at the edges of float64: their ratio, grad's rescaled weights (sampleweights.py)
+# Weights at the edges of float64: their ratio, grad's rescaled weights (data/weights.py)
 ZH |= {
     "{0}: the largest weight, {largest:.3g}, is {ratio} times the smallest positive one, "
     "{smallest:.3g}; {dtype} arithmetic holds ratios up to {limit:.3g}: give the rows that "
@@ -1043,7 +1043,7 @@ ZH |= {
     ),
 }
 
-# The averaged parameters' line (commands/epochs.py)
+# The averaged parameters' line (cli/epochs.py)
 ZH |= {
     "the parameters reported are the mean of the iterates after every step from epoch {k} "
     "on (--average); the epoch losses above are theirs": (
@@ -1167,7 +1167,7 @@ ZH |= {
     ),
 }
 
-# sweep's processes (commands/sweep_jobs.py)
+# sweep's processes (cli/sweep_jobs.py)
 ZH |= {
     "as many as pay": "合算的数量",
     "runs at a time, each in its own process (forked: the data is shared, not loaded "
@@ -1184,7 +1184,7 @@ ZH |= {
     ),
 }
 
-# Whether a run computes the exact answer (--exact; statistics.py, commands/reports.py)
+# Whether a run computes the exact answer (--exact; statistics.py, cli/reports.py)
 ZH |= {
     "compute the exact least-squares answer beside SGD's (one pass over the rows, "
     "before training): always, never (SGD alone, no further pass), or auto: unless it "

@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
+from linscratch.events import EpochEnd, RunStart, Steps, Subscriber
 from linscratch.i18n import tr
 from linscratch.show import svg
-from linscratch.train.events import EpochEnd, RunStart, Steps, Subscriber
 
 
 def in_notebook() -> bool:

@@ -11,13 +11,12 @@ import numpy as np
 
 from linscratch.i18n import tr
 
-FORMATS = (".png", ".svg")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def save(fig, path: str, force: bool) -> None:
     """Write the figure through a temporary file renamed into place."""
-    from linscratch.store.destinations import atomic_write
+    from linscratch.data.destinations import atomic_write
 
     fmt = Path(path).suffix.lower()[1:]
     atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=130), force, "plot", binary=True)
@@ -57,7 +56,7 @@ def chinese_font(fig):
     return fig
 
 
-def _suptitle(fig, result) -> None:
+def figure_title(fig, result) -> None:
     title = tr("linscratch: {epochs} epoch(s) of minibatch SGD, engine {engine}, seed {seed}")
     fig.suptitle(
         title.format(epochs=len(result.losses), engine=result.engine, seed=result.seed),
@@ -65,7 +64,7 @@ def _suptitle(fig, result) -> None:
     )
 
 
-def _names(feature_names: list[str]) -> list[str]:
+def parameter_labels(feature_names: list[str]) -> list[str]:
     if len(feature_names) <= 9:
         return [f"w{j + 1}".translate(SUBSCRIPTS) for j in range(len(feature_names))] + ["b"]
     return [f"w{j + 1}" for j in range(len(feature_names))] + ["b"]
@@ -111,13 +110,13 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         if not synthetic and run.ols is None:  # no exact answer: SGD's line alone
             reference = None
         names, target = run.feature_names, run.target_name
-        _data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
+        data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
         if huber:  # what the squared loss would make of the same rows, outliers and all
             from linscratch.exact.solve import ols
 
             squares = ols(np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1))
             _line(axes[2], X, squares.w, squares.b, tr("least squares"))
-    _suptitle(fig, run.result)
+    figure_title(fig, run.result)
     return chinese_font(fig)
 
 
@@ -164,7 +163,7 @@ def _loss_panel(ax, run, trace) -> None:
             label=_exact_label(run),
         )
     ax.set_yscale("log")
-    _epoch_axis(ax, len(epochs))
+    epoch_axis(ax, len(epochs))
     ax.set_ylabel(
         tr("mean Huber loss  (log scale)") if huber else tr("mean loss  ½(ŷ − y)²  (log scale)")
     )
@@ -173,7 +172,7 @@ def _loss_panel(ax, run, trace) -> None:
     ax.grid(True, which="both", alpha=0.25)
 
 
-def _epoch_axis(ax, epochs: int) -> None:
+def epoch_axis(ax, epochs: int) -> None:
     """Epochs on a log scale for long runs, where the early progress would be a sliver."""
     if epochs >= 100:
         ax.set_xscale("log")
@@ -186,7 +185,7 @@ def _params_panel(ax, run, trace, target, rows=None) -> None:
     """The parameters' path toward `target`: the truth (synthetic data), or for a file's rows
     `rows` = (X, y) the least-squares answer, each parameter standardized (`scaled_params`)."""
     steps = trace["steps_per_epoch"]
-    names = _names(run.feature_names)
+    names = parameter_labels(run.feature_names)
     # The path: parameters at sampled steps and at every epoch's end, in step order.
     ends = trace["epoch_params"]  # (epochs + 1, d + 1)
     x = np.r_[np.arange(len(ends)), trace["param_steps"] / steps]
@@ -201,7 +200,7 @@ def _params_panel(ax, run, trace, target, rows=None) -> None:
         standard = scaled_params.standardized(target, *scale)[0]
         path = scaled_params.standardized(path, *scale)
         scaled_params.draw(ax, x, path, standard, run.feature_names)
-        _epoch_axis(ax, len(ends) - 1)
+        epoch_axis(ax, len(ends) - 1)
         ax.legend(fontsize=7, ncol=2 if len(standard) > 5 else 1)
         ax.grid(True, alpha=0.25)
         return
@@ -232,12 +231,12 @@ def _params_panel(ax, run, trace, target, rows=None) -> None:
         ax.set_yscale("log")
         ax.set_ylabel(tr("relative distance |θ − θ*| / max(|θ*|, rms θ*)  (log scale)"), fontsize=9)
         ax.set_title(tr("Distance to the true values"))
-    _epoch_axis(ax, len(ends) - 1)
+    epoch_axis(ax, len(ends) - 1)
     ax.legend(fontsize=8, ncol=2 if len(target) > 4 else 1)
     ax.grid(True, alpha=0.25)
 
 
-def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
+def data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
     """The rows and the learned line, as the book plots features[:, 1] against labels: the last
     feature on x, the others at their mean; `reference` (w, b, label) adds a dashed line."""
     X, y = np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1)
@@ -267,7 +266,7 @@ def _data_panel(ax, w, b, X, y, names, target, reference=None) -> None:
 
 
 def _line(ax, X, w, b, label: str) -> None:
-    """One more line on `_data_panel`'s axes (dotted blue), the legend redrawn."""
+    """One more line on `data_panel`'s axes (dotted blue), the legend redrawn."""
     X = np.asarray(X, np.float64)
     j = X.shape[1] - 1
     grid = np.linspace(X[:, j].min(), X[:, j].max(), 50)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 import time
 
+from linscratch.events import EpochEnd, Phase, Progress, RunStart, Subscriber
 from linscratch.i18n import tr
-from linscratch.train.events import EpochEnd, Phase, Progress, RunStart, Subscriber
 
 DELAY_SECONDS = 0.5
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from linscratch.i18n import tr
-from linscratch.show.plots import _data_panel, _epoch_axis, _names, _suptitle, chinese_font
+from linscratch.show.plots import (
+    chinese_font,
+    data_panel,
+    epoch_axis,
+    figure_title,
+    parameter_labels,
+)
 
 
 def result_figure(result, X=None, y=None):
@@ -23,7 +29,7 @@ def result_figure(result, X=None, y=None):
     ax = axes[0]
     ax.plot(epochs, result.losses, "o-" if len(epochs) <= 50 else "-", color="black", markersize=4)
     ax.set_yscale("log")
-    _epoch_axis(ax, len(epochs))
+    epoch_axis(ax, len(epochs))
     ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
     ax.set_title(tr("Loss over all rows, after each epoch"))
     if len(epochs) < 100:
@@ -33,7 +39,7 @@ def result_figure(result, X=None, y=None):
     path = np.asarray(result.path)  # (epochs + 1, d + 1)
     x = np.arange(len(path)) + len(result.losses) - len(path) + 1
     features = result.feature_names or [f"x{j + 1}" for j in range(len(result.w))]
-    names = _names(features)
+    names = parameter_labels(features)
     truth = None
     if result.w_error is not None:
         truth = np.r_[result.w, result.b] + np.r_[result.w_error, result.b_error]
@@ -49,6 +55,6 @@ def result_figure(result, X=None, y=None):
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.25)
     if panels == 3:
-        _data_panel(axes[2], result.w, result.b, X, y, features, "y")
-    _suptitle(fig, result)
+        data_panel(axes[2], result.w, result.b, X, y, features, "y")
+    figure_title(fig, result)
     return chinese_font(fig)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from linscratch.data.saved import finite_number, read_versioned_json
 from linscratch.errors import UsageError
+from linscratch.events import EpochEnd, Subscriber
 from linscratch.i18n import Words
-from linscratch.store.formats import finite_number, read_versioned_json
-from linscratch.train.events import EpochEnd, Subscriber
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
 
@@ -219,7 +219,7 @@ class CheckpointWriter(Subscriber):
                 self.path.parent.rmdir()
 
     def epoch_end(self, event: EpochEnd) -> None:
-        from linscratch.store.destinations import atomic_write
+        from linscratch.data.destinations import atomic_write
 
         self.losses.append(event.loss)
         state = {

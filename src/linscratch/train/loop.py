@@ -11,12 +11,9 @@ import time
 import numpy as np
 
 from linscratch.book.model import initial_params
+from linscratch.distributed import current
 from linscratch.errors import DivergedError, UsageError
-from linscratch.exact.statistics import require_work
-from linscratch.train.averaging import epoch_losses, reported
-from linscratch.train.distributed import current
-from linscratch.train.engines import EpochTrace, make_engine
-from linscratch.train.events import (
+from linscratch.events import (
     Callback,
     Diverged,
     EpochEnd,
@@ -28,11 +25,14 @@ from linscratch.train.events import (
     Steps,
     Subscriber,
 )
+from linscratch.resources import require_work
+from linscratch.spec import RunSpec
+from linscratch.train.averaging import epoch_losses, reported
+from linscratch.train.engines import EpochTrace, make_engine
 from linscratch.train.orders import Orders
 from linscratch.train.plan import Machine, make_plan
 from linscratch.train.results import Result, estimation_errors, torch_dtype
 from linscratch.train.schedules import decay, epoch_rate, last_rate
-from linscratch.train.spec import RunSpec
 
 TRACE_POINTS = 2000  # a trace keeps the parameters at about this many steps of the run
 # A loss this many times the larger of the starting loss and the loss of predicting zero
@@ -84,7 +84,7 @@ def fit(
     (`stopping.NoImprovement`, see `Result.stopped_at`). `sample_weight` (n,), finite and
     non-negative, weights the rows: each step follows the batch's weighted mean gradient and
     the loss is the weighted mean (`model.gradients`); rows of weight zero are dropped first
-    (`sampleweights`), and `Result.num_examples` counts the rest. `live=True` draws the run as
+    (`weights`), and `Result.num_examples` counts the rest. `live=True` draws the run as
     it goes in a notebook (in the language of `set_language`). Raises `DivergedError` as soon
     as a batch loss or an epoch loss is non-finite (or has grown without bound, see
     GROWTH_LIMIT). With a checkpoint folder the state is saved after each epoch; resumed,
@@ -96,7 +96,7 @@ def fit(
     one. w0 may be (d,) or (d, 1), b0 a number or (1,); b0 given alone starts the run there,
     with the initial w.
     """
-    from linscratch.train import arguments
+    from linscratch import arguments
 
     spec = RunSpec.build(arguments.spec_of(spec), **settings)
     X, y = arguments.rows(X, y)
@@ -140,7 +140,7 @@ def train(
         raise UsageError(
             "X must be (n, d) and y (n,) with n >= 1, got {X} and {y}", X=X.shape, y=y.shape
         )
-    if sample_weight is not None:  # rescaled: the largest in [1, 4) (`sampleweights`)
+    if sample_weight is not None:  # rescaled: the largest in [1, 4) (`weights`)
         from linscratch.data.weights import checked, drop_zero, rescaled
 
         sample_weight, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
@@ -166,7 +166,9 @@ def train(
     bound = GROWTH_LIMIT * max(epoch_losses(engine, plan.l2)[0], zero_loss(y), 1e-300)
     start = time.perf_counter()
     try:
-        _epochs(engine, orders, stream, plan, spec, first_epoch, (losses, raw_losses), n, d, bound)
+        run_epochs(
+            engine, orders, stream, plan, spec, first_epoch, (losses, raw_losses), n, d, bound
+        )
     finally:
         if writer is not None:  # however the run ends, the checkpoint folder is let go
             writer.release()
@@ -290,7 +292,7 @@ def zero_loss(y) -> float:
     return total / (2 * len(y))
 
 
-def _epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound, names=None):
+def run_epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bound, names=None):
     """Epochs `first_epoch` to `num_epochs`, each loss appended to `losses`, every event
     emitted; stops early when a subscriber asks (at an epoch's end, or before the first when
     its `run_start` says so), raises DivergedError on a loss that is not finite or exceeds

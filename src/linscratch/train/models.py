@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from linscratch.events import EventStream, RunEnd, Subscriber
+from linscratch.spec import RunSpec
 from linscratch.train.engines.autograd import AutogradLoop
-from linscratch.train.events import EventStream, RunEnd, Subscriber
-from linscratch.train.loop import GROWTH_LIMIT, _epochs, draw_seed, zero_loss
+from linscratch.train.loop import GROWTH_LIMIT, draw_seed, run_epochs, zero_loss
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
-from linscratch.train.spec import RunSpec
 
 
 @dataclass(frozen=True, repr=False)
@@ -133,8 +133,8 @@ class FiniteDifferenceMonitor(Subscriber):
 
 def _checked(model, params, X, y, names, batch_size: int):
     """(params as tensors, X, y) after the checks of `fit_model`'s docstring."""
+    from linscratch import arguments
     from linscratch.errors import UsageError, UsageTypeError
-    from linscratch.train import arguments
 
     if not callable(model):
         raise UsageTypeError(
@@ -290,7 +290,7 @@ def fit_model(
     bound = GROWTH_LIMIT * max(engine.loss(), zero_loss(engine.labels.reshape(-1, 1)), 1e-300)
     losses: list[float] = []
     start = time.perf_counter()
-    _epochs(
+    run_epochs(
         engine,
         orders,
         stream,

@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linscratch.errors import UsageError
-from linscratch.train.spec import RunSpec
+from linscratch.spec import RunSpec
 
 # `auto` leaves the book's loop for the compiled one from this many row visits (rows x epochs):
 # below it the book's loop (about 0.1 M rows/s) is done before numba has loaded its kernels

@@ -12,33 +12,29 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from linscratch.book.data import Standardizer
 from linscratch.book.model import initial_params
-from linscratch.data.resources import require_memory, run_bytes
-from linscratch.data.rows import prepare
-from linscratch.data.sources import Dataset, check_magnitudes
+from linscratch.data.dataset import Dataset, check_magnitudes
+from linscratch.data.rows import Standardizer, prepare
 from linscratch.errors import DivergedError, StabilityWarning
+from linscratch.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from linscratch.exact.objective import exact_answer, loss_of_run
 from linscratch.exact.ridge import decay_terms
 from linscratch.exact.solve import OLSResult, mean_loss, stability
 from linscratch.exact.statistics import (
     bound_of,
     coef_diff,
-    decide,
-    decide_stability,
     gap,
     reduce_training_rows,
-    require_work,
     rmse_pair,
     sgd_numbers,
 )
 from linscratch.exact.statistics import validation as validation_numbers
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
-from linscratch.train.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
+from linscratch.resources import decide, decide_stability, require_memory, require_work, run_bytes
+from linscratch.spec import RunSpec
 from linscratch.train.loop import Result, draw_seed, train
 from linscratch.train.results import in_original_units
-from linscratch.train.spec import RunSpec
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ def execute(
     `warn(warning)`, if given, hears of a learning rate beyond the stability limit before
     training starts (a `StabilityWarning`).
     `exact`, the exact answer on the same training rows if already known, is not computed
-    again; else `spec.execution.exact` says whether to compute it (`statistics.decide`), and
+    again; else `spec.execution.exact` says whether to compute it (`resources.decide`), and
     then it comes first, from the rows reduced to their R factor, which also give the
     stability limit and SGD's loss and R² with no further pass (least squares and ridge;
     Huber's minimiser and loss take passes of their own, `objective`: no R² or RMSE, they
@@ -224,10 +220,10 @@ def execute(
 
 def _decided(spec: RunSpec, dataset: Dataset) -> str:
     """Whether the run computes the exact answer, "computed" | "skipped" | "never"
-    (`statistics.decide`), from the training rows' count (the rows less the held-out ones)."""
+    (`resources.decide`), from the training rows' count (the rows less the held-out ones)."""
     n, d = np.shape(dataset.X)
     if spec.data.val_fraction:
-        n -= round(n * spec.data.val_fraction)  # the held-out rows (`data.split_rows`)
+        n -= round(n * spec.data.val_fraction)  # the held-out rows (`rows.split_rows`)
     return decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
 
 
@@ -237,7 +233,7 @@ def _exact_first(
     """(the exact answer, the training rows' R factor): computed first, before training,
     where `status` (`_decided`) says, as the stability limit needs the R factor too; an
     `exact` already known is kept. The weights were rescaled by 4^-`shift`
-    (`sampleweights.rescaled`): the residual standard deviation, the one number their scale
+    (`weights.rescaled`): the residual standard deviation, the one number their scale
     moves, is given in the weights of the file."""
     if exact is not None:
         return exact, None
@@ -270,7 +266,7 @@ def _require_memory(spec: RunSpec, dataset: Dataset, exact: bool = True) -> None
 def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | None:
     """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`;
     from the R factor `reduced` of all the training rows where computed, else from a sample,
-    or None where the sample's would cost more than the run: `statistics.decide_stability`),
+    or None where the sample's would cost more than the run: `resources.decide_stability`),
     and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
     rate exceeds it."""
     intercept = spec.model.fit_intercept

@@ -20,7 +20,7 @@ factor ≤ 1): the stability warning checks `lr`. The loop hands each epoch's ra
 
 from __future__ import annotations
 
-SCHEDULES = ("constant", "invscaling", "step")
+from linscratch.rules import SCHEDULES  # noqa: F401 (the names of the schedules below)
 
 
 def epoch_rate(optim, epoch: int) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linscratch.train.events import EpochEnd, RunStart, Subscriber
+from linscratch.events import EpochEnd, RunStart, Subscriber
 
 
 class NoImprovement(Subscriber):

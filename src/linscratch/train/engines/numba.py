@@ -1,8 +1,8 @@
 """The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
 
-Same mathematics as the book's loop (see `_kernels.sgd_epoch`), float32 or float64, any
+Same mathematics as the book's loop (see `kernels.epochs.sgd_epoch`), float32 or float64, any
 number of features, rows weighted or not, the squared loss or Huber's (δ in
-`KernelOptions.delta`, a kernel of its own: `_losses`); the kernels compile once per machine
+`KernelOptions.delta`, a kernel of its own: `kernels.losses`); the kernels compile once per machine
 into numba's cache.
 """
 
@@ -80,12 +80,12 @@ class NumbaEngine:
         none; reporting progress, the same kernels a chunk of steps a call)."""
         from linscratch.train.kernels.epoch_loss import chunk_sums
         from linscratch.train.kernels.epochs import (
-            _finish,
-            _sgd_rows,
             block_walk,
+            finish_epoch,
             sgd_blocks,
             sgd_epoch,
             sgd_epoch_blocks,
+            sgd_rows,
         )
         from linscratch.train.orders import index_dtype
 
@@ -106,8 +106,8 @@ class NumbaEngine:
                 walk = block_walk(1, 1, 1, np.uint64(1))
                 sgd_blocks(X, y, *params, *arrays, walk, 0, 1, 1, sums, sw, avg)
             else:
-                _sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
-            _finish(*params, *sums, *arrays, sw, avg)
+                sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
+            finish_epoch(*params, *sums, *arrays, sw, avg)
         chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.delta)
 
     def _sums(self) -> tuple:
@@ -133,7 +133,7 @@ class NumbaEngine:
         return (None, None) if trace is None else (trace.step_loss, trace.params)
 
     def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
-        from linscratch.train.kernels.epochs import _finish, sgd_epoch, sgd_epoch_blocks
+        from linscratch.train.kernels.epochs import finish_epoch, sgd_epoch, sgd_epoch_blocks
 
         opts = self._options(lr, batch_size, trace, decay)
         args = (self.w, self.b, opts, *self._arrays(trace))
@@ -146,7 +146,7 @@ class NumbaEngine:
             sums = self._sums()
             chunks = self._block_chunks if blocks else self._order_chunks
             bad = chunks(order, args, batch_size * trace.chunk, sums, trace)
-            return bad or _finish(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
+            return bad or finish_epoch(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
         weights = (self.sw, self.avg)
         if blocks:
             walk = (order.block_rows, order.buffer_blocks, order.seed)
@@ -157,13 +157,13 @@ class NumbaEngine:
 
     def _order_chunks(self, order, args, rows, sums, trace) -> int:
         """`sgd_epoch` but for its last short batch, `rows` rows a call, reporting each."""
-        from linscratch.train.kernels.epochs import _sgd_rows
+        from linscratch.train.kernels.epochs import sgd_rows
 
         w, b, opts, step_loss, snaps = args
         for start in range(0, len(order), rows):
             part = order[start : start + rows]
             arrays = (step_loss, snaps, self.sw, self.avg)
-            bad = _sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
+            bad = sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
             if bad or start + rows >= len(order):
                 return bad
             trace.report(int(sums[2][1]))

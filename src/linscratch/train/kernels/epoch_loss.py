@@ -11,8 +11,8 @@ Python threads calling a `nogil` kernel and joined before returning: no threadin
 (numba's OpenMP layer ends a forked child; `sweep` forks), nothing left running between
 calls; no more threads than the cores other work leaves idle. Each residual
 eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by the same loop over the features as the
-SGD kernels' (`_kernels._sgd_rows`), then squared in float64 (with Huber's δ, 2ρ_δ(eᵢ) in
-place of eᵢ², `_losses.half_rho64`).
+SGD kernels' (`kernels.epochs.sgd_rows`), then squared in float64 (with Huber's δ, 2ρ_δ(eᵢ) in
+place of eᵢ², `kernels.losses.half_rho64`).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def threads() -> int:
     than the cores other work leaves idle (`resources.idle_cores`)."""
     from numba.core import config
 
-    from linscratch.data import resources
+    from linscratch import resources
 
     return max(1, min(resources.THREADS or config.NUMBA_NUM_THREADS, resources.idle_cores()))
 

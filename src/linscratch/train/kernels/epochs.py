@@ -1,4 +1,5 @@
-"""The compiled kernels: the fused SGD epoch over numpy arrays, in numba (shuffles: `_shuffles`).
+"""The compiled kernels: the fused SGD epoch over numpy arrays, in numba (shuffles:
+`kernels.shuffles`).
 
 Compiled on first use and kept in numba's on-disk cache, so once per machine. Everything here
 is plain loops; `fastmath` is limited to reassociation and contraction (so that sums vectorise
@@ -31,8 +32,8 @@ import numpy as np
 from numba import njit
 
 from linscratch.train.kernels.losses import psi, twice_rho
-from linscratch.train.kernels.prefetch import _prefetch, _prefetch2
-from linscratch.train.kernels.shuffles import _shuffle_range, block_walk
+from linscratch.train.kernels.prefetch import prefetch1, prefetch2
+from linscratch.train.kernels.shuffles import block_walk, shuffle_range
 
 FAST = {"reassoc", "contract"}
 
@@ -49,7 +50,9 @@ class KernelOptions(NamedTuple):
     power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
     t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
     l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
-    delta: float | None = None  # Huber's δ in the data's dtype; None: the squared loss (`_losses`)
+    delta: float | None = (
+        None  # Huber's δ in the data's dtype; None: the squared loss (`kernels.losses`)
+    )
 
 
 @njit(cache=True)
@@ -98,7 +101,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     """Close a batch: w -= lr/|B| dL/dw, b -= lr/|B| dL/db (b only if `fit_b`), where |B| is
     the batch's own size, or the nominal batch size with `nominal` (the book's `sgd`); then
     record it unless step_loss is None (None compiles a version without any recording).
-    Returns False, touching nothing, if the batch loss is not finite. `_sgd_rows` writes the
+    Returns False, touching nothing, if the batch loss is not finite. `sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
     lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2, _delta = opts
     if not np.isfinite(loss):
@@ -124,12 +127,12 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
 
 
 @njit(cache=True, fastmath=FAST)
-def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
+def sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
     dL/db += eᵢ and loss += eᵢ² (`model.gradients`; Huber's: ψ(eᵢ) for eᵢ and 2ρ(eᵢ) for eᵢ²,
-    `_losses`, compiled apart); when `batch_size` rows are in, `_step`
+    `kernels.losses`, compiled apart); when `batch_size` rows are in, `_step`
     follows the batch's mean gradient. The open batch's sums live in grad_w (d,), acc
     [dL/db, loss, Σsᵢ] and ctr [rows in batch, steps taken], so that a batch can span calls. The
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
@@ -144,8 +147,8 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
         if k + ahead < m:
             r = rows[k + ahead]
             for p in range(0, d, 16):  # one prefetch per 64-byte line of float32
-                _prefetch2(X, r, p)
-            _prefetch(y, r)
+                prefetch2(X, r, p)
+            prefetch1(y, r)
         i = rows[k]
         e = b[0] - y[i]
         for j in range(d):
@@ -192,9 +195,9 @@ def _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, av
 
 
 @njit(cache=True, fastmath=FAST)
-def _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
+def finish_epoch(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg):
     """Take the step of a last, short batch, if any (divided by its Σsᵢ, weighted). Returns as
-    _sgd_rows."""
+    sgd_rows."""
     count, step = ctr[0], ctr[1] + 1
     if count == 0:
         return 0
@@ -219,15 +222,15 @@ def sgd_epoch(X, y, order, w, b, opts, step_loss, snaps, sw, avg):
     grad_w = np.zeros_like(w)
     acc = np.zeros(3, dtype=w.dtype)
     ctr = np.zeros(2, dtype=np.int64)
-    bad = _sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
-    return bad or _finish(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
+    bad = sgd_rows(X, y, order, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
+    return bad or finish_epoch(w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
 
 
 @njit(cache=True, fastmath=FAST)
 def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sums, sw, avg):
     """Feed blocks g0 to g1 (exclusive; g0 starts a run of blocks) of the walk (blocks,
     state, buffer) into SGD, each run's rows shuffled into the buffer, which stays in the
-    cache; `sums` (grad_w, acc, ctr) carry the open batch. Returns as `_sgd_rows`."""
+    cache; `sums` (grad_w, acc, ctr) carry the open batch. Returns as `sgd_rows`."""
     (blocks, state, buffer), (grad_w, acc, ctr) = walk, sums
     n, num_blocks, buffer_blocks = X.shape[0], blocks.shape[0], buffer.shape[0] // block_rows
     for g in range(g0, min(g1, num_blocks), buffer_blocks):
@@ -237,9 +240,9 @@ def sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, g0, g1, block_rows, sum
             for r in range(lo, min(lo + block_rows, n)):
                 buffer[pos] = r
                 pos += 1
-        _shuffle_range(buffer, 0, pos, state)
+        shuffle_range(buffer, 0, pos, state)
         rows = buffer[:pos]
-        bad = _sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
+        bad = sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg)
         if bad:
             return bad
     return 0
@@ -254,4 +257,4 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, block_rows, buffer_bloc
     last = len(walk[0])
     args = (walk, 0, last, block_rows, sums, sw, avg)
     bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, *args)
-    return bad or _finish(w, b, opts, *sums, step_loss, snaps, sw, avg)
+    return bad or finish_epoch(w, b, opts, *sums, step_loss, snaps, sw, avg)

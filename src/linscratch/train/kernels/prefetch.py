@@ -1,7 +1,7 @@
 """Prefetching for the kernels: `llvm.prefetch` as numba intrinsics, and how far ahead to ask.
 
 A gather from a shuffled order waits on memory at every row; asking the CPU for a row some
-places ahead (`lookahead_rows`) lets the loads overlap the arithmetic (`_kernels`).
+places ahead (`lookahead_rows`) lets the loads overlap the arithmetic (`kernels.epochs`).
 """
 
 from __future__ import annotations
@@ -35,15 +35,15 @@ def _prefetch_codegen(context, builder, signature, args):
 
 
 @intrinsic
-def _prefetch(typingctx, arr, index):
+def prefetch1(typingctx, arr, index):
     """Ask the CPU to start loading arr[index] into the caches (llvm.prefetch), without
     waiting for it: how a gather from a shuffled order keeps up with streaming reads."""
     return types.void(arr, index), _prefetch_codegen
 
 
 @intrinsic
-def _prefetch2(typingctx, arr, i, j):
-    """`_prefetch` of arr[i, j] of a 2-D array, whatever its strides (a memory-mapped file's
+def prefetch2(typingctx, arr, i, j):
+    """`prefetch1` of arr[i, j] of a 2-D array, whatever its strides (a memory-mapped file's
     feature columns are a strided view)."""
     return types.void(arr, i, j), _prefetch_codegen
 

@@ -1,5 +1,5 @@
 """The shuffles of the compiled engine, in numba: a full permutation, a block shuffle, and the
-walk of a block-shuffled epoch that `_kernels.sgd_blocks` follows without writing it out. One
+walk of a block-shuffled epoch that `kernels.epochs.sgd_blocks` follows without writing it out. One
 generator (splitmix64), seeded by the caller, so that an order is the same on every machine."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _below(state, bound):
 
 
 @njit(cache=True)
-def _shuffle_range(out, start, stop, state):
+def shuffle_range(out, start, stop, state):
     """Fisher–Yates shuffle of out[start:stop] in place."""
     for i in range(stop - 1, start, -1):
         j = start + _below(state, i - start + 1)
@@ -45,7 +45,7 @@ def full_order(out, seed):
     state[0] = seed
     for i in range(out.shape[0]):
         out[i] = i
-    _shuffle_range(out, 0, out.shape[0], state)
+    shuffle_range(out, 0, out.shape[0], state)
     return out
 
 
@@ -58,7 +58,7 @@ def block_order(out, block_rows, buffer_blocks, seed):
     state[0] = seed
     num_blocks = (n + block_rows - 1) // block_rows
     blocks = np.arange(num_blocks)
-    _shuffle_range(blocks, 0, num_blocks, state)
+    shuffle_range(blocks, 0, num_blocks, state)
     pos = 0
     for g in range(0, num_blocks, buffer_blocks):
         start = pos
@@ -67,7 +67,7 @@ def block_order(out, block_rows, buffer_blocks, seed):
             for r in range(lo, min(lo + block_rows, n)):
                 out[pos] = r
                 pos += 1
-        _shuffle_range(out, start, pos, state)
+        shuffle_range(out, start, pos, state)
     return out
 
 
@@ -80,5 +80,5 @@ def block_walk(n, block_rows, buffer_blocks, seed):
     state[0] = seed
     num_blocks = (n + block_rows - 1) // block_rows
     blocks = np.arange(num_blocks)
-    _shuffle_range(blocks, 0, num_blocks, state)
+    shuffle_range(blocks, 0, num_blocks, state)
     return blocks, state, np.empty(block_rows * buffer_blocks, dtype=np.int64)

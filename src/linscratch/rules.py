@@ -8,10 +8,9 @@ import math
 import numbers
 import re
 
-from linscratch.data.datasets import DATASETS
+from linscratch.datasets import DATASETS
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
-from linscratch.train.schedules import SCHEDULES
 
 ENGINES = ("auto", "autograd", "analytic", "numba")
 SHUFFLES = ("auto", "book", "full", "block", "none")
@@ -20,6 +19,7 @@ DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
 LOSSES = ("squared", "huber")
+SCHEDULES = ("constant", "invscaling", "step")  # the learning-rate schedules (train/schedules.py)
 SEED_LIMIT = 2**63
 EPOCHS_LIMIT = 1_000_000  # epochs a run may have (LIMITS)
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow

@@ -27,7 +27,7 @@ def kind_of(value) -> str:
 
 def spec_of(spec):
     """`spec` as `RunSpec.build` takes it: a RunSpec or None."""
-    from linscratch.train.spec import RunSpec
+    from linscratch.spec import RunSpec
 
     if spec is None or isinstance(spec, RunSpec):
         return spec
@@ -151,7 +151,7 @@ def finite(X, y, dtype: str) -> None:
     """Refuse a cell of X or y that is not finite, or whose square overflows `dtype`'s
     arithmetic, naming it (`columns.scan`, `sources.check_magnitudes`)."""
     from linscratch.data.columns import scan
-    from linscratch.data.sources import Dataset, check_magnitudes
+    from linscratch.data.dataset import Dataset, check_magnitudes
 
     names = [f"x{j + 1}" for j in range(X.shape[1])]
     for a, columns, label in ((X, names, "X"), (y, ["y"], "y")):
@@ -239,7 +239,7 @@ def callable_or_none(value, name: str, usage: str) -> None:
 
 def subscribers_of(subscribers) -> None:
     """Refuse subscribers that are not `events.Subscriber`s."""
-    from linscratch.train.events import Subscriber
+    from linscratch.events import Subscriber
 
     for k, s in enumerate(subscribers):
         if not isinstance(s, Subscriber):

@@ -24,11 +24,18 @@ from dataclasses import dataclass, field, fields
 
 from linscratch.errors import UsageError
 from linscratch.i18n import Words, tr
-from linscratch.train.rules import check
+from linscratch.rules import check
 
 # The synthetic problem's settings where a run leaves them out (the book's, with its
 # true w = [2, -3.4] for two features): `DataSpec.resolved` fills them in, `--help` shows them.
-SYNTHETIC_DEFAULTS = {"num_examples": 1000, "num_features": 2, "true_b": 4.2, "noise": 0.01}
+SEED_TRUE_W = (2.0, -3.4)  # the book's truth: true_w = torch.tensor([2, -3.4]), true_b = 4.2
+SEED_TRUE_B = 4.2
+SYNTHETIC_DEFAULTS = {
+    "num_examples": 1000,
+    "num_features": 2,
+    "true_b": SEED_TRUE_B,
+    "noise": 0.01,
+}
 
 
 # The settings that belong to another setting of their section: each is named with its owner
@@ -78,7 +85,7 @@ class DataSpec(_Section):
     `num_features` defaults to len(true_w), else 2 (the book's w = [2, -3.4]); other counts
     draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
     with linscratch), its `target` column and `features`, and a column of row `weights` (not a
-    feature: see `sampleweights`); `no_header` reads a CSV file without a header line, its
+    feature: see `weights`); `no_header` reads a CSV file without a header line, its
     columns named x1, x2, ... Either: `standardize` trains on
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
@@ -130,16 +137,14 @@ class DataSpec(_Section):
         self, seed: int, exact: str = "always", epochs: int = 1, loss: str = "squared"
     ) -> DataSpec:
         """The synthetic settings with their defaults filled in and the true w drawn from the
-        seed where not given (see `data.default_true_w`); a file's settings as they are. A
+        seed where not given (see `default_true_w`); a file's settings as they are. A
         synthetic problem too large for this machine's memory, or training too long for it
         (`resources.require_work`), is refused here, before any draw; the memory counts the
         exact answer where the run's `exact` mode, `epochs` and `loss` compute it
-        (`statistics.decide`)."""
+        (`resources.decide`)."""
         if not self.synthetic:
             return self
-        from linscratch.book.data import default_true_w
-        from linscratch.data.resources import require_memory, run_bytes
-        from linscratch.exact.statistics import decide, require_work
+        from linscratch.resources import decide, require_memory, require_work, run_bytes
 
         given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
         n = given["num_examples"]
@@ -233,7 +238,7 @@ class OptimSpec(_Section):
 class ExecSpec(_Section):
     """How the loop runs; `auto` leaves the choice to `plan`. `check_grad` compares the
     analytic and autograd gradients on every batch. `exact`: whether the run computes the
-    exact least-squares answer (auto: where it costs little; see `statistics.decide`)."""
+    exact least-squares answer (auto: where it costs little; see `resources.decide`)."""
 
     engine: str = "auto"
     shuffle: str = "auto"
@@ -332,3 +337,19 @@ class RunSpec:
             for name, value in dataclasses.asdict(getattr(self, section)).items():
                 out[name] = list(value) if isinstance(value, tuple) else value
         return {**out, "seed": self.seed}
+
+
+def default_true_w(num_features: int, seed: int) -> list[float]:
+    """The true weights of a synthetic problem with `num_features` features.
+
+    Two features give the book's w = [2, -3.4]. Any other count draws each weight uniformly
+    from [-5, 5], rounded to one decimal, from a torch generator seeded with `seed`; that
+    generator is separate from the one that draws the data, so the book's stream is untouched.
+    """
+    if num_features == len(SEED_TRUE_W):
+        return list(SEED_TRUE_W)
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    w = torch.empty(num_features, dtype=torch.float64).uniform_(-5, 5, generator=g)
+    return [round(float(v), 1) for v in w]

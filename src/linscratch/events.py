@@ -12,7 +12,7 @@ numpy values: w (d,), b a float.
 A subscriber is a `Subscriber` whose methods (one per event, named by the event's `handler`)
 do what it needs; an `epoch_end` that returns True stops the run after that epoch (a
 `run_start` that does, before its first: a resumed run that had already stopped). The text
-epoch lines (`commands.epochs.EpochLines`), the labels and progress bar (`progress`),
+epoch lines (`cli.epochs.EpochLines`), the labels and progress bar (`progress`),
 checkpoints, traces, the gradient check, and user callbacks (`Callback`) are all subscribers.
 """
 

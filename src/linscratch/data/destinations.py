@@ -24,6 +24,7 @@ from linscratch.errors import UsageError, WriteError
 from linscratch.i18n import Words, tr
 
 REGENERATED = frozenset({"plot"})  # fields whose existing file is replaced without `force`
+FIGURES = (".png", ".svg")  # the suffixes a figure is written as (matplotlib's formats)
 
 
 def _writable_folder(folder: Path, field: str) -> None:
@@ -103,8 +104,6 @@ def check_distinct(outputs: dict, inputs: dict) -> None:
         try:
             key = Path(path).resolve()
         except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before 3.13)
-            from linscratch.data.files import symlink_loop
-
             raise UsageError("{0}: {problem}", field, problem=symlink_loop(path)) from None
         if key in seen:
             other = seen[key]
@@ -126,9 +125,7 @@ def check_outputs(outputs, inputs: dict | None = None) -> None:
     if outputs.save is not None:
         check(outputs.save, "save", outputs.force)
     if outputs.plot is not None:
-        from linscratch.show.plots import FORMATS
-
-        check(outputs.plot, "plot", outputs.force, FORMATS)
+        check(outputs.plot, "plot", outputs.force, FIGURES)
     if outputs.resume is not None:
         check_folder(outputs.resume, "resume", "checkpoint.json", resume=True)
     elif outputs.checkpoint is not None:
@@ -229,3 +226,8 @@ def atomic_write(path, write, force: bool = False, field: str = "output", binary
     with atomic_path(path, force, field) as tmp:
         with open(tmp, "wb") if binary else open(tmp, "w", newline="") as f:
             write(f)
+
+
+def symlink_loop(path) -> UsageError:
+    """The one line for a path whose symbolic links lead back to themselves."""
+    return UsageError("{path}: a loop of symbolic links, leading to no file", path=path)

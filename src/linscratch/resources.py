@@ -1,0 +1,211 @@
+"""What a run will need, estimated before it allocates: memory and disk space, refused with the
+figure needed and the figure available rather than discovered by the operating system.
+
+The estimates are deliberately simple upper bounds of the big allocations (the data and its
+copies, a row order, the exact answer's factors), each stated next to its formula.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from linscratch.errors import UsageError
+
+PROCESS_BYTES = 400 << 20  # a process that has imported torch and numba, before any data
+SOLVER_CHUNK = 1 << 18  # rows per chunk of the exact answer (solve.CHUNK)
+STABILITY_ROWS = 1 << 16  # rows the stability limit looks at (solve.stability)
+# Threads one process may use for a pass over the data (`kernels.epoch_loss`); None: numba's
+# NUMBA_NUM_THREADS, the cores. `sweep` sets 1: its processes already share the cores.
+THREADS: int | None = None
+
+
+def available_memory() -> int:
+    """Bytes of memory available for new allocations (MemAvailable), or a large number where
+    the system does not say."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 1 << 62
+
+
+def size(nbytes: float) -> str:
+    """Bytes for a person: 1.5 GiB, 300 MiB."""
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:,.1f} {unit}"
+    return f"{nbytes / 1024:,.1f} KiB"
+
+
+def run_bytes(n: int, d: int, itemsize: int, book_order: bool = False, exact=True) -> int:
+    """Memory a run needs beyond its data: the row order (a Python list of n ints for the
+    book's shuffle, 36 bytes a row; else 8), a copy of the data in the run's dtype, the exact
+    answer where `exact` (three chunks of [X 1 y] and ten (d+2)² factors, float64: R̃, the QR's
+    block as tall as it is wide, the SVD's vectors and LAPACK's work) and the stability limit
+    (a float64 sample of the rows and (d+1)² for the curvature, unless it multiplies by the
+    rows alone: `resources.matrix_free`)."""
+
+    order = n * (36 if book_order else 8)
+    copy = n * (d + 1) * itemsize
+    solver = 3 * min(n, SOLVER_CHUNK) * (d + 2) * 8 + 10 * (d + 2) ** 2 * 8 if exact else 0
+    m = min(n, STABILITY_ROWS)
+    square = 0 if matrix_free(m, d + 1) else (d + 1) ** 2 * 8
+    curvature = 2 * m * (d + 1) * 8 + square
+    return order + copy + solver + curvature
+
+
+def require_memory(needed: int, what: str, *fields: str) -> None:
+    """Refuse, before allocating, work that needs more memory than is available."""
+    available = available_memory()
+    if needed > available:
+        problem = UsageError(
+            "{what}: about {needed} of memory needed, {available} available",
+            what=what,
+            needed=size(needed),
+            available=size(available),
+        )
+        if len(fields) == 2:
+            raise UsageError("{0}, {1}: {problem}", *fields, problem=problem)
+        if fields:
+            raise UsageError("{0}: {problem}", *fields, problem=problem)
+        raise problem
+
+
+def require_disk(folder, needed: int, what: str, field: str) -> None:
+    """Refuse, before writing, a file larger than the free space of its folder."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if needed > free:
+        raise UsageError(
+            "{0}: {what}: about {needed} of disk needed, {free} free in {folder}",
+            field,
+            what=what,
+            needed=size(needed),
+            free=size(free),
+            folder=folder,
+        )
+
+
+def idle_cores() -> int:
+    """The cores other work leaves to this process (and any workers it starts): the cores
+    less the load average over the last minute, this process's own work counted in it (at
+    least 1). On a busy machine more threads or processes only share the same cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average here: assume the cores are free
+        load = 1.0
+    return max(1, round((cores or 1) - load) + 1)
+
+
+MATRIX_FREE = 1024  # columns from which the curvature of fewer rows is never formed
+
+
+def matrix_free(m: int, p: int) -> bool:
+    """Whether the power iteration of m rows of p columns multiplies by the rows, Hv =
+    Aᵀ(Av)/m (4·m·p flops and no memory), rather than forming H (m·p² flops, p² floats):
+    where there are fewer rows than a quarter of the columns, and over MATRIX_FREE columns
+    (three rows of 20,001 columns: 3.2 GB and minutes formed, a millisecond a step not)."""
+    return p > MATRIX_FREE and 4 * m < p
+
+
+# The time a run will take, priced before it is paid: the exact answer, the stability
+# limit, the epochs
+FLOPS = 1e10  # the normal equations' rate, flop/s, on a small machine (2 cores)
+ELEMENTS = 1e9  # SGD's rate, rows x features per second, a fast engine
+STARTUP = 1.0  # seconds a run costs before its first row (imports, reading)
+FREE = 5.0  # seconds an exact answer may always take
+HUBER_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
+# Flops per k³ of the exact answer's factorizations of the (k, k) R̃, whatever the rows: an SVD
+# with its vectors (about 22k³), one of its values (4k³), the curvature's eigenvalues and a
+# few QRs (4k³). At k = 2,002 they measured 3 s to 30 s on a 2-core machine, idle to busy:
+# what made 3 rows x 20,001 columns take minutes before any epoch.
+FACTOR_FLOPS = 30
+POWER_STEPS = 1000  # the power iteration's steps priced (each a product with the curvature)
+
+
+def exact_cost(n: int, d: int, loss: str = "squared") -> float:
+    """The estimated seconds of the exact answer on n rows x d features: the pass over the
+    rows (n·k² flops, k = d + 2) and the factorizations of R̃ (FACTOR_FLOPS·k³: these dominate
+    once the columns outnumber the rows); for Huber's `loss` HUBER_PASSES times that
+    (`huber.huber_fit`)."""
+    k = d + 2
+    return (HUBER_PASSES if loss == "huber" else 1) * (n * k**2 + FACTOR_FLOPS * k**3) / FLOPS
+
+
+def rest_cost(n: int, d: int, epochs: int) -> float:
+    """The estimated seconds of the run without the exact answer: start-up and SGD's epochs."""
+    return STARTUP + epochs * n * d / ELEMENTS
+
+
+def decide(mode: str, n: int, d: int, epochs: int, loss: str = "squared") -> str:
+    """ "computed", "skipped" (auto: the exact answer would cost more than FREE seconds and
+    more than the rest of the run) or "never" (`mode` "never")."""
+    if mode == "never":
+        return "never"
+    if mode == "auto" and exact_cost(n, d, loss) > max(FREE, rest_cost(n, d, epochs)):
+        return "skipped"
+    return "computed"
+
+
+def stability_cost(n: int, d: int) -> float:
+    """The estimated seconds of the stability limit from a sample of rows (`solve.stability`,
+    used where the exact answer is not computed): m = min(n, STABILITY_ROWS) rows of p = d + 1
+    columns, the curvature H = AᵀA/m formed (2·m·p² flops) and POWER_STEPS products with it
+    (2·p² each), or, where the rows are far fewer (`resources.matrix_free`), POWER_STEPS products
+    with the rows alone (4·m·p each)."""
+
+    m, p = min(n, STABILITY_ROWS), d + 1
+    if matrix_free(m, p):
+        return POWER_STEPS * 4 * m * p / FLOPS
+    return (2 * m * p * p + POWER_STEPS * 2 * p * p) / FLOPS
+
+
+def decide_stability(n: int, d: int, epochs: int) -> bool:
+    """Whether to estimate the stability limit from a sample of rows: not where it would cost
+    more than FREE seconds and more than the rest of the run (a warning about the learning
+    rate is not worth more than the run it warns about)."""
+    return stability_cost(n, d) <= max(FREE, rest_cost(n, d, epochs))
+
+
+WORK_LIMIT = 1e14  # row-feature visits a run may make: about a day at ELEMENTS a second
+
+
+def require_work(n: int, d: int, epochs: int, runs: int = 1) -> None:
+    """Refuse, before any epoch, training that would visit more than WORK_LIMIT row-features
+    (epochs x rows x features, times the `runs` of a sweep): a day of the fastest engine."""
+    work = float(epochs) * n * d * runs
+    if work <= WORK_LIMIT:
+        return
+    if runs > 1:
+        raise UsageError(
+            "{0}: {runs:,} runs x {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} "
+            "row-feature visits, more than the {limit:.0e} a run may make (about a day at 1e9 "
+            "a second); use fewer epochs or pairs",
+            "num_epochs",
+            runs=runs,
+            epochs=epochs,
+            n=n,
+            d=d,
+            work=work,
+            limit=WORK_LIMIT,
+        )
+    raise UsageError(
+        "{0}: {epochs:,} epochs x {n:,} rows x {d:,} features is {work:.2g} row-feature visits, "
+        "more than the {limit:.0e} a run may make (about a day at 1e9 a second); use fewer epochs",
+        "num_epochs",
+        epochs=epochs,
+        n=n,
+        d=d,
+        work=work,
+        limit=WORK_LIMIT,
+    )
