@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from linscratch.cli import main
+from linscratch.losses import LOSSES
 
 
 def run(capsys, *args):
@@ -59,14 +60,16 @@ def test_auto_and_always_equal_lstsq_and_naive_passes(capsys, data, mode):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_auto_counts_hubers_passes_and_names_what_it_skipped(capsys, data, monkeypatch, lang):
     """Regression: `auto` priced Huber's minimiser as one pass of the normal equations; it
-    takes a QR pass to start and Newton's passes after (`resources.HUBER_PASSES`)."""
+    takes a QR pass to start and Newton's passes after (`losses.huber.EXACT_PASSES`)."""
     from linscratch import resources
 
     n, d = 10**7, 30  # the normal equations: about 1 s; Huber's minimiser: 20 s or more
     squared = resources.exact_cost(n, d)
-    assert resources.exact_cost(n, d, "huber") == resources.HUBER_PASSES * squared
+    passes = LOSSES["huber"].exact_passes
+    assert passes == 15 and LOSSES["squared"].exact_passes == 1
+    assert resources.exact_cost(n, d, passes) == passes * squared
     assert resources.decide("auto", n, d, 3) == "computed"
-    assert resources.decide("auto", n, d, 3, "huber") == "skipped"
+    assert resources.decide("auto", n, d, 3, passes) == "skipped"
     monkeypatch.setattr(resources, "FREE", 0.0)
     monkeypatch.setattr(resources, "STARTUP", 0.0)
     args = ("--data", str(data[0]), "--seed", "1", "--loss", "huber", "--lang", lang)

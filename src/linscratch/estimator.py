@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from linscratch.errors import UsageError
 from linscratch.i18n import tr
+from linscratch.losses import LOSSES
 from linscratch.spec import check_owners
 from linscratch.train.engines import ENGINES
 from linscratch.train.loop import fit
@@ -28,7 +29,7 @@ from linscratch.train.stopping import NoImprovement
 
 EXCESS = 0.02  # a loss this far above the exact optimum has not converged
 EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
-_LOSS = {"squared_error": "squared", "huber": "huber"}  # the library's name of each loss
+_LOSS = {loss.estimator_name: name for name, loss in LOSSES.items()}  # the library's names
 # The estimator's name of each library setting that its messages name, where it differs.
 _PARAM_OF = {"huber_delta": "epsilon", "lr_schedule": "learning_rate"}
 
@@ -143,7 +144,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if not (real and math.isfinite(alpha) and alpha >= 0):
             text = tr("alpha must be a finite number >= 0, got {value!r}")
             raise ValueError(text.format(value=alpha))
-        if self.loss not in ("squared_error", "huber"):
+        if self.loss not in _LOSS:
             text = tr("loss must be 'squared_error' or 'huber', got {value!r}")
             raise ValueError(text.format(value=self.loss))
         positive("epsilon", numbers.Real)
@@ -250,7 +251,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             loss=_LOSS[self.loss],
             # each setting only with the option it belongs to (`spec.REQUIRES`)
             **({"power_t": float(self.power_t)} if self.learning_rate == "invscaling" else {}),
-            **({"huber_delta": float(self.epsilon)} if self.loss == "huber" else {}),
+            **self._parameter(),
         )
         self.coef_ = np.asarray(result.w, dtype=X.dtype)
         self.intercept_ = float(result.b)
@@ -260,15 +261,18 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if epochs > 1:
             self._judge(X, y, rule, epochs, result.losses[-1], sw)
 
+    def _parameter(self) -> dict:
+        """The loss's parameter as the library's setting, `epsilon` where the loss has one
+        (Huber's δ, `huber_delta`), none else (`spec.REQUIRES`)."""
+        loss = LOSSES[_LOSS[self.loss]]
+        return {} if loss.parameter is None else {loss.parameter: float(self.epsilon)}
+
     def _judge(self, X, y, rule: NoImprovement, epochs: int, loss: float, sw=None) -> None:
         """A `ConvergenceWarning` when training ended at max_iter before the rule stopped it
         (with `tol=None`, where the exact answer is out of reach, when the loss still fell),
         or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
         with the loss more than EXCESS above the exact least-squares optimum, whichever way it
         stopped: the plateau of a slow, ill-conditioned run is not convergence."""
-        from linscratch.exact.ridge import ridge
-        from linscratch.exact.solve import ols
-
         n, d = X.shape
         alpha = float(self.alpha)
         affordable = n * (d + 2) ** 2 <= EXACT_WORK
@@ -281,15 +285,10 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             reason = reason.format(epochs=epochs)
         if affordable:
             y64 = np.asarray(y, np.float64)
-            if self.loss == "huber":  # Huber's optimum, penalised with alpha where it is
-                from linscratch.exact.huber import huber_fit
-
-                best = huber_fit(X, y64, float(self.epsilon), self.fit_intercept, sw, l2=alpha)
-                best = best.loss
-            elif alpha:  # the penalised objective's optimum: ridge's
-                best = ridge(X, y64, alpha, fit_intercept=self.fit_intercept, weights=sw).loss
-            else:
-                best = ols(X, y64, fit_intercept=self.fit_intercept, weights=sw).loss
+            # the loss's optimum, penalised with alpha where it is (least squares: ridge's)
+            objective = LOSSES[_LOSS[self.loss]]
+            p = self._parameter().get(objective.parameter)
+            best = objective.minimiser(X, y64, p, self.fit_intercept, sw, alpha).loss
             from linscratch.exact.statistics import gap
 
             squares = float(np.sum((y64 * y64) if sw is None else sw * y64 * y64))
@@ -303,16 +302,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
                     ).format(epoch=rule.stopped_at or epochs, loss=loss, zero=zero)
             elif excess > EXCESS:
                 at = rule.stopped_at or epochs
-                reason = tr(
-                    "at epoch {epoch} with the training loss {excess:.1%} above the exact "
-                    "least-squares optimum"
-                )
-                if self.loss == "huber":
-                    reason = tr(
-                        "at epoch {epoch} with the training loss {excess:.1%} above the exact "
-                        "Huber optimum"
-                    )
-                reason = reason.format(epoch=at, excess=excess)
+                reason = tr(objective.above).format(epoch=at, excess=excess)
         if reason is not None:
             warnings.warn(
                 tr(

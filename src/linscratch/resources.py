@@ -124,7 +124,6 @@ FLOPS = 1e10  # the normal equations' rate, flop/s, on a small machine (2 cores)
 ELEMENTS = 1e9  # SGD's rate, rows x features per second, a fast engine
 STARTUP = 1.0  # seconds a run costs before its first row (imports, reading)
 FREE = 5.0  # seconds an exact answer may always take
-HUBER_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
 # Flops per k³ of the exact answer's factorizations of the (k, k) R̃, whatever the rows: an SVD
 # with its vectors (about 22k³), one of its values (4k³), the curvature's eigenvalues and a
 # few QRs (4k³). At k = 2,002 they measured 3 s to 30 s on a 2-core machine, idle to busy:
@@ -133,13 +132,13 @@ FACTOR_FLOPS = 30
 POWER_STEPS = 1000  # the power iteration's steps priced (each a product with the curvature)
 
 
-def exact_cost(n: int, d: int, loss: str = "squared") -> float:
+def exact_cost(n: int, d: int, passes: int = 1) -> float:
     """The estimated seconds of the exact answer on n rows x d features: the pass over the
     rows (n·k² flops, k = d + 2) and the factorizations of R̃ (FACTOR_FLOPS·k³: these dominate
-    once the columns outnumber the rows); for Huber's `loss` HUBER_PASSES times that
-    (`huber.huber_fit`)."""
+    once the columns outnumber the rows), `passes` times that for a loss whose minimiser
+    takes more than least squares' one (`Loss.exact_passes`: Huber's Newton passes)."""
     k = d + 2
-    return (HUBER_PASSES if loss == "huber" else 1) * (n * k**2 + FACTOR_FLOPS * k**3) / FLOPS
+    return passes * (n * k**2 + FACTOR_FLOPS * k**3) / FLOPS
 
 
 def rest_cost(n: int, d: int, epochs: int) -> float:
@@ -147,12 +146,12 @@ def rest_cost(n: int, d: int, epochs: int) -> float:
     return STARTUP + epochs * n * d / ELEMENTS
 
 
-def decide(mode: str, n: int, d: int, epochs: int, loss: str = "squared") -> str:
+def decide(mode: str, n: int, d: int, epochs: int, passes: int = 1) -> str:
     """ "computed", "skipped" (auto: the exact answer would cost more than FREE seconds and
     more than the rest of the run) or "never" (`mode` "never")."""
     if mode == "never":
         return "never"
-    if mode == "auto" and exact_cost(n, d, loss) > max(FREE, rest_cost(n, d, epochs)):
+    if mode == "auto" and exact_cost(n, d, passes) > max(FREE, rest_cost(n, d, epochs)):
         return "skipped"
     return "computed"
 

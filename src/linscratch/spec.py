@@ -134,14 +134,14 @@ class DataSpec(_Section):
             )
 
     def resolved(
-        self, seed: int, exact: str = "always", epochs: int = 1, loss: str = "squared"
+        self, seed: int, exact: str = "always", epochs: int = 1, exact_passes: int = 1
     ) -> DataSpec:
         """The synthetic settings with their defaults filled in and the true w drawn from the
         seed where not given (see `default_true_w`); a file's settings as they are. A
         synthetic problem too large for this machine's memory, or training too long for it
         (`resources.require_work`), is refused here, before any draw; the memory counts the
-        exact answer where the run's `exact` mode, `epochs` and `loss` compute it
-        (`resources.decide`)."""
+        exact answer where the run's `exact` mode, `epochs` and its loss's `exact_passes`
+        (`Loss.exact_passes`) compute it (`resources.decide`)."""
         if not self.synthetic:
             return self
         from linscratch.resources import decide, require_memory, require_work, run_bytes
@@ -149,7 +149,7 @@ class DataSpec(_Section):
         given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
         n = given["num_examples"]
         d = self.num_features or (len(self.true_w) if self.true_w else given["num_features"])
-        computed = decide(exact, n, d, epochs, loss) == "computed"
+        computed = decide(exact, n, d, epochs, exact_passes) == "computed"
         require_memory(  # before anything is drawn: the float32 draws, then the run
             n * (d + 2) * 4 + run_bytes(n, d, 8, exact=computed),
             Words("{n:,} rows x {d:,} features", n=n, d=d),
@@ -321,13 +321,13 @@ class RunSpec:
             changes["seed"] = settings["seed"]
         return dataclasses.replace(self, **changes)
 
-    def with_seed(self, seed: int) -> RunSpec:
+    def with_seed(self, seed: int, exact_passes: int = 1) -> RunSpec:
         """The spec of a run with this seed and every default filled in: the run's full record
-        (its `to_dict` is the report's `config`)."""
+        (its `to_dict` is the report's `config`). `exact_passes` is what its loss's exact
+        minimiser costs against least squares' (`Loss.exact_passes`), for `exact` auto's
+        decision in the memory a synthetic run is checked for."""
         seed = check("seed", seed)
-        data = self.data.resolved(
-            seed, self.execution.exact, self.optim.num_epochs, self.model.loss
-        )
+        data = self.data.resolved(seed, self.execution.exact, self.optim.num_epochs, exact_passes)
         return dataclasses.replace(self, seed=seed, data=data)
 
     def to_dict(self) -> dict:

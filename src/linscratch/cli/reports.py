@@ -12,6 +12,7 @@ from linscratch.cli.epochs import (
 )
 from linscratch.cli.weights import MAX_NAME, weight_lines
 from linscratch.i18n import tr
+from linscratch.losses import LOSSES
 from linscratch.show.scaled_params import shorten
 
 LABELS = {
@@ -192,18 +193,16 @@ def _unpriced(run) -> list[str]:
 
 def _no_exact(run) -> str:
     """The line that says the exact answer was not computed, and why."""
-    if run.exact == "never" and run.spec.model.loss == "huber":
-        return tr("exact Huber minimiser: not computed (--exact never)")
+    loss = LOSSES[run.spec.model.loss]
     if run.exact == "never":
-        return tr("exact least squares: not computed (--exact never)")
+        return tr(loss.not_computed)
     from linscratch.resources import exact_cost
 
-    n, d, loss = run.result.num_examples, len(run.feature_names), run.spec.model.loss
-    what = tr("exact Huber minimiser" if loss == "huber" else "exact least squares")
+    n, d, what = run.result.num_examples, len(run.feature_names), tr(loss.label)
     return tr(
         "{what}: skipped, about {seconds:.0f} s for {n:,} rows x {d:,} features "
         "(--exact always computes it)"
-    ).format(what=what, seconds=exact_cost(n, d, loss), n=n, d=d)
+    ).format(what=what, seconds=exact_cost(n, d, loss.exact_passes), n=n, d=d)
 
 
 def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[str]:

@@ -13,6 +13,7 @@ from linscratch.cli.flags import run_spec
 from linscratch.data import destinations
 from linscratch.events import Subscriber
 from linscratch.i18n import tr
+from linscratch.losses import LOSSES
 from linscratch.resources import require_work
 from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
@@ -87,16 +88,18 @@ def _exact(spec):
     (weighted, where the rows are)."""
     import numpy as np
 
-    from linscratch.exact.objective import minimiser
     from linscratch.exact.solve import total_sum_of_squares
     from linscratch.exact.verdicts import spread
     from linscratch.interrupts import answering
+    from linscratch.losses.objective import minimiser
     from linscratch.resources import decide
 
     data = _STATE["dataset"]
     exact = None
     n, d = np.shape(data.X)
-    computed = decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+    computed = decide(
+        spec.execution.exact, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes
+    )
     if computed == "computed" and not spec.data.val_fraction and not spec.model.l2:
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
         exact = answering(minimiser, spec, X, y, data.weights)  # least squares, or Huber's
@@ -137,7 +140,9 @@ def run(args) -> int:
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
     plan.check(spec)
     seed_drawn = spec.seed is None
-    spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
+    spec = spec.with_seed(
+        draw_seed() if seed_drawn else spec.seed, LOSSES[spec.model.loss].exact_passes
+    )
     if spec.outputs.plot is not None:
         destinations.check(spec.outputs.plot, "plot", spec.outputs.force, destinations.FIGURES)
     _check_grid(spec, len(lrs) * len(batch_sizes))

@@ -13,6 +13,7 @@ from linscratch.cli.flags import flag, run_spec
 from linscratch.data import destinations
 from linscratch.errors import DivergedError
 from linscratch.i18n import tr
+from linscratch.losses import LOSSES
 from linscratch.show import progress
 from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
@@ -42,7 +43,9 @@ def _train(args, spec, main: bool) -> int:
     options = vars(args)
     as_json, lang = options.get("json", False), options.get("lang", "en")
     seed_drawn = spec.seed is None
-    spec = spec.with_seed(draw_seed() if seed_drawn else spec.seed)
+    spec = spec.with_seed(
+        draw_seed() if seed_drawn else spec.seed, LOSSES[spec.model.loss].exact_passes
+    )
     if main:
         destinations.check_outputs(spec.outputs, {"data": spec.data.data})
     # On a terminal, a label for each phase and a progress bar; elsewhere nothing.

@@ -4,12 +4,14 @@ step and the scale)."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 
-from linscratch.book.model import huber_loss, linreg, squared_loss
+from linscratch.book.model import linreg
+from linscratch.losses import Loss, given
 
 
 def _columns(X: torch.Tensor) -> torch.Tensor:
@@ -28,12 +30,14 @@ def _weights64(weights, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def finite_difference_gradients(
-    X, y, w, b, weights=None, l2: float = 0.0, delta=None
+    X, y, w, b, weights=None, l2: float = 0.0, delta=None, loss: Loss | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Central differences of the summed loss in float64 (each row's term times its weight,
-    with `weights` (n, 1); Huber's ρ_δ with `delta`; with weight decay λ = `l2`, each row's
-    term plus (λ/2)‖w‖²): returns the gradient (d+1,), dL/dw then dL/db, and the step used for
-    each parameter (see `gradcheck`'s docstring for the choice, and `kink_limit` for Huber's)."""
+    with `weights` (n, 1); the `loss`'s ρ with its parameter `delta`, without one ½e² or
+    Huber's ρ_δ with `delta` (`losses.given`); with weight decay λ = `l2`, each row's term plus
+    (λ/2)‖w‖²): returns the gradient (d+1,), dL/dw then dL/db, and the step used for each
+    parameter (see `gradcheck`'s docstring for the choice, and `kink_limit` for a kink's)."""
+    loss_ = loss or given(delta)
     X, y = X.to(torch.float64), y.to(torch.float64).reshape(-1, 1)
     theta = torch.cat([w.to(torch.float64).reshape(-1), b.to(torch.float64).reshape(-1)])
     d = X.shape[1]
@@ -41,13 +45,13 @@ def finite_difference_gradients(
 
     def loss(t: torch.Tensor) -> float:
         y_hat = linreg(X, t[:d].reshape(-1, 1), t[d:])
-        rows = squared_loss(y_hat, y) if delta is None else huber_loss(y_hat, y, delta)
+        rows = loss_.rows(y_hat, y, delta)
         if l2:  # the penalty, on every row as the book adds it
             rows = rows + l2 * float(t[:d] @ t[:d]) / 2
         return float((s * rows).sum())
 
     e = linreg(X, theta[:d].reshape(-1, 1), theta[d:]) - y
-    limits = kink_limit(_columns(X), e, delta)
+    limits = kink_limit(_columns(X), e, delta, loss_)
     e_norm = float(torch.linalg.vector_norm(root * e))
     col_norms = torch.linalg.vector_norm(root * _columns(X), dim=0).tolist()
     root_eps = math.sqrt(torch.finfo(torch.float64).eps)
@@ -65,16 +69,19 @@ def finite_difference_gradients(
     return grad, steps
 
 
-def kink_limit(A: torch.Tensor, e: torch.Tensor, delta) -> list[float]:
-    """For Huber's loss, the largest step in each parameter (A's columns (n, d+1): the inputs
-    that multiply w and b) that keeps every residual e (n, 1) on its side of ±δ: half of
-    min over rows of ||eᵢ| − δ| / |aᵢⱼ|. Along such a step each row's term is one piece, a
-    parabola or a straight line, so central differences are exact but for rounding, as for
-    the squared loss; a step across a kink would be off by O(h) (ρ'' jumps there). Infinite
-    for the squared loss, or where no row has that input."""
-    if delta is None:
+def kink_limit(A: torch.Tensor, e: torch.Tensor, delta, loss: Loss | None = None) -> list[float]:
+    """The largest step in each parameter (A's columns (n, d+1): the inputs that multiply w
+    and b) that keeps every residual e (n, 1) on its side of each of the loss's kinks
+    (`Loss.kinks` of its parameter `delta`: Huber's ±δ; without `loss`, `losses.given`): half
+    of min over rows of minₖ |eᵢ − κₖ| / |aᵢⱼ|. Along such a step each row's term is one piece
+    (for Huber's, a parabola or a straight line), so central differences are exact but for
+    rounding, as for the squared loss; a step across a kink would be off by O(h) (ρ'' jumps
+    there). Infinite for a loss without kinks (the squared loss), or where no row has that
+    input."""
+    kinks = (loss or given(delta)).kinks(delta)
+    if not kinks:
         return [math.inf] * A.shape[1]
-    room = (e.abs() - delta).abs()  # (n, 1): each residual's distance to its kink
+    room = functools.reduce(torch.minimum, [(e - k).abs() for k in kinks])  # (n, 1): to a kink
     reach = A.abs()  # (n, d+1): how far a unit step in θⱼ moves the residual eᵢ
     ratio = torch.where(reach > 0, room / reach, torch.full_like(reach, math.inf))
     return (ratio.min(dim=0).values / 2).tolist()

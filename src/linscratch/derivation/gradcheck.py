@@ -59,17 +59,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from linscratch.book.model import (
-    batch_gradients,
-    gradients,
-    huber_loss,
-    l2_penalty,
-    linreg,
-    squared_loss,
-)
+from linscratch.book.model import batch_gradients, l2_penalty, linreg
 from linscratch.derivation.fdiff import finite_difference_gradients, gradient_scale
 from linscratch.events import Batch, Subscriber
 from linscratch.i18n import tr
+from linscratch.losses import Loss, given
 
 TOLERANCES = {
     "float64": {"analytic_vs_autograd": 1e-10, "finite_difference": 1e-6},
@@ -89,22 +83,23 @@ def tolerance(dtype: torch.dtype, pair: tuple[str, str], n: int = 1) -> float:
     return max(TOLERANCES[name][kind], 4 * n * torch.finfo(dtype).eps)
 
 
-def row_losses(y_hat, y, delta=None, l2: float = 0.0, w=None):
-    """Each row's term of the summed loss (n, 1): ½e², or Huber's ρ_δ(e) with `delta`; with
+def row_losses(y_hat, y, delta=None, l2: float = 0.0, w=None, loss: Loss | None = None):
+    """Each row's term of the summed loss (n, 1): the `loss`'s ρ with its parameter `delta`
+    (`Loss.rows`; without `loss`, ½e², or Huber's ρ_δ(e) with `delta`: `losses.given`); with
     weight decay λ = `l2`, plus the book's λ·`l2_penalty(w)` on each row (D2L 3.7)."""
-    half = squared_loss(y_hat, y) if delta is None else huber_loss(y_hat, y, delta)
+    half = (loss or given(delta)).rows(y_hat, y, delta)
     if l2:
         half = half + l2 * l2_penalty(w)  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`
     return half
 
 
-def autograd_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+def autograd_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None, loss=None):
     """dL/dw (d, 1) and dL/db (1,) by PyTorch autograd of the book's summed loss (each row's
-    term times its weight, with `weights` (n, 1); Huber's ρ_δ with `delta`; plus `l2` times
-    the book's `l2_penalty(w)` on each row)."""
+    term times its weight, with `weights` (n, 1); the `loss`'s ρ with its parameter `delta`,
+    `row_losses`; plus `l2` times the book's `l2_penalty(w)` on each row)."""
     w = w.detach().clone().reshape(-1, 1).requires_grad_(True)
     b = b.detach().clone().reshape(1).requires_grad_(True)
-    half = row_losses(linreg(X, w, b), y, delta, l2, w)  # (n, 1): ½e² (or ρ_δ(e)) (+ penalty)
+    half = row_losses(linreg(X, w, b), y, delta, l2, w, loss)  # (n, 1): ρ(e) (+ penalty)
     (half if weights is None else weights * half).sum().backward()
     return w.grad, b.grad
 
@@ -232,31 +227,35 @@ class GradCheck:
         return w, float(self.b[0]) - lr / n * g[d]
 
 
-def check_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None) -> GradCheck:
+def check_gradients(
+    X, y, w, b, weights=None, l2: float = 0.0, delta=None, loss: Loss | None = None
+) -> GradCheck:
     """Compute the gradients of the summed loss at (w, b) three ways and compare them (of
-    Huber's loss with `delta`: see "Huber's loss" in the module docstring).
+    Huber's loss with `delta`: see "Huber's loss" in the module docstring; of any registered
+    `loss`, `losses.LOSSES`, with its parameter as `delta`).
 
     X (n, d), y (n, 1), w (d, 1), b (1,), all of one dtype (float32 or float64), and the
     rows' `weights` (n,) or None, and weight decay λ = `l2` (each row's loss plus (λ/2)‖w‖²);
     the finite differences are always taken in float64 from the same values.
     """
+    loss = loss or given(delta)
     y = y.reshape(-1, 1)
     w, b = w.reshape(-1, 1), b.reshape(1)
     s = None if weights is None else torch.as_tensor(weights, dtype=X.dtype).reshape(-1, 1)
     with torch.no_grad():
         y_hat = linreg(X, w, b)
-        half = row_losses(y_hat, y, delta, l2, w)
-        loss = float((half if s is None else s * half).sum())
-    fd, steps = finite_difference_gradients(X, y, w, b, s, l2, delta)
+        half = row_losses(y_hat, y, delta, l2, w, loss)
+        total = float((half if s is None else s * half).sum())
+    fd, steps = finite_difference_gradients(X, y, w, b, s, l2, delta, loss)
     grads = {
-        "analytic": _flat(*gradients(X, y, w, b, s, l2, delta)),
-        "autograd": _flat(*autograd_gradients(X, y, w, b, s, l2, delta)),
+        "analytic": _flat(*loss.gradients(X, y, w, b, s, l2, delta)),
+        "autograd": _flat(*autograd_gradients(X, y, w, b, s, l2, delta, loss)),
         "finite_difference": fd,
     }
     scale = gradient_scale(X, y, w, b, s, l2)
     residual = y_hat - y
     check = GradCheck(
-        X, y, w, b, y_hat, residual, loss, grads, steps, scale, weights=s, l2=l2, delta=delta
+        X, y, w, b, y_hat, residual, total, grads, steps, scale, weights=s, l2=l2, delta=delta
     )
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)

@@ -1,7 +1,7 @@
 """What a run whose SGD diverged still knows: the exact least-squares answer does not depend on
 SGD, so `runs.execute` computes it on the same training rows and hands it over with the
 `DivergedError` (its `run`), beside the epochs' losses before it diverged, in the data's units
-(ridge's answer with weight decay, Huber's with its loss: `objective.exact_answer`).
+(ridge's answer with weight decay, Huber's with its loss: `losses.objective.exact_answer`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,13 @@ class DivergedRun:
     validation: dict | None = None
 
 
-def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: OLSResult):
+def exact_beside(
+    error: DivergedError, spec, dataset, rows, bound: dict, exact: OLSResult, squares: bool = True
+):
     """`error` told in the data's units (a standardized run's losses, and the loss that grew,
     scaled back) with `run`, the `DivergedRun` the exact answer `exact` on the training rows
-    `rows` (a `runs._Rows`) makes of it."""
+    `rows` (a `runs._Rows`) makes of it; its RMSE where the loss minimises `squares`
+    (`Loss.squares`)."""
     scale = 1.0 if rows.scaler is None else rows.scaler.y_std**2
     grew = None if error.grew is None else error.grew * scale
     losses = [loss * scale for loss in error.losses]
@@ -45,15 +48,14 @@ def exact_beside(error: DivergedError, spec, dataset, rows, bound: dict, exact: 
         error.epoch, error.step, error.lr, error.lr_max, losses, error.standardized, grew
     )
     validation = None
-    huber = spec.model.loss == "huber"  # its exact answer's RMSE and R² are not shown
-    if rows.X_val is not None and not huber:
+    if rows.X_val is not None and squares:
         loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)
         validation = {"rows": len(rows.y_val), "ols_loss": loss, "ols_rmse": rmse(loss)}
     out.run = DivergedRun(
         spec=spec,
         ols=exact,
         rows=len(rows.y),
-        rmse=None if huber else rmse(exact.loss - exact.penalty),  # the fit alone, no penalty
+        rmse=rmse(exact.loss - exact.penalty) if squares else None,  # the fit alone, no penalty
         losses=losses,
         stability=bound,
         feature_names=dataset.feature_names,

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from linscratch.i18n import tr
+from linscratch.losses import LOSSES
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -77,6 +78,7 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     from matplotlib.figure import Figure
 
     trace = run.trace
+    loss = LOSSES[run.spec.model.loss]
     d = len(run.feature_names)
     panels = 3 if d <= 2 else 2
     fig = Figure(figsize=(5.2 * panels, 4.4), layout="constrained")
@@ -95,14 +97,10 @@ def training_figure(run, X, y, true_w=None, true_b=None):
             tr("standardized: wⱼ·sd(xⱼ)/sd(y); dashed: SGD's final values (no exact answer)"),
             fontsize=8,
         )
-    elif not synthetic and run.spec.model.loss == "huber":  # the target is Huber's minimiser
-        axes[1].set_title(tr("Parameters approaching the Huber minimiser"))
-        axes[1].set_ylabel(
-            tr("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser"),
-            fontsize=8,
-        )
+    elif not synthetic and not loss.squares:  # the target is the loss's own minimiser
+        axes[1].set_title(tr(loss.title))
+        axes[1].set_ylabel(tr(loss.dashed), fontsize=8)
     if panels == 3:
-        huber = run.spec.model.loss == "huber"
         exact = _exact(run)
         reference = (
             (true_w, true_b, tr("truth")) if synthetic else (exact.w, exact.b, _exact_label(run))
@@ -111,7 +109,7 @@ def training_figure(run, X, y, true_w=None, true_b=None):
             reference = None
         names, target = run.feature_names, run.target_name
         data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
-        if huber:  # what the squared loss would make of the same rows, outliers and all
+        if not loss.squares:  # what the squared loss would make of the rows, outliers and all
             from linscratch.exact.solve import ols
 
             squares = ols(np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1))
@@ -153,7 +151,7 @@ def _loss_panel(ax, run, trace) -> None:
             markersize=4,
             label=tr("held-out rows ({rows})").format(rows=run.validation["rows"]),
         )
-    huber = run.spec.model.loss == "huber"
+    loss = LOSSES[run.spec.model.loss]
     if run.ols is not None:
         ax.axhline(
             run.ols.loss,
@@ -164,9 +162,7 @@ def _loss_panel(ax, run, trace) -> None:
         )
     ax.set_yscale("log")
     epoch_axis(ax, len(epochs))
-    ax.set_ylabel(
-        tr("mean Huber loss  (log scale)") if huber else tr("mean loss  ½(ŷ − y)²  (log scale)")
-    )
+    ax.set_ylabel(tr(loss.axis))
     ax.set_title(tr("Training loss"))
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.25)
@@ -290,5 +286,4 @@ def _exact_label(run) -> str:
     """The exact answer's name in a legend: least squares or Huber's minimiser; SGD without."""
     if run.ols is None:
         return tr("SGD")
-    huber = run.spec.model.loss == "huber"
-    return tr("exact Huber minimiser") if huber else tr("exact least squares")
+    return tr(LOSSES[run.spec.model.loss].label)

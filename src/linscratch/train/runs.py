@@ -17,7 +17,6 @@ from linscratch.data.dataset import Dataset, check_magnitudes
 from linscratch.data.rows import Standardizer, prepare
 from linscratch.errors import DivergedError, StabilityWarning
 from linscratch.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
-from linscratch.exact.objective import exact_answer, loss_of_run
 from linscratch.exact.ridge import decay_terms
 from linscratch.exact.solve import OLSResult, mean_loss, stability
 from linscratch.exact.statistics import (
@@ -31,6 +30,8 @@ from linscratch.exact.statistics import (
 from linscratch.exact.statistics import validation as validation_numbers
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
+from linscratch.losses import LOSSES
+from linscratch.losses.objective import exact_answer, loss_of_run
 from linscratch.resources import decide, decide_stability, require_memory, require_work, run_bytes
 from linscratch.spec import RunSpec
 from linscratch.train.loop import Result, draw_seed, train
@@ -154,11 +155,12 @@ def execute(
     again; else `spec.execution.exact` says whether to compute it (`resources.decide`), and
     then it comes first, from the rows reduced to their R factor, which also give the
     stability limit and SGD's loss and R² with no further pass (least squares and ridge;
-    Huber's minimiser and loss take passes of their own, `objective`: no R² or RMSE, they
+    Huber's minimiser and loss take passes of their own, `losses.objective`: no R² or RMSE, they
     measure squares); not computed, `Run.ols` is None.
     """
 
-    spec = spec if spec.seed is not None else spec.with_seed(draw_seed())
+    if spec.seed is None:
+        spec = spec.with_seed(draw_seed(), LOSSES[spec.model.loss].exact_passes)
     n, d = np.shape(dataset.X)
     require_work(n, d, spec.optim.num_epochs)
     status = "computed" if exact is not None else _decided(spec, dataset)
@@ -174,6 +176,7 @@ def execute(
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
+    squared = LOSSES[spec.model.loss].squares  # R² and RMSE apply
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
@@ -186,10 +189,9 @@ def execute(
         error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
             raise error from None
-        raise exact_beside(error, spec, dataset, rows, bound, exact) from None
+        raise exact_beside(error, spec, dataset, rows, bound, exact, squared) from None
     result = in_original_units(scaled, rows.scaler, dataset)
 
-    squared = spec.model.loss == "squared"
     validation = validation_numbers(
         rows, result, exact, units.val_losses, centered, loss_of, squared
     )
@@ -224,7 +226,9 @@ def _decided(spec: RunSpec, dataset: Dataset) -> str:
     n, d = np.shape(dataset.X)
     if spec.data.val_fraction:
         n -= round(n * spec.data.val_fraction)  # the held-out rows (`rows.split_rows`)
-    return decide(spec.execution.exact, n, d, spec.optim.num_epochs, spec.model.loss)
+    return decide(
+        spec.execution.exact, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes
+    )
 
 
 def _exact_first(

@@ -1,0 +1,80 @@
+"""A loss is an object: each loss SGD can minimise is one module here, and `LOSSES` names them.
+
+A loss gives, in one place, everything the rest of the package asks of it (the `Loss`
+protocol): its ρ and ψ = ρ' of the residual e = ŷ − y in torch (`rho`, `psi`; each row's
+term as the book writes it, `rows`; the hand-derived gradient, `gradients`; the derivation
+in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
+one side, `derivation.fdiff.kink_limit`), what the numba kernels take to compile its loop
+(`kernel_parameter`, `KernelOptions.delta`: the kernels are specialised by its type,
+`train.kernels.losses`), its exact minimiser (`minimiser`, with weight decay too) and mean
+(`mean`, in float64, in the data's units), what that minimiser costs against least squares'
+one pass (`exact_passes`, `resources.exact_cost` for `exact` auto), whether R² and RMSE
+apply (`squares`), its labels (`label`, the exact answer's name in reports, JSON and
+figures; `title`, the parameters figure's), and its parameter: the `spec.ModelSpec` field
+that holds it (`parameter`, None without one; its rule is in `rules.RULES`, and
+`spec.REQUIRES` ties it to its loss), read by `value`. A parameter is in the target's units:
+standardized, SGD takes it divided by σ_y (`scaled`).
+
+The names are `rules.LOSSES` (the setting's rule), in the same order.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from linscratch.losses.huber import HUBER
+from linscratch.losses.squared import SQUARED
+
+
+class Loss(Protocol):
+    """What a loss gives (see the module docstring); p is its parameter's value (None without)."""
+
+    name: str
+    parameter: str | None
+    exact_passes: int
+    squares: bool
+    label: str
+    title: str
+
+    def value(self, model) -> float | None: ...
+
+    def rows(self, y_hat, y, p): ...
+
+    def rho(self, e, p): ...
+
+    def psi(self, e, p): ...
+
+    def kinks(self, p) -> tuple[float, ...]: ...
+
+    def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None): ...
+
+    def kernel_parameter(self, p, dtype): ...
+
+    def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0): ...
+
+    def mean(self, X, y, w, b, p, weights=None) -> float: ...
+
+
+LOSSES: dict[str, Loss] = {"squared": SQUARED, "huber": HUBER}
+
+
+def of(spec) -> tuple[Loss, float | None]:
+    """A run's loss and its parameter's value, from a `spec.RunSpec` or its `ModelSpec`."""
+    model = getattr(spec, "model", spec)
+    loss = LOSSES[model.loss]
+    return loss, loss.value(model)
+
+
+def scaled(spec, y_std: float):
+    """`spec` with its loss's parameter divided by σ_y: the same objective on a standardized
+    target (the spec itself where the loss has none)."""
+    loss = LOSSES[spec.model.loss]
+    if loss.parameter is None:
+        return spec
+    return spec.replace(**{loss.parameter: loss.value(spec.model) / y_std})
+
+
+def given(delta) -> Loss:
+    """The loss of the functions that take Huber's δ as `delta` (`book.model.gradients`,
+    `check_gradients`): the squared loss where it is None."""
+    return SQUARED if delta is None else HUBER

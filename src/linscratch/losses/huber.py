@@ -1,0 +1,83 @@
+"""Huber's loss: ρ_δ(e) = ½e² where |e| ≤ δ, δ(|e| − ½δ) beyond (`book.model.huber_loss`).
+
+ψ(e) = ρ'(e), piece by piece: e inside, +δ for e > δ, −δ for e < −δ, that is clip(e, −δ, δ)
+(`book.model.gradients` derives it, the engines and kernels use it). ψ is continuous (both
+pieces give ±δ at the joins), so ρ is C¹, but ψ' jumps from 1 to 0 at e = ±δ: those are its
+kinks, where central differences lose an order (`derivation.fdiff.kink_limit` keeps a step on
+one side of them). Its parameter δ is `huber_delta`, in the target's units (a positive number,
+`rules.RULES`; it applies with `loss="huber"` only, `spec.REQUIRES`); standardized, SGD takes
+δ/σ_y, the same objective (ρ_δ(e) = σ²ρ_{δ/σ}(e/σ)). Its exact minimiser is Newton's method
+on the pieces (`exact.huber.huber_fit`), priced at EXACT_PASSES times least squares' one pass
+(`resources.exact_cost`, for `exact` auto). It does not minimise squares: no R² or RMSE.
+The numba kernels take δ in the data's dtype, a float, which compiles the clipped loop
+(`train.kernels.losses`).
+"""
+
+from __future__ import annotations
+
+from linscratch.book.model import gradients, huber_loss
+from linscratch.exact.huber import huber_fit, mean_huber
+from linscratch.i18n import Words
+
+EXACT_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
+
+
+class Huber:
+    """Huber's loss (see the module docstring)."""
+
+    name = "huber"
+    parameter = "huber_delta"  # its setting, δ
+    exact_passes = EXACT_PASSES
+    squares = False
+    estimator_name = "huber"
+    label = Words("exact Huber minimiser")
+    not_computed = Words("exact Huber minimiser: not computed (--exact never)")
+    title = Words("Parameters approaching the Huber minimiser")
+    dashed = Words("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser")
+    axis = Words("mean Huber loss  (log scale)")
+    above = Words(
+        "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum"
+    )
+
+    def value(self, model) -> float:
+        """δ in a `spec.ModelSpec`."""
+        return model.huber_delta
+
+    def rows(self, y_hat, y, p):
+        """Each row's ρ_δ(ŷ − y), (n, 1): the book-style `huber_loss`."""
+        return huber_loss(y_hat, y, p)
+
+    def rho(self, e, p):
+        """ρ_δ(e), elementwise (torch)."""
+        import torch
+
+        a = e.abs()
+        return torch.where(a <= p, e**2 / 2, p * (a - p / 2))
+
+    def psi(self, e, p):
+        """ψ(e) = clip(e, −δ, δ), elementwise (torch; a NaN stays NaN)."""
+        return e.clamp(-p, p)
+
+    def kinks(self, p) -> tuple[float, ...]:
+        """The residuals where ψ' jumps: ±δ."""
+        return (-p, p)
+
+    def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None):
+        """dL/dw, dL/db of Σρ_δ by hand: `book.model.gradients` with δ."""
+        return gradients(X, y, w, b, weights, l2, p)
+
+    def kernel_parameter(self, p, dtype):
+        """`KernelOptions.delta`: δ in the data's dtype (float32 stays float32): the clipped
+        loop."""
+        return dtype.type(p)
+
+    def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
+        """Huber's exact minimiser on X (n, d), y (n,), with the penalty `l2` where set."""
+        return huber_fit(X, y, p, intercept, weights, l2=l2)
+
+    def mean(self, X, y, w, b, p, weights=None) -> float:
+        """The mean ρ_δ(eᵢ) in float64 (weighted: Σsᵢρ/Σsᵢ): `exact.huber.mean_huber`."""
+        return mean_huber(X, y, w, b, p, weights)
+
+
+HUBER = Huber()
