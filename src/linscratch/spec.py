@@ -37,6 +37,23 @@ SYNTHETIC_DEFAULTS = {
     "noise": 0.01,
 }
 
+# The groups `--help` lists the settings' flags under.
+EXPERIMENT = Words("the experiment")
+SYNTHETIC = Words("synthetic data (the default): y = Xw + b + noise")
+FILE = Words("data from a file")
+HOW_IT_RUNS = Words("how it runs")
+OUTPUT = Words("output")
+
+
+def setting(default, group: str, metavar: str | None, about: str, **more):
+    """A field and its flag's metadata, which the command line builds its flags from (plain
+    words: it translates them and gives each flag its syntax): the `group` its flag is listed
+    under, the name of its value (`metavar`), what it does (`about`); in `more`, `flag` (the
+    flag's name where it is not the field's with dashes), `shown` (the default in words, where
+    the field's value is not what the help shows), `bare` (the value of the flag given alone)."""
+    meta = {"group": group, "metavar": metavar, "about": about, **more}
+    return field(default=default, metadata=meta)
+
 
 # The settings that belong to another setting of their section: each is named with its owner
 # and the owner's value it applies with. Set other than its default while its owner is not so,
@@ -90,19 +107,82 @@ class DataSpec(_Section):
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
 
-    num_examples: int | None = None  # synthetic only; default 1000
-    num_features: int | None = None
-    true_w: tuple[float, ...] | None = None
-    true_b: float | None = None  # default 4.2
-    noise: float | None = None  # default 0.01
-    data: str | None = None
-    dataset: str | None = None
-    target: str | None = None
-    features: tuple[str, ...] | None = None
-    weights: str | None = None
-    no_header: bool = False
-    standardize: bool = False
-    val_fraction: float | None = None
+    # synthetic only; num_examples, true_b and noise default to SYNTHETIC_DEFAULTS
+    num_examples: int | None = setting(None, SYNTHETIC, "N", Words("examples (rows) to draw"))
+    num_features: int | None = setting(
+        None,
+        SYNTHETIC,
+        "D",
+        Words(
+            "features; a count other than 2 draws the true weights from --seed, "
+            "unless --true-w gives them"
+        ),
+    )
+    true_w: tuple[float, ...] | None = setting(
+        None,
+        SYNTHETIC,
+        "W1,W2,...",
+        Words("the true weights, one per feature (sets --num-features)"),
+        shown=Words("the book's 2,-3.4"),
+    )
+    true_b: float | None = setting(None, SYNTHETIC, "B", Words("the true bias"))
+    noise: float | None = setting(
+        None, SYNTHETIC, "SIGMA", Words("standard deviation of the noise added to each label")
+    )
+    data: str | None = setting(
+        None,
+        FILE,
+        "FILE",
+        Words("a .csv, .parquet or .npy table, one example a row"),
+        shown=Words("none: synthetic data"),
+    )
+    dataset: str | None = setting(None, FILE, None, Words("a data set shipped with linscratch"))
+    target: str | None = setting(
+        None,
+        FILE,
+        "COL",
+        Words("the label column, by name or index"),
+        shown=Words("the last column"),
+    )
+    features: tuple[str, ...] | None = setting(
+        None, FILE, "A,B,...", Words("the feature columns"), shown=Words("every other column")
+    )
+    weights: str | None = setting(
+        None,
+        FILE,
+        "COL",
+        Words(
+            "a column of non-negative row weights (not a feature): weighted SGD and weighted "
+            "least squares; rows of weight 0 are dropped"
+        ),
+        shown=Words("none: every row counts once"),
+    )
+    no_header: bool = setting(
+        False,
+        FILE,
+        None,
+        Words(
+            "the CSV file has no header line: every line is data, the columns are named "
+            "x1, x2, ... (the target is the last, or --target by index)"
+        ),
+    )
+    standardize: bool = setting(
+        False,
+        FILE,
+        None,
+        Words(
+            "train on features and label rescaled to mean 0 and standard deviation 1 "
+            "(results reported in the original units)"
+        ),
+    )
+    val_fraction: float | None = setting(
+        None,
+        FILE,
+        "F",
+        Words(
+            "hold out this fraction of the examples (chosen by --seed) and report their loss and R²"
+        ),
+    )
 
     def __post_init__(self):
         super().__post_init__()
@@ -184,11 +264,49 @@ class ModelSpec(_Section):
     and a corrupted label is, and standardized targets have unit spread, where δ = 1.0 to
     1.345σ keeps about 90–95% of least squares' efficiency on Gaussian noise."""
 
-    init: str = "book"
-    fit_intercept: bool = True
-    l2: float = 0.0
-    loss: str = "squared"
-    huber_delta: float = 1.0
+    init: str = setting(
+        "book",
+        HOW_IT_RUNS,
+        None,
+        Words("the starting weights: book (drawn from N(0, 0.01²)) or zero; the bias starts at 0"),
+    )
+    fit_intercept: bool = setting(
+        True,
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "fit y = Xw, a model through the origin: b stays 0, and the exact answer, its "
+            "standard errors and an uncentered R² are those of that model"
+        ),
+        flag="--no-intercept",
+        shown=Words("none"),
+    )
+    l2: float = setting(
+        0.0,
+        EXPERIMENT,
+        "LAMBDA",
+        Words(
+            "weight decay: minimise mean ½(ŷ − y)² + (LAMBDA/2)‖w‖² (b not penalised); each "
+            "step's gradient gains LAMBDA·w, the loss shown includes the penalty, and the "
+            "exact answer beside SGD is ridge regression"
+        ),
+    )
+    loss: str = setting(
+        "squared",
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "what SGD minimises: squared, the mean of ½(ŷ − y)² (the book's); huber, ½(ŷ − y)² "
+            "where |ŷ − y| ≤ δ and δ(|ŷ − y| − δ/2) beyond, which an outlier pulls on less; "
+            "the exact answer beside it is then Huber's minimiser"
+        ),
+    )
+    huber_delta: float = setting(
+        1.0,
+        HOW_IT_RUNS,
+        "δ",
+        Words("with --loss huber: where the loss turns from square to straight, in y's units"),
+    )
 
     @property
     def delta(self) -> float | None:
@@ -209,18 +327,81 @@ class OptimSpec(_Section):
     constant; invscaling, lr / t^`power_t` at step t of the run; step, times `lr_step_factor`
     every `lr_step_epochs` epochs."""
 
-    lr: float = 0.03
-    batch_size: int = 10
-    num_epochs: int = 3
-    short_batch: str = "mean"
-    early_stopping: bool = False
-    tol: float = 1e-4
-    n_iter_no_change: int = 5
-    average: int = 0
-    lr_schedule: str = "constant"
-    power_t: float = 0.25
-    lr_step_epochs: int = 1
-    lr_step_factor: float = 0.1
+    lr: float = setting(
+        0.03,
+        EXPERIMENT,
+        "LR",
+        Words("learning rate: each step moves w and b by LR times the minibatch's mean gradient"),
+    )
+    batch_size: int = setting(10, EXPERIMENT, "B", Words("examples per minibatch"))
+    num_epochs: int = setting(
+        3, EXPERIMENT, "N", Words("epochs: passes over all the examples"), flag="--epochs"
+    )
+    short_batch: str = setting(
+        "mean",
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "when --batch-size does not divide the examples, the last minibatch "
+            "is smaller: mean steps along its own mean gradient; book divides its "
+            "summed gradient by --batch-size, as the book's sgd does"
+        ),
+    )
+    early_stopping: bool = setting(
+        False,
+        EXPERIMENT,
+        None,
+        Words(
+            "stop before --epochs once the loss, averaged over windows of --n-iter-no-change "
+            "epochs, falls by less than the fraction --tol of itself from one window to the next"
+        ),
+    )
+    tol: float = setting(
+        1e-4,
+        EXPERIMENT,
+        "TOL",
+        Words("with --early-stopping: the smallest relative fall of the windowed loss"),
+    )
+    n_iter_no_change: int = setting(
+        5, EXPERIMENT, "N", Words("with --early-stopping: the epochs in each window")
+    )
+    average: int = setting(
+        0,
+        EXPERIMENT,
+        "K",
+        Words(
+            "report the mean of the iterates w, b after every step from the start of epoch K "
+            "on (Polyak–Ruppert; K = 2 when the flag has no value: the first epoch's way in "
+            "from the start is left out); 0 reports the last iterate"
+        ),
+        bare=2,
+    )
+    lr_schedule: str = setting(
+        "constant",
+        EXPERIMENT,
+        None,
+        Words(
+            "how the learning rate changes: constant (LR at every step); invscaling (LR / "
+            "t^--power-t at step t, counting minibatch steps from the run's start, as "
+            "scikit-learn's SGDRegressor); step (LR times --lr-step-factor every "
+            "--lr-step-epochs epochs, as PyTorch's StepLR)"
+        ),
+    )
+    power_t: float = setting(
+        0.25, EXPERIMENT, "P", Words("with --lr-schedule invscaling: the power of the step count t")
+    )
+    lr_step_epochs: int = setting(
+        1,
+        EXPERIMENT,
+        "K",
+        Words("with --lr-schedule step: the epochs between two cuts of the rate"),
+    )
+    lr_step_factor: float = setting(
+        0.1,
+        EXPERIMENT,
+        "F",
+        Words("with --lr-schedule step: the factor each cut multiplies the rate by"),
+    )
 
     def __post_init__(self):
         super().__post_init__()
@@ -240,12 +421,51 @@ class ExecSpec(_Section):
     analytic and autograd gradients on every batch. `exact`: whether the run computes the
     exact least-squares answer (auto: where it costs little; see `resources.decide`)."""
 
-    engine: str = "auto"
-    shuffle: str = "auto"
-    dtype: str = "float32"
-    device: str = "cpu"
-    check_grad: bool = False
-    exact: str = "auto"
+    engine: str = setting(
+        "auto",
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "how each step is computed: autograd (the book's loop), analytic (the "
+            "hand-derived gradient, CPU or GPU), numba (compiled, fastest on a "
+            "CPU); auto picks autograd below {visits:,} examples x epochs, numba "
+            "above"
+        ),
+    )
+    shuffle: str = setting(
+        "auto",
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "the order of the examples in each epoch: book (Python's shuffle, as "
+            "the book), full (a random permutation), block (runs of neighbouring "
+            "examples in random order: fast for data larger than memory), none; "
+            "auto: book for autograd, else full up to {mib} MiB of data, block "
+            "beyond"
+        ),
+    )
+    dtype: str = setting("float32", HOW_IT_RUNS, None, Words("the precision of the arithmetic"))
+    device: str = setting(
+        "cpu", HOW_IT_RUNS, "cpu|cuda|cuda:N", Words("where the analytic engine computes")
+    )
+    check_grad: bool = setting(
+        False,
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "compare the hand-derived and autograd gradients on every minibatch (autograd engine)"
+        ),
+    )
+    exact: str = setting(
+        "auto",
+        HOW_IT_RUNS,
+        None,
+        Words(
+            "compute the exact least-squares answer beside SGD's (one pass over the rows, "
+            "before training): always, never (SGD alone, no further pass), or auto: unless it "
+            "would cost more than a few seconds and more than the rest of the run"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -254,12 +474,26 @@ class OutputSpec(_Section):
     after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
     `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
 
-    save: str | None = None
-    plot: str | None = None
-    checkpoint: str | None = None
-    resume: str | None = None
-    force: bool = False
-    live: bool = False
+    save: str | None = setting(None, OUTPUT, "MODEL.json", Words("save the fitted model"))
+    plot: str | None = setting(
+        None, OUTPUT, "FILE", Words("draw how it learned, to a .png or .svg file")
+    )
+    checkpoint: str | None = setting(
+        None, OUTPUT, "DIR", Words("save the run's state after each epoch")
+    )
+    resume: str | None = setting(
+        None,
+        OUTPUT,
+        "DIR",
+        Words("continue the run saved in DIR (a larger --epochs trains further)"),
+    )
+    force: bool = setting(
+        False,
+        OUTPUT,
+        None,
+        Words("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
+    )
+    live: bool = False  # no flag: a notebook's
 
     def __post_init__(self):
         super().__post_init__()
@@ -295,7 +529,13 @@ class RunSpec:
     optim: OptimSpec = field(default_factory=OptimSpec)
     execution: ExecSpec = field(default_factory=ExecSpec)
     outputs: OutputSpec = field(default_factory=OutputSpec)
-    seed: int | None = None
+    seed: int | None = setting(
+        None,
+        EXPERIMENT,
+        "S",
+        Words("seeds every random draw; the same seed gives the same run"),
+        shown=Words("drawn at random and printed"),
+    )
 
     def __post_init__(self):
         check("seed", self.seed)
@@ -337,6 +577,12 @@ class RunSpec:
             for name, value in dataclasses.asdict(getattr(self, section)).items():
                 out[name] = list(value) if isinstance(value, tuple) else value
         return {**out, "seed": self.seed}
+
+
+# Every setting of a run, its `dataclasses.Field` by name (the seed's too): the command line's
+# flags are built from their metadata (`setting`).
+FIELDS = {f.name: f for cls in SECTIONS.values() for f in fields(cls)}
+FIELDS["seed"] = next(f for f in fields(RunSpec) if f.name == "seed")
 
 
 def default_true_w(num_features: int, seed: int) -> list[float]:

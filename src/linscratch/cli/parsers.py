@@ -1,238 +1,270 @@
-"""The flags of every command, one function per command, grouped as `--help` lists them. A
-flag's value is checked by the library's rule for its field while parsing (`cli.flags`);
-absent flags are left out of the parsed arguments, so that the spec's defaults are the only
-defaults, and the defaults shown in the help are read from the spec. Every text goes through
-`tr`: build the parser after setting the language."""
+"""The parser of every command, built from its flags' descriptions (`flags.about`: a run
+setting's from the spec's metadata, a command's own from `flags.OWN`). A command lists its
+flags in the order `--help` shows them; each goes under its group's heading unless the
+command names another, and a command changes a flag's description where the flag means
+something else there (`but`). Absent flags are left out of the parsed arguments, so that the
+spec's defaults are the only defaults; the help shows each. Every text is translated when
+the parser is built: build it after setting the language."""
 
 from __future__ import annotations
 
+import argparse
+import re
+
 from linscratch import __version__
-from linscratch.cli.flags import number, setting, setting_list, whole
-from linscratch.cli.helpformat import examples
-from linscratch.cli.parsing import (
-    BadArguments,
-    Parser,
-    add_file_args,
-    add_json,
-    add_lang,
-    add_seed,
-    add_synthetic_args,
-    arg,
-    setting_arg,
-)
-from linscratch.cli.run_flags import (
-    add_early_stopping,
-    add_how_it_runs,
-    add_schedule,
-    add_weight_decay,
-)
-from linscratch.cli.tool_parsers import add_grad, add_make_data, add_predict
-from linscratch.i18n import LANGS, tr
-from linscratch.rules import EXACT
+from linscratch.cli.flags import about, flag
+from linscratch.cli.grad import DEFAULTS as GRAD
+from linscratch.cli.grad import RANDOM_BATCH
+from linscratch.cli.helpformat import Formatter, examples, with_default
+from linscratch.i18n import LANGS, Words, language, tr
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
 
 
+class BadArguments(Exception):
+    """A command line argparse could not parse: `prog` (the command) and `message`."""
+
+    def __init__(self, prog: str, message: str):
+        super().__init__(message)
+        self.prog, self.message = prog, message
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are raised as `BadArguments` (the CLI prints one line
+    and exits with status 2), and whose absent flags are left out of the result. Values that
+    start with a minus and a digit, such as `--true-w -3.4,2`, are values, not flags."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("argument_default", argparse.SUPPRESS)
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
+    def error(self, message: str):
+        raise BadArguments(self.prog, message)
+
+    def format_help(self) -> str:
+        """The help; in Chinese, each group's heading ends with a full-width colon."""
+        text = super().format_help()
+        return re.sub(r"(?m)^(\S.*):$", r"\1：", text) if language() == "zh" else text
+
+
+def said(words) -> str:
+    """Words of a description in the language in use; a value as it is shown."""
+    return words.said() if isinstance(words, Words) else str(words)
+
+
+def but(name: str, about: Words | None = None, **changes) -> tuple[str, dict]:
+    """Flag `name` as a command has it: what it does there (`about`), and other changes to
+    its description (`shown`, `group`, `required`, `listed`: see `flags.about`)."""
+    return name, changes | ({"about": about} if about else {})
+
+
+def add(container, name: str, **changes) -> argparse.Action:
+    """Add flag `name` to `container`, its help ending with its default (`shown`: a value or
+    words; None for none) or saying it is required (`required`, or `needed`: one of a
+    required pair); a switch is off unless given. The help and the default are kept apart on
+    the action, for `helpformat.flag_table`."""
+    options = {**about(name, changes.pop("listed", False)), **changes}
+    options.pop("group", None)
+    if options.get("metavar", "") is None:
+        del options["metavar"]  # a switch's or a choice's: argparse names its value
+    text, shown = said(options.pop("about")), options.pop("shown", None)
+    if options.pop("needed", False) or options.get("required"):
+        shown, help = tr("required"), tr("{help} (required)").format(help=text)
+    else:
+        switch = options.get("action") == "store_true"
+        shown = tr("off") if switch else tr("none") if shown is None else said(shown)
+        help = with_default(text, shown)
+    action = container.add_argument(
+        options.pop("flag", flag(name)), dest=name, help=help, **options
+    )
+    action.about, action.shown_default = text, shown
+    return action
+
+
+def heading(parser: Parser, group) -> argparse._ArgumentGroup:
+    """The parser's group of flags with this heading, made on first use."""
+    title = said(group)
+    made = [g for g in parser._action_groups if g.title == title]
+    return made[0] if made else parser.add_argument_group(title)
+
+
+def add_flags(parser: Parser, *flags, group=None, defaults=None) -> None:
+    """Add each of `flags` (a name, or `but(name, ...)`) under the heading `group`, else
+    under its own group's; `defaults`, the command's own defaults where it has them."""
+    for entry in flags:
+        name, changes = (entry, {}) if isinstance(entry, str) else entry
+        if (defaults or {}).get(name) is not None:
+            changes = {"shown": defaults[name], **changes}
+        where = heading(parser, group or changes.get("group") or about(name)["group"])
+        add(where, name, **changes)
+
+
+def command(sub, name: str, help: Words, description: Words, *examples_) -> Parser:
+    """Command `name`'s parser: its line in the list of commands, its description, and its
+    examples (each a command line, then what it does)."""
+    pairs = zip(examples_[::2], map(said, examples_[1::2]), strict=True)
+    epilog = examples(*pairs)
+    return sub.add_parser(name, help=said(help), description=said(description), epilog=epilog)
+
+
+# The flags of the data and of how a run trains, which train and sweep share, in help's order.
+SHARED = (
+    *("num_examples", "true_w", "true_b", "noise", "num_features"),
+    *("data", "dataset", "target", "features", "weights", "no_header", "standardize"),
+    *("val_fraction", "engine", "shuffle", "dtype", "device", "init", "fit_intercept"),
+    *("loss", "huber_delta", "short_batch"),
+)
+SCHEDULE = ("lr_schedule", "power_t", "lr_step_epochs", "lr_step_factor")
+
+
 def add_train(sub) -> None:
-    train = sub.add_parser(
+    train = command(
+        sub,
         "train",
-        help=tr("train by minibatch SGD: the book's experiment, or your data file"),
-        description=tr(
+        Words("train by minibatch SGD: the book's experiment, or your data file"),
+        Words(
             "Train y = Xw + b by minibatch stochastic gradient descent (SGD), and compare\n"
             "with the exact least-squares answer. Without flags: the book's experiment."
         ),
-        epilog=examples(
-            ("linscratch train --seed 1", tr("the book's experiment; --seed 1 repeats it")),
-            (
-                "linscratch train --lr 0.1 --batch-size 32 --epochs 5 --plot learn.png",
-                tr("other settings, and a figure of how it learned"),
-            ),
-            (
-                "linscratch train --data houses.csv --target price --standardize --save m.json",
-                tr("your own data; the model saved for `linscratch predict`"),
-            ),
-        ),
+        "linscratch train --seed 1",
+        Words("the book's experiment; --seed 1 repeats it"),
+        "linscratch train --lr 0.1 --batch-size 32 --epochs 5 --plot learn.png",
+        Words("other settings, and a figure of how it learned"),
+        "linscratch train --data houses.csv --target price --standardize --save m.json",
+        Words("your own data; the model saved for `linscratch predict`"),
     )
-    exp = train.add_argument_group(tr("the experiment"))
-    setting_arg(
-        exp,
-        "--epochs",
-        "num_epochs",
-        whole,
-        dest="num_epochs",
-        metavar="N",
-        help=tr("epochs: passes over all the examples"),
-    )
-    setting_arg(
-        exp,
-        "--lr",
-        "lr",
-        number,
-        metavar="LR",
-        help=tr("learning rate: each step moves w and b by LR times the minibatch's mean gradient"),
-    )
-    setting_arg(
-        exp, "--batch-size", "batch_size", whole, metavar="B", help=tr("examples per minibatch")
-    )
-    add_weight_decay(exp)
-    add_early_stopping(exp)
-    add_schedule(exp)
-    _add_average(exp)
-    add_seed(exp, tr("drawn at random and printed"))
-    add_synthetic_args(train)
-    add_file_args(train)
-    run = add_how_it_runs(train)
-    _add_checks(run)
-    _add_outputs(train)
-
-
-def _add_average(exp) -> None:
-    """`--average [K]`: iterate averaging (`averaging`)."""
-    setting_arg(
-        exp,
-        "--average",
-        "average",
-        whole,
-        nargs="?",
-        const=2,
-        metavar="K",
-        help=tr(
-            "report the mean of the iterates w, b after every step from the start of epoch K "
-            "on (Polyak–Ruppert; K = 2 when the flag has no value: the first epoch's way in "
-            "from the start is left out); 0 reports the last iterate"
-        ),
-    )
-
-
-def _add_checks(run) -> None:
-    """`--check-grad` and `--exact`: what `train` checks and computes beside SGD."""
-    setting_arg(
-        run,
-        "--check-grad",
-        "check_grad",
-        action="store_true",
-        help=tr(
-            "compare the hand-derived and autograd gradients on every minibatch (autograd engine)"
-        ),
-    )
-    setting_arg(
-        run,
-        "--exact",
-        "exact",
-        choices=EXACT,
-        help=tr(
-            "compute the exact least-squares answer beside SGD's (one pass over the rows, "
-            "before training): always, never (SGD alone, no further pass), or auto: unless it "
-            "would cost more than a few seconds and more than the rest of the run"
-        ),
-    )
-
-
-def _add_outputs(train) -> None:
-    """`train`'s output group: JSON, language, figure, model, checkpoints."""
-    out = train.add_argument_group(tr("output"))
-    add_json(out)
-    add_lang(out)
-    arg(out, "--plot", metavar="FILE", help=tr("draw how it learned, to a .png or .svg file"))
-    arg(out, "--save", metavar="MODEL.json", help=tr("save the fitted model"))
-    arg(out, "--checkpoint", metavar="DIR", help=tr("save the run's state after each epoch"))
-    arg(
-        out,
-        "--resume",
-        metavar="DIR",
-        help=tr("continue the run saved in DIR (a larger --epochs trains further)"),
-    )
-    arg(
-        out,
-        "--force",
-        action="store_true",
-        help=tr("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
-    )
-    arg(
-        out,
-        "--quiet",
-        action="store_true",
-        help=tr("no progress bar or phase labels (shown on a terminal)"),
-    )
+    stopping = ("early_stopping", "tol", "n_iter_no_change")
+    experiment = ("num_epochs", "lr", "batch_size", "l2", *stopping, *SCHEDULE, "average", "seed")
+    outputs = ("json", "lang", "plot", "save", "checkpoint", "resume", "force", "quiet")
+    add_flags(train, *experiment, *SHARED, "check_grad", "exact", *outputs)
 
 
 def add_sweep(sub) -> None:
-    sweep = sub.add_parser(
+    sweep = command(
+        sub,
         "sweep",
-        help=tr("train every pair of learning rates and batch sizes on the same data"),
-        description=tr(
+        Words("train every pair of learning rates and batch sizes on the same data"),
+        Words(
             "Train each (learning rate, batch size) pair on the same data and seed, in\n"
             "parallel across the cores, and compare their losses."
         ),
-        epilog=examples(
-            (
-                "linscratch sweep --lr 0.01,0.03,0.1 --batch-size 10,100 --seed 1",
-                tr("six runs, one table"),
-            ),
-            (
-                "linscratch sweep --lr 0.03,0.3,3 --batch-size 10 --plot sweep.png",
-                tr("where the learning rate becomes too large, as a figure"),
-            ),
+        "linscratch sweep --lr 0.01,0.03,0.1 --batch-size 10,100 --seed 1",
+        Words("six runs, one table"),
+        "linscratch sweep --lr 0.03,0.3,3 --batch-size 10 --plot sweep.png",
+        Words("where the learning rate becomes too large, as a figure"),
+    )
+    pairs = dict(listed=True, required=True)
+    plot = Words(
+        "the loss curves beside a map of the final losses (for one learning rate or one batch "
+        "size, final loss against the other), to a .png or .svg file; replaced if it exists"
+    )
+    add_flags(
+        sweep,
+        but("lr", Words("the learning rates to try"), metavar="L1,L2,...", **pairs),
+        but("batch_size", Words("the batch sizes to try"), metavar="B1,B2,...", **pairs),
+        *("num_epochs", *SCHEDULE, "l2", "seed", *SHARED, "jobs", "json", "lang"),
+        but("plot", plot),
+        but("force", Words("not needed: a --plot file is replaced")),
+    )
+
+
+def add_grad(sub) -> None:
+    grad = command(
+        sub,
+        "grad",
+        Words("derive a minibatch's gradients step by step and check them three ways"),
+        Words(
+            "Walk through dL/dw = Xᵀ(ŷ − y) and dL/db = Σ(ŷ − y) with real numbers, and\n"
+            "compare the hand-derived, autograd and finite-difference gradients."
         ),
+        "linscratch grad",
+        Words("the worked 10x2 batch whose gradients the book prints"),
+        "linscratch grad --example random --num-examples 5 --seed 1",
+        Words("a batch of 5 examples drawn from seed 1"),
+        "linscratch grad --w 1,-2 --b 0.5 --json",
+        Words("the book's batch at other parameters, as JSON"),
     )
-    exp = sweep.add_argument_group(tr("the experiment"))
-    arg(
-        exp,
-        "--lr",
-        type=setting_list("lr", number),
-        required=True,
-        metavar="L1,L2,...",
-        help=tr("the learning rates to try"),
+    defaults = GRAD | RANDOM_BATCH
+    seed = Words("draws the random batch, and the starting w as the book initialises it")
+    add_flags(
+        grad,
+        "example",
+        but("seed", seed, shown=Words("drawn at random and printed, for a random batch")),
+        but("num_examples", Words("examples in a random batch")),
+        but("num_features", Words("features of a random batch")),
+        group=Words("the minibatch"),
+        defaults=defaults,
     )
-    arg(
-        exp,
-        "--batch-size",
-        type=setting_list("batch_size", whole),
-        required=True,
-        metavar="B1,B2,...",
-        help=tr("the batch sizes to try"),
+    l2 = Words("weight decay: each row's loss gains (LAMBDA/2)‖w‖², the gradient |B|·LAMBDA·w")
+    loss = Words("the loss: squared (the book's) or huber (its residuals clipped at ±δ)")
+    delta = Words("with --loss huber: where the loss turns from square to straight")
+    add_flags(
+        grad,
+        *("w", "b", "sample_weight"),
+        but("lr", Words("the learning rate of the SGD step shown at the end")),
+        *("dtype", but("l2", l2), but("loss", loss), but("huber_delta", delta)),
+        group=Words("the parameters"),
+        defaults=defaults,
     )
-    setting_arg(
-        exp,
-        "--epochs",
-        "num_epochs",
-        whole,
-        dest="num_epochs",
-        metavar="N",
-        help=tr("epochs: passes over all the examples"),
-    )
-    add_schedule(exp)
-    add_weight_decay(exp)
-    add_seed(exp, tr("drawn at random and printed"))
-    add_synthetic_args(sweep)
-    add_file_args(sweep)
-    run = add_how_it_runs(sweep)
-    arg(
-        run,
-        "--jobs",
-        type=setting("jobs", whole),
-        metavar="J",
-        default=tr("as many as pay"),
-        help=tr(
-            "runs at a time, each in its own process (forked: the data is shared, not loaded "
-            "again); by default the first run is timed, and the others go to up to one "
-            "process an idle core only when that saves time"
+    add_flags(grad, "json", "lang")
+
+
+def add_make_data(sub) -> None:
+    make = command(
+        sub,
+        "make-data",
+        Words("write a synthetic data set to a file, a chunk at a time"),
+        Words(
+            "Write y = Xw + b + noise to a .npy file (one 2-D array: the features, then the\n"
+            "label) or a .parquet file, a chunk of examples at a time: it may exceed memory."
         ),
+        "linscratch make-data --num-examples 100000 --seed 1 --out data.npy",
+        Words("the book's problem, 100,000 examples"),
+        "linscratch make-data --num-examples 1000000 --num-features 20 --out big.parquet",
+        Words("20 features, their true weights drawn from the seed"),
     )
-    out = sweep.add_argument_group(tr("output"))
-    add_json(out)
-    add_lang(out)
-    arg(
-        out,
-        "--plot",
-        metavar="FILE",
-        help=tr(
-            "the loss curves beside a map of the final losses (for one learning rate or one "
-            "batch size, final loss against the other), to a .png or .svg file; replaced if "
-            "it exists"
-        ),
+    features = Words("features; a count other than 2 draws the true weights from --seed")
+    add_flags(
+        make,
+        but("num_examples", Words("examples (rows) to write"), required=True),
+        *(but("num_features", features), "noise", "corrupt"),
+        but("seed", shown=Words("drawn at random")),
+        but("dtype", Words("the precision of the numbers written")),
+        group=Words("the data"),
     )
-    arg(out, "--force", action="store_true", help=tr("not needed: a --plot file is replaced"))
+    force = but("force", Words("replace an existing --out file"))
+    add_flags(make, "out", force, "json", "lang")
+
+
+def add_predict(sub) -> None:
+    predict = command(
+        sub,
+        "predict",
+        Words("predict with a saved model"),
+        Words("Apply a model saved by `linscratch train --save` to a data file."),
+        "linscratch predict --model m.json --data new.csv",
+        Words("print one prediction per example"),
+        "linscratch predict --model m.json --data new.csv --output preds.csv",
+        Words("write them to a file; with labels, also the loss and R²"),
+    )
+    given = Words("input")
+    add_flags(predict, "model", group=given)
+    source = heading(predict, given).add_mutually_exclusive_group(required=True)
+    data = Words(
+        "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset"
+    )
+    add(source, "data", needed=True, about=data)
+    dataset = Words("a data set shipped with linscratch; this or --data")
+    add(source, "dataset", needed=True, about=dataset)
+    no_header = Words(
+        "the CSV file has no header line: every line is data, the columns are named "
+        "x1, x2, ... (as a model trained with --no-header names them)"
+    )
+    add_flags(predict, but("no_header", no_header), group=given)
+    force = but("force", Words("replace an existing --output file"))
+    add_flags(predict, "output", "keep_columns", force, "json", "lang")
 
 
 PARSERS = {
@@ -265,8 +297,8 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(
         dest="command", title=tr("commands"), metavar="COMMAND", parser_class=Parser
     )
-    for add in PARSERS.values():
-        add(sub)
+    for add_command in PARSERS.values():
+        add_command(sub)
     return parser
 
 
