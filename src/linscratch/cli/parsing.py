@@ -9,6 +9,7 @@ import re
 
 from linscratch.cli.flags import number, setting, setting_list, whole
 from linscratch.cli.helpformat import Formatter, with_default
+from linscratch.data.formats import listing, suffixes
 from linscratch.datasets import DATASETS
 from linscratch.i18n import LANGS, language, tr
 from linscratch.spec import DEFAULTS as SPEC_DEFAULTS
@@ -163,7 +164,7 @@ def add_file_args(p: Parser) -> None:
         "--data",
         metavar="FILE",
         default=tr("none: synthetic data"),
-        help=tr("a .csv, .parquet or .npy table, one example a row"),
+        help=tr("a {formats} table, one example a row").format(formats=listing(suffixes())),
     )
     arg(
         files,

@@ -9,6 +9,7 @@ from linscratch.cli.grad import RANDOM_BATCH
 from linscratch.cli.helpformat import examples
 from linscratch.cli.make_data import CORRUPT_SHIFT
 from linscratch.cli.parsing import add_json, add_lang, add_no_header, add_seed, arg, setting_arg
+from linscratch.data.formats import listing, suffixes, written_suffixes
 from linscratch.datasets import DATASETS
 from linscratch.i18n import tr
 from linscratch.rules import DTYPES, LOSSES
@@ -161,8 +162,8 @@ def add_make_data(sub) -> None:
         help=tr("write a synthetic data set to a file, a chunk at a time"),
         description=tr(
             "Write y = Xw + b + noise to a .npy file (one 2-D array: the features, then the\n"
-            "label) or a .parquet file, a chunk of examples at a time: it may exceed memory."
-        ),
+            "label) or a {formats} file, a chunk of examples at a time: it may exceed memory."
+        ).format(formats=listing([s for s in written_suffixes() if s != ".npy"])),
         epilog=examples(
             (
                 "linscratch make-data --num-examples 100000 --seed 1 --out data.npy",
@@ -215,7 +216,13 @@ def add_make_data(sub) -> None:
         data, "--dtype", "dtype", choices=DTYPES, help=tr("the precision of the numbers written")
     )
     out = make.add_argument_group(tr("output"))
-    arg(out, "--out", required=True, metavar="FILE", help=tr("a .npy or .parquet file"))
+    arg(
+        out,
+        "--out",
+        required=True,
+        metavar="FILE",
+        help=tr("a {formats} file").format(formats=listing(written_suffixes())),
+    )
     arg(out, "--force", action="store_true", help=tr("replace an existing --out file"))
     add_json(out)
     add_lang(out)
@@ -251,8 +258,8 @@ def add_predict(sub) -> None:
         "--data",
         metavar="FILE",
         needed=True,
-        help=tr(
-            "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset"
+        help=tr("a {formats} table with the model's feature columns; this or --dataset").format(
+            formats=listing(suffixes())
         ),
     )
     arg(
