@@ -25,7 +25,6 @@ SIGNATURES = (
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
     (b"\x89HDF\r\n\x1a\n", "hdf5"),
-    (b"ARROW1", "arrow"),
     (b"\xff\xfe", "utf-16"),  # UTF-16's byte-order marks, little- and big-endian
     (b"\xfe\xff", "utf-16"),
 )
@@ -40,7 +39,6 @@ WHAT = {
     "xz": Words("xz-compressed data"),
     "zstd": Words("zstd-compressed data"),
     "hdf5": Words("an HDF5 file"),
-    "arrow": Words("an Arrow IPC (Feather) file"),
     "pickle": Words("a Python pickle"),
     "utf-16": Words("UTF-16 text"),
     "text": Words("text"),

@@ -547,6 +547,10 @@ ZH |= {
     "{path}: a Parquet file without its end (cut short, or still being written)": (
         "{path}：Parquet 文件缺少结尾（被截断，或仍在写入）"
     ),
+    "{path}: an Arrow IPC (Feather) file without its end (cut short, or still being written)": (
+        "{path}：Arrow IPC（Feather）文件缺少结尾（被截断，或仍在写入）"
+    ),
+    "Arrow IPC (Feather)": "Arrow IPC（Feather）",
     "{path}: the NPY header is damaged": "{path}：NPY 文件头已损坏",
     "{path}: an NPY array of Python objects (stored as a pickle), not of numbers; linscratch "
     "never unpickles a file: save a numeric array": (

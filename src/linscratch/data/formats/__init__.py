@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from linscratch.data import kinds
-from linscratch.data.formats import csv, npy, parquet
+from linscratch.data.formats import arrow, csv, npy, parquet
 from linscratch.data.formats.base import Format, Listed, listing
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
-FORMATS: dict[str, Format] = {f.key: f for f in (csv.FORMAT, parquet.FORMAT, npy.FORMAT)}
+FORMATS: dict[str, Format] = {
+    f.key: f for f in (csv.FORMAT, parquet.FORMAT, npy.FORMAT, arrow.FORMAT)
+}
 
 __all__ = [
     "FORMATS",

@@ -24,7 +24,7 @@ class Format:
     a module of `linscratch.data.formats` with one instance, listed in `FORMATS`."""
 
     key = ""  # the format's name in code: "csv"
-    name = ""  # its name in messages: "CSV"
+    name: str | Words = ""  # its name in messages: "CSV" (Words where it is translated)
     suffixes: tuple[str, ...] = ()  # the file names that hold it, lower case: (".csv",)
     magic: bytes | None = None  # the leading bytes of a file of it; None for text
     what: Words | None = None  # what a file of it holds: "{path} holds {what}, not {expected}"
@@ -62,8 +62,9 @@ class Format:
 
 
 def listing(items) -> str:
-    """`items` as "a, b or c" in the language in use."""
-    *first, last = items
+    """`items` as "a, b or c" in the language in use (an item that says itself, `i18n.Words`,
+    in it too)."""
+    *first, last = (item.said() if hasattr(item, "said") else item for item in items)
     return tr(", ").join(first) + tr(" or ") + last if first else last
 
 
