@@ -36,7 +36,7 @@ from linscratch import i18n
 # Words that are the same in a Chinese message: names of things, units, values a flag takes.
 TECHNICAL = {
     "linscratch", "train", "sweep", "grad", "predict", "make", "data",  # commands
-    "SGD", "NaN", "nan", "inf", "CSV", "NPY", "Parquet", "JSON", "UTF", "torchrun", "RANK",
+    "SGD", "NaN", "nan", "inf", "CSV", "NPY", "Parquet", "Arrow", "JSON", "UTF", "torchrun", "RANK",
     "CUDA", "cuda", "cpu", "float32", "float64", "dtype", "KiB", "MiB", "GiB", "TiB", "PiB",
     "auto", "autograd", "analytic", "numba", "book", "full", "block", "none", "zero", "mean",
     "random", "seed", "longley", "true", "false", "max", "format",

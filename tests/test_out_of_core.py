@@ -187,7 +187,7 @@ def test_reading_a_file_measures_its_magnitudes_in_the_same_pass(cli, tmp_path, 
 def test_parquet_read_a_few_columns_at_a_time_equals_npy(cli, tmp_path, monkeypatch):
     """Row groups, groups of columns and row-major blocks that do not divide them: the
     scratch copy holds every cell where the NPY file has it."""
-    from linscratch.data import views
+    from linscratch.data.formats import scratch as views
 
     monkeypatch.setattr(make_data, "CHUNK_ROWS", 700)  # row groups of 700 rows
     monkeypatch.setattr(views, "GROUP_BYTES", 2 * 700 * 4)  # two columns at a time
@@ -213,7 +213,7 @@ def test_parquet_read_a_few_columns_at_a_time_equals_npy(cli, tmp_path, monkeypa
 def test_an_empty_cell_in_a_later_group_of_columns_is_named(cli, tmp_path, monkeypatch):
     import pyarrow as pa
 
-    from linscratch.data import views
+    from linscratch.data.formats import scratch as views
 
     monkeypatch.setattr(views, "GROUP_BYTES", 1000 * 8)  # one column at a time
     values = pa.array([1.0] * 2500 + [None] + [1.0] * 499)

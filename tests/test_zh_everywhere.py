@@ -18,7 +18,7 @@ NAMES = set(
     linscratch train sweep grad predict make data tensor
     dtype SGD OLS autograd analytic numba auto book
     full block none float32 float64 torchrun cuda cpu
-    zero mean longley json csv txt npy parquet png
+    zero mean longley json csv txt npy parquet arrow feather png
     svg max lambda inf nan NaN true false
     torch numpy help seed lang Python shuffle random
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
@@ -40,7 +40,7 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"(?m)^\s*linscratch .*$", " ", text)
     text = re.sub("|".join(PACKAGES), " ", text)  # packages a message names
     text = re.sub(r"--?[a-z][a-z0-9-]*", " ", text)  # flags
-    text = re.sub(r"[\w./-]+\.(json|csv|npy|parquet|png|svg)\b", " ", text)  # files
+    text = re.sub(r"[\w./-]+\.(json|csv|npy|parquet|arrow|feather|png|svg)\b", " ", text)  # files
     text = re.sub(r"/[\w./-]+", " ", text)  # paths
     text = re.sub(r"'[^']*'|\"[^\"]*\"", " ", text)  # quoted values
     words = re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", text)

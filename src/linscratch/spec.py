@@ -133,7 +133,7 @@ class DataSpec(_Section):
         None,
         FILE,
         "FILE",
-        Words("a .csv, .parquet or .npy table, one example a row"),
+        Words("a {formats} table, one example a row"),  # {formats}: `flags.HELP_VALUES`
         shown=Words("none: synthetic data"),
     )
     dataset: str | None = setting(None, FILE, None, Words("a data set shipped with linscratch"))

@@ -15,6 +15,7 @@ import argparse
 import re
 
 from linscratch.cli.make_data import CORRUPT_SHIFT
+from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.errors import UsageError
 from linscratch.i18n import LANGS, Words, tr
 from linscratch.rules import CHOICES, LIMITS, RULES, check
@@ -153,7 +154,12 @@ OWN = {
         type=setting("corrupt", number),
         shown=0,
     ),
-    "out": own(Words("a .npy or .parquet file"), "FILE", group=OUTPUT, required=True),
+    "out": own(
+        Words("a {formats} file", formats=Listed(written_suffixes())),
+        "FILE",
+        group=OUTPUT,
+        required=True,
+    ),
     "model": own(Words("a model saved by train --save"), "MODEL.json", required=True),
     "output": own(
         Words("write the predictions to this CSV file (.csv or .txt)"),
@@ -182,6 +188,7 @@ PARSE |= {"tuple[float, ...]": number, "tuple[str, ...]": str.strip}
 PARSED_TEXT = ("device", "weights")
 # The numbers a setting's help names, from the layers that decide them.
 HELP_VALUES = {
+    "data": {"formats": Listed(suffixes())},
     "engine": {"visits": AUTO_NUMBA_MIN_VISITS},
     "shuffle": {"mib": FULL_SHUFFLE_MAX_BYTES >> 20},
 }

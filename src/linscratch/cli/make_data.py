@@ -34,14 +34,14 @@ def chunks(n: int, d: int, w: np.ndarray, b: float, noise: float, seed: int, dty
 
 def run(args) -> int:
     from linscratch.cli.json_report import dumps
-    from linscratch.data import destinations
+    from linscratch.data import destinations, formats
     from linscratch.resources import require_disk, require_memory
     from linscratch.spec import SEED_TRUE_B, SYNTHETIC_DEFAULTS, default_true_w
     from linscratch.train.loop import draw_seed
 
     options = vars(args)
     out_path, force = options["out"], options.get("force", False)
-    destinations.check(out_path, "out", force, (".npy", ".parquet"))
+    destinations.check(out_path, "out", force, tuple(formats.written_suffixes()))
     seed = options.get("seed")
     seed = draw_seed() if seed is None else seed
     n, d = options["num_examples"], options.get("num_features", SYNTHETIC_DEFAULTS["num_features"])
@@ -63,28 +63,7 @@ def run(args) -> int:
     w = np.asarray(default_true_w(d, seed), dtype=np.float64)
     with destinations.atomic_path(out_path, force, "out") as tmp:
         blocks = chunks(n, d, w, SEED_TRUE_B, noise, seed, dtype, corrupt)
-        if out_path.lower().endswith(".npy"):
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(n, d + 1))
-            with open(tmp, "r+b") as f:  # the blocks claimed: a full disk is one line, not SIGBUS
-                destinations.reserve(f.fileno())
-            start = 0
-            for block in blocks:
-                out[start : start + len(block)] = block
-                start += len(block)
-            out.flush()
-            del out
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            names = [f"x{j + 1}" for j in range(d)] + ["y"]
-            schema = pa.schema([(name, pa.from_numpy_dtype(dtype)) for name in names])
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for block in blocks:
-                    writer.write_table(
-                        pa.table([block[:, j] for j in range(d + 1)], schema=schema),
-                        row_group_size=CHUNK_ROWS,
-                    )
+        formats.of(Path(out_path)).write(tmp, blocks, n, d, dtype)
     report = {
         "command": "make-data",
         "version": __version__,

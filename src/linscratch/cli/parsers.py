@@ -16,6 +16,7 @@ from linscratch.cli.flags import about, flag
 from linscratch.cli.grad import DEFAULTS as GRAD
 from linscratch.cli.grad import RANDOM_BATCH
 from linscratch.cli.helpformat import Formatter, examples, with_default
+from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.i18n import LANGS, Words, language, tr
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
@@ -218,7 +219,8 @@ def add_make_data(sub) -> None:
         Words("write a synthetic data set to a file, a chunk at a time"),
         Words(
             "Write y = Xw + b + noise to a .npy file (one 2-D array: the features, then the\n"
-            "label) or a .parquet file, a chunk of examples at a time: it may exceed memory."
+            "label) or a {formats} file, a chunk of examples at a time: it may exceed memory.",
+            formats=Listed([s for s in written_suffixes() if s != ".npy"]),
         ),
         "linscratch make-data --num-examples 100000 --seed 1 --out data.npy",
         Words("the book's problem, 100,000 examples"),
@@ -253,7 +255,8 @@ def add_predict(sub) -> None:
     add_flags(predict, "model", group=given)
     source = heading(predict, given).add_mutually_exclusive_group(required=True)
     data = Words(
-        "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset"
+        "a {formats} table with the model's feature columns; this or --dataset",
+        formats=Listed(suffixes()),
     )
     add(source, "data", needed=True, about=data)
     dataset = Words("a data set shipped with linscratch; this or --data")

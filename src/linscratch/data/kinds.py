@@ -1,33 +1,23 @@
-"""What a file holds, told from its bytes rather than its name: a data file (CSV, Parquet, NPY)
-or a saved model whose content is something else (an NPZ archive, gzip data, UTF-16 text, a
-pickle, random bytes) is refused with one line that says what it is and how to turn it into
-what linscratch reads. Nothing here unpickles, decompresses or loads the file: the first bytes
-(and for Parquet its last four, for a zip archive the names of its members) are enough.
-
-An NPY file's header is read here too (`npy_header`), before numpy maps the file: a negative
-or absurd shape, a shape that needs more bytes than the file holds, or an array of Python
-objects (pickled) is one line, not numpy's error (which invites unpickling).
+"""What a file holds, told from its bytes rather than its name: the kinds of file one meets in
+place of a table or a saved model (an NPZ archive, gzip data, UTF-16 text, a pickle, random
+bytes), and what to do with each. The table formats' own signatures are theirs
+(`formats.Format.magic`); `formats.kind_of` tries them first, then these. Nothing here
+unpickles, decompresses or loads the file: the first bytes (for a zip archive the names of
+its members) are enough.
 """
 
 from __future__ import annotations
 
-import ast
-import os
 import re
-import struct
 from pathlib import Path
 
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
 HEAD = 4096  # the bytes read to tell a file's kind
-NPY_MAGIC = b"\x93NUMPY"
-NPY_HEADER_LIMIT = 10_000  # numpy's own limit on a header's length (max_header_size)
 
 # (leading bytes, kind): the signatures of the kinds of file one meets in place of a table.
 SIGNATURES = (
-    (NPY_MAGIC, "npy"),
-    (b"PAR1", "parquet"),
     (b"PK\x03\x04", "zip"),
     (b"PK\x05\x06", "zip"),  # an empty zip archive
     (b"\x1f\x8b", "gzip"),
@@ -35,15 +25,12 @@ SIGNATURES = (
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
     (b"\x89HDF\r\n\x1a\n", "hdf5"),
-    (b"ARROW1", "arrow"),
     (b"\xff\xfe", "utf-16"),  # UTF-16's byte-order marks, little- and big-endian
     (b"\xfe\xff", "utf-16"),
 )
 
 # What each kind is, in the message "{path} holds {what}, not {expected}".
 WHAT = {
-    "npy": Words("an NPY array"),
-    "parquet": Words("a Parquet table"),
     "npz": Words("an NPZ archive of arrays (numpy.savez)"),
     "xlsx": Words("an Excel workbook"),
     "zip": Words("a zip archive"),
@@ -52,15 +39,12 @@ WHAT = {
     "xz": Words("xz-compressed data"),
     "zstd": Words("zstd-compressed data"),
     "hdf5": Words("an HDF5 file"),
-    "arrow": Words("an Arrow IPC (Feather) file"),
     "pickle": Words("a Python pickle"),
     "utf-16": Words("UTF-16 text"),
     "text": Words("text"),
     "binary": Words("binary data of no kind linscratch reads"),
 }
 COMPRESSED = ("gzip", "bzip2", "xz", "zstd", "zip")
-SUFFIX_OF = {"csv": ".csv", "parquet": ".parquet", "npy": ".npy"}
-NAME_OF = {"csv": "CSV", "parquet": "Parquet", "npy": "NPY", "json": "JSON"}
 
 
 def head(path: Path, size: int = HEAD) -> bytes:
@@ -74,7 +58,8 @@ def head(path: Path, size: int = HEAD) -> bytes:
 
 
 def kind_of(path: Path, start: bytes) -> str:
-    """The kind of file whose first bytes are `start` (a key of `WHAT`)."""
+    """The kind of file whose first bytes are `start` (a key of `WHAT`), where it is no table
+    format's (`formats.kind_of`)."""
     for magic, kind in SIGNATURES:
         if start.startswith(magic):
             return _zip_kind(path) if kind == "zip" else kind
@@ -108,12 +93,9 @@ def _zip_kind(path: Path) -> str:
     return "zip"
 
 
-def _advice(kind: str, expected: str, path: Path) -> Words:
-    """What to do with a file of `kind` given where `expected` was wanted."""
-    if expected == "json" and kind in (*SUFFIX_OF, "text", "binary"):
-        return Words("give a model saved by train --save")
-    if kind in SUFFIX_OF:
-        return Words("rename it to end in {suffix}", suffix=SUFFIX_OF[kind])
+def advice(kind: str, path: Path) -> Words | None:
+    """What to do with a file of `kind` (a key of `WHAT`) given where a table was wanted;
+    None where the kind has no advice of its own."""
     if kind == "text":
         return Words("rename it to end in .csv if it is comma-separated text")
     if kind == "npz":
@@ -132,93 +114,4 @@ def _advice(kind: str, expected: str, path: Path) -> Words:
         return Words(
             "convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {path} > {out}", path=path, out=out
         )
-    return Words("give a CSV, Parquet or NPY file")
-
-
-def refusal(path: Path, kind: str, expected: str) -> UsageError:
-    """The one line for a file of `kind` where a file of kind `expected` was wanted."""
-    return UsageError(
-        "{path} holds {what}, not {expected}; {advice}",
-        path=path,
-        what=WHAT[kind],
-        expected=NAME_OF[expected],
-        advice=_advice(kind, expected, path),
-    )
-
-
-def check(path: Path, expected: str) -> None:
-    """Refuse a data file whose bytes are not what its suffix says (`expected`: "csv",
-    "parquet" or "npy"), or an empty one; for Parquet, also one whose end is missing."""
-    start = head(path)
-    if not start:
-        raise UsageError("{path}: the file is empty", path=path)
-    kind = kind_of(path, start)
-    if expected == "csv" and kind == "text":
-        return
-    if kind != expected:
-        raise refusal(path, kind, expected)
-    if kind == "parquet":
-        with open(path, "rb") as f:
-            f.seek(max(0, os.fstat(f.fileno()).st_size - 4))
-            if f.read(4) != b"PAR1":
-                raise UsageError(
-                    "{path}: a Parquet file without its end (cut short, or still being written)",
-                    path=path,
-                )
-
-
-def npy_header(path: Path) -> tuple[tuple, object]:
-    """An NPY file's shape and dtype, read from its header and checked against the file: a
-    header numpy could not map, or would map only by unpickling, is a UsageError. The header
-    is a Python literal read by `ast.literal_eval`, as numpy reads it (no code runs)."""
-    import numpy as np
-
-    with open(path, "rb") as f:
-        start = f.read(len(NPY_MAGIC) + 2)
-        major = start[len(NPY_MAGIC)] if len(start) == len(NPY_MAGIC) + 2 else None
-        if major not in (1, 2, 3):
-            raise UsageError("{path}: the NPY header is damaged", path=path)
-        length_format = "<H" if major == 1 else "<I"
-        raw = f.read(struct.calcsize(length_format))
-        if len(raw) != struct.calcsize(length_format):
-            raise UsageError("{path}: the NPY header is damaged", path=path)
-        length = struct.unpack(length_format, raw)[0]
-        if length > NPY_HEADER_LIMIT:
-            raise UsageError("{path}: the NPY header is damaged", path=path)
-        text = f.read(length)
-        offset = f.tell()
-        size = os.fstat(f.fileno()).st_size
-    try:
-        header = ast.literal_eval(text.decode("utf-8" if major == 3 else "latin-1"))
-        shape, descr = header["shape"], header["descr"]
-        dtype = np.lib.format.descr_to_dtype(descr)
-        if not isinstance(shape, tuple) or not all(type(n) is int for n in shape):
-            raise ValueError(shape)
-    except (ValueError, SyntaxError, TypeError, KeyError, MemoryError, RecursionError):
-        raise UsageError("{path}: the NPY header is damaged", path=path) from None
-    if dtype.hasobject:
-        raise UsageError(
-            "{path}: an NPY array of Python objects (stored as a pickle), not of numbers; "
-            "linscratch never unpickles a file: save a numeric array",
-            path=path,
-        )
-    if any(n < 0 for n in shape):
-        raise UsageError(
-            "{path}: the NPY header gives an impossible shape {shape} (a negative size)",
-            path=path,
-            shape=shape,
-        )
-    need = dtype.itemsize
-    for n in shape:
-        need *= n  # Python's integers: no overflow, however absurd the shape
-    if need > size - offset:
-        raise UsageError(
-            "{path}: the NPY header promises a {shape} array of {dtype} ({need:,} bytes) but "
-            "the file holds {have:,} bytes after it: cut short, or the header is wrong",
-            path=path,
-            shape=shape,
-            dtype=dtype,
-            need=need,
-            have=size - offset,
-        )
-    return shape, dtype
+    return None

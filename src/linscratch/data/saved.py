@@ -47,7 +47,7 @@ def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | No
     try:
         data = json.loads(text.decode("utf-8"))
     except UnicodeDecodeError:
-        from linscratch.data.kinds import kind_of, refusal
+        from linscratch.data.formats import kind_of, refusal
 
         found = kind_of(path, text[:4096])
         if found != "text":

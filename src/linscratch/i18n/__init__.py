@@ -60,9 +60,14 @@ class Words(str):
         return words
 
     def said(self) -> str:
-        """The words in the language in use, their values filled in."""
+        """The words in the language in use, their values filled in (a value that says
+        itself, in the language in use too)."""
         text = tr(self)
-        return text.format(**self.values) if self.values else text
+        if not self.values:
+            return text
+        return text.format(
+            **{k: v.said() if hasattr(v, "said") else v for k, v in self.values.items()}
+        )
 
 
 errors.translate = tr  # every message is rendered in the language in use

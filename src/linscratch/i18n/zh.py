@@ -72,9 +72,7 @@ ZH |= {
     "gives them": ("特征数；不为 2 时，真实权重由 --seed 抽取，除非由 --true-w 给出"),
     "data from a file": "来自文件的数据",
     "none: synthetic data": "无：合成数据",
-    "a .csv, .parquet or .npy table, one example a row": (
-        ".csv、.parquet 或 .npy 表格，每行一个样本"
-    ),
+    "a {formats} table, one example a row": "{formats} 表格，每行一个样本",
     "the last column": "最后一列",
     "the label column, by name or index": "标签列，用列名或序号指定",
     "every other column": "其余所有列",
@@ -187,8 +185,8 @@ ZH |= {
     # make-data
     "write a synthetic data set to a file, a chunk at a time": "把合成数据集逐块写入文件",
     "Write y = Xw + b + noise to a .npy file (one 2-D array: the features, then the\nlabel) "
-    "or a .parquet file, a chunk of examples at a time: it may exceed memory.": (
-        "把 y = Xw + b + 噪声写入 .npy 文件（一个二维数组：先是特征，然后是标签）\n或 .parquet "
+    "or a {formats} file, a chunk of examples at a time: it may exceed memory.": (
+        "把 y = Xw + b + 噪声写入 .npy 文件（一个二维数组：先是特征，然后是标签）\n或 {formats} "
         "文件，每次写一块样本：数据可以大于内存。"
     ),
     "the data": "数据",
@@ -197,7 +195,7 @@ ZH |= {
         "特征数；不为 2 时，真实权重由 --seed 抽取"
     ),
     "the precision of the numbers written": "写入的数的精度",
-    "a .npy or .parquet file": ".npy 或 .parquet 文件",
+    "a {formats} file": "{formats} 文件",
     "replace an existing --out file": "替换已有的 --out 文件",
     "the book's problem, 100,000 examples": "书中的问题，100,000 个样本",
     "20 features, their true weights drawn from the seed": "20 个特征，真实权重由种子抽取",
@@ -208,8 +206,8 @@ ZH |= {
     ),
     "input": "输入",
     "a model saved by train --save": "由 train --save 保存的模型",
-    "a .csv, .parquet or .npy table with the model's feature columns; this or --dataset": (
-        "含有模型特征列的 .csv、.parquet 或 .npy 表格；给出它或 --dataset"
+    "a {formats} table with the model's feature columns; this or --dataset": (
+        "含有模型特征列的 {formats} 表格；给出它或 --dataset"
     ),
     "a data set shipped with linscratch; this or --data": (
         "linscratch 自带的数据集；给出它或 --data"
@@ -379,8 +377,8 @@ ZH |= {
         "{path}：列 {name!r}，第 {row} 行：{shown} 不是有限值"
     ),
     "(none)": "（无）",
-    "{path}: unknown extension {shown!r}; expected .csv, .parquet or .npy": (
-        "{path}：未知的扩展名 {shown!r}；应为 .csv、.parquet 或 .npy"
+    "{path}: unknown extension {shown!r}; expected {suffixes}": (
+        "{path}：未知的扩展名 {shown!r}；应为 {suffixes}"
     ),
     "{path}: no such file": "{path}：没有这个文件",
     "{path}: a folder, not a file": "{path}：是文件夹，不是文件",
@@ -544,10 +542,15 @@ ZH |= {
         "请把它转换为 UTF-8，例如 iconv -f UTF-16 -t UTF-8 {path} > {out}"
     ),
     "give a model saved by train --save": "请给出 train --save 保存的模型",
-    "give a CSV, Parquet or NPY file": "请给出 CSV、Parquet 或 NPY 文件",
+    "give a {names} file": "请给出 {names} 文件",
+    ", ": "、",
     "{path}: a Parquet file without its end (cut short, or still being written)": (
         "{path}：Parquet 文件缺少结尾（被截断，或仍在写入）"
     ),
+    "{path}: an Arrow IPC (Feather) file without its end (cut short, or still being written)": (
+        "{path}：Arrow IPC（Feather）文件缺少结尾（被截断，或仍在写入）"
+    ),
+    "Arrow IPC (Feather)": "Arrow IPC（Feather）",
     "{path}: the NPY header is damaged": "{path}：NPY 文件头已损坏",
     "{path}: an NPY array of Python objects (stored as a pickle), not of numbers; linscratch "
     "never unpickles a file: save a numeric array": (

@@ -1,7 +1,8 @@
-"""Out-of-core tables: NPY and Parquet files whose features come first and target last, as
-views into memory-mapped arrays, so that training reads the rows in place and never holds the
-whole file in memory. `files.read_table` uses these for the common case and reads the rest
-whole."""
+"""Out-of-core tables: a file's features (first) and target (last) as views into a
+memory-mapped array, so that training reads the rows in place and never holds the whole file
+in memory. An NPY file is that array; a columnar file (Parquet, Arrow) is copied into an
+unnamed scratch NPY file in the temporary folder (TMPDIR), a group of rows and a few columns
+at a time, checked on the way, and memory-mapped from there."""
 
 from __future__ import annotations
 
@@ -16,24 +17,11 @@ from linscratch.data.columns import Table, check_names, numeric, scan
 from linscratch.data.destinations import remove_stale, reserve, scratch_prefix
 from linscratch.errors import UsageError
 
-GROUP_BYTES = 32 << 20  # a Parquet file's columns read at a time: Arrow holds about 3x this
+GROUP_BYTES = 32 << 20  # a columnar file's columns read at a time: Arrow holds about 3x this
 BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
 
 
-def npy_views(arr, names, target, features, path: Path) -> Table | None:
-    """The common case of a memory-mapped NPY file, its features first and its target last,
-    as views into the file: nothing is copied or loaded, the rows are read when used. None
-    for any other selection of columns (which is then copied in float64)."""
-    d = arr.shape[1] - 1
-    if arr.dtype.kind != "f" or d < 1 or target not in (None, "-1", str(d)):
-        return None
-    if features is not None and features != [str(j) for j in range(d)]:
-        return None
-    largest = scan(arr, names, path)
-    return _views(arr, names, path, largest)
-
-
-def _views(arr, names, path: Path, largest: float) -> Table:
+def views(arr, names, path: Path, largest: float) -> Table:
     """The features and the target of `arr` (n, d + 1) as views; `largest`, its largest
     magnitude."""
     d = arr.shape[1] - 1
@@ -41,40 +29,40 @@ def _views(arr, names, path: Path, largest: float) -> Table:
     return Table(X, y, names[:d], names[d], str(path), largest=largest)
 
 
-def parquet_views(path: Path, target, features) -> Table | None:
-    """A Parquet file with numeric columns, its target last, copied into an unnamed scratch
-    NPY file in the temporary folder (TMPDIR), checked on the way, and memory-mapped from
-    there: the same views as an NPY file's. Read a row group and a few columns at a time, the
-    memory stays near 3 x GROUP_BYTES at any width and row group size. None for other files and
-    selections (they are read whole, with the usual checks)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def selects_all(names, target, features) -> bool:
+    """Whether `target` and `features` (as `files.read_table` takes them) are the last column
+    and every other one, in order (by name or index)."""
+    d = len(names) - 1
+    if target not in (None, "-1", names[d], str(d)):
+        return False
+    return features is None or features in (names[:d], [str(j) for j in range(d)])
 
-    try:
-        pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError):
-        return None
-    schema = pf.schema_arrow
+
+def copied_views(path: Path, key: str, schema, groups, target, features) -> Table | None:
+    """A columnar file with numeric columns, its target last, as views into its scratch copy;
+    None for other files and selections (they are read whole, with the usual checks).
+    `schema`: the file's pyarrow schema; `groups`: a list of (rows, read) for each group of
+    rows in order, `read(names)` the group's columns `names` as pyarrow columns. The memory
+    stays near 3 x GROUP_BYTES at any width and group size."""
+    import pyarrow as pa
+
     names = [str(n) for n in schema.names]
     check_names(names, path)
-    d, n = len(names) - 1, pf.metadata.num_rows
     numbers = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
-    if not numbers or d < 1 or n == 0:
+    n = sum(m for m, _ in groups)
+    if not numbers or len(names) < 2 or n == 0 or not selects_all(names, target, features):
         return None
-    if target not in (None, "-1", names[d], str(d)):
-        return None
-    if features is not None and features not in (names[:d], [str(j) for j in range(d)]):
-        return None
+    d = len(names) - 1
     dtype = np.float32 if all(t == pa.float32() for t in schema.types) else np.float64
     folder = Path(tempfile.gettempdir())
-    remove_stale(folder, "parquet")
-    fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix("parquet"), suffix=".npy")
+    remove_stale(folder, key)
+    fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix(key), suffix=".npy")
     os.close(fd)
     try:
         out = np.lib.format.open_memmap(scratch, "w+", dtype, (n, d + 1))
         _reserve(scratch, path)
         try:
-            largest = _copy_columns(pf, names, path, out)
+            largest = _copy_columns(groups, names, path, out)
             pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
         except (pa.ArrowException, OSError) as exc:
             reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
@@ -83,7 +71,7 @@ def parquet_views(path: Path, target, features) -> Table | None:
         arr = np.load(scratch, mmap_mode="r")
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
-    return _views(arr, names, path, largest)
+    return views(arr, names, path, largest)
 
 
 def _reserve(scratch: str, path: Path) -> None:
@@ -102,20 +90,18 @@ def _reserve(scratch: str, path: Path) -> None:
             ) from None
 
 
-def _copy_columns(pf, names, path: Path, out) -> float:
-    """Every column of the Parquet file `pf` into its place in `out` (n, k), a row group and
-    a group of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell;
-    `scan`: finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on
-    two threads: numpy's copies release the GIL); the largest magnitude."""
+def _copy_columns(groups, names, path: Path, out) -> float:
+    """Every column of the file into its place in `out` (n, k), a group of rows and a group
+    of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell; `scan`:
+    finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on two
+    threads: numpy's copies release the GIL); the largest magnitude."""
     start, largest, size = 0, 0.0, out.dtype.itemsize
     with ThreadPoolExecutor(2) as pool:
-        for g in range(pf.num_row_groups):
-            m = pf.metadata.row_group(g).num_rows
+        for m, read in groups:
             width = max(1, GROUP_BYTES // (size * max(1, m)))
             for c0 in range(0, len(names), width):
-                group = pf.read_row_group(g, columns=names[c0 : c0 + width])
                 columns = []
-                for j, column in enumerate(group.columns, start=c0):
+                for j, column in enumerate(read(names[c0 : c0 + width]), start=c0):
                     values = numeric(column, names[j], path, start, out.dtype)
                     largest = max(largest, scan(values[:, None], names[j : j + 1], path, start))
                     columns.append(values)

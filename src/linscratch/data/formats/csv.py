@@ -1,0 +1,125 @@
+"""CSV: comma-separated text with a header line, read by pyarrow (only an empty cell is
+missing: NA, nan and the like are read as what they say). A file without a header has its
+columns named x1, x2, ...; one whose first row is all numbers must say so (`header=False`).
+`predict --keep-columns` copies its cells exactly as the file has them."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from linscratch.data.columns import check_names
+from linscratch.data.formats.base import Columns, Format, arrow_columns, reading
+from linscratch.data.kinds import head
+from linscratch.errors import UsageError
+from linscratch.i18n import Words
+
+SEPARATORS = ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars")))
+DECIMAL_COMMA = re.compile(r"(?:^|;)\s*(-?\d+,\d+)\s*(?=;|$)")
+
+
+def check_layout(path: Path) -> None:
+    """Refuse, before parsing, a CSV whose first line has no comma but another separator:
+    semicolons, tabs or bars (and, with semicolons, numbers with decimal commas, as
+    spreadsheets write them in much of Europe), saying how to read it."""
+    lines = head(path).decode("utf-8", "replace").removeprefix("\ufeff").splitlines()
+    first = lines[0] if lines else ""
+    if "," in first:
+        return
+    for sep, said in SEPARATORS:
+        if sep not in first:
+            continue
+        cells = (m.group(1) for line in lines[1:3] for m in DECIMAL_COMMA.finditer(line))
+        comma = next(cells, None)
+        if sep == ";" and comma is not None:
+            out = path.with_name(path.stem + "-commas" + path.suffix)
+            raise UsageError(
+                "{path}: separated by semicolons, with decimal commas ({cell!r}); linscratch "
+                "reads commas between cells and points in numbers: convert it, e.g. "
+                "sed -e 's/,/./g' -e 's/;/,/g' {path} > {out}",
+                path=path,
+                cell=comma,
+                out=out,
+            )
+        raise UsageError(
+            "{path}: the header is one column separated by {said}; linscratch reads "
+            "comma-separated files",
+            path=path,
+            said=said,
+        )
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_header(names: list[str], path: Path) -> None:
+    """Refuse a CSV whose first row, read as its header, is all numbers: a file without a
+    header, whose first row would otherwise be taken for the columns' names and lost. The
+    names 0, 1, 2, ... (an NPY file's, and pandas' for unnamed columns) are a header."""
+    if not all(_number(name) for name in names) or names == [str(j) for j in range(len(names))]:
+        return
+    shown = ",".join(names[:6]) + (",..." if len(names) > 6 else "")
+    raise UsageError(
+        "{path}: the first row is all numbers ({shown}), so the file seems to have no header; "
+        "give {0} to read every row as data (the columns are then named x1, x2, ...), or add a "
+        "header line naming the columns",
+        "no_header",
+        path=path,
+        shown=shown,
+    )
+
+
+class Csv(Format):
+    key, name, suffixes, magic = "csv", "CSV", (".csv",), None  # text: kinds.kind_of's "text"
+    headerless = True
+
+    def _table(self, path: Path, header: bool):
+        import pyarrow as pa
+        from pyarrow import csv as arrow_csv
+
+        with reading(path):
+            check_layout(path)
+            read = arrow_csv.ReadOptions(autogenerate_column_names=not header)
+            convert = arrow_csv.ConvertOptions(null_values=[""])
+            try:
+                table = arrow_csv.read_csv(path, read_options=read, convert_options=convert)
+            except pa.ArrowInvalid as exc:
+                if "Empty CSV file" in str(exc).splitlines()[0]:
+                    raise UsageError("{path}: the file is empty", path=path) from None
+                raise
+            if not header:
+                table = table.rename_columns([f"x{j + 1}" for j in range(table.num_columns)])
+            names = [str(n) for n in table.column_names]
+        if not names:
+            raise UsageError("{path}: the file has no columns", path=path)
+        if header:
+            check_header(names, path)
+        check_names(names, path)
+        return table
+
+    def column_names(self, path: Path, header: bool) -> list[str]:
+        return [str(n) for n in self._table(path, header).column_names]
+
+    def columns(self, path: Path, header: bool) -> Columns:
+        return arrow_columns(self._table(path, header), path)
+
+    def rows(self, path: Path, header: bool):
+        """The header, then each row, as the file's own text (blank lines skipped, as the
+        reader that trained on it skips them); without a `header`, the names x1, x2, ...
+        first."""
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = (row for row in csv.reader(f) if row)
+            if not header:
+                first = next(rows, [])
+                yield [f"x{j + 1}" for j in range(len(first))]
+                yield first
+            yield from rows
+
+
+FORMAT = Csv()
