@@ -17,10 +17,13 @@ _UNESCAPE |= {"f": "\f", "v": "\v"}
 _LINE = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*"(.*)"\s*$')
 
 
-def _unquote(text: str, where: str) -> str:
+def _unquote(text: str, path: Path, number: int) -> str:
+    if "\\" not in text:
+        return text
+
     def one(match: re.Match) -> str:
         if match.group(1) not in _UNESCAPE:
-            raise ValueError(f"{where}: unknown escape \\{match.group(1)}")
+            raise ValueError(f"{path}, line {number}: unknown escape \\{match.group(1)}")
         return _UNESCAPE[match.group(1)]
 
     return _ESCAPE.sub(one, text)
@@ -54,10 +57,14 @@ def read(path: Path) -> dict[str, str]:
             if line.startswith("#,") and "fuzzy" in (f.strip() for f in line[2:].split(",")):
                 fuzzy = True
             continue
-        match = _LINE.match(line)
-        if match is None:
-            raise ValueError(f"{path}, line {number}: not .po syntax: {line[:60]}")
-        word, text = match.group(1), _unquote(match.group(2), f"{path}, line {number}")
+        if line[0] == '"' and line[-1] == '"' and len(line) > 1:  # most lines: no regex
+            word, text = None, line[1:-1]
+        else:
+            match = _LINE.match(line)
+            if match is None:
+                raise ValueError(f"{path}, line {number}: not .po syntax: {line[:60]}")
+            word, text = match.groups()
+        text = _unquote(text, path, number)
         if word is None:  # a continuation of the string before
             if keyword is None:
                 raise ValueError(f"{path}, line {number}: a string with no keyword before it")
