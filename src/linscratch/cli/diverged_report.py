@@ -6,18 +6,22 @@ from __future__ import annotations
 
 from linscratch import __version__
 from linscratch.cli.json_report import finite
-from linscratch.cli.reports import LABELS
 from linscratch.cli.weights import table_lines
-from linscratch.i18n import tr
+from linscratch.i18n import speaking, tr
 
 
 def diverged_text(run, lang: str = "en") -> str:
     """The exact answer by parameter (for synthetic data beside the truth), its loss, RMSE
-    and R², and on held-out rows its loss and RMSE."""
-    t, data = LABELS[lang], run.spec.data
-    if run.spec.model.loss == "huber":
-        return _huber_text(run, t)
-    heads = (t["columns"][0], t["columns"][2])
+    and R², and on held-out rows its loss and RMSE, in `lang`."""
+    with speaking(lang):
+        if run.spec.model.loss == "huber":
+            return _huber_text(run)
+        return _least_squares_text(run)
+
+
+def _least_squares_text(run) -> str:
+    data = run.spec.data
+    heads = (tr("parameter"), tr("least squares"))
     columns = [(run.ols.w, run.ols.b)]
     if data.synthetic:
         heads = (heads[0], tr("true"), heads[1])
@@ -28,7 +32,7 @@ def diverged_text(run, lang: str = "en") -> str:
     )
     loss_line = tr("exact least squares: loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}")
     if run.ols.l2:  # weight decay: ridge's answer, its loss the penalised objective
-        heads = (*heads[:-1], t["ridge"])
+        heads = (*heads[:-1], tr("ridge"))
         said = tr(
             "SGD diverged (the error follows); the exact ridge answer (λ = {l2:g}) on the "
             "{rows:,} training rows does not depend on it:"
@@ -38,7 +42,7 @@ def diverged_text(run, lang: str = "en") -> str:
         )
     lines = [
         said.format(rows=run.rows, l2=run.ols.l2),
-        *table_lines(run.feature_names, columns, heads, t["more"]),
+        *table_lines(run.feature_names, columns, heads),
         loss_line.format(
             loss=run.ols.loss,
             rmse=run.rmse,
@@ -54,10 +58,10 @@ def diverged_text(run, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _huber_text(run, t: dict) -> str:
+def _huber_text(run) -> str:
     """`diverged_text` of a run on Huber's loss: its exact minimiser, and its loss."""
     data = run.spec.data
-    heads = (t["columns_huber"][0], t["columns_huber"][2])
+    heads = (tr("parameter"), tr("Huber minimiser"))
     columns = [(run.ols.w, run.ols.b)]
     if data.synthetic:
         heads = (heads[0], tr("true"), heads[1])
@@ -67,7 +71,7 @@ def _huber_text(run, t: dict) -> str:
             "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the "
             "{rows:,} training rows does not depend on it:"
         ).format(rows=run.rows, delta=run.spec.model.huber_delta),
-        *table_lines(run.feature_names, columns, heads, t["more"]),
+        *table_lines(run.feature_names, columns, heads),
         tr("exact Huber minimiser: loss {loss:.6g}").format(loss=run.ols.loss),
     ]
     return "\n".join(lines)

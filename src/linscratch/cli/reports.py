@@ -11,84 +11,9 @@ from linscratch.cli.epochs import (
     stopped_line,
 )
 from linscratch.cli.weights import MAX_NAME, weight_lines
-from linscratch.i18n import tr
+from linscratch.i18n import language, speaking, tr
 from linscratch.losses import LOSSES
 from linscratch.show.scaled_params import shorten
-
-LABELS = {
-    "en": {
-        "w_error": "error in estimating w",
-        "b_error": "error in estimating b",
-        "columns": ("parameter", "SGD", "least squares"),
-        "more": "... {more} more weight(s) not shown (--json lists them all)",
-        "rmse": "RMSE √(mean (ŷ − y)²) over the {rows:,} training rows, in {target}'s units: "
-        "{rmse:.6g} ({exact}: {ols:.6g})",
-        "rmse_weighted": "RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ), weighted by {weights}, over the {rows:,} "
-        "training rows, in {target}'s units: {rmse:.6g} (weighted {exact}: {ols:.6g})",
-        "least squares": "least squares",
-        "ridge": "ridge",
-        "ols_ridge": "exact ridge, λ = {l2:g}: loss {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖², "
-        "R² {r2}; {comparison}, largest coefficient difference {diff:.3g} ({name})",
-        "norms": "weight decay: (λ/2)‖w‖² of SGD {sgd:.6g}, of ridge {exact:.6g}; "
-        "‖w‖ of SGD {sgd_norm:.6g}, of ridge {exact_norm:.6g}{standardized}",
-        "standardized": " (the standardized weights)",
-        "ols": "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, "
-        "largest coefficient difference {diff:.3g} ({name})",
-        "gap": "SGD's loss is {gap} above it",
-        "exact": "it fits every row exactly",
-        "validation": "validation ({rows} rows): loss {loss:.6g}, R² {r2} ({exact}: {ols:.6g})",
-        "validation_rmse": "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2} "
-        "({exact}: loss {ols:.6g}, RMSE {ols_rmse:.6g})",
-        "summary": "{epochs} epoch(s) x {n:,} examples in {secs:.3f} s ({sps:,.0f} samples/s), "
-        "engine {engine}, {dtype}, seed {seed}",
-        "drawn": " (drawn; repeat with --seed {seed})",
-        "saved": "model saved to {path}",
-        "plotted": "plot written to {path}",
-        # Huber's loss: the exact answer is Huber's minimiser, no R² or RMSE
-        "columns_huber": ("parameter", "SGD", "Huber minimiser"),
-        "huber": "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of "
-        "{rows:,} rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} "
-        "({name})",
-        "validation_huber": "validation ({rows} rows): Huber loss {loss:.6g} "
-        "(exact minimiser: {ols:.6g})",
-    },
-    "zh": {
-        "w_error": "w的估计误差",
-        "b_error": "b的估计误差",
-        "columns": ("参数", "SGD", "最小二乘"),
-        "more": "……另有 {more} 个权重未列出（--json 列出全部）",
-        "rmse": "均方根误差 RMSE √(mean (ŷ − y)²)，基于 {rows:,} 个训练样本，单位同 {target}："
-        "{rmse:.6g}（{exact}：{ols:.6g}）",
-        "rmse_weighted": "均方根误差 RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ)，按 {weights} 加权，基于 {rows:,} "
-        "个训练样本，单位同 {target}：{rmse:.6g}（加权{exact}：{ols:.6g}）",
-        "least squares": "最小二乘",
-        "ridge": "岭回归",
-        "ols_ridge": "精确岭回归解，λ = {l2:g}：损失 {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖²，"
-        "R² {r2}；{comparison}，系数最大差异 {diff:.3g}（{name}）",
-        "norms": "权重衰减：SGD 的 (λ/2)‖w‖² 为 {sgd:.6g}，岭回归的为 {exact:.6g}；"
-        "SGD 的 ‖w‖ 为 {sgd_norm:.6g}，岭回归的为 {exact_norm:.6g}{standardized}",
-        "standardized": "（标准化后的权重）",
-        "ols": "精确最小二乘解：损失 {loss:.6g}，R² {r2}；{comparison}，"
-        "系数最大差异 {diff:.3g}（{name}）",
-        "gap": "SGD 的损失比它高 {gap}",
-        "gap_below": "SGD 的损失比它低 {gap}",
-        "gap_times": "SGD 的损失是它的 {gap} 倍",
-        "exact": "它精确拟合每个样本",
-        "validation": "验证集（{rows} 个样本）：损失 {loss:.6g}，R² {r2}（{exact}：{ols:.6g}）",
-        "validation_rmse": "验证集（{rows} 个样本）：损失 {loss:.6g}，RMSE {rmse:.6g}，R² {r2}"
-        "（{exact}：损失 {ols:.6g}，RMSE {ols_rmse:.6g}）",
-        "summary": "{epochs} 个迭代周期 × {n:,} 个样本，用时 {secs:.3f} 秒"
-        "（每秒 {sps:,.0f} 个样本），引擎 {engine}，{dtype}，随机种子 {seed}",
-        "drawn": "（随机抽取；用 --seed {seed} 可重现）",
-        "saved": "模型已保存到 {path}",
-        "plotted": "图已保存到 {path}",
-        "columns_huber": ("参数", "SGD", "Huber 最优解"),
-        "huber": "Huber 损失的精确最优解（δ = {delta:g}）：损失 {loss:.6g}，{rows:,} 个样本中 "
-        "{clipped:,} 个误差超过 δ；{comparison}，系数最大差异 {diff:.3g}（{name}）",
-        "validation_huber": "验证集（{rows} 个样本）：Huber 损失 {loss:.6g}"
-        "（精确最优解：{ols:.6g}）",
-    },
-}
 
 
 def gap_text(gap: float | None) -> str:
@@ -102,36 +27,62 @@ def _r2(value) -> str:
     return "n/a" if value is None else f"{value:.6f}"
 
 
-def comparison_text(gap: float | None, t: dict, lang: str) -> str:
+def comparison_text(gap: float | None) -> str:
     """How SGD's loss compares with OLS's: "+0.36% above it" in English as ever; in Chinese
     高 0.36%, 低 0.01% or 12.2 倍."""
     if gap is None:
-        return t["exact"]
-    if lang != "zh":
-        return t["gap"].format(gap=gap_text(gap))
+        return tr("it fits every row exactly")
+    if language() != "zh":
+        return tr("SGD's loss is {gap} above it").format(gap=gap_text(gap))
     if gap >= 10:
-        return t["gap_times"].format(gap=f"{1 + gap:.3g}")
-    return t["gap" if gap >= 0 else "gap_below"].format(gap=f"{abs(gap):.2%}")
+        return tr("SGD's loss is {gap} times it").format(gap=f"{1 + gap:.3g}")
+    if gap >= 0:
+        return tr("SGD's loss is {gap} above it").format(gap=f"{gap:.2%}")
+    return tr("SGD's loss is {gap} below it").format(gap=f"{abs(gap):.2%}")
 
 
-def _fit_lines(run, t: dict, lang: str) -> list[str]:
+def heads(run) -> tuple[str, str, str]:
+    """The headings of the table of parameters: the name's, SGD's and the exact answer's."""
+    if run.spec.model.loss == "huber":
+        exact = tr("Huber minimiser")
+    else:
+        exact = tr("ridge" if run.weight_decay is not None else "least squares")
+    return tr("parameter"), tr("SGD"), exact
+
+
+def _fit_lines(run) -> list[str]:
     """The exact answer beside SGD's; for file data the RMSE; the validation rows."""
     import numpy as np
 
     file_data = run.result.w_error is None
     if run.ols is None:
-        return [_no_exact(run), *_unpriced(run), *_validation_lines(run, t, file_data)]
+        return [_no_exact(run), *_unpriced(run), *_validation_lines(run, file_data)]
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
     ridge = run.weight_decay is not None
     huber = run.spec.model.loss == "huber"
-    exact = t["ridge" if ridge else "least squares"]
+    exact = tr("ridge" if ridge else "least squares")
+    if huber:
+        said = tr(
+            "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of {rows:,} "
+            "rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} ({name})"
+        )
+    elif ridge:
+        said = tr(
+            "exact ridge, λ = {l2:g}: loss {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖², R² {r2}; "
+            "{comparison}, largest coefficient difference {diff:.3g} ({name})"
+        )
+    else:
+        said = tr(
+            "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, largest coefficient "
+            "difference {diff:.3g} ({name})"
+        )
     lines = [
-        t["huber" if huber else "ols_ridge" if ridge else "ols"].format(
+        said.format(
             l2=run.spec.model.l2,
             loss=run.ols.loss,
             r2=_r2(run.ols.r2),
-            comparison=comparison_text(run.loss_gap, t, lang),
+            comparison=comparison_text(run.loss_gap),
             diff=float(diffs.max()),
             name=names[int(diffs.argmax())],
             delta=run.spec.model.huber_delta,
@@ -144,22 +95,37 @@ def _fit_lines(run, t: dict, lang: str) -> list[str]:
         target = shorten(run.target_name or "y", MAX_NAME)
         rmse, ols = run.rmse["sgd"], run.rmse["ols"]
         weights = run.spec.data.weights  # the column of row weights, or None
-        template = t["rmse"] if weights is None else t["rmse_weighted"]
+        if weights is None:
+            template = tr(
+                "RMSE √(mean (ŷ − y)²) over the {rows:,} training rows, in {target}'s units: "
+                "{rmse:.6g} ({exact}: {ols:.6g})"
+            )
+        else:
+            template = tr(
+                "RMSE √(Σsᵢ(ŷᵢ − yᵢ)² / Σsᵢ), weighted by {weights}, over the {rows:,} "
+                "training rows, in {target}'s units: {rmse:.6g} (weighted {exact}: {ols:.6g})"
+            )
         lines.append(
             template.format(
                 rows=rows, target=target, rmse=rmse, ols=ols, weights=weights, exact=exact
             )
         )
-    lines += _validation_lines(run, t, file_data, exact)
+    lines += _validation_lines(run, file_data, exact)
     if ridge:
         decay = run.weight_decay
+        standardized = ""
+        if run.standardizer is not None:
+            standardized = tr(" (the standardized weights)")
         lines.append(
-            t["norms"].format(
+            tr(
+                "weight decay: (λ/2)‖w‖² of SGD {sgd:.6g}, of ridge {exact:.6g}; ‖w‖ of SGD "
+                "{sgd_norm:.6g}, of ridge {exact_norm:.6g}{standardized}"
+            ).format(
                 sgd=decay["sgd"],
                 exact=decay["exact"],
                 sgd_norm=decay["sgd_w_norm"],
                 exact_norm=decay["exact_w_norm"],
-                standardized=t["standardized"] if run.standardizer is not None else "",
+                standardized=standardized,
             )
         )
     return lines
@@ -205,7 +171,7 @@ def _no_exact(run) -> str:
     ).format(what=what, seconds=exact_cost(n, d, loss.exact_passes), n=n, d=d)
 
 
-def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[str]:
+def _validation_lines(run, file_data: bool, exact: str = "") -> list[str]:
     """The held-out rows' line, if any (without the exact answer, SGD's numbers alone)."""
     v = run.validation
     if v is None:
@@ -215,9 +181,17 @@ def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[st
     if v["ols_loss"] is None:
         text = tr("validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}")
         return [text.format(rows=v["rows"], loss=v["loss"], rmse=v.get("rmse"), r2=_r2(v["r2"]))]
-    template = t["validation_rmse" if file_data else "validation"]
     if run.spec.model.loss == "huber":
-        template = t["validation_huber"]
+        template = tr(
+            "validation ({rows} rows): Huber loss {loss:.6g} (exact minimiser: {ols:.6g})"
+        )
+    elif file_data:
+        template = tr(
+            "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2} ({exact}: loss "
+            "{ols:.6g}, RMSE {ols_rmse:.6g})"
+        )
+    else:
+        template = tr("validation ({rows} rows): loss {loss:.6g}, R² {r2} ({exact}: {ols:.6g})")
     return [
         template.format(
             rows=v["rows"],
@@ -232,13 +206,16 @@ def _validation_lines(run, t: dict, file_data: bool, exact: str = "") -> list[st
 
 
 def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> str:
-    """The text of `train`: the epoch lines as the book prints them (left out without
-    `epochs`: `EpochLines` printed them as they ended), then the estimation errors (synthetic
-    data) or the learned parameters by column, the exact answer, the RMSE (file data), the
-    summary."""
-    t, result, outputs = LABELS[lang], run.result, run.spec.outputs
-    if run.weight_decay is not None:  # ridge's answer beside SGD's
-        t = {**t, "columns": (*t["columns"][:2], t["ridge"])}
+    """The text of `train` in `lang`: the epoch lines as the book prints them (left out
+    without `epochs`: `EpochLines` printed them as they ended), then the estimation errors
+    (synthetic data) or the learned parameters by column, the exact answer, the RMSE (file
+    data), the summary."""
+    with speaking(lang):
+        return _train_text(run, seed_drawn, epochs)
+
+
+def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
+    result, outputs = run.result, run.spec.outputs
     losses, last = (result.losses if epochs else []), len(result.losses)
     total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
     lines = [
@@ -253,13 +230,16 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         from linscratch.train.results import torch_dtype
 
         tdtype = torch_dtype(result.dtype)
-        lines.append(f"{t['w_error']}: {torch.tensor(result.w_error, dtype=tdtype)}")
-        lines.append(f"{t['b_error']}: {torch.tensor([result.b_error], dtype=tdtype)}")
+        w_error, b_error = tr("error in estimating w"), tr("error in estimating b")
+        lines.append(f"{w_error}: {torch.tensor(result.w_error, dtype=tdtype)}")
+        lines.append(f"{b_error}: {torch.tensor([result.b_error], dtype=tdtype)}")
     else:
-        huber = run.spec.model.loss == "huber"
-        lines += weight_lines(run, {**t, "columns": t["columns_huber"]} if huber else t)
-    lines += _fit_lines(run, t, lang)
-    summary = t["summary"].format(
+        lines += weight_lines(run, heads(run))
+    lines += _fit_lines(run)
+    summary = tr(
+        "{epochs} epoch(s) x {n:,} examples in {secs:.3f} s ({sps:,.0f} samples/s), engine "
+        "{engine}, {dtype}, seed {seed}"
+    ).format(
         epochs=last,
         n=result.num_examples,
         secs=result.train_seconds,
@@ -268,7 +248,8 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
         dtype=result.dtype,
         seed=result.seed,
     )
-    lines.append(summary + (t["drawn"].format(seed=result.seed) if seed_drawn else ""))
+    drawn = tr(" (drawn; repeat with --seed {seed})").format(seed=result.seed)
+    lines.append(summary + (drawn if seed_drawn else ""))
     check = result.check_grad
     if check is not None:
         said = tr(
@@ -286,7 +267,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
             )
         )
     if outputs.plot is not None:
-        lines.append(t["plotted"].format(path=outputs.plot))
+        lines.append(tr("plot written to {path}").format(path=outputs.plot))
     if outputs.save is not None:
-        lines.append(t["saved"].format(path=outputs.save))
+        lines.append(tr("model saved to {path}").format(path=outputs.save))
     return "\n".join(lines)

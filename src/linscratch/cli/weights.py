@@ -4,7 +4,7 @@ answer alone (or beside the truth) when SGD diverged."""
 
 from __future__ import annotations
 
-from linscratch.i18n import width
+from linscratch.i18n import tr, width
 from linscratch.show.scaled_params import shorten
 
 MAX_WEIGHTS = 20  # weights listed one per line; the rest are counted (all are in --json)
@@ -16,22 +16,22 @@ def _name(name: str) -> str:
     return shorten(name, MAX_NAME)
 
 
-def weight_lines(run, t: dict) -> list[str]:
+def weight_lines(run, heads: tuple[str, str, str]) -> list[str]:
     """The learned parameters of a run on a file, one per line named by its column, with the
-    exact least-squares value beside; past MAX_WEIGHTS, a line counting those left out."""
+    exact least-squares value beside (the columns headed by `heads`); past MAX_WEIGHTS, a line
+    counting those left out."""
     columns = [(run.result.w, run.result.b)]
     if run.ols is not None:
         columns.append((run.ols.w, run.ols.b))
-    heads = t["columns"]
     if run.ols is None:  # no exact answer computed: SGD's column alone
         heads = heads[:2]
-    return table_lines(run.feature_names, columns, heads, t["more"])
+    return table_lines(run.feature_names, columns, heads)
 
 
-def table_lines(names, columns, heads, more: str) -> list[str]:
+def table_lines(names, columns, heads) -> list[str]:
     """A table of parameters, one line each, named by `names` (d,) and "b": `columns` is a
     list of (w (d,), b), one per column after the names, headed by `heads` (the names'
-    heading first); past MAX_WEIGHTS weights, a line (`more`, with {more}) counts the rest."""
+    heading first); past MAX_WEIGHTS weights, a line counts the rest."""
     d = len(names)
     shown = min(d, MAX_WEIGHTS)
     rows = [(_name(names[j]), *(f"{w[j]:.6g}" for w, _ in columns)) for j in range(shown)]
@@ -45,5 +45,6 @@ def table_lines(names, columns, heads, more: str) -> list[str]:
 
     lines = ["  " + "  ".join(pad(cell, k) for k, cell in enumerate(row)) for row in table]
     if d > shown:
+        more = tr("... {more} more weight(s) not shown (--json lists them all)")
         lines.insert(-1, "  " + more.format(more=d - shown))
     return lines

@@ -6,112 +6,87 @@ from __future__ import annotations
 import torch
 
 from linscratch.derivation.gradcheck import GradCheck
-from linscratch.i18n import language, rjust
+from linscratch.i18n import LANGS, language, rjust, speaking, tr
 
-EXPLAIN_LABELS = {
-    "en": {
-        "title": "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})",
-        "at": "at w = {w}, b = {b}",
-        "step1": "Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y",
-        "row1": "  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}",
-        "step2": "Step 2. The loss L = ½ Σᵢ eᵢ² = {loss}",
-        "step3": "Step 3. dL/dw = Xᵀe: each weight sums its feature times the residual",
-        "step4": "Step 4. dL/db = Σᵢ eᵢ: the bias sums the residuals",
-        "step5": "Step 5. The same gradients three ways (differences relative to each "
-        "component's scale)",
+WALK = "walk-through"  # the context of the words this walk-through says otherwise (msgctxt)
+
+
+def _labels(weighted: bool) -> dict:
+    """The walk-through's lines in the language in use; with row weights sᵢ, the weighted
+    lines in place of the plain ones."""
+    t = {
+        "title": tr(
+            "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})"
+        ),
+        "at": tr("at w = {w}, b = {b}"),
+        "step1": tr("Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y"),
+        "row1": tr("  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}"),
+        "step2": tr("Step 2. The loss L = ½ Σᵢ eᵢ² = {loss}"),
+        "step3": tr("Step 3. dL/dw = Xᵀe: each weight sums its feature times the residual"),
+        "step4": tr("Step 4. dL/db = Σᵢ eᵢ: the bias sums the residuals"),
+        "step5": tr(
+            "Step 5. The same gradients three ways (differences relative to each component's scale)"
+        ),
         "method": {
-            "analytic": "analytic",
-            "autograd": "autograd",
-            "finite_difference": "finite diff.",
+            "analytic": tr("analytic", context=WALK),
+            "autograd": tr("autograd"),
+            "finite_difference": tr("finite diff."),
         },
-        "pass": "ok",
-        "fail": "FAILED",
-        "overflow": "not compared: the values overflow float64",
-        "vs": "vs",
-        "max_abs": "max abs diff",
-        "max_rel": "max rel diff",
-        "step6": "Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})",
-        # with row weights sᵢ: the lines that change
-        "title_s": "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} "
-        "rows, {d} features ({dtype})",
-        "step2_s": "Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}",
-        "step3_s": "Step 3. dL/dw = Xᵀ(s∘e): each weight sums its feature times the weighted "
-        "residual sᵢeᵢ",
-        "step4_s": "Step 4. dL/db = Σᵢ sᵢeᵢ: the bias sums the weighted residuals",
-        "step6_s": "Step 6. The SGD step that follows, along the weighted mean gradient "
-        "(lr = {lr}, Σsᵢ = {n}, lr/Σsᵢ = {ratio})",
+        "pass": tr("ok", context=WALK),
+        "fail": tr("FAILED", context=WALK),
+        "overflow": tr("not compared: the values overflow float64"),
+        "vs": tr("vs"),
+        "max_abs": tr("max abs diff"),
+        "max_rel": tr("max rel diff"),
+        "step6": tr("Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})"),
         # with weight decay λ: the lines added
-        "decay": "with weight decay λ = {l2}: each row's loss gains the book's penalty "
-        "(λ/2)‖w‖² = {pen} (D2L 3.7), so L gains {B}·(λ/2)‖w‖² and dL/dw gains {B}·λw",
-        "step2_l2": "Step 2. The loss L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
-        "{loss}",
-        "step3_l2": "Step 3. dL/dw = {xe} + {B}·λw: the residuals' part, plus the penalty's",
-    },
-    "zh": {
-        "title": "损失 L = Σᵢ ½(ŷᵢ − yᵢ)² 的梯度：小批量 {n} 个样本，{d} 个特征（{dtype}）",
-        "at": "参数 w = {w}，b = {b}",
-        "step1": "步骤 1：前向传播计算预测值 ŷ = Xw + b 与误差 e = ŷ − y",
-        "row1": "  第 1 行：ŷ₁ = {terms} = {y_hat}，e₁ = {y_hat} − ({y}) = {e}",
-        "step2": "步骤 2：计算损失 L = ½ Σᵢ eᵢ² = {loss}",
-        "step3": "步骤 3：权重梯度 dL/dw = Xᵀe：每个特征在所有样本上的贡献之和，由误差缩放",
-        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ eᵢ：所有样本预测误差的总和",
-        "step5": "步骤 5：三种方法计算同一梯度（差异相对于各分量的尺度）",
-        "method": {
-            "analytic": "解析推导",
-            "autograd": "自动求导",
-            "finite_difference": "有限差分",
-        },
-        "pass": "一致",
-        "fail": "不一致",
-        "overflow": "无法比较：数值超出 float64 的范围（溢出）",
-        "vs": "对比",
-        "max_abs": "最大绝对差",
-        "max_rel": "最大相对差",
-        "step6": "步骤 6：随后的 SGD 更新（lr = {lr}，|B| = {n}，lr/|B| = {ratio}）",
-        "title_s": "损失 L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)² 的梯度（第 i 个样本的权重为 sᵢ）："
-        "小批量 {n} 个样本，{d} 个特征（{dtype}）",
-        "step2_s": "步骤 2：计算损失 L = ½ Σᵢ sᵢeᵢ² = {loss}",
-        "step3_s": "步骤 3：权重梯度 dL/dw = Xᵀ(s∘e)：每个特征在所有样本上的贡献之和，"
-        "由加权误差 sᵢeᵢ 缩放",
-        "step4_s": "步骤 4：偏置梯度 dL/db = Σᵢ sᵢeᵢ：所有样本加权预测误差的总和",
-        "step6_s": "步骤 6：随后沿加权平均梯度的 SGD 更新"
-        "（lr = {lr}，Σsᵢ = {n}，lr/Σsᵢ = {ratio}）",
-        "decay": "权重衰减 λ = {l2}：每个样本的损失加上书中的惩罚项 (λ/2)‖w‖² = {pen}"
-        "（D2L 3.7），因此 L 增加 {B}·(λ/2)‖w‖²，dL/dw 增加 {B}·λw",
-        "step2_l2": "步骤 2：计算损失 L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = "
-        "{loss}",
-        "step3_l2": "步骤 3：权重梯度 dL/dw = {xe} + {B}·λw：误差部分加上惩罚项部分",
-    },
-}
+        "decay": tr(
+            "with weight decay λ = {l2}: each row's loss gains the book's penalty (λ/2)‖w‖² = "
+            "{pen} (D2L 3.7), so L gains {B}·(λ/2)‖w‖² and dL/dw gains {B}·λw"
+        ),
+        "step2_l2": tr(
+            "Step 2. The loss L = {data_sum} + {B}·(λ/2)‖w‖² = {data} + {total}·{pen} = {loss}"
+        ),
+        "step3_l2": tr("Step 3. dL/dw = {xe} + {B}·λw: the residuals' part, plus the penalty's"),
+    }
+    if weighted:  # with row weights sᵢ: the lines that change
+        t["title"] = tr(
+            "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} rows, "
+            "{d} features ({dtype})"
+        )
+        t["step2"] = tr("Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}")
+        t["step3"] = tr(
+            "Step 3. dL/dw = Xᵀ(s∘e): each weight sums its feature times the weighted residual sᵢeᵢ"
+        )
+        t["step4"] = tr("Step 4. dL/db = Σᵢ sᵢeᵢ: the bias sums the weighted residuals")
+        t["step6"] = tr(
+            "Step 6. The SGD step that follows, along the weighted mean gradient (lr = {lr}, "
+            "Σsᵢ = {n}, lr/Σsᵢ = {ratio})"
+        )
+    return t
 
 
-# Huber's loss (`delta`): the lines that change, with or without row weights
-HUBER_LABELS = {
-    "en": {
-        "title": "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
-        "δ(|e| − δ/2) beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})",
-        "step2": "Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}",
-        "clip": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and "
-        "push with ψ = ±δ instead of eᵢ: {rows}",
-        "none": "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and "
-        "the gradient is the squared loss's",
-        "step3": "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped "
-        "residual",
-        "step4": "Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals",
-    },
-    "zh": {
-        "title": "Huber 损失 L = Σᵢ {s}ρ(ŷᵢ − yᵢ) 的梯度（|e| ≤ δ 时 ρ(e) = ½e²，否则 "
-        "δ(|e| − δ/2)，δ = {delta}）：小批量 {n} 个样本，{d} 个特征（{dtype}）",
-        "step2": "步骤 2：计算损失 L = Σᵢ {s}ρ(eᵢ) = {loss}",
-        "clip": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：{n} 个样本中有 {k} 个 |eᵢ| > δ = {delta}，"
-        "其梯度贡献被截断为 ψ = ±δ 而非 eᵢ：{rows}",
-        "none": "  ψ(e) = ρ'(e) 即把 e 截断到 [−δ, δ]：没有样本 |eᵢ| > δ = {delta}，故 ψ = e，"
-        "梯度与平方损失相同",
-        "step3": "步骤 3：权重梯度 dL/dw = Xᵀ({s}ψ)：每个特征在所有样本上的贡献之和，"
-        "由截断后的误差缩放",
-        "step4": "步骤 4：偏置梯度 dL/db = Σᵢ {s}ψᵢ：所有样本截断误差的总和",
-    },
-}
+def _huber_labels() -> dict:
+    """Huber's loss: the lines that change, with or without row weights ({s})."""
+    return {
+        "title": tr(
+            "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and δ(|e| − δ/2) "
+            "beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+        ),
+        "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
+        "clip": tr(
+            "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and push "
+            "with ψ = ±δ instead of eᵢ: {rows}"
+        ),
+        "none": tr(
+            "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and the "
+            "gradient is the squared loss's"
+        ),
+        "step3": tr(
+            "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped residual"
+        ),
+        "step4": tr("Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals"),
+    }
 
 
 def _g(x: float) -> str:
@@ -145,17 +120,20 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
             kind=kind_of(check),
         )
     positive(lr, "lr")
-    if lang is not None and lang not in EXPLAIN_LABELS:
+    if lang is not None and lang not in LANGS:
         raise UsageError(
             "{0} must be one of {choices}, got {value!r}",
             "lang",
-            choices=", ".join(EXPLAIN_LABELS),
+            choices=", ".join(LANGS),
             value=lang,
         )
-    t = dict(EXPLAIN_LABELS[lang or language()])
+    with speaking(lang or language()):
+        return _walk(check, lr)
+
+
+def _walk(check: GradCheck, lr: float) -> str:
     weighted = check.weights is not None
-    if weighted:  # the weighted lines in place of the plain ones
-        t.update({k.removesuffix("_s"): v for k, v in t.items() if k.endswith("_s")})
+    t = _labels(weighted)
     n, d = check.X.shape
     X = check.X.to(torch.float64).numpy()
     y = check.y.reshape(-1).to(torch.float64).numpy()
@@ -166,7 +144,7 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
     delta = check.delta
-    psi = e if delta is None else _huber(t, lang, weighted, e, delta)
+    psi = e if delta is None else _huber(t, weighted, e, delta)
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
     if check.l2:  # weight decay: what it adds to the loss and the gradient
         pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
@@ -279,10 +257,10 @@ def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
     return lines
 
 
-def _huber(t: dict, lang, weighted: bool, e, delta: float):
+def _huber(t: dict, weighted: bool, e, delta: float):
     """Huber's lines in `t` in place of the squared loss's; returns ψ = clip(e, −δ, δ), what
     takes e's place in the gradient."""
-    t.update(HUBER_LABELS[lang or language()])
+    t.update(_huber_labels())
     for key in ("title", "step2", "step3", "step4"):
         t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
     return e.clip(-delta, delta)

@@ -1,19 +1,27 @@
 """The language of what linscratch says: English, or Chinese with Dive into Deep Learning's
 Chinese edition's terms (小批量, 学习率, 迭代周期, 损失).
 
-Text is written in English and passed through `tr`, which returns the catalog's Chinese
-(`zh.ZH`) when the language is "zh". The command line sets the language from `--lang`;
-in Python, `linscratch.set_language("zh")` turns on Chinese for messages, reports, figures and
-the live plot. Templates are translated before they are formatted, so the catalog holds
-`"{epochs} epoch(s)"`, not each number.
+Text is written in English and passed through `tr`, which returns its translation from the
+language's gettext catalogue, `locale/LANG/LC_MESSAGES/linscratch.po` beside this file (read at
+the first translation, `po.read`; English needs none). A translator edits the .po file with
+ordinary tools (Poedit, msgfmt --check) and touches no Python. The command line sets the
+language from `--lang`; in Python, `linscratch.set_language("zh")` turns on Chinese for
+messages, reports, figures and the live plot. Templates are translated before they are
+formatted, so the catalogue holds `"{epochs} epoch(s)"`, not each number.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+
 from linscratch import errors
 
 LANGS = ("en", "zh")
+DOMAIN = "linscratch"  # the catalogues' name: locale/LANG/LC_MESSAGES/linscratch.po
 _current = ["en"]
+_locale_dir = [Path(__file__).parent / "locale"]
+_catalogues: dict[str, dict[str, str]] = {}  # each language's, read at its first use
 
 
 def set_language(lang: str) -> None:
@@ -28,13 +36,47 @@ def language() -> str:
     return _current[0]
 
 
-def tr(text: str) -> str:
-    """`text` in the language in use (as it is, where the catalog has no translation)."""
+@contextmanager
+def speaking(lang: str):
+    """Speak `lang` within the block, and the language before it after."""
+    before = language()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
+def set_locale_dir(path: str | Path | None) -> None:
+    """Read the catalogues from `path`/LANG/LC_MESSAGES/linscratch.po from now on (None: the
+    ones shipped with linscratch), as gettext's `bindtextdomain` does."""
+    _locale_dir[0] = Path(__file__).parent / "locale" if path is None else Path(path)
+    _catalogues.clear()
+
+
+def catalogue_path(lang: str) -> Path:
+    """The .po file of `lang`."""
+    return _locale_dir[0] / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """`lang`'s translations, by msgid (msgctxt and msgid joined by "\\x04" where it has a
+    context), read once."""
+    if lang not in _catalogues:
+        from linscratch.i18n import po  # only where a language other than English is spoken
+
+        _catalogues[lang] = po.read(catalogue_path(lang))
+    return _catalogues[lang]
+
+
+def tr(text: str, context: str | None = None) -> str:
+    """`text` in the language in use (as it is, where the catalogue has no translation); a
+    `context` tells apart two uses of the same English that another language says otherwise
+    (gettext's msgctxt, `pgettext`)."""
     if _current[0] == "en":
         return text
-    from linscratch.i18n.zh import ZH
-
-    return ZH.get(text, text)
+    key = text if context is None else f"{context}\x04{text}"
+    return catalogue(_current[0]).get(key, text)
 
 
 def width(text: str) -> int:
