@@ -1,7 +1,7 @@
-"""Data in: tables read from files (CSV, Parquet, NPY), told by their bytes (`kinds`) and
-checked cell by cell (`columns`), read whole or as memory-mapped views (`files`, `views`); the
-sources a run draws its rows from (`sources`: the book's synthetic problem, a file, a shipped
-data set in `datasets`); the rows' weights (`weights`); the held-out split (`rows`); the
-memory and disk a run will need (`resources`); predictions written beside a file's rows
-(`beside`).
+"""Data in and out: tables read from files, each format an object (`formats`: CSV, Parquet,
+NPY, Arrow IPC), other kinds of file told by their bytes (`kinds`), a table's columns checked
+cell by cell (`columns`), columns chosen and read whole or as memory-mapped views (`files`);
+the `Dataset` a run trains on (`dataset`); the rows' weights (`weights`); the held-out split
+and standardization (`rows`); every file a run writes (`destinations`); linscratch's own JSON
+files (`saved`); predictions written beside a file's rows (`beside`).
 """
