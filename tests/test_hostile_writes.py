@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_hostile import (  # noqa: F401  (lin, here and the imports: fixtures)
     RUN,
@@ -288,7 +289,11 @@ def _csv(columns: dict) -> str:
     return ",".join(names) + "\n" + "".join(",".join(map(repr, r)) + "\n" for r in rows)
 
 
-TINY_COLUMN = [1e-300 * v for v in (1.0, -2.0, 3.5, 0.5, -1.5, 2.5, -0.5, 1.5, -3.0, 0.25)]
+TINY_COLUMN_SHAPE = (1.0, -2.0, 3.5, 0.5, -1.5, 2.5, -0.5, 1.5, -3.0, 0.25)
+TINY_COLUMN = [1e-300 * v for v in TINY_COLUMN_SHAPE]
+# A column whose largest value's square underflows float64 is refused before anything squares
+# it (`dataset.check_magnitudes`): values near 1e-300 gave "loss 0, it fits every row exactly"
+TOO_SMALL = ("'a'", "too small for float64", "underflows", "rescale the column")
 Y10 = [float(v) for v in range(10)]
 
 
@@ -297,29 +302,30 @@ Y10 = [float(v) for v in range(10)]
     ("column", "extra", "words", "absent"),
     [
         pytest.param(
-            TINY_COLUMN,
+            [1e-145 + 1e-156 * v for v in TINY_COLUMN_SHAPE],
             (),
             ("--standardize", "'a'", "not constant", "standard deviation", "1.49e-154"),
             ("is constant",),
-            id="values-near-1e-300",
+            id="values-near-1e-145-varying-by-1e-156",
+        ),
+        pytest.param(
+            TINY_COLUMN, (), TOO_SMALL, ("is constant", "not constant"), id="values-near-1e-300"
         ),
         pytest.param(
             TINY_COLUMN,
             ("--no-intercept",),
-            ("'a'", "not constant", "root mean square"),
-            (),
+            TOO_SMALL,
+            ("is constant", "not constant"),
             id="values-near-1e-300-through-the-origin",
         ),
         pytest.param(
             [1e-310 * (1 + i % 2) for i in range(10)],
             (),
-            ("'a'", "not constant"),
+            TOO_SMALL,
             ("is constant",),
             id="subnormal-values",
         ),
-        pytest.param(
-            [1e-300] * 10, (), ("'a'", "is constant"), ("not constant",), id="tiny-but-constant"
-        ),
+        pytest.param([1e-300] * 10, (), TOO_SMALL, ("not constant",), id="tiny-but-constant"),
         pytest.param(
             [0.0] * 10,
             ("--no-intercept",),
@@ -332,7 +338,8 @@ Y10 = [float(v) for v in range(10)]
 def test_standardize_tells_a_tiny_spread_from_none(
     lin, here, column, extra, words, absent, as_json
 ):
-    """A column whose spread's square underflows is not constant: the message says which."""
+    """A column whose spread's square underflows is not constant, and one whose values' squares
+    underflow is too small: the message says which."""
     (here / "t.csv").write_text(_csv({"a": column, "b": Y10[::-1], "y": Y10}))
     before = snapshot(here)
     run = lin("train", "--data", "t.csv", "--standardize", "--dtype", "float64", "--seed", "1",
@@ -559,3 +566,67 @@ def test_the_cjk_font_goes_to_the_texts_that_need_it(monkeypatch, lang):
         i18n.set_language("en")
     assert ax.xaxis.label.get_fontfamily()[0] == "Some CJK Font"
     assert (ax.yaxis.label.get_fontfamily()[0] == "Some CJK Font") == (lang == "zh")
+
+
+@pytest.mark.parametrize(
+    ("scale_x", "scale_y", "flags", "words"),
+    [
+        (1e-300, 1e-300, (), ("'0'", "3.11e-300", "float64", "rescale the column")),
+        (1e-300, 1.0, ("--dtype", "float64"), ("'0'", "float64", "rescale the column")),
+        (1.0, 1e-300, (), ("'2'", "float64", "rescale the column")),
+        (1e-20, 1e-20, (), ("'0'", "float32", "--dtype float64 or --standardize")),
+    ],
+    ids=["all-near-1e-300", "features-near-1e-300", "target-near-1e-300", "float32-near-1e-20"],
+)
+def test_values_whose_squares_underflow_are_refused_not_answered(
+    lin, here, scale_x, scale_y, flags, words
+):
+    """Values so small that their squares underflow gave a wrong exact answer ("loss 0, it
+    fits every row exactly", or R² 0 with the features treated as zeros): one line naming the
+    column, measured in the pass that reads the file."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = X @ [2.0, -3.4] + 4.2 + 0.01 * rng.normal(size=200)
+    np.save(here / "t.npy", np.c_[X * scale_x, y * scale_y])
+    before = snapshot(here)
+    run = lin("train", "--data", "t.npy", "--seed", "1", *flags)
+    assert_refused(run, here, before, words=words)
+
+
+def test_values_near_1e_20_train_in_float64_with_the_right_answer(lin, here):
+    """The float32 bound is float32's: the same file trains in float64, its exact answer the
+    float64 least squares of the rows."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = X @ [2.0, -3.4] + 4.2 + 0.01 * rng.normal(size=200)
+    np.save(here / "t.npy", np.c_[X * 1e-20, y * 1e-20])
+    run = lin("train", "--data", "t.npy", "--seed", "1", "--dtype", "float64", "--json")
+    assert run.code == 0, run.show()
+    A = np.c_[X * 1e-20, np.ones(200)]
+    norms = np.linalg.norm(A, axis=0)  # columns scaled first: numpy's cut-off would drop them
+    expected = np.linalg.lstsq(A / norms, y * 1e-20, rcond=None)[0] / norms
+    exact = json.loads(run.out)["ols"]
+    np.testing.assert_allclose([*exact["w"], exact["b"]], expected, rtol=1e-9)
+
+
+def test_fit_refuses_features_whose_squares_underflow():
+    from linscratch import UsageError, fit
+
+    X = np.random.default_rng(0).normal(size=(50, 2)) * 1e-300
+    with pytest.raises(UsageError, match=r"x1.*too small for float64"):
+        fit(X, np.ones(50))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("n", [1, 31, 32, 33, 5000, 70_001])
+def test_scan_measures_each_columns_largest_magnitude(n, dtype):
+    """The pass that checks a file's cells measures each column's largest magnitude (the
+    bound on values whose squares underflow needs it by column), equal to numpy's own."""
+    from pathlib import Path
+
+    from linscratch.data.columns import scan
+
+    a = (np.random.default_rng(n).normal(size=(n, 7)) * [1e-3, 1, 1e3, 1, -1, 5, 0]).astype(dtype)
+    np.testing.assert_array_equal(
+        scan(a, [f"c{j}" for j in range(7)], Path("t")), np.abs(a).max(axis=0).astype(np.float64)
+    )

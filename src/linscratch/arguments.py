@@ -160,22 +160,24 @@ def finite(X, y, dtype: str) -> None:
 
             a = a.detach()
             ok = bool(torch.isfinite(a).all())
-            largest = float(a.abs().max()) if ok else None
+            peaks = a.abs().reshape(len(a), -1).amax(dim=0).double().cpu().numpy() if ok else None
             a = a if ok else a.cpu().numpy()
         else:
-            ok, largest = False, None
+            ok, peaks = False, None
         if not ok:
             try:
-                largest = scan(np.asarray(a).reshape(len(a), -1), columns, label)
+                peaks = scan(np.asarray(a).reshape(len(a), -1), columns, label)
             except UsageError as problem:
                 raise UsageError(
                     "{problem}; drop that row or fill in the value", problem=problem
                 ) from None
-        empty = np.zeros((0, len(columns)))
-        if label == "X":
-            data = Dataset(a, empty[:, :1], names, None, {"path": "X"}, largest=largest)
+        empty, largest = np.zeros((0, len(columns))), float(peaks.max(initial=0.0))
+        if label == "X":  # (peaks: the columns', then an empty target's)
+            data = Dataset(
+                a, empty[:, :1], names, None, {"path": "X"}, largest=largest, peaks=np.r_[peaks, 0]
+            )
         else:
-            data = Dataset(empty[:, :0], a, [], "y", {"path": "y"}, largest=largest)
+            data = Dataset(empty[:, :0], a, [], "y", {"path": "y"}, largest=largest, peaks=peaks)
         check_magnitudes(data, dtype)
 
 

@@ -3,7 +3,6 @@ bad cell named (rows count from 1, the header not included)."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ class Table:
     path: str
     weights: np.ndarray | None = None  # (n,), the `weights` column, float64
     largest: float | None = None  # the largest magnitude in X and y, where measured in passing
+    peaks: np.ndarray | None = None  # each column's largest magnitude, features then target
 
 
 def check_names(names: list[str], path: Path) -> None:
@@ -86,17 +86,17 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
     )
 
 
-def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> float:
+def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> np.ndarray:
     """One sequential pass over `arr` (n, k), the columns `names`, in blocks of about 1 MiB
-    of rows: the largest magnitude in it (for `sources.check_magnitudes`, which then needs no
-    pass), or a UsageError naming the first cell that is not finite (NaN and ±inf show in the
-    blocks' max and min, with no temporaries); rows are counted from `offset`."""
+    of rows: each column's largest magnitude (k,) (for `dataset.check_magnitudes`, which then
+    needs no pass), or a UsageError naming the first cell that is not finite (NaN and ±inf
+    show in the blocks' max and min, with no temporaries); rows are counted from `offset`."""
     rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
-    largest = 0.0
+    peaks = np.zeros(arr.shape[1])
     for start in range(0, len(arr), rows):
         block = arr[start : start + rows]
-        hi, lo = float(block.max()), float(block.min())
-        if not (math.isfinite(hi) and math.isfinite(lo)):
+        hi, lo = _column_extremes(block)
+        if not (np.isfinite(hi).all() and np.isfinite(lo).all()):
             row, j = np.argwhere(~np.isfinite(block))[0]
             raise UsageError(
                 "{path}: column {name!r}, row {row}: {shown} is not finite",
@@ -105,8 +105,28 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> float:
                 row=offset + start + row + 1,
                 shown=block[row, j],
             )
-        largest = max(largest, hi, -lo)
-    return largest
+        np.maximum(peaks, np.maximum(hi, -lo), out=peaks)
+    return peaks
+
+
+SLABS = 32  # a block's rows reduced as this many slabs side by side first (`_column_extremes`)
+
+
+def _column_extremes(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's max and min of `block` (m, k), as float64 (k,). The rows are first
+    reduced as SLABS slabs of m/SLABS rows, element by element (contiguous, vectorised), then
+    the (m/SLABS, k) result by column: about half the speed of the block's single max and min,
+    where reducing the (m, k) block by column directly took four times as long."""
+    m = len(block) // SLABS * SLABS
+    if m == 0:
+        return block.max(axis=0).astype(np.float64), block.min(axis=0).astype(np.float64)
+    slabs = block[:m].reshape(SLABS, -1, block.shape[1])
+    hi = np.maximum.reduce(slabs, axis=0).max(axis=0).astype(np.float64)
+    lo = np.minimum.reduce(slabs, axis=0).min(axis=0).astype(np.float64)
+    if m < len(block):  # the rows past the last whole slab
+        hi = np.maximum(hi, block[m:].max(axis=0))
+        lo = np.minimum(lo, block[m:].min(axis=0))
+    return hi, lo
 
 
 def _as_numpy(column) -> np.ndarray:

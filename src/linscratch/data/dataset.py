@@ -35,6 +35,7 @@ class Dataset:
     weights: np.ndarray | None = None
     largest: float | None = None  # at least the largest magnitude in X and y, where known
     weight_shift: int = 0  # `weights` are the column's times 4^-weight_shift (`weights`)
+    peaks: np.ndarray | None = None  # each column's largest magnitude, the target last, if known
 
     @property
     def synthetic(self) -> bool:
@@ -58,11 +59,14 @@ def _largest(a) -> tuple[float, tuple[int, int]]:
 
 def check_magnitudes(dataset: Dataset, dtype: str) -> None:
     """Refuse values whose squares overflow the arithmetic they will meet (`dtype`: the run's,
-    or float64 where the data are standardized first). Overflow would otherwise show as a
-    divergence, and no learning rate can help it."""
+    or float64 where the data are standardized first), and a column whose values are all so
+    small that their squares underflow (`_check_small`). Overflow would otherwise show as a
+    divergence, and no learning rate can help it; underflow, as a wrong answer."""
     limit = math.sqrt(np.finfo(dtype).max) / 1e3  # room for sums of squares over a batch
+    if dataset.peaks is not None:
+        _check_small(dataset, dtype)
     if dataset.largest is not None and dataset.largest <= limit:
-        return  # measured while the file was read (`views`): no pass
+        return  # measured while the file was read (`columns.scan`): no pass
     names = [*dataset.feature_names, dataset.target_name or "y"]
     for a, column in ((dataset.X, None), (dataset.y, len(names) - 1)):
         value, (row, col) = _largest(a)
@@ -81,4 +85,31 @@ def check_magnitudes(dataset: Dataset, dtype: str) -> None:
                 row=row + 1,
                 value=value,
                 dtype=dtype,
+            )
+
+
+def _check_small(dataset: Dataset, dtype: str) -> None:
+    """Refuse a column whose largest magnitude is above zero but so small that its squares
+    underflow: in float64 (the exact answer's sums of squares, whatever the run's dtype: values
+    near 1e-300 gave "loss 0, it fits every row exactly"), or in `dtype` (float32's SGD, where
+    its values would be zeros or its gradients would underflow). A column of zeros is left to
+    the rules about constant columns."""
+    names = [*dataset.feature_names, dataset.target_name or "y"]
+    exact = math.sqrt(np.finfo(np.float64).tiny) * 1e3  # room for sums of squares: 1.5e-151
+    run = math.sqrt(np.finfo(dtype).tiny) * 1e3
+    for name, peak in zip(names, dataset.peaks, strict=False):
+        if 0 < peak < max(exact, run):
+            if peak < exact or dtype == "float64":
+                advice, arithmetic = Words("rescale the column (other units)"), "float64"
+            else:
+                advice = UsageError("use {0} float64 or {1}", "dtype", "standardize")
+                arithmetic = dtype
+            raise UsageError(
+                "{where}: column {name!r}: its largest value is {value:.3g}, too small for "
+                "{dtype} arithmetic (its square underflows); {advice}",
+                where=dataset.source.get("path", Words("synthetic data")),
+                name=name,
+                value=peak,
+                dtype=arithmetic,
+                advice=advice,
             )

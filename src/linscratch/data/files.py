@@ -123,10 +123,10 @@ def read_table(
     if not f_index:
         raise UsageError("{path}: no feature columns besides the target", path=path)
 
-    X, largest = np.empty((0, 0)), 0.0
+    X, peaks = np.empty((0, 0)), []
     for k, j in enumerate(f_index):
         values = column(j)
-        largest = max(largest, scan(values[:, None], [names[j]], path))
+        peaks.append(scan(values[:, None], [names[j]], path)[0])
         if k == 0:
             X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
         X[:, k] = values
@@ -134,7 +134,7 @@ def read_table(
     if t_index is not None:
         try:
             y = column(t_index)
-            largest = max(largest, scan(y[:, None], [names[t_index]], path))
+            peaks.append(scan(y[:, None], [names[t_index]], path)[0])
         except UsageError:
             if require_target:
                 raise
@@ -146,5 +146,6 @@ def read_table(
         target_name=None if t_index is None else names[t_index],
         path=str(path),
         weights=None if w_index is None else column(w_index),
-        largest=largest,
+        largest=max(peaks, default=0.0),
+        peaks=np.array(peaks) if y is not None else None,
     )

@@ -39,7 +39,9 @@ def load(spec: DataSpec, seed: int) -> Dataset:
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
         shift = 0 if weights is None else shift
-        return Dataset(X, y, *names, source, None, None, None, weights, table.largest, shift)
+        return Dataset(
+            X, y, *names, source, None, None, None, weights, table.largest, shift, table.peaks
+        )
 
     import torch
 

@@ -21,12 +21,13 @@ GROUP_BYTES = 32 << 20  # a columnar file's columns read at a time: Arrow holds 
 BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
 
 
-def views(arr, names, path: Path, largest: float) -> Table:
-    """The features and the target of `arr` (n, d + 1) as views; `largest`, its largest
-    magnitude."""
+def views(arr, names, path: Path, peaks: np.ndarray) -> Table:
+    """The features and the target of `arr` (n, d + 1) as views; `peaks` (d + 1,), each
+    column's largest magnitude."""
     d = arr.shape[1] - 1
     X, y = arr[:, :d], arr[:, d]
-    return Table(X, y, names[:d], names[d], str(path), largest=largest)
+    largest = float(peaks.max(initial=0.0))
+    return Table(X, y, names[:d], names[d], str(path), largest=largest, peaks=peaks)
 
 
 def selects_all(names, target, features) -> bool:
@@ -62,7 +63,7 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
         out = np.lib.format.open_memmap(scratch, "w+", dtype, (n, d + 1))
         _reserve(scratch, path)
         try:
-            largest = _copy_columns(groups, names, path, out)
+            peaks = _copy_columns(groups, names, path, out)
             pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
         except (pa.ArrowException, OSError) as exc:
             reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
@@ -71,7 +72,7 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
         arr = np.load(scratch, mmap_mode="r")
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
-    return views(arr, names, path, largest)
+    return views(arr, names, path, peaks)
 
 
 def _reserve(scratch: str, path: Path) -> None:
@@ -90,12 +91,12 @@ def _reserve(scratch: str, path: Path) -> None:
             ) from None
 
 
-def _copy_columns(groups, names, path: Path, out) -> float:
+def _copy_columns(groups, names, path: Path, out) -> np.ndarray:
     """Every column of the file into its place in `out` (n, k), a group of rows and a group
     of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell; `scan`:
     finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on two
-    threads: numpy's copies release the GIL); the largest magnitude."""
-    start, largest, size = 0, 0.0, out.dtype.itemsize
+    threads: numpy's copies release the GIL); each column's largest magnitude (k,)."""
+    start, peaks, size = 0, np.zeros(len(names)), out.dtype.itemsize
     with ThreadPoolExecutor(2) as pool:
         for m, read in groups:
             width = max(1, GROUP_BYTES // (size * max(1, m)))
@@ -103,14 +104,15 @@ def _copy_columns(groups, names, path: Path, out) -> float:
                 columns = []
                 for j, column in enumerate(read(names[c0 : c0 + width]), start=c0):
                     values = numeric(column, names[j], path, start, out.dtype)
-                    largest = max(largest, scan(values[:, None], names[j : j + 1], path, start))
+                    peak = scan(values[:, None], names[j : j + 1], path, start)[0]
+                    peaks[j] = max(peaks[j], peak)
                     columns.append(values)
                 halves = ((0, (m + 1) // 2), ((m + 1) // 2, m))
                 args = (out[start : start + m, c0 : c0 + len(columns)], columns)
                 for done in [pool.submit(_set_rows, *args, lo, hi) for lo, hi in halves]:
                     done.result()  # an error in either half is raised here
             start += m
-    return largest
+    return peaks
 
 
 def _set_rows(out, columns, lo: int, hi: int) -> None:
