@@ -17,7 +17,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from linscratch.data.columns import numeric, scan
 from linscratch.errors import UsageError, UsageTypeError
+from linscratch.events import Subscriber
+from linscratch.spec import RunSpec
 
 
 def kind_of(value) -> str:
@@ -27,7 +30,6 @@ def kind_of(value) -> str:
 
 def spec_of(spec):
     """`spec` as `RunSpec.build` takes it: a RunSpec or None."""
-    from linscratch.spec import RunSpec
 
     if spec is None or isinstance(spec, RunSpec):
         return spec
@@ -47,7 +49,7 @@ def spec_of(spec):
 
 def _torch_problem(a, name: str) -> None:
     """Refuse a tensor whose values cannot be read as an array of real numbers."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     if a.layout != torch.strided:
         raise UsageTypeError(
@@ -73,9 +75,7 @@ def _torch_problem(a, name: str) -> None:
 def _frame_cell(a, name: str) -> None:
     """A DataFrame that is not all numbers: the first cell that is not, named as a file's
     column is (`columns.numeric`)."""
-    import pyarrow as pa
-
-    from linscratch.data.columns import numeric
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
     for column in a.columns:
         try:
@@ -150,13 +150,15 @@ def rows(X, y):
 def finite(X, y, dtype: str) -> None:
     """Refuse a cell of X or y that is not finite, or whose square overflows `dtype`'s
     arithmetic, naming it (`columns.scan`, `sources.check_magnitudes`)."""
-    from linscratch.data.columns import scan
-    from linscratch.data.dataset import Dataset, check_magnitudes
+    from linscratch.data.dataset import (  # start-up: not every run needs it
+        Dataset,
+        check_magnitudes,
+    )
 
     names = [f"x{j + 1}" for j in range(X.shape[1])]
     for a, columns, label in ((X, names, "X"), (y, ["y"], "y")):
         if hasattr(a, "detach"):
-            import torch
+            import torch  # start-up: torch only when a run needs it
 
             a = a.detach()
             ok = bool(torch.isfinite(a).all())
@@ -241,7 +243,6 @@ def callable_or_none(value, name: str, usage: str) -> None:
 
 def subscribers_of(subscribers) -> None:
     """Refuse subscribers that are not `events.Subscriber`s."""
-    from linscratch.events import Subscriber
 
     for k, s in enumerate(subscribers):
         if not isinstance(s, Subscriber):

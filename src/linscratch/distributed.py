@@ -13,8 +13,11 @@ communication, and no nn.Module to wrap.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
+
+import numpy as np
 
 from linscratch.errors import UsageError
 
@@ -60,8 +63,8 @@ def from_env(environ=os.environ) -> Group | None:
 
 def start(group: Group, device: str = "cpu", init_method: str = "env://", timeout_s=300):
     """Join the process group: gloo on CPU, nccl on CUDA (each rank on its local GPU)."""
-    import torch
-    import torch.distributed as dist
+    import torch  # start-up: torch only when a run needs it
+    import torch.distributed as dist  # start-up: torch only when a run needs it
 
     backend = "nccl" if device.startswith("cuda") else "gloo"
     try:
@@ -82,7 +85,7 @@ def start(group: Group, device: str = "cpu", init_method: str = "env://", timeou
 
 
 def stop() -> None:
-    import torch.distributed as dist
+    import torch.distributed as dist  # start-up: torch only when a run needs it
 
     if dist.is_initialized():
         dist.destroy_process_group()
@@ -91,11 +94,10 @@ def stop() -> None:
 def current() -> Group | None:
     """The group of an initialised torch.distributed run, or None (without importing torch
     when nothing has)."""
-    import sys
 
     if "torch" not in sys.modules:
         return None
-    import torch.distributed as dist
+    import torch.distributed as dist  # start-up: torch only when a run needs it
 
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
         return None
@@ -105,16 +107,15 @@ def current() -> Group | None:
 
 def all_sum(buffer) -> None:
     """Sum a tensor over all ranks, in place."""
-    import torch.distributed as dist
+    import torch.distributed as dist  # start-up: torch only when a run needs it
 
     dist.all_reduce(buffer, op=dist.ReduceOp.SUM)
 
 
 def all_gather(array) -> list:
     """Every rank's float64 array of the same shape, in rank order (a list of numpy arrays)."""
-    import numpy as np
-    import torch
-    import torch.distributed as dist
+    import torch  # start-up: torch only when a run needs it
+    import torch.distributed as dist  # start-up: torch only when a run needs it
 
     mine = torch.from_numpy(np.ascontiguousarray(array, np.float64))
     parts = [torch.empty_like(mine) for _ in range(dist.get_world_size())]

@@ -14,12 +14,15 @@ import numbers
 import warnings
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from linscratch.errors import UsageError
+from linscratch.exact.solve import stability
+from linscratch.exact.statistics import gap
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
 from linscratch.spec import check_owners
@@ -195,11 +198,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         return self
 
     def _run(self, X, y, epochs: int, warm: bool, sample_weight=None) -> None:
-        import torch
 
         sw = None
         if sample_weight is not None:  # checked as `fit` checks it; rows of weight 0 dropped
-            from linscratch.data.weights import checked, drop_zero, rescaled
+            from linscratch.data.weights import (  # start-up: not every run needs it
+                checked,
+                drop_zero,
+                rescaled,
+            )
 
             dtype = "float32" if X.dtype == np.float32 else "float64"
             sw, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
@@ -218,8 +224,6 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             b0 = torch.zeros(1)
         lr = self.learning_rate_init
         if lr == "auto":
-            from linscratch.exact.solve import stability
-
             bound = stability(
                 X, seed=seed, intercept=self.fit_intercept, weights=sw, l2=float(self.alpha)
             )
@@ -289,7 +293,6 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             objective = LOSSES[_LOSS[self.loss]]
             p = self._parameter().get(objective.parameter)
             best = objective.minimiser(X, y64, p, self.fit_intercept, sw, alpha).loss
-            from linscratch.exact.statistics import gap
 
             squares = float(np.sum((y64 * y64) if sw is None else sw * y64 * y64))
             excess = gap(loss, best, squares, y64, sw)  # None: the optimum fits every row

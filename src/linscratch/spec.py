@@ -224,7 +224,12 @@ class DataSpec(_Section):
         (`Loss.exact_passes`) compute it (`resources.decide`)."""
         if not self.synthetic:
             return self
-        from linscratch.resources import decide, require_memory, require_work, run_bytes
+        from linscratch.resources import (  # start-up: not every run needs it
+            decide,
+            require_memory,
+            require_work,
+            run_bytes,
+        )
 
         given = SYNTHETIC_DEFAULTS | {k: v for k, v in vars(self).items() if v is not None}
         n = given["num_examples"]
@@ -594,7 +599,7 @@ def default_true_w(num_features: int, seed: int) -> list[float]:
     """
     if num_features == len(SEED_TRUE_W):
         return list(SEED_TRUE_W)
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     g = torch.Generator().manual_seed(seed)
     w = torch.empty(num_features, dtype=torch.float64).uniform_(-5, 5, generator=g)

@@ -11,6 +11,10 @@ import math
 import random
 from typing import TYPE_CHECKING
 
+import torch
+
+from linscratch.arguments import whole
+from linscratch.errors import UsageError, UsageTypeError
 from linscratch.spec import SEED_TRUE_B, SEED_TRUE_W  # noqa: F401 (the book's truth, the spec's default)
 
 if TYPE_CHECKING:
@@ -41,7 +45,6 @@ SEED_BATCH_B = 0.0
 def seed_batch(dtype=None) -> tuple[torch.Tensor, torch.Tensor]:
     """The seed document's worked batch: X (10, 2) and y (10, 1), the printed values in `dtype`
     (default float64)."""
-    import torch
 
     dtype = torch.float64 if dtype is None else dtype
     X = torch.tensor(SEED_BATCH_X, dtype=dtype)
@@ -63,13 +66,8 @@ def synthetic_data(
     draws come from torch's global generator, as in the book. Arguments that could not make
     that data set are refused (`UsageError`) before anything is drawn.
     """
-    import torch
-
-    from linscratch.arguments import whole
 
     if not isinstance(w, torch.Tensor) or w.ndim != 1 or not w.is_floating_point():
-        from linscratch.errors import UsageTypeError
-
         shape = tuple(w.shape) if hasattr(w, "shape") else type(w).__name__
         raise UsageTypeError(
             "{0} must be a 1-D floating-point torch tensor of true weights, "
@@ -88,7 +86,6 @@ def synthetic_data(
 
 def _number(value, name: str, least) -> None:
     """Refuse a value that is not a finite real number (>= `least` where given)."""
-    from linscratch.errors import UsageError
 
     try:  # a number, or a one-element tensor or array
         number = None if isinstance(value, bool | str) else float(value)
@@ -110,18 +107,13 @@ def data_iter(batch_size: int, features: torch.Tensor, labels: torch.Tensor, rng
     is asked for, as the book's generator draws it. The arguments are checked at the call
     (`UsageError`): a whole `batch_size` >= 1, features and labels with as many rows.
     """
-    from linscratch.arguments import whole
 
     whole(batch_size, "batch_size", 1)
     if not hasattr(features, "__len__") or not hasattr(labels, "__len__"):
-        from linscratch.errors import UsageTypeError
-
         raise UsageTypeError(
             "{0} and {1} must be tensors with one row per example", "features", "labels"
         )
     if len(features) != len(labels):
-        from linscratch.errors import UsageError
-
         raise UsageError(
             "{0} and {1} must have as many rows, got {n} and {m}",
             "features",
@@ -134,7 +126,6 @@ def data_iter(batch_size: int, features: torch.Tensor, labels: torch.Tensor, rng
 
 def _batches(batch_size: int, features, labels, rng):
     """`data_iter`'s batches."""
-    import torch
 
     num_examples = len(features)
     indices = shuffled_order(num_examples, rng)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from linscratch.errors import UsageError, UsageTypeError
 from linscratch.i18n import Words
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """The linear model y_hat = Xw + b: X (n, d), w (d, 1), b (1,) -> y_hat (n, 1). Shapes
     that do not multiply are a `UsageError` naming the argument (checked only when torch
     refuses them: a valid call costs nothing more)."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     try:
         return torch.matmul(X, w) + b
@@ -30,9 +31,7 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 def _linreg_problem(X, w, b) -> None:
     """Why `linreg` failed, as a UsageError naming the argument."""
-    import torch
-
-    from linscratch.errors import UsageError, UsageTypeError
+    import torch  # start-up: torch only when a run needs it
 
     for value, name in ((X, "X"), (w, "w"), (b, "b")):
         if not isinstance(value, torch.Tensor):
@@ -72,8 +71,6 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     try:
         target = y.reshape(y_hat.shape)
     except (RuntimeError, ValueError, AttributeError):
-        from linscratch.errors import UsageError
-
         raise UsageError(
             "{0} must hold one value per prediction, shape {k}, got shape {shape}",
             "y",
@@ -93,7 +90,7 @@ def huber_loss(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torc
     residual gives NaN (the comparison fails and the linear piece carries it), as the
     divergence guard needs. y is reshaped to y_hat's shape first, as in `squared_loss`.
     """
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     e = y_hat - y.reshape(y_hat.shape)
     a = e.abs()
@@ -107,7 +104,7 @@ def init_params(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The book's initialisation: w ~ N(0, 0.01^2) of shape (d, 1), b = 0 of shape (1,);
     float32 unless `dtype` says otherwise."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     dtype = torch.float32 if dtype is None else dtype
     w = torch.normal(0, 0.01, size=(num_features, 1), generator=generator, dtype=dtype)
@@ -192,8 +189,7 @@ def _size(a) -> int:
 
 
 def _check_gradient_args(X, y, w, b, weights, l2, delta) -> None:
-    from linscratch.arguments import array, positive
-    from linscratch.errors import UsageError
+    from linscratch.arguments import array, positive  # start-up: not every run needs it
 
     X = array(X, "X")
     for value, name in ((y, "y"), (w, "w"), (b, "b")):
@@ -213,7 +209,7 @@ def _check_gradient_args(X, y, w, b, weights, l2, delta) -> None:
                 shape=tuple(np.shape(value)),
             )
     if weights is not None:
-        from linscratch.data.weights import checked
+        from linscratch.data.weights import checked  # start-up: torch only when a run needs it
 
         checked(weights.detach().cpu() if hasattr(weights, "detach") else weights, n, "weights")
     if l2 != 0:
@@ -269,7 +265,7 @@ class LinearModel:
 
     def save(self, path, force: bool = False) -> None:
         """Write the model as JSON, atomically; refuses to replace a file unless `force`."""
-        from linscratch.data.destinations import atomic_write
+        from linscratch.data.destinations import atomic_write  # start-up: not every run needs it
 
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
         atomic_write(path, lambda f: f.write(text + "\n"), force=force, field="save")
@@ -277,8 +273,10 @@ class LinearModel:
     @classmethod
     def load(cls, path) -> LinearModel:
         """Read and validate a model file; any problem is a `UsageError` naming the file."""
-        from linscratch.data.saved import finite_number, read_versioned_json
-        from linscratch.errors import UsageError
+        from linscratch.data.saved import (  # start-up: not every run needs it
+            finite_number,
+            read_versioned_json,
+        )
 
         data = read_versioned_json(path, MODEL_FORMAT, MODEL_VERSION, Words("model"))
         w, b, names = data.get("w"), data.get("b"), data.get("feature_names")

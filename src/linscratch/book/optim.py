@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import torch
+
+from linscratch.arguments import positive
+from linscratch.errors import UsageError
+
 if TYPE_CHECKING:
     import torch
 
@@ -18,15 +23,12 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     `batch_size` must be finite numbers > 0 and every parameter hold a gradient (call
     `backward()` first): else a `UsageError` naming the argument, before any parameter moves.
     """
-    from linscratch.arguments import positive
 
     params = list(params)
     positive(lr, "lr")
     positive(batch_size, "batch_size")
     for k, param in enumerate(params):
         if getattr(param, "grad", None) is None:
-            from linscratch.errors import UsageError
-
             raise UsageError(
                 "{0}[{k}] has no gradient: call loss.backward() on a loss computed from it "
                 "(requires_grad=True) before the step",
@@ -38,7 +40,6 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
 
 def step(params, lr: float, batch_size) -> None:
     """`sgd` without its checks: the engines' inner loop."""
-    import torch
 
     with torch.no_grad():
         for param in params:

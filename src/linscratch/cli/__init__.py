@@ -9,6 +9,8 @@ keys are an interface.
 
 from __future__ import annotations
 
+import io
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -24,15 +26,15 @@ from linscratch.i18n import LANGS, language, set_language, tr
 def _command(name: str):
     """The module that runs command `name` (imported when it runs: --help stays instant)."""
     if name == "train":
-        from linscratch.cli import train as command
+        from linscratch.cli import train as command  # start-up: only the command that runs
     elif name == "sweep":
-        from linscratch.cli import sweep as command
+        from linscratch.cli import sweep as command  # start-up: only the command that runs
     elif name == "grad":
-        from linscratch.cli import grad as command
+        from linscratch.cli import grad as command  # start-up: only the command that runs
     elif name == "make-data":
-        from linscratch.cli import make_data as command
+        from linscratch.cli import make_data as command  # start-up: only the command that runs
     else:
-        from linscratch.cli import predict as command
+        from linscratch.cli import predict as command  # start-up: only the command that runs
     return command
 
 
@@ -52,7 +54,7 @@ def fail(prefix: str, message: str, kind: str, code: int, as_json: bool, report=
     except OSError:  # stderr that cannot be written (/dev/full): the status still tells
         pass
     if as_json:
-        import json
+        import json  # start-up: not every run needs it
 
         error = {"kind": kind, "message": message, "exit_code": code}
         text = json.dumps({**(report or {}), "error": error}, ensure_ascii=False, allow_nan=False)
@@ -79,8 +81,7 @@ def _writable(stream) -> bool:
     if stream is None:
         return False
     try:
-        import fcntl
-        import os
+        import fcntl  # platform: fcntl is Unix only
 
         mode = fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) & os.O_ACCMODE
     except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO): it writes
@@ -95,8 +96,6 @@ def _output_that_cannot_fail(lang: str):
     output's encoding cannot show written as backslash escapes (a column named in Chinese on an
     ASCII terminal); returns the language to speak: English, after a one-line note, where
     Chinese was asked for and the output cannot show it."""
-    import io
-    import os
 
     saved, devnull = sys.stderr, None
     if not _writable(sys.stderr):
@@ -193,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             code = _main(argv, lang)
     finally:
         set_language(before)
-    from linscratch.interrupts import ABANDONED
+    from linscratch.interrupts import ABANDONED  # start-up: not every run needs it
 
     if program and (ABANDONED or code in (130, 143)):
         _exit_now(code)  # interrupted: every `finally` has run; end without the teardown
@@ -204,7 +203,6 @@ def _exit_now(code: int) -> None:
     """End the process at once with `code`, its output flushed: a normal exit would wait for
     a call the signal abandoned (`interrupts`), and unloading torch and numba alone takes
     0.7-0.9 s on a busy 2-core machine, where Ctrl-C and SIGTERM are answered within 1 s."""
-    import os
 
     for stream in (sys.stdout, sys.stderr):
         try:

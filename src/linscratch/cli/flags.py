@@ -19,7 +19,15 @@ from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.errors import UsageError
 from linscratch.i18n import LANGS, Words, tr
 from linscratch.rules import CHOICES, LIMITS, RULES, check
-from linscratch.spec import DEFAULTS, FIELDS, HOW_IT_RUNS, OUTPUT, SECTION_OF, SYNTHETIC_DEFAULTS
+from linscratch.spec import (
+    DEFAULTS,
+    FIELDS,
+    HOW_IT_RUNS,
+    OUTPUT,
+    SECTION_OF,
+    SYNTHETIC_DEFAULTS,
+    RunSpec,
+)
 from linscratch.train.plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
 
 
@@ -217,7 +225,6 @@ def about(name: str, listed: bool = False) -> dict:
 
 def run_spec(args, **overrides):
     """The `RunSpec` of a command line: every field whose flag was given, the rest defaults."""
-    from linscratch.spec import RunSpec
 
     settings = {k: v for k, v in vars(args).items() if k in SECTION_OF or k == "seed"}
     return RunSpec.build(**{**settings, **overrides})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import sys
 
 from linscratch import __version__
 from linscratch.errors import UsageError
-from linscratch.i18n import tr
+from linscratch.i18n import Words, tr
+from linscratch.spec import ModelSpec, check_owners, default_true_w
 
 # The finite differences evaluate the loss 2(d + 1) times, n·d multiply-adds each, at about 1e8
 # a second: beyond this many the walk-through would take more than about ten seconds.
@@ -37,17 +39,16 @@ DEFAULTS = {
 def grad_batch(opts: dict):
     """The batch and parameters of `linscratch grad` (`opts`: DEFAULTS with the flags given,
     its seed drawn if a random batch needs one): X (n, d), y (n, 1), w (d, 1), b (1,)."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
-    from linscratch.book.data import (
+    from linscratch.book.data import (  # start-up: torch only when a run needs it
         SEED_BATCH_B,
         SEED_BATCH_W,
         seed_batch,
         synthetic_data,
     )
-    from linscratch.book.model import init_params
-    from linscratch.spec import default_true_w
-    from linscratch.train.results import torch_dtype
+    from linscratch.book.model import init_params  # start-up: not every run needs it
+    from linscratch.train.results import torch_dtype  # start-up: not every run needs it
 
     dtype = torch_dtype(opts["dtype"])
     if opts["example"] == "book":
@@ -98,23 +99,30 @@ def _check_work(n: int, d: int) -> None:
 
 
 def run(args) -> int:
-    from linscratch.spec import check_owners
 
     check_owners(vars(args))  # --huber-delta without --loss huber, as train refuses it
     opts = {**DEFAULTS, **vars(args)}
     size = {k: opts[k] or v for k, v in RANDOM_BATCH.items()}
     _check_work(size["num_examples"], size["num_features"])
-    from linscratch.cli.json_report import dumps
-    from linscratch.derivation.gradcheck import check_gradients
-    from linscratch.derivation.walkthrough import explain
-    from linscratch.train.loop import draw_seed
+    from linscratch.cli.json_report import dumps  # start-up: not every run needs it
+    from linscratch.derivation.gradcheck import (  # start-up: torch only when a run needs it
+        check_gradients,
+    )
+    from linscratch.derivation.walkthrough import (  # start-up: torch only when a run needs it
+        explain,
+    )
+    from linscratch.train.loop import draw_seed  # start-up: not every run needs it
 
     if opts["example"] == "random" and opts["seed"] is None:
         opts["seed"] = draw_seed()
     X, y, w, b = grad_batch(opts)
     weights, shift = None, 0
     if opts["sample_weight"] is not None:
-        from linscratch.data.weights import checked, rescaled, shift_of
+        from linscratch.data.weights import (  # start-up: torch only when a run needs it
+            checked,
+            rescaled,
+            shift_of,
+        )
 
         weights = checked(opts["sample_weight"], len(X), dtype=opts["dtype"])  # zeros stay
         if abs(shift_of(weights)) > FAR:  # a loss and gradients out of the arithmetic's reach
@@ -127,8 +135,6 @@ def run(args) -> int:
                 print(notice.format(m=-shift))
     delta = None
     if opts["loss"] == "huber":
-        from linscratch.spec import ModelSpec
-
         delta = opts["huber_delta"] or ModelSpec.huber_delta
     check = check_gradients(X, y, w, b, weights, opts["l2"], delta)
     if check.overflow:
@@ -201,10 +207,8 @@ def _psi(check, delta: float) -> list[float]:
 def _say_overflow(check) -> None:
     """One line on stderr: the gradient check cannot pass because the values overflow
     float64, not because a derivation is wrong."""
-    import sys
 
-    from linscratch.cli.flags import flag
-    from linscratch.i18n import Words, tr
+    from linscratch.cli.flags import flag  # cycle: linscratch.cli.flags imports this module
 
     what = Words("the loss") if not math.isfinite(check.loss) else Words("a gradient")
     text = tr(

@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from linscratch import __version__
+from linscratch.data import destinations, formats
 from linscratch.i18n import Words, tr
+from linscratch.spec import SEED_TRUE_B, SYNTHETIC_DEFAULTS, default_true_w
 
 CHUNK_ROWS = 1 << 20
 CORRUPT_SHIFT = 20.0  # added to a corrupted label: far outside the book's noise (0.01)
@@ -33,11 +35,12 @@ def chunks(n: int, d: int, w: np.ndarray, b: float, noise: float, seed: int, dty
 
 
 def run(args) -> int:
-    from linscratch.cli.json_report import dumps
-    from linscratch.data import destinations, formats
-    from linscratch.resources import require_disk, require_memory
-    from linscratch.spec import SEED_TRUE_B, SYNTHETIC_DEFAULTS, default_true_w
-    from linscratch.train.loop import draw_seed
+    from linscratch.cli.json_report import dumps  # start-up: not every run needs it
+    from linscratch.resources import (  # start-up: not every run needs it
+        require_disk,
+        require_memory,
+    )
+    from linscratch.train.loop import draw_seed  # start-up: not every run needs it
 
     options = vars(args)
     out_path, force = options["out"], options.get("force", False)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
+import numpy as np
+
 from linscratch import __version__
+from linscratch.book.model import LinearModel
+from linscratch.cli.json_report import dumps
+from linscratch.data import destinations
+from linscratch.data.files import column_names, read_table
+from linscratch.errors import UsageError
+from linscratch.exact.solve import mean_loss, r2_score
 from linscratch.i18n import tr
+from linscratch.spec import DataSpec
+from linscratch.train.sources import file_of
 
 OUTPUT_SUFFIXES = (".csv", ".txt")  # what --output writes: CSV text, whatever the data's format
 
 
 def run(args) -> int:
-    import numpy as np
-
-    from linscratch.book.model import LinearModel
-    from linscratch.data import destinations
-    from linscratch.data.files import column_names, read_table
-    from linscratch.errors import UsageError
-    from linscratch.spec import DataSpec
-    from linscratch.train.sources import file_of
 
     options = vars(args)
     output, force = options.get("output"), options.get("force", False)
@@ -65,16 +69,13 @@ def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -
     """The predictions as CSV (a `prediction` column, after every column of the file `kept`,
     a (path, header) pair) to `output`, written atomically; with no output and no --json, to
     stdout."""
-    import sys
-
-    from linscratch.data import destinations
 
     def write(f):
         if kept is None:
             f.write("prediction\n")
             f.writelines(f"{p!r}\n" for p in predictions)
         else:
-            from linscratch.data.beside import write_beside
+            from linscratch.data.beside import write_beside  # start-up: not every run needs it
 
             write_beside(f, *kept, predictions)
 
@@ -89,8 +90,6 @@ def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -
 
 def _report(args, model, table, path, predictions, output) -> None:
     """The JSON object (with every prediction), or one line saying where they went."""
-    from linscratch.cli.json_report import dumps
-    from linscratch.exact.solve import mean_loss, r2_score
 
     out = {
         "command": "predict",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from linscratch.cli.epochs import (
     averaged_line,
     epoch_line,
@@ -13,7 +15,9 @@ from linscratch.cli.epochs import (
 from linscratch.cli.weights import MAX_NAME, weight_lines
 from linscratch.i18n import language, speaking, tr
 from linscratch.losses import LOSSES
+from linscratch.resources import exact_cost, stability_cost
 from linscratch.show.scaled_params import shorten
+from linscratch.train.results import torch_dtype
 
 
 def gap_text(gap: float | None) -> str:
@@ -52,7 +56,6 @@ def heads(run) -> tuple[str, str, str]:
 
 def _fit_lines(run) -> list[str]:
     """The exact answer beside SGD's; for file data the RMSE; the validation rows."""
-    import numpy as np
 
     file_data = run.result.w_error is None
     if run.ols is None:
@@ -135,7 +138,6 @@ def _unpriced(run) -> list[str]:
     """Without the exact answer: a line where the stability limit was not estimated (too
     costly, `resources.decide_stability`), and one where the rows are fewer than the
     parameters (the exact answer would fit every row, and so may SGD's)."""
-    from linscratch.resources import stability_cost
 
     n, d = run.result.num_examples, len(run.feature_names)
     lines = []
@@ -162,7 +164,6 @@ def _no_exact(run) -> str:
     loss = LOSSES[run.spec.model.loss]
     if run.exact == "never":
         return tr(loss.not_computed)
-    from linscratch.resources import exact_cost
 
     n, d, what = run.result.num_examples, len(run.feature_names), tr(loss.label)
     return tr(
@@ -225,9 +226,7 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
     ]
     lines += stopped_line(run) + averaged_line(run) + schedule_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
-        import torch
-
-        from linscratch.train.results import torch_dtype
+        import torch  # start-up: torch only when a run needs it
 
         tdtype = torch_dtype(result.dtype)
         w_error, b_error = tr("error in estimating w"), tr("error in estimating b")

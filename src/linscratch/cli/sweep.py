@@ -8,13 +8,26 @@ from __future__ import annotations
 import sys
 import time
 
+import numpy as np
+import torch
+
+import linscratch.train.runs
 from linscratch import resources
 from linscratch.cli.flags import run_spec
+from linscratch.cli.json_report import dumps
+from linscratch.cli.sweep_jobs import most_jobs, run_pairs
+from linscratch.cli.sweep_report import sweep_json, sweep_text
 from linscratch.data import destinations
+from linscratch.errors import DivergedError, UsageError
 from linscratch.events import Subscriber
+from linscratch.exact.solve import total_sum_of_squares
+from linscratch.exact.verdicts import judge, spread
 from linscratch.i18n import tr
+from linscratch.interrupts import answering
 from linscratch.losses import LOSSES
-from linscratch.resources import require_work
+from linscratch.losses.objective import minimiser
+from linscratch.resources import decide, require_work
+from linscratch.rules import EPOCHS_LIMIT
 from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
 
@@ -23,7 +36,6 @@ _STATE: dict = {}  # the spec and dataset, made once by `_setup`; forked workers
 
 def _setup(spec, exact=None, spread=0.0) -> None:
     """Load the data in this process, once (forked workers share it: nothing is sent)."""
-    import torch
 
     torch.set_num_threads(1)
     resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
@@ -48,16 +60,15 @@ class _Clock(Subscriber):
 def _one(pair: tuple[float, int]) -> dict:
     """Train one pair; a diverged run is a result too. `verdict` judges it (see `verdicts`),
     `seconds` is its training time alone."""
-    from linscratch.errors import DivergedError
-    from linscratch.exact.verdicts import judge
-    from linscratch.train.runs import execute
 
     lr, batch_size = pair
     spec = _STATE["spec"].replace(lr=lr, batch_size=batch_size)
     out = {"lr": lr, "batch_size": batch_size, "diverged": False, "diverged_at": None}
     clock = _Clock()
     try:
-        run = execute(spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None)
+        run = linscratch.train.runs.execute(
+            spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None
+        )
         losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
     except DivergedError as exc:
@@ -86,13 +97,6 @@ def _exact(spec):
     or weight decay: each run computes it on its training rows, ridge's on the rows SGD
     trained on, standardized or not), and V = ½ var(y); both computed once, here
     (weighted, where the rows are)."""
-    import numpy as np
-
-    from linscratch.exact.solve import total_sum_of_squares
-    from linscratch.exact.verdicts import spread
-    from linscratch.interrupts import answering
-    from linscratch.losses.objective import minimiser
-    from linscratch.resources import decide
 
     data = _STATE["dataset"]
     exact = None
@@ -113,8 +117,6 @@ def _exact(spec):
 def _check_grid(spec, pairs: int) -> None:
     """Refuse a grid whose runs' epochs together pass a run's limit (`rules.EPOCHS_LIMIT`:
     each pair keeps every epoch's record), before the pairs are listed."""
-    from linscratch.errors import UsageError
-    from linscratch.rules import EPOCHS_LIMIT
 
     if pairs * spec.optim.num_epochs > EPOCHS_LIMIT:
         raise UsageError(
@@ -129,11 +131,6 @@ def _check_grid(spec, pairs: int) -> None:
 
 
 def run(args) -> int:
-    import numpy as np
-
-    from linscratch.cli.json_report import dumps
-    from linscratch.cli.sweep_jobs import most_jobs, run_pairs
-    from linscratch.cli.sweep_report import sweep_json, sweep_text
 
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
@@ -156,9 +153,9 @@ def run(args) -> int:
     seconds = time.perf_counter() - start
 
     if spec.outputs.plot is not None:
-        from linscratch.show.fonts import figure_text
-        from linscratch.show.plots import save
-        from linscratch.show.sweep_plot import sweep_figure
+        from linscratch.show.fonts import figure_text  # start-up: matplotlib only for --plot
+        from linscratch.show.plots import save  # start-up: matplotlib only for --plot
+        from linscratch.show.sweep_plot import sweep_figure  # start-up: matplotlib only for --plot
 
         with figure_text():
             figure = sweep_figure(runs, lrs, batch_sizes)

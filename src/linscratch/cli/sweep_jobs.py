@@ -16,11 +16,17 @@ whichever process runs it: a run depends only on the spec, its seed and the data
 
 from __future__ import annotations
 
+import ctypes
 import math
+import multiprocessing
 import os
+import pickle
+import queue
+import signal
 import time
 
-from linscratch.resources import idle_cores
+from linscratch.i18n import tr
+from linscratch.resources import PROCESS_BYTES, available_memory, idle_cores, run_bytes
 
 FORK_SECONDS = 0.05  # a forked worker's start, exit and its results' way back (about 0.02–0.05 s)
 SHARING = 1.25  # runs side by side are slower than alone (memory bandwidth, a shared machine)
@@ -30,7 +36,6 @@ def most_jobs(pairs: int, n: int, d: int) -> int:
     """The most processes worth having: no more than the pairs, the cores, or the workers
     whose own allocations (a process's share, a run's arrays; the data is shared) fit in the
     available memory."""
-    from linscratch.resources import PROCESS_BYTES, available_memory, run_bytes
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     per_worker = PROCESS_BYTES + run_bytes(n, d, 8)
@@ -80,7 +85,6 @@ def _take(one, pairs, counter):
 
 
 def _picklable(error: Exception) -> Exception:
-    import pickle
 
     try:
         pickle.loads(pickle.dumps(error))
@@ -92,7 +96,6 @@ def _picklable(error: Exception) -> Exception:
 def _worker(one, pairs, counter, results, parent: int) -> None:
     """A forked worker: Ctrl-C is the parent's to handle (it ends the workers), SIGTERM ends
     it at once, and so does the parent's death (Linux), so that no worker outlives the sweep."""
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -107,11 +110,8 @@ def _worker(one, pairs, counter, results, parent: int) -> None:
 
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    import signal
 
     try:
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))
     except (OSError, AttributeError):  # not Linux: the parent's checks still stop it
         pass
@@ -119,7 +119,6 @@ def _die_with_parent() -> None:
 
 def parallel(one, pairs: list, jobs: int) -> list:
     """`one(pair)` for every pair, over this process and jobs − 1 forked workers, in order."""
-    import multiprocessing
 
     context = multiprocessing.get_context("fork")  # the data and the imports are shared
     counter, results = context.Value("q", 0), context.Queue()
@@ -144,9 +143,6 @@ def parallel(one, pairs: list, jobs: int) -> list:
 def _collect(results, workers) -> list:
     """The outcomes the workers have sent, waiting a little for one; raises if a worker ended
     without sending all it took (killed, out of memory: it sends each as it finishes)."""
-    import queue
-
-    from linscratch.i18n import tr
 
     try:
         return [results.get(timeout=0.2)]

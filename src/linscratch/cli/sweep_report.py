@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from linscratch import __version__
 from linscratch.cli.reports import gap_text
+from linscratch.exact.verdicts import still_falling
 from linscratch.i18n import rjust, tr, width
 
 
@@ -24,7 +25,6 @@ def sweep_json(spec, lrs, batch_sizes, jobs: int, seconds: float, runs: list[dic
 
 def _verdict(r: dict) -> str:
     """A run's verdict in words, with why: where it diverged, or whether it is still falling."""
-    from linscratch.exact.verdicts import still_falling
 
     limit = "—" if r["lr_max"] is None else f"{r['lr_max']:.3g}"
     if r["verdict"] == "diverged":

@@ -9,7 +9,12 @@ from __future__ import annotations
 import sys
 
 from linscratch import __version__, distributed
+from linscratch.book.model import LinearModel
+from linscratch.cli.epochs import EpochLines
 from linscratch.cli.flags import flag, run_spec
+from linscratch.cli.json_report import dumps, train_json
+from linscratch.cli.reports import train_text
+from linscratch.cli.timings import PhaseClock
 from linscratch.data import destinations
 from linscratch.errors import DivergedError
 from linscratch.i18n import tr
@@ -37,7 +42,6 @@ def run(args) -> int:
 
 def _train(args, spec, main: bool) -> int:
     """One process's run: rank 0 (`main`) shows the feedback, prints and writes files."""
-    from linscratch.cli.timings import PhaseClock
 
     clock = PhaseClock()  # where the time goes, for --json
     options = vars(args)
@@ -54,7 +58,6 @@ def _train(args, spec, main: bool) -> int:
     with shown:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed)
-        from linscratch.cli.epochs import EpochLines
 
         lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
         try:
@@ -77,8 +80,6 @@ def _train(args, spec, main: bool) -> int:
         raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
-    from linscratch.cli.json_report import dumps, train_json
-    from linscratch.cli.reports import train_text
 
     if as_json:
         print(
@@ -106,7 +107,10 @@ def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> Non
     document. Nothing is saved."""
     if error.run is None:
         return
-    from linscratch.cli.diverged_report import diverged_json, diverged_text
+    from linscratch.cli.diverged_report import (  # start-up: not every run needs it
+        diverged_json,
+        diverged_text,
+    )
 
     if as_json:
         error.report = diverged_json(error, dataset.source, seed_drawn)
@@ -134,8 +138,8 @@ def _ignore(warning) -> None:
 
 def _plot(outcome, dataset) -> None:
     """The training figure, drawn and saved in the language in use (`fonts.figure_text`)."""
-    from linscratch.show.fonts import figure_text
-    from linscratch.show.plots import save, training_figure
+    from linscratch.show.fonts import figure_text  # start-up: matplotlib only for --plot
+    from linscratch.show.plots import save, training_figure  # start-up: matplotlib only for --plot
 
     X, y = dataset.X, dataset.y
     if outcome.train_rows is not None:  # the rows it trained on
@@ -146,7 +150,6 @@ def _plot(outcome, dataset) -> None:
 
 
 def _save(outcome) -> None:
-    from linscratch.book.model import LinearModel
 
     scaler, spec = outcome.standardizer, outcome.spec
     training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}

@@ -51,8 +51,8 @@ def check_names(names: list[str], path: Path) -> None:
 def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) -> np.ndarray:
     """A pyarrow column as `dtype`, or a UsageError naming the first bad cell (rows counted
     from `offset`, for a column read a row group at a time)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+    import pyarrow.compute as pc  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         if column.null_count:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +59,6 @@ def _check_path(path: Path, header: bool = True) -> Format:
 def check_readable(path: Path) -> None:
     """Refuse, before opening it, a path that is not a regular file one can read: missing, a
     folder, a pipe or a device (opening a pipe would wait forever), or out of reach."""
-    import stat
 
     try:
         mode = os.stat(path).st_mode

@@ -79,7 +79,7 @@ def kind_of(path: Path, start: bytes) -> str:
 
 def _zip_kind(path: Path) -> str:
     """A zip archive's kind from the names of its members: numpy's NPZ, an Excel workbook."""
-    import zipfile
+    import zipfile  # start-up: not every run needs it
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from linscratch.data.dataset import Dataset
+from linscratch.errors import UsageError
 from linscratch.i18n import Words
 from linscratch.spec import RunSpec
 
@@ -73,7 +74,6 @@ def _rescued(spread: np.ndarray, X: np.ndarray, mean) -> np.ndarray:
 
 
 def _too_small(name: str, spread: float, what: Words) -> None:
-    from linscratch.errors import UsageError
 
     raise UsageError(
         "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
@@ -107,7 +107,6 @@ class Standardizer:
     def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str], center: bool = True):
         """The scaling of the training rows X (n, d), y (n,); centered or (for a model through
         the origin) not."""
-        from linscratch.errors import UsageError
 
         if not center:
             rms = _rescued(np.sqrt(np.mean(X * X, axis=0)), X, None)
@@ -158,7 +157,6 @@ class Standardizer:
 
 def split_rows(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A seeded random split of n rows: (training rows, validation rows), each sorted."""
-    from linscratch.errors import UsageError
 
     n_val = round(n * val_fraction)
     if n_val < 1 or n - n_val < 2:

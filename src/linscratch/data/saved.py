@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from linscratch.data.files import check_readable
+from linscratch.data.formats import kind_of, refusal
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
@@ -47,8 +48,6 @@ def read_versioned_json(path, fmt: str, version: int, kind: str, field: str | No
     try:
         data = json.loads(text.decode("utf-8"))
     except UnicodeDecodeError:
-        from linscratch.data.formats import kind_of, refusal
-
         found = kind_of(path, text[:4096])
         if found != "text":
             raise refuse(refusal(path, found, "json")) from None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 
 from linscratch.errors import UsageError
 
@@ -105,8 +106,6 @@ def drop_zero(X, y, w: np.ndarray):
         return X, y, w
     rows = np.flatnonzero(keep)
     if hasattr(X, "detach"):
-        import torch
-
         index = torch.as_tensor(rows)
         return X[index], y[index], w[rows]
     return np.asarray(X)[rows], np.asarray(y)[rows], w[rows]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import torch
 
+from linscratch.arguments import kind_of, positive
 from linscratch.derivation.gradcheck import GradCheck
+from linscratch.errors import UsageError, UsageTypeError
 from linscratch.i18n import LANGS, language, rjust, speaking, tr
 
 WALK = "walk-through"  # the context of the words this walk-through says otherwise (msgctxt)
@@ -110,8 +112,6 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
     sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient.
     `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it."""
-    from linscratch.arguments import kind_of, positive
-    from linscratch.errors import UsageError, UsageTypeError
 
     if not isinstance(check, GradCheck):
         raise UsageTypeError(

@@ -36,6 +36,7 @@ JSON.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +101,6 @@ def _pass(X, y, theta, delta, intercept, weights, l2, chunk_rows, shift):
     billion rows) with the rows outside (|e| > δ). C: with `shift` (p,) (`_shift`), the Gram
     K of the inside rows of A − 1·shiftᵀ scaled by √s (`_newton` solves with it); with None,
     R of the inside rows scaled by √s, by QR chunk by chunk."""
-    import hashlib
 
     d, p = X.shape[1], len(theta)
     F = S = 0.0
@@ -160,7 +160,7 @@ def _irls_pass(X, y, theta, delta, intercept, weights, l2, chunk_rows):
 def _shift(X, intercept: bool, p: int) -> np.ndarray:
     """What the rows of A are shifted by before their Gram: the features' means over the first
     rows and 0 for the column of ones, which absorbs it (`reduction`); zeros without it."""
-    from linscratch.exact.reduction import row_means
+    from linscratch.exact.reduction import row_means  # start-up: not every run needs it
 
     return np.r_[row_means(X, np.zeros(len(X)), True)[0], 0.0] if intercept else np.zeros(p)
 
@@ -174,7 +174,7 @@ def _newton(C, g, shift, n):
     M⁻¹ = I − e_p vᵀ."""
     if shift is None:
         return _svd_solve(C, -g, n)
-    from linscratch.exact.reduction import safe_cholesky
+    from linscratch.exact.reduction import safe_cholesky  # start-up: not every run needs it
 
     safe = safe_cholesky(C)
     if safe is None:

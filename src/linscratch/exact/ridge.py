@@ -36,7 +36,7 @@ def ridge(
     0 without the intercept) of y (n,) on X (n, d), weighted with `weights` (n,); see the
     module docstring. `loss` is that objective at the answer, `penalty` its (λ/2)‖w‖². One
     pass over the rows (`reduction.reduce_rows`; `chunk_rows` is kept for callers, unused)."""
-    from linscratch.exact.reduction import reduce_rows
+    from linscratch.exact.reduction import reduce_rows  # start-up: not every run needs it
 
     return ridge_of(reduce_rows(X, y, fit_intercept, weights), l2)
 

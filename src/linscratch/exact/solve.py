@@ -65,7 +65,7 @@ class OLSResult:
         import time (0.3 s against 1.8 s after torch on a 2-core machine)."""
         if self.se is None:
             return None
-        from scipy.special import stdtrit
+        from scipy.special import stdtrit  # start-up: scipy only when asked
 
         theta = np.r_[self.w, self.b] if self.fit_intercept else np.asarray(self.w)
         t = stdtrit(self.dof, 0.975)
@@ -136,7 +136,7 @@ def ols(X, y, chunk_rows: int = 1 << 18, fit_intercept: bool = True, weights=Non
     """Least squares of y (n,) on X (n, d), with an intercept or through the origin; with
     `weights` (n,), all positive, weighted least squares; see the module docstring. One pass
     over the rows (`reduction.reduce_rows`; `chunk_rows` is kept for callers, unused)."""
-    from linscratch.exact.reduction import reduce_rows
+    from linscratch.exact.reduction import reduce_rows  # start-up: not every run needs it
 
     return ols_of(reduce_rows(X, y, fit_intercept, weights))
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from linscratch.distributed import all_gather, current
 from linscratch.exact.reduction import Reduced, combine, reduce_rows
+from linscratch.exact.solve import mean_loss, r2_score, rmse, total_sum_of_squares
 
 
 def reduce_training_rows(X, y, intercept: bool, weights=None) -> Reduced:
     """The training rows reduced to their R factor; under torchrun each process reduces its
     own share of the rows and the factors are gathered and combined (every rank then holds
     the same)."""
-    from linscratch.distributed import all_gather, current
 
     group = current()
     if group is None:
@@ -59,7 +60,6 @@ def sgd_numbers(result, exact, reduced, X, y, centered: bool, weights=None, loss
     `reduced` where there is one (no pass over the rows), by passes over them where the exact
     answer came from elsewhere (`loss_of` the run's mean loss, Huber's say: `solve.mean_loss`
     if None), None where there is no exact answer (no further pass)."""
-    from linscratch.exact.solve import mean_loss, r2_score, total_sum_of_squares
 
     if reduced is not None:
         loss, r2 = reduced.loss(result.w, result.b), reduced.r2(result.w, result.b, centered)
@@ -94,7 +94,6 @@ def validation(rows, result, exact, epochs, centered, loss_of, squared) -> dict 
     X_val, y_val, w_val = rows.X_val, rows.y_val, rows.w_val
     if X_val is None:
         return None
-    from linscratch.exact.solve import r2_score, rmse
 
     loss = loss_of(X_val, y_val, result.w, result.b, w_val)
     ols_loss = None if exact is None else loss_of(X_val, y_val, exact.w, exact.b, w_val)
@@ -108,7 +107,6 @@ def validation(rows, result, exact, epochs, centered, loss_of, squared) -> dict 
 def rmse_pair(sgd_loss, exact) -> dict | None:
     """SGD's and the exact answer's RMSE on the training rows (the fit's alone: ridge's loss
     less its penalty), None without the exact answer."""
-    from linscratch.exact.solve import rmse
 
     if exact is None:
         return None

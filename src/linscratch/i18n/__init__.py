@@ -63,7 +63,7 @@ def catalogue(lang: str) -> dict[str, str]:
     """`lang`'s translations, by msgid (msgctxt and msgid joined by "\\x04" where it has a
     context), read once."""
     if lang not in _catalogues:
-        from linscratch.i18n import po  # only where a language other than English is spoken
+        from linscratch.i18n import po  # start-up: only where English is not spoken
 
         _catalogues[lang] = po.read(catalogue_path(lang))
     return _catalogues[lang]
@@ -81,7 +81,7 @@ def tr(text: str, context: str | None = None) -> str:
 
 def width(text: str) -> int:
     """Columns `text` takes on a terminal: two for a wide (Chinese) character, one otherwise."""
-    import unicodedata
+    import unicodedata  # start-up: not every run needs it
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 

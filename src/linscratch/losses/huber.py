@@ -49,7 +49,7 @@ class Huber:
 
     def rho(self, e, p):
         """ρ_δ(e), elementwise (torch)."""
-        import torch
+        import torch  # start-up: torch only when a run needs it
 
         a = e.abs()
         return torch.where(a <= p, e**2 / 2, p * (a - p / 2))

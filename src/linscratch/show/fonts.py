@@ -6,9 +6,13 @@ missing glyphs). Chinese in a figure in English (a column named 面积) takes th
 from __future__ import annotations
 
 import sys
+import unicodedata
 import warnings
 from contextlib import contextmanager
 from functools import cache
+
+import matplotlib
+from matplotlib import font_manager
 
 from linscratch import i18n
 
@@ -32,7 +36,6 @@ FILES = ("notosanscjk", "sourcehansans", "wqy", "simhei", "msyh", "pingfang")
 def cjk_font() -> str | None:
     """The first of CJK_FONTS that matplotlib can find here, or None. A font installed after
     matplotlib cached its list of fonts is found among the system's font files and added."""
-    from matplotlib import font_manager
 
     def first():
         installed = {font.name for font in font_manager.fontManager.ttflist}
@@ -50,7 +53,6 @@ _told = [False]  # whether this figure's missing font was said already
 
 def needs_cjk(text: str) -> bool:
     """Whether `text` holds a wide (Chinese, Japanese, Korean) character."""
-    import unicodedata
 
     return any(unicodedata.east_asian_width(c) in "WF" for c in text)
 
@@ -97,7 +99,6 @@ def _in_language():
         finally:
             i18n.set_language("zh")
         return
-    import matplotlib
 
     # the families themselves, not the sans-serif list: only `font.family` is a fallback chain
     # (ŷ, λ and ½ come from DejaVu Sans, which Noto Sans CJK lacks)

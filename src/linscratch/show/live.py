@@ -19,7 +19,7 @@ from linscratch.show import svg
 def in_notebook() -> bool:
     """Whether this runs in a Jupyter kernel (an IPython shell that can display figures)."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # optional: IPython, in a notebook
     except ImportError:
         return False
     shell = get_ipython()
@@ -29,7 +29,7 @@ def in_notebook() -> bool:
 def show(svg: str):
     """Display an SVG drawing in the notebook; returns a handle whose `update(svg)` redraws it
     in place."""
-    from IPython.display import display
+    from IPython.display import display  # optional: IPython, in a notebook
 
     return _Handle(display({"image/svg+xml": svg}, raw=True, display_id=True))
 

@@ -6,21 +6,29 @@ Built on matplotlib's object API (no pyplot, no display needed) and written atom
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from linscratch import i18n
+from linscratch.data import destinations
+from linscratch.exact.solve import ols
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
+from linscratch.show import fonts, scaled_params
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def save(fig, path: str, force: bool) -> None:
     """Write the figure through a temporary file renamed into place."""
-    from linscratch.data.destinations import atomic_write
 
     fmt = Path(path).suffix.lower()[1:]
-    atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=130), force, "plot", binary=True)
+    destinations.atomic_write(
+        path, lambda f: fig.savefig(f, format=fmt, dpi=130), force, "plot", binary=True
+    )
 
 
 def _smooth(values: np.ndarray) -> np.ndarray:
@@ -37,10 +45,6 @@ def chinese_font(fig):
     of them, in English those holding Chinese (a column's name), so that the figure renders
     the same wherever it is drawn later (a notebook); where no CJK font is installed and a
     text needs one, one line says so (`fonts.no_font_notice`). Returns `fig`."""
-    from matplotlib.text import Text
-
-    from linscratch import i18n
-    from linscratch.show import fonts
 
     texts = fig.findobj(Text)
     wide = [t for t in texts if fonts.needs_cjk(t.get_text())]
@@ -75,7 +79,6 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     """The loss (per epoch, per step smoothed, validation, the OLS optimum), the parameters'
     paths toward the truth or the OLS answer, and for one or two features the data with the
     fitted line, as the book plots features[:, 1] against labels."""
-    from matplotlib.figure import Figure
 
     trace = run.trace
     loss = LOSSES[run.spec.model.loss]
@@ -110,8 +113,6 @@ def training_figure(run, X, y, true_w=None, true_b=None):
         names, target = run.feature_names, run.target_name
         data_panel(axes[2], run.result.w, run.result.b, X, y, names, target, reference)
         if not loss.squares:  # what the squared loss would make of the rows, outliers and all
-            from linscratch.exact.solve import ols
-
             squares = ols(np.asarray(X, np.float64), np.asarray(y, np.float64).reshape(-1))
             _line(axes[2], X, squares.w, squares.b, tr("least squares"))
     figure_title(fig, run.result)
@@ -190,8 +191,6 @@ def _params_panel(ax, run, trace, target, rows=None) -> None:
     if len(ends) > 100:  # a log axis: leave out the start at epoch 0
         x, path = x[1:], path[1:]
     if rows is not None:
-        from linscratch.show import scaled_params
-
         scale = scaled_params.scales(*rows, run.standardizer)
         standard = scaled_params.standardized(target, *scale)[0]
         path = scaled_params.standardized(path, *scale)
@@ -275,7 +274,6 @@ def _line(ax, X, w, b, label: str) -> None:
 def _exact(run):
     """The exact answer to draw beside SGD's: `run.ols`, or SGD's own final parameters (as an
     object with w and b) where no exact answer was computed."""
-    from types import SimpleNamespace
 
     if run.ols is not None:
         return run.ols

@@ -57,7 +57,7 @@ class Feedback(Quiet):
             self.bar.stop()
             self.bar = None
         if self.status is None:
-            from rich.progress import SpinnerColumn, TextColumn
+            from rich.progress import SpinnerColumn, TextColumn  # start-up: rich only on a terminal
 
             self.status = self._live(SpinnerColumn(), TextColumn("{task.description}"))
             self.status.add_task(text, total=None)
@@ -120,8 +120,8 @@ class Feedback(Quiet):
         """A rich display of `columns` on stderr, taken down when stopped. Printing to stdout
         while it shows goes above it when stdout is the same terminal, and straight to stdout
         when stdout is a file or a pipe (rich would send it to the terminal)."""
-        from rich.console import Console
-        from rich.progress import Progress
+        from rich.console import Console  # start-up: rich only on a terminal
+        from rich.progress import Progress  # start-up: rich only on a terminal
 
         self.console = self.console or Console(stderr=True)
         return Progress(
@@ -132,7 +132,11 @@ class Feedback(Quiet):
         )
 
     def _start_bar(self) -> None:
-        from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import (  # start-up: rich only on a terminal
+            BarColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self._clear()
         self.bar = self._live(

@@ -4,6 +4,8 @@ data needed; given X and y, the rows too). The CLI's figure of a whole run is `p
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from linscratch.i18n import tr
 from linscratch.show.plots import (
@@ -19,8 +21,6 @@ def result_figure(result, X=None, y=None):
     """How a `loop.Result` learned, from the result alone: the loss after each epoch, the
     parameters' path (dashed: the truth, when the run knew it), and given X and y the rows with
     the learned line (the last feature against y, the others at their mean)."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     panels = 3 if X is not None and y is not None else 2
     fig = Figure(figsize=(5.2 * panels, 4.2), layout="constrained")

@@ -9,6 +9,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
 from linscratch.i18n import tr
 
@@ -20,7 +26,6 @@ def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
     """The loss curves, and beside them: a heatmap of final losses (several rates and several
     batch sizes), the final loss against the learning rate with the stability limit 2/λ_max
     (one batch size) or against the batch size (one rate); the curves alone for one pair."""
-    from matplotlib.figure import Figure
 
     lrs, batch_sizes = sorted(set(lrs)), sorted(set(batch_sizes))
     if len(lrs) == 1 and len(batch_sizes) == 1:
@@ -69,7 +74,6 @@ def _curves(ax, runs, lrs, batch_sizes) -> None:
     """Loss per epoch: colour by learning rate (a sequential colormap), style by batch size
     (with one rate, colour by batch size); a diverged run drawn up to its last finite loss and
     marked there with an ×; the exact loss as a dotted line."""
-    from matplotlib.ticker import MaxNLocator
 
     hue, dash = (
         ("lr", "batch_size") if len(lrs) > 1 or len(batch_sizes) == 1 else ("batch_size", "lr")
@@ -104,7 +108,6 @@ def _curves(ax, runs, lrs, batch_sizes) -> None:
 def _keys(lrs, batch_sizes, hue: str) -> tuple[dict, dict]:
     """Each value of the `hue` setting's colour (a sequential colormap, in increasing order)
     and each value of the other's line style."""
-    from matplotlib import colormaps
 
     cmap = colormaps["plasma"]
     shaded, dashed = (lrs, batch_sizes) if hue == "lr" else (batch_sizes, lrs)
@@ -116,7 +119,6 @@ def _keys(lrs, batch_sizes, hue: str) -> tuple[dict, dict]:
 def _legends(ax, colors, styles, hue: str, diverged: bool, exact: bool) -> None:
     """Two legends right of the curves: the colours, titled with their setting; the line
     styles, titled with theirs, and the × and dotted line when drawn."""
-    from matplotlib.lines import Line2D
 
     titles = {"lr": tr("learning rate"), "batch_size": tr("batch size")}
     other = "batch_size" if hue == "lr" else "lr"
@@ -153,7 +155,6 @@ def _final_against(ax, runs, key: str, values: list, label: str) -> None:
     """Final loss against the one setting swept (log axes where its values span a factor of
     ten); the exact loss as a line, the stability limit 2/λ_max as a vertical line when the
     setting is the learning rate; a diverged run as an × at the top edge."""
-    from matplotlib.transforms import blended_transform_factory
 
     by = {r[key]: r for r in runs}
     stable = [v for v in values if by[v]["verdict"] != "diverged"]
@@ -217,7 +218,6 @@ def _final_against(ax, runs, key: str, values: list, label: str) -> None:
 def _heatmap(fig, ax, runs, lrs, batch_sizes) -> None:
     """Final loss of every (learning rate, batch size) pair; grey where a run diverged, and
     each cell says its verdict."""
-    from matplotlib.colors import LogNorm
 
     grid = np.full((len(lrs), len(batch_sizes)), np.nan)
     labels = np.full(grid.shape, "", dtype=object)

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from linscratch.data import destinations
 from linscratch.data.saved import finite_number, read_versioned_json
 from linscratch.errors import UsageError
 from linscratch.events import EpochEnd, Subscriber
 from linscratch.i18n import Words
+from linscratch.train.schedules import describe
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
 
@@ -46,8 +48,6 @@ def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     n, d = X.shape
     mark = {} if weights is None else {"weights": data_digest(weights, weights[:0])}
     if spec.optim.lr_schedule != "constant":  # a constant rate's checkpoints stay as they were
-        from linscratch.train.schedules import describe
-
         mark["lr_schedule"] = describe(spec.optim)
     if spec.model.l2:  # weight decay changes every step (absent at 0: older checkpoints match)
         mark["l2"] = spec.model.l2
@@ -219,7 +219,6 @@ class CheckpointWriter(Subscriber):
                 self.path.parent.rmdir()
 
     def epoch_end(self, event: EpochEnd) -> None:
-        from linscratch.data.destinations import atomic_write
 
         self.losses.append(event.loss)
         state = {
@@ -236,5 +235,7 @@ class CheckpointWriter(Subscriber):
         if self.rows is not None:
             state["rows"] = self.rows
         text = json.dumps(state, allow_nan=False)
-        atomic_write(self.path, lambda f: f.write(text), force=True, field="checkpoint")
+        destinations.atomic_write(
+            self.path, lambda f: f.write(text), force=True, field="checkpoint"
+        )
         self.saved = True

@@ -96,7 +96,7 @@ def fit(
     one. w0 may be (d,) or (d, 1), b0 a number or (1,); b0 given alone starts the run there,
     with the initial w.
     """
-    from linscratch import arguments
+    from linscratch import arguments  # start-up: not every run needs it
 
     spec = RunSpec.build(arguments.spec_of(spec), **settings)
     X, y = arguments.rows(X, y)
@@ -113,7 +113,7 @@ def fit(
     arguments.subscribers_of(subscribers)
     arguments.callable_or_none(callback, "callback", "callback(epoch, loss, w, b)")
     if sample_weight is not None:
-        from linscratch.data.weights import checked
+        from linscratch.data.weights import checked  # start-up: torch only when a run needs it
 
         sample_weight = checked(sample_weight, len(X), dtype=spec.execution.dtype)
     return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
@@ -141,7 +141,11 @@ def train(
             "X must be (n, d) and y (n,) with n >= 1, got {X} and {y}", X=X.shape, y=y.shape
         )
     if sample_weight is not None:  # rescaled: the largest in [1, 4) (`weights`)
-        from linscratch.data.weights import checked, drop_zero, rescaled
+        from linscratch.data.weights import (  # start-up: torch only when a run needs it
+            checked,
+            drop_zero,
+            rescaled,
+        )
 
         sample_weight, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
         X, y, sample_weight = drop_zero(X, y, sample_weight)
@@ -220,16 +224,18 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     rule (or None)."""
     monitor = rule = None
     if plan.check_grad:
-        from linscratch.derivation.gradcheck import GradientMonitor
+        from linscratch.derivation.gradcheck import (  # start-up: torch only when a run needs it
+            GradientMonitor,
+        )
 
         monitor = GradientMonitor(plan.l2, plan.huber_delta)
     if spec.optim.early_stopping:
-        from linscratch.train.stopping import NoImprovement
+        from linscratch.train.stopping import NoImprovement  # start-up: not every run needs it
 
         rule = NoImprovement(spec.optim.tol, spec.optim.n_iter_no_change)
     extra = [Callback(callback)] if callback is not None else []
     if spec.outputs.live:
-        from linscratch.show.live import LivePlot
+        from linscratch.show.live import LivePlot  # start-up: not every run needs it
 
         extra.insert(0, LivePlot(true_w, true_b))
     path = _Path()
@@ -268,7 +274,11 @@ def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, weights=None):
     weighted = weights is not None
     if folder is None:
         return make_plan(spec, n, d, X.dtype.itemsize, machine, weighted=weighted), None, None
-    from linscratch.train.checkpoint import Checkpoints, fingerprint, row_settings
+    from linscratch.train.checkpoint import (  # start-up: not every run needs it
+        Checkpoints,
+        fingerprint,
+        row_settings,
+    )
 
     store = Checkpoints(folder)
     state = store.load(spec.optim.num_epochs) if spec.outputs.resume else None

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from linscratch import arguments
+from linscratch.errors import UsageError, UsageTypeError
 from linscratch.events import EventStream, RunEnd, Subscriber
+from linscratch.show.live import LivePlot
 from linscratch.spec import RunSpec
 from linscratch.train.engines.autograd import AutogradLoop
 from linscratch.train.loop import GROWTH_LIMIT, draw_seed, run_epochs, zero_loss
@@ -133,8 +136,6 @@ class FiniteDifferenceMonitor(Subscriber):
 
 def _checked(model, params, X, y, names, batch_size: int):
     """(params as tensors, X, y) after the checks of `fit_model`'s docstring."""
-    from linscratch import arguments
-    from linscratch.errors import UsageError, UsageTypeError
 
     if not callable(model):
         raise UsageTypeError(
@@ -194,7 +195,6 @@ def _checked(model, params, X, y, names, batch_size: int):
 def _trial(model, params, X) -> None:
     """Call the model once on the rows X, torch's random state kept, and refuse an output
     that is not predictions shaped like y's rows with a gradient reaching every parameter."""
-    from linscratch.errors import UsageError, UsageTypeError
 
     k = len(X)
     trial = [p.detach().clone().requires_grad_(True) for p in params]
@@ -273,8 +273,6 @@ def fit_model(
     monitor = FiniteDifferenceMonitor(model, dtype)
     extra = [monitor] if check_grad else []
     if live:
-        from linscratch.show.live import LivePlot
-
         extra.append(LivePlot())
     stream = EventStream([*extra, *subscribers])
     engine = ModelEngine(model, params, X, y, stream.on_batch if stream.wants_batches else None)

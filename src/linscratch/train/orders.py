@@ -40,7 +40,7 @@ class BlockShuffle:
         return self.n
 
     def __array__(self, dtype=None, copy=None):
-        from linscratch.train.kernels.shuffles import block_order
+        from linscratch.train.kernels.shuffles import block_order  # start-up: scipy only when asked
 
         out = block_order(
             np.empty(self.n, np.int64), self.block_rows, self.buffer_blocks, self.seed
@@ -79,7 +79,9 @@ class Orders:
     def compile(self) -> None:
         """Compile (or load from numba's cache) the shuffle kernels, on a tiny input."""
         if self.shuffle == "full":
-            from linscratch.train.kernels.shuffles import full_order
+            from linscratch.train.kernels.shuffles import (  # start-up: scipy only when asked
+                full_order,
+            )
 
             full_order(np.empty(8, dtype=self._index_dtype), np.uint64(1))
 
@@ -92,7 +94,7 @@ class Orders:
             return indices
         if self.shuffle == "none":
             return np.arange(self.n, dtype=self._index_dtype)
-        from linscratch.train.kernels.shuffles import full_order
+        from linscratch.train.kernels.shuffles import full_order  # start-up: scipy only when asked
 
         state = np.random.SeedSequence([self.seed, epoch]).generate_state(1, np.uint64)[0]
         if self.shuffle == "block":

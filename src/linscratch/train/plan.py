@@ -57,7 +57,7 @@ class Machine:
     def cuda_available(self) -> bool:
         if self.cuda is not None:
             return self.cuda
-        import torch
+        import torch  # start-up: torch only when a run needs it
 
         return torch.cuda.is_available()
 

@@ -3,6 +3,8 @@ table with its figure in a notebook, the figure itself, and the book's tensors."
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -12,7 +14,7 @@ from linscratch.i18n import tr
 
 def torch_dtype(name: str):
     """The torch dtype called `name` ("float32" or "float64")."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     return {"float32": torch.float32, "float64": torch.float64}[name]
 
@@ -60,7 +62,7 @@ class Result:
     def tensors(self):
         """The learned parameters as the book holds them: torch tensors w (d, 1) and b (1,) in
         the run's dtype, so that the book's `true_w - w.reshape(true_w.shape)` works."""
-        import torch
+        import torch  # start-up: torch only when a run needs it
 
         dtype = torch_dtype(self.dtype)
         return torch.tensor(self.w, dtype=dtype).reshape(-1, 1), torch.tensor([self.b], dtype=dtype)
@@ -72,8 +74,10 @@ class Result:
         """The matplotlib figure of how the run learned: the loss after each epoch, the
         parameters' path (against the truth when known), and, given the data X (n, d) and
         y (n,), the rows with the learned line as the book plots the last feature."""
-        from linscratch.show.fonts import figure_text
-        from linscratch.show.result_plot import result_figure
+        from linscratch.show.fonts import figure_text  # start-up: matplotlib only for --plot
+        from linscratch.show.result_plot import (  # start-up: matplotlib only for --plot
+            result_figure,
+        )
 
         with figure_text():
             return result_figure(self, X, y)
@@ -121,10 +125,8 @@ class Result:
         """The figure of `plot` as an inline PNG (nothing where there is no path to draw)."""
         if self.path is None:
             return ""
-        import base64
-        import io
 
-        from linscratch.show.fonts import figure_text
+        from linscratch.show.fonts import figure_text  # start-up: matplotlib only for --plot
 
         buffer = io.BytesIO()
         with figure_text():
@@ -138,7 +140,7 @@ def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
     (None, None) without a truth (`true_w` None)."""
     if true_w is None:
         return None, None
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     dtype = torch_dtype(dtype)
     true_w_t = torch.as_tensor(true_w, dtype=dtype).reshape(-1)

@@ -8,6 +8,7 @@ needs beside it.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -184,7 +185,7 @@ def execute(
             rows.X_fit, rows.y_fit, fit_spec, w0, b0, subscribers=[units], sample_weight=sw
         )
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
-        from linscratch.exact.diverged import exact_beside
+        from linscratch.exact.diverged import exact_beside  # start-up: not every run needs it
 
         error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
@@ -248,7 +249,7 @@ def _exact_first(
     reduced = reduce_training_rows(X, y, spec.model.fit_intercept, rows.weights)
     exact = exact_answer(spec, rows, reduced)
     if shift and getattr(exact, "residual_sd", None) is not None:
-        from linscratch.data.weights import unscaled_sd
+        from linscratch.data.weights import unscaled_sd  # start-up: torch only when a run needs it
 
         exact = replace(exact, residual_sd=unscaled_sd(exact.residual_sd, shift))
     return exact, reduced
@@ -298,7 +299,5 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | 
         if warn is not None:
             warn(warning)
         else:
-            import warnings
-
             warnings.warn(warning, stacklevel=3)
     return bound

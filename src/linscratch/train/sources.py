@@ -3,6 +3,8 @@ a file, or a data set shipped with linscratch."""
 
 from __future__ import annotations
 
+from linscratch import datasets
+from linscratch.book.model import init_params
 from linscratch.data.dataset import Dataset
 from linscratch.interrupts import answering
 from linscratch.spec import DataSpec
@@ -11,8 +13,6 @@ from linscratch.spec import DataSpec
 def file_of(spec: DataSpec) -> tuple[str, str | None]:
     """The file behind a `data` or `dataset` setting, and its target column."""
     if spec.dataset is not None:
-        from linscratch import datasets
-
         return str(datasets.path(spec.dataset)), spec.target or datasets.target(spec.dataset)
     return spec.data, spec.target
 
@@ -22,7 +22,7 @@ def load(spec: DataSpec, seed: int) -> Dataset:
     synthetic: features, noise, then the initial w, all from one torch generator (the book's
     order of draws)."""
     if not spec.synthetic:
-        from linscratch.data.files import read_table
+        from linscratch.data.files import read_table  # start-up: not every run needs it
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
@@ -30,7 +30,11 @@ def load(spec: DataSpec, seed: int) -> Dataset:
         table = answering(read_table, path, target, features, weights=spec.weights, header=header)
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
-            from linscratch.data.weights import checked, drop_zero, rescaled
+            from linscratch.data.weights import (  # start-up: torch only when a run needs it
+                checked,
+                drop_zero,
+                rescaled,
+            )
 
             weights, shift = rescaled(checked(weights, len(y), "weights"))
             X, y, weights = drop_zero(X, y, weights)
@@ -43,10 +47,9 @@ def load(spec: DataSpec, seed: int) -> Dataset:
             X, y, *names, source, None, None, None, weights, table.largest, shift, table.peaks
         )
 
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
-    from linscratch.book.data import synthetic_data
-    from linscratch.book.model import init_params
+    from linscratch.book.data import synthetic_data  # start-up: torch only when a run needs it
 
     g = torch.Generator().manual_seed(seed)
     true_w = torch.tensor(spec.true_w, dtype=torch.float32)

@@ -31,7 +31,7 @@ CHUNK = 1 << 16  # rows turned into text at a time (`rows`)
 def _reader(source, fields=None):
     """An IPC file reader of the memory-mapped `source`, reading only the columns at the
     indices `fields` (all where None)."""
-    import pyarrow.ipc as ipc
+    import pyarrow.ipc as ipc  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
     options = None if fields is None else ipc.IpcReadOptions(included_fields=fields)
     return ipc.open_file(source, options=options)
@@ -52,7 +52,7 @@ class Arrow(Format):
             )
 
     def _table(self, path: Path):
-        import pyarrow as pa
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         with reading(path):
             table = _reader(pa.memory_map(str(path))).read_all()
@@ -63,7 +63,7 @@ class Arrow(Format):
         return table
 
     def column_names(self, path: Path, header: bool) -> list[str]:
-        import pyarrow as pa
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         with reading(path):
             names = [str(n) for n in _reader(pa.memory_map(str(path))).schema.names]
@@ -76,7 +76,7 @@ class Arrow(Format):
         return arrow_columns(self._table(path), path)
 
     def views(self, path: Path, target, features) -> Table | None:
-        import pyarrow as pa
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         with reading(path):
             source = pa.memory_map(str(path))
@@ -96,7 +96,7 @@ class Arrow(Format):
         return copied_views(path, self.key, schema, groups, target, features)
 
     def rows(self, path: Path, header: bool):
-        import pyarrow as pa
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         reader = _reader(pa.memory_map(str(path)))
         yield [str(name) for name in reader.schema.names]
@@ -108,8 +108,8 @@ class Arrow(Format):
                 yield from (list(row) for row in zip(*columns, strict=True))
 
     def write(self, tmp: str, blocks, n: int, d: int, dtype: np.dtype) -> None:
-        import pyarrow as pa
-        import pyarrow.ipc as ipc
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+        import pyarrow.ipc as ipc  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         schema = pa.schema([(name, pa.from_numpy_dtype(dtype)) for name in make_data_names(d)])
         with ipc.new_file(tmp, schema) as writer:  # uncompressed: read in place

@@ -96,7 +96,7 @@ def make_data_names(d: int) -> list[str]:
 @contextmanager
 def reading(path: Path):
     """A pyarrow reader's failures as one line naming the file."""
-    import pyarrow as pa
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
     try:
         yield

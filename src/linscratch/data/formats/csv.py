@@ -80,8 +80,10 @@ class Csv(Format):
     headerless = True
 
     def _table(self, path: Path, header: bool):
-        import pyarrow as pa
-        from pyarrow import csv as arrow_csv
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+        from pyarrow import (  # start-up: pyarrow only for CSV, Parquet and Arrow files
+            csv as arrow_csv,
+        )
 
         with reading(path):
             check_layout(path)

@@ -38,7 +38,7 @@ class Parquet(Format):
             )
 
     def _table(self, path: Path):
-        from pyarrow import parquet
+        from pyarrow import parquet  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         with reading(path):
             table = parquet.read_table(path)
@@ -55,8 +55,8 @@ class Parquet(Format):
         return arrow_columns(self._table(path), path)
 
     def views(self, path: Path, target, features) -> Table | None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+        import pyarrow.parquet as pq  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         try:
             pf = pq.ParquetFile(path)
@@ -73,7 +73,7 @@ class Parquet(Format):
         return copied_views(path, self.key, pf.schema_arrow, groups, target, features)
 
     def rows(self, path: Path, header: bool):
-        from pyarrow import parquet
+        from pyarrow import parquet  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         source = parquet.ParquetFile(path)
         yield [str(name) for name in source.schema_arrow.names]
@@ -82,8 +82,8 @@ class Parquet(Format):
             yield from (list(row) for row in zip(*columns, strict=True))
 
     def write(self, tmp: str, blocks, n: int, d: int, dtype: np.dtype) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+        import pyarrow.parquet as pq  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         schema = pa.schema([(name, pa.from_numpy_dtype(dtype)) for name in make_data_names(d)])
         with pq.ParquetWriter(tmp, schema) as writer:

@@ -45,7 +45,7 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
     `schema`: the file's pyarrow schema; `groups`: a list of (rows, read) for each group of
     rows in order, `read(names)` the group's columns `names` as pyarrow columns. The memory
     stays near 3 x GROUP_BYTES at any width and group size."""
-    import pyarrow as pa
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
     names = [str(n) for n in schema.names]
     check_names(names, path)

@@ -32,7 +32,7 @@ ENGINES = ("autograd", "analytic", "numba")
 def as_tensor(a, dtype=None, device="cpu"):
     """A torch tensor of `a`, sharing memory where it can; read-only numpy memory (a memory-
     mapped file) is copied first, as torch cannot hold it safely."""
-    import torch
+    import torch  # start-up: torch only when a run needs it
 
     if isinstance(a, np.ndarray) and not a.flags.writeable:
         a = np.array(a)
@@ -83,7 +83,7 @@ class TorchAveraging:
     avg = None
 
     def start_average(self) -> None:
-        import torch
+        import torch  # start-up: torch only when a run needs it
 
         w, _ = self.point()
         self.avg = torch.zeros(w.numel() + 2, dtype=torch.float64, device=w.device)
@@ -133,13 +133,17 @@ def make_engine(plan, X, y, w, b, on_batch=None, weights=None) -> Engine:
     (the autograd engine's; the planner gives it to no other).
     """
     if plan.engine == "autograd":
-        from linscratch.train.engines.autograd import AutogradEngine
+        from linscratch.train.engines.autograd import (  # start-up: torch only when a run needs it
+            AutogradEngine,
+        )
 
         return AutogradEngine(X, y, w, b, plan, on_batch, weights)
     if plan.engine == "analytic":
-        from linscratch.train.engines.analytic import AnalyticEngine
+        from linscratch.train.engines.analytic import (  # start-up: torch only when a run needs it
+            AnalyticEngine,
+        )
 
         return AnalyticEngine(X, y, w, b, plan, weights)
-    from linscratch.train.engines.numba import NumbaEngine
+    from linscratch.train.engines.numba import NumbaEngine  # start-up: scipy only when asked
 
     return NumbaEngine(X, y, w, b, plan, weights)

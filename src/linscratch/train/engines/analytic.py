@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from linscratch.book.model import batch_gradients, huber_loss, l2_penalty, linreg, squared_loss
+from linscratch.distributed import all_sum, current
 from linscratch.train.engines import TorchAveraging, as_tensor
 from linscratch.train.schedules import step_rate
 
@@ -40,7 +41,6 @@ class AnalyticEngine(TorchAveraging):
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.l2 = plan.l2  # weight decay λ
         self.delta = plan.huber_delta  # Huber's δ, or None: the squared loss
-        from linscratch.distributed import current
 
         self.group = current()
 
@@ -94,7 +94,6 @@ class AnalyticEngine(TorchAveraging):
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
         then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere
         (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²]; Huber's: ψ(eᵢ) for eᵢ, ρ_δ(eᵢ) for ½eᵢ²)."""
-        from linscratch.distributed import all_sum
 
         r, world = self.group.rank, self.group.world_size
         d = self.w.shape[0]
@@ -132,7 +131,6 @@ class AnalyticEngine(TorchAveraging):
         with torch.no_grad():
             if self.group is None:
                 return self._batch_loss(self.X, self.y, self.s)
-            from linscratch.distributed import all_sum
 
             r, world = self.group.rank, self.group.world_size
             e = linreg(self.X[r::world], self.w, self.b) - self.y[r::world]

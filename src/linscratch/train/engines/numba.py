@@ -13,7 +13,7 @@ from numpy.lib.array_utils import byte_bounds
 
 from linscratch.train.kernels.epochs import KernelOptions
 from linscratch.train.kernels.prefetch import lookahead_rows
-from linscratch.train.orders import BlockShuffle
+from linscratch.train.orders import BlockShuffle, index_dtype
 
 
 def _numpy(a, dtype) -> np.ndarray:
@@ -78,8 +78,10 @@ class NumbaEngine:
         first two rows show, where one row would look contiguous), this run's order (block
         shuffled or an index array) and `trace`, a sample of the epochs' `EpochTrace` (None:
         none; reporting progress, the same kernels a chunk of steps a call)."""
-        from linscratch.train.kernels.epoch_loss import chunk_sums
-        from linscratch.train.kernels.epochs import (
+        from linscratch.train.kernels.epoch_loss import (  # per call: tests spy on the kernels
+            chunk_sums,
+        )
+        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
             block_walk,
             finish_epoch,
             sgd_blocks,
@@ -87,7 +89,6 @@ class NumbaEngine:
             sgd_epoch_blocks,
             sgd_rows,
         )
-        from linscratch.train.orders import index_dtype
 
         X, y = self.X[:2], self.y[:2]  # the same array types as the whole
         sw = None if self.sw is None else self.sw[:2]
@@ -133,7 +134,11 @@ class NumbaEngine:
         return (None, None) if trace is None else (trace.step_loss, trace.params)
 
     def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
-        from linscratch.train.kernels.epochs import finish_epoch, sgd_epoch, sgd_epoch_blocks
+        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
+            finish_epoch,
+            sgd_epoch,
+            sgd_epoch_blocks,
+        )
 
         opts = self._options(lr, batch_size, trace, decay)
         args = (self.w, self.b, opts, *self._arrays(trace))
@@ -157,7 +162,9 @@ class NumbaEngine:
 
     def _order_chunks(self, order, args, rows, sums, trace) -> int:
         """`sgd_epoch` but for its last short batch, `rows` rows a call, reporting each."""
-        from linscratch.train.kernels.epochs import sgd_rows
+        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
+            sgd_rows,
+        )
 
         w, b, opts, step_loss, snaps = args
         for start in range(0, len(order), rows):
@@ -172,7 +179,10 @@ class NumbaEngine:
     def _block_chunks(self, order, args, rows, sums, trace) -> int:
         """`sgd_epoch_blocks` but for its last short batch, about `rows` rows (whole runs of
         blocks) a call, reporting each run that ends on a chunk of steps."""
-        from linscratch.train.kernels.epochs import block_walk, sgd_blocks
+        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
+            block_walk,
+            sgd_blocks,
+        )
 
         walk = block_walk(len(self.X), order.block_rows, order.buffer_blocks, order.seed)
         run = order.block_rows * order.buffer_blocks
@@ -188,7 +198,7 @@ class NumbaEngine:
         return 0
 
     def loss(self) -> float:
-        from linscratch.train.kernels.epoch_loss import (
+        from linscratch.train.kernels.epoch_loss import (  # per call: tests spy on the kernels
             mean_loss,  # fixed chunks: the same value on any cores
         )
 

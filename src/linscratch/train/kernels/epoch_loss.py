@@ -21,7 +21,9 @@ import threading
 
 import numpy as np
 from numba import njit
+from numba.core import config
 
+from linscratch import resources
 from linscratch.train.kernels.epochs import FAST
 from linscratch.train.kernels.losses import half_rho64
 
@@ -80,9 +82,6 @@ def threads() -> int:
     """The threads a loss may use: numba's NUMBA_NUM_THREADS (the cores, or what the user
     set), or `resources.THREADS` where a caller has set it (sweep's workers: 1), and no more
     than the cores other work leaves idle (`resources.idle_cores`)."""
-    from numba.core import config
-
-    from linscratch import resources
 
     return max(1, min(resources.THREADS or config.NUMBA_NUM_THREADS, resources.idle_cores()))
 
