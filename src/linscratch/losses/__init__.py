@@ -2,7 +2,8 @@
 
 A loss gives, in one place, everything the rest of the package asks of it (the `Loss`
 protocol): its ρ and ψ = ρ' of the residual e = ŷ − y in torch (`rho`, `psi`; each row's
-term as the book writes it, `rows`; the hand-derived gradient, `gradients`; the derivation
+term as the book writes it, `rows`; the weighted sum Σsᵢρ(eᵢ), `summed`; the hand-derived
+gradient, `gradients`; the engines take ψ for e in their steps; the derivation
 in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
 one side, `derivation.fdiff.kink_limit`), what the numba kernels take to compile its loop
 (`kernel_parameter`, `KernelOptions.delta`: the kernels are specialised by its type,
@@ -43,6 +44,8 @@ class Loss(Protocol):
     def rho(self, e, p): ...
 
     def psi(self, e, p): ...
+
+    def summed(self, e, s, p): ...
 
     def kinks(self, p) -> tuple[float, ...]: ...
 

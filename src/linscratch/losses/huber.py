@@ -58,6 +58,10 @@ class Huber:
         """ψ(e) = clip(e, −δ, δ), elementwise (torch; a NaN stays NaN)."""
         return e.clamp(-p, p)
 
+    def summed(self, e, s, p):
+        """Σ sᵢρ_δ(eᵢ) of residuals e (rows, 1) with weights s (1.0 without; torch)."""
+        return (s * self.rho(e, p)).sum()
+
     def kinks(self, p) -> tuple[float, ...]:
         """The residuals where ψ' jumps: ±δ."""
         return (-p, p)

@@ -52,6 +52,11 @@ class Squared:
         """ψ(e) = ρ'(e) = e, elementwise (torch)."""
         return e
 
+    def summed(self, e, s, p=None):
+        """Σ sᵢ½eᵢ² of residuals e (rows, 1) with weights s (1.0 without; torch), as the
+        analytic engine's data-parallel steps always summed it."""
+        return (s * e * e).sum() / 2
+
     def kinks(self, p=None) -> tuple[float, ...]:
         """The residuals where ρ'' jumps: none."""
         return ()

@@ -222,7 +222,7 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
     if plan.check_grad:
         from linscratch.derivation.gradcheck import GradientMonitor
 
-        monitor = GradientMonitor(plan.l2, plan.huber_delta)
+        monitor = GradientMonitor(plan.l2, plan.loss_parameter, plan.loss)
     if spec.optim.early_stopping:
         from linscratch.train.stopping import NoImprovement
 

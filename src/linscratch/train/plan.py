@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linscratch.errors import UsageError
+from linscratch.losses import SQUARED, Loss, of
 from linscratch.spec import RunSpec
 
 # `auto` leaves the book's loop for the compiled one from this many row visits (rows x epochs):
@@ -80,7 +81,8 @@ class Plan:
     weighted: bool = False
     average: int = 0  # average the iterates from the start of this epoch on (0: never)
     l2: float = 0.0  # weight decay λ: each step's gradient gains λw (`model.gradients`)
-    huber_delta: float | None = None  # Huber's δ for the loss "huber", None: the squared loss
+    loss: Loss = SQUARED  # the loss SGD minimises (`losses.LOSSES`), which the engines ask
+    loss_parameter: float | None = None  # its parameter's value (Huber's δ), None without one
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
@@ -174,6 +176,7 @@ def make_plan(
             visits = n * spec.optim.num_epochs
             engine = "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
     row_bytes = (d + 1) * itemsize
+    loss, parameter = of(spec)  # the loss and its parameter (in the spec's units)
     if shuffle == "auto":
         if engine == "autograd":
             shuffle = "book"
@@ -191,5 +194,6 @@ def make_plan(
         weighted=weighted or spec.data.weights is not None,
         average=spec.optim.average,
         l2=float(spec.model.l2),
-        huber_delta=spec.model.delta,
+        loss=loss,
+        loss_parameter=parameter,
     )
