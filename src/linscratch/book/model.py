@@ -131,7 +131,7 @@ def l2_penalty(w):
     return (w**2).sum() / 2
 
 
-def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None, psi=None):
     """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd;
     with `delta` δ, of Huber's L = Σᵢ ρ_δ(ŷᵢ − yᵢ); with `l2` λ, plus weight decay (derived below).
 
@@ -182,9 +182,12 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
 
     The arguments are checked first: X (n, d), y with n values, w with d, b one, `weights` n
     non-negative ones, `l2` >= 0, `delta` > 0; any other is a `UsageError` naming it.
+
+    `psi`, another loss's ψ of the residuals (`Loss.psi` with its parameter), takes e's place
+    as Huber's clip does: Σᵢ ρ(eᵢ) has dL/dw = Xᵀψ(e) and dL/db = Σψ(eᵢ) by the chain rule.
     """
     _check_gradient_args(X, y, w, b, weights, l2, delta)
-    return batch_gradients(X, y, w, b, weights, l2, delta)
+    return batch_gradients(X, y, w, b, weights, l2, delta, psi)
 
 
 def _size(a) -> int:

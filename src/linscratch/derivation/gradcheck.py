@@ -151,7 +151,8 @@ class GradCheck:
     comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
     weights: torch.Tensor | None = None  # (n, 1), the rows' weights sᵢ, or None
     l2: float = 0.0  # weight decay λ: each row's loss gains (λ/2)‖w‖²
-    delta: float | None = None  # Huber's δ, or None: the squared loss
+    delta: float | None = None  # the loss's parameter (Huber's δ), None without one
+    objective: Loss | None = None  # the loss checked (`losses.LOSSES`; None: the squared)
 
     @property
     def passed(self) -> bool:
@@ -254,9 +255,8 @@ def check_gradients(
     }
     scale = gradient_scale(X, y, w, b, s, l2)
     residual = y_hat - y
-    check = GradCheck(
-        X, y, w, b, y_hat, residual, total, grads, steps, scale, weights=s, l2=l2, delta=delta
-    )
+    args = (X, y, w, b, y_hat, residual, total, grads, steps, scale)
+    check = GradCheck(*args, weights=s, l2=l2, delta=delta, objective=loss)
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
         overflow = not (np.isfinite(grads[pair[0]]).all() and np.isfinite(grads[pair[1]]).all())
