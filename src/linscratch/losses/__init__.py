@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from linscratch.losses.epsilon_insensitive import EPSILON_INSENSITIVE
 from linscratch.losses.huber import HUBER
 from linscratch.losses.squared import SQUARED
 
@@ -63,7 +64,11 @@ class Loss(Protocol):
     def mean(self, X, y, w, b, p, weights=None) -> float: ...
 
 
-LOSSES: dict[str, Loss] = {"squared": SQUARED, "huber": HUBER}
+LOSSES: dict[str, Loss] = {
+    "squared": SQUARED,
+    "huber": HUBER,
+    "epsilon_insensitive": EPSILON_INSENSITIVE,
+}
 
 
 def of(spec) -> tuple[Loss, float | None]:
