@@ -16,6 +16,7 @@ from linscratch.derivation.gradcheck import check_gradients, tolerance
 from linscratch.errors import DivergedError
 from linscratch.exact.huber import huber_fit, mean_huber, objective
 from linscratch.exact.solve import ols
+from linscratch.losses import LOSSES
 from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
 from linscratch.train.kernels import epochs as _kernels
@@ -157,7 +158,7 @@ def test_a_step_across_the_kink_is_off_by_order_h_and_the_check_caps_it():
 def run_engine(engine, X, y, w0, b0, orders, lr, batch_size, dtype, delta, s=None):
     spec = RunSpec.build(engine=engine, loss="huber", huber_delta=delta)
     plan = make_plan(spec, len(X), X.shape[1], 8, weighted=s is not None)
-    assert plan.huber_delta == delta
+    assert plan.loss is LOSSES["huber"] and plan.loss_parameter == delta
     t = (lambda a: torch.as_tensor(a, dtype=dtype)) if dtype else (lambda a: a)
     weights = None if s is None else t(s)
     eng = make_engine(plan, t(X), t(y.reshape(-1, 1)), t(w0), t(b0), None, weights)

@@ -55,6 +55,13 @@ CASES = {
         {"loss": "squared_error", "epsilon": 0.5},
         "epsilon applies with loss huber",
     ),
+    "epsilon-without-its-loss": Rule(
+        {"epsilon": 0.5},
+        "epsilon applies with loss epsilon_insensitive",
+        ["--epsilon", "0.5"],
+        "--epsilon applies with --loss epsilon_insensitive",
+        (*RUN, "grad"),
+    ),
     "tol-without-early-stopping": Rule(
         {"tol": 0.5},
         "tol applies with early_stopping",

@@ -29,6 +29,7 @@ CONFIG_KEYS = [
     "l2",
     "loss",
     "huber_delta",
+    "epsilon",
     "lr",
     "batch_size",
     "num_epochs",

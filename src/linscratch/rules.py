@@ -18,7 +18,7 @@ EXACT = ("auto", "always", "never")  # whether a run computes the exact answer (
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
-LOSSES = ("squared", "huber")
+LOSSES = ("squared", "huber", "epsilon_insensitive")
 SCHEDULES = ("constant", "invscaling", "step")  # the learning-rate schedules (train/schedules.py)
 # The settings that take one of a few names, and their names.
 CHOICES = {
@@ -80,6 +80,7 @@ RULES = {
     "l2": (lambda v: _real(v) and 0 <= v <= 1e30, "a number from 0 to 1e30 (0: no weight decay)"),
     "loss": _choice(CHOICES["loss"]),
     "huber_delta": (lambda v: _real(v) and 0 < v <= 1e30, "a positive number, at most 1e30"),
+    "epsilon": (lambda v: _real(v) and 0 <= v <= 1e30, "a number from 0 to 1e30"),
     "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),

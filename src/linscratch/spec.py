@@ -62,6 +62,7 @@ def setting(default, group: str, metavar: str | None, about: str, **more):
 # is `RunSpec()`), and a spec restored whole from its `to_dict` names every field.
 REQUIRES = {
     "huber_delta": ("loss", "huber"),
+    "epsilon": ("loss", "epsilon_insensitive"),
     "tol": ("early_stopping", True),
     "n_iter_no_change": ("early_stopping", True),
     "power_t": ("lr_schedule", "invscaling"),
@@ -311,6 +312,15 @@ class ModelSpec(_Section):
         HOW_IT_RUNS,
         "δ",
         Words("with --loss huber: where the loss turns from square to straight, in y's units"),
+    )
+    epsilon: float = setting(
+        0.1,
+        HOW_IT_RUNS,
+        "ε",
+        Words(
+            "with --loss epsilon_insensitive: the tube max(0, |ŷ − y| − ε) ignores, in y's "
+            "units (scikit-learn's default 0.1)"
+        ),
     )
 
     @property

@@ -128,7 +128,7 @@ def l2_penalty(w):
     return (w**2).sum() / 2
 
 
-def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
+def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None, psi=None):
     """The gradients of the summed loss L = Σᵢ ½(ŷᵢ − yᵢ)² of ŷ = Xw + b, by hand, no autograd;
     with `delta` δ, of Huber's L = Σᵢ ρ_δ(ŷᵢ − yᵢ); with `l2` λ, plus weight decay (derived below).
 
@@ -179,9 +179,12 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
 
     The arguments are checked first: X (n, d), y with n values, w with d, b one, `weights` n
     non-negative ones, `l2` >= 0, `delta` > 0; any other is a `UsageError` naming it.
+
+    `psi`, another loss's ψ of the residuals (`Loss.psi` with its parameter), takes e's place
+    as Huber's clip does: Σᵢ ρ(eᵢ) has dL/dw = Xᵀψ(e) and dL/db = Σψ(eᵢ) by the chain rule.
     """
     _check_gradient_args(X, y, w, b, weights, l2, delta)
-    return batch_gradients(X, y, w, b, weights, l2, delta)
+    return batch_gradients(X, y, w, b, weights, l2, delta, psi)
 
 
 def _size(a) -> int:
@@ -218,12 +221,15 @@ def _check_gradient_args(X, y, w, b, weights, l2, delta) -> None:
         positive(delta, "delta")
 
 
-def batch_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None):
-    """`gradients` without its checks, for the engines' inner loops."""
+def batch_gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None, psi=None):
+    """`gradients` without its checks, for the engines' inner loops; `psi`, a loss's ψ of the
+    residuals (`Loss.psi` with its parameter), takes e's place for any loss."""
     y_hat = X @ w.reshape(-1, 1) + b  # (n, 1)
     e = y_hat - y.reshape(-1, 1)  # (n, 1): the residual
     if delta is not None:
         e = e.clip(-delta, delta)  # (n, 1): ψ(e), Huber's clipped residual
+    if psi is not None:
+        e = psi(e)  # (n, 1): ψ(e), the loss's share of the gradient
     if weights is not None:
         e = weights.reshape(-1, 1) * e  # (n, 1): sᵢeᵢ, the weighted residual
     grad_w = (X.T @ e).reshape(w.shape)  # (d, 1) or (d,)

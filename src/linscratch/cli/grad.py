@@ -133,10 +133,12 @@ def run(args) -> int:
             )
             if not opts["json"]:
                 print(notice.format(m=-shift))
-    delta = None
-    if opts["loss"] == "huber":
-        delta = opts["huber_delta"] or ModelSpec.huber_delta
-    check = check_gradients(X, y, w, b, weights, opts["l2"], delta)
+    from linscratch.losses import LOSSES  # start-up: not every run needs it
+
+    loss, delta = LOSSES[opts["loss"]], None  # its parameter (Huber's δ), or None
+    if loss.parameter is not None:
+        delta = opts.get(loss.parameter) or getattr(ModelSpec, loss.parameter)
+    check = check_gradients(X, y, w, b, weights, opts["l2"], delta, loss)
     if check.overflow:
         _say_overflow(check)
     if not opts["json"]:
@@ -175,7 +177,7 @@ def run(args) -> int:
         "y_hat": check.y_hat.reshape(-1).tolist(),
         "residual": check.residual.reshape(-1).tolist(),
         "loss": check.loss,
-        **({} if delta is None else {"huber_delta": delta, "psi": _psi(check, delta)}),
+        **({} if delta is None else {loss.parameter: delta, "psi": _psi(check, delta)}),
         "analytic": split(check.grads["analytic"]),
         "autograd": split(check.grads["autograd"]),
         "finite_difference": {
@@ -200,8 +202,9 @@ def run(args) -> int:
 
 
 def _psi(check, delta: float) -> list[float]:
-    """Huber's ψ = clip(e, −δ, δ) of each row, what it adds to the gradient in e's place."""
-    return check.residual.reshape(-1).clip(-delta, delta).tolist()
+    """The loss's ψ(e) of each row (Huber's clip(e, −δ, δ)), what it adds to the gradient in
+    e's place."""
+    return check.objective.psi(check.residual.reshape(-1), delta).tolist()
 
 
 def _say_overflow(check) -> None:

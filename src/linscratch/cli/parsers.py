@@ -115,7 +115,7 @@ SHARED = (
     *("num_examples", "true_w", "true_b", "noise", "num_features"),
     *("data", "dataset", "target", "features", "weights", "no_header", "standardize"),
     *("val_fraction", "engine", "shuffle", "dtype", "device", "init", "fit_intercept"),
-    *("loss", "huber_delta", "short_batch"),
+    *("loss", "huber_delta", "epsilon", "short_batch"),
 )
 SCHEDULE = ("lr_schedule", "power_t", "lr_step_epochs", "lr_step_factor")
 
@@ -205,7 +205,7 @@ def add_grad(sub) -> None:
         grad,
         *("w", "b", "sample_weight"),
         but("lr", Words("the learning rate of the SGD step shown at the end")),
-        *("dtype", but("l2", l2), but("loss", loss), but("huber_delta", delta)),
+        *("dtype", but("l2", l2), but("loss", loss), but("huber_delta", delta), "epsilon"),
         group=Words("the parameters"),
         defaults=defaults,
     )

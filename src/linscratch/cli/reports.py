@@ -47,8 +47,11 @@ def comparison_text(gap: float | None) -> str:
 
 def heads(run) -> tuple[str, str, str]:
     """The headings of the table of parameters: the name's, SGD's and the exact answer's."""
+    loss = LOSSES[run.spec.model.loss]
     if run.spec.model.loss == "huber":
         exact = tr("Huber minimiser")
+    elif not loss.squares:  # another loss's minimiser: its label
+        exact = tr(loss.label)
     else:
         exact = tr("ridge" if run.weight_decay is not None else "least squares")
     return tr("parameter"), tr("SGD"), exact
@@ -65,7 +68,13 @@ def _fit_lines(run) -> list[str]:
     ridge = run.weight_decay is not None
     huber = run.spec.model.loss == "huber"
     exact = tr("ridge" if ridge else "least squares")
-    if huber:
+    loss = LOSSES[run.spec.model.loss]
+    if not huber and not loss.squares:  # another loss's minimiser, by its label
+        said = tr(
+            "{what}: loss {loss:.6g}; {comparison}, largest coefficient difference {diff:.3g} "
+            "({name})"
+        ).replace("{what}", tr(loss.label))
+    elif huber:
         said = tr(
             "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of {rows:,} "
             "rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} ({name})"
@@ -162,7 +171,7 @@ def _unpriced(run) -> list[str]:
 def _no_exact(run) -> str:
     """The line that says the exact answer was not computed, and why."""
     loss = LOSSES[run.spec.model.loss]
-    if run.exact == "never":
+    if run.exact in ("never", "computed"):  # computed, yet none: the loss has none here
         return tr(loss.not_computed)
 
     n, d, what = run.result.num_examples, len(run.feature_names), tr(loss.label)
@@ -186,6 +195,8 @@ def _validation_lines(run, file_data: bool, exact: str = "") -> list[str]:
         template = tr(
             "validation ({rows} rows): Huber loss {loss:.6g} (exact minimiser: {ols:.6g})"
         )
+    elif not LOSSES[run.spec.model.loss].squares:
+        template = tr("validation ({rows} rows): loss {loss:.6g} (exact minimiser: {ols:.6g})")
     elif file_data:
         template = tr(
             "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2} ({exact}: loss "

@@ -151,7 +151,8 @@ class GradCheck:
     comparisons: dict[tuple[str, str], Comparison] = field(default_factory=dict)
     weights: torch.Tensor | None = None  # (n, 1), the rows' weights sᵢ, or None
     l2: float = 0.0  # weight decay λ: each row's loss gains (λ/2)‖w‖²
-    delta: float | None = None  # Huber's δ, or None: the squared loss
+    delta: float | None = None  # the loss's parameter (Huber's δ), None without one
+    objective: Loss | None = None  # the loss checked (`losses.LOSSES`; None: the squared)
 
     @property
     def passed(self) -> bool:
@@ -254,9 +255,8 @@ def check_gradients(
     }
     scale = gradient_scale(X, y, w, b, s, l2)
     residual = y_hat - y
-    check = GradCheck(
-        X, y, w, b, y_hat, residual, total, grads, steps, scale, weights=s, l2=l2, delta=delta
-    )
+    args = (X, y, w, b, y_hat, residual, total, grads, steps, scale)
+    check = GradCheck(*args, weights=s, l2=l2, delta=delta, objective=loss)
     for pair in PAIRS:
         abs_diff, rel_diff = compare(grads[pair[0]], grads[pair[1]], scale)
         overflow = not (np.isfinite(grads[pair[0]]).all() and np.isfinite(grads[pair[1]]).all())
@@ -268,23 +268,28 @@ def check_gradients(
 
 class GradientMonitor(Subscriber):
     """Compares analytic and autograd gradients on every training batch (`check_grad`), with
-    weight decay `l2` where the run has it."""
+    weight decay `l2` where the run has it, of the run's `loss` with its parameter `delta`."""
 
     wants_batches = True
 
-    def __init__(self, l2: float = 0.0, delta=None):
+    def __init__(self, l2: float = 0.0, delta=None, loss: Loss | None = None):
         self.l2 = l2
-        self.delta = delta  # Huber's δ, or None: the squared loss
+        self.delta = delta  # the loss's parameter (Huber's δ), None without one
+        self.loss = loss or given(delta)  # without `loss`: the squared loss, Huber's with δ
         self.batches = 0
         self.max_abs_diff = 0.0
         self.max_rel_diff = 0.0
         self.tolerance = 0.0
 
+    def _psi(self, e):
+        """ψ(e), the loss's share of the gradient (`Loss.psi`)."""
+        return self.loss.psi(e, self.delta)
+
     def batch(self, event: Batch) -> None:
         X, y, w, b = event.X, event.y, event.w, event.b
         grad_w, grad_b = event.grad_w, event.grad_b
         with torch.no_grad():
-            analytic = _flat(*batch_gradients(X, y, w, b, l2=self.l2, delta=self.delta))
+            analytic = _flat(*batch_gradients(X, y, w, b, l2=self.l2, psi=self._psi))
             scale = gradient_scale(X, y, w, b, l2=self.l2)
         abs_diff, rel_diff = compare(analytic, _flat(grad_w, grad_b), scale)
         self.batches += 1

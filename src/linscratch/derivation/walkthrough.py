@@ -68,29 +68,6 @@ def _labels(weighted: bool) -> dict:
     return t
 
 
-def _huber_labels() -> dict:
-    """Huber's loss: the lines that change, with or without row weights ({s})."""
-    return {
-        "title": tr(
-            "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and δ(|e| − δ/2) "
-            "beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})"
-        ),
-        "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
-        "clip": tr(
-            "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and push "
-            "with ψ = ±δ instead of eᵢ: {rows}"
-        ),
-        "none": tr(
-            "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and the "
-            "gradient is the squared loss's"
-        ),
-        "step3": tr(
-            "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped residual"
-        ),
-        "step4": tr("Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals"),
-    }
-
-
 def _g(x: float) -> str:
     return f"{x:.6g}"
 
@@ -144,7 +121,7 @@ def _walk(check: GradCheck, lr: float) -> str:
     s = None if not weighted else check.weights.reshape(-1).to(torch.float64).numpy()
     dtype = str(check.X.dtype).removeprefix("torch.")
     delta = check.delta
-    psi = e if delta is None else _huber(t, weighted, e, delta)
+    psi = e if delta is None else _psi(t, weighted, e, check)
     lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
     if check.l2:  # weight decay: what it adds to the loss and the gradient
         pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
@@ -172,7 +149,7 @@ def _walk(check: GradCheck, lr: float) -> str:
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
     lines.append(t["row1"].format(terms=terms, y_hat=_g(y_hat[0]), y=_g(y[0]), e=_g(e[0])))
-    lines += [_clipped_line(t, e, delta)] if delta else []
+    lines += [_clipped_line(t, e, psi, delta)] if delta else []
     lines += ["", _step2(t, check, w), ""]
 
     # Steps 3 and 4: each component written out as its sum (of sᵢeᵢ in place of eᵢ, weighted;
@@ -257,20 +234,22 @@ def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
     return lines
 
 
-def _huber(t: dict, weighted: bool, e, delta: float):
-    """Huber's lines in `t` in place of the squared loss's; returns ψ = clip(e, −δ, δ), what
-    takes e's place in the gradient."""
-    t.update(_huber_labels())
+def _psi(t: dict, weighted: bool, e, check: GradCheck):
+    """The loss's lines in `t` in place of the squared loss's (`Loss.walk`); returns ψ(e), what
+    takes e's place in the gradient (`Loss.psi`: Huber's clip(e, −δ, δ))."""
+    delta = check.delta
+    t.update(check.objective.walk())
     for key in ("title", "step2", "step3", "step4"):
         t[key] = t[key].replace("{s}", "s·" if weighted else "").replace("{delta}", _g(delta))
-    return e.clip(-delta, delta)
+    return check.objective.psi(torch.as_tensor(e), delta).numpy()
 
 
-def _clipped_line(t: dict, e, delta: float) -> str:
-    """Which rows Huber's ψ clips, with their residuals and ψ: "row 3 (e = 7.2 → ψ = 1)"."""
+def _clipped_line(t: dict, e, psi, delta: float) -> str:
+    """The rows beyond the loss's parameter (|eᵢ| > δ), with their residuals and ψ: Huber's
+    clipped rows, "row 3 (e = 7.2 → ψ = 1)"."""
     out = [i for i in range(len(e)) if abs(e[i]) > delta]
     if not out:
         return t["none"].format(delta=_g(delta))
-    shown = [f"{i + 1} (e = {_g(e[i])} → ψ = {_g(delta if e[i] > 0 else -delta)})" for i in out]
+    shown = [f"{i + 1} (e = {_g(e[i])} → ψ = {_g(psi[i])})" for i in out]
     rows = ", ".join(shown[:8]) + (", …" if len(shown) > 8 else "")
     return t["clip"].format(k=len(out), n=len(e), delta=_g(delta), rows=rows)

@@ -2,16 +2,19 @@
 
 A loss gives, in one place, everything the rest of the package asks of it (the `Loss`
 protocol): its ρ and ψ = ρ' of the residual e = ŷ − y in torch (`rho`, `psi`; each row's
-term as the book writes it, `rows`; the hand-derived gradient, `gradients`; the derivation
+term as the book writes it, `rows`; the weighted sum Σsᵢρ(eᵢ), `summed`; the hand-derived
+gradient, `gradients`; the engines take ψ for e in their steps; the derivation
 in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
-one side, `derivation.fdiff.kink_limit`), what the numba kernels take to compile its loop
+one side, `derivation.fdiff.kink_limit`), whether the numba kernels train it (`compiled`;
+the planner refuses the numba engine without) and what they take to compile its loop
 (`kernel_parameter`, `KernelOptions.delta`: the kernels are specialised by its type,
 `train.kernels.losses`), its exact minimiser (`minimiser`, with weight decay too) and mean
 (`mean`, in float64, in the data's units), what that minimiser costs against least squares'
 one pass (`exact_passes`, `resources.exact_cost` for `exact` auto), whether R² and RMSE
 apply (`squares`), its labels (`label`, the exact answer's name in reports, JSON and
-figures; `title`, the parameters figure's), and its parameter: the `spec.ModelSpec` field
-that holds it (`parameter`, None without one; its rule is in `rules.RULES`, and
+figures; `title`, the parameters figure's; `walk`, the lines of `grad`'s walk-through),
+and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None without one;
+its rule is in `rules.RULES`, and
 `spec.REQUIRES` ties it to its loss), read by `value`. A parameter is in the target's units:
 standardized, SGD takes it divided by σ_y (`scaled`).
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from linscratch.losses.epsilon_insensitive import EPSILON_INSENSITIVE
 from linscratch.losses.huber import HUBER
 from linscratch.losses.squared import SQUARED
 
@@ -32,17 +36,22 @@ class Loss(Protocol):
     name: str
     parameter: str | None
     exact_passes: int
+    compiled: bool
     squares: bool
     label: str
     title: str
 
     def value(self, model) -> float | None: ...
 
+    def walk(self) -> dict: ...
+
     def rows(self, y_hat, y, p): ...
 
     def rho(self, e, p): ...
 
     def psi(self, e, p): ...
+
+    def summed(self, e, s, p): ...
 
     def kinks(self, p) -> tuple[float, ...]: ...
 
@@ -55,7 +64,11 @@ class Loss(Protocol):
     def mean(self, X, y, w, b, p, weights=None) -> float: ...
 
 
-LOSSES: dict[str, Loss] = {"squared": SQUARED, "huber": HUBER}
+LOSSES: dict[str, Loss] = {
+    "squared": SQUARED,
+    "huber": HUBER,
+    "epsilon_insensitive": EPSILON_INSENSITIVE,
+}
 
 
 def of(spec) -> tuple[Loss, float | None]:

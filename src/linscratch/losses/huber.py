@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from linscratch.book.model import gradients, huber_loss
 from linscratch.exact.huber import huber_fit, mean_huber
-from linscratch.i18n import Words
+from linscratch.i18n import Words, tr
 
 EXACT_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
 
@@ -28,6 +28,7 @@ class Huber:
     name = "huber"
     parameter = "huber_delta"  # its setting, δ
     exact_passes = EXACT_PASSES
+    compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = False
     estimator_name = "huber"
     label = Words("exact Huber minimiser")
@@ -38,6 +39,30 @@ class Huber:
     above = Words(
         "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum"
     )
+
+    def walk(self) -> dict:
+        """The walk-through's lines that change for Huber's loss (`derivation.walkthrough`),
+        with or without row weights ({s}), δ as {delta}."""
+        return {
+            "title": tr(
+                "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
+                "δ(|e| − δ/2) "
+                "beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+            ),
+            "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
+            "clip": tr(
+                "  ψ(e) = ρ'(e) = clip(e, −δ, δ): {k} of {n} rows have |eᵢ| > δ = {delta} and push "
+                "with ψ = ±δ instead of eᵢ: {rows}"
+            ),
+            "none": tr(
+                "  ψ(e) = ρ'(e) = clip(e, −δ, δ): no row has |eᵢ| > δ = {delta}, so ψ = e and the "
+                "gradient is the squared loss's"
+            ),
+            "step3": tr(
+                "Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times the clipped residual"
+            ),
+            "step4": tr("Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the clipped residuals"),
+        }
 
     def value(self, model) -> float:
         """δ in a `spec.ModelSpec`."""
@@ -57,6 +82,10 @@ class Huber:
     def psi(self, e, p):
         """ψ(e) = clip(e, −δ, δ), elementwise (torch; a NaN stays NaN)."""
         return e.clamp(-p, p)
+
+    def summed(self, e, s, p):
+        """Σ sᵢρ_δ(eᵢ) of residuals e (rows, 1) with weights s (1.0 without; torch)."""
+        return (s * self.rho(e, p)).sum()
 
     def kinks(self, p) -> tuple[float, ...]:
         """The residuals where ψ' jumps: ±δ."""

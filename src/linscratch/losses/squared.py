@@ -23,6 +23,7 @@ class Squared:
     name = "squared"
     parameter = None  # no setting of its own
     exact_passes = 1  # the exact answer's one pass over the rows (`resources.exact_cost`)
+    compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = True  # R² and RMSE apply
     estimator_name = "squared_error"  # scikit-learn's (`SGDLinearRegression(loss=)`)
     # the exact answer's name in reports and figures, and the parameters figure's title
@@ -35,6 +36,10 @@ class Squared:
     above = Words(
         "at epoch {epoch} with the training loss {excess:.1%} above the exact least-squares optimum"
     )
+
+    def walk(self) -> dict:
+        """The walk-through's lines that change: none, it is the book's loss."""
+        return {}
 
     def value(self, model) -> None:
         """Its parameter in a `spec.ModelSpec`: none."""
@@ -51,6 +56,11 @@ class Squared:
     def psi(self, e, p=None):
         """ψ(e) = ρ'(e) = e, elementwise (torch)."""
         return e
+
+    def summed(self, e, s, p=None):
+        """Σ sᵢ½eᵢ² of residuals e (rows, 1) with weights s (1.0 without; torch), as the
+        analytic engine's data-parallel steps always summed it."""
+        return (s * e * e).sum() / 2
 
     def kinks(self, p=None) -> tuple[float, ...]:
         """The residuals where ρ'' jumps: none."""

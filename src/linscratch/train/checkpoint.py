@@ -25,6 +25,7 @@ from linscratch.data.saved import finite_number, read_versioned_json
 from linscratch.errors import UsageError
 from linscratch.events import EpochEnd, Subscriber
 from linscratch.i18n import Words
+from linscratch.losses import SQUARED
 from linscratch.train.schedules import describe
 
 FORMAT, VERSION, NAME = "linscratch-checkpoint", 2, "checkpoint.json"
@@ -44,15 +45,19 @@ def data_digest(X, y) -> str:
 def fingerprint(spec, plan, seed: int, X, y, w0, b0, weights=None) -> dict:
     """What must match for a checkpoint to be continued: everything that shapes the run but
     the number of epochs (a resumed run may go on to more); the rows' weights where given; a
-    learning-rate schedule and its settings, weight decay, Huber's loss and its δ where set."""
+    learning-rate schedule and its settings, weight decay, a loss other than the book's and
+    its parameter (Huber's δ) where set."""
     n, d = X.shape
     mark = {} if weights is None else {"weights": data_digest(weights, weights[:0])}
     if spec.optim.lr_schedule != "constant":  # a constant rate's checkpoints stay as they were
         mark["lr_schedule"] = describe(spec.optim)
     if spec.model.l2:  # weight decay changes every step (absent at 0: older checkpoints match)
         mark["l2"] = spec.model.l2
-    if spec.model.loss != "squared":  # Huber's loss and its δ (absent for the book's loss)
-        mark["loss"] = {"loss": spec.model.loss, "huber_delta": spec.model.huber_delta}
+    loss = plan.loss
+    if loss is not SQUARED:  # the loss and its parameter, Huber's δ (absent for the book's)
+        mark["loss"] = {"loss": loss.name}
+        if loss.parameter is not None:
+            mark["loss"][loss.parameter] = loss.value(spec.model)
     return mark | {
         "data": data_digest(X, y),
         "num_examples": n,

@@ -228,7 +228,7 @@ def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
             GradientMonitor,
         )
 
-        monitor = GradientMonitor(plan.l2, plan.huber_delta)
+        monitor = GradientMonitor(plan.l2, plan.loss_parameter, plan.loss)
     if spec.optim.early_stopping:
         from linscratch.train.stopping import NoImprovement  # start-up: not every run needs it
 

@@ -25,9 +25,11 @@ The rules, each with its own test in tests/test_plan.py:
     weighted rows are refused there (`linscratch grad --weights` checks the weighted gradient).
 12. Iterate averaging (`average`) is not saved in a checkpoint: a run that averages cannot
     write or resume one (a resumed mean would not be the uninterrupted run's).
+13. A loss without numba kernels (`Loss.compiled` false) is refused on the numba engine;
+    `engine` auto trains it with the analytic engine where it would have chosen numba.
 Every engine, on every device and under torchrun, trains weighted rows, averages iterates,
 decays weights (`l2`), follows every learning-rate schedule (`schedules`) and minimises
-Huber's loss (`loss="huber"`) as well as the squared loss: no rule refuses one.
+the squared loss and Huber's (`loss="huber"`); rule 13 is the only one on the loss.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linscratch.errors import UsageError
+from linscratch.losses import SQUARED, Loss, of
 from linscratch.spec import RunSpec
 
 # `auto` leaves the book's loop for the compiled one from this many row visits (rows x epochs):
@@ -80,7 +83,8 @@ class Plan:
     weighted: bool = False
     average: int = 0  # average the iterates from the start of this epoch on (0: never)
     l2: float = 0.0  # weight decay λ: each step's gradient gains λw (`model.gradients`)
-    huber_delta: float | None = None  # Huber's δ for the loss "huber", None: the squared loss
+    loss: Loss = SQUARED  # the loss SGD minimises (`losses.LOSSES`), which the engines ask
+    loss_parameter: float | None = None  # its parameter's value (Huber's δ), None without one
 
 
 def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -> None:
@@ -89,6 +93,7 @@ def check(spec: RunSpec, machine: Machine = Machine(), weighted: bool = False) -
     ex = spec.execution
     distributed = machine.world_size > 1
     _check_grad_engine(ex.check_grad, ex.engine)
+    _check_compiled(of(spec)[0], ex.engine)
     if weighted or spec.data.weights is not None:
         _check_weighted(spec)
     out = spec.outputs
@@ -142,6 +147,17 @@ def _check_grad_engine(check_grad: bool, engine: str) -> None:
         )
 
 
+def _check_compiled(loss, engine: str) -> None:
+    """Rule 13: the numba engine needs the loss's kernels."""
+    if engine == "numba" and not loss.compiled:
+        raise UsageError(
+            "{0} {loss} has no numba kernels: use it with {1} analytic or autograd",
+            "loss",
+            "engine",
+            loss=loss.name,
+        )
+
+
 def make_plan(
     spec: RunSpec,
     n: int,
@@ -173,7 +189,10 @@ def make_plan(
         else:
             visits = n * spec.optim.num_epochs
             engine = "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
+            if engine == "numba" and not of(spec)[0].compiled:  # rule 13
+                engine = "analytic"
     row_bytes = (d + 1) * itemsize
+    loss, parameter = of(spec)  # the loss and its parameter (in the spec's units)
     if shuffle == "auto":
         if engine == "autograd":
             shuffle = "book"
@@ -191,5 +210,6 @@ def make_plan(
         weighted=weighted or spec.data.weights is not None,
         average=spec.optim.average,
         l2=float(spec.model.l2),
-        huber_delta=spec.model.delta,
+        loss=loss,
+        loss_parameter=parameter,
     )

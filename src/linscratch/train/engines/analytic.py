@@ -2,9 +2,10 @@
 
 Per batch: e = X_B w + b − y_B, then w -= lr/|B| X_Bᵀe and b -= lr/|B| Σe (`model.gradients`);
 with row weights sᵢ, w -= lr/Σsᵢ X_Bᵀ(s∘e) and b -= lr/Σsᵢ Σsᵢeᵢ; with weight decay λ the
-summed gradient of w gains |B|·λw (Σsᵢ·λw), so each step's mean gradient gains λw. With
-Huber's δ (`plan.huber_delta`) ψ(e) = clip(e, −δ, δ) takes e's place in the gradient and
-ρ_δ(e) ½e²'s in the loss; the squared loss's arithmetic is untouched.
+summed gradient of w gains |B|·λw (Σsᵢ·λw), so each step's mean gradient gains λw. The
+loss is the plan's (`plan.loss`, with `plan.loss_parameter`): its ψ(e) takes e's place in
+the gradient (`Loss.psi`: e itself for the squared loss, clip(e, −δ, δ) for Huber's) and its
+ρ(e) ½e²'s in the loss (`Loss.rows`, `Loss.rho`).
 Runs wherever torch does, CPU or CUDA, and across processes: inside a torch.distributed run
 each rank takes its share of every batch and the sums are added up (see `distributed`).
 A Python step per batch, so it shines with large batches.
@@ -12,12 +13,13 @@ A Python step per batch, so it shines with large batches.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 
-from linscratch.book.model import batch_gradients, huber_loss, l2_penalty, linreg, squared_loss
+from linscratch.book.model import batch_gradients, l2_penalty, linreg
 from linscratch.distributed import all_sum, current
 from linscratch.train.engines import TorchAveraging, as_tensor
 from linscratch.train.schedules import step_rate
@@ -40,7 +42,8 @@ class AnalyticEngine(TorchAveraging):
         self.b = b.detach().clone().to(self.device).reshape(1)  # (1,)
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.l2 = plan.l2  # weight decay λ
-        self.delta = plan.huber_delta  # Huber's δ, or None: the squared loss
+        self.loss_, self.p = plan.loss, plan.loss_parameter  # the loss and its parameter
+        self.psi = functools.partial(plan.loss.psi, p=plan.loss_parameter)  # ψ(e)
 
         self.group = current()
 
@@ -60,7 +63,7 @@ class AnalyticEngine(TorchAveraging):
                 idx = order_t[i : i + batch_size]
                 X, y = self.X[idx], self.y[idx]
                 s = None if self.s is None else self.s[idx]
-                grad_w, grad_b = batch_gradients(X, y, self.w, self.b, s, self.l2, self.delta)
+                grad_w, grad_b = batch_gradients(X, y, self.w, self.b, s, self.l2, psi=self.psi)
                 if not math.isfinite(float(grad_b)):
                     return step
                 batch_loss = math.nan
@@ -78,12 +81,8 @@ class AnalyticEngine(TorchAveraging):
         return None
 
     def _batch_loss(self, X, y, s) -> float:
-        """The batch's mean ½e² (Huber's ρ_δ(e) with a δ), weighted by s where given."""
-        y_hat = linreg(X, self.w, self.b)
-        if self.delta is None:
-            half = squared_loss(y_hat, y)  # (rows, 1): ½e²
-        else:
-            half = huber_loss(y_hat, y, self.delta)  # (rows, 1): ρ_δ(e)
+        """The batch's mean ρ(e) (½e², Huber's ρ_δ(e)), weighted by s where given."""
+        half = self.loss_.rows(linreg(X, self.w, self.b), y, self.p)  # (rows, 1): ρ(e)
         return float(half.mean() if s is None else (s * half).sum() / s.sum())
 
     def _penalty(self) -> float:
@@ -93,7 +92,7 @@ class AnalyticEngine(TorchAveraging):
     def _run_epoch_shared(self, order_t, lr: float, batch_size: int, trace, decay) -> int | None:
         """`run_epoch` for one rank of a data-parallel run: this rank's rows of each batch,
         then one all-reduce of [Σ dL/dw, Σ dL/db, rows, Σ ½e²] and the same step everywhere
-        (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²]; Huber's: ψ(eᵢ) for eᵢ, ρ_δ(eᵢ) for ½eᵢ²)."""
+        (weighted: [Σ sᵢeᵢxᵢ, Σ sᵢeᵢ, Σ sᵢ, Σ sᵢ½eᵢ²]; any loss: ψ(eᵢ) for eᵢ, ρ(eᵢ) for ½eᵢ²)."""
 
         r, world = self.group.rank, self.group.world_size
         d = self.w.shape[0]
@@ -104,7 +103,7 @@ class AnalyticEngine(TorchAveraging):
                 X, y = self.X[idx], self.y[idx]
                 e = linreg(X, self.w, self.b) - y  # (rows, 1)
                 s = 1.0 if self.s is None else self.s[idx]
-                g = e if self.delta is None else e.clamp(-self.delta, self.delta)  # ψ(e)
+                g = self.psi(e)  # ψ(e): e itself for the squared loss
                 buffer[:d] = (X.T @ (s * g)).reshape(-1)
                 buffer[d] = (s * g).sum()
                 buffer[d + 1] = len(idx) if self.s is None else s.sum()
@@ -143,11 +142,9 @@ class AnalyticEngine(TorchAveraging):
             return float(total[0] / total[1])
 
     def _summed_loss(self, e, s):
-        """Σ sᵢ½eᵢ² of residuals e (rows, 1), or Σ sᵢρ_δ(eᵢ) with Huber's δ (s 1.0: no
+        """Σ sᵢρ(eᵢ) of residuals e (rows, 1): Σ sᵢ½eᵢ², Huber's Σ sᵢρ_δ(eᵢ) (s 1.0: no
         weights)."""
-        if self.delta is None:
-            return (s * e * e).sum() / 2
-        return (s * huber_loss(e, torch.zeros_like(e), self.delta)).sum()
+        return self.loss_.summed(e, s, self.p)
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.reshape(-1).to(torch.float64).cpu().numpy(), float(self.b[0])

@@ -6,9 +6,9 @@ size, so a short last batch takes its mean gradient like every other batch. With
 sᵢ the summed loss is Σ sᵢ·½eᵢ² and the step divides by the batch's Σ sᵢ: its weighted mean
 gradient (`model.gradients`). With weight decay λ each row's loss gains the book's penalty,
 `l = squared_loss(...) + lambd * l2_penalty(w)` (D2L 3.7), so the summed loss gains
-|B|·(λ/2)‖w‖² and the step, divided by |B|, gains exactly λw. With Huber's δ
-(`plan.huber_delta`) each row's term is `huber_loss` in place of `squared_loss`, the rest
-unchanged. The loop itself
+|B|·(λ/2)‖w‖² and the step, divided by |B|, gains exactly λw. With another loss
+(`plan.loss`, its parameter `plan.loss_parameter`) each row's term is its ρ (`Loss.rows`:
+Huber's `huber_loss`) in place of `squared_loss`, the rest unchanged. The loop itself
 (`AutogradLoop`) serves any model `model(X, *params)`; `AutogradEngine` is it for linreg.
 """
 
@@ -19,8 +19,9 @@ import math
 import numpy as np
 import torch
 
-from linscratch.book.model import huber_loss, l2_penalty, linreg, squared_loss
+from linscratch.book.model import l2_penalty, linreg
 from linscratch.book.optim import step as sgd_step
+from linscratch.losses import SQUARED
 from linscratch.train.engines import TorchAveraging, as_tensor
 from linscratch.train.schedules import step_rate
 
@@ -38,10 +39,20 @@ class AutogradLoop:
     chunk_rows = 5_000  # about 0.05 s of the book's loop (0.1 M rows/s)
 
     def __init__(
-        self, model, params, trained, X, y, nominal=False, on_batch=None, weights=None, delta=None
+        self,
+        model,
+        params,
+        trained,
+        X,
+        y,
+        nominal=False,
+        on_batch=None,
+        weights=None,
+        loss=SQUARED,
+        parameter=None,
     ):
         self.model, self.params_, self.trained = model, params, trained
-        self.delta = delta  # Huber's δ, or None: the book's squared loss
+        self.loss_, self.p = loss, parameter  # the loss (the book's ½e²) and its parameter
         self.nominal, self.on_batch = nominal, on_batch
         self.features = as_tensor(X, params[0].dtype)
         self.labels = as_tensor(y, params[0].dtype)
@@ -56,7 +67,7 @@ class AutogradLoop:
         for step, i in enumerate(range(0, n, batch_size), start=1):
             batch_indices = order_t[i : min(i + batch_size, n)]
             X, y = self.features[batch_indices], self.labels[batch_indices]
-            half = self._loss(self.model(X, *self.params_), y)  # ½e² (or ρ_δ(e)), each row
+            half = self._loss(self.model(X, *self.params_), y)  # ρ(e): ½e², ρ_δ(e), each row
             if self.l2:  # the book's `loss(net(X), y) + lambd * l2_penalty(w)`, each row
                 half = half + self.l2 * l2_penalty(self.params_[0])
             size = len(batch_indices)
@@ -79,10 +90,8 @@ class AutogradLoop:
         return None
 
     def _loss(self, y_hat, y):
-        """Each row's loss: the book's ½e², or Huber's ρ_δ(e) with a δ (`model.huber_loss`)."""
-        if self.delta is None:
-            return squared_loss(y_hat, y)
-        return huber_loss(y_hat, y, self.delta)
+        """Each row's loss: the loss's `rows` (the book's ½e², Huber's `model.huber_loss`)."""
+        return self.loss_.rows(y_hat, y, self.p)
 
     def loss(self) -> float:
         with torch.no_grad():
@@ -102,7 +111,7 @@ class AutogradEngine(TorchAveraging, AutogradLoop):
         self.w = w.detach().clone().requires_grad_(True)  # (d, 1)
         self.b = b.detach().clone().requires_grad_(plan.fit_intercept)  # (1,)
         trained = [self.w, self.b] if plan.fit_intercept else [self.w]
-        args = (X, y, plan.nominal, on_batch, weights, plan.huber_delta)
+        args = (X, y, plan.nominal, on_batch, weights, plan.loss, plan.loss_parameter)
         super().__init__(linreg, [self.w, self.b], trained, *args)
         self.l2 = plan.l2
         self.labels = self.labels.reshape(-1, 1)  # (n, 1)

@@ -1,8 +1,9 @@
 """The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
 
 Same mathematics as the book's loop (see `kernels.epochs.sgd_epoch`), float32 or float64, any
-number of features, rows weighted or not, the squared loss or Huber's (δ in
-`KernelOptions.delta`, a kernel of its own: `kernels.losses`); the kernels compile once per machine
+number of features, rows weighted or not, the plan's loss (what its `kernel_parameter` gives,
+in `KernelOptions.delta`: None the squared loss, Huber's δ a kernel of its own,
+`kernels.losses`); the kernels compile once per machine
 into numba's cache.
 """
 
@@ -55,8 +56,9 @@ class NumbaEngine:
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.shuffle = plan.shuffle  # "block": the kernels walk the blocks themselves
         self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
-        # Huber's δ in the data's dtype (a float32 kernel compares float32), or None
-        self.delta = None if plan.huber_delta is None else self.dtype.type(plan.huber_delta)
+        # what the loss's kernels compile for: Huber's δ in the data's dtype (a float32
+        # kernel compares float32), None for the squared loss
+        self.delta = plan.loss.kernel_parameter(plan.loss_parameter, self.dtype)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
         self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
