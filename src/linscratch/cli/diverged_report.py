@@ -19,13 +19,18 @@ def diverged_text(run, lang: str = "en") -> str:
         return _least_squares_text(run)
 
 
-def _least_squares_text(run) -> str:
-    data = run.spec.data
-    heads = (tr("parameter"), tr("least squares"))
-    columns = [(run.ols.w, run.ols.b)]
-    if data.synthetic:
+def _columns(run, answer: str) -> tuple[tuple, list]:
+    """The table's heads and columns: the exact answer (headed `answer`), after the truth
+    where the data are synthetic."""
+    heads, columns = (tr("parameter"), answer), [(run.ols.w, run.ols.b)]
+    if run.spec.data.synthetic:
         heads = (heads[0], tr("true"), heads[1])
-        columns.insert(0, (data.true_w, data.true_b))
+        columns.insert(0, (run.spec.data.true_w, run.spec.data.true_b))
+    return heads, columns
+
+
+def _least_squares_text(run) -> str:
+    heads, columns = _columns(run, tr("least squares"))
     said = tr(
         "SGD diverged (the error follows); the exact least-squares answer on the {rows:,} "
         "training rows does not depend on it:"
@@ -60,12 +65,7 @@ def _least_squares_text(run) -> str:
 
 def _huber_text(run) -> str:
     """`diverged_text` of a run on Huber's loss: its exact minimiser, and its loss."""
-    data = run.spec.data
-    heads = (tr("parameter"), tr("Huber minimiser"))
-    columns = [(run.ols.w, run.ols.b)]
-    if data.synthetic:
-        heads = (heads[0], tr("true"), heads[1])
-        columns.insert(0, (data.true_w, data.true_b))
+    heads, columns = _columns(run, tr("Huber minimiser"))
     lines = [
         tr(
             "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the "
