@@ -68,20 +68,14 @@ def _parse(text: str, rule: str, parse):
     raise argparse.ArgumentTypeError(words.format(rule=tr(RULES[rule][1]), value=text))
 
 
-def setting(rule: str, parse=str):
-    """An argparse `type` for one value of field `rule`: parsed by `parse`, then checked."""
+def setting(rule: str, parse=str, listed: bool = False):
+    """An argparse `type` for field `rule`: its value parsed by `parse`, then checked; `listed`,
+    comma-separated values: a list field's (true_w, features) checked whole, otherwise each
+    checked by the rule of `rule` (a sweep's lr and batch_size)."""
 
     def convert(text: str):
-        return _parse(text, rule, parse)
-
-    return convert
-
-
-def setting_list(rule: str, parse):
-    """An argparse `type` for comma-separated values: a list field (true_w, features) checked
-    whole, otherwise each value checked by the rule of `rule` (a sweep's lr and batch_size)."""
-
-    def convert(text: str):
+        if not listed:
+            return _parse(text, rule, parse)
         if rule in ("true_w", "w", "features"):
             return list(_parse(text, rule, lambda t: [parse(part) for part in t.split(",")]))
         return [_parse(part, rule, parse) for part in text.split(",")]
@@ -139,7 +133,7 @@ OWN = {
     "w": own(
         Words("the weights at which the gradients are taken"),
         "W1,W2,...",
-        type=setting_list("w", number),
+        type=setting("w", number, listed=True),
         shown=Words("the book's starting w, drawn from --seed if given"),
     ),
     "b": own(
@@ -148,7 +142,7 @@ OWN = {
     "sample_weight": own(
         Words("the rows' weights, one per example of the batch (non-negative)"),
         "S1,S2,...",
-        type=setting_list("sample_weight", number),
+        type=setting("sample_weight", number, listed=True),
         shown=Words("none: every row counts once"),
         flag="--weights",
     ),
@@ -219,7 +213,7 @@ def about(name: str, listed: bool = False) -> dict:
         meta["choices"] = CHOICES[name]
     elif kind != "str" or name in PARSED_TEXT:
         each = listed or kind.startswith("tuple")
-        meta["type"] = (setting_list if each else setting)(name, PARSE[kind])
+        meta["type"] = setting(name, PARSE[kind], listed=each)
     return meta
 
 

@@ -9,27 +9,7 @@ import argparse
 import re
 from contextlib import contextmanager
 
-from linscratch.i18n import Words, tr, width
-
-# argparse's own texts that a user can meet, translated through `tr` while the CLI runs.
-ARGPARSE_TEXTS = (
-    Words("usage: "),
-    Words("options"),
-    Words("positional arguments"),
-    Words("show this help message and exit"),
-    Words("argument %(argument_name)s: %(message)s"),
-    Words("the following arguments are required: %s"),
-    Words("unrecognized arguments: %s"),
-    Words("invalid choice: %(value)r (choose from %(choices)s)"),
-    Words("invalid %(type)s value: %(value)r"),
-    Words("expected one argument"),
-    Words("expected at most one argument"),
-    Words("expected at least one argument"),
-    Words("one of the arguments %s is required"),
-    Words("not allowed with argument %s"),
-    Words("ambiguous option: %(option)s could match %(matches)s"),
-    Words("ignored explicit argument %r"),
-)
+from linscratch.i18n import tr, width
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _OPEN, _CLOSE = "（《“", "，。；：）》、！？”"  # never at a line's end; never at its start
@@ -89,7 +69,8 @@ def _translated_ngettext(singular: str, plural: str, n: int) -> str:
 @contextmanager
 def argparse_speaks():
     """While inside, argparse looks its own texts up through `tr` (argparse calls the module's
-    `_` and `ngettext` each time it needs a text); restored on the way out."""
+    `_` and `ngettext` each time it needs a text); restored on the way out. The catalogue's
+    entries for them are argparse's own msgids, as its `_()` calls spell them."""
     saved = argparse._, argparse.ngettext
     argparse._, argparse.ngettext = tr, _translated_ngettext
     try:

@@ -199,13 +199,11 @@ def add_grad(sub) -> None:
         defaults=defaults,
     )
     l2 = Words("weight decay: each row's loss gains (LAMBDA/2)‖w‖², the gradient |B|·LAMBDA·w")
-    loss = Words("the loss: squared (the book's) or huber (its residuals clipped at ±δ)")
-    delta = Words("with --loss huber: where the loss turns from square to straight")
     add_flags(
         grad,
         *("w", "b", "sample_weight"),
         but("lr", Words("the learning rate of the SGD step shown at the end")),
-        *("dtype", but("l2", l2), but("loss", loss), but("huber_delta", delta), "epsilon"),
+        *("dtype", but("l2", l2), "loss", "huber_delta", "epsilon"),
         group=Words("the parameters"),
         defaults=defaults,
     )
