@@ -44,9 +44,26 @@ def normalised(text: str) -> str:
     return text
 
 
+def _merged(outputs: list) -> list:
+    """`outputs` with each run of stream outputs to one stream joined into one: how a
+    cell's printing is split into chunks depends on timing, not on what it printed."""
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and out.output_type == last.output_type == "stream"
+            and out.name == last.name
+        ):
+            last.text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Mask the volatile parts of `nb`'s outputs in place, number its code cells 1, 2, ...
-    and drop per-cell timing metadata; returns `nb`."""
+    """Mask the volatile parts of `nb`'s outputs in place, join the chunks of each stream,
+    number its code cells 1, 2, ... and drop per-cell timing metadata; returns `nb`."""
     count = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -54,6 +71,7 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         count += 1
         cell.execution_count = count
         cell.metadata.pop("execution", None)
+        cell.outputs = _merged(cell.outputs)
         for out in cell.outputs:
             if out.get("execution_count") is not None:
                 out.execution_count = count
