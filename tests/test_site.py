@@ -163,8 +163,9 @@ def screenshots(tmp_path_factory) -> Path:
     return folder
 
 
-def browse(url: str, screenshot: Path) -> str:
-    """The DOM of `url` as headless Chromium renders it; a screenshot of it to `screenshot`."""
+def browse(url: str, screenshot: Path, height: int = 1400) -> str:
+    """The DOM of `url` as headless Chromium renders it; a screenshot of its first `height`
+    pixels (1280 wide) to `screenshot`."""
     flags = [
         _chromium(),
         "--headless",
@@ -172,7 +173,7 @@ def browse(url: str, screenshot: Path) -> str:
         "--disable-gpu",
         "--no-first-run",
         "--hide-scrollbars",
-        "--window-size=1280,1400",
+        f"--window-size=1280,{height}",
         "--virtual-time-budget=4000",  # let the page's scripts run
     ]
     dom = subprocess.run(
@@ -218,17 +219,19 @@ def test_the_site_in_a_browser(site, screenshots):
     assert re.search(r"<title>[^<]*从零开始的线性回归</title>", zh), "Chinese home: no title"
     assert 'lang="zh"' in zh
     assert len(CHINESE.findall(visible_text(zh))) > 200, "the Chinese home has little Chinese"
+    # a line break of the Markdown between two Chinese characters is no space (docs/hooks.py)
+    assert "每个命令都能输出 JSON；错误的输入" in visible_text(zh)
     assert_nav_resolves(site, zh_url, zh)
 
     chapter_url = site + "notebooks/chapter/"
-    chapter = browse(chapter_url, screenshots / "chapter.en.png")
+    chapter = browse(chapter_url, screenshots / "chapter.en.png", height=9000)  # to the fit
     assert "<title>Linear regression from scratch - linscratch</title>" in chapter
     figures = re.findall(r'<img[^>]+src="data:image/(?:png|svg\+xml)[^"]{1000,}"', chapter)
     assert figures, "the chapter notebook's page shows no figure"
     assert "epoch 3, loss" in visible_text(chapter)  # its outputs, committed
     assert_nav_resolves(site, chapter_url, chapter)
 
-    zh_chapter = browse(zh_url + "notebooks/chapter/", screenshots / "chapter.zh.png")
+    zh_chapter = browse(zh_url + "notebooks/chapter/", screenshots / "chapter.zh.png", height=9000)
     assert "线性回归的从零开始实现" in zh_chapter and "w的估计误差" in visible_text(zh_chapter)
 
     api = browse(site + "api/", screenshots / "api.en.png")
