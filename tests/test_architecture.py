@@ -64,7 +64,7 @@ def _module(name: str) -> list[str]:
 
 @pytest.mark.parametrize("place", [p for p in named_places() if p.endswith((".py", "/"))])
 def test_every_file_named_exists(place):
-    if place.startswith(("tests/", "benchmarks/", "docs/")):
+    if place.startswith(("tests/", "benchmarks/", "docs/", "scripts/")):
         assert (ROOT / place).exists(), place
         return
     inside = [PACKAGE / place, *(p for p in PACKAGE.rglob(Path(place.rstrip("/")).name))]

@@ -1,6 +1,6 @@
 """The help: every flag of every command explained with its default, grouped, with examples;
-bare `linscratch`; `--lang zh` for help, argparse's own messages and every command; the
-README's flag tables are the parser's."""
+bare `linscratch`; `--lang zh` for help, argparse's own messages and every command; the flag
+tables of the user guide's pages (docs/guide/COMMAND.md) are the parser's."""
 
 import argparse
 import re
@@ -12,7 +12,7 @@ from linscratch import i18n
 from linscratch.cli.helpformat import flag_table, width, wrap
 from linscratch.cli.parsers import PARSERS, command_parser
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide"
 CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
@@ -165,6 +165,7 @@ def test_make_data_takes_lang_and_writes(cli, tmp_path):
 
 
 @pytest.mark.parametrize("name", PARSERS)
-def test_readme_tables_are_the_parsers(name):
+def test_guide_tables_are_the_parsers(name):
     table = flag_table(command_parser(name))
-    assert table in README.read_text(), f"README's {name} flags differ; the table is:\n{table}"
+    page = GUIDE / f"{name}.md"
+    assert table in page.read_text(), f"docs/guide/{name}.md's flags differ; the table is:\n{table}"

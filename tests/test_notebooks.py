@@ -1,19 +1,29 @@
 """The learner's notebooks (docs/notebooks) run in a real Jupyter kernel and say the right things.
 
-Each notebook is committed without outputs and executed here afresh with nbclient, in a
-temporary folder; any error in any cell fails the test. Then the numbers a learner reads are
-checked: a notebook that runs but prints the wrong gradient, a loss that has not converged or a
-wrong resistance fails too. The outputs are found by the text the notebooks print.
+Each notebook is committed with its outputs, as `scripts/run_notebooks.py` wrote them (so that
+a learner browsing the repository or the website sees the numbers and the figures), and is
+executed here afresh with nbclient, in a temporary folder; any error in any cell fails the test.
+Then the numbers a learner reads are checked: a notebook that runs but prints the wrong
+gradient, a loss that has not converged or a wrong resistance fails too. The outputs are found
+by the text the notebooks print. Last, the committed outputs are compared with the fresh ones
+line by line, numbers to the precision that is reproducible across CPUs (the README's rule,
+`same_line`): a change that alters what a notebook prints asks for the script to be run again.
 """
 
+import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from test_readme_console import same_line
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "docs" / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "docs" / "notebooks"
+_spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "scripts/run_notebooks.py")
+run_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run_notebooks)
 
 
 def execute(name: str, folder: Path) -> nbformat.NotebookNode:
@@ -56,7 +66,7 @@ def number(pattern: str, text: str) -> float:
     return float(found[0])
 
 
-def test_the_committed_notebooks_carry_no_outputs():
+def test_the_committed_notebooks_carry_their_outputs():
     names = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
     assert names == [
         "chapter.en.ipynb",
@@ -67,8 +77,39 @@ def test_the_committed_notebooks_carry_no_outputs():
     for name in names:
         nb = nbformat.read(NOTEBOOKS / name, as_version=4)
         nbformat.validate(nb)
-        for cell in code_cells(nb):
-            assert cell.outputs == [] and cell.execution_count is None, name
+        cells = code_cells(nb)
+        # run top to bottom once, as the script runs them, with no error and no timing left
+        assert [cell.execution_count for cell in cells] == list(range(1, len(cells) + 1)), name
+        assert all("execution" not in cell.metadata for cell in cells), name
+        assert sum(bool(cell.outputs) for cell in cells) > len(cells) // 2, name
+        for cell in cells:
+            assert all(out.output_type != "error" for out in cell.outputs), (name, cell.source)
+            for out in cell.outputs:
+                text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+                assert run_notebooks.normalised(text) == text, (name, text)  # nothing volatile
+    figures = [
+        out
+        for cell in code_cells(nbformat.read(NOTEBOOKS / "chapter.en.ipynb", as_version=4))
+        for out in cell.outputs
+        if {"image/png", "image/svg+xml"} & set(out.get("data", {}))
+    ]
+    assert figures, "the chapter notebook shows no figure"
+
+
+def test_normalised_masks_what_differs_between_runs():
+    text = "<object at 0x7f3a2b1c9d80> 3 epoch(s) in 0.050 s (59,593 samples/s)"
+    assert run_notebooks.normalised(text) == "<object at 0x...> 3 epoch(s) in … s (… samples/s)"
+
+
+def assert_not_stale(name: str, fresh: nbformat.NotebookNode) -> None:
+    """The committed outputs of `name` are `fresh`'s, line by line (`same_line`)."""
+    committed = run_notebooks.comparable(nbformat.read(NOTEBOOKS / name, as_version=4))
+    now = run_notebooks.comparable(run_notebooks.normalise(fresh))
+    assert len(committed) == len(now), f"{name}: outputs changed; run scripts/run_notebooks.py"
+    for old, new in zip(committed, now, strict=True):
+        old_lines, new_lines = old.splitlines(), new.splitlines()
+        same = len(old_lines) == len(new_lines) and all(map(same_line, old_lines, new_lines))
+        assert same, f"{name}: stale output; run scripts/run_notebooks.py\n{old}\n!=\n{new}"
 
 
 @pytest.mark.slow  # a Jupyter kernel each
@@ -76,6 +117,7 @@ def test_the_committed_notebooks_carry_no_outputs():
 def test_chapter(lang, tmp_path):
     nb = execute(f"chapter.{lang}.ipynb", tmp_path)
     text = stdout(nb)
+    assert_not_stale(f"chapter.{lang}.ipynb", nb)
 
     # The book's training loop: three epochs, each loss printed as the book prints it.
     loop = printed(cell_with(nb, "for epoch in range(num_epochs):"))
@@ -105,6 +147,7 @@ def test_chapter(lang, tmp_path):
 def test_exercises(lang, tmp_path):
     nb = execute(f"exercises.{lang}.ipynb", tmp_path)
     text = stdout(nb)
+    assert_not_stale(f"exercises.{lang}.ipynb", nb)
 
     # 1. Zero initialisation still converges; equal hidden units stay equal.
     assert number(r"^\s+w = 0: loss by epoch .*, (\S+); w = ", text) < 1e-4

@@ -1,19 +1,24 @@
-"""The README's Python examples run as written."""
+"""The Python examples of the README and of the documentation's pages run as written."""
 
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    return [
+        block
+        for page in PAGES
+        for block in re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.DOTALL)
+    ]
 
 
 def test_the_library_example_runs():
     block = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
     namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "<docs>", "exec"), namespace)
     result = namespace["result"]
     assert len(result.losses) == 3 and result.losses[-1] < 1e-3
 
@@ -25,19 +30,19 @@ def test_the_estimator_example_runs():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 3))
     namespace = {"X": X, "y": X @ [1.0, 2.0, -1.0] + 0.5, "X_new": X[:5]}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "<docs>", "exec"), namespace)
     assert namespace["model"].score(X, namespace["y"]) > 0.99
 
 
 def after_the_library_example(marker: str, capsys) -> tuple[dict, str]:
-    """Run the README's library example, then the block holding `marker` in the same
+    """Run the library example (docs/guide/python.md), then the block holding `marker` in the same
     namespace; return the namespace and what the second block printed."""
     library = next(b for b in python_blocks() if "from linscratch import synthetic_data" in b)
     block = next(b for b in python_blocks() if marker in b)
     namespace: dict = {}
-    exec(compile(library, "README.md", "exec"), namespace)
+    exec(compile(library, "<docs>", "exec"), namespace)
     capsys.readouterr()
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "<docs>", "exec"), namespace)
     return namespace, capsys.readouterr().out
 
 
@@ -58,5 +63,5 @@ def test_the_notebook_example_runs(capsys):
 def test_the_fit_model_example_runs():
     block = next(b for b in python_blocks() if "fit_model" in b)
     namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "<docs>", "exec"), namespace)
     assert abs(namespace["result"].params[0].item() - 5.0) < 0.05

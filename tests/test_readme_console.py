@@ -1,18 +1,25 @@
-"""The README's console examples are what the commands print: every `$ uv run linscratch ...`
-line shown with output is run (in order, in one folder, so that a model saved by one example
-is there for the next) and its output compared with the README's.
+"""The console examples of the README and of every page of the documentation (docs/**/*.md)
+are what the commands print: every `$ uv run linscratch ...` line shown with output is run (in
+order, in one folder per block, so that a model saved by one example is there for the next)
+and its output compared with the page's.
 
 Seeded runs are compared number by number (`same_number`: whole numbers exactly, the others to
 the precision that is reproducible across CPUs), but for timings (seconds, samples/s); a run
 with a drawn seed, or one that the test runs smaller than shown (the tens of millions of rows of
 the scale-out examples), is compared by shape: the same lines with every number masked. A line
-`...` in the README stands for any number of lines; a JSON example is compared key by key. A
+`...` in a page stands for any number of lines; a JSON example is compared key by key. A
 command that ends with `# exit status N` must exit with N (0 otherwise).
+
+`LINSCRATCH_UPDATE_EXAMPLES=1 uv run pytest tests/test_readme_console.py` rewrites, instead of
+failing, the shown output of every seeded text example that no longer matches with what the
+run printed (examples compared by shape, with `...` or in JSON are left as they are, and still
+checked), so that a change that alters a number regenerates the pages rather than hand-edits.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -21,30 +28,38 @@ import pytest
 
 from linscratch import cli
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+UPDATE = os.environ.get("LINSCRATCH_UPDATE_EXAMPLES") == "1"
 PREFIX = "uv run linscratch "
 SMALLER = {"40000000": "400000", "10000000": "100000"}  # rows: the test runs a hundredth
 TIMINGS = [
     (r"in \d+\.\d+ s \([\d,.]+ (M )?samples/s\)", "in # s (# samples/s)"),
     (r"用时 \d+\.\d+ 秒（每秒 [\d,.]+ 个样本）", "用时 # 秒（每秒 # 个样本）"),
+    # sweep: each run's seconds (the cell before the verdict), the whole sweep's seconds and
+    # its processes (as many as this machine's cores and load allow)
+    (r"(?<=\s)\d+\.\d\d(?=  [^\s\d])", "#"),
+    (r"runs in \d+\.\d+ s on \d+ process\(es\)", "runs in # s on # process(es)"),
+    (r"用时 \d+\.\d+ 秒，\d+ 个进程", "用时 # 秒，# 个进程"),
 ]
 NUMBER = r"[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?"
 VOLATILE_KEYS = {"train_seconds", "compile_seconds", "samples_per_second", "seconds"}
 
 
-def examples() -> list[list[tuple]]:
-    """The README's console blocks, each a list of steps: ("run", the command after
+def examples(page: Path) -> list[list[tuple]]:
+    """The console blocks of `page`, each a list of steps: ("run", the command after
     `uv run linscratch `, the lines shown after it) or ("write", a file name, its text) for a
-    `cat > FILE <<'EOF'` here-document. Other commands (pytest, the benchmarks) are left out."""
+    `cat > FILE <<'EOF'` here-document. Other commands (pytest, the benchmarks, a command piped
+    into another) are left out."""
     blocks = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(), flags=re.DOTALL):
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(), flags=re.DOTALL):
         steps, lines = [], iter(block.splitlines())
         for line in lines:
             heredoc = re.fullmatch(r"\$ cat > (\S+) <<'EOF'", line)
             if heredoc:
                 text = "".join(f"{body}\n" for body in iter(lines.__next__, "EOF"))
                 steps.append(("write", heredoc.group(1), text))
-            elif line.startswith("$ " + PREFIX):
+            elif line.startswith("$ " + PREFIX) and "|" not in shlex.split(line, comments=True):
                 steps.append(("run", line[2 + len(PREFIX) :], []))
             elif line.startswith("$ "):
                 steps.append(("other", line, []))
@@ -159,10 +174,26 @@ def _same_value(shown, printed) -> bool:
     return shown == printed
 
 
-BLOCKS = examples()
+BLOCKS = [(page, steps) for page in PAGES for steps in examples(page)]
 
 
-def run_example(command: str, shown: list[str], capsys) -> None:
+def _update(page: Path, command: str, shown: list[str], printed: list[str]) -> None:
+    """Rewrite in `page` the lines shown after `$ uv run linscratch command` as `printed`;
+    where as many lines were printed as are shown, a shown line that still matches its printed
+    one is kept as it is (its timing, its last digit), so that only what changed changes."""
+    if len(shown) == len(printed):
+        printed = [
+            old if same_line(_normal(old, False), _normal(new, False)) else new
+            for old, new in zip(shown, printed, strict=True)
+        ]
+    head = f"$ {PREFIX}{command}\n"
+    old = head + "".join(f"{line}\n" for line in shown)
+    text = page.read_text()
+    assert old in text, f"{page.name}: the example of `{command}` is not where it was read"
+    page.write_text(text.replace(old, head + "".join(f"{line}\n" for line in printed), 1))
+
+
+def run_example(command: str, shown: list[str], capsys, page: Path = PAGES[0]) -> None:
     argv = shlex.split(command, comments=True)
     smaller = any(a in SMALLER for a in argv)
     argv = [SMALLER.get(a, a) for a in argv]
@@ -177,22 +208,47 @@ def run_example(command: str, shown: list[str], capsys) -> None:
         problem = json_matches("\n".join(shown), out, shape)
     else:
         problem = matches(shown, out.splitlines(), shape)
-    assert problem is None, f"README shows {problem!r} after `{command}`; printed:\n{out}"
+        if problem is not None and UPDATE and not shape and "..." not in shown:
+            _update(page, command, shown, out.splitlines())
+            return
+    where = page.relative_to(ROOT)
+    assert problem is None, f"{where} shows {problem!r} after `{command}`; printed:\n{out}"
 
 
-@pytest.mark.parametrize("steps", BLOCKS, ids=[b[0][1][:60] for b in BLOCKS])
-def test_console_block(steps, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    "page, steps", BLOCKS, ids=[f"{p.relative_to(ROOT)}:{s[0][1][:50]}" for p, s in BLOCKS]
+)
+def test_console_block(page, steps, tmp_path, monkeypatch, capsys):
     """Each block in its own folder, its steps in order (a model saved is there to predict)."""
     monkeypatch.chdir(tmp_path)
     for kind, what, shown in steps:
         if kind == "write":
             (tmp_path / what).write_text(shown)
         else:
-            run_example(what, shown, capsys)
+            run_example(what, shown, capsys, page)
 
 
 def test_the_examples_are_found():
-    commands = [what for steps in BLOCKS for kind, what, _ in steps if kind == "run"]
+    commands = [what for _, steps in BLOCKS for kind, what, _ in steps if kind == "run"]
     assert "train" in commands and any(c.startswith("grad") for c in commands)
     assert any("--keep-columns" in c for c in commands)
-    assert any(kind == "write" for steps in BLOCKS for kind, _, _ in steps)
+    assert any(kind == "write" for _, steps in BLOCKS for kind, _, _ in steps)
+    pages = {page.relative_to(ROOT).as_posix() for page, _ in BLOCKS}
+    assert {"README.md", "docs/guide/train.md", "docs/exercises.md"} <= pages
+
+
+def test_update_rewrites_only_the_example(tmp_path):
+    """The update mode replaces the lines after the command and nothing else on the page."""
+    page = tmp_path / "page.md"
+    text = "```console\n$ uv run linscratch train --seed 1\nold 1\nold 2\n\n$ other\n```\n"
+    page.write_text(text)
+    _update(page, "train --seed 1", ["old 1", "old 2"], ["new"])
+    assert page.read_text() == text.replace("old 1\nold 2\n", "new\n")
+    # line for line: a line that still matches stays as shown, timings and all
+    page.write_text(text)
+    _update(page, "train --seed 1", ["old 1", "old 2"], ["old 1", "new 2"])
+    assert page.read_text() == text.replace("old 2\n", "new 2\n")
+    shown = ["loss 0.000052", "3 epoch(s) x 1,000 examples in 0.063 s (47,390 samples/s)"]
+    page.write_text(f"$ uv run linscratch train\n{shown[0]}\n{shown[1]}\n")
+    _update(page, "train", shown, ["loss 0.000099", shown[1].replace("0.063", "0.007")])
+    assert page.read_text() == f"$ uv run linscratch train\nloss 0.000099\n{shown[1]}\n"

@@ -82,6 +82,50 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)², or Huber's loss, after each epoch, weighted with `sample_weight`),
     `n_features_in_` and `feature_names_in_`.
+
+    Parameters
+    ----------
+    learning_rate_init : float or "auto"
+        The learning rate; "auto" is a twentieth of the data's stability limit.
+    batch_size : int
+        Examples per minibatch.
+    max_iter : int
+        The most epochs.
+    tol : float or None
+        Early stopping's smallest relative fall of the windowed loss; None runs `max_iter`.
+    n_iter_no_change : int
+        The epochs in each window of early stopping.
+    shuffle : bool
+        Shuffle the rows each epoch.
+    random_state : int, optional
+        Seeds the run.
+    fit_intercept : bool
+        Fit b (else y = Xw).
+    engine : {"auto", "autograd", "analytic", "numba"}
+        How each step is computed.
+    average : bool
+        Report the mean of the iterates from the second epoch on.
+    learning_rate : {"constant", "invscaling"}
+        The schedule of the rate.
+    power_t : float
+        The power of t with "invscaling".
+    alpha : float
+        Weight decay λ ≥ 0.
+    loss : {"squared_error", "huber"}
+        The loss minimised.
+    epsilon : float
+        Huber's δ with `loss="huber"`.
+
+    Attributes
+    ----------
+    coef_ : numpy.ndarray, shape (d,)
+        The learned weights.
+    intercept_ : float
+        The learned bias.
+    n_iter_ : int
+        The epochs run.
+    loss_curve_ : list of float
+        The loss after each epoch.
     """
 
     def __init__(

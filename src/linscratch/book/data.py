@@ -65,6 +65,26 @@ def synthetic_data(
     `noise`; returns X and y with y reshaped to (num_examples, 1). With `generator=None` the
     draws come from torch's global generator, as in the book. Arguments that could not make
     that data set are refused (`UsageError`) before anything is drawn.
+
+    Parameters
+    ----------
+    w : torch.Tensor, shape (d,)
+        The true weights.
+    b : float
+        The true bias.
+    num_examples : int
+        The rows to draw.
+    noise : float
+        The standard deviation of the noise added to each label.
+    generator : torch.Generator, optional
+        The source of the draws (default: torch's global generator, as the book).
+
+    Returns
+    -------
+    X : torch.Tensor, shape (num_examples, d)
+        The features.
+    y : torch.Tensor, shape (num_examples, 1)
+        The labels.
     """
 
     if not isinstance(w, torch.Tensor) or w.ndim != 1 or not w.is_floating_point():
@@ -106,6 +126,24 @@ def data_iter(batch_size: int, features: torch.Tensor, labels: torch.Tensor, rng
     module (the book's behaviour) or a `random.Random` instance, drawn when the first batch
     is asked for, as the book's generator draws it. The arguments are checked at the call
     (`UsageError`): a whole `batch_size` >= 1, features and labels with as many rows.
+
+    Parameters
+    ----------
+    batch_size : int
+        Rows per minibatch (the last may have fewer).
+    features : torch.Tensor, shape (n, d)
+        The features.
+    labels : torch.Tensor, shape (n, 1) or (n,)
+        The labels.
+    rng : random module or random.Random
+        Shuffles the row indices (default: the `random` module, as the book).
+
+    Yields
+    ------
+    X : torch.Tensor, shape (batch_size, d)
+        A minibatch of features.
+    y : torch.Tensor, shape (batch_size, 1) or (batch_size,)
+        Its labels.
     """
 
     whole(batch_size, "batch_size", 1)

@@ -19,7 +19,22 @@ if TYPE_CHECKING:
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """The linear model y_hat = Xw + b: X (n, d), w (d, 1), b (1,) -> y_hat (n, 1). Shapes
     that do not multiply are a `UsageError` naming the argument (checked only when torch
-    refuses them: a valid call costs nothing more)."""
+    refuses them: a valid call costs nothing more).
+
+    Parameters
+    ----------
+    X : torch.Tensor, shape (n, d)
+        The features.
+    w : torch.Tensor, shape (d, 1)
+        The weights.
+    b : torch.Tensor, shape (1,)
+        The bias.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, 1)
+        The predictions Xw + b.
+    """
     import torch  # start-up: torch only when a run needs it
 
     try:
@@ -67,6 +82,18 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     y is reshaped to y_hat's shape first: a (n,) target against a (n, 1) prediction would
     otherwise broadcast silently to an (n, n) matrix. A y with another number of values is a
     `UsageError` naming it.
+
+    Parameters
+    ----------
+    y_hat : torch.Tensor, shape (n, 1)
+        The predictions.
+    y : torch.Tensor, shape (n, 1) or (n,)
+        The labels.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, 1)
+        Each example's loss ½(ŷ − y)².
     """
     try:
         target = y.reshape(y_hat.shape)
@@ -182,6 +209,32 @@ def gradients(X, y, w, b, weights=None, l2: float = 0.0, delta=None, psi=None):
 
     `psi`, another loss's ψ of the residuals (`Loss.psi` with its parameter), takes e's place
     as Huber's clip does: Σᵢ ρ(eᵢ) has dL/dw = Xᵀψ(e) and dL/db = Σψ(eᵢ) by the chain rule.
+
+    Parameters
+    ----------
+    X : tensor or array, shape (n, d)
+        The batch's features.
+    y : tensor or array, shape (n, 1) or (n,)
+        Its labels.
+    w : tensor or array, shape (d, 1) or (d,)
+        The weights at which the gradients are taken.
+    b : tensor, array or float, shape (1,)
+        The bias.
+    weights : tensor or array, shape (n,) or (n, 1), optional
+        Non-negative row weights sᵢ.
+    l2 : float
+        Weight decay λ ≥ 0.
+    delta : float, optional
+        Huber's δ > 0: the gradient of Huber's loss.
+    psi : callable, optional
+        Another loss's ψ of the residuals, in e's place.
+
+    Returns
+    -------
+    dL_dw : tensor or array, shaped like w
+        The gradient of the summed loss with respect to w.
+    dL_db : tensor or array, shaped like b
+        The gradient with respect to b.
     """
     _check_gradient_args(X, y, w, b, weights, l2, delta)
     return batch_gradients(X, y, w, b, weights, l2, delta, psi)

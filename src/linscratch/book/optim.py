@@ -22,6 +22,20 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     passes the nominal size, which shrinks the step of a short last batch. `lr` and
     `batch_size` must be finite numbers > 0 and every parameter hold a gradient (call
     `backward()` first): else a `UsageError` naming the argument, before any parameter moves.
+
+    Parameters
+    ----------
+    params : iterable of torch.Tensor
+        The parameters, each holding the gradient of the batch's summed loss.
+    lr : float
+        The learning rate.
+    batch_size : int
+        The batch's size, which the summed gradient is divided by.
+
+    Returns
+    -------
+    None
+        The parameters are updated in place, their gradients zeroed.
     """
 
     params = list(params)

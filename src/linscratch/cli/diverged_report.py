@@ -78,8 +78,8 @@ def _huber_text(run) -> str:
 
 
 def diverged_json(error, source: dict, seed_drawn: bool) -> dict:
-    """The keys of `train --json` that still hold when SGD diverged (see the README): the run's
-    settings and data, the epochs before it diverged, where it diverged, the exact answer and
+    """The keys of `train --json` that still hold when SGD diverged (docs/guide/output.md): the
+    run's settings and data, the epochs before it diverged, where it diverged, the exact answer and
     the stability limit. The CLI adds "error"."""
     run = error.run
     spec = run.spec

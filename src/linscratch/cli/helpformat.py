@@ -1,7 +1,8 @@
 """How `--help` reads: flag help that ends with the default, examples kept as written, lines
 wrapped by their width on the screen (a Chinese character takes two columns), argparse's own
 words ("usage:", "options", its parse errors) in the language in use, and each command's flags
-as a Markdown table (the README's tables are this table, checked by tests/test_cli_help.py)."""
+as a Markdown table (the user guide's tables, docs/guide/COMMAND.md, are this table, checked by
+tests/test_cli_help.py)."""
 
 from __future__ import annotations
 

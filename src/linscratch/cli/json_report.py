@@ -1,5 +1,5 @@
 """`train`'s --json object, and every command's JSON printing: strict JSON, the run's numbers
-at full precision (their keys are an interface: README, "--json")."""
+at full precision (their keys are an interface: docs/guide/train.md, "--json")."""
 
 from __future__ import annotations
 

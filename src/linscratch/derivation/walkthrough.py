@@ -88,7 +88,23 @@ def explain(check: GradCheck, lr: float = 0.03, lang: str | None = None) -> str:
     """The derivation of the seed document, walked through with this batch's numbers, in
     `lang` ("en" or "zh"; default: the language of `set_language`); with the rows' weights
     sᵢ, the weighted loss, its gradients and the step along the weighted mean gradient.
-    `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it."""
+    `check` comes from `check_gradients`; a wrong argument is a `UsageError` naming it.
+
+    Parameters
+    ----------
+    check : GradCheck
+        What `check_gradients(X, y, w, b)` returned for the batch.
+    lr : float
+        The learning rate of the SGD step shown at the end.
+    lang : {"en", "zh"}, optional
+        The language of the text (default: that of `set_language`).
+
+    Returns
+    -------
+    str
+        The walk-through: predictions and residuals, the loss, dL/dw and dL/db term by term,
+        the three ways compared, and the step.
+    """
 
     if not isinstance(check, GradCheck):
         raise UsageTypeError(

@@ -95,6 +95,44 @@ def fit(
     `UsageError` (or `UsageTypeError`) naming the argument, the cell of X or y where it is
     one. w0 may be (d,) or (d, 1), b0 a number or (1,); b0 given alone starts the run there,
     with the initial w.
+
+    Parameters
+    ----------
+    X : torch.Tensor or numpy.ndarray, shape (n, d)
+        The features, one example a row.
+    y : torch.Tensor or numpy.ndarray, shape (n,) or (n, 1)
+        The labels.
+    spec : RunSpec, optional
+        The run's settings; keywords in `settings` override its fields.
+    w0 : tensor or array, shape (d,) or (d, 1), optional
+        The starting weights (default: the book's draw from N(0, 0.01²), or zero).
+    b0 : float or shape (1,), optional
+        The starting bias (default 0).
+    true_w : tensor or array, shape (d,), optional
+        The true weights, for `Result.w_error`.
+    true_b : float, optional
+        The true bias, for `Result.b_error`.
+    subscribers : iterable of Subscriber
+        Hear every event of the run.
+    callback : callable, optional
+        `callback(epoch, loss, w, b)` after each epoch; returning True stops training.
+    sample_weight : tensor or array, shape (n,), optional
+        Non-negative row weights.
+    **settings
+        Any `RunSpec` field by name: `lr`, `batch_size`, `num_epochs`, `seed`, `engine`,
+        `shuffle`, `dtype`, `init`, `l2`, `loss`, `average`, `lr_schedule`, `live`, ...
+
+    Returns
+    -------
+    Result
+        The learned w (d,) and b, the loss after each epoch, the timings.
+
+    Raises
+    ------
+    UsageError
+        A bad argument or setting, named.
+    DivergedError
+        The loss became non-finite or grew without bound.
     """
     from linscratch import arguments  # start-up: not every run needs it
 

@@ -256,7 +256,41 @@ def fit_model(
     Before training, the arguments are checked (`_checked`) and the model is called once on
     the first rows (torch's random state restored after it): its output must be a tensor of
     predictions shaped like y's rows with a gradient reaching every parameter; any problem
-    is a `UsageError` (or `UsageTypeError`) naming the argument and what was expected."""
+    is a `UsageError` (or `UsageTypeError`) naming the argument and what was expected.
+
+    Parameters
+    ----------
+    model : callable
+        `model(X, *params)`, a differentiable PyTorch function returning predictions shaped
+        like y's rows.
+    params : list of torch.Tensor
+        The initial parameters (left unchanged; the learned ones are returned).
+    X : torch.Tensor, shape (n, ...)
+        The inputs, one example a row.
+    y : torch.Tensor, shape (n,) or (n, k)
+        The targets.
+    lr : float
+        The learning rate.
+    batch_size : int
+        Examples per minibatch.
+    num_epochs : int
+        Passes over the data.
+    seed : int, optional
+        Seeds the order of the rows (drawn when None).
+    check_grad : bool
+        Compare autograd's gradients with float64 finite differences on every batch.
+    live : bool
+        Draw the run as it goes in a notebook.
+    subscribers : iterable of Subscriber
+        Hear every event of the run.
+    names : list of str, optional
+        The parameters' names in the live plot.
+
+    Returns
+    -------
+    ModelResult
+        The learned parameters (`params`), the loss after each epoch and the timings.
+    """
     spec = RunSpec.build(
         lr=lr,
         batch_size=batch_size,

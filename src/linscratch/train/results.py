@@ -32,6 +32,39 @@ class Result:
     iterate averaging (`average`), `w`, `b` and `losses` are the mean iterate's and
     `raw_losses` the last iterate's (None without averaging). `last_lr` is the learning rate
     of the run's last step (`lr` itself unless a schedule changed it, see `schedules`).
+
+    Attributes
+    ----------
+    w : list of float, length d
+        The learned weights.
+    b : float
+        The learned bias.
+    losses : list of float
+        The mean loss over all rows after each epoch.
+    seed : int
+        The seed of the run.
+    engine, shuffle, dtype : str
+        What ran (`auto` resolved).
+    num_examples : int
+        The rows trained on.
+    train_seconds, compile_seconds, samples_per_second : float
+        The timings.
+    w_error : list of float, optional
+        True minus learned w.
+    b_error : float, optional
+        True minus learned b.
+    check_grad : dict, optional
+        The gradient check's summary.
+    path : numpy.ndarray, shape (epochs + 1, d + 1), optional
+        [w₁ … w_d, b] at the start and after each epoch.
+    feature_names : list of str, optional
+        The features' names (a file's columns).
+    stopped_at : int, optional
+        The epoch at which early stopping ended the run.
+    raw_losses : list of float, optional
+        With averaging, the last iterate's loss each epoch.
+    last_lr : float, optional
+        The learning rate of the last step.
     """
 
     w: list[float]
