@@ -82,7 +82,7 @@ def setting_list(rule: str, parse):
     whole, otherwise each value checked by the rule of `rule` (a sweep's lr and batch_size)."""
 
     def convert(text: str):
-        if rule in ("true_w", "w", "features"):
+        if rule in ("true_w", "w", "features", "categorical"):
             return list(_parse(text, rule, lambda t: [parse(part) for part in t.split(",")]))
         return [_parse(part, rule, parse) for part in text.split(",")]
 

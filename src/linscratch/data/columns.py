@@ -26,6 +26,8 @@ class Table:
     weights: np.ndarray | None = None  # (n,), the `weights` column, float64
     largest: float | None = None  # the largest magnitude in X and y, where measured in passing
     peaks: np.ndarray | None = None  # each column's largest magnitude, features then target
+    dropped: int = 0  # rows dropped for a missing cell (`tables.read_design`, drop_missing)
+    encoding: dict | None = None  # how the columns were encoded (`tables.read_design`)
 
 
 def check_names(names: list[str], path: Path) -> None:
