@@ -14,7 +14,9 @@ columns) that a saved model keeps, so that `predict` encodes new rows the same w
 
 from __future__ import annotations
 
+import ast
 import keyword
+import re
 import warnings
 from pathlib import Path
 
@@ -49,9 +51,11 @@ def _check_memory(path: Path, fmt, field: str) -> None:
     require_memory(needed, Words("{path}, read whole", path=path), field)
 
 
-def _built_formula(names, path, target, features, weights, categorical, fit_intercept) -> str:
+def _built_formula(names, path, target, features, weights, categorical, fit_intercept):
     """The formula of `target` on `features` (by name or index; every other column but the
-    `weights`' by default), the `categorical` ones as C(column)."""
+    `weights`' by default), the `categorical` ones as C(column): as shown, and as formulaic
+    reads it, each column whose name is not a Python name (an NPY file's 0, 1, ...: formulaic
+    reads `1` as the intercept) under an alias, with the aliases ({alias: name})."""
     t = resolve("-1" if target is None else str(target), names, "target", path)
     w = None if weights is None else resolve(str(weights), names, "weights", path)
     if features is None:
@@ -70,8 +74,36 @@ def _built_formula(names, path, target, features, weights, categorical, fit_inte
                 "{0}: {name!r} is not one of the features", "categorical", name=names[j]
             )
         categories.add(j)
-    terms = [f"C({quoted(names[j])})" if j in categories else quoted(names[j]) for j in chosen]
-    return f"{quoted(names[t])} ~ {'1' if fit_intercept else '0'} + " + " + ".join(terms)
+    aliases = {}
+    for j in (t, *chosen):
+        if quoted(names[j]) != names[j]:
+            alias = f"_{j}"
+            while alias in names:
+                alias += "_"
+            aliases[alias] = names[j]
+    alias_of = {name: alias for alias, name in aliases.items()}
+
+    def written(j: int, as_name) -> str:
+        name = as_name(names[j])
+        return f"C({name})" if j in categories else name
+
+    intercept = "1" if fit_intercept else "0"
+    shown, text = (
+        f"{written(t, as_name)} ~ {intercept} + " + " + ".join(written(j, as_name) for j in chosen)
+        for as_name in (quoted, lambda name: alias_of.get(name, name))
+    )
+    return shown, text, aliases
+
+
+def _named(column: str, aliases: dict) -> str:
+    """A design column's name with the columns' own names for their aliases: _3 is 3,
+    C(_3)[T.a] is C(3)[T.a]."""
+    if column in aliases:
+        return aliases[column]
+    match = re.fullmatch(r"C\((\w+)\)(\[.*\])", column)
+    if match and match.group(1) in aliases:
+        return f"C({aliases[match.group(1)]}){match.group(2)}"
+    return column
 
 
 def _missing(column) -> np.ndarray:
@@ -156,12 +188,43 @@ def _values(column, name: str, path: Path, rows: np.ndarray, numbers: bool) -> n
     return np.asarray(values, dtype=object)
 
 
+def _names(expr: str) -> set[str]:
+    """The names a factor's Python expression reads (`np.log(`a b`)`: np and a b)."""
+    quoted = re.findall(r"`((?:[^`\\]|\\.)*)`", expr)
+    try:
+        tree = ast.parse(re.sub(r"`(?:[^`\\]|\\.)*`", "_", expr), mode="eval")
+    except SyntaxError:
+        return set(quoted)
+    found = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - {"_"}
+    return found | {name.replace("\\`", "`") for name in quoted}
+
+
 def _variables(formula: str) -> tuple[set[str], set[str]]:
-    """The columns a formula's left and right sides read."""
+    """The names a formula's left and right sides read, but formulaic's own (np, C, center,
+    ...): its columns, and any builtin it calls (formulaic's `required_variables` leaves out
+    the columns a stateful transform reads, as in center(x))."""
     from formulaic import Formula  # start-up: formulaic only for tables encoded
+    from formulaic.transforms import TRANSFORMS  # start-up: formulaic only for tables encoded
 
     parsed = Formula(formula)
-    return set(parsed.lhs.required_variables), set(parsed.rhs.required_variables)
+    sides = []
+    for side in (parsed.lhs, parsed.rhs):
+        names = set(side.required_variables)
+        for term in side:
+            for factor in term.factors:
+                if factor.eval_method.value == "lookup":
+                    names.add(factor.expr)
+                elif factor.eval_method.value == "python":
+                    names |= _names(factor.expr)
+        sides.append(names - set(TRANSFORMS))
+    return sides[0], sides[1]
+
+
+def _unknown(names: set[str], columns: list[str]) -> list[str]:
+    """The `names` a formula reads that are neither columns nor Python's builtins."""
+    import builtins
+
+    return sorted(names - set(columns) - set(dir(builtins)))
 
 
 def _frame(table, used, rows, path: Path, numeric: set[str]):
@@ -266,11 +329,15 @@ def read_design(
     if table.num_rows == 0:
         raise UsageError("{path}: the file has a header but no rows", path=path)
     if formula is None:
-        text = _built_formula(names, path, target, features, weights, categorical, fit_intercept)
+        shown, text, aliases = _built_formula(
+            names, path, target, features, weights, categorical, fit_intercept
+        )
     else:
-        text = formula
-    left, right = _variables(text)
-    for name in sorted(left | right):
+        shown, text, aliases = formula, formula, {}
+    left, right = (
+        {aliases.get(name, name) for name in side} for side in _variables(text)
+    )  # the columns' own names
+    for name in _unknown(left | right, names):
         resolve(name, names, "formula" if formula else "features", path)
     w_name = None if weights is None else names[resolve(str(weights), names, "weights", path)]
     if w_name in left | right:
@@ -279,21 +346,25 @@ def read_design(
     rows = _kept_rows(table, used, path, drop_missing, hint=True)
     categories = {n for n in names if formula is None and n in (categorical or ())}
     numeric = set(used) - categories if formula is None else left | {w_name}
-    matrices = _matrix(text, _frame(table, used, rows, path, numeric), field, text)
+    frame = _frame(table, used, rows, path, numeric)
+    frame = frame.rename(columns={name: alias for alias, name in aliases.items()})
+    matrices = _matrix(text, frame, field, shown)
     lhs, rhs = matrices.lhs, matrices.rhs
     if lhs.shape[1] != 1:
         raise UsageError(
             "{0}: the target {name} is not one column of numbers",
             field,
-            name=formula_sides(text)[0],
+            name=formula_sides(shown)[0],
         )
-    columns = [str(c) for c in rhs.columns if c != INTERCEPT]
+    design = [c for c in rhs.columns if c != INTERCEPT]
+    columns = [_named(str(c), aliases) for c in design]
     if not columns:
         raise UsageError("{path}: no feature columns besides the target", path=path)
-    X = np.ascontiguousarray(rhs[columns].to_numpy(dtype=np.float64))  # (n, d)
+    X = np.ascontiguousarray(rhs[design].to_numpy(dtype=np.float64))  # (n, d)
     y = np.ascontiguousarray(lhs.to_numpy(dtype=np.float64)[:, 0])  # (n,)
+    target_name = _named(str(lhs.columns[0]), aliases)
     _finite(X, columns, rows, path)
-    _finite(y[:, None], [str(lhs.columns[0])], rows, path)
+    _finite(y[:, None], [target_name], rows, path)
     w = None
     if w_name is not None:
         w = _values(table.column(names.index(w_name)).take(rows), w_name, path, rows, True)
@@ -303,7 +374,9 @@ def read_design(
     if formula is not None or categorical:
         state = rhs.model_spec
         encoding = {
-            "formula": text,
+            "formula": shown,
+            "encoded": text,
+            "aliases": aliases,
             "columns": columns,
             "levels": {
                 factor: _plain(list(about.get("categories", [])))
@@ -316,7 +389,7 @@ def read_design(
         X=X,
         y=y,
         feature_names=columns,
-        target_name=str(lhs.columns[0]),
+        target_name=target_name,
         path=str(path),
         weights=w,
         largest=float(peaks.max()),
@@ -326,9 +399,10 @@ def read_design(
     )
 
 
-def _unseen(frame, levels: dict, rows: np.ndarray, path: Path) -> None:
-    """Refuse a level of a category that training did not see, naming its column, its row
-    and the level (formulaic would encode it as zeros, with a warning)."""
+def _unseen(frame, levels: dict, rows: np.ndarray, path: Path, aliases: dict) -> None:
+    """Refuse a level of a category that training did not see, naming its column (by its
+    own name, not its alias), its row and the level (formulaic would encode it as zeros,
+    with a warning)."""
     from formulaic import Formula  # start-up: formulaic only for tables encoded
 
     for factor, known in levels.items():
@@ -344,7 +418,7 @@ def _unseen(frame, levels: dict, rows: np.ndarray, path: Path) -> None:
                     "{path}: column {name!r}, row {row}: the level {level!r} was not in the "
                     "training data (its levels: {levels}); the model cannot encode it",
                     path=path,
-                    name=name,
+                    name=aliases.get(name, name),
                     row=int(rows[i]) + 1,
                     level=value,
                     levels=", ".join(map(str, known)),
@@ -365,9 +439,9 @@ def design_for_model(path, encoding: dict, target_name: str | None, header=True)
     _check_memory(path, fmt, "data")
     table = fmt.table(path, header, missing=True)
     names = [str(n) for n in table.column_names]
-    text = encoding["formula"]
-    right = _variables(text)[1]
-    absent = sorted(right - set(names))
+    text, aliases = encoding.get("encoded", encoding["formula"]), encoding.get("aliases", {})
+    right = {aliases.get(name, name) for name in _variables(text)[1]}  # the columns' own names
+    absent = _unknown(right, names)
     if absent:
         raise UsageError(
             "{path}: lacks the model's columns {missing} (the model was trained on {names})",
@@ -378,8 +452,9 @@ def design_for_model(path, encoding: dict, target_name: str | None, header=True)
     used = [n for n in names if n in right]
     rows = _kept_rows(table, used, path, drop=False, hint=False)
     frame = _frame(table, used, rows, path, numeric=set())
+    frame = frame.rename(columns={name: alias for alias, name in aliases.items()})
     levels = encoding.get("levels", {})
-    _unseen(frame, levels, rows, path)
+    _unseen(frame, levels, rows, path, aliases)
     kinds = {
         factor: (Factor.Kind.CATEGORICAL, {"categories": _restored(known)})
         for factor, known in levels.items()
@@ -394,8 +469,9 @@ def design_for_model(path, encoding: dict, target_name: str | None, header=True)
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataMismatchWarning)
-        rhs = _matrix(spec, frame, "model", text)
-    columns = [str(c) for c in rhs.columns if c != INTERCEPT]
+        rhs = _matrix(spec, frame, "model", encoding["formula"])
+    design = [c for c in rhs.columns if c != INTERCEPT]
+    columns = [_named(str(c), aliases) for c in design]
     if columns != list(encoding["columns"]):
         raise UsageError(
             "{path}: the model's formula gives the columns {found} here, not the {expected} "
@@ -404,7 +480,7 @@ def design_for_model(path, encoding: dict, target_name: str | None, header=True)
             found=", ".join(columns),
             expected=", ".join(encoding["columns"]),
         )
-    X = np.ascontiguousarray(rhs[columns].to_numpy(dtype=np.float64))  # (n, d)
+    X = np.ascontiguousarray(rhs[design].to_numpy(dtype=np.float64))  # (n, d)
     _finite(X, columns, rows, path)
     y = None
     if target_name in names and target_name not in right:
