@@ -15,6 +15,7 @@ columns) that a saved model keeps, so that `predict` encodes new rows the same w
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
 import re
 import warnings
@@ -222,8 +223,6 @@ def _variables(formula: str) -> tuple[set[str], set[str]]:
 
 def _unknown(names: set[str], columns: list[str]) -> list[str]:
     """The `names` a formula reads that are neither columns nor Python's builtins."""
-    import builtins
-
     return sorted(names - set(columns) - set(dir(builtins)))
 
 
