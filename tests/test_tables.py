@@ -236,6 +236,20 @@ def test_a_table_too_large_for_memory_is_refused_before_it_is_read(lin, here, mo
     assert_refused(run, here, before, as_json=True, words=("--formula", "memory", "available"))
 
 
+def test_a_design_too_large_for_memory_is_refused_before_it_is_made(lin, here, monkeypatch):  # noqa: F811
+    """A category of as many levels as rows (an identifier) is as many columns: refused from
+    the count of its levels, before formulaic allocates the design."""
+    from linscratch import resources
+
+    frame = guerry(2000)
+    frame["id"] = [f"d{i}" for i in range(len(frame))]
+    path = write(frame, here / "g.csv")
+    monkeypatch.setattr(resources, "available_memory", lambda: 20 << 20)
+    before = snapshot(here)
+    run = lin("train", "--data", path, "--formula", "Lottery ~ Literacy + C(id)")
+    assert_refused(run, here, before, words=("--formula", "2,000 rows x 2,002 columns", "memory"))
+
+
 def refusals(here):  # noqa: F811
     """The hostile cases: (argv of train or predict, words the one line says)."""
     frame = guerry()

@@ -189,10 +189,11 @@ class DataSpec(_Section):
     formula: str | None = setting(
         None,
         FILE,
-        "'Y ~ X1 + np.log(X2) + C(CITY)'",
+        "FORMULA",
         Words(
-            "the model as a formula (formulaic's, as statsmodels reads them): its left side "
-            "is the target; the table is read whole into memory"
+            "the model as a formula, as statsmodels reads them (through formulaic), e.g. "
+            "'y ~ x1 + np.log(x2) + C(city)': its left side is the target; the table is read "
+            "whole into memory"
         ),
         shown=Words("none"),
     )

@@ -221,6 +221,34 @@ def _variables(formula: str) -> tuple[set[str], set[str]]:
     return sides[0], sides[1]
 
 
+def _categories(formula: str) -> set[str]:
+    """The names read inside C(...) in a formula (the columns it encodes as categories,
+    beside its text columns)."""
+    from formulaic import Formula  # start-up: formulaic only for tables encoded
+
+    return {
+        name
+        for term in Formula(formula).rhs
+        for factor in term.factors
+        if factor.expr.startswith("C(")
+        for name in _names(factor.expr)
+    }
+
+
+def _check_design(frame, categories: set[str], field: str) -> None:
+    """Refuse, before formulaic allocates it, a design matrix too large for this machine's
+    memory: a column a category of many levels (an identifier, say) is as many columns."""
+    width = sum(
+        int(frame[name].nunique()) if name in categories or frame[name].dtype == object else 1
+        for name in frame.columns
+    )
+    require_memory(
+        READ_FACTOR * 8 * len(frame) * width,
+        Words("a design of {n:,} rows x {d:,} columns", n=len(frame), d=width),
+        field,
+    )
+
+
 def _unknown(names: set[str], columns: list[str]) -> list[str]:
     """The `names` a formula reads that are neither columns nor Python's builtins."""
     return sorted(names - set(columns) - set(dir(builtins)))
@@ -347,6 +375,7 @@ def read_design(
     numeric = set(used) - categories if formula is None else left | {w_name}
     frame = _frame(table, used, rows, path, numeric)
     frame = frame.rename(columns={name: alias for alias, name in aliases.items()})
+    _check_design(frame, _categories(text), field)
     matrices = _matrix(text, frame, field, shown)
     lhs, rhs = matrices.lhs, matrices.rhs
     if lhs.shape[1] != 1:
