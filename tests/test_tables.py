@@ -12,6 +12,7 @@ a category coded as numbers), drawn from a seeded generator: no network.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -108,6 +109,17 @@ def test_formula_gives_statsmodels_ols(lin, here, suffix):  # noqa: F811
     theirs = smf.ols(FORMULA, frame).fit().params
     assert_params(exact(report), theirs)
     assert report["data"]["target"] == "Lottery" and report["data"]["formula"] == FORMULA
+
+
+def test_weighted_formula_and_a_transformed_target_give_statsmodels_wls(lin, here):  # noqa: F811
+    frame = guerry()
+    frame["w"] = np.random.default_rng(2).uniform(0.5, 3, len(frame)).round(2)
+    path = write(frame, here / "g.csv")
+    formula = "np.log(Lottery) ~ Literacy + I(Literacy**2) + C(Region):Wealth"
+    report = train_json(lin, "--data", path, "--formula", formula, "--weights", "w")
+    theirs = smf.wls(formula, frame, weights=frame["w"]).fit().params
+    assert_params(exact(report), theirs)
+    assert report["data"]["target"] == "np.log(Lottery)"
 
 
 @pytest.mark.parametrize("intercept", [True, False])
@@ -313,6 +325,17 @@ def test_refusals(lin, here, case, as_json):  # noqa: F811
     before = snapshot(here)
     run = lin(*argv, *(["--json"] if as_json else []))
     assert_refused(run, here, before, as_json=as_json, words=words)
+
+
+@pytest.mark.parametrize(
+    "case", ["missing-without-drop", "every-row-dropped", "formula-and-target", "formula-dunder"]
+)
+def test_refusals_in_chinese(lin, here, case):  # noqa: F811
+    argv, _ = refusals(here)[case]
+    run = lin(*argv, "--lang", "zh")
+    assert run.code == 2 and len(run.err.splitlines()) == 1, run.show()
+    line = re.sub(r"'[^']*'|--[a-z-]+|\S+\.csv|Python", "", run.err.split(": ", 1)[1])
+    assert re.search(r"[\u4e00-\u9fff]", line) and not re.search(r"[A-Za-z]{4,}", line), line
 
 
 @pytest.mark.parametrize("as_json", [False, True])
