@@ -104,7 +104,11 @@ class DataSpec(_Section):
     draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
     with linscratch), its `target` column and `features`, and a column of row `weights` (not a
     feature: see `weights`); `no_header` reads a CSV file without a header line, its
-    columns named x1, x2, ... Either: `standardize` trains on
+    columns named x1, x2, ...; `drop_missing` drops the rows with an empty, NA or NaN cell
+    in a used column, `categorical` one-hot encodes feature columns (C(col)[T.level]), and
+    `formula` ("y ~ x1 + np.log(x2) + C(city)", in place of `target`, `features` and
+    `categorical`) gives the model as statsmodels' formulas do: these read the table whole,
+    through formulaic (`data.tables`). Either: `standardize` trains on
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
 
