@@ -298,6 +298,10 @@ def refusals(here):  # noqa: F811
             [*data, "holes.csv", "--formula", "Lottery ~ Literacy + C(Region)"],
             ("'Literacy'", "row 1", "--drop-missing"),
         ),
+        "plain-missing-points-to-the-flag": (
+            [*data, "holes.csv", "--target", "Lottery", "--features", "Literacy,Wealth"],
+            ("'Literacy'", "row 1", "--drop-missing"),
+        ),
         "every-row-dropped": (
             [*data, "empty.csv", "--formula", "Lottery ~ Literacy", "--drop-missing"],
             ("no row is left",),
@@ -317,6 +321,7 @@ def refusals(here):  # noqa: F811
         "categorical-not-a-feature",
         "text-column-not-categorical",
         "missing-without-drop",
+        "plain-missing-points-to-the-flag",
         "every-row-dropped",
     ],
 )
@@ -328,7 +333,14 @@ def test_refusals(lin, here, case, as_json):  # noqa: F811
 
 
 @pytest.mark.parametrize(
-    "case", ["missing-without-drop", "every-row-dropped", "formula-and-target", "formula-dunder"]
+    "case",
+    [
+        "missing-without-drop",
+        "plain-missing-points-to-the-flag",
+        "every-row-dropped",
+        "formula-and-target",
+        "formula-dunder",
+    ],
 )
 def test_refusals_in_chinese(lin, here, case):  # noqa: F811
     argv, _ = refusals(here)[case]

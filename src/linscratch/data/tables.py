@@ -23,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from linscratch.data.columns import Table
+from linscratch.data.columns import MISSING_TEXT, Table
 from linscratch.data.files import check_path, resolve
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 from linscratch.resources import require_memory
 from linscratch.spec import formula_sides
 
-MISSING_TEXT = frozenset(("", "NA", "NaN"))  # text cells that are missing, beside empty ones
 # The memory a table read whole takes, as a multiple of its cells' 8 bytes (CSV: of its text):
 # the pyarrow table, the frame formulaic reads, and the design matrix, each about its size.
 READ_FACTOR = 4

@@ -6,6 +6,7 @@ from __future__ import annotations
 from linscratch import datasets
 from linscratch.book.model import init_params
 from linscratch.data.dataset import Dataset
+from linscratch.errors import UsageError
 from linscratch.interrupts import answering
 from linscratch.spec import DataSpec
 
@@ -51,9 +52,18 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
                 fit_intercept=fit_intercept,
             )
         else:
-            table = answering(
-                read_table, path, target, features, weights=spec.weights, header=header
+            from linscratch.data.columns import (  # start-up: not every run needs it
+                MissingCell,
             )
+
+            try:
+                table = answering(
+                    read_table, path, target, features, weights=spec.weights, header=header
+                )
+            except MissingCell as exc:
+                raise UsageError(
+                    "{problem}; give {0} to drop the rows with one", "drop_missing", problem=exc
+                ) from None
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
             from linscratch.data.weights import (  # start-up: torch only when a run needs it
