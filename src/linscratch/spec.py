@@ -104,7 +104,11 @@ class DataSpec(_Section):
     draw w from the seed. A file: `data` (a .csv, .parquet or .npy path) or `dataset` (shipped
     with linscratch), its `target` column and `features`, and a column of row `weights` (not a
     feature: see `weights`); `no_header` reads a CSV file without a header line, its
-    columns named x1, x2, ... Either: `standardize` trains on
+    columns named x1, x2, ...; `drop_missing` drops the rows with an empty, NA or NaN cell
+    in a used column, `categorical` one-hot encodes feature columns (C(col)[T.level]), and
+    `formula` ("y ~ x1 + np.log(x2) + C(city)", in place of `target`, `features` and
+    `categorical`) gives the model as statsmodels' formulas do: these read the table whole,
+    through formulaic (`data.tables`). Either: `standardize` trains on
     standardized columns, `val_fraction` holds out a seeded share of the rows.
     """
 
@@ -167,6 +171,36 @@ class DataSpec(_Section):
             "x1, x2, ... (the target is the last, or --target by index)"
         ),
     )
+    drop_missing: bool = setting(
+        False,
+        FILE,
+        None,
+        Words(
+            "drop the rows with an empty, NA or NaN cell in a column the run uses (the count "
+            "is reported); without it such a cell is refused"
+        ),
+    )
+    categorical: tuple[str, ...] | None = setting(
+        None,
+        FILE,
+        "COL,...",
+        Words(
+            "feature columns of categories, one-hot encoded as C(COL)[T.level]: the first "
+            "level (sorted) is left out when there is an intercept"
+        ),
+        shown=Words("none"),
+    )
+    formula: str | None = setting(
+        None,
+        FILE,
+        "FORMULA",
+        Words(
+            "the model as a formula, as statsmodels reads them (through formulaic), e.g. "
+            "'y ~ x1 + np.log(x2) + C(city)': its left side is the target; the table is read "
+            "whole into memory"
+        ),
+        shown=Words("none"),
+    )
     standardize: bool = setting(
         False,
         FILE,
@@ -193,6 +227,14 @@ class DataSpec(_Section):
         if self.features is not None and len(set(self.features)) < len(self.features):
             twice = next(f for f in self.features if self.features.count(f) > 1)
             raise UsageError("{0} names the column {name!r} twice", "features", name=twice)
+        for name in ("target", "features", "categorical"):
+            if self.formula is not None and getattr(self, name) is not None:
+                raise UsageError("{0} and {1}: give one of them", "formula", name)
+        if self.categorical is not None and len(set(self.categorical)) < len(self.categorical):
+            twice = next(c for c in self.categorical if self.categorical.count(c) > 1)
+            raise UsageError("{0} names the column {name!r} twice", "categorical", name=twice)
+        if self.formula is not None:
+            formula_sides(self.formula)
         if self.no_header and self.data is None:
             raise UsageError("{0} applies to {1}: a CSV file without a header", "no_header", "data")
         if not self.synthetic:
@@ -202,9 +244,11 @@ class DataSpec(_Section):
                         "{0} applies to synthetic data, not to {1}/{2}", name, "data", "dataset"
                     )
             return
-        for name in ("target", "features", "weights"):
+        for name in ("target", "features", "weights", "categorical", "formula"):
             if getattr(self, name) is not None:
                 raise UsageError("{0} applies to {1} or {2}", name, "data", "dataset")
+        if self.drop_missing:
+            raise UsageError("{0} applies to {1} or {2}", "drop_missing", "data", "dataset")
         if self.true_w is not None and self.num_features not in (None, len(self.true_w)):
             raise UsageError(
                 "{0} has {k} values but {1} is {d}; give one weight per feature",
@@ -554,6 +598,20 @@ class RunSpec:
 
     def __post_init__(self):
         check("seed", self.seed)
+        if self.data.formula is not None:
+            intercept = formula_sides(self.data.formula)[2]
+            if intercept and not self.model.fit_intercept:
+                raise UsageError(
+                    "{0} has an intercept but {1} asks for none: write '- 1' in the formula",
+                    "formula",
+                    "fit_intercept",
+                )
+            if not intercept and self.model.fit_intercept:
+                raise UsageError(
+                    "{0} has no intercept ('- 1' or '0 +'): give {1} too",
+                    "formula",
+                    "fit_intercept",
+                )
 
     @classmethod
     def build(cls, spec: RunSpec | None = None, **settings) -> RunSpec:
@@ -598,6 +656,39 @@ class RunSpec:
 # flags are built from their metadata (`setting`).
 FIELDS = {f.name: f for cls in SECTIONS.values() for f in fields(cls)}
 FIELDS["seed"] = next(f for f in fields(RunSpec) if f.name == "seed")
+
+
+def formula_sides(text: str) -> tuple[str, str, bool]:
+    """A model formula's left side (the target's expression), its right side, and whether
+    the right side has an intercept, as formulaic parses them; a formula it cannot parse,
+    without exactly one term on its left, or with a double underscore (its terms are Python,
+    evaluated by formulaic), is a UsageError naming `formula`."""
+    from formulaic import Formula  # start-up: formulaic only for a formula
+    from formulaic.errors import FormulaicError  # start-up: formulaic only for a formula
+
+    if "__" in text:  # a formula's terms are Python, evaluated: no way into the interpreter
+        raise UsageError(
+            "{0}: {text!r} holds a double underscore; a formula's terms are evaluated as "
+            "Python, and names with __ are refused",
+            "formula",
+            text=text,
+        )
+    try:
+        parsed = Formula(text)
+    except (FormulaicError, SyntaxError, ValueError, TypeError, RecursionError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise UsageError(
+            "{0}: formulaic cannot read {text!r} ({reason})", "formula", text=text, reason=reason
+        ) from None
+    lhs = getattr(parsed, "lhs", None)
+    if lhs is None or len(list(lhs)) != 1:
+        raise UsageError(
+            "{0}: {text!r} needs one target on its left side, as in 'y ~ x1 + C(city)'",
+            "formula",
+            text=text,
+        )
+    terms = [str(term) for term in parsed.rhs]
+    return str(lhs), str(parsed.rhs), "1" in terms
 
 
 def default_true_w(num_features: int, seed: int) -> list[float]:

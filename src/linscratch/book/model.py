@@ -302,7 +302,11 @@ class LinearModel:
     """A fitted model y = x·w + b in the data's own units, with what it was trained on.
 
     Saved as versioned JSON: {"format": "linscratch-model", "version": 1, "w", "b",
-    "feature_names", "target_name", "standardization", "training", "seed", "library_version"}.
+    "feature_names", "target_name", "standardization", "training", "seed", "library_version",
+    "encoding"}. `encoding`, where the columns came from a formula or categories
+    (`data.tables.read_design`): the formula, the design's columns (the feature names), each
+    category's levels and each stateful transform's values, with which `predict` encodes new
+    rows the same way; null otherwise.
     """
 
     w: list[float]
@@ -313,6 +317,7 @@ class LinearModel:
     training: dict = field(default_factory=dict)
     seed: int | None = None
     library_version: str = ""
+    encoding: dict | None = None
 
     def predict(self, X) -> np.ndarray:
         """Predictions (n,) for X (n, d), in float64."""
@@ -386,4 +391,18 @@ MODEL_FIELDS = {
         Words("a whole number >= 0 or null"),
     ),
     "library_version": (lambda v: isinstance(v, str), Words("text")),
+    "encoding": (
+        lambda v: (
+            v is None
+            or (
+                isinstance(v, dict)
+                and isinstance(v.get("formula"), str)
+                and isinstance(v.get("columns"), list)
+                and isinstance(v.get("levels", {}), dict)
+                and all(isinstance(levels, list) for levels in v.get("levels", {}).values())
+                and isinstance(v.get("transforms", {}), dict)
+            )
+        ),
+        Words("null or an object with the formula and its columns"),
+    ),
 }

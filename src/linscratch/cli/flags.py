@@ -76,7 +76,7 @@ def setting(rule: str, parse=str, listed: bool = False):
     def convert(text: str):
         if not listed:
             return _parse(text, rule, parse)
-        if rule in ("true_w", "w", "features"):
+        if rule in ("true_w", "w", "features", "categorical"):
             return list(_parse(text, rule, lambda t: [parse(part) for part in t.split(",")]))
         return [_parse(part, rule, parse) for part in text.split(",")]
 

@@ -113,7 +113,8 @@ def command(sub, name: str, help: Words, description: Words, *examples_) -> Pars
 # The flags of the data and of how a run trains, which train and sweep share, in help's order.
 SHARED = (
     *("num_examples", "true_w", "true_b", "noise", "num_features"),
-    *("data", "dataset", "target", "features", "weights", "no_header", "standardize"),
+    *("data", "dataset", "target", "features", "weights", "no_header", "drop_missing"),
+    *("categorical", "formula", "standardize"),
     *("val_fraction", "engine", "shuffle", "dtype", "device", "init", "fit_intercept"),
     *("loss", "huber_delta", "epsilon", "short_batch"),
 )

@@ -10,6 +10,7 @@ from linscratch import __version__
 from linscratch.book.model import LinearModel
 from linscratch.cli.json_report import dumps
 from linscratch.data import destinations
+from linscratch.data.columns import Table
 from linscratch.data.files import column_names, read_table
 from linscratch.errors import UsageError
 from linscratch.exact.solve import mean_loss, r2_score
@@ -32,22 +33,21 @@ def run(args) -> int:
         destinations.check(output, "output", force, OUTPUT_SUFFIXES)
     model = LinearModel.load(args.model)
     names = column_names(path, header)
-    missing = [name for name in model.feature_names if name not in names]
-    if missing:
-        raise UsageError(
-            "{path}: lacks the model's columns {missing} (the model was trained on {names})",
-            path=path,
-            missing=", ".join(map(repr, missing)),
-            names=", ".join(model.feature_names),
-        )
     if keep and "prediction" in names:
         raise UsageError(
             "{0}: {path} has a column named 'prediction' already; rename it to keep the columns",
             "keep_columns",
             path=path,
         )
-    target = model.target_name if model.target_name in names else None
-    table = read_table(path, target, model.feature_names, require_target=False, header=header)
+    if model.encoding is not None:  # a formula or categories: encoded as in training
+        from linscratch.data.tables import (  # start-up: pandas, formulaic only for them
+            design_for_model,
+        )
+
+        X, y = design_for_model(path, model.encoding, model.target_name, header)
+        table = Table(X, y, model.feature_names, model.target_name, str(path))
+    else:
+        table = _columns(path, names, model, header)
     predictions = model.predict(table.X)
     bad = ~np.isfinite(predictions)
     if bad.any():
@@ -63,6 +63,20 @@ def run(args) -> int:
     _write(predictions.tolist(), kept, output, force, options.get("json"))
     _report(args, model, table, path, predictions, output)
     return 0
+
+
+def _columns(path, names: list[str], model, header: bool) -> Table:
+    """The model's feature columns of the file (and its target, where it has it whole)."""
+    missing = [name for name in model.feature_names if name not in names]
+    if missing:
+        raise UsageError(
+            "{path}: lacks the model's columns {missing} (the model was trained on {names})",
+            path=path,
+            missing=", ".join(map(repr, missing)),
+            names=", ".join(model.feature_names),
+        )
+    target = model.target_name if model.target_name in names else None
+    return read_table(path, target, model.feature_names, require_target=False, header=header)
 
 
 def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -> None:

@@ -39,7 +39,7 @@ def _setup(spec, exact=None, spread=0.0) -> None:
 
     torch.set_num_threads(1)
     resources.THREADS = 1  # a run's passes on one thread: the sweep's processes share the cores
-    dataset = sources.load(spec.data, spec.seed)
+    dataset = sources.load(spec.data, spec.seed, spec.model.fit_intercept)
     _STATE.update(spec=spec, dataset=dataset, exact=exact, spread=spread)
 
 

@@ -57,9 +57,11 @@ def _train(args, spec, main: bool) -> int:
     diverged = None
     with shown:
         shown.label(_loading(spec.data))
-        dataset = sources.load(spec.data, spec.seed)
+        dataset = sources.load(spec.data, spec.seed, spec.model.fit_intercept)
 
         lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
+        if lines and "dropped_rows" in dataset.source:
+            print(_dropped(dataset.source), flush=True)
         try:
             outcome = execute(
                 spec,
@@ -98,7 +100,7 @@ def _write(shown, outcome, dataset) -> None:
         _plot(outcome, dataset)
     if outputs.save is not None:
         shown.label(tr("writing {path}").format(path=outputs.save))
-        _save(outcome)
+        _save(outcome, dataset)
 
 
 def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
@@ -116,6 +118,15 @@ def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> Non
         error.report = diverged_json(error, dataset.source, seed_drawn)
     else:
         print(diverged_text(error.run, lang), flush=True)
+
+
+def _dropped(source: dict) -> str:
+    """The line that says how many rows were dropped for a missing cell (`drop_missing`)."""
+    dropped = source["dropped_rows"]
+    return tr(
+        "dropped {dropped:,} of {total:,} rows with a missing cell (empty, NA or NaN) in a "
+        "column the run uses; {rows:,} left"
+    ).format(dropped=dropped, total=dropped + source["rows"], rows=source["rows"])
 
 
 def _loading(data) -> str:
@@ -149,7 +160,7 @@ def _plot(outcome, dataset) -> None:
         save(figure, outcome.spec.outputs.plot, outcome.spec.outputs.force)
 
 
-def _save(outcome) -> None:
+def _save(outcome, dataset) -> None:
 
     scaler, spec = outcome.standardizer, outcome.spec
     training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}
@@ -160,6 +171,7 @@ def _save(outcome) -> None:
         target_name=outcome.target_name,
         standardization=None if scaler is None else scaler.to_dict(),
         training=training,
+        encoding=dataset.encoding,
         seed=outcome.result.seed,
         library_version=__version__,
     ).save(spec.outputs.save, force=spec.outputs.force)

@@ -26,6 +26,21 @@ class Table:
     weights: np.ndarray | None = None  # (n,), the `weights` column, float64
     largest: float | None = None  # the largest magnitude in X and y, where measured in passing
     peaks: np.ndarray | None = None  # each column's largest magnitude, features then target
+    dropped: int = 0  # rows dropped for a missing cell (`tables.read_design`, drop_missing)
+    encoding: dict | None = None  # how the columns were encoded (`tables.read_design`)
+
+
+class MissingCell(UsageError):
+    """A cell that is empty, NA or NaN where a number was wanted: a refusal that a run may
+    answer by dropping the rows with one (`drop_missing`, `train.sources.load` says so)."""
+
+
+MISSING_TEXT = ("", "NA", "NaN")  # text cells that are missing, beside empty ones
+
+
+def _missing(error: UsageError, missing: bool = True) -> UsageError:
+    """`error` as a `MissingCell` where the cell it names is `missing`."""
+    return MissingCell(error.template, *error.fields, **error.values) if missing else error
 
 
 def check_names(names: list[str], path: Path) -> None:
@@ -57,8 +72,10 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         if column.null_count:
             row = offset + int(pc.index(pc.is_null(column), True).as_py()) + 1
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: empty cell", path=path, name=name, row=row
+            raise _missing(
+                UsageError(
+                    "{path}: column {name!r}, row {row}: empty cell", path=path, name=name, row=row
+                )
             )
         return _as_numpy(column).astype(dtype, copy=False)
     if pa.types.is_boolean(column.type):
@@ -78,8 +95,10 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
                     fixed=value.strip().replace(",", "."),
                     **cell,
                 ) from None
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not a number", **cell
+            missing = value is None or (isinstance(value, str) and value.strip() in MISSING_TEXT)
+            raise _missing(
+                UsageError("{path}: column {name!r}, row {row}: {shown} is not a number", **cell),
+                missing,
             ) from None
     raise UsageError(
         "{path}: column {name!r} is not numeric ({type})", path=path, name=name, type=column.type
@@ -98,12 +117,15 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> np.ndarray:
         hi, lo = _column_extremes(block)
         if not (np.isfinite(hi).all() and np.isfinite(lo).all()):
             row, j = np.argwhere(~np.isfinite(block))[0]
-            raise UsageError(
-                "{path}: column {name!r}, row {row}: {shown} is not finite",
-                path=path,
-                name=names[j],
-                row=offset + start + row + 1,
-                shown=block[row, j],
+            raise _missing(
+                UsageError(
+                    "{path}: column {name!r}, row {row}: {shown} is not finite",
+                    path=path,
+                    name=names[j],
+                    row=offset + start + row + 1,
+                    shown=block[row, j],
+                ),
+                bool(np.isnan(block[row, j])),
             )
         np.maximum(peaks, np.maximum(hi, -lo), out=peaks)
     return peaks

@@ -20,7 +20,10 @@ class Dataset:
     rows' weights (all positive: rows of weight zero are dropped here), rescaled so that the
     largest is in [1, 4) (`weights.rescaled`; `weight_shift` says by how much), or None;
     the columns' names;
-    `source`, what the report says of where they came from; for synthetic data the truth
+    `source`, what the report says of where they came from (with `dropped_rows`, the rows
+    dropped for a missing cell, and `formula`, where the columns were encoded); `encoding`,
+    how a formula or categories encoded the columns (`tables.read_design`), which a saved
+    model keeps; for synthetic data the truth
     (`true_w` (d,), `true_b`) and `book_draw`, the book's initial (w (d, 1), b (1,)), drawn
     right after the data from the same generator, as the book's script does."""
 
@@ -36,6 +39,7 @@ class Dataset:
     largest: float | None = None  # at least the largest magnitude in X and y, where known
     weight_shift: int = 0  # `weights` are the column's times 4^-weight_shift (`weights`)
     peaks: np.ndarray | None = None  # each column's largest magnitude, the target last, if known
+    encoding: dict | None = None  # a formula's or categories' encoding (`tables.read_design`)
 
     @property
     def synthetic(self) -> bool:

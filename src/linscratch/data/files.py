@@ -21,7 +21,7 @@ from linscratch.data.formats import Format
 from linscratch.errors import UsageError
 
 
-def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
+def resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     """A column given by name, or by index (negative counts from the end)."""
     if spec in names:
         return names.index(spec)
@@ -41,7 +41,7 @@ def _resolve(spec: str, names: list[str], field: str, path: Path) -> int:
     return index % len(names)
 
 
-def _check_path(path: Path, header: bool = True) -> Format:
+def check_path(path: Path, header: bool = True) -> Format:
     """The format of a data file, refused before it is read if it cannot be read as what its
     suffix says."""
     fmt = formats.of(path)
@@ -80,7 +80,7 @@ def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
     """The names of a file's columns (an NPY file's are its indices: "0", "1", ...; a CSV's
     without a `header`, x1, x2, ...)."""
     path = Path(path)
-    return _check_path(path, header).column_names(path, header)
+    return check_path(path, header).column_names(path, header)
 
 
 def read_table(
@@ -95,7 +95,7 @@ def read_table(
     `header=False`: a CSV file without a header line, its columns named x1, x2, ...
     """
     path = Path(path)
-    fmt = _check_path(path, header)
+    fmt = check_path(path, header)
     if require_target and weights is None:
         streamed = fmt.views(path, target, features)
         if streamed is not None:
@@ -106,16 +106,16 @@ def read_table(
         t_index = None
     else:
         try:
-            t_index = _resolve("-1" if target is None else str(target), names, "target", path)
+            t_index = resolve("-1" if target is None else str(target), names, "target", path)
         except UsageError:
             if require_target:
                 raise
             t_index = None
-    w_index = None if weights is None else _resolve(str(weights), names, "weights", path)
+    w_index = None if weights is None else resolve(str(weights), names, "weights", path)
     if features is None:
         f_index = [j for j in range(len(names)) if j not in (t_index, w_index)]
     else:
-        f_index = [_resolve(f, names, "features", path) for f in features]
+        f_index = [resolve(f, names, "features", path) for f in features]
         if t_index in f_index:
             raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
     if w_index is not None and (w_index == t_index or w_index in f_index):

@@ -75,6 +75,18 @@ class Arrow(Format):
     def columns(self, path: Path, header: bool) -> Columns:
         return arrow_columns(self._table(path), path)
 
+    def table(self, path: Path, header: bool, missing: bool = False):
+        return self._table(path)
+
+    def cells(self, path: Path) -> int | None:
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+
+        with reading(path):
+            reader = _reader(pa.memory_map(str(path)))
+            first = _reader(pa.memory_map(str(path)), [0] if reader.schema.names else None)
+            rows = sum(first.get_batch(i).num_rows for i in range(first.num_record_batches))
+        return rows * len(reader.schema.names)
+
     def views(self, path: Path, target, features) -> Table | None:
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 

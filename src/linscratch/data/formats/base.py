@@ -46,6 +46,16 @@ class Format:
         """The whole file: its columns' names and column j as float64, checked cell by cell."""
         raise NotImplementedError
 
+    def table(self, path: Path, header: bool, missing: bool = False):
+        """The whole file as a pyarrow table of its cells as they are, text columns too
+        (`tables.read_design`); with `missing`, a CSV's cells NA and NaN are read as empty."""
+        raise NotImplementedError
+
+    def cells(self, path: Path) -> int | None:
+        """How many cells (rows x columns) the file holds, where its header or metadata say
+        so without reading it; None where only reading it tells (CSV)."""
+        return None
+
     def views(self, path: Path, target, features) -> Table | None:
         """The file as views for out-of-core training, where its features come first and its
         target last (`target` and `features` as `files.read_table` takes them); None where it

@@ -16,6 +16,7 @@ from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
 SEPARATORS = ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars")))
+MISSING = ("", "NA", "NaN")  # the cells read as missing where rows with one may be dropped
 DECIMAL_COMMA = re.compile(r"(?:^|;)\s*(-?\d+,\d+)\s*(?=;|$)")
 
 
@@ -79,7 +80,7 @@ class Csv(Format):
     key, name, suffixes, magic = "csv", "CSV", (".csv",), None  # text: kinds.kind_of's "text"
     headerless = True
 
-    def _table(self, path: Path, header: bool):
+    def _table(self, path: Path, header: bool, nulls: tuple[str, ...] = ("",)):
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
         from pyarrow import (  # start-up: pyarrow only for CSV, Parquet and Arrow files
             csv as arrow_csv,
@@ -88,7 +89,9 @@ class Csv(Format):
         with reading(path):
             check_layout(path)
             read = arrow_csv.ReadOptions(autogenerate_column_names=not header)
-            convert = arrow_csv.ConvertOptions(null_values=[""])
+            convert = arrow_csv.ConvertOptions(
+                null_values=list(nulls), strings_can_be_null=nulls != ("",)
+            )
             try:
                 table = arrow_csv.read_csv(path, read_options=read, convert_options=convert)
             except pa.ArrowInvalid as exc:
@@ -110,6 +113,9 @@ class Csv(Format):
 
     def columns(self, path: Path, header: bool) -> Columns:
         return arrow_columns(self._table(path, header), path)
+
+    def table(self, path: Path, header: bool, missing: bool = False):
+        return self._table(path, header, MISSING if missing else ("",))
 
     def rows(self, path: Path, header: bool):
         """The header, then each row, as the file's own text (blank lines skipped, as the

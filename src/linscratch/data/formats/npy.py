@@ -117,6 +117,16 @@ class Npy(Format):
 
         return names, column
 
+    def table(self, path: Path, header: bool, missing: bool = False):
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+
+        names, arr = mapped(path)
+        return pa.table({name: np.asarray(arr[:, j]) for j, name in enumerate(names)})
+
+    def cells(self, path: Path) -> int | None:
+        shape, _ = header(path)
+        return int(np.prod(shape)) if len(shape) == 2 else None
+
     def views(self, path: Path, target, features) -> Table | None:
         """The file itself, its features first and its target last, as views: nothing is
         copied or loaded, the rows are read when used. None for any other selection of

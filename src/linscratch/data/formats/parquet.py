@@ -54,6 +54,19 @@ class Parquet(Format):
     def columns(self, path: Path, header: bool) -> Columns:
         return arrow_columns(self._table(path), path)
 
+    def table(self, path: Path, header: bool, missing: bool = False):
+        return self._table(path)
+
+    def cells(self, path: Path) -> int | None:
+        import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+        import pyarrow.parquet as pq  # start-up: pyarrow only for CSV, Parquet and Arrow files
+
+        try:
+            metadata = pq.ParquetFile(path).metadata
+        except (pa.ArrowInvalid, OSError):
+            return None
+        return metadata.num_rows * metadata.num_columns
+
     def views(self, path: Path, target, features) -> Table | None:
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
         import pyarrow.parquet as pq  # start-up: pyarrow only for CSV, Parquet and Arrow files
