@@ -52,6 +52,7 @@ CONFIG_KEYS = [
     "plot",
     "checkpoint",
     "resume",
+    "tensorboard",
     "force",
     "live",
     "seed",
