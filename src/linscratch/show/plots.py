@@ -62,9 +62,10 @@ def chinese_font(fig):
 
 
 def figure_title(fig, result) -> None:
-    title = tr("linscratch: {epochs} epoch(s) of minibatch SGD, engine {engine}, seed {seed}")
+    title = tr("linscratch: {epochs} of minibatch SGD, engine {engine}, seed {seed}")
+    epochs = i18n.counted(len(result.losses), "{n} epoch", "{n} epochs")
     fig.suptitle(
-        title.format(epochs=len(result.losses), engine=result.engine, seed=result.seed),
+        title.format(epochs=epochs, engine=result.engine, seed=result.seed),
         fontsize=11,
     )
 
