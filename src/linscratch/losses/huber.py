@@ -34,7 +34,10 @@ class Huber:
     label = Words("exact Huber minimiser")
     not_computed = Words("exact Huber minimiser: not computed (--exact never)")
     title = Words("Parameters approaching the Huber minimiser")
-    dashed = Words("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser")
+    dashed = Words(
+        "y's change per standard deviation of each column,\nin standard deviations of y "
+        "(b: the error at the average row);\ndashed: Huber minimiser"
+    )
     axis = Words("mean Huber loss  (log scale)")
     above = Words(
         "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum"
