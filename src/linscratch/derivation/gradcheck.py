@@ -201,7 +201,7 @@ class GradCheck:
             for j, name in enumerate(names)
         )
         verdict = tr("{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {verdict}")
-        verdicts = "; ".join(
+        verdicts = tr("; ").join(
             verdict.format(
                 a=said[a],
                 c=said[c],
