@@ -210,6 +210,11 @@ def test_one_feature_and_one_epoch_read_as_such(cli, tmp_path):
         torch.ones(1, 1), torch.ones(1), torch.ones(1), torch.ones(1)
     )
     assert "1 row x 1 feature" in check._repr_html_()
+    made = cli("make-data", "--num-examples", "1000", "--num-features", "1", "--seed", "3",
+               "--out", str(tmp_path / "m.npy"))  # fmt: skip
+    assert made.out.startswith("wrote 1,000 rows x 1 feature and the target to ")
+    walk = cli("grad", "--example", "random", "--num-features", "1", "--num-examples", "1")
+    assert "on a batch of 1 row, 1 feature (float64)" in walk.out.splitlines()[0]
     sweep = cli("sweep", "--lr", "0.03", "--batch-size", "10", "--epochs", "1", "--jobs", "1")
     assert sweep.out.splitlines()[-1].startswith("1 run in ") and " on 1 process," in sweep.out
 

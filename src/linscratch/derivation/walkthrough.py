@@ -8,7 +8,7 @@ import torch
 from linscratch.arguments import kind_of, positive
 from linscratch.derivation.gradcheck import GradCheck
 from linscratch.errors import UsageError, UsageTypeError
-from linscratch.i18n import LANGS, language, rjust, speaking, tr, width
+from linscratch.i18n import LANGS, counted, language, rjust, speaking, tr, width
 
 WALK = "walk-through"  # the context of the words this walk-through says otherwise (msgctxt)
 
@@ -17,9 +17,7 @@ def _labels(weighted: bool) -> dict:
     """The walk-through's lines in the language in use; with row weights sᵢ, the weighted
     lines in place of the plain ones."""
     t = {
-        "title": tr(
-            "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})"
-        ),
+        "title": tr("Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {rows}, {features} ({dtype})"),
         "at": tr("at w = {w}, b = {b}"),
         "step1": tr("Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y"),
         "row1": tr("  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}"),
@@ -53,8 +51,8 @@ def _labels(weighted: bool) -> dict:
     }
     if weighted:  # with row weights sᵢ: the lines that change
         t["title"] = tr(
-            "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} rows, "
-            "{d} features ({dtype})"
+            "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {rows}, "
+            "{features} ({dtype})"
         )
         t["step2"] = tr("Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}")
         t["step3"] = tr(
@@ -122,7 +120,10 @@ def _walk(check: GradCheck, lr: float) -> str:
     dtype = str(check.X.dtype).removeprefix("torch.")
     delta = check.delta
     psi = e if delta is None else _psi(t, weighted, e, check)
-    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
+    rows = counted(n, "{n:,} row", "{n:,} rows")
+    features = counted(d, "{n:,} feature", "{n:,} features")
+    title = t["title"].format(n=n, d=d, dtype=dtype, rows=rows, features=features)
+    lines = [title, t["at"].format(w=_vec(w), b=_g(b))]
     if check.l2:  # weight decay: what it adds to the loss and the gradient
         pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
         lines.append(t["decay"].format(l2=_g(check.l2), pen=_g(pen), B=_count(weighted)))

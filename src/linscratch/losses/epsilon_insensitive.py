@@ -66,7 +66,7 @@ class EpsilonInsensitive:
         return {
             "title": tr(
                 "Gradients of the epsilon-insensitive L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = max(0, "
-                "|e| − ε), ε = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+                "|e| − ε), ε = {delta}, on a batch of {rows}, {features} ({dtype})"
             ),
             "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(

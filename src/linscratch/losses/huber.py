@@ -50,7 +50,7 @@ class Huber:
             "title": tr(
                 "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
                 "δ(|e| − δ/2) "
-                "beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+                "beyond, δ = {delta}, on a batch of {rows}, {features} ({dtype})"
             ),
             "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(
