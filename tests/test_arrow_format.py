@@ -281,11 +281,11 @@ def test_the_refusals_speak_chinese(lin, here):
     (here / "lies.csv").write_bytes(good_arrow())
     run = lin("train", "--data", "short.feather", "--lang", "zh")
     assert run.code == 2 and run.err == (
-        "linscratch train: 错误: short.feather：Arrow IPC（Feather）文件缺少结尾"
+        "linscratch train: 错误：short.feather：Arrow IPC（Feather）文件缺少结尾"
         "（被截断，或仍在写入）\n"
     )
     run = lin("train", "--data", "lies.csv", "--lang", "zh")
     assert run.code == 2 and run.err == (
-        "linscratch train: 错误: lies.csv 存的是Arrow IPC（Feather）文件，不是 CSV；"
+        "linscratch train: 错误：lies.csv 存的是Arrow IPC（Feather）文件，不是 CSV；"
         "请把它改名为以 .arrow 结尾\n"
     )

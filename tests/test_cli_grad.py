@@ -16,7 +16,7 @@ def test_grad_default_walks_the_documents_batch(cli):
 def test_grad_zh_uses_the_documents_words(cli):
     run = cli("grad", "--lang", "zh")
     assert run.code == 0
-    assert "前向传播" in run.out and "自动求导" in run.out
+    assert "前向传播" in run.out and "自动微分" in run.out
 
 
 def test_grad_json_interface(cli):

@@ -49,7 +49,7 @@ def test_the_text_says_where_and_why(cli):
     assert lines[stopped - 1].startswith(f"epoch {epoch}, loss ")  # its last epoch is shown
     assert f"stopped early at epoch {epoch} of 60: the mean loss of the last 5 epochs" in run.out
     assert "fell by less than 0.001" in run.out
-    assert f"{epoch} epoch(s) x 1,000 examples" in run.out
+    assert f"{epoch} epochs x 1,000 examples" in run.out
     zh = cli("train", *FIXED, "--epochs", "60", "--early-stopping", "--tol", "1e-3", "--lang", "zh")
     assert f"在第 {epoch} 个迭代周期提前停止（共 60 个）" in zh.out
 

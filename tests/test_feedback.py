@@ -170,7 +170,7 @@ def test_labels_and_bar_on_a_terminal(monkeypatch):
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
     spec = RunSpec.build(seed=1, num_examples=5000, engine="numba").with_seed(1)
     english = ["estimating the stability limit", "compiling kernels", "training"]
-    chinese = ["正在估计稳定性上限", "正在编译内核", "正在训练"]
+    chinese = ["正在估计稳定上限", "正在编译内核", "正在训练"]
     for lang, labels, bar in (("en", english, "minibatches"), ("zh", chinese, "小批量")):
         out = io.StringIO()
         monkeypatch.setattr(i18n, "_current", [lang])

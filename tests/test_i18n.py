@@ -45,6 +45,9 @@ def texts_to_translate() -> set[str]:
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             text = node.args[0]
+            if name == "counted":  # counted(n, one, many): both forms are texts
+                found.update(a.value for a in node.args[1:] if isinstance(a, ast.Constant))
+                continue
             if name in MESSAGES and isinstance(text, ast.Constant) and isinstance(text.value, str):
                 context = [k.value for k in node.keywords if k.arg == "context"]
                 if context:

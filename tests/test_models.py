@@ -100,4 +100,4 @@ def test_the_result_reads_in_one_line():
     result = linscratch.fit_model(
         lambda X, a: X * a, [torch.ones(1)], torch.ones(20, 1), torch.ones(20, 1) * 2, seed=0
     )
-    assert repr(result).startswith("ModelResult(3 epoch(s), loss ") and "\n" not in repr(result)
+    assert repr(result).startswith("ModelResult(3 epochs, loss ") and "\n" not in repr(result)

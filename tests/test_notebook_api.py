@@ -23,7 +23,7 @@ def test_result_repr_is_one_short_line_whatever_the_run():
     result, _ = book_run(num_epochs=40)
     text = repr(result)
     assert "\n" not in text and len(text) < 160
-    assert "40 epoch(s)" in text and f"{result.loss:.6g}" in text and "autograd" in text
+    assert "40 epochs" in text and f"{result.loss:.6g}" in text and "autograd" in text
 
 
 def test_result_html_shows_parameters_truth_and_errors():

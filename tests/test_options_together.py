@@ -140,4 +140,4 @@ def test_a_files_figure_without_the_exact_answer_claims_none(tmp_path, monkeypat
     assert run.ols is None
     figure = training_figure(run, dataset.X, dataset.y)
     assert figure.axes[1].get_title() == "Parameters, step by step"
-    assert figure.axes[2].get_legend_handles_labels()[1] == ["data", "SGD fit"]
+    assert figure.axes[-1].get_legend_handles_labels()[1] == ["data", "SGD fit"]

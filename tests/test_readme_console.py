@@ -39,7 +39,7 @@ TIMINGS = [
     # sweep: each run's seconds (the cell before the verdict), the whole sweep's seconds and
     # its processes (as many as this machine's cores and load allow)
     (r"(?<=\s)\d+\.\d\d(?=  [^\s\d])", "#"),
-    (r"runs in \d+\.\d+ s on \d+ process\(es\)", "runs in # s on # process(es)"),
+    (r"runs? in \d+\.\d+ s on \d+ process(es)?", "runs in # s on # processes"),
     (r"用时 \d+\.\d+ 秒，\d+ 个进程", "用时 # 秒，# 个进程"),
 ]
 NUMBER = r"[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?"
@@ -248,7 +248,7 @@ def test_update_rewrites_only_the_example(tmp_path):
     page.write_text(text)
     _update(page, "train --seed 1", ["old 1", "old 2"], ["old 1", "new 2"])
     assert page.read_text() == text.replace("old 2\n", "new 2\n")
-    shown = ["loss 0.000052", "3 epoch(s) x 1,000 examples in 0.063 s (47,390 samples/s)"]
+    shown = ["loss 0.000052", "3 epochs x 1,000 examples in 0.063 s (47,390 samples/s)"]
     page.write_text(f"$ uv run linscratch train\n{shown[0]}\n{shown[1]}\n")
     _update(page, "train", shown, ["loss 0.000099", shown[1].replace("0.063", "0.007")])
     assert page.read_text() == f"$ uv run linscratch train\nloss 0.000099\n{shown[1]}\n"

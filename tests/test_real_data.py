@@ -97,7 +97,7 @@ def test_many_columns_are_capped_and_counted(cli, tmp_path):
     lines = run.out.splitlines()
     named = [line.split()[0] for line in lines if line.startswith("  x")]
     assert named == names[:20]
-    assert "  ... 5 more weight(s) not shown (--json lists them all)" in lines
+    assert "  ... 5 more weights not shown (--json lists them all)" in lines
 
 
 def test_chinese_report_wording(cli):
@@ -137,7 +137,7 @@ def test_synthetic_report_keeps_its_lines(cli):
     assert lines[3].startswith("error in estimating w: tensor([")
     assert lines[4].startswith("error in estimating b: tensor([")
     assert lines[5].startswith("exact least squares: loss ")
-    assert lines[6].startswith("3 epoch(s) x 1,000 examples in ") and len(lines) == 7
+    assert lines[6].startswith("3 epochs x 1,000 examples in ") and len(lines) == 7
     assert "rmse" in cli("train", "--seed", "1", "--json").json  # a new key beside the others
 
 

@@ -55,6 +55,7 @@ CONFIG_KEYS = [
     "plot",
     "checkpoint",
     "resume",
+    "tensorboard",
     "force",
     "live",
     "seed",

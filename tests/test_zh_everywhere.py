@@ -25,6 +25,7 @@ NAMES = set(
     MiB GiB Huber huber squared
     constant invscaling step scikit SGDRegressor PyTorch StepLR
     always never formulaic statsmodels
+    TensorBoard tensorboard
     """.split()
 )
 PACKAGES = ("fonts-noto-cjk",)  # Debian packages a message suggests installing: names too

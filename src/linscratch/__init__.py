@@ -15,6 +15,7 @@ _HOMES = {
     "Result": "train.results",
     "RunSpec": "spec",
     "Subscriber": "events",
+    "TensorBoard": "show.tensorboard",
     "UsageError": "errors",
     "UsageTypeError": "errors",
     "check_gradients": "derivation.gradcheck",

@@ -110,6 +110,7 @@ RULES = {
     "plot": (_text, "a file name"),
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),
+    "tensorboard": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
     "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes

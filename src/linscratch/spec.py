@@ -530,7 +530,8 @@ class ExecSpec(_Section):
 @dataclass(frozen=True)
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
-    after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
+    after each epoch (`checkpoint`), or continued (`resume`), TensorBoard's files
+    (`tensorboard`, see `show.tensorboard`); `force` replaces existing files;
     `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
 
     save: str | None = setting(None, OUTPUT, "MODEL.json", Words("save the fitted model"))
@@ -546,11 +547,20 @@ class OutputSpec(_Section):
         "DIR",
         Words("continue the run saved in DIR (a larger --epochs trains further)"),
     )
+    tensorboard: str | None = setting(
+        None,
+        OUTPUT,
+        "DIR",
+        Words("write TensorBoard's files of how it learned in DIR (tensorboard --logdir DIR)"),
+    )
     force: bool = setting(
         False,
         OUTPUT,
         None,
-        Words("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
+        Words(
+            "replace an existing --save file, --checkpoint or --tensorboard files "
+            "(a --plot is always replaced)"
+        ),
     )
     live: bool = False  # no flag: a notebook's
 

@@ -20,7 +20,7 @@ from linscratch.cli.helpformat import argparse_speaks
 from linscratch.cli.parsers import BadArguments, build_parser
 from linscratch.distributed import from_env
 from linscratch.errors import DivergedError, UsageError
-from linscratch.i18n import LANGS, language, set_language, tr
+from linscratch.i18n import LANGS, environment_language, language, set_language, tr
 
 
 def _command(name: str):
@@ -163,9 +163,17 @@ def _signal_behind(exc: BaseException) -> BaseException | None:
 
 
 def asked_language(argv: list[str]) -> str:
-    """The language `--lang zh` or `--lang=zh` asks for (the last one wins), else the one in
-    use: read before parsing, so that the help and argparse's own messages speak it too."""
-    lang = language()
+    """The language `--lang zh` or `--lang=zh` asks for (the last one wins); else
+    `LINSCRATCH_LANG`'s; else the one in use where a program chose Chinese
+    (`set_language("zh")`); else the locale's (`LC_ALL`, `LC_MESSAGES`, `LANG`:
+    `i18n.environment_language`); else English. Read before parsing, so that the help and
+    argparse's own messages speak it too."""
+    lang = (
+        environment_language(names=("LINSCRATCH_LANG",))
+        or (language() if language() != "en" else None)
+        or environment_language()
+        or "en"
+    )
     for i, word in enumerate(argv):
         if word == "--":
             break
@@ -220,16 +228,19 @@ def _main(argv: list[str], lang: str) -> int:
         try:
             args = parser.parse_args(argv)
         except BadArguments as exc:
-            return fail(f"{exc.prog}: {tr('error')}: ", exc.message, "usage", 2, as_json)
+            return fail(
+                tr("{prog}: error: ").format(prog=exc.prog), exc.message, "usage", 2, as_json
+            )
         name = getattr(args, "command", None)
         if name is None:  # bare `linscratch`: what it can do
             parser.print_help()
             return 0
-    if "lang" in args:
-        if args.lang == "zh" and lang == "en":
-            args.lang = "en"  # where the output cannot show Chinese (`_output_that_cannot_fail`)
-        set_language(args.lang)
-    prefix = f"linscratch {name}: {tr('error')}: "
+    if "lang" not in args:  # absent: the environment's, or the one in use (`asked_language`)
+        args.lang = lang
+    if args.lang == "zh" and lang == "en":
+        args.lang = "en"  # where the output cannot show Chinese (`_output_that_cannot_fail`)
+    set_language(args.lang)
+    prefix = tr("{prog}: error: ").format(prog=f"linscratch {name}")
     try:
         if name != "train" and from_env() is not None:
             raise UsageError("{name} runs in one process; run it without torchrun", name=name)

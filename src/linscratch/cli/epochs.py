@@ -7,12 +7,15 @@ from __future__ import annotations
 import sys
 
 from linscratch.events import EpochEnd, RunStart, Subscriber
-from linscratch.i18n import tr
+from linscratch.i18n import counted, tr
 
 
 def shown_epoch(epoch: int, epochs: int) -> bool:
     """Every epoch up to 20, as the book prints them; beyond, the first, the last and ten more."""
     return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
+
+
+GAP = "…"  # between two epoch lines that are not consecutive, where that is not the rule's
 
 
 def epoch_line(epoch: int, loss: float) -> str:
@@ -23,15 +26,20 @@ def epoch_line(epoch: int, loss: float) -> str:
 class EpochLines(Subscriber):
     """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
     or a file has it while the run goes on); the report's other lines follow at the end,
-    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts."""
+    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts, then
+    a line saying where it resumed; the last epoch of a run stopped early, printed at its
+    end, follows a gap marker where epochs between were not shown."""
 
     def __init__(self, file=None):
-        self.file, self.epochs, self.last = file, 0, None
+        self.file, self.epochs, self.last, self.printed = file, 0, None, 0
 
     def run_start(self, event: RunStart) -> None:
         self.epochs = event.num_epochs
         for epoch, loss in enumerate(event.losses, 1):
             self._print(epoch, loss)
+        if event.first_epoch > 1:
+            line = tr("resumed at epoch {epoch}").format(epoch=event.first_epoch)
+            print(line, file=self.file or sys.stdout, flush=True)
 
     def epoch_end(self, event: EpochEnd) -> None:
         self._print(event.epoch, event.loss)
@@ -39,11 +47,14 @@ class EpochLines(Subscriber):
     def run_end(self, event) -> None:
         """The last epoch's line, had it not been shown (a run stopped early)."""
         if self.last is not None and not shown_epoch(self.last[0], self.epochs):
+            if self.printed < self.last[0] - 1:
+                print(GAP, file=self.file or sys.stdout, flush=True)
             self._print(*self.last, always=True)
 
     def _print(self, epoch: int, loss: float, always: bool = False) -> None:
         self.last = (epoch, loss)
         if always or shown_epoch(epoch, self.epochs):
+            self.printed = epoch
             print(epoch_line(epoch, loss), file=self.file or sys.stdout, flush=True)
 
 
@@ -99,7 +110,7 @@ def schedule_line(run) -> list[str]:
         )
     else:
         text = tr(
-            "learning rate: step, {lr:g} times {factor:g} every {k} epoch(s); the last "
+            "learning rate: step, {lr:g} times {factor:g} every {k}; the last "
             "epoch's rate {last:.4g}"
         )
     return [
@@ -107,7 +118,7 @@ def schedule_line(run) -> list[str]:
             lr=optim.lr,
             power=optim.power_t,
             factor=optim.lr_step_factor,
-            k=optim.lr_step_epochs,
+            k=counted(optim.lr_step_epochs, "{n} epoch", "{n} epochs"),
             last=run.result.last_lr,
         )
     ]

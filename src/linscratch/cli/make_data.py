@@ -13,7 +13,7 @@ import numpy as np
 
 from linscratch import __version__
 from linscratch.data import destinations, formats
-from linscratch.i18n import Words, tr
+from linscratch.i18n import Words, counted, tr
 from linscratch.spec import SEED_TRUE_B, SYNTHETIC_DEFAULTS, default_true_w
 
 CHUNK_ROWS = 1 << 20
@@ -83,6 +83,10 @@ def run(args) -> int:
     if options.get("json"):
         print(dumps(report))
     else:
-        line = tr("wrote {n:,} rows x {d} features and the target to {path} (seed {seed})")
-        print(line.format(n=n, d=d, path=out_path, seed=seed))
+        line = tr("wrote {rows} x {features} and the target to {path} (seed {seed})")
+        rows, features = (
+            counted(n, "{n:,} row", "{n:,} rows"),
+            counted(d, "{n:,} feature", "{n:,} features"),
+        )
+        print(line.format(rows=rows, features=features, path=out_path, seed=seed))
     return 0

@@ -139,7 +139,8 @@ def add_train(sub) -> None:
     )
     stopping = ("early_stopping", "tol", "n_iter_no_change")
     experiment = ("num_epochs", "lr", "batch_size", "l2", *stopping, *SCHEDULE, "average", "seed")
-    outputs = ("json", "lang", "plot", "save", "checkpoint", "resume", "force", "quiet")
+    outputs = ("json", "lang", "plot", "save", "checkpoint", "resume", "tensorboard", "force")
+    outputs = (*outputs, "quiet")
     add_flags(train, *experiment, *SHARED, "check_grad", "exact", *outputs)
 
 
@@ -168,7 +169,11 @@ def add_sweep(sub) -> None:
         but("batch_size", Words("the batch sizes to try"), metavar="B1,B2,...", **pairs),
         *("num_epochs", *SCHEDULE, "l2", "seed", *SHARED, "jobs", "json", "lang"),
         but("plot", plot),
-        but("force", Words("not needed: a --plot file is replaced")),
+        but(
+            "tensorboard",
+            Words("write TensorBoard's files in DIR, a folder for each pair with its settings"),
+        ),
+        but("force", Words("replace existing --tensorboard files (a --plot file is replaced)")),
     )
 
 

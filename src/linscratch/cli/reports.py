@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from linscratch.cli.epochs import (
+    GAP,
     averaged_line,
     epoch_line,
     schedule_line,
@@ -13,7 +14,7 @@ from linscratch.cli.epochs import (
     stopped_line,
 )
 from linscratch.cli.weights import MAX_NAME, weight_lines
-from linscratch.i18n import language, speaking, tr
+from linscratch.i18n import counted, language, speaking, tr
 from linscratch.losses import LOSSES
 from linscratch.resources import exact_cost, stability_cost
 from linscratch.show.scaled_params import shorten
@@ -230,11 +231,10 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
     result, outputs = run.result, run.spec.outputs
     losses, last = (result.losses if epochs else []), len(result.losses)
     total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
-    lines = [
-        epoch_line(i, loss)
-        for i, loss in enumerate(losses, 1)
-        if shown_epoch(i, total) or i == last
-    ]
+    shown = [i for i in range(1, len(losses) + 1) if shown_epoch(i, total) or i == last]
+    lines = [epoch_line(i, losses[i - 1]) for i in shown]
+    if len(shown) > 1 and not shown_epoch(last, total) and shown[-2] < last - 1:
+        lines.insert(-1, GAP)  # stopped early, between two epochs the rule did not space so
     lines += stopped_line(run) + averaged_line(run) + schedule_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch  # start-up: torch only when a run needs it
@@ -247,11 +247,11 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         lines += weight_lines(run, heads(run))
     lines += _fit_lines(run)
     summary = tr(
-        "{epochs} epoch(s) x {n:,} examples in {secs:.3f} s ({sps:,.0f} samples/s), engine "
+        "{epochs} x {examples} in {secs:.3f} s ({sps:,.0f} samples/s), engine "
         "{engine}, {dtype}, seed {seed}"
     ).format(
-        epochs=last,
-        n=result.num_examples,
+        epochs=counted(last, "{n} epoch", "{n} epochs"),
+        examples=counted(result.num_examples, "{n:,} example", "{n:,} examples"),
         secs=result.train_seconds,
         sps=result.samples_per_second,
         engine=result.engine,

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
 import linscratch.train.runs
 from linscratch import resources
+from linscratch.cli import board
 from linscratch.cli.flags import run_spec
 from linscratch.cli.json_report import dumps
 from linscratch.cli.sweep_jobs import most_jobs, run_pairs
@@ -65,9 +67,14 @@ def _one(pair: tuple[float, int]) -> dict:
     spec = _STATE["spec"].replace(lr=lr, batch_size=batch_size)
     out = {"lr": lr, "batch_size": batch_size, "diverged": False, "diverged_at": None}
     clock = _Clock()
+    boards = []
+    if spec.outputs.tensorboard is not None:  # a folder for each pair, with its settings
+        folder = Path(spec.outputs.tensorboard, f"lr={lr:g},batch_size={batch_size}")
+        hparams = {"lr": lr, "batch_size": batch_size}
+        boards = [board.board(spec, _STATE["dataset"], folder, hparams)]
     try:
         run = linscratch.train.runs.execute(
-            spec, _STATE["dataset"], [clock], exact=_STATE["exact"], warn=lambda w: None
+            spec, _STATE["dataset"], [clock, *boards], exact=_STATE["exact"], warn=lambda w: None
         )
         losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
@@ -84,6 +91,8 @@ def _one(pair: tuple[float, int]) -> dict:
     out["ols_loss"] = exact_loss
     out["verdict"] = judge(losses, exact_loss, lr, out["lr_max"], out["diverged"], _STATE["spread"])
     out["seconds"] = seconds
+    for written in boards:  # the exact answer's loss as a reference line
+        written.add_reference(exact_loss)
     return out
 
 
@@ -142,12 +151,18 @@ def run(args) -> int:
     )
     if spec.outputs.plot is not None:
         destinations.check(spec.outputs.plot, "plot", spec.outputs.force, destinations.FIGURES)
+    if spec.outputs.tensorboard is not None:
+        force = spec.outputs.force
+        destinations.check_events_folder(spec.outputs.tensorboard, "tensorboard", force)
+        board.check(spec)
     _check_grid(spec, len(lrs) * len(batch_sizes))
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)
     require_work(*np.shape(_STATE["dataset"].X), spec.optim.num_epochs, len(pairs))
     cap = most_jobs(len(pairs), *np.shape(_STATE["dataset"].X))
     _exact(spec)
+    if spec.outputs.tensorboard is not None and spec.outputs.force:
+        destinations.clear_events(spec.outputs.tensorboard)  # every pair's, of earlier sweeps
     start = time.perf_counter()
     runs, jobs = run_pairs(_one, pairs, options.get("jobs"), cap)
     seconds = time.perf_counter() - start

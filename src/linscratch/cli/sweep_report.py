@@ -6,7 +6,7 @@ from __future__ import annotations
 from linscratch import __version__
 from linscratch.cli.reports import gap_text
 from linscratch.exact.verdicts import still_falling
-from linscratch.i18n import rjust, tr, width
+from linscratch.i18n import counted, rjust, tr, width
 
 
 def sweep_json(spec, lrs, batch_sizes, jobs: int, seconds: float, runs: list[dict]) -> dict:
@@ -61,8 +61,11 @@ def sweep_text(
             " ".join(rjust(c, w) for c, w in zip(cells, widths, strict=True)) + "  " + _verdict(r)
         )
     lines.append(
-        tr("{runs} runs in {secs:.2f} s on {jobs} process(es), seed {seed}").format(
-            runs=len(runs), secs=seconds, jobs=jobs, seed=seed
+        tr("{runs} in {secs:.2f} s on {jobs}, seed {seed}").format(
+            runs=counted(len(runs), "{n:,} run", "{n:,} runs"),
+            secs=seconds,
+            jobs=counted(jobs, "{n:,} process", "{n:,} processes"),
+            seed=seed,
         )
         + (tr(" (drawn; repeat with --seed {seed})").format(seed=seed) if seed_drawn else "")
     )

@@ -10,6 +10,7 @@ import sys
 
 from linscratch import __version__, distributed
 from linscratch.book.model import LinearModel
+from linscratch.cli import board
 from linscratch.cli.epochs import EpochLines
 from linscratch.cli.flags import flag, run_spec
 from linscratch.cli.json_report import dumps, train_json
@@ -52,6 +53,7 @@ def _train(args, spec, main: bool) -> int:
     )
     if main:
         destinations.check_outputs(spec.outputs, {"data": spec.data.data})
+        board.check(spec)
     # On a terminal, a label for each phase and a progress bar; elsewhere nothing.
     shown = progress.feedback(main and progress.wanted(as_json, options.get("quiet", False)))
     diverged = None
@@ -62,17 +64,21 @@ def _train(args, spec, main: bool) -> int:
         lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
         if lines and "dropped_rows" in dataset.source:
             print(_dropped(dataset.source), flush=True)
+        logdir = spec.outputs.tensorboard if main else None
+        boards = [board.board(spec, dataset, logdir)] if logdir is not None else []
         try:
             outcome = execute(
                 spec,
                 dataset,
-                [shown, *lines, clock],
+                [shown, *lines, clock, *boards],
                 trace=spec.outputs.plot is not None,
                 warn=_warn if main else _ignore,
             )
         except DivergedError as exc:
             diverged = exc  # reported below, the progress display gone
         clock.stop()
+        for written in boards:  # the exact answer's loss, known now, as a reference line
+            written.add_reference(_exact_objective(diverged.run if diverged else outcome))
         if main and diverged is None:
             _write(shown, outcome, dataset)
     if not main:  # only rank 0 prints and writes files (and tells the job's status)
@@ -127,6 +133,15 @@ def _dropped(source: dict) -> str:
         "dropped {dropped:,} of {total:,} rows with a missing cell (empty, NA or NaN) in a "
         "column the run uses; {rows:,} left"
     ).format(dropped=dropped, total=dropped + source["rows"], rows=source["rows"])
+
+
+def _exact_objective(run) -> float | None:
+    """The exact answer's loss as the epoch lines count SGD's (with weight decay, plus its
+    penalty), or None where it was not computed."""
+    if run is None or run.ols is None:
+        return None
+    decay = getattr(run, "weight_decay", None)
+    return run.ols.loss + (decay["exact"] if decay else 0.0)
 
 
 def _loading(data) -> str:

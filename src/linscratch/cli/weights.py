@@ -4,7 +4,7 @@ answer alone (or beside the truth) when SGD diverged."""
 
 from __future__ import annotations
 
-from linscratch.i18n import tr, width
+from linscratch.i18n import counted, tr, width
 from linscratch.show.scaled_params import shorten
 
 MAX_WEIGHTS = 20  # weights listed one per line; the rest are counted (all are in --json)
@@ -45,6 +45,7 @@ def table_lines(names, columns, heads) -> list[str]:
 
     lines = ["  " + "  ".join(pad(cell, k) for k, cell in enumerate(row)) for row in table]
     if d > shown:
-        more = tr("... {more} more weight(s) not shown (--json lists them all)")
-        lines.insert(-1, "  " + more.format(more=d - shown))
+        more = tr("... {more} not shown (--json lists them all)")
+        hidden = counted(d - shown, "{n:,} more weight", "{n:,} more weights")
+        lines.insert(-1, "  " + more.format(more=hidden))
     return lines

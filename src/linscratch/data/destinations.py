@@ -5,7 +5,8 @@ that never leave a half-written file.
 `force`, or unless it is a figure: a plot is regenerated freely, as plotting tools do), is a
 folder, is not a regular file (a symbolic link, a pipe or a device: never
 replaced, even with `force`), lies in a missing folder or in one that cannot be written to,
-or has the wrong extension. `check_folder` does the same for a checkpoint folder. A command
+or has the wrong extension. `check_folder` does the same for a checkpoint folder,
+`check_events_folder` for a TensorBoard folder. A command
 checks all its destinations before it reads any data, so that a run that cannot save never
 trains. `atomic_path` and `atomic_write` then write through a temporary file in the same
 folder, flushed to disk and renamed into place.
@@ -94,6 +95,38 @@ def check_folder(path, field: str, name: str, force: bool = False, resume: bool 
         _writable_folder(folder.parent, field)
 
 
+EVENT_FILES = "events.out.tfevents.*"  # TensorBoard's event files (`show.tensorboard`)
+
+
+def check_events_folder(path, field: str, force: bool = False) -> None:
+    """Refuse a TensorBoard folder: not a folder; holding TensorBoard files already (below it
+    too: a sweep's runs), unless `force` (the run then replaces them, `clear_events`); in a
+    folder that cannot be written to (the nearest one that exists: the missing ones are made)."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("{0}: {path} is not a folder", field, path=path)
+    if folder.is_dir() and not force and next(folder.rglob(EVENT_FILES), None) is not None:
+        raise UsageError(
+            "{0}: {path} holds TensorBoard files already; give another folder, or add {1} "
+            "to replace them",
+            field,
+            "force",
+            path=path,
+        )
+    nearest = folder
+    while not nearest.exists() and nearest != nearest.parent:
+        nearest = nearest.parent
+    _writable_folder(nearest if nearest.exists() else Path("."), field)
+
+
+def clear_events(path) -> None:
+    """Remove the TensorBoard files a run with `force` replaces (`check_events_folder`)."""
+    folder = Path(path)
+    if folder.is_dir():
+        for old in folder.rglob(EVENT_FILES):
+            old.unlink(missing_ok=True)
+
+
 def check_distinct(outputs: dict, inputs: dict) -> None:
     """Refuse two destinations that name one file, or a destination that is one of the run's
     own inputs (its data, its model): `outputs` and `inputs` map fields to paths."""
@@ -130,6 +163,8 @@ def check_outputs(outputs, inputs: dict | None = None) -> None:
         check_folder(outputs.resume, "resume", "checkpoint.json", resume=True)
     elif outputs.checkpoint is not None:
         check_folder(outputs.checkpoint, "checkpoint", "checkpoint.json", outputs.force)
+    if outputs.tensorboard is not None:
+        check_events_folder(outputs.tensorboard, "tensorboard", outputs.force)
 
 
 def scratch_prefix(name: str) -> str:

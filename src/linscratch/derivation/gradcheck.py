@@ -62,7 +62,7 @@ import torch
 from linscratch.book.model import batch_gradients, l2_penalty, linreg
 from linscratch.derivation.fdiff import finite_difference_gradients, gradient_scale
 from linscratch.events import Batch, Subscriber
-from linscratch.i18n import tr
+from linscratch.i18n import counted, tr
 from linscratch.losses import Loss, given
 
 TOLERANCES = {
@@ -171,11 +171,11 @@ class GradCheck:
         worst = max((c.max_rel_diff for c in self.comparisons.values()), default=0.0)
         verdict = tr("agree") if self.passed else tr("DISAGREE")
         return tr(
-            "GradCheck({n} rows x {d} features, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
+            "GradCheck({rows} x {features}, {dtype}: dL/dw = [{dw}], dL/db = {db}; analytic, "
             "autograd and finite differences {verdict}, max rel diff {worst:.2g})"
         ).format(
-            n=n,
-            d=d,
+            rows=counted(n, "{n:,} row", "{n:,} rows"),
+            features=counted(d, "{n:,} feature", "{n:,} features"),
             dtype=str(self.X.dtype).removeprefix("torch."),
             dw=", ".join(f"{v:.6g}" for v in g[:d]),
             db=f"{g[d]:.6g}",
@@ -201,7 +201,7 @@ class GradCheck:
             for j, name in enumerate(names)
         )
         verdict = tr("{a} vs {c}: max rel diff {diff:.2g} (tolerance {tol:.0e}) {verdict}")
-        verdicts = "; ".join(
+        verdicts = tr("; ").join(
             verdict.format(
                 a=said[a],
                 c=said[c],
@@ -211,7 +211,10 @@ class GradCheck:
             )
             for (a, c), comp in self.comparisons.items()
         )
-        shape = tr("{n} rows x {d} features").format(n=n, d=d)
+        shape = tr("{rows} x {features}").format(
+            rows=counted(n, "{n:,} row", "{n:,} rows"),
+            features=counted(d, "{n:,} feature", "{n:,} features"),
+        )
         return f"<table><tr><th>{shape}</th>{head}</tr>{rows}</table><p>{verdicts}</p>"
 
     @property

@@ -8,7 +8,7 @@ import torch
 from linscratch.arguments import kind_of, positive
 from linscratch.derivation.gradcheck import GradCheck
 from linscratch.errors import UsageError, UsageTypeError
-from linscratch.i18n import LANGS, language, rjust, speaking, tr
+from linscratch.i18n import LANGS, counted, language, rjust, speaking, tr, width
 
 WALK = "walk-through"  # the context of the words this walk-through says otherwise (msgctxt)
 
@@ -17,9 +17,7 @@ def _labels(weighted: bool) -> dict:
     """The walk-through's lines in the language in use; with row weights sᵢ, the weighted
     lines in place of the plain ones."""
     t = {
-        "title": tr(
-            "Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {n} rows, {d} features ({dtype})"
-        ),
+        "title": tr("Gradients of L = Σᵢ ½(ŷᵢ − yᵢ)² on a batch of {rows}, {features} ({dtype})"),
         "at": tr("at w = {w}, b = {b}"),
         "step1": tr("Step 1. Predictions ŷ = Xw + b and residuals e = ŷ − y"),
         "row1": tr("  row 1: ŷ₁ = {terms} = {y_hat}, e₁ = {y_hat} − ({y}) = {e}"),
@@ -37,9 +35,9 @@ def _labels(weighted: bool) -> dict:
         "pass": tr("ok", context=WALK),
         "fail": tr("FAILED", context=WALK),
         "overflow": tr("not compared: the values overflow float64"),
-        "vs": tr("vs"),
-        "max_abs": tr("max abs diff"),
-        "max_rel": tr("max rel diff"),
+        "compared": tr(
+            "{a} vs {c}: max abs diff {abs:.3g}, max rel diff {rel:.3g} ≤ {tol:.0e}: {verdict}"
+        ),
         "step6": tr("Step 6. The SGD step that follows (lr = {lr}, |B| = {n}, lr/|B| = {ratio})"),
         # with weight decay λ: the lines added
         "decay": tr(
@@ -53,8 +51,8 @@ def _labels(weighted: bool) -> dict:
     }
     if weighted:  # with row weights sᵢ: the lines that change
         t["title"] = tr(
-            "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {n} rows, "
-            "{d} features ({dtype})"
+            "Gradients of L = Σᵢ sᵢ·½(ŷᵢ − yᵢ)², row i weighted by sᵢ, on a batch of {rows}, "
+            "{features} ({dtype})"
         )
         t["step2"] = tr("Step 2. The loss L = ½ Σᵢ sᵢeᵢ² = {loss}")
         t["step3"] = tr(
@@ -138,7 +136,10 @@ def _walk(check: GradCheck, lr: float) -> str:
     dtype = str(check.X.dtype).removeprefix("torch.")
     delta = check.delta
     psi = e if delta is None else _psi(t, weighted, e, check)
-    lines = [t["title"].format(n=n, d=d, dtype=dtype), t["at"].format(w=_vec(w), b=_g(b))]
+    rows = counted(n, "{n:,} row", "{n:,} rows")
+    features = counted(d, "{n:,} feature", "{n:,} features")
+    title = t["title"].format(n=n, d=d, dtype=dtype, rows=rows, features=features)
+    lines = [title, t["at"].format(w=_vec(w), b=_g(b))]
     if check.l2:  # weight decay: what it adds to the loss and the gradient
         pen = 0.5 * check.l2 * float(w @ w)  # (λ/2)‖w‖²
         lines.append(t["decay"].format(l2=_g(check.l2), pen=_g(pen), B=_count(weighted)))
@@ -150,17 +151,21 @@ def _walk(check: GradCheck, lr: float) -> str:
     head = ["i", *(f"x_i{j + 1}" for j in range(shown_cols))]
     head += ["…"] if d > shown_cols else []
     head += ["y_i", "ŷ_i", "e_i", *(["ψ_i"] if delta else []), *(["s_i"] if weighted else [])]
-    lines.append("  " + "".join(f"{h:>12}" for h in head))
     rows = list(range(n)) if n <= 12 else [*range(9), None, *range(n - 2, n)]
+    table = []
     for i in rows:
         if i is None:
-            lines.append("  " + f"{'…':>12}")
+            table.append(None)
             continue
         cells = [str(i + 1), *(_g(X[i, j]) for j in range(shown_cols))]
         cells += ["…"] if d > shown_cols else []
         cells += [_g(y[i]), _g(y_hat[i]), _g(e[i]), *([_g(psi[i])] if delta else [])]
         cells += [_g(s[i])] if weighted else []
-        lines.append("  " + "".join(f"{c:>12}" for c in cells))
+        table.append(cells)
+    widths = column_widths([head, *(c for c in table if c is not None)], 12)
+    lines.append("  " + aligned(head, widths))
+    for cells in table:
+        lines.append("  " + (rjust("…", widths[0]) if cells is None else aligned(cells, widths)))
     terms = " + ".join(f"({_g(X[0, j])})({_g(w[j])})" for j in range(min(d, 4)))
     terms += " + …" if d > 4 else ""
     terms += f" + ({_g(b)})"
@@ -232,21 +237,41 @@ def _step3(t: dict, check: GradCheck, X, se, w, name: str = "e") -> list[str]:
     return lines
 
 
+def column_widths(rows: list[list[str]], least: int) -> list[int]:
+    """Each column's width in terminal columns: at least `least`, and one more than its widest
+    cell, so that a column never runs into the one before it (a long negative number)."""
+    return [max(least, 1 + max(width(c) for c in column)) for column in zip(*rows, strict=True)]
+
+
+def aligned(cells: list[str], widths: list[int]) -> str:
+    """The cells right-justified in their columns (Chinese characters take two)."""
+    return "".join(rjust(c, w) for c, w in zip(cells, widths, strict=True))
+
+
 def _step5(t: dict, check: GradCheck, d: int) -> list[str]:
     """Step 5: the three methods side by side, then each pair's differences."""
     lines = [t["step5"]]
     names = ("analytic", "autograd", "finite_difference")
-    lines.append("  " + f"{'':>9}" + "".join(rjust(t["method"][m], 22) for m in names))
-    for j in range(d + 1):
-        label = f"dL/dw_{j + 1}" if j < d else "dL/db"
-        lines.append("  " + f"{label:>9}" + "".join(f"{check.grads[m][j]:>22.15g}" for m in names))
+    head = ["", *(t["method"][m] for m in names)]
+    rows = [
+        [f"dL/dw_{j + 1}" if j < d else "dL/db", *(f"{check.grads[m][j]:.15g}" for m in names)]
+        for j in range(d + 1)
+    ]
+    widths = column_widths([head, *rows], 22)
+    widths[0] = max(9, *(width(r[0]) for r in rows))  # the labels' column: no gap before it
+    for cells in [head, *rows]:
+        lines.append("  " + aligned(cells, widths))
     for (a, c), comp in check.comparisons.items():
         verdict = t["pass"] if comp.passed else t["overflow" if comp.overflow else "fail"]
-        lines.append(
-            f"  {t['method'][a]} {t['vs']} {t['method'][c]}: "
-            f"{t['max_abs']} {comp.max_abs_diff:.3g}, {t['max_rel']} {comp.max_rel_diff:.3g} "
-            f"≤ {comp.tolerance:.0e}: {verdict}"
+        line = t["compared"].format(
+            a=t["method"][a],
+            c=t["method"][c],
+            abs=comp.max_abs_diff,
+            rel=comp.max_rel_diff,
+            tol=comp.tolerance,
+            verdict=verdict,
         )
+        lines.append(f"  {line}")
     return lines
 
 

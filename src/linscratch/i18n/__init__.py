@@ -5,13 +5,17 @@ Text is written in English and passed through `tr`, which returns its translatio
 language's gettext catalogue, `locale/LANG/LC_MESSAGES/linscratch.po` beside this file (read at
 the first translation, `po.read`; English needs none). A translator edits the .po file with
 ordinary tools (Poedit, msgfmt --check) and touches no Python. The command line sets the
-language from `--lang`; in Python, `linscratch.set_language("zh")` turns on Chinese for
-messages, reports, figures and the live plot. Templates are translated before they are
-formatted, so the catalogue holds `"{epochs} epoch(s)"`, not each number.
+language from `--lang`, or where it is absent from the environment (`LINSCRATCH_LANG`, then
+the locale: `LC_ALL`, `LC_MESSAGES`, `LANG`; `environment_language`); in Python,
+`linscratch.set_language("zh")` turns on Chinese for messages, reports, figures and the live
+plot. Templates are translated before they are formatted, so the catalogue holds
+`"{epochs} x {examples}"`, not each number; a count says its noun in English's singular or
+plural (`counted`: "1 feature", "3 epochs"), one form in Chinese.
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +33,22 @@ def set_language(lang: str) -> None:
     if lang not in LANGS:
         raise errors.UsageError("{0} must be one of en, zh, got {value!r}", "lang", value=lang)
     _current[0] = lang
+
+
+LOCALE_VARIABLES = ("LINSCRATCH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment_language(environ=None, names=LOCALE_VARIABLES) -> str | None:
+    """The language the environment asks for: the first of `names` (`LINSCRATCH_LANG`,
+    `LC_ALL`, `LC_MESSAGES`, `LANG`) that is set and not empty decides, as gettext reads the
+    locale: zh, zh_CN.UTF-8, zh_TW, zh-Hans... speak Chinese; any other (C, en_US.UTF-8,
+    fr_FR) English. None where none is set."""
+    environ = os.environ if environ is None else environ
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return None
 
 
 def language() -> str:
@@ -77,6 +97,13 @@ def tr(text: str, context: str | None = None) -> str:
         return text
     key = text if context is None else f"{context}\x04{text}"
     return catalogue(_current[0]).get(key, text)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """A count with its noun in the language in use: English's singular `one` for 1 and
+    plural `many` otherwise ("1 feature", "1,000 rows"), each a template of `n` translated
+    on its own (Chinese has one form for both: "{n:,} 个特征")."""
+    return tr(one if n == 1 else many).format(n=n)
 
 
 def width(text: str) -> int:

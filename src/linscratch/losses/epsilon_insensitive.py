@@ -51,8 +51,8 @@ class EpsilonInsensitive:
     )
     title = Words("Parameters approaching the epsilon-insensitive minimiser")
     dashed = Words(
-        "standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: epsilon-insensitive "
-        "minimiser"
+        "y's change per standard deviation of each column,\nin standard deviations of y "
+        "(b: the error at the average row);\ndashed: epsilon-insensitive minimiser"
     )
     axis = Words("mean epsilon-insensitive loss  (log scale)")
     above = Words(
@@ -66,7 +66,7 @@ class EpsilonInsensitive:
         return {
             "title": tr(
                 "Gradients of the epsilon-insensitive L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = max(0, "
-                "|e| − ε), ε = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+                "|e| − ε), ε = {delta}, on a batch of {rows}, {features} ({dtype})"
             ),
             "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(

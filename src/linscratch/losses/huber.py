@@ -34,7 +34,10 @@ class Huber:
     label = Words("exact Huber minimiser")
     not_computed = Words("exact Huber minimiser: not computed (--exact never)")
     title = Words("Parameters approaching the Huber minimiser")
-    dashed = Words("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: Huber minimiser")
+    dashed = Words(
+        "y's change per standard deviation of each column,\nin standard deviations of y "
+        "(b: the error at the average row);\ndashed: Huber minimiser"
+    )
     axis = Words("mean Huber loss  (log scale)")
     above = Words(
         "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum"
@@ -47,7 +50,7 @@ class Huber:
             "title": tr(
                 "Gradients of Huber's L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = ½e² for |e| ≤ δ and "
                 "δ(|e| − δ/2) "
-                "beyond, δ = {delta}, on a batch of {n} rows, {d} features ({dtype})"
+                "beyond, δ = {delta}, on a batch of {rows}, {features} ({dtype})"
             ),
             "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(

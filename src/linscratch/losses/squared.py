@@ -30,7 +30,10 @@ class Squared:
     label = Words("exact least squares")
     not_computed = Words("exact least squares: not computed (--exact never)")
     title = Words("Parameters approaching the least-squares answer")
-    dashed = Words("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: least squares")
+    dashed = Words(
+        "y's change per standard deviation of each column,\nin standard deviations of y "
+        "(b: the error at the average row);\ndashed: least squares"
+    )
     axis = Words("mean loss  ½(ŷ − y)²  (log scale)")  # the loss figure's axis
     # the estimator's warning when SGD stopped short of the exact optimum
     above = Words(

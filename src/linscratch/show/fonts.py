@@ -48,6 +48,15 @@ def cjk_font() -> str | None:
     return first()
 
 
+def family(font: str) -> list[str]:
+    """The fallback chain a Chinese figure's text is set in: DejaVu Sans first, for every
+    Latin letter, digit and symbol (ŷ, λ, −, ², ½: one drawing whatever CJK font is
+    installed; some draw ½ as ⅟ or lack ŷ), then the CJK font `font` for what DejaVu Sans
+    lacks (Chinese characters and full-width punctuation). Only `font.family` is a fallback
+    chain (not the sans-serif list): matplotlib picks each glyph's font along it."""
+    return ["DejaVu Sans", font]
+
+
 _told = [False]  # whether this figure's missing font was said already
 
 
@@ -100,7 +109,5 @@ def _in_language():
             i18n.set_language("zh")
         return
 
-    # the families themselves, not the sans-serif list: only `font.family` is a fallback chain
-    # (ŷ, λ and ½ come from DejaVu Sans, which Noto Sans CJK lacks)
-    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False}):
+    with matplotlib.rc_context({"font.family": family(font), "axes.unicode_minus": False}):
         yield

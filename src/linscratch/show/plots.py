@@ -57,14 +57,15 @@ def chinese_font(fig):
             fonts.no_font_notice()
         return fig
     for text in texts if chinese else wide:
-        text.set_fontfamily([font, "DejaVu Sans"])
+        text.set_fontfamily(fonts.family(font))
     return fig
 
 
 def figure_title(fig, result) -> None:
-    title = tr("linscratch: {epochs} epoch(s) of minibatch SGD, engine {engine}, seed {seed}")
+    title = tr("linscratch: {epochs} of minibatch SGD, engine {engine}, seed {seed}")
+    epochs = i18n.counted(len(result.losses), "{n} epoch", "{n} epochs")
     fig.suptitle(
-        title.format(epochs=len(result.losses), engine=result.engine, seed=result.seed),
+        title.format(epochs=epochs, engine=result.engine, seed=result.seed),
         fontsize=11,
     )
 
@@ -83,11 +84,13 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     trace = run.trace
     loss = LOSSES[run.spec.model.loss]
     d = len(run.feature_names)
-    panels = 3 if d <= 2 else 2
-    fig = Figure(figsize=(5.2 * panels, 4.4), layout="constrained")
-    axes = fig.subplots(1, panels)
-    _loss_panel(axes[0], run, trace)
     synthetic = true_w is not None
+    panels = 2 + (not synthetic) + (d <= 2)  # a file's run: its coefficients as reported
+    fig = Figure(figsize=(5.2 * panels, 4.4), layout="constrained")
+    axes = list(fig.subplots(1, panels))
+    _loss_panel(axes[0], run, trace)
+    if not synthetic:
+        coefficients_panel(axes.pop(2), run)
     target = (
         np.r_[np.ravel(np.asarray(true_w, np.float64)), true_b]
         if synthetic
@@ -97,13 +100,16 @@ def training_figure(run, X, y, true_w=None, true_b=None):
     if not synthetic and run.ols is None:  # no exact answer: the dashes are SGD's last values
         axes[1].set_title(tr("Parameters, step by step"))
         axes[1].set_ylabel(
-            tr("standardized: wⱼ·sd(xⱼ)/sd(y); dashed: SGD's final values (no exact answer)"),
+            tr(
+                "y's change per standard deviation of each column, in standard deviations of "
+                "y;\ndashed: SGD's final values (no exact answer)"
+            ),
             fontsize=8,
         )
     elif not synthetic and not loss.squares:  # the target is the loss's own minimiser
         axes[1].set_title(tr(loss.title))
         axes[1].set_ylabel(tr(loss.dashed), fontsize=8)
-    if panels == 3:
+    if d <= 2:
         exact = _exact(run)
         reference = (
             (true_w, true_b, tr("truth")) if synthetic else (exact.w, exact.b, _exact_label(run))
@@ -176,6 +182,60 @@ def epoch_axis(ax, epochs: int) -> None:
         ax.set_xlabel(tr("epoch (log scale)"))
     else:
         ax.set_xlabel(tr("epoch"))
+
+
+SHOWN_COEFFICIENTS = 12  # rows of the coefficients panel; the rest counted in the last
+
+
+def coefficients_panel(ax, run) -> None:
+    """The final coefficients in the units the report prints, SGD's (dots) beside the exact
+    answer's (rings), a row each, the largest |exact| first: the `SHOWN_COEFFICIENTS` - 1
+    largest weights and b by name, the rest counted in a last row ("+k more (smallest |w|)"),
+    none hidden silently. The axis is symmetric-logarithmic: a weight of 0.002 and an
+    intercept of millions each stay readable, and every row is labelled with both values."""
+    exact, names = _exact(run), run.feature_names
+    sgd = np.r_[np.asarray(run.result.w, np.float64), run.result.b]
+    target = np.r_[np.asarray(exact.w, np.float64), exact.b]
+    order = [int(j) for j in np.argsort(-np.abs(target[:-1]), kind="stable")]
+    shown = [*order[: SHOWN_COEFFICIENTS - 1], len(target) - 1]
+    hidden = order[SHOWN_COEFFICIENTS - 1 :]
+    labels = ["b" if j == len(target) - 1 else scaled_params.shorten(names[j], 18) for j in shown]
+    ys = np.arange(len(shown))[::-1]
+    ax.scatter(target[shown], ys, s=70, facecolors="none", edgecolors="tab:green", linewidths=1.5,
+               label=_exact_label(run), zorder=2)  # fmt: skip
+    ax.scatter(sgd[shown], ys, s=18, color="tab:blue", label=tr("SGD"), zorder=3)
+    for y, j in zip(ys, shown, strict=True):
+        ax.annotate(f"{sgd[j]:.4g} / {target[j]:.4g}", (1, y), xycoords=("axes fraction", "data"),
+                    xytext=(-3, 4), textcoords="offset points", ha="right", fontsize=7,
+                    color="0.35")  # fmt: skip
+    _symlog(ax, np.r_[sgd[shown], target[shown]])
+    if hidden:
+        ys = np.r_[ys, -1]
+        labels.append(scaled_params.more_label([names[j] for j in hidden]))
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_ylim(ys.min() - 0.7, ys.max() + 0.9)
+    ax.set_xlabel(
+        tr("value in the data's units (symmetric log scale); labels: SGD / exact"), fontsize=8
+    )
+    ax.set_title(tr("Coefficients as reported"))
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    ax.grid(True, axis="x", alpha=0.25)
+
+
+def _symlog(ax, values: np.ndarray) -> None:
+    """A symmetric-logarithmic x axis for `values`: linear within the smallest nonzero
+    magnitude's decade, ticks at most four decades a side (0 marked by a line)."""
+    sizes = np.abs(values[np.isfinite(values)])
+    sizes = sizes[sizes > 0]
+    if not len(sizes):
+        return
+    low, high = int(np.floor(np.log10(sizes.min()))), int(np.ceil(np.log10(sizes.max())))
+    ax.set_xscale("symlog", linthresh=10.0**low)
+    step = max(1, -(-(high - low) // 4))
+    decades = [10.0**k for k in range(high, low - 1, -step)]
+    sides = [*(-v for v in decades if (values < 0).any()), 0.0, *decades[::-1]]
+    ax.set_xticks(sides)
+    ax.axvline(0, color="0.6", linewidth=0.8, zorder=1)
 
 
 def _params_panel(ax, run, trace, target, rows=None) -> None:

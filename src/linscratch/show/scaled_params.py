@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from linscratch.i18n import tr
+from linscratch.losses.squared import SQUARED
 
 COLOURED = 10  # parameters drawn in colour and named; the others in grey
 MAX_LABEL = 18  # characters of a column name in the legend
+NAMED_HIDDEN = 3  # the weights drawn in grey are named in the key up to this many
 
 
 def scales(X, y, scaler=None) -> tuple[np.ndarray, np.ndarray, float, float]:
@@ -61,6 +63,15 @@ def shorten(name: str, width: int) -> str:
     return name[: width - 1 - tail] + "…" + name[len(name) - tail :]
 
 
+def more_label(hidden: list[str]) -> str:
+    """The key's entry for the weights not named, the smallest by |w|: their count, and their
+    names where there are at most `NAMED_HIDDEN` (none is hidden silently)."""
+    if len(hidden) <= NAMED_HIDDEN:
+        names = ", ".join(shorten(name, MAX_LABEL) for name in hidden)
+        return tr("+{count} more (smallest |w|): {names}").format(count=len(hidden), names=names)
+    return tr("+{count} more (smallest |w|)").format(count=len(hidden))
+
+
 def draw(ax, x: np.ndarray, path: np.ndarray, target: np.ndarray, names: list[str]) -> None:
     """Each standardized parameter's path (points, d + 1) against x (points,), dashed at its
     least-squares value; the COLOURED largest there in colour and named, any others in grey."""
@@ -75,9 +86,6 @@ def draw(ax, x: np.ndarray, path: np.ndarray, target: np.ndarray, names: list[st
         ax.plot(x, path[:, j], color=color, linewidth=1.4, label=label, zorder=2)
         ax.axhline(target[j], color=color, linestyle="--", linewidth=1, zorder=2)
     if grey:
-        ax.plot([], [], color="0.7", label=tr("{count} more weights").format(count=len(grey)))
-    ax.set_ylabel(
-        tr("standardized: wⱼ·sd(xⱼ)/sd(y), b as (ŷ(x̄) − ȳ)/sd(y); dashed: least squares"),
-        fontsize=8,
-    )
+        ax.plot([], [], color="0.7", label=more_label([names[j] for j in grey]))
+    ax.set_ylabel(tr(SQUARED.dashed), fontsize=8)
     ax.set_title(tr("Parameters approaching the least-squares answer"))

@@ -9,16 +9,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from linscratch.i18n import tr
 
 STYLES = ["-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (2, 3)), (0, (9, 2, 2, 2, 2, 2))]
+MARKERS = ["o", "s", "^", "D", "v", "P"]  # hollow, one a line style: they stay told apart
+# Okabe and Ito's colour-blind-safe palette, ordered so that neighbours differ in hue and
+# lightness (orange, blue, green, vermillion, sky blue, purple, black, yellow last: pale).
+PALETTE = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442"]
+LABEL_GAP = 0.05  # the least distance between two end labels, in axes fractions
 EXACT = (0, (1, 2))  # the exact loss's dotted line
 
 
@@ -84,19 +88,37 @@ def _curves(ax, runs, lrs, batch_sizes) -> None:
     if limits is not None:
         ax.set_ylim(*limits)
     top = limits[1] if limits else 1.0
-    for run in runs:
+    marks = {v: MARKERS[i % len(MARKERS)] for i, v in enumerate(styles)}
+    every = max(1, max(len(r["epochs"]) for r in runs) // 8)  # markers a line, at most ~8
+    ends, crosses = [], {}
+    for i, run in enumerate(runs):
         color, style = colors[run[hue]], styles[run[dash]]
         losses = _finite(run)
-        ax.plot(range(1, len(losses) + 1), losses, linestyle=style, color=color, lw=1.6)
+        marker = {"marker": marks[run[dash]], "markevery": (i % every, every), "mfc": "none"}
+        ax.plot(range(1, len(losses) + 1), losses, ls=style, color=color, lw=1.6, ms=5, **marker)
         if run["verdict"] != "diverged":
+            if losses and losses[-1] > 0:
+                ends.append((losses[-1], len(losses), _end_label(run), color))
             continue
         epoch = len(losses) if losses else run["diverged_at"]["epoch"]
         last = min(losses[-1], top) if losses else top
-        ax.plot([epoch], [last], "x", color=color, ms=10, mew=2.5, clip_on=False, zorder=5)
+        near = (epoch, round(math.log10(last), 1)) if last > 0 else (epoch, None)
+        crosses.setdefault(near, []).append((last, color))
+    for (epoch, _), marks_here in crosses.items():  # side by side where they would overlap
+        for k, (last, color) in enumerate(marks_here):
+            shades = marks_here
+            shift = ScaledTranslation(
+                (k - (len(shades) - 1) / 2) * 9 / 72, 0, ax.figure.dpi_scale_trans
+            )
+            ax.plot([epoch], [last], "x", color=color, ms=10, mew=2.5, clip_on=False, zorder=5,
+                    transform=ax.transData + shift)  # fmt: skip
+    _end_labels(ax, ends, limits)
     exact = [r["ols_loss"] for r in runs if r.get("ols_loss")]
     if exact:
         ax.axhline(exact[0], color="black", lw=0.9, ls=EXACT)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    last = max((len(_finite(r)) for r in runs), default=1)
+    ticks = MaxNLocator(integer=True).tick_values(1, last)
+    ax.set_xticks([t for t in ticks if 1 <= t <= last])  # none over the end labels' room
     ax.set_xlabel(tr("epoch"))
     ax.set_ylabel(tr("mean loss  ½(ŷ − y)²  (log scale)"))
     ax.set_title(tr("Loss per epoch"), fontsize=10)
@@ -105,13 +127,41 @@ def _curves(ax, runs, lrs, batch_sizes) -> None:
     _legends(ax, colors, styles, hue, diverged, bool(exact))
 
 
-def _keys(lrs, batch_sizes, hue: str) -> tuple[dict, dict]:
-    """Each value of the `hue` setting's colour (a sequential colormap, in increasing order)
-    and each value of the other's line style."""
+def _end_label(run: dict) -> str:
+    return tr("lr {lr:g}, batch {batch_size}").format(lr=run["lr"], batch_size=run["batch_size"])
 
-    cmap = colormaps["plasma"]
+
+def _end_labels(ax, ends: list, limits) -> None:
+    """Each finished line labelled at its end, right of its last epoch: the labels spread
+    apart vertically (at least `LABEL_GAP` of the axes) where the lines end close together,
+    each joined to its line's end by a thin stroke; the x axis widened to make room."""
+    if not ends or limits is None:
+        return
+    low, high = np.log10(limits[0]), np.log10(limits[1])
+    last = max(e[1] for e in ends)
+    ax.set_xlim(0.8, last + 0.45 * max(last - 1, 1) + 0.2)
+    ends = sorted(ends, key=lambda e: e[0])
+    where = [(np.log10(e[0]) - low) / (high - low) for e in ends]
+    placed = []
+    for y in where:
+        placed.append(max(y, placed[-1] + LABEL_GAP) if placed else y)
+    overflow = placed[-1] - 0.98
+    if overflow > 0:  # pushed off the top: move the stack down, keeping the gaps
+        placed = [p - overflow for p in placed]
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - LABEL_GAP)
+    for (loss, epoch, text, color), y in zip(ends, placed, strict=True):
+        ax.annotate(text, xy=(epoch, loss), xytext=(epoch + 0.06 * max(last - 1, 1), y),
+                    textcoords=("data", "axes fraction"), fontsize=7, color=color, va="center",
+                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.5})  # fmt: skip
+
+
+def _keys(lrs, batch_sizes, hue: str) -> tuple[dict, dict]:
+    """Each value of the `hue` setting's colour (Okabe and Ito's colour-blind-safe palette,
+    `PALETTE`, in increasing order of the values) and each value of the other's line style."""
+
     shaded, dashed = (lrs, batch_sizes) if hue == "lr" else (batch_sizes, lrs)
-    colors = {v: cmap(0.85 * i / max(len(shaded) - 1, 1)) for i, v in enumerate(shaded)}
+    colors = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(shaded)}
     styles = {v: STYLES[i % len(STYLES)] for i, v in enumerate(dashed)}
     return colors, styles
 
@@ -132,7 +182,10 @@ def _legends(ax, colors, styles, hue: str, diverged: bool, exact: bool) -> None:
         bbox_to_anchor=(1.01, 1.0),
     )
     ax.add_artist(first)
-    keys = [Line2D([], [], color="0.3", ls=style, lw=1.6) for style in styles.values()]
+    keys = [
+        Line2D([], [], color="0.3", ls=style, lw=1.6, marker=MARKERS[i % len(MARKERS)], mfc="none")
+        for i, style in enumerate(styles.values())
+    ]
     names = [f"{v:g}" for v in styles]
     if diverged:
         keys.append(Line2D([], [], color="0.3", marker="x", ls="", ms=8, mew=2))

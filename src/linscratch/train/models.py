@@ -19,6 +19,7 @@ import torch
 from linscratch import arguments
 from linscratch.errors import UsageError, UsageTypeError
 from linscratch.events import EventStream, RunEnd, Subscriber
+from linscratch.i18n import counted, tr
 from linscratch.show.live import LivePlot
 from linscratch.spec import RunSpec
 from linscratch.train.engines.autograd import AutogradLoop
@@ -48,7 +49,11 @@ class ModelResult:
             f"{p.item():.6g}" if p.numel() == 1 else f"tensor of shape {tuple(p.shape)}"
             for p in self.params
         )
-        return f"ModelResult({len(self.losses)} epoch(s), loss {self.loss:.6g}, params [{shown}])"
+        return tr("ModelResult({epochs}, loss {loss:.6g}, params [{shown}])").format(
+            epochs=counted(len(self.losses), "{n} epoch", "{n} epochs"),
+            loss=self.loss,
+            shown=shown,
+        )
 
 
 def _flat(tensors) -> np.ndarray:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from linscratch.i18n import tr
+from linscratch.i18n import counted, tr
 
 
 def torch_dtype(name: str):
@@ -117,9 +117,15 @@ class Result:
 
     def __repr__(self) -> str:
         w = ", ".join(f"{v:.6g}" for v in self.w[:6]) + (", ..." if len(self.w) > 6 else "")
-        return (
-            f"Result(engine {self.engine}, {len(self.losses)} epoch(s) x {self.num_examples:,} "
-            f"rows, loss {self.loss:.6g}, w = [{w}], b = {self.b:.6g})"
+        return tr(
+            "Result(engine {engine}, {epochs} x {rows}, loss {loss:.6g}, w = [{w}], b = {b:.6g})"
+        ).format(
+            engine=self.engine,
+            epochs=counted(len(self.losses), "{n} epoch", "{n} epochs"),
+            rows=counted(self.num_examples, "{n:,} row", "{n:,} rows"),
+            loss=self.loss,
+            w=w,
+            b=self.b,
         )
 
     def _repr_html_(self) -> str:
@@ -140,11 +146,9 @@ class Result:
         if len(shown) > 8:
             shown = [*shown[:4], None, *shown[-3:]]
         losses = ", ".join("…" if e is None else f"{e[0]}: {e[1]:.6g}" for e in shown)
-        about = tr(
-            "{epochs} epoch(s) of minibatch SGD on {n:,} rows, {engine}, {dtype}, seed {seed}"
-        ).format(
-            epochs=len(self.losses),
-            n=self.num_examples,
+        about = tr("{epochs} of minibatch SGD on {rows}, {engine}, {dtype}, seed {seed}").format(
+            epochs=counted(len(self.losses), "{n} epoch", "{n} epochs"),
+            rows=counted(self.num_examples, "{n:,} row", "{n:,} rows"),
             engine=self.engine,
             dtype=self.dtype,
             seed=self.seed,
