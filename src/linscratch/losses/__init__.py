@@ -7,15 +7,17 @@ gradient, `gradients`; the engines take ψ for e in their steps; the derivation
 in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
 one side, `derivation.fdiff.kink_limit`), whether the numba kernels train it (`compiled`;
 the planner refuses the numba engine without) and what they take to compile its loop
-(`kernel_parameter`, `KernelOptions.delta`: the kernels are specialised by its type,
-`train.kernels.losses`), its exact minimiser (`minimiser`, with weight decay too) and mean
-(`mean`, in float64, in the data's units), what that minimiser costs against least squares'
-one pass (`exact_passes`, `resources.exact_cost` for `exact` auto), whether R² and RMSE
-apply (`squares`), its labels (`label`, the exact answer's name in reports, JSON and
-figures; `title`, the parameters figure's; `walk`, the lines of `grad`'s walk-through),
-and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None without one;
-its rule is in `rules.RULES`, and
-`spec.REQUIRES` ties it to its loss), read by `value`. A parameter is in the target's units:
+(`kernel_parameter`, `KernelOptions.loss_parameter`, whose type, `kernel_type`, picks the
+loss: None, a float, or a named tuple class of the loss's own) with the pieces numba compiles
+into that loop (`kernel_psi`, `kernel_twice_rho`, `kernel_twice_rho64`: plain functions of the
+residual and that parameter, `train.kernels.losses`), its exact minimiser (`minimiser`, with
+weight decay too) and mean (`mean`, in float64, in the data's units), what that minimiser costs
+against least squares' one pass (`exact_passes`, `resources.exact_cost` for `exact` auto),
+whether R² and RMSE apply (`squares`), its labels (`label`, the exact answer's name in
+reports, JSON and figures; `title`, the parameters figure's; `walk`, the lines of `grad`'s
+walk-through), and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None
+without one; its rule is in `rules.RULES`, and `spec.REQUIRES` ties it to its loss), read by
+`value`. A parameter is in the target's units:
 standardized, SGD takes it divided by σ_y (`scaled`).
 
 The names are `rules.LOSSES` (the setting's rule), in the same order.
@@ -58,6 +60,16 @@ class Loss(Protocol):
     def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None): ...
 
     def kernel_parameter(self, p, dtype): ...
+
+    # with `compiled`: None, float or a named tuple class, and (as staticmethods) ψ(e, p),
+    # 2ρ(e, g, p) given g = ψ(e) in e's dtype, and 2sρ(e) in float64 (s, e, p)
+    kernel_type: object
+
+    def kernel_psi(e, p): ...
+
+    def kernel_twice_rho(e, g, p): ...
+
+    def kernel_twice_rho64(s, e, p): ...
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0): ...
 
