@@ -57,9 +57,9 @@ CASES = {
     ),
     "epsilon-without-its-loss": Rule(
         {"epsilon": 0.5},
-        "epsilon applies with loss epsilon_insensitive",
+        "epsilon applies with loss epsilon_insensitive|squared_epsilon_insensitive",
         ["--epsilon", "0.5"],
-        "--epsilon applies with --loss epsilon_insensitive",
+        "--epsilon applies with --loss epsilon_insensitive|squared_epsilon_insensitive",
         (*RUN, "grad"),
     ),
     "tol-without-early-stopping": Rule(

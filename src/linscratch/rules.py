@@ -21,7 +21,12 @@ SHORT_BATCHES = ("mean", "book")
 # The losses by name, each with the `ModelSpec` field of its parameter (None without one): the
 # names the spec checks without importing the losses themselves (`losses.LOSSES`, in this
 # order), and the losses a parameter applies with (`spec.REQUIRES`).
-LOSSES = {"squared": None, "huber": "huber_delta", "epsilon_insensitive": "epsilon"}
+LOSSES = {
+    "squared": None,
+    "huber": "huber_delta",
+    "epsilon_insensitive": "epsilon",
+    "squared_epsilon_insensitive": "epsilon",
+}
 SCHEDULES = ("constant", "invscaling", "step")  # the learning-rate schedules (train/schedules.py)
 # The settings that take one of a few names, and their names.
 CHOICES = {

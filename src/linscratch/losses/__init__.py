@@ -30,6 +30,7 @@ from typing import Protocol
 from linscratch.losses.epsilon_insensitive import EPSILON_INSENSITIVE
 from linscratch.losses.huber import HUBER
 from linscratch.losses.squared import SQUARED
+from linscratch.losses.squared_epsilon_insensitive import SQUARED_EPSILON_INSENSITIVE
 
 
 class Loss(Protocol):
@@ -80,6 +81,7 @@ LOSSES: dict[str, Loss] = {
     "squared": SQUARED,
     "huber": HUBER,
     "epsilon_insensitive": EPSILON_INSENSITIVE,
+    "squared_epsilon_insensitive": SQUARED_EPSILON_INSENSITIVE,
 }
 
 
