@@ -289,3 +289,38 @@ def test_epsilon_applies_with_either_loss(lin, here):  # noqa: F811
     assert_refused(lin("train", "--epsilon", "0.5"), here, before, words=words)
     run = lin("train", "--loss", "squared_epsilon_insensitive", "--epsilon", "-1", "--json")
     assert_refused(run, here, before, as_json=True, words=("--epsilon",))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # a few epochs
+@pytest.mark.parametrize("loss", BOTH)
+def test_the_estimator_takes_both_with_sklearns_epsilon(loss):
+    """`SGDLinearRegression(loss=..., epsilon=...)` trains what `fit(loss=..., epsilon=...)`
+    trains, `epsilon` defaulting to scikit-learn's 0.1 for these losses."""
+    pytest.importorskip("sklearn")
+    from sklearn.utils import check_random_state
+
+    from linscratch.estimator import SGDLinearRegression
+
+    X, y = outliers(200, 2, seed=9)
+    kw = dict(max_iter=3, random_state=0, tol=None, learning_rate_init=0.01)
+    seed = int(check_random_state(0).randint(2**31 - 1))
+    same = dict(lr=0.01, batch_size=10, num_epochs=3, seed=seed, dtype="float64", loss=loss)
+    for given, eps in ((0.3, 0.3), (None, 0.1)):
+        model = SGDLinearRegression(loss=loss, epsilon=given, **kw).fit(X, y)
+        assert model.loss_curve_ == fit(X, y, epsilon=eps, **same).losses
+        assert model.loss_curve_ != fit(X, y, epsilon=eps + 0.5, **same).losses
+    assert SGDLinearRegression().get_params()["epsilon"] is None
+
+
+def test_the_estimator_refuses_epsilon_without_such_a_loss():
+    pytest.importorskip("sklearn")
+    from linscratch.estimator import SGDLinearRegression
+
+    X, y = outliers(20, 2)
+    takes = r"epsilon applies with loss huber\|epsilon_insensitive\|squared_epsilon_insensitive$"
+    with pytest.raises(UsageError, match=takes):
+        SGDLinearRegression(epsilon=0.2, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="squared_epsilon_insensitive, got 'absolute'"):
+        SGDLinearRegression(loss="absolute", max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="epsilon must be a positive number"):
+        SGDLinearRegression(loss="epsilon_insensitive", epsilon=-1.0, max_iter=1).fit(X, y)

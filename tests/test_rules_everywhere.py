@@ -44,7 +44,7 @@ CASES = {
         "--huber-delta applies with --loss huber",
         (*RUN, "grad"),
         {"epsilon": 2.0},
-        "epsilon applies with loss huber",
+        "epsilon applies with loss huber|epsilon_insensitive|squared_epsilon_insensitive",
     ),
     "huber-delta-with-squared": Rule(
         {"loss": "squared", "huber_delta": 0.5},
@@ -53,7 +53,7 @@ CASES = {
         "--huber-delta applies with --loss huber",
         (*RUN, "grad"),
         {"loss": "squared_error", "epsilon": 0.5},
-        "epsilon applies with loss huber",
+        "epsilon applies with loss huber|epsilon_insensitive|squared_epsilon_insensitive",
     ),
     "epsilon-without-its-loss": Rule(
         {"epsilon": 0.5},
