@@ -312,6 +312,7 @@ def test_the_estimator_takes_both_with_sklearns_epsilon(loss):
     assert SGDLinearRegression().get_params()["epsilon"] is None
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 2 epochs
 def test_the_estimator_refuses_epsilon_without_such_a_loss():
     pytest.importorskip("sklearn")
     from linscratch.estimator import SGDLinearRegression
@@ -322,5 +323,11 @@ def test_the_estimator_refuses_epsilon_without_such_a_loss():
         SGDLinearRegression(epsilon=0.2, max_iter=1).fit(X, y)
     with pytest.raises(ValueError, match="squared_epsilon_insensitive, got 'absolute'"):
         SGDLinearRegression(loss="absolute", max_iter=1).fit(X, y)
-    with pytest.raises(ValueError, match="epsilon must be a positive number"):
+    with pytest.raises(ValueError, match=r"epsilon must be a number from 0 to 1e30, got -1\.0"):
         SGDLinearRegression(loss="epsilon_insensitive", epsilon=-1.0, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="epsilon must be a positive number, at most 1e30"):
+        SGDLinearRegression(loss="huber", epsilon=0.0, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="epsilon must be a number from 0 to 1e30, got inf"):
+        SGDLinearRegression(loss="squared_epsilon_insensitive", epsilon=np.inf).fit(X, y)
+    zero = SGDLinearRegression(loss="squared_epsilon_insensitive", epsilon=0.0, max_iter=2)
+    zero.fit(X, y)  # ε = 0, as scikit-learn takes it

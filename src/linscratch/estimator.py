@@ -26,6 +26,7 @@ from linscratch.exact.solve import stability
 from linscratch.exact.statistics import gap
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
+from linscratch.rules import check
 from linscratch.spec import DEFAULTS, check_owners
 from linscratch.train.engines import ENGINES
 from linscratch.train.loop import fit
@@ -157,11 +158,6 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         if self.loss not in _LOSS:
             text = tr("loss must be one of {names}, got {value!r}")
             raise ValueError(text.format(names=", ".join(_LOSS), value=self.loss))
-        if self.epsilon is not None:
-            positive("epsilon", numbers.Real)
-            if not np.isfinite(self.epsilon):
-                text = tr("epsilon must be finite, got {value!r}")
-                raise ValueError(text.format(value=self.epsilon))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
@@ -171,7 +167,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         """The library's rules between settings (`spec.REQUIRES`: `power_t` with
         `learning_rate="invscaling"`), each named here as the estimator names it; `epsilon`,
         the parameter of whichever loss takes one, is refused with a loss that takes none."""
-        if self.epsilon is not None and LOSSES[_LOSS[self.loss]].parameter is None:
+        parameter = LOSSES[_LOSS[self.loss]].parameter
+        if self.epsilon is not None and parameter is not None:
+            try:  # the library's rule of the loss's parameter: Huber's δ > 0, ε ≥ 0
+                check(parameter, self.epsilon)
+            except UsageError as error:
+                raise UsageError(error.template, "epsilon", **error.values) from None
+        if self.epsilon is not None and parameter is None:
             takes = [loss.estimator_name for loss in LOSSES.values() if loss.parameter]
             raise UsageError(
                 "{0} applies with {1} {value}", "epsilon", "loss", value="|".join(takes)
