@@ -331,3 +331,22 @@ def test_the_estimator_refuses_epsilon_without_such_a_loss():
         SGDLinearRegression(loss="squared_epsilon_insensitive", epsilon=np.inf).fit(X, y)
     zero = SGDLinearRegression(loss="squared_epsilon_insensitive", epsilon=0.0, max_iter=2)
     zero.fit(X, y)  # ε = 0, as scikit-learn takes it
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_a_standardized_run_reports_its_loss_in_the_data_s_units(lin, here, loss):  # noqa: F811
+    """With --standardize the epochs' losses are converted back to the data's units: the last
+    one is the loss's mean at the reported (w, b), recomputed here from the file's rows, for
+    every loss (the epsilon-insensitive loss scales by σ_y, the others by σ_y²)."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 2))
+    y = X @ [20.0, -34.0] + 40.0 + rng.normal(0, 3.0, 300)  # σ_y about 40
+    np.savetxt(here / "d.csv", np.c_[X, y], delimiter=",", header="x1,x2,y", comments="")
+    run = lin("train", "--data", "d.csv", "--standardize", "--loss", loss, "--epochs", "5",
+              "--lr", "0.05", "--seed", "0", "--dtype", "float64", "--json")  # fmt: skip
+    assert run.code == 0, run.err
+    r = json.loads(run.out)
+    p = {"huber": 1.0, "squared": None}.get(loss, 0.1)  # the defaults of δ and ε
+    want = LOSSES[loss].mean(X, y, r["w"], r["b"], p)
+    assert r["loss"] == pytest.approx(want, rel=1e-9)
+    assert r["epochs"][-1]["loss"] == r["loss"]

@@ -18,7 +18,8 @@ reports, JSON and figures; `title`, the parameters figure's; `walk`, the lines o
 walk-through), and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None
 without one; its rule is in `rules.RULES`, and `spec.REQUIRES` ties it to its loss), read by
 `value`. A parameter is in the target's units:
-standardized, SGD takes it divided by σ_y (`scaled`).
+standardized, SGD takes it divided by σ_y (`scaled`), and the loss's values scale by σ_y to the
+power `unit_power` (2 for a loss of squares, 1 for one that grows linearly: `unit_of`).
 
 The names are `rules.LOSSES` (the setting's rule), in the same order.
 """
@@ -41,6 +42,7 @@ class Loss(Protocol):
     exact_passes: int
     compiled: bool
     squares: bool
+    unit_power: int
     label: str
     title: str
 
@@ -99,6 +101,15 @@ def scaled(spec, y_std: float):
     if loss.parameter is None:
         return spec
     return spec.replace(**{loss.parameter: loss.value(spec.model) / y_std})
+
+
+def unit_of(spec, scaler) -> float:
+    """The factor from a run's losses on the standardized target to the data's units:
+    σ_y^k, k the loss's `unit_power` (ρ(σe) with its parameter times σ is σ^k times ρ(e));
+    1.0 where the target is not standardized (`scaler` None)."""
+    if scaler is None:
+        return 1.0
+    return float(scaler.y_std) ** LOSSES[spec.model.loss].unit_power
 
 
 def given(delta) -> Loss:

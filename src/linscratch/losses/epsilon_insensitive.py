@@ -77,6 +77,7 @@ class EpsilonInsensitive:
     exact_passes = EXACT_PASSES
     compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = False
+    unit_power = 1  # ρ_σε(σe) = σ·ρ_ε(e): its values scale as the target's unit
     estimator_name = "epsilon_insensitive"
     label = Words("exact epsilon-insensitive minimiser")
     not_computed = Words(

@@ -58,6 +58,7 @@ class Huber:
     exact_passes = EXACT_PASSES
     compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = False
+    unit_power = 2  # ρ_σδ(σe) = σ²ρ_δ(e)
     estimator_name = "huber"
     label = Words("exact Huber minimiser")
     not_computed = Words("exact Huber minimiser: not computed (--exact never)")

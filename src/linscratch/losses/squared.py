@@ -43,6 +43,7 @@ class Squared:
     exact_passes = 1  # the exact answer's one pass over the rows (`resources.exact_cost`)
     compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = True  # R² and RMSE apply
+    unit_power = 2  # ½(σe)² = σ²·½e²: its values scale as the target's unit squared
     estimator_name = "squared_error"  # scikit-learn's (`SGDLinearRegression(loss=)`)
     # the exact answer's name in reports and figures, and the parameters figure's title
     label = Words("exact least squares")

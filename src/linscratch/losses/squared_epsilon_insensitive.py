@@ -93,6 +93,7 @@ class SquaredEpsilonInsensitive:
     exact_passes = EXACT_PASSES
     compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = False
+    unit_power = 2  # ρ_σε(σe) = σ²ρ_ε(e)
     estimator_name = "squared_epsilon_insensitive"
     label = Words("exact squared epsilon-insensitive minimiser")
     not_computed = Words(
