@@ -350,3 +350,20 @@ def test_a_standardized_run_reports_its_loss_in_the_data_s_units(lin, here, loss
     want = LOSSES[loss].mean(X, y, r["w"], r["b"], p)
     assert r["loss"] == pytest.approx(want, rel=1e-9)
     assert r["epochs"][-1]["loss"] == r["loss"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_diverged_run_reports_the_minimiser(lin, here, lang):  # noqa: F811
+    """A diverged run on the squared epsilon-insensitive loss prints its exact minimiser (the
+    squared loss's least-squares lines had no RMSE to print: a traceback) and exits 1."""
+    args = ("--loss", "squared_epsilon_insensitive", "--lr", "1e6", "--seed", "0")
+    run = lin("train", *args, "--epochs", "2", "--lang", lang)
+    assert run.code == 1 and "Traceback" not in run.err
+    line = {
+        "en": "exact squared epsilon-insensitive minimiser: loss 0",
+        "zh": "平方 ε-不敏感损失的精确最优解：损失 0",
+    }
+    assert line[lang] in run.out
+    doc = lin("train", *args, "--epochs", "2", "--json")
+    r = json.loads(doc.out)
+    assert doc.code == 1 and r["error"]["kind"] == "diverged" and r["ols_rmse"] is None
