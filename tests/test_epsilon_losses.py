@@ -367,3 +367,13 @@ def test_a_diverged_run_reports_the_minimiser(lin, here, lang):  # noqa: F811
     doc = lin("train", *args, "--epochs", "2", "--json")
     r = json.loads(doc.out)
     assert doc.code == 1 and r["error"]["kind"] == "diverged" and r["ols_rmse"] is None
+
+
+def test_sweep_heads_the_gap_by_the_minimiser(lin, here):  # noqa: F811
+    args = ("--loss", "squared_epsilon_insensitive", "--epsilon", "0.05", "--noise", "1")
+    run = lin("sweep", *args, "--lr", "0.01,0.03", "--batch-size", "10", "--epochs", "2")
+    assert run.code == 0, run.err
+    head = run.out.splitlines()[0]
+    assert "vs exact minimiser" in head and "vs OLS" not in head
+    zh = lin("sweep", *args, "--lr", "0.01", "--batch-size", "10", "--lang", "zh")
+    assert zh.code == 0 and "比精确最优解" in zh.out.splitlines()[0]
