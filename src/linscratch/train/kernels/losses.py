@@ -14,10 +14,10 @@ it. Nothing here knows any one loss.
 Called from Python (numba's `NUMBA_DISABLE_JIT`), the helpers look the loss up by the value's
 type instead, and call the same pieces.
 
-numba's on-disk cache knows a kernel by its own file (`kernels/epochs.py`, `epoch_loss.py`):
-after editing a loss's pieces in a working tree, touch those files or clear their
-`__pycache__`, or the kernels cached before load as they were (an installed package rewrites
-every file, which renews them).
+numba's on-disk cache knows a kernel by the content of its own file (`kernels/epochs.py`,
+`epoch_loss.py`), not of the loss modules whose pieces it compiled in: after a loss's pieces
+change, clear the kernels' cache (their `__pycache__`, or `NUMBA_CACHE_DIR`), or the kernels
+cached before load as they were (numba 0.68 hashes the file; touching it does nothing).
 """
 
 from __future__ import annotations
