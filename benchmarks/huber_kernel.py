@@ -5,7 +5,7 @@ rates and the ratio Huber / squared within the round (the machine's noise cancel
 
     uv run python benchmarks/huber_kernel.py [--rows 1000000] [--repeat 7]
 
-The squared-loss kernel is the code it was before Huber's loss: `KernelOptions.delta` None
+The squared-loss kernel is the code it was before Huber's loss: `KernelOptions.loss_parameter` None
 compiles `_losses`' identity, and its inner loop's machine code is the same instruction for
 instruction (compare `sgd_rows.inspect_asm()` with a fresh NUMBA_CACHE_DIR).
 """
@@ -21,7 +21,7 @@ from linscratch.train.kernels.epochs import KernelOptions, sgd_epoch
 
 
 def epoch_seconds(X, y, order, delta, repeat: int) -> float:
-    opts = KernelOptions(0.03, 10, True, False, 16, 0, delta=delta)
+    opts = KernelOptions(0.03, 10, True, False, 16, 0, loss_parameter=delta)
     w, b = np.zeros(X.shape[1], X.dtype), np.zeros(1, X.dtype)
     sgd_epoch(X, y, order, w, b, opts, None, None, None, None)  # compile, or load from cache
     best = np.inf

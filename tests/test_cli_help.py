@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from linscratch import i18n
-from linscratch.cli.helpformat import flag_table, width, wrap
+from linscratch.cli.helpformat import Formatter, flag_table, width, wrap
 from linscratch.cli.parsers import PARSERS, command_parser
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide"
@@ -169,3 +169,23 @@ def test_guide_tables_are_the_parsers(name):
     table = flag_table(command_parser(name))
     page = GUIDE / f"{name}.md"
     assert table in page.read_text(), f"docs/guide/{name}.md's flags differ; the table is:\n{table}"
+
+
+def test_a_long_list_of_choices_is_named_in_the_usage(monkeypatch):
+    """Choices too long for a usage line beside its indent show there by the flag's name; the
+    flag's own line still lists them, and every line fits the screen (English and Chinese)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    names = [f"long_choice_{k:03d}" for k in range(4)]  # 15 characters each
+    for lang in ("en", "zh"):
+        i18n.set_language(lang)
+        try:
+            parser = argparse.ArgumentParser(prog="linscratch train", formatter_class=Formatter)
+            parser.add_argument("--pick", choices=names)
+            parser.add_argument("--engine", choices=("auto", "numba"))
+            usage, text = parser.format_usage(), parser.format_help()
+        finally:
+            i18n.set_language("en")
+        assert "[--pick PICK]" in usage and "[--engine {auto,numba}]" in usage
+        assert "--pick {" + ",".join(names) + "}" in text
+        assert all(width(line) <= 80 for line in text.splitlines())
+        assert parser._option_string_actions["--pick"].metavar is None  # restored

@@ -98,7 +98,7 @@ def test_fused_block_shuffle_equals_its_written_out_order_bit_for_bit(dtype):
     order = BlockShuffle(2000, 37, 4, np.uint64(99))
     w1, b1 = w0.reshape(-1).astype(dtype), np.zeros(1, dtype)
     w2, b2 = w1.copy(), b1.copy()
-    opts = _kernels.KernelOptions(0.05, 10, True, False, 16, 0)  # (Huber's delta: None)
+    opts = _kernels.KernelOptions(0.05, 10, True, False, 16, 0)  # (the squared loss)
     nothing = (None, None)
     for sw in (None, np.random.default_rng(3).uniform(0.5, 2.0, 2000).astype(dtype)):
         _kernels.sgd_epoch_blocks(X, y, w1, b1, opts, *nothing, 37, 4, np.uint64(99), sw, None)

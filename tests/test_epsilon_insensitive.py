@@ -28,7 +28,7 @@ def outliers(n=60, d=3, seed=0):
     return X, y
 
 
-@pytest.mark.parametrize("engine", ["analytic", "autograd"])
+@pytest.mark.parametrize("engine", ["analytic", "autograd", "numba"])
 def test_every_step_is_sklearns(engine):
     """Batch size 1, no shuffle, zero start, float64: after each row the parameters are
     SGDRegressor's (its partial_fit on that one row is one step of its plain SGD)."""
@@ -141,12 +141,34 @@ def test_train_reports_the_lp_answer(lin, here):  # noqa: F811
     assert decay.code == 0 and "minimiser: not computed (--exact never; with --l2" in decay.out
 
 
-def test_numba_is_refused_and_auto_takes_analytic():
+def test_auto_takes_numba_and_a_loss_without_kernels_is_refused_there(monkeypatch):
+    """Its kernels exist: `engine` auto takes numba on a large run. Rule 13 still holds for a
+    loss without kernels (`compiled` false, as this one was): refused, and auto goes analytic."""
+    big = RunSpec.build(loss="epsilon_insensitive", num_epochs=100)
+    assert make_plan(big, 10**6, 2, 8).engine == "numba"
+    monkeypatch.setattr(EPS, "compiled", False)
     with pytest.raises(UsageError, match="has no numba kernels"):
         make_plan(RunSpec.build(engine="numba", loss="epsilon_insensitive"), 10, 2, 8)
-    big = RunSpec.build(loss="epsilon_insensitive", num_epochs=100)
     assert make_plan(big, 10**6, 2, 8).engine == "analytic"
     assert make_plan(RunSpec.build(num_epochs=100), 10**6, 2, 8).engine == "numba"
+
+
+def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard():
+    """A NaN residual stays NaN through ψ and 2ρ (inside the tube too), so the kernel reports
+    its step; an infinite one gives ψ = ±1 and an infinite loss."""
+    from linscratch.train.kernels import epochs
+    from linscratch.train.kernels.epoch_loss import mean_loss
+
+    X = np.zeros((20, 2))
+    X[7, 0] = np.nan
+    y, w, b = np.zeros(20), np.zeros(2), np.zeros(1)
+    tube = EPS.kernel_parameter(0.5, np.dtype(np.float64))
+    opts = epochs.KernelOptions(0.1, 5, True, False, 16, 0, loss_parameter=tube)
+    bad = epochs.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
+    assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
+    assert np.isnan(mean_loss(X, y, w, b, None, tube))
+    X[7, 0] = np.inf
+    assert mean_loss(X, y, np.ones(2), b, None, tube) == np.inf
 
 
 def test_epsilon_needs_its_loss_and_a_number():
@@ -156,8 +178,9 @@ def test_epsilon_needs_its_loss_and_a_number():
         RunSpec.build(loss="epsilon_insensitive", epsilon=-1.0)
 
 
-def test_cli_refusals(lin, here):  # noqa: F811
+def test_cli_refusals(lin, here, monkeypatch):  # noqa: F811
     before = snapshot(here)
+    monkeypatch.setattr(EPS, "compiled", False)  # a loss without kernels (rule 13)
     run = lin("train", "--loss", "epsilon_insensitive", "--engine", "numba")
     assert_refused(run, here, before, words=("--loss epsilon_insensitive has no numba kernels",))
     assert_refused(lin("train", "--epsilon", "0.5"), here, before, words=("--epsilon",))

@@ -204,7 +204,7 @@ def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard():
     X = np.ones((20, 2))
     X[7, 0] = np.nan
     y, w, b = np.zeros(20), np.zeros(2), np.zeros(1)
-    opts = _kernels.KernelOptions(0.1, 5, True, False, 16, 0, delta=np.float64(1.0))
+    opts = _kernels.KernelOptions(0.1, 5, True, False, 16, 0, loss_parameter=np.float64(1.0))
     bad = _kernels.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
     assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
     assert math.isnan(mean_loss(X, y, w, b, None, np.float64(1.0)))

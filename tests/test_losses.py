@@ -20,8 +20,9 @@ def _p(loss):
 
 
 def test_registry_names_are_the_rule():
-    assert tuple(LOSSES) == rules.LOSSES
+    assert tuple(LOSSES) == tuple(rules.LOSSES)
     assert all(loss.name == name for name, loss in LOSSES.items())
+    assert all(loss.parameter == rules.LOSSES[name] for name, loss in LOSSES.items())
 
 
 @pytest.mark.parametrize("name", rules.LOSSES)

@@ -44,7 +44,7 @@ CASES = {
         "--huber-delta applies with --loss huber",
         (*RUN, "grad"),
         {"epsilon": 2.0},
-        "epsilon applies with loss huber",
+        "epsilon applies with loss huber|epsilon_insensitive|squared_epsilon_insensitive",
     ),
     "huber-delta-with-squared": Rule(
         {"loss": "squared", "huber_delta": 0.5},
@@ -53,13 +53,13 @@ CASES = {
         "--huber-delta applies with --loss huber",
         (*RUN, "grad"),
         {"loss": "squared_error", "epsilon": 0.5},
-        "epsilon applies with loss huber",
+        "epsilon applies with loss huber|epsilon_insensitive|squared_epsilon_insensitive",
     ),
     "epsilon-without-its-loss": Rule(
         {"epsilon": 0.5},
-        "epsilon applies with loss epsilon_insensitive",
+        "epsilon applies with loss epsilon_insensitive|squared_epsilon_insensitive",
         ["--epsilon", "0.5"],
-        "--epsilon applies with --loss epsilon_insensitive",
+        "--epsilon applies with --loss epsilon_insensitive|squared_epsilon_insensitive",
         (*RUN, "grad"),
     ),
     "tol-without-early-stopping": Rule(

@@ -3,7 +3,8 @@
 Needs the optional extra: `pip install 'linscratch[sklearn]'`. Names follow scikit-learn's
 (`learning_rate_init`, `batch_size`, `max_iter`, `tol`, `n_iter_no_change` as in MLPRegressor;
 `shuffle`, `random_state`, `fit_intercept`; `average=True`, `learning_rate`, `power_t`,
-`alpha`, `loss="squared_error"|"huber"` and Huber's `epsilon` as in SGDRegressor), plus
+`alpha`, `loss="squared_error"|"huber"|"epsilon_insensitive"|"squared_epsilon_insensitive"`
+(the names in `linscratch.losses.LOSSES`) and its `epsilon` as in SGDRegressor), plus
 `engine` (see `linscratch.train.engines`).
 """
 
@@ -25,7 +26,8 @@ from linscratch.exact.solve import stability
 from linscratch.exact.statistics import gap
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
-from linscratch.spec import check_owners
+from linscratch.rules import check
+from linscratch.spec import DEFAULTS, check_owners
 from linscratch.train.engines import ENGINES
 from linscratch.train.loop import fit
 from linscratch.train.stopping import NoImprovement
@@ -33,8 +35,10 @@ from linscratch.train.stopping import NoImprovement
 EXCESS = 0.02  # a loss this far above the exact optimum has not converged
 EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
 _LOSS = {loss.estimator_name: name for name, loss in LOSSES.items()}  # the library's names
-# The estimator's name of each library setting that its messages name, where it differs.
-_PARAM_OF = {"huber_delta": "epsilon", "lr_schedule": "learning_rate"}
+# The estimator's name of each library setting that its messages name, where it differs: a
+# loss's parameter is `epsilon`, whichever loss it is.
+_PARAM_OF = {"lr_schedule": "learning_rate"}
+_PARAM_OF |= {loss.parameter: "epsilon" for loss in LOSSES.values() if loss.parameter}
 
 
 class SGDLinearRegression(RegressorMixin, BaseEstimator):
@@ -75,9 +79,13 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
     penalty is asked for; `loss_curve_` then includes the penalty.
 
     `loss="huber"` minimises Huber's loss (`linscratch.book.model.huber_loss`) with δ = `epsilon`,
-    SGDRegressor's names for it; `epsilon` defaults to 1.0, linscratch's `huber_delta` (and
-    PyTorch's HuberLoss), where SGDRegressor's is 0.1. The exact optimum the convergence
-    warning compares with is then Huber's minimiser (`linscratch.exact.huber`).
+    SGDRegressor's names for it; "epsilon_insensitive" max(0, |ŷ − y| − ε) and
+    "squared_epsilon_insensitive" max(0, |ŷ − y| − ε)² with ε = `epsilon`, as SGDRegressor
+    defines them (`linscratch.losses`). `epsilon=None` (the default) takes the loss's own
+    default: 0.1, SGDRegressor's, for the two epsilon-insensitive losses, and 1.0 for Huber's
+    (linscratch's `huber_delta`, PyTorch's HuberLoss), where SGDRegressor's is 0.1; with the
+    squared loss `epsilon` is refused. The exact optimum the convergence warning compares with
+    is then the loss's own minimiser.
 
     Fitted attributes: `coef_` (d,), `intercept_`, `n_iter_` (epochs run), `loss_curve_`
     (mean ½(ŷ − y)², or Huber's loss, after each epoch, weighted with `sample_weight`),
@@ -144,7 +152,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         power_t=0.25,
         alpha=0.0,
         loss="squared_error",
-        epsilon=1.0,
+        epsilon=None,
     ):
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
@@ -192,22 +200,30 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             text = tr("alpha must be a finite number >= 0, got {value!r}")
             raise ValueError(text.format(value=alpha))
         if self.loss not in _LOSS:
-            text = tr("loss must be 'squared_error' or 'huber', got {value!r}")
-            raise ValueError(text.format(value=self.loss))
-        positive("epsilon", numbers.Real)
-        if not np.isfinite(self.epsilon):
-            raise ValueError(tr("epsilon must be finite, got {value!r}").format(value=self.epsilon))
+            text = tr("loss must be one of {names}, got {value!r}")
+            raise ValueError(text.format(names=", ".join(_LOSS), value=self.loss))
         if self.engine not in ("auto", *ENGINES):
             text = tr("engine must be one of auto, {engines}")
             raise ValueError(text.format(engines=", ".join(ENGINES)))
         self._check_together()
 
     def _check_together(self) -> None:
-        """The library's rules between settings (`spec.REQUIRES`: `epsilon` applies with
-        `loss="huber"`, `power_t` with `learning_rate="invscaling"`), each named here as the
-        estimator names it."""
-        settings = {"huber_delta": self.epsilon, "lr_schedule": self.learning_rate}
-        settings |= {"loss": _LOSS[self.loss], "power_t": self.power_t}
+        """The library's rules between settings (`spec.REQUIRES`: `power_t` with
+        `learning_rate="invscaling"`), each named here as the estimator names it; `epsilon`,
+        the parameter of whichever loss takes one, is refused with a loss that takes none."""
+        parameter = LOSSES[_LOSS[self.loss]].parameter
+        if self.epsilon is not None and parameter is not None:
+            try:  # the library's rule of the loss's parameter: Huber's δ > 0, ε ≥ 0
+                check(parameter, self.epsilon)
+            except UsageError as error:
+                raise UsageError(error.template, "epsilon", **error.values) from None
+        if self.epsilon is not None and parameter is None:
+            takes = [loss.estimator_name for loss in LOSSES.values() if loss.parameter]
+            raise UsageError(
+                "{0} applies with {1} {value}", "epsilon", "loss", value="|".join(takes)
+            )
+        settings = {"lr_schedule": self.learning_rate, "power_t": self.power_t}
+        settings |= {"loss": _LOSS[self.loss], **self._parameter()}
         try:
             check_owners(settings)
         except UsageError as error:
@@ -310,10 +326,14 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             self._judge(X, y, rule, epochs, result.losses[-1], sw)
 
     def _parameter(self) -> dict:
-        """The loss's parameter as the library's setting, `epsilon` where the loss has one
-        (Huber's δ, `huber_delta`), none else (`spec.REQUIRES`)."""
+        """The loss's parameter as the library's setting (Huber's δ `huber_delta`, or
+        `epsilon`): `epsilon`, or with None the setting's own default; none for a loss without
+        one (`spec.REQUIRES`)."""
         loss = LOSSES[_LOSS[self.loss]]
-        return {} if loss.parameter is None else {loss.parameter: float(self.epsilon)}
+        if loss.parameter is None:
+            return {}
+        value = DEFAULTS[loss.parameter] if self.epsilon is None else self.epsilon
+        return {loss.parameter: float(value)}
 
     def _judge(self, X, y, rule: NoImprovement, epochs: int, loss: float, sw=None) -> None:
         """A `ConvergenceWarning` when training ended at max_iter before the rule stopped it

@@ -18,13 +18,21 @@ EXACT = ("auto", "always", "never")  # whether a run computes the exact answer (
 DTYPES = ("float32", "float64")
 INITS = ("book", "zero")
 SHORT_BATCHES = ("mean", "book")
-LOSSES = ("squared", "huber", "epsilon_insensitive")
+# The losses by name, each with the `ModelSpec` field of its parameter (None without one): the
+# names the spec checks without importing the losses themselves (`losses.LOSSES`, in this
+# order), and the losses a parameter applies with (`spec.REQUIRES`).
+LOSSES = {
+    "squared": None,
+    "huber": "huber_delta",
+    "epsilon_insensitive": "epsilon",
+    "squared_epsilon_insensitive": "epsilon",
+}
 SCHEDULES = ("constant", "invscaling", "step")  # the learning-rate schedules (train/schedules.py)
 # The settings that take one of a few names, and their names.
 CHOICES = {
     "dataset": tuple(DATASETS),
     "init": INITS,
-    "loss": LOSSES,
+    "loss": tuple(LOSSES),
     "short_batch": SHORT_BATCHES,
     "lr_schedule": SCHEDULES,
     "engine": ENGINES,

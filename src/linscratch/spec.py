@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields
 
 from linscratch.errors import UsageError
 from linscratch.i18n import Words, tr
-from linscratch.rules import check
+from linscratch.rules import LOSSES, check
 
 # The synthetic problem's settings where a run leaves them out (the book's, with its
 # true w = [2, -3.4] for two features): `DataSpec.resolved` fills them in, `--help` shows them.
@@ -56,13 +56,15 @@ def setting(default, group: str, metavar: str | None, about: str, **more):
 
 
 # The settings that belong to another setting of their section: each is named with its owner
-# and the owner's value it applies with. Set other than its default while its owner is not so,
-# a setting would do nothing, and is refused (`check_owners`). "Other than its default", not
-# "given": a spec is a value, equal specs are equally valid (`RunSpec.build(huber_delta=1.0)`
-# is `RunSpec()`), and a spec restored whole from its `to_dict` names every field.
+# and the owner's value it applies with (a tuple: any of them). Set other than its default
+# while its owner is not so, a setting would do nothing, and is refused (`check_owners`).
+# "Other than its default", not "given": a spec is a value, equal specs are equally valid
+# (`RunSpec.build(huber_delta=1.0)` is `RunSpec()`), and a spec restored whole from its
+# `to_dict` names every field. A loss's parameter applies with the losses that take it
+# (`rules.LOSSES`).
+_TAKE = {q: tuple(name for name, p in LOSSES.items() if p == q) for q in LOSSES.values() if q}
 REQUIRES = {
-    "huber_delta": ("loss", "huber"),
-    "epsilon": ("loss", "epsilon_insensitive"),
+    **{q: ("loss", names[0] if len(names) == 1 else names) for q, names in _TAKE.items()},
     "tol": ("early_stopping", True),
     "n_iter_no_change": ("early_stopping", True),
     "power_t": ("lr_schedule", "invscaling"),
@@ -79,10 +81,11 @@ def check_owners(settings) -> None:
     for name, (owner, value) in REQUIRES.items():
         if name not in settings or settings[name] == DEFAULTS[name]:
             continue
-        if settings.get(owner, DEFAULTS[owner]) != value:
+        values = value if isinstance(value, tuple) else (value,)
+        if settings.get(owner, DEFAULTS[owner]) not in values:
             if value is True:  # a switch
                 raise UsageError("{0} applies with {1}", name, owner)
-            raise UsageError("{0} applies with {1} {value}", name, owner, value=value)
+            raise UsageError("{0} applies with {1} {value}", name, owner, value="|".join(values))
 
 
 class _Section:
@@ -362,7 +365,7 @@ class ModelSpec(_Section):
         HOW_IT_RUNS,
         "ε",
         Words(
-            "with --loss epsilon_insensitive: the tube max(0, |ŷ − y| − ε) ignores, in y's "
+            "with an epsilon-insensitive --loss: the tube max(0, |ŷ − y| − ε) ignores, in y's "
             "units (scikit-learn's default 0.1)"
         ),
     )

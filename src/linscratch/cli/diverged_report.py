@@ -8,15 +8,20 @@ from linscratch import __version__
 from linscratch.cli.json_report import finite
 from linscratch.cli.weights import table_lines
 from linscratch.i18n import speaking, tr
+from linscratch.losses import LOSSES
 
 
 def diverged_text(run, lang: str = "en") -> str:
     """The exact answer by parameter (for synthetic data beside the truth), its loss, RMSE
-    and R², and on held-out rows its loss and RMSE, in `lang`."""
+    and R², and on held-out rows its loss and RMSE, in `lang`; for a loss that does not
+    minimise squares, its minimiser and its loss (named by its label, `Loss.label`)."""
+    loss = LOSSES[run.spec.model.loss]
     with speaking(lang):
-        if run.spec.model.loss == "huber":
+        if loss.squares:
+            return _least_squares_text(run)
+        if loss.name == "huber":  # with its δ, as before any other loss was
             return _huber_text(run)
-        return _least_squares_text(run)
+        return _minimiser_text(run, tr(loss.label))
 
 
 def _columns(run, answer: str) -> tuple[tuple, list]:
@@ -73,6 +78,20 @@ def _huber_text(run) -> str:
         ).format(rows=run.rows, delta=run.spec.model.huber_delta),
         *table_lines(run.feature_names, columns, heads),
         tr("exact Huber minimiser: loss {loss:.6g}").format(loss=run.ols.loss),
+    ]
+    return "\n".join(lines)
+
+
+def _minimiser_text(run, label: str) -> str:
+    """`diverged_text` of a run on another loss: its exact minimiser (`label`), and its loss."""
+    heads, columns = _columns(run, label)
+    lines = [
+        tr(
+            "SGD diverged (the error follows); the {what} on the {rows:,} training rows does "
+            "not depend on it:"
+        ).format(what=label, rows=run.rows),
+        *table_lines(run.feature_names, columns, heads),
+        tr("{what}: loss {loss:.6g}").format(what=label, loss=run.ols.loss),
     ]
     return "\n".join(lines)
 

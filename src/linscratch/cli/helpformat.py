@@ -80,14 +80,29 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
 
     def _format_usage(self, usage, actions, groups, prefix):
         """argparse wraps the usage by its length in characters: narrowed by the columns a
-        wide prefix (用法：) takes beyond its length, so that its lines fit the screen too."""
+        wide prefix (用法：) takes beyond its length, so that its lines fit the screen too. A
+        flag whose choices, {a,b,…}, would not fit a usage line beside the indent is shown
+        there by its name (`--loss LOSS`); its own line in the list below still spells them."""
         shown = argparse._("usage: ") if prefix is None else prefix
         extra = width(shown) - len(shown)
         self._width -= extra
+        room = self._width - len(shown) - len(self._prog) - 1  # a wrapped line's indent
+        named = [
+            a
+            for a in actions
+            if a.choices is not None
+            and a.metavar is None
+            and a.option_strings
+            and len(a.option_strings[0]) + len(",".join(map(str, a.choices))) + 4 > room
+        ]
+        for action in named:
+            action.metavar = action.dest.upper()
         try:
             return super()._format_usage(usage, actions, groups, prefix)
         finally:
             self._width += extra
+            for action in named:
+                action.metavar = None
 
 
 def with_default(text: str, default: str) -> str:

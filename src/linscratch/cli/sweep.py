@@ -178,7 +178,10 @@ def run(args) -> int:
     if options.get("json"):
         print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
-    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, spec.model.loss == "huber"))
+    loss = LOSSES[spec.model.loss]
+    other = not loss.squares and loss.name != "huber"  # its gap is to its own minimiser
+    versus = tr("vs exact minimiser") if other else None
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, loss.name == "huber", versus))
     if spec.outputs.plot is not None:
         print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()

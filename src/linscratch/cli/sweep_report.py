@@ -42,11 +42,18 @@ def _verdict(r: dict) -> str:
 
 
 def sweep_text(
-    runs: list[dict], jobs: int, seconds: float, seed: int, seed_drawn: bool, huber=False
+    runs: list[dict],
+    jobs: int,
+    seconds: float,
+    seed: int,
+    seed_drawn: bool,
+    huber=False,
+    versus: str | None = None,
 ) -> str:
     """The table of `sweep`: each pair's final loss, its gap to OLS (to Huber's minimiser,
-    `huber`), its training time and its verdict (see `verdicts`), then the sweep's wall time."""
-    versus = tr("vs Huber") if huber else tr("vs OLS")
+    `huber`; to another loss's exact minimiser, headed `versus`), its training time and its
+    verdict (see `verdicts`), then the sweep's wall time."""
+    versus = versus or (tr("vs Huber") if huber else tr("vs OLS"))
     heads = [tr("lr"), tr("batch"), tr("final loss"), versus, tr("seconds")]
     widths = [max(w, width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
     lines = [

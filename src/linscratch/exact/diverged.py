@@ -35,13 +35,21 @@ class DivergedRun:
 
 
 def exact_beside(
-    error: DivergedError, spec, dataset, rows, bound: dict, exact: OLSResult, squares: bool = True
+    error: DivergedError,
+    spec,
+    dataset,
+    rows,
+    bound: dict,
+    exact: OLSResult,
+    squares: bool = True,
+    unit: float | None = None,
 ):
     """`error` told in the data's units (a standardized run's losses, and the loss that grew,
     scaled back) with `run`, the `DivergedRun` the exact answer `exact` on the training rows
     `rows` (a `runs._Rows`) makes of it; its RMSE where the loss minimises `squares`
-    (`Loss.squares`)."""
-    scale = 1.0 if rows.scaler is None else rows.scaler.y_std**2
+    (`Loss.squares`). `unit` is the losses' factor to the data's units (`losses.unit_of`; by
+    default a loss of squares', σ_y²)."""
+    scale = 1.0 if rows.scaler is None else rows.scaler.y_std**2 if unit is None else unit
     grew = None if error.grew is None else error.grew * scale
     losses = [loss * scale for loss in error.losses]
     out = DivergedError(

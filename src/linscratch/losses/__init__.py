@@ -7,16 +7,19 @@ gradient, `gradients`; the engines take ψ for e in their steps; the derivation
 in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
 one side, `derivation.fdiff.kink_limit`), whether the numba kernels train it (`compiled`;
 the planner refuses the numba engine without) and what they take to compile its loop
-(`kernel_parameter`, `KernelOptions.delta`: the kernels are specialised by its type,
-`train.kernels.losses`), its exact minimiser (`minimiser`, with weight decay too) and mean
-(`mean`, in float64, in the data's units), what that minimiser costs against least squares'
-one pass (`exact_passes`, `resources.exact_cost` for `exact` auto), whether R² and RMSE
-apply (`squares`), its labels (`label`, the exact answer's name in reports, JSON and
-figures; `title`, the parameters figure's; `walk`, the lines of `grad`'s walk-through),
-and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None without one;
-its rule is in `rules.RULES`, and
-`spec.REQUIRES` ties it to its loss), read by `value`. A parameter is in the target's units:
-standardized, SGD takes it divided by σ_y (`scaled`).
+(`kernel_parameter`, `KernelOptions.loss_parameter`, whose type, `kernel_type`, picks the
+loss: None, a float, or a named tuple class of the loss's own) with the pieces numba compiles
+into that loop (`kernel_psi`, `kernel_twice_rho`, `kernel_twice_rho64`: plain functions of the
+residual and that parameter, `train.kernels.losses`), its exact minimiser (`minimiser`, with
+weight decay too) and mean (`mean`, in float64, in the data's units), what that minimiser costs
+against least squares' one pass (`exact_passes`, `resources.exact_cost` for `exact` auto),
+whether R² and RMSE apply (`squares`), its labels (`label`, the exact answer's name in
+reports, JSON and figures; `title`, the parameters figure's; `walk`, the lines of `grad`'s
+walk-through), and its parameter: the `spec.ModelSpec` field that holds it (`parameter`, None
+without one; its rule is in `rules.RULES`, and `spec.REQUIRES` ties it to its loss), read by
+`value`. A parameter is in the target's units:
+standardized, SGD takes it divided by σ_y (`scaled`), and the loss's values scale by σ_y to the
+power `unit_power` (2 for a loss of squares, 1 for one that grows linearly: `unit_of`).
 
 The names are `rules.LOSSES` (the setting's rule), in the same order.
 """
@@ -28,6 +31,7 @@ from typing import Protocol
 from linscratch.losses.epsilon_insensitive import EPSILON_INSENSITIVE
 from linscratch.losses.huber import HUBER
 from linscratch.losses.squared import SQUARED
+from linscratch.losses.squared_epsilon_insensitive import SQUARED_EPSILON_INSENSITIVE
 
 
 class Loss(Protocol):
@@ -38,6 +42,7 @@ class Loss(Protocol):
     exact_passes: int
     compiled: bool
     squares: bool
+    unit_power: int
     label: str
     title: str
 
@@ -59,6 +64,16 @@ class Loss(Protocol):
 
     def kernel_parameter(self, p, dtype): ...
 
+    # with `compiled`: None, float or a named tuple class, and (as staticmethods) ψ(e, p),
+    # 2ρ(e, g, p) given g = ψ(e) in e's dtype, and 2sρ(e) in float64 (s, e, p)
+    kernel_type: object
+
+    def kernel_psi(e, p): ...
+
+    def kernel_twice_rho(e, g, p): ...
+
+    def kernel_twice_rho64(s, e, p): ...
+
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0): ...
 
     def mean(self, X, y, w, b, p, weights=None) -> float: ...
@@ -68,6 +83,7 @@ LOSSES: dict[str, Loss] = {
     "squared": SQUARED,
     "huber": HUBER,
     "epsilon_insensitive": EPSILON_INSENSITIVE,
+    "squared_epsilon_insensitive": SQUARED_EPSILON_INSENSITIVE,
 }
 
 
@@ -85,6 +101,15 @@ def scaled(spec, y_std: float):
     if loss.parameter is None:
         return spec
     return spec.replace(**{loss.parameter: loss.value(spec.model) / y_std})
+
+
+def unit_of(spec, scaler) -> float:
+    """The factor from a run's losses on the standardized target to the data's units:
+    σ_y^k, k the loss's `unit_power` (ρ(σe) with its parameter times σ is σ^k times ρ(e));
+    1.0 where the target is not standardized (`scaler` None)."""
+    if scaler is None:
+        return 1.0
+    return float(scaler.y_std) ** LOSSES[spec.model.loss].unit_power
 
 
 def given(delta) -> Loss:

@@ -18,11 +18,15 @@ b, aᵢ, cᵢ ≥ 0 and |rᵢ| ≤ ε with eᵢ = aᵢ − cᵢ + rᵢ (`scipy.o
 point method with crossover to a vertex), priced at
 EXACT_PASSES times least squares' one pass (`resources.exact_cost`, for `exact` auto). With
 weight decay it is a quadratic program, not computed (None). It does not minimise squares: no
-R² or RMSE. There are no numba kernels for it (`compiled` false: the planner refuses the numba
-engine, and `engine` auto takes the analytic one).
+R² or RMSE. The numba kernels take ε in the data's dtype inside a named tuple of its own,
+`Tube`, whose type compiles its loop (`train.kernels.losses`, with the pieces below: ψ as
+scikit-learn's, in the data's dtype, and 2ρ), so that it is neither the squared loss's None nor
+Huber's float δ.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,14 +39,45 @@ from linscratch.i18n import Words, tr
 EXACT_PASSES = 300
 
 
+class Tube(NamedTuple):
+    """The numba kernels' parameter: ε in the data's dtype (its type picks this loss's loop)."""
+
+    epsilon: float
+
+
+def kernel_psi(e, p):
+    """ψ(e) = sign(e)·[|e| > ε] in e's dtype (float32 stays float32); inside the tube e − e,
+    0, so that a NaN residual stays NaN for the divergence guard."""
+    if abs(e) > p.epsilon:
+        return np.sign(e)
+    return e - e
+
+
+def kernel_twice_rho(e, g, p):
+    """2ρ_ε(e) = 2·max(0, |e| − ε) in e's dtype (a NaN stays NaN)."""
+    a = abs(e) - p.epsilon
+    if a > 0:
+        return a + a
+    return a - a
+
+
+def kernel_twice_rho64(s, e, p):
+    """2sρ_ε(e) in float64 for a row's weight s (1.0 without weights)."""
+    a = abs(np.float64(e)) - np.float64(p.epsilon)
+    if a > 0:
+        return 2.0 * (s * a)
+    return s * (a - a)
+
+
 class EpsilonInsensitive:
     """The epsilon-insensitive loss (see the module docstring)."""
 
     name = "epsilon_insensitive"
     parameter = "epsilon"  # its setting, ε
     exact_passes = EXACT_PASSES
-    compiled = False  # no numba kernels
+    compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = False
+    unit_power = 1  # ρ_σε(σe) = σ·ρ_ε(e): its values scale as the target's unit
     estimator_name = "epsilon_insensitive"
     label = Words("exact epsilon-insensitive minimiser")
     not_computed = Words(
@@ -113,9 +148,15 @@ class EpsilonInsensitive:
         """dL/dw, dL/db of Σρ_ε by hand: `book.model.gradients` with ψ for e."""
         return gradients(X, y, w, b, weights, l2, psi=lambda e: self.psi(e, p))
 
+    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
+    kernel_type = Tube
+    kernel_psi = staticmethod(kernel_psi)
+    kernel_twice_rho = staticmethod(kernel_twice_rho)
+    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
+
     def kernel_parameter(self, p, dtype):
-        """No numba kernels (`compiled` false): the planner never asks."""
-        raise NotImplementedError("epsilon_insensitive has no numba kernels")
+        """`KernelOptions.loss_parameter`: ε in the data's dtype, as a `Tube`."""
+        return Tube(dtype.type(p))
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """The exact minimiser on X (n, d), y (n,): the linear program (module docstring); None

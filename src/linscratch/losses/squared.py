@@ -6,15 +6,33 @@ differences are exact but for rounding at any step. Its exact minimiser is least
 (`exact.solve.ols`), ridge regression with weight decay (`exact.ridge.ridge`), both also read
 from the R factor of the rows' one pass (`losses.objective.exact_answer`); it minimises squares,
 so R² and RMSE measure it. It has no parameter: the kernels get None for it
-(`train.kernels.losses`: None compiles the book's loop unchanged).
+(`train.kernels.losses`: None compiles the book's loop unchanged, these pieces being the very
+expressions it always had).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from linscratch.book.model import gradients, squared_loss
 from linscratch.exact.ridge import ridge
 from linscratch.exact.solve import mean_loss, ols
 from linscratch.i18n import Words
+
+
+def kernel_psi(e, p):
+    """ψ(e) = e in the numba kernels (p None)."""
+    return e
+
+
+def kernel_twice_rho(e, g, p):
+    """2ρ(e) = e·e in e's dtype in the numba kernels, g = ψ(e) = e."""
+    return e * e
+
+
+def kernel_twice_rho64(s, e, p):
+    """2sρ(e) = s·e² in float64 (s = 1.0 without weights, which the compiler drops)."""
+    return s * np.float64(e) * np.float64(e)
 
 
 class Squared:
@@ -25,6 +43,7 @@ class Squared:
     exact_passes = 1  # the exact answer's one pass over the rows (`resources.exact_cost`)
     compiled = True  # numba kernels (`train.kernels.losses`) train it
     squares = True  # R² and RMSE apply
+    unit_power = 2  # ½(σe)² = σ²·½e²: its values scale as the target's unit squared
     estimator_name = "squared_error"  # scikit-learn's (`SGDLinearRegression(loss=)`)
     # the exact answer's name in reports and figures, and the parameters figure's title
     label = Words("exact least squares")
@@ -73,8 +92,15 @@ class Squared:
         """dL/dw, dL/db of the summed loss by hand: `book.model.gradients`."""
         return gradients(X, y, w, b, weights, l2)
 
+    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
+    kernel_type = None
+    kernel_psi = staticmethod(kernel_psi)
+    kernel_twice_rho = staticmethod(kernel_twice_rho)
+    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
+
     def kernel_parameter(self, p, dtype):
-        """What the numba kernels take as `KernelOptions.delta`: None, the squared loss's loop."""
+        """What the numba kernels take as `KernelOptions.loss_parameter`: None, the squared
+        loss's loop."""
         return None
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):

@@ -186,15 +186,18 @@ def estimation_errors(true_w, true_b, w: np.ndarray, b: float, dtype: str):
     return w_err.tolist(), float(b_err[0])
 
 
-def in_original_units(result: Result, scaler, dataset) -> Result:
+def in_original_units(result: Result, scaler, dataset, unit: float | None = None) -> Result:
     """`fit`'s result in the data's own units, with the estimation errors where the truth is
-    known (a new `Result`; the one `fit` returned is left as it is)."""
+    known (a new `Result`; the one `fit` returned is left as it is): the losses times `unit`,
+    the loss's factor from the standardized target's units (`losses.unit_of`; σ_y² by default,
+    a loss of squares)."""
     w, b, losses, path = np.asarray(result.w), result.b, result.losses, result.path
     raw = result.raw_losses
     if scaler is not None:
+        unit = scaler.y_std**2 if unit is None else unit
         w, b = scaler.to_original(w, b)
-        losses = [loss * scaler.y_std**2 for loss in losses]
-        raw = None if raw is None else [loss * scaler.y_std**2 for loss in raw]
+        losses = [loss * unit for loss in losses]
+        raw = None if raw is None else [loss * unit for loss in raw]
         path = scaler.params_to_original(path)
     w_error = b_error = None
     if dataset.synthetic:

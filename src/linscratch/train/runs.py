@@ -31,7 +31,7 @@ from linscratch.exact.statistics import (
 from linscratch.exact.statistics import validation as validation_numbers
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
-from linscratch.losses import LOSSES
+from linscratch.losses import LOSSES, unit_of
 from linscratch.losses.objective import exact_answer, loss_of_run
 from linscratch.resources import decide, decide_stability, require_memory, require_work, run_bytes
 from linscratch.spec import RunSpec
@@ -84,8 +84,12 @@ class _OriginalUnits(Subscriber):
     """Passes events on to `inner` with the loss and parameters of a standardized problem in
     the data's own units, and records the held-out rows' loss after each epoch."""
 
-    def __init__(self, inner: EventStream, scaler, X_val, y_val, w_val=None, loss_of=mean_loss):
+    def __init__(
+        self, inner: EventStream, scaler, X_val, y_val, w_val=None, loss_of=mean_loss, unit=None
+    ):
         self.inner, self.scaler, self.X_val, self.y_val = inner, scaler, X_val, y_val
+        # the losses' factor to the data's units (`losses.unit_of`; a loss of squares' σ_y²)
+        self.unit = unit if unit is not None or scaler is None else scaler.y_std**2
         self.loss_of = loss_of  # the run's mean loss of (X, y, w, b, weights)
         self.w_val = w_val  # the held-out rows' weights, or None
         self.wants_steps, self.wants_batches = inner.wants_steps, inner.wants_batches
@@ -95,7 +99,7 @@ class _OriginalUnits(Subscriber):
     def epoch_end(self, event: EpochEnd) -> bool:
         if self.scaler is not None:
             w, b = self.scaler.to_original(event.w, event.b)
-            event = replace(event, w=w, b=b, loss=event.loss * self.scaler.y_std**2)
+            event = replace(event, w=w, b=b, loss=event.loss * self.unit)
         if self.X_val is not None:
             loss = self.loss_of(self.X_val, self.y_val, event.w, event.b, self.w_val)
             self.val_losses.append(loss)
@@ -105,7 +109,7 @@ class _OriginalUnits(Subscriber):
         if self.scaler is not None:
             event = replace(
                 event,
-                step_loss=event.step_loss * self.scaler.y_std**2,
+                step_loss=event.step_loss * self.unit,
                 params=self.scaler.params_to_original(event.params),
             )
         self.inner.emit(event)
@@ -113,7 +117,7 @@ class _OriginalUnits(Subscriber):
     def run_start(self, event) -> None:
         if self.scaler is not None:
             w, b = self.scaler.to_original(event.w, event.b)
-            losses = tuple(loss * self.scaler.y_std**2 for loss in event.losses)
+            losses = tuple(loss * self.unit for loss in event.losses)
             event = replace(event, w=w, b=b, losses=losses)
         self.inner.emit(event)
 
@@ -178,7 +182,8 @@ def execute(
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
     squared = LOSSES[spec.model.loss].squares  # R² and RMSE apply
-    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of)
+    unit = unit_of(spec, rows.scaler)  # the losses' factor to the data's units
+    units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of, unit)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
     try:
         scaled = train(
@@ -190,8 +195,8 @@ def execute(
         error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
             raise error from None
-        raise exact_beside(error, spec, dataset, rows, bound, exact, squared) from None
-    result = in_original_units(scaled, rows.scaler, dataset)
+        raise exact_beside(error, spec, dataset, rows, bound, exact, squared, unit) from None
+    result = in_original_units(scaled, rows.scaler, dataset, unit)
 
     validation = validation_numbers(
         rows, result, exact, units.val_losses, centered, loss_of, squared

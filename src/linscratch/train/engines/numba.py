@@ -2,7 +2,7 @@
 
 Same mathematics as the book's loop (see `kernels.epochs.sgd_epoch`), float32 or float64, any
 number of features, rows weighted or not, the plan's loss (what its `kernel_parameter` gives,
-in `KernelOptions.delta`: None the squared loss, Huber's δ a kernel of its own,
+in `KernelOptions.loss_parameter`: None the squared loss, any other a kernel of its own,
 `kernels.losses`); the kernels compile once per machine
 into numba's cache.
 """
@@ -56,9 +56,9 @@ class NumbaEngine:
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.shuffle = plan.shuffle  # "block": the kernels walk the blocks themselves
         self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
-        # what the loss's kernels compile for: Huber's δ in the data's dtype (a float32
-        # kernel compares float32), None for the squared loss
-        self.delta = plan.loss.kernel_parameter(plan.loss_parameter, self.dtype)
+        # what the loss's kernels compile for, its parameter in the data's dtype (a float32
+        # kernel compares float32): None for the squared loss, Huber's δ a float
+        self.loss_parameter = plan.loss.kernel_parameter(plan.loss_parameter, self.dtype)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
         self.avg = None  # the sums [Σw₁ … Σw_d, Σb, steps] once averaging has started
@@ -111,7 +111,7 @@ class NumbaEngine:
             else:
                 sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
             finish_epoch(*params, *sums, *arrays, sw, avg)
-        chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.delta)
+        chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.loss_parameter)
 
     def _sums(self) -> tuple:
         """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
@@ -129,7 +129,7 @@ class NumbaEngine:
             power=float(power),
             t0=int(t0),
             l2=float(self.l2),
-            delta=self.delta,
+            loss_parameter=self.loss_parameter,
         )
 
     def _arrays(self, trace) -> tuple:
@@ -204,7 +204,7 @@ class NumbaEngine:
             mean_loss,  # fixed chunks: the same value on any cores
         )
 
-        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw, self.delta))
+        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw, self.loss_parameter))
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.astype(np.float64), float(self.b[0])

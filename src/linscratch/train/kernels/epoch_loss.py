@@ -11,8 +11,8 @@ Python threads calling a `nogil` kernel and joined before returning: no threadin
 (numba's OpenMP layer ends a forked child; `sweep` forks), nothing left running between
 calls; no more threads than the cores other work leaves idle. Each residual
 eᵢ = xᵢ·w + b − yᵢ is computed in the data's dtype by the same loop over the features as the
-SGD kernels' (`kernels.epochs.sgd_rows`), then squared in float64 (with Huber's δ, 2ρ_δ(eᵢ) in
-place of eᵢ², `kernels.losses.half_rho64`).
+SGD kernels' (`kernels.epochs.sgd_rows`), then squared in float64 (another loss's 2ρ(eᵢ) in
+place of eᵢ², `kernels.losses.twice_rho64`, given its kernel parameter).
 """
 
 from __future__ import annotations
@@ -25,30 +25,29 @@ from numba.core import config
 
 from linscratch import resources
 from linscratch.train.kernels.epochs import FAST
-from linscratch.train.kernels.losses import half_rho64
+from linscratch.train.kernels.losses import twice_rho64
 
 CHUNK_ROWS = 1 << 16  # rows a chunk: fixed, so that the sum does not depend on the threads
 PARALLEL_ELEMENTS = 1 << 20  # from about a millisecond of reading, threads pay their start
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def _square(sw, i, e, delta):
-    """sᵢeᵢ² in float64 (eᵢ² without weights); with Huber's `delta`, 2sᵢρ_δ(eᵢ) (None: the
-    squared loss, decided when it compiles)."""
-    if delta is not None:
-        return 2.0 * half_rho64(1.0 if sw is None else np.float64(sw[i]), e, delta)
+def _square(sw, i, e, p):
+    """2sᵢρ(eᵢ) in float64 of the loss whose kernel parameter is p (`kernels.losses`): sᵢeᵢ²
+    for the squared loss (p None), eᵢ² without weights (sᵢ = 1.0, decided when it compiles)."""
     if sw is None:
-        return np.float64(e) * np.float64(e)
-    return np.float64(sw[i]) * np.float64(e) * np.float64(e)
+        return twice_rho64(1.0, e, p)
+    return twice_rho64(np.float64(sw[i]), e, p)
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def chunk_sums(X, y, w, b, sw, first, last, out, delta):
+def chunk_sums(X, y, w, b, sw, first, last, out, p):
     """out[c] = (Σeᵢ², 0) or, with weights sw (n,), (Σsᵢeᵢ², Σsᵢ) over the rows of chunk c,
     c·CHUNK_ROWS to (c + 1)·CHUNK_ROWS, for c in first..last − 1, in float64; X (n, d), or
     (n, d + k) with the features first; out (chunks, 2) float64. Two rows at a time, their
     squares in two sums added at the chunk's end (independent additions keep the core busy);
-    unsigned row numbers (no check for negative indices in the loop). Huber's δ or None."""
+    unsigned row numbers (no check for negative indices in the loop). p is the loss's kernel
+    parameter (`Loss.kernel_parameter`: None for the squared loss)."""
     n, d = X.shape[0], w.shape[0]
     one, two = np.uint64(1), np.uint64(2)
     for c in range(first, last):
@@ -61,8 +60,8 @@ def chunk_sums(X, y, w, b, sw, first, last, out, delta):
             for j in range(d):
                 e0 += X[i, j] * w[j]
                 e1 += X[i + one, j] * w[j]
-            even += _square(sw, i, e0, delta)
-            odd += _square(sw, i + one, e1, delta)
+            even += _square(sw, i, e0, p)
+            odd += _square(sw, i + one, e1, p)
             if sw is not None:
                 weight += np.float64(sw[i]) + np.float64(sw[i + one])
             k += two
@@ -71,7 +70,7 @@ def chunk_sums(X, y, w, b, sw, first, last, out, delta):
             e0 = b[0] - y[i]
             for j in range(d):
                 e0 += X[i, j] * w[j]
-            even += _square(sw, i, e0, delta)
+            even += _square(sw, i, e0, p)
             if sw is not None:
                 weight += np.float64(sw[i])
         out[c, 0] = even + odd
@@ -86,9 +85,10 @@ def threads() -> int:
     return max(1, min(resources.THREADS or config.NUMBA_NUM_THREADS, resources.idle_cores()))
 
 
-def mean_loss(X, y, w, b, sw, delta=None, workers: int | None = None) -> float:
+def mean_loss(X, y, w, b, sw, p=None, workers: int | None = None) -> float:
     """The mean of ½(xᵢ·w + b − yᵢ)² over all rows (X (n, d) or (n, d + k), y (n,), w (d,),
-    b (1,)); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ; with Huber's `delta`, of ρ_δ(eᵢ). On
+    b (1,)); with weights sw (n,), Σsᵢ½eᵢ² / Σsᵢ; with another loss's kernel parameter `p`
+    (`Loss.kernel_parameter`), of its ρ(eᵢ). On
     `workers` threads (default `threads()`) when the data is large enough to pay for them;
     the value is the same on any number."""
     n = X.shape[0]
@@ -103,7 +103,7 @@ def mean_loss(X, y, w, b, sw, delta=None, workers: int | None = None) -> float:
 
     def part(k: int) -> None:
         try:
-            chunk_sums(X, y, w, b, sw, bounds[k], bounds[k + 1], out, delta)
+            chunk_sums(X, y, w, b, sw, bounds[k], bounds[k + 1], out, p)
         except BaseException as error:  # raised again below, in the caller's thread
             errors.append(error)
 

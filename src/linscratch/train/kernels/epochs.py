@@ -50,9 +50,9 @@ class KernelOptions(NamedTuple):
     power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
     t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
     l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
-    delta: float | None = (
-        None  # Huber's δ in the data's dtype; None: the squared loss (`kernels.losses`)
-    )
+    # the loss's kernel parameter (`Loss.kernel_parameter`), whose type picks the loss's
+    # loop: None the squared loss, a float Huber's δ in the data's dtype (`kernels.losses`)
+    loss_parameter: object = None
 
 
 @njit(cache=True)
@@ -103,7 +103,7 @@ def _step(w, b, grad_w, grad_b, loss, count, step, opts, step_loss, snaps, avg):
     record it unless step_loss is None (None compiles a version without any recording).
     Returns False, touching nothing, if the batch loss is not finite. `sgd_rows` writes the
     same lines out in its loop: calling this there costs a fifth of the epoch."""
-    lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2, _delta = opts
+    lr, batch_size, fit_b, nominal, _ahead, every, power, t0, l2, _lp = opts
     if not np.isfinite(loss):
         return False
     rate = lr
@@ -131,14 +131,14 @@ def sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg
     """Feed rows[0:m] into minibatch SGD, one row at a time (the fused loop of every epoch).
 
     Each row adds its residual eᵢ = xᵢ·w + b − yᵢ to the batch's sums dL/dw += eᵢxᵢ,
-    dL/db += eᵢ and loss += eᵢ² (`model.gradients`; Huber's: ψ(eᵢ) for eᵢ and 2ρ(eᵢ) for eᵢ²,
-    `kernels.losses`, compiled apart); when `batch_size` rows are in, `_step`
+    dL/db += eᵢ and loss += eᵢ² (`model.gradients`; another loss's: ψ(eᵢ) for eᵢ and 2ρ(eᵢ)
+    for eᵢ², `kernels.losses`, compiled apart); when `batch_size` rows are in, `_step`
     follows the batch's mean gradient. The open batch's sums live in grad_w (d,), acc
     [dL/db, loss, Σsᵢ] and ctr [rows in batch, steps taken], so that a batch can span calls. The
     row `ahead` places on is prefetched. Returns 0, or the 1-based step whose batch loss was
     not finite (before updating with it).
     """
-    lr, batch_size, fit_b, nominal, ahead, every, power, t0, l2, delta = opts
+    lr, batch_size, fit_b, nominal, ahead, every, power, t0, l2, lp = opts
     d = w.shape[0]  # X may carry more columns after the features (a file's target)
     m = rows.shape[0]
     grad_b, loss, total = acc[0], acc[1], acc[2]
@@ -153,13 +153,13 @@ def sgd_rows(X, y, rows, w, b, opts, grad_w, acc, ctr, step_loss, snaps, sw, avg
         e = b[0] - y[i]
         for j in range(d):
             e += X[i, j] * w[j]
-        g = psi(e, delta)  # e itself for the squared loss
+        g = psi(e, lp)  # e itself for the squared loss
         if sw is not None:  # weighted: loss += sᵢeᵢ², and sᵢeᵢ in the gradient
-            loss += sw[i] * twice_rho(e, g, delta)
+            loss += sw[i] * twice_rho(e, g, lp)
             g *= sw[i]
             total += sw[i]
         else:
-            loss += twice_rho(e, g, delta)
+            loss += twice_rho(e, g, lp)
         for j in range(d):
             grad_w[j] += g * X[i, j]
         grad_b += g

@@ -1,15 +1,23 @@
-"""The loss inside the numba kernels, decided when they compile: the squared loss or Huber's.
+"""The loss inside the numba kernels, decided when they compile: the run's loss object's pieces.
 
-The kernels take Huber's δ as `KernelOptions.delta`: None for the squared loss, a float for
-Huber's. numba types a named tuple field by field, so the two are different argument types
-and each compiles its own kernel; these helpers are `overload`ed on δ's type, so that for
-None they are the squared loss's own arithmetic (ψ(e) = e, 2ρ = e·e) and the plain kernel's
-inner loop is the very code it was before Huber's loss existed, with no branch in it.
+The kernels take the loss's kernel parameter (`Loss.kernel_parameter`) as
+`KernelOptions.loss_parameter`, and its type says which loss it is (`Loss.kernel_type`: None
+for the squared loss, a float, Huber's δ, for Huber's, a small named tuple class of its own for
+any other). numba types a named tuple field by field, so each loss is a different argument type
+and compiles its own kernel. The three helpers below are `overload`ed on that type: they look
+the loss up in `losses.LOSSES` and give numba its own pieces (`Loss.kernel_psi`,
+`kernel_twice_rho`, `kernel_twice_rho64`: plain Python functions, compiled in place), so that
+for None they are the squared loss's own arithmetic (ψ(e) = e, 2ρ = e·e) and the plain
+kernel's inner loop is the very code it was before any other loss existed, with no branch in
+it. Nothing here knows any one loss.
 
-With a float δ: ψ(e) = clip(e, −δ, δ) (`model.gradients`) and 2ρ(e) = ψ·(2e − ψ), which is
-e² for |e| ≤ δ and 2δ|e| − δ² beyond, twice `model.huber_loss`. The clip is written with
-comparisons that a NaN fails, so that a NaN residual stays NaN (and 2ρ with it) for the
-divergence guard; an infinite residual gives the finite ψ = ±δ and an infinite loss.
+Called from Python (numba's `NUMBA_DISABLE_JIT`), the helpers look the loss up by the value's
+type instead, and call the same pieces.
+
+numba's on-disk cache knows a kernel by the content of its own file (`kernels/epochs.py`,
+`epoch_loss.py`), not of the loss modules whose pieces it compiled in: after a loss's pieces
+change, clear the kernels' cache (their `__pycache__`, or `NUMBA_CACHE_DIR`), or the kernels
+cached before load as they were (numba 0.68 hashes the file; touching it does nothing).
 """
 
 from __future__ import annotations
@@ -18,64 +26,68 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-
-def psi(e, delta):
-    """ψ(e): the residual's share of the gradient (e, or e clipped to ±δ)."""
-    if delta is None:
-        return e
-    return delta if e > delta else -delta if e < -delta else e
+from linscratch.losses import LOSSES
 
 
-def twice_rho(e, g, delta):
-    """2ρ(e) given g = ψ(e): e·e, or g·(2e − g) for Huber's loss."""
-    if delta is None:
-        return e * e
-    return g * (2 * e - g)
+def psi(e, p):
+    """ψ(e): the residual's share of the gradient (e itself for the squared loss)."""
+    return _of_value(p).kernel_psi(e, p)
 
 
-def half_rho64(s, e, delta):
-    """sρ(e) in float64 for a row's weight s (1.0 without weights): ½se², or sρ_δ(e)."""
-    e = float(e)
-    if delta is None:
-        return 0.5 * s * e * e
-    return s * (0.5 * e * e if abs(e) <= delta else delta * (abs(e) - 0.5 * delta))
+def twice_rho(e, g, p):
+    """2ρ(e) in e's dtype, given g = ψ(e) (e·e for the squared loss)."""
+    return _of_value(p).kernel_twice_rho(e, g, p)
 
 
-def _none(delta) -> bool:
-    return isinstance(delta, types.NoneType)
+def twice_rho64(s, e, p):
+    """2sρ(e) in float64 for a row's weight s (1.0 without weights): s·e² for the squared loss."""
+    return _of_value(p).kernel_twice_rho64(s, e, p)
+
+
+def _of_value(p):
+    """The compiled loss whose kernel parameter is the value `p`."""
+    for loss in _compiled():
+        kind = loss.kernel_type
+        if kind is None:
+            if p is None:
+                return loss
+        elif kind is float:
+            if isinstance(p, float | np.floating):
+                return loss
+        elif isinstance(p, kind):
+            return loss
+    raise TypeError(f"no loss has numba kernels for a parameter of type {type(p).__name__}")
+
+
+def _of_type(p):
+    """The compiled loss whose kernel parameter has the numba type `p`."""
+    for loss in _compiled():
+        kind = loss.kernel_type
+        if kind is None:
+            if isinstance(p, types.NoneType):
+                return loss
+        elif kind is float:
+            if isinstance(p, types.Float):
+                return loss
+        elif isinstance(p, types.BaseNamedTuple) and p.instance_class is kind:
+            return loss
+    raise TypeError(f"no loss has numba kernels for a parameter of type {p}")
+
+
+def _compiled():
+    return (loss for loss in LOSSES.values() if loss.compiled)
 
 
 @overload(psi)
-def _psi(e, delta):
-    if _none(delta):
-        return lambda e, delta: e
-
-    def clipped(e, delta):  # δ comes in e's dtype (`NumbaEngine`): float32 stays float32
-        if e > delta:
-            return delta
-        if e < -delta:
-            return -delta
-        return e
-
-    return clipped
+def _psi(e, p):
+    return _of_type(p).kernel_psi
 
 
 @overload(twice_rho)
-def _twice_rho(e, g, delta):
-    if _none(delta):
-        return lambda e, g, delta: e * e
-    return lambda e, g, delta: g * (2 * e - g)
+def _twice_rho(e, g, p):
+    return _of_type(p).kernel_twice_rho
 
 
-@overload(half_rho64)
-def _half_rho64(s, e, delta):
-    if _none(delta):  # the very expression `mean_loss` always had
-        return lambda s, e, delta: 0.5 * s * np.float64(e) * np.float64(e)
-
-    def huber(s, e, delta):
-        a, d = abs(np.float64(e)), np.float64(delta)
-        if a <= d:
-            return s * (0.5 * np.float64(e) * np.float64(e))
-        return s * (d * (a - 0.5 * d))
-
-    return huber
+@overload(twice_rho64)
+def _twice_rho64(s, e, p):
+    return _of_type(p).kernel_twice_rho64
