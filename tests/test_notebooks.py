@@ -142,15 +142,52 @@ def test_chapter(lang, tmp_path):
     assert ("Step 6." if lang == "en" else "步骤 6") in walk and "65.4477" in walk
 
 
+# What the exercises notebook prints in each language: its own lines, Chinese in the Chinese one.
+SAID = {
+    "en": {
+        "zero": r"^\s+w = 0: loss by epoch .*, (\S+); w = ",
+        "T": r"^T = ([\d.]+) K \(true 5000 K\)",
+        "diverged": "training diverged",
+        "lambda": r"solve\.stability: λ_max = (\S+)$",
+        "hvp": r"Hessian-vector products: (\S+)$",
+        "abs": "Hessian of the mean absolute loss: [[0.0, 0.0, 0.0],",
+        "without": "without reshape: shape (5, 5)",
+        "with": "with reshape:    shape (5, 1)",
+        "wide": "without reshape on 1000 examples: shape (1000, 1000)",
+        "limit": r"stability limit 2/λ_max = (\S+)$",
+        "lr": r"^lr\s+{lr}: ",
+        "short": "101 minibatches; the last three have [10, 10, 5] examples",
+        "n examples": r"^\s+15 examples, short_batch='{how}': loss by epoch .*, (\S+)$",
+    },
+    "zh": {
+        "zero": r"^\s+w = 0：各迭代周期的损失 .*, (\S+)；w = ",
+        "T": r"^T = ([\d.]+) K（真实值 5000 K）",
+        "diverged": "训练发散",
+        "lambda": r"solve\.stability: λ_max = (\S+)$",
+        "hvp": r"黑塞矩阵与向量的乘积求出 λ_max = (\S+)$",
+        "abs": "平均绝对损失的黑塞矩阵：[[0.0, 0.0, 0.0],",
+        "without": "不做 reshape：形状 (5, 5)",
+        "with": "做了 reshape：形状 (5, 1)",
+        "wide": "在 1000 个样本上不做 reshape：形状 (1000, 1000)",
+        "limit": r"稳定上限 2/λ_max = (\S+)$",
+        "lr": r"^学习率\s+{lr}：",
+        "short": "101 个小批量；最后三个小批量的样本数为 [10, 10, 5]",
+        "n examples": r"^\s+15 个样本，short_batch='{how}'：各迭代周期的损失 .*, (\S+)$",
+    },
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_exercises(lang, tmp_path):
     nb = execute(f"exercises.{lang}.ipynb", tmp_path)
     text = stdout(nb)
     assert_not_stale(f"exercises.{lang}.ipynb", nb)
+    said = SAID[lang]
+    losses = "loss by epoch" if lang == "en" else "各迭代周期的损失"
 
     # 1. Zero initialisation still converges; equal hidden units stay equal.
-    assert number(r"^\s+w = 0: loss by epoch .*, (\S+); w = ", text) < 1e-4
+    assert number(said["zero"], text) < 1e-4
     symmetric = printed(cell_with(nb, "def two_units("))
     rows = re.findall(r"\[(-?[\d.]+), (-?[\d.]+)\]", symmetric.splitlines()[0])
     assert rows and all(a == b for a, b in rows), symmetric
@@ -161,29 +198,30 @@ def test_exercises(lang, tmp_path):
 
     # 3. Planck's law: raw SI units diverge; rescaled, T within 1% of 5000 K.
     raw = printed(cell_with(nb, "def planck_si("))
-    diverged = "training diverged" if lang == "en" else "训练发散"  # the zh notebook speaks zh
+    diverged = said["diverged"]  # the library's message, in the notebook's language
     assert f"DivergedError: {diverged}" in raw
-    T = number(r"^T = ([\d.]+) K \(true 5000 K\)", text)
+    T = number(said["T"], text)
     assert abs(T - 5000) / 5000 < 0.01, T
 
     # 4. The Hessian by autograd is AᵀA/n; λ_max by power iteration matches solve.stability.
     assert number(r"^max \|H − AᵀA/n\| = (\S+)$", text) < 1e-12
-    lam_max = number(r"solve\.stability: λ_max = (\S+)$", text)
-    assert abs(number(r"Hessian-vector products: (\S+)$", text) - lam_max) < 1e-4
-    assert "RuntimeError: element 0 of tensors does not require grad" in text
-    assert "Hessian of the mean absolute loss: [[0.0, 0.0, 0.0]," in text
+    lam_max = number(said["lambda"], text)
+    assert abs(number(said["hvp"], text) - lam_max) < 1e-4
+    assert "RuntimeError: element 0 of tensors does not require grad" in text  # torch's words
+    assert said["abs"] in text
 
     # 5. Without the reshape, (n, 1) minus (n,) broadcasts to (n, n).
-    assert "without reshape: shape (5, 5)" in text and "with reshape:    shape (5, 1)" in text
-    assert "without reshape on 1000 examples: shape (1000, 1000)" in text
+    assert said["without"] in text and said["with"] in text
+    assert said["wide"] in text
 
     # 6. A rate beyond the stability limit diverges; the book's rate converges.
-    assert 2.5 > number(r"stability limit 2/λ_max = (\S+)$", text)
-    assert re.search(rf"^lr\s+2\.5: DivergedError: {diverged}", text, flags=re.MULTILINE)
-    assert number(r"^lr\s+0\.03: loss by epoch .*, (\S+)$", text) < 1e-4
+    assert 2.5 > number(said["limit"], text)
+    lr = said["lr"]
+    assert re.search(lr.format(lr=r"2\.5") + f"DivergedError: {diverged}", text, flags=re.M)
+    assert number(lr.format(lr=r"0\.03") + losses + r" .*, (\S+)$", text) < 1e-4
 
     # 7. A short last minibatch: the book's step and the mean differ.
-    assert "101 minibatches; the last three have [10, 10, 5] examples" in text
-    mean = number(r"^\s+15 examples, short_batch='mean': loss by epoch .*, (\S+)$", text)
-    book = number(r"^\s+15 examples, short_batch='book': loss by epoch .*, (\S+)$", text)
+    assert said["short"] in text
+    mean = number(said["n examples"].format(how="mean"), text)
+    book = number(said["n examples"].format(how="book"), text)
     assert mean != book
