@@ -101,14 +101,14 @@ class LivePlot(Subscriber):
         """The two panels as they stand: the losses, and the parameters' paths."""
         epoch, loss = tr("epoch"), tr("mean loss ½(ŷ − y)²")
         each, every = tr("each step's batch"), tr("all rows")
-        value, truth = tr("value"), tr("dashed: truth")
+        value = tr("value (dashed: truth)") if self.truth is not None else tr("value")
         losses = svg.Panel(epoch, loss, log=True)
         if self.step_loss:
             x, y = np.concatenate(self.step_x), np.concatenate(self.step_loss)
             losses.lines.append(svg.Line(x, y, width=0.6, opacity=0.35, label=each))
         losses.lines.append(svg.Line(self.epochs, self.losses, "#000", dots=True, label=every))
         shown = [(j, name) for j, name in enumerate(self.names) if name is not None][:7]
-        params = svg.Panel(epoch, value + (f" ({truth})" if self.truth is not None else ""))
+        params = svg.Panel(epoch, value)
         path = np.stack(self.params)  # (epochs + 1, d + 1)
         for (j, name), color in zip(shown, svg.COLORS, strict=False):
             params.lines.append(svg.Line(self.epochs, path[:, j], color, label=name))
