@@ -108,6 +108,7 @@ RULES = {
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
+    "summary": (lambda v: isinstance(v, bool), "true or false"),
     "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "corrupt": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),  # make-data

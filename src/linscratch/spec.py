@@ -487,7 +487,9 @@ class ExecSpec(_Section):
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
     after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
-    `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
+    `live` draws the run as it goes, in a notebook (see `live.LivePlot`); `summary` asks for
+    the statistician's table (`exact.summary`) where the data are synthetic (a file's run
+    always has it)."""
 
     save: str | None = setting(None, OUTPUT, "MODEL.json", Words("save the fitted model"))
     plot: str | None = setting(
@@ -507,6 +509,15 @@ class OutputSpec(_Section):
         OUTPUT,
         None,
         Words("replace an existing --save file or --checkpoint (a --plot is always replaced)"),
+    )
+    summary: bool = setting(
+        False,
+        OUTPUT,
+        None,
+        Words(
+            "print the statistician's table (statsmodels' summary) for synthetic data too; "
+            "data from files get it always"
+        ),
     )
     live: bool = False  # no flag: a notebook's
 

@@ -8,6 +8,7 @@ import math
 
 from linscratch import __version__
 from linscratch.cli.epochs import stopped_early
+from linscratch.cli.summary_report import summary_of
 from linscratch.train.schedules import describe
 
 
@@ -69,6 +70,9 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         )
     if result.check_grad is not None:
         out["check_grad"] = result.check_grad
+    table = summary_of(run)
+    if table is not None:
+        out["summary"] = table.to_dict()
     if spec.outputs.save is not None:
         out["model"] = spec.outputs.save
     if spec.outputs.plot is not None:

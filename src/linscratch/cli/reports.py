@@ -12,6 +12,7 @@ from linscratch.cli.epochs import (
     shown_epoch,
     stopped_line,
 )
+from linscratch.cli.summary_report import summary_lines, summary_of
 from linscratch.cli.weights import MAX_NAME, weight_lines
 from linscratch.i18n import language, speaking, tr
 from linscratch.losses import LOSSES
@@ -220,8 +221,9 @@ def _validation_lines(run, file_data: bool, exact: str = "") -> list[str]:
 def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> str:
     """The text of `train` in `lang`: the epoch lines as the book prints them (left out
     without `epochs`: `EpochLines` printed them as they ended), then the estimation errors
-    (synthetic data) or the learned parameters by column, the exact answer, the RMSE (file
-    data), the summary."""
+    (synthetic data) or the learned parameters by column (within the statistician's table,
+    `summary_report`, for data from files or with `summary`), the exact answer, the RMSE
+    (file data), the timing line."""
     with speaking(lang):
         return _train_text(run, seed_drawn, epochs)
 
@@ -243,7 +245,10 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         w_error, b_error = tr("error in estimating w"), tr("error in estimating b")
         lines.append(f"{w_error}: {torch.tensor(result.w_error, dtype=tdtype)}")
         lines.append(f"{b_error}: {torch.tensor([result.b_error], dtype=tdtype)}")
-    else:
+    table = summary_of(run)
+    if table is not None:  # the statistician's table, with SGD's column: in place of the plain one
+        lines += summary_lines(run, table, heads(run)[2])
+    elif result.w_error is None:
         lines += weight_lines(run, heads(run))
     lines += _fit_lines(run)
     summary = tr(

@@ -19,7 +19,7 @@ from linscratch.data.rows import Standardizer, prepare
 from linscratch.errors import DivergedError, StabilityWarning
 from linscratch.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from linscratch.exact.ridge import decay_terms
-from linscratch.exact.solve import OLSResult, mean_loss, stability
+from linscratch.exact.solve import OLSResult, condition_of, mean_loss, stability
 from linscratch.exact.statistics import (
     bound_of,
     coef_diff,
@@ -59,7 +59,10 @@ class Run:
     "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
     `standardize`); `exact` whether the exact answer was "computed", "skipped" (too costly
     for `auto`) or not asked for ("never"): without it `ols`, `loss_gap`, `coef_diff`,
-    `rmse`, `r2` and `weight_decay` are None.
+    `rmse`, `r2` and `weight_decay` are None; `log_weights` Σ log sᵢ of the training rows'
+    weights as the file gives them (the weighted log-likelihood's term, `summary`), None
+    without weights; `condition_number` that of the design [X 1] (or X) in the data's units,
+    rows scaled by √sᵢ, whatever the loss (None where the rows were not reduced).
     """
 
     spec: RunSpec
@@ -78,6 +81,8 @@ class Run:
     rmse: dict | None = None
     weight_decay: dict | None = None
     exact: str = "computed"
+    log_weights: float | None = None
+    condition_number: float | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -218,7 +223,26 @@ def execute(
         rmse=rmse_pair(sgd_loss, exact) if squared else None,
         weight_decay=decay,
         exact=status,
+        log_weights=_log_weights(sw, dataset.weight_shift),
+        condition_number=_condition(reduced),
     )
+
+
+def _condition(reduced) -> float | None:
+    """The design's condition number, from the training rows' R factor; None where the rows
+    were not reduced here (an exact answer given, or none computed)."""
+    if reduced is None:
+        return None
+    p = reduced.p
+    return condition_of(reduced.R[:p, :p])
+
+
+def _log_weights(sw, shift: int) -> float | None:
+    """Σ log sᵢ of the weights `sw` (n,) rescaled by 4⁻ˢʰⁱᶠᵗ, in the weights of the file."""
+    if sw is None:
+        return None
+    sw = np.asarray(sw, np.float64)
+    return float(np.sum(np.log(sw))) + len(sw) * shift * float(np.log(4.0))
 
 
 def _decided(spec: RunSpec, dataset: Dataset) -> str:
