@@ -249,7 +249,9 @@ class LinearModel:
     """A fitted model y = x·w + b in the data's own units, with what it was trained on.
 
     Saved as versioned JSON: {"format": "linscratch-model", "version": 1, "w", "b",
-    "feature_names", "target_name", "standardization", "training", "seed", "library_version"}.
+    "feature_names", "target_name", "standardization", "training", "seed", "library_version",
+    "convergence"}; `convergence` is {"converged", "loss_gap"} for SGD judged against the
+    exact optimum (`verdicts.converged`), None where it was not (older files lack it).
     """
 
     w: list[float]
@@ -260,6 +262,7 @@ class LinearModel:
     training: dict = field(default_factory=dict)
     seed: int | None = None
     library_version: str = ""
+    convergence: dict | None = None
 
     def predict(self, X) -> np.ndarray:
         """Predictions (n,) for X (n, d), in float64."""
@@ -333,4 +336,8 @@ MODEL_FIELDS = {
         Words("a whole number >= 0 or null"),
     ),
     "library_version": (lambda v: isinstance(v, str), Words("text")),
+    "convergence": (
+        lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("converged"), bool)),
+        Words('an object with "converged" true or false, or null'),
+    ),
 }

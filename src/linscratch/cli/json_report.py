@@ -48,6 +48,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "ols": None if run.ols is None else run.ols.to_dict(),
         "exact": run.exact,
         "loss_gap": run.loss_gap,
+        "converged": run.converged,
         "coef_diff": run.coef_diff,
         **({} if run.weight_decay is None else {"weight_decay": run.weight_decay}),
         "validation": run.validation,

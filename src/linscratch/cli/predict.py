@@ -59,10 +59,24 @@ def run(args) -> int:
             row=row + 1,
             value=predictions[row],
         )
+    _unconverged(model, args.model)  # the predictions stand: said once they do
     kept = (path, header) if keep else None
     _write(predictions.tolist(), kept, output, force, options.get("json"))
     _report(args, model, table, path, predictions, output)
     return 0
+
+
+def _unconverged(model, path) -> None:
+    """A warning on stderr when the model's SGD stopped short of the exact optimum."""
+    convergence = model.convergence or {}
+    if convergence.get("converged") is not False:
+        return
+    gap = convergence.get("loss_gap")
+    said = tr(
+        "the model in {path} did not converge: its training loss was {gap} above the exact "
+        "optimum's; train it longer, or save the exact answer"
+    ).format(path=path, gap="n/a" if not isinstance(gap, int | float) else f"{gap:+.2%}")
+    print(tr("linscratch predict: warning: {message}").format(message=said), file=sys.stderr)
 
 
 def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -> None:
@@ -98,6 +112,7 @@ def _report(args, model, table, path, predictions, output) -> None:
         "data": str(path),
         "rows": len(predictions),
         "features": model.feature_names,
+        "model_converged": (model.convergence or {}).get("converged"),
     }
     if table.y is not None:
         out["loss"] = mean_loss(table.X, table.y, model.w, model.b)

@@ -14,6 +14,7 @@ from linscratch.cli.epochs import (
 )
 from linscratch.cli.summary_report import summary_lines, summary_of
 from linscratch.cli.weights import MAX_NAME, weight_lines
+from linscratch.exact.verdicts import EXCESS
 from linscratch.i18n import language, speaking, tr
 from linscratch.losses import LOSSES
 from linscratch.resources import exact_cost, stability_cost
@@ -44,6 +45,48 @@ def comparison_text(gap: float | None) -> str:
     if gap >= 0:
         return tr("SGD's loss is {gap} above it").format(gap=f"{gap:.2%}")
     return tr("SGD's loss is {gap} below it").format(gap=f"{abs(gap):.2%}")
+
+
+def convergence_warning(run, flag) -> str | None:
+    """The warning of a run whose SGD did not reach the exact optimum (`Run.converged` False,
+    `verdicts.converged`: the estimator's rule), in the language in use: how far it is (the
+    loss gap, the largest coefficient difference, in standard errors where they exist) and
+    what to do; None for a run that converged or was not judged. `flag` names a field's flag."""
+    if run.converged is not False:
+        return None
+    diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
+    j = int(diffs.argmax())
+    names = [*run.feature_names, "b"]
+    se = getattr(run.ols, "se", None)
+    if run.spec.model.fit_intercept is False:  # no b: its difference is 0
+        diffs, names = diffs[:-1], names[:-1]
+        j = int(diffs.argmax())
+    far = ""
+    if se is not None and len(se) == len(diffs) and se[j] > 0:
+        far = tr(", {k:.2g} standard errors").format(k=float(diffs[j] / se[j]))
+    if run.loss_gap is None:
+        how = tr("its loss is {loss:.3g} where the exact answer fits every row").format(
+            loss=run.result.loss
+        )
+    else:
+        how = tr("its loss is {gap} above the exact optimum's (converged: within {limit:.0%})")
+        how = how.format(gap=gap_text(run.loss_gap), limit=EXCESS)
+    if run.stability is None:
+        todo = tr("train longer ({epochs}), or with another {lr}")
+    else:
+        todo = tr(
+            "train longer ({epochs}), or with another {lr} (this data's stability limit "
+            "2/λ_max is {limit:.3g}; SGD is steadiest well below it)"
+        )
+    todo = todo.format(
+        epochs=flag("num_epochs"), lr=flag("lr"), limit=(run.stability or {}).get("lr_max")
+    )
+    if run.standardizer is None:
+        todo += tr(", or with {standardize}").format(standardize=flag("standardize"))
+    return tr(
+        "SGD has not converged: {how}; the largest coefficient difference is {diff:.3g} "
+        "({name}){far}; {todo}"
+    ).format(how=how, diff=float(diffs[j]), name=names[j], far=far, todo=todo)
 
 
 def heads(run) -> tuple[str, str, str]:

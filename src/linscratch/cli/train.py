@@ -13,7 +13,7 @@ from linscratch.book.model import LinearModel
 from linscratch.cli.epochs import EpochLines
 from linscratch.cli.flags import flag, run_spec
 from linscratch.cli.json_report import dumps, train_json
-from linscratch.cli.reports import train_text
+from linscratch.cli.reports import convergence_warning, train_text
 from linscratch.cli.timings import PhaseClock
 from linscratch.data import destinations
 from linscratch.errors import DivergedError
@@ -80,6 +80,11 @@ def _train(args, spec, main: bool) -> int:
         raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
+    unconverged = convergence_warning(outcome, flag)
+    if unconverged is not None:  # the estimator's ConvergenceWarning, on the command line
+        print(
+            tr("linscratch train: warning: {message}").format(message=unconverged), file=sys.stderr
+        )
 
     if as_json:
         print(
@@ -162,4 +167,13 @@ def _save(outcome) -> None:
         training=training,
         seed=outcome.result.seed,
         library_version=__version__,
+        convergence=_convergence(outcome),
     ).save(spec.outputs.save, force=spec.outputs.force)
+
+
+def _convergence(outcome) -> dict | None:
+    """What the model file records of how SGD ended: whether it reached the exact optimum
+    (`Run.converged`) and its loss gap; None where it was not judged (no exact answer)."""
+    if outcome.converged is None:
+        return None
+    return {"converged": outcome.converged, "loss_gap": outcome.loss_gap}

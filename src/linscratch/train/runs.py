@@ -29,6 +29,7 @@ from linscratch.exact.statistics import (
     sgd_numbers,
 )
 from linscratch.exact.statistics import validation as validation_numbers
+from linscratch.exact.verdicts import converged
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
 from linscratch.losses import LOSSES
@@ -83,6 +84,7 @@ class Run:
     exact: str = "computed"
     log_weights: float | None = None
     condition_number: float | None = None
+    converged: bool | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -206,12 +208,13 @@ def execute(
     )
     decay = None if exact is None else decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)
     objective = None if sgd_loss is None else sgd_loss + (decay["sgd"] if decay else 0.0)
+    loss_gap = None if exact is None else gap(objective, exact.loss, squares, rows.y, sw)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
         r2=r2 if squared else None,
-        loss_gap=None if exact is None else gap(objective, exact.loss, squares, rows.y, sw),
+        loss_gap=loss_gap,
         coef_diff=None if exact is None else coef_diff(result, exact),
         feature_names=dataset.feature_names,
         target_name=dataset.target_name,
@@ -225,7 +228,13 @@ def execute(
         exact=status,
         log_weights=_log_weights(sw, dataset.weight_shift),
         condition_number=_condition(reduced),
+        converged=None if exact is None else converged(loss_gap, objective, squares, _total(rows)),
     )
+
+
+def _total(rows) -> float:
+    """Σsᵢ of the training rows' weights, or their count: what their mean loss divides by."""
+    return len(rows.y) if rows.weights is None else float(np.sum(rows.weights, dtype=np.float64))
 
 
 def _condition(reduced) -> float | None:
