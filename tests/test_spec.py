@@ -49,10 +49,12 @@ CONFIG_KEYS = [
     "check_grad",
     "exact",
     "save",
+    "save_exact",
     "plot",
     "checkpoint",
     "resume",
     "force",
+    "summary",
     "live",
     "seed",
 ]

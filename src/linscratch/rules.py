@@ -104,6 +104,7 @@ RULES = {
     "exact": _choice(CHOICES["exact"]),
     "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
     "save": (_text, "a file name"),
+    "save_exact": (_text, "a file name"),
     "plot": (_text, "a file name"),
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),

@@ -487,11 +487,21 @@ class ExecSpec(_Section):
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
     after each epoch (`checkpoint`), or continued (`resume`); `force` replaces existing files;
-    `live` draws the run as it goes, in a notebook (see `live.LivePlot`); `summary` asks for
+    `live` draws the run as it goes, in a notebook (see `live.LivePlot`); `save_exact` saves
+    the exact answer as a model (it is then always computed); `summary` asks for
     the statistician's table (`exact.summary`) where the data are synthetic (a file's run
     always has it)."""
 
     save: str | None = setting(None, OUTPUT, "MODEL.json", Words("save the fitted model"))
+    save_exact: str | None = setting(
+        None,
+        OUTPUT,
+        "MODEL.json",
+        Words(
+            "save the exact answer the run computes (least squares, weighted, ridge, Huber's) "
+            "as a model for predict, with its standard errors where they exist"
+        ),
+    )
     plot: str | None = setting(
         None, OUTPUT, "FILE", Words("draw how it learned, to a .png or .svg file")
     )
@@ -565,6 +575,12 @@ class RunSpec:
 
     def __post_init__(self):
         check("seed", self.seed)
+        if self.outputs.save_exact is not None and self.execution.exact == "never":
+            raise UsageError(
+                "{0} saves the exact answer, which {1} never does not compute; leave {1} at auto",
+                "save_exact",
+                "exact",
+            )
 
     @classmethod
     def build(cls, spec: RunSpec | None = None, **settings) -> RunSpec:

@@ -76,6 +76,8 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         out["summary"] = table.to_dict()
     if spec.outputs.save is not None:
         out["model"] = spec.outputs.save
+    if spec.outputs.save_exact is not None:
+        out["exact_model"] = spec.outputs.save_exact
     if spec.outputs.plot is not None:
         out["plot"] = spec.outputs.plot
     return out

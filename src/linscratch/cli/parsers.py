@@ -138,7 +138,8 @@ def add_train(sub) -> None:
     )
     stopping = ("early_stopping", "tol", "n_iter_no_change")
     experiment = ("num_epochs", "lr", "batch_size", "l2", *stopping, *SCHEDULE, "average", "seed")
-    outputs = ("json", "lang", "plot", "save", "checkpoint", "resume", "force", "summary", "quiet")
+    outputs = ("json", "lang", "plot", "save", "save_exact", "checkpoint", "resume", "force")
+    outputs += ("summary", "quiet")
     add_flags(train, *experiment, *SHARED, "check_grad", "exact", *outputs)
 
 

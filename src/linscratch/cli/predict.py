@@ -74,7 +74,7 @@ def _unconverged(model, path) -> None:
     gap = convergence.get("loss_gap")
     said = tr(
         "the model in {path} did not converge: its training loss was {gap} above the exact "
-        "optimum's; train it longer, or save the exact answer"
+        "optimum's; train it longer, or save the exact answer (train --save-exact)"
     ).format(path=path, gap="n/a" if not isinstance(gap, int | float) else f"{gap:+.2%}")
     print(tr("linscratch predict: warning: {message}").format(message=said), file=sys.stderr)
 

@@ -328,4 +328,6 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         lines.append(tr("plot written to {path}").format(path=outputs.plot))
     if outputs.save is not None:
         lines.append(tr("model saved to {path}").format(path=outputs.save))
+    if outputs.save_exact is not None:
+        lines.append(tr("exact answer saved to {path}").format(path=outputs.save_exact))
     return "\n".join(lines)

@@ -104,6 +104,9 @@ def _write(shown, outcome, dataset) -> None:
     if outputs.save is not None:
         shown.label(tr("writing {path}").format(path=outputs.save))
         _save(outcome)
+    if outputs.save_exact is not None:
+        shown.label(tr("writing {path}").format(path=outputs.save_exact))
+        _save_exact(outcome)
 
 
 def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
@@ -169,6 +172,35 @@ def _save(outcome) -> None:
         library_version=__version__,
         convergence=_convergence(outcome),
     ).save(spec.outputs.save, force=spec.outputs.force)
+
+
+def _save_exact(outcome) -> None:
+    """The exact answer the run computed (`Run.ols`, in the data's units: least squares,
+    weighted, ridge or the loss's minimiser) as a model file `predict` reads like SGD's, with
+    its standard errors where they exist (least squares, weighted or not)."""
+    spec, exact = outcome.spec, outcome.ols
+    training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}
+    se = getattr(exact, "se", None)
+    LinearModel(
+        w=[float(v) for v in exact.w],
+        b=float(exact.b),
+        feature_names=outcome.feature_names,
+        target_name=outcome.target_name,
+        training=training,
+        seed=outcome.result.seed,
+        library_version=__version__,
+        exact=_exact_kind(spec),
+        se=None if se is None else [float(v) for v in se],
+    ).save(spec.outputs.save_exact, force=spec.outputs.force)
+
+
+def _exact_kind(spec) -> str:
+    """What the exact answer of a run is, as its model file names it."""
+    if spec.model.loss != "squared":
+        return spec.model.loss
+    if spec.model.l2:
+        return "ridge"
+    return "weighted least squares" if spec.data.weights is not None else "least squares"
 
 
 def _convergence(outcome) -> dict | None:

@@ -260,9 +260,8 @@ def _decided(spec: RunSpec, dataset: Dataset) -> str:
     n, d = np.shape(dataset.X)
     if spec.data.val_fraction:
         n -= round(n * spec.data.val_fraction)  # the held-out rows (`rows.split_rows`)
-    return decide(
-        spec.execution.exact, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes
-    )
+    mode = "always" if spec.outputs.save_exact is not None else spec.execution.exact  # to save
+    return decide(mode, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes)
 
 
 def _exact_first(
