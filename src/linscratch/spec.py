@@ -142,7 +142,10 @@ class DataSpec(_Section):
         None,
         FILE,
         "COL",
-        Words("the label column, by name or index"),
+        Words(
+            "the label column, by name or index; needed where another column than the last "
+            "is named target, y, label or price"
+        ),
         shown=Words("the last column"),
     )
     features: tuple[str, ...] | None = setting(

@@ -12,7 +12,7 @@ from linscratch.cli.json_report import dumps
 from linscratch.data import destinations
 from linscratch.data.files import column_names, read_table
 from linscratch.errors import UsageError
-from linscratch.exact.solve import mean_loss, r2_score
+from linscratch.exact.solve import mean_loss, r2_score, rmse
 from linscratch.i18n import tr
 from linscratch.spec import DataSpec
 from linscratch.train.sources import file_of
@@ -115,7 +115,8 @@ def _report(args, model, table, path, predictions, output) -> None:
         "model_converged": (model.convergence or {}).get("converged"),
     }
     if table.y is not None:
-        out["loss"] = mean_loss(table.X, table.y, model.w, model.b)
+        out["loss"] = mean_loss(table.X, table.y, model.w, model.b)  # the book's: ½ MSE
+        out.update(mse=2 * out["loss"], rmse=rmse(out["loss"]))
         centered = model.training.get("fit_intercept", True) is not False  # else uncentered
         out["r2"] = r2_score(table.X, table.y, model.w, model.b, centered)
     if output is not None:
@@ -123,8 +124,12 @@ def _report(args, model, table, path, predictions, output) -> None:
     if vars(args).get("json"):
         print(dumps({**out, "predictions": predictions.tolist()}))
     elif output is not None:
-        score = "" if table.y is None else tr("; loss {loss:.6g}, R² {r2}")
-        score = score.format(loss=out.get("loss"), r2=_fmt(out.get("r2")))
+        score = ""
+        if table.y is not None:
+            score = tr("; loss {loss:.6g} = ½ MSE (MSE {mse:.6g}, RMSE {rmse:.6g}), R² {r2}")
+            score = score.format(
+                loss=out["loss"], mse=out["mse"], rmse=out["rmse"], r2=_fmt(out.get("r2"))
+            )
         written = tr("{count:,} predictions written to {path}")
         print(written.format(count=len(predictions), path=output) + score)
 

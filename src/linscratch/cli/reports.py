@@ -89,6 +89,32 @@ def convergence_warning(run, flag) -> str | None:
     ).format(how=how, diff=float(diffs[j]), name=names[j], far=far, todo=todo)
 
 
+def data_line(spec, dataset) -> str:
+    """The report's first line for data from a file: the file, the target by name and how it
+    was chosen (named, or the last column: `files.guess_target`), the features and rows."""
+    from linscratch.data.files import (  # start-up: not every run needs it
+        TARGET_NAMES,
+        named_like_a_target,
+    )
+
+    name = dataset.target_name or "y"
+    line = tr("{file}: target {target}, {d:,} feature(s), {n:,} rows").format(
+        file=spec.data.data or spec.data.dataset,
+        target=shorten(name, MAX_NAME),
+        d=len(dataset.feature_names),
+        n=len(dataset.y),
+    )
+    if dataset.source.get("target_guessed"):
+        if named_like_a_target(name):
+            line += tr(" (the last column; --target names another)")
+        else:
+            line += tr(
+                " (the last column, taken as no --target was given; no column is named "
+                "like a target: {names})"
+            ).format(names=", ".join(TARGET_NAMES))
+    return line
+
+
 def heads(run) -> tuple[str, str, str]:
     """The headings of the table of parameters: the name's, SGD's and the exact answer's."""
     loss = LOSSES[run.spec.model.loss]
@@ -130,8 +156,8 @@ def _fit_lines(run) -> list[str]:
         )
     else:
         said = tr(
-            "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, largest coefficient "
-            "difference {diff:.3g} ({name})"
+            "exact least squares: loss {loss:.6g} = ½ MSE (MSE {mse:.6g}, RMSE {rmse:.6g}), "
+            "R² {r2}; {comparison}, largest coefficient difference {diff:.3g} ({name})"
         )
     lines = [
         said.format(
@@ -144,6 +170,8 @@ def _fit_lines(run) -> list[str]:
             delta=run.spec.model.huber_delta,
             clipped=getattr(run.ols, "clipped", 0),
             rows=run.result.num_examples,
+            mse=2 * run.ols.loss,
+            rmse=float(np.sqrt(2 * run.ols.loss)),
         )
     ]
     if file_data and run.rmse is not None:

@@ -13,7 +13,7 @@ from linscratch.book.model import LinearModel
 from linscratch.cli.epochs import EpochLines
 from linscratch.cli.flags import flag, run_spec
 from linscratch.cli.json_report import dumps, train_json
-from linscratch.cli.reports import convergence_warning, train_text
+from linscratch.cli.reports import convergence_warning, data_line, train_text
 from linscratch.cli.timings import PhaseClock
 from linscratch.data import destinations
 from linscratch.errors import DivergedError
@@ -59,7 +59,8 @@ def _train(args, spec, main: bool) -> int:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed)
 
-        lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
+        head = None if dataset.synthetic else data_line(spec, dataset)  # what is predicted
+        lines = [EpochLines(head=head)] if main and not as_json else []  # as each epoch ends
         try:
             outcome = execute(
                 spec,

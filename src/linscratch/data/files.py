@@ -76,6 +76,40 @@ def check_readable(path: Path) -> None:
         raise UsageError("{path}: not a regular file (a pipe or a device); give a file", path=path)
 
 
+# Names a target column goes by (compared without case or surrounding space): a file without
+# `--target` has its last column taken, unless a column named so is elsewhere (`guess_target`).
+TARGET_NAMES = ("target", "y", "label", "price")
+
+
+def named_like_a_target(name: str) -> bool:
+    """Whether a column's name is one of `TARGET_NAMES`."""
+    return name.strip().lower() in TARGET_NAMES
+
+
+def guess_target(names: list[str], path, features=None, weights=None) -> str:
+    """The target of a file whose target was not named: its last column (other than the
+    `weights` column), unless another column (not a named feature) is named like a target
+    (`TARGET_NAMES`), where the guess would be wrong: then `--target` is required, and the
+    refusal names both columns. `names` are the file's columns."""
+    kept = [name for name in names if name != weights]
+    if not kept:
+        raise UsageError("{path}: no feature columns besides the target", path=path)
+    last = kept[-1]
+    features = set(features or ())
+    others = [n for n in kept[:-1] if named_like_a_target(n) and n not in features]
+    if others:
+        raise UsageError(
+            "{0} is needed for {path}: its last column {last!r} would be the target, but "
+            "{other!r} is named like one ({names}); say which",
+            "target",
+            path=path,
+            last=last,
+            other=others[0],
+            names=", ".join(TARGET_NAMES),
+        )
+    return last
+
+
 def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
     """The names of a file's columns (an NPY file's are its indices: "0", "1", ...; a CSV's
     without a `header`, x1, x2, ...)."""

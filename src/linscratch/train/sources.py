@@ -20,13 +20,21 @@ def file_of(spec: DataSpec) -> tuple[str, str | None]:
 def load(spec: DataSpec, seed: int) -> Dataset:
     """The data `spec` describes (resolved: see `DataSpec.resolved`), drawn from `seed` when
     synthetic: features, noise, then the initial w, all from one torch generator (the book's
-    order of draws)."""
+    order of draws). A file without a `target` has its last column taken where that is safe
+    (`files.guess_target`); `source["target_guessed"]` says so."""
     if not spec.synthetic:
-        from linscratch.data.files import read_table  # start-up: not every run needs it
+        from linscratch.data.files import (  # start-up: not every run needs it
+            column_names,
+            guess_target,
+            read_table,
+        )
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
         header = not spec.no_header
+        guessed = target is None  # the last column, unless that would be wrong (refused)
+        if guessed:
+            target = guess_target(column_names(path, header), path, features, spec.weights)
         table = answering(read_table, path, target, features, weights=spec.weights, header=header)
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
@@ -38,7 +46,7 @@ def load(spec: DataSpec, seed: int) -> Dataset:
 
             weights, shift = rescaled(checked(weights, len(y), "weights"))
             X, y, weights = drop_zero(X, y, weights)
-        source = {"path": path, "rows": len(table.y)}
+        source = {"path": path, "rows": len(table.y), "target_guessed": guessed}
         if weights is not None:  # the weights' column, and the rows of positive weight
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
