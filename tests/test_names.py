@@ -43,8 +43,10 @@ def test_a_target_named_elsewhere_makes_target_required(cli, tmp_path, table):
     chosen = cli("train", "--data", path, "--target", "target", "--seed", "1", "--json")
     assert chosen.code == 0 and chosen.json["data"]["target"] == "target"
     assert chosen.json["data"]["features"] == ["a", "b", "w"]
-    weighted = cli("train", "--data", path, "--weights", "w", "--seed", "1", "--json")
+    weighted = cli("train", "--data", path, "--weights", "w", "--target", "target", "--json")
     assert weighted.code == 0 and weighted.json["data"]["target"] == "target"
+    unsaid = cli("train", "--data", path, "--weights", "w")  # the last column, or target?
+    assert unsaid.code == 2 and "--target" in unsaid.err
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

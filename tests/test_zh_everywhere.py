@@ -24,7 +24,7 @@ NAMES = set(
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
     MiB GiB Huber huber squared
     constant invscaling step scikit SGDRegressor PyTorch StepLR
-    always never
+    always never statsmodels const
     """.split()
 )
 PACKAGES = ("fonts-noto-cjk",)  # Debian packages a message suggests installing: names too

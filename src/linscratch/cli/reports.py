@@ -111,7 +111,7 @@ def data_line(spec, dataset) -> str:
             line += tr(
                 " (the last column, taken as no --target was given; no column is named "
                 "like a target: {names})"
-            ).format(names=", ".join(TARGET_NAMES))
+            ).format(names=", ".join(map(repr, TARGET_NAMES)))
     return line
 
 

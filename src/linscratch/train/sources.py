@@ -23,19 +23,15 @@ def load(spec: DataSpec, seed: int) -> Dataset:
     order of draws). A file without a `target` has its last column taken where that is safe
     (`files.guess_target`); `source["target_guessed"]` says so."""
     if not spec.synthetic:
-        from linscratch.data.files import (  # start-up: not every run needs it
-            column_names,
-            guess_target,
-            read_table,
-        )
+        from linscratch.data.files import read_table  # start-up: not every run needs it
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
         header = not spec.no_header
         guessed = target is None  # the last column, unless that would be wrong (refused)
-        if guessed:
-            target = guess_target(column_names(path, header), path, features, spec.weights)
-        table = answering(read_table, path, target, features, weights=spec.weights, header=header)
+        table = answering(
+            read_table, path, target, features, weights=spec.weights, header=header, guess=guessed
+        )
         X, y, weights = table.X, table.y, table.weights
         if weights is not None:
             from linscratch.data.weights import (  # start-up: torch only when a run needs it
