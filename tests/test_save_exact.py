@@ -107,3 +107,18 @@ def test_save_exact_beside_save_and_destination_checks(cli, tmp_path, diabetes):
     assert same.code == 2 and "--save-exact" in same.err and "Traceback" not in same.err
     never = cli(*args, "--save-exact", str(tmp_path / "n.json"), "--exact", "never")
     assert never.code == 2 and "--exact" in never.err and not (tmp_path / "n.json").exists()
+
+
+def test_no_exact_answer_is_one_line_and_no_file(cli, tmp_path):
+    """The epsilon-insensitive loss with weight decay has no exact answer here (a quadratic
+    program): one line, exit 2, no file, rather than a traceback."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 2))
+    y = X @ [1.0, 2.0] + rng.normal(size=40)
+    data = write_csv(tmp_path / "d.csv", X, y, ["a", "b"])
+    model = tmp_path / "e.json"
+    args = ["train", "--data", data, "--target", "y", "--loss", "epsilon_insensitive"]
+    run = cli(*args, "--l2", "0.1", "--seed", "1", "--save-exact", str(model))
+    assert run.code == 2 and "Traceback" not in run.err and not model.exists()
+    errors = [line for line in run.err.splitlines() if "error" in line]
+    assert len(errors) == 1 and "--save-exact" in errors[0]

@@ -16,7 +16,7 @@ from linscratch.cli.json_report import dumps, train_json
 from linscratch.cli.reports import convergence_warning, data_line, train_text
 from linscratch.cli.timings import PhaseClock
 from linscratch.data import destinations
-from linscratch.errors import DivergedError
+from linscratch.errors import DivergedError, UsageError
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
 from linscratch.show import progress
@@ -180,6 +180,11 @@ def _save_exact(outcome) -> None:
     weighted, ridge or the loss's minimiser) as a model file `predict` reads like SGD's, with
     its standard errors where they exist (least squares, weighted or not)."""
     spec, exact = outcome.spec, outcome.ols
+    if exact is None:  # none for these settings (epsilon-insensitive with weight decay, say)
+        raise UsageError(
+            "{0}: the run has no exact answer for these settings; nothing was saved",
+            "save_exact",
+        )
     training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}
     se = getattr(exact, "se", None)
     LinearModel(
