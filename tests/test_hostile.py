@@ -267,13 +267,19 @@ def assert_refused(
 
 
 def assert_works(run: Outcome, as_json: bool = True):
-    """Exit 0, nothing on stderr (no warning, no traceback); returns the JSON report."""
+    """Exit 0, nothing on stderr (no warning, no traceback) but the warning that SGD has not
+    converged in the few epochs these runs take, or that a model saved so did not (a
+    judgement of the run, not of the file); returns the JSON report."""
     problems = []
     if run.crash:
         problems.append(run.crash)
     if run.code != 0:
         problems.append(f"exit status {run.code}, expected 0")
-    if run.err:
+    unconverged = (
+        "linscratch train: warning: SGD has not converged",
+        "linscratch predict: warning: the model in",
+    )
+    if [line for line in run.err.splitlines() if not line.startswith(unconverged)]:
         problems.append("stderr should be empty")
     assert not problems, "; ".join(problems) + " -- " + run.show()
     return json.loads(run.out) if as_json else None

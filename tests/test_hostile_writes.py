@@ -474,10 +474,10 @@ def test_chinese_on_an_ascii_output_falls_back_to_english_with_one_note(here, mo
     out, err = _ascii_stream(), _ascii_stream()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
-    code = main(["train", "--lang", "zh", "--epochs", "1", "--seed", "1", "--quiet"])
+    code = main(["train", "--lang", "zh", "--epochs", "3", "--seed", "1", "--quiet"])
     text, note = _text_of(out), _text_of(err)
     assert code == 0
-    assert "epoch 1, loss" in text and "exact least squares" in text
+    assert "epoch 3, loss" in text and "exact least squares" in text
     assert note.count("\n") == 1 and "cannot show Chinese" in note and "(ascii)" in note
     assert out.errors == err.errors == "strict"  # the streams given back as they were
 
@@ -512,7 +512,7 @@ def test_chinese_column_names_on_an_ascii_output_are_escaped(here, monkeypatch, 
 @pytest.mark.slow
 def test_pythonioencoding_ascii_with_lang_zh_in_a_real_process(here):
     done = subprocess.run(
-        [sys.executable, "-m", "linscratch", "train", "--lang", "zh", "--epochs", "1"],
+        [sys.executable, "-m", "linscratch", "train", "--lang", "zh", "--seed", "1"],
         capture_output=True,
         env={**os.environ, "PYTHONIOENCODING": "ascii"},
         timeout=120,
@@ -540,10 +540,12 @@ def test_chinese_column_names_in_an_english_figure(lin, here):
               "--plot", "cn.png")  # fmt: skip
     assert run.code == 0 and (here / "cn.png").stat().st_size > 0, run.show()
     assert "Glyph" not in run.err and "Traceback" not in run.err
+    # two epochs on four rows do not converge: that warning aside
+    err = "".join(line for line in run.err.splitlines(True) if "not converged" not in line)
     if cjk_font() is None:
-        assert run.err.count("\n") == 1 and "font" in run.err and "boxes" in run.err, run.err
+        assert err.count("\n") == 1 and "font" in err and "boxes" in err, run.err
     else:
-        assert run.err == "", run.err
+        assert err == "", run.err
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

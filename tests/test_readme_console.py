@@ -181,6 +181,8 @@ def _update(page: Path, command: str, shown: list[str], printed: list[str]) -> N
     """Rewrite in `page` the lines shown after `$ uv run linscratch command` as `printed`;
     where as many lines were printed as are shown, a shown line that still matches its printed
     one is kept as it is (its timing, its last digit), so that only what changed changes."""
+    if "..." in shown:  # the lines around the skip, found again in what was printed
+        printed = _around_skips(shown, printed)
     if len(shown) == len(printed):
         printed = [
             old if same_line(_normal(old, False), _normal(new, False)) else new
@@ -191,6 +193,28 @@ def _update(page: Path, command: str, shown: list[str], printed: list[str]) -> N
     text = page.read_text()
     assert old in text, f"{page.name}: the example of `{command}` is not where it was read"
     page.write_text(text.replace(old, head + "".join(f"{line}\n" for line in printed), 1))
+
+
+def _around_skips(shown: list[str], printed: list[str]) -> list[str]:
+    """`printed` with each stretch a `...` of `shown` stands for kept as `...`: a skip spans
+    the printed lines after the one that matches the line before it, up to the one that
+    matches the line after it (the same lines, or the first and last printed ones)."""
+    out, at = [], 0
+    for k, line in enumerate(shown):
+        if line.strip() != "...":
+            continue
+        before = [i for i in range(at, len(printed)) if k and _same(shown[k - 1], printed[i])]
+        start = before[0] + 1 if before else at
+        after = shown[k + 1] if k + 1 < len(shown) else None
+        ends = [i for i in range(start, len(printed)) if after and _same(after, printed[i])]
+        end = ends[0] if ends else len(printed)
+        out += [*printed[at:start], line]
+        at = end
+    return out + printed[at:]
+
+
+def _same(shown: str, printed: str) -> bool:
+    return same_line(_normal(shown, False), _normal(printed, False))
 
 
 def run_example(command: str, shown: list[str], capsys, page: Path = PAGES[0]) -> None:
@@ -208,7 +232,7 @@ def run_example(command: str, shown: list[str], capsys, page: Path = PAGES[0]) -
         problem = json_matches("\n".join(shown), out, shape)
     else:
         problem = matches(shown, out.splitlines(), shape)
-        if problem is not None and UPDATE and not shape and "..." not in shown:
+        if problem is not None and UPDATE and not shape:
             _update(page, command, shown, out.splitlines())
             return
     where = page.relative_to(ROOT)

@@ -52,11 +52,13 @@ CONFIG_KEYS = [
     "check_grad",
     "exact",
     "save",
+    "save_exact",
     "plot",
     "checkpoint",
     "resume",
     "tensorboard",
     "force",
+    "summary",
     "live",
     "seed",
 ]

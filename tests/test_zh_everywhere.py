@@ -24,7 +24,7 @@ NAMES = set(
     sgd squared_loss data_iter linreg Noto Sans CJK RMSE
     MiB GiB Huber huber squared
     constant invscaling step scikit SGDRegressor PyTorch StepLR
-    always never formulaic statsmodels
+    always never formulaic statsmodels const
     TensorBoard tensorboard
     """.split()
 )

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from linscratch.errors import UsageError
 from linscratch.exact.solve import stability
 from linscratch.exact.statistics import gap
+from linscratch.exact.verdicts import converged
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
 from linscratch.rules import check
@@ -32,7 +33,6 @@ from linscratch.train.engines import ENGINES
 from linscratch.train.loop import fit
 from linscratch.train.stopping import NoImprovement
 
-EXCESS = 0.02  # a loss this far above the exact optimum has not converged
 EXACT_WORK = 2e9  # the most multiply-adds spent on the exact optimum for that judgement
 _LOSS = {loss.estimator_name: name for name, loss in LOSSES.items()}  # the library's names
 # The estimator's name of each library setting that its messages name, where it differs: a
@@ -339,7 +339,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         """A `ConvergenceWarning` when training ended at max_iter before the rule stopped it
         (with `tol=None`, where the exact answer is out of reach, when the loss still fell),
         or, where the exact answer costs at most EXACT_WORK multiply-adds (about a second),
-        with the loss more than EXCESS above the exact least-squares optimum, whichever way it
+        with the loss more than `verdicts.EXCESS` above the exact optimum, whichever way it
         stopped: the plateau of a slow, ill-conditioned run is not convergence."""
         n, d = X.shape
         alpha = float(self.alpha)
@@ -360,14 +360,15 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
 
             squares = float(np.sum((y64 * y64) if sw is None else sw * y64 * y64))
             excess = gap(loss, best, squares, y64, sw)  # None: the optimum fits every row
-            if excess is None:
-                zero = squares / (2 * (len(y64) if sw is None else float(np.sum(sw))))
-                if loss > EXCESS * zero:  # measured against the loss of predicting zero
-                    reason = tr(
-                        "at epoch {epoch} with the training loss {loss:.3g}, where the exact "
-                        "optimum fits every row (loss 0; ½ mean y² is {zero:.3g})"
-                    ).format(epoch=rule.stopped_at or epochs, loss=loss, zero=zero)
-            elif excess > EXCESS:
+            total = len(y64) if sw is None else float(np.sum(sw))
+            if converged(excess, loss, squares, total):  # the rule `train` judges by too
+                pass
+            elif excess is None:  # measured against the loss of predicting zero
+                reason = tr(
+                    "at epoch {epoch} with the training loss {loss:.3g}, where the exact "
+                    "optimum fits every row (loss 0; ½ mean y² is {zero:.3g})"
+                ).format(epoch=rule.stopped_at or epochs, loss=loss, zero=squares / (2 * total))
+            else:
                 at = rule.stopped_at or epochs
                 reason = tr(objective.above).format(epoch=at, excess=excess)
         if reason is not None:

@@ -115,11 +115,13 @@ RULES = {
     "exact": _choice(CHOICES["exact"]),
     "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
     "save": (_text, "a file name"),
+    "save_exact": (_text, "a file name"),
     "plot": (_text, "a file name"),
     "checkpoint": (_text, "a folder name"),
     "resume": (_text, "a folder name"),
     "tensorboard": (_text, "a folder name"),
     "force": (lambda v: isinstance(v, bool), "true or false"),
+    "summary": (lambda v: isinstance(v, bool), "true or false"),
     "live": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: _whole(v, 1), "a whole number >= 1"),  # sweep's processes
     "corrupt": (lambda v: _real(v) and 0 <= v <= 1, "a number from 0 to 1"),  # make-data

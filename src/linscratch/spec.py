@@ -149,7 +149,10 @@ class DataSpec(_Section):
         None,
         FILE,
         "COL",
-        Words("the label column, by name or index"),
+        Words(
+            "the label column, by name or index; needed where another column than the last "
+            "is named target, y, label or price"
+        ),
         shown=Words("the last column"),
     )
     features: tuple[str, ...] | None = setting(
@@ -534,10 +537,21 @@ class ExecSpec(_Section):
 class OutputSpec(_Section):
     """What the run writes: a model (`save`), a figure (`plot`), a checkpoint folder written
     after each epoch (`checkpoint`), or continued (`resume`), TensorBoard's files
-    (`tensorboard`, see `show.tensorboard`); `force` replaces existing files;
-    `live` draws the run as it goes, in a notebook (see `live.LivePlot`)."""
+    (`tensorboard`, see `show.tensorboard`); `force` replaces existing files; `live` draws the
+    run as it goes, in a notebook (see `live.LivePlot`); `save_exact` saves the exact answer as
+    a model (it is then always computed); `summary` asks for the statistician's table
+    (`exact.summary`) where the data are synthetic (a file's run always has it)."""
 
     save: str | None = setting(None, OUTPUT, "MODEL.json", Words("save the fitted model"))
+    save_exact: str | None = setting(
+        None,
+        OUTPUT,
+        "MODEL.json",
+        Words(
+            "save the exact answer the run computes (least squares, weighted, ridge, Huber's) "
+            "as a model for predict, with its standard errors where they exist"
+        ),
+    )
     plot: str | None = setting(
         None, OUTPUT, "FILE", Words("draw how it learned, to a .png or .svg file")
     )
@@ -563,6 +577,15 @@ class OutputSpec(_Section):
         Words(
             "replace an existing --save file, --checkpoint or --tensorboard files "
             "(a --plot is always replaced)"
+        ),
+    )
+    summary: bool = setting(
+        False,
+        OUTPUT,
+        None,
+        Words(
+            "print the statistician's table (statsmodels' summary) for synthetic data too; "
+            "data from files get it always"
         ),
     )
     live: bool = False  # no flag: a notebook's
@@ -625,6 +648,12 @@ class RunSpec:
                     "formula",
                     "fit_intercept",
                 )
+        if self.outputs.save_exact is not None and self.execution.exact == "never":
+            raise UsageError(
+                "{0} saves the exact answer, which {1} never does not compute; leave {1} at auto",
+                "save_exact",
+                "exact",
+            )
 
     @classmethod
     def build(cls, spec: RunSpec | None = None, **settings) -> RunSpec:

@@ -303,10 +303,15 @@ class LinearModel:
 
     Saved as versioned JSON: {"format": "linscratch-model", "version": 1, "w", "b",
     "feature_names", "target_name", "standardization", "training", "seed", "library_version",
-    "encoding"}. `encoding`, where the columns came from a formula or categories
-    (`data.tables.read_design`): the formula, the design's columns (the feature names), each
-    category's levels and each stateful transform's values, with which `predict` encodes new
-    rows the same way; null otherwise.
+    "encoding", "convergence", "exact", "se"}. `encoding`, where the columns came from a formula
+    or categories (`data.tables.read_design`): the formula, the design's columns (the feature
+    names), each category's levels and each stateful transform's values, with which `predict`
+    encodes new rows the same way; null otherwise. `convergence` is {"converged", "loss_gap"}
+    for SGD judged against the exact optimum (`verdicts.converged`), None where it was not
+    (older files lack it); `exact` names the exact answer a model is (`train --save-exact`:
+    "least squares", "weighted least squares", "ridge", or a loss's name), None for SGD's, and
+    `se` its standard errors of (w₁ … w_d, b), or (w₁ … w_d) without the intercept, where they
+    exist.
     """
 
     w: list[float]
@@ -318,6 +323,9 @@ class LinearModel:
     seed: int | None = None
     library_version: str = ""
     encoding: dict | None = None
+    convergence: dict | None = None
+    exact: str | None = None
+    se: list[float] | None = None
 
     def predict(self, X) -> np.ndarray:
         """Predictions (n,) for X (n, d), in float64."""
@@ -404,5 +412,17 @@ MODEL_FIELDS = {
             )
         ),
         Words("null or an object with the formula and its columns"),
+    ),
+    "exact": (lambda v: v is None or isinstance(v, str), Words("text or null")),
+    "se": (
+        lambda v: (
+            v is None
+            or (isinstance(v, list) and all(isinstance(x, int | float) and x >= 0 for x in v))
+        ),
+        Words("a list of numbers >= 0 or null"),
+    ),
+    "convergence": (
+        lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("converged"), bool)),
+        Words('an object with "converged" true or false, or null'),
     ),
 }

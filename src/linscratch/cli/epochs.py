@@ -26,14 +26,20 @@ def epoch_line(epoch: int, loss: float) -> str:
 class EpochLines(Subscriber):
     """Prints the epoch lines of `train_text` as the epochs end, each flushed at once (a pipe
     or a file has it while the run goes on); the report's other lines follow at the end,
-    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts, then
-    a line saying where it resumed; the last epoch of a run stopped early, printed at its
-    end, follows a gap marker where epochs between were not shown."""
+    `train_text(..., epochs=False)`. A resumed run's earlier epochs print as it starts, after
+    `head` (the report's first line, if any: printed once training starts, so that a run
+    refused before it prints nothing on stdout), then a line saying where it resumed; the
+    last epoch of a run stopped early, printed at its end, follows a gap marker where epochs
+    between were not shown."""
 
-    def __init__(self, file=None):
+    def __init__(self, file=None, head: str | None = None):
         self.file, self.epochs, self.last, self.printed = file, 0, None, 0
+        self.head = head
 
     def run_start(self, event: RunStart) -> None:
+        if self.head is not None:
+            print(self.head, file=self.file or sys.stdout, flush=True)
+            self.head = None
         self.epochs = event.num_epochs
         for epoch, loss in enumerate(event.losses, 1):
             self._print(epoch, loss)

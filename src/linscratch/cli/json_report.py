@@ -8,6 +8,7 @@ import math
 
 from linscratch import __version__
 from linscratch.cli.epochs import stopped_early
+from linscratch.cli.summary_report import summary_of
 from linscratch.train.schedules import describe
 
 
@@ -47,6 +48,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "ols": None if run.ols is None else run.ols.to_dict(),
         "exact": run.exact,
         "loss_gap": run.loss_gap,
+        "converged": run.converged,
         "coef_diff": run.coef_diff,
         **({} if run.weight_decay is None else {"weight_decay": run.weight_decay}),
         "validation": run.validation,
@@ -69,8 +71,13 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         )
     if result.check_grad is not None:
         out["check_grad"] = result.check_grad
+    table = summary_of(run)
+    if table is not None:
+        out["summary"] = table.to_dict()
     if spec.outputs.save is not None:
         out["model"] = spec.outputs.save
+    if spec.outputs.save_exact is not None:
+        out["exact_model"] = spec.outputs.save_exact
     if spec.outputs.plot is not None:
         out["plot"] = spec.outputs.plot
     return out

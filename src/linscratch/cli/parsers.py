@@ -139,8 +139,8 @@ def add_train(sub) -> None:
     )
     stopping = ("early_stopping", "tol", "n_iter_no_change")
     experiment = ("num_epochs", "lr", "batch_size", "l2", *stopping, *SCHEDULE, "average", "seed")
-    outputs = ("json", "lang", "plot", "save", "checkpoint", "resume", "tensorboard", "force")
-    outputs = (*outputs, "quiet")
+    outputs = ("json", "lang", "plot", "save", "save_exact", "checkpoint", "resume")
+    outputs += ("tensorboard", "force", "summary", "quiet")
     add_flags(train, *experiment, *SHARED, "check_grad", "exact", *outputs)
 
 

@@ -13,7 +13,7 @@ from linscratch.data import destinations
 from linscratch.data.columns import Table
 from linscratch.data.files import column_names, read_table
 from linscratch.errors import UsageError
-from linscratch.exact.solve import mean_loss, r2_score
+from linscratch.exact.solve import mean_loss, r2_score, rmse
 from linscratch.i18n import tr
 from linscratch.spec import DataSpec
 from linscratch.train.sources import file_of
@@ -59,6 +59,7 @@ def run(args) -> int:
             row=row + 1,
             value=predictions[row],
         )
+    _unconverged(model, args.model)  # the predictions stand: said once they do
     kept = (path, header) if keep else None
     _write(predictions.tolist(), kept, output, force, options.get("json"))
     _report(args, model, table, path, predictions, output)
@@ -77,6 +78,19 @@ def _columns(path, names: list[str], model, header: bool) -> Table:
         )
     target = model.target_name if model.target_name in names else None
     return read_table(path, target, model.feature_names, require_target=False, header=header)
+
+
+def _unconverged(model, path) -> None:
+    """A warning on stderr when the model's SGD stopped short of the exact optimum."""
+    convergence = model.convergence or {}
+    if convergence.get("converged") is not False:
+        return
+    gap = convergence.get("loss_gap")
+    said = tr(
+        "the model in {path} did not converge: its training loss was {gap} above the exact "
+        "optimum's; train it longer, or save the exact answer (train --save-exact)"
+    ).format(path=path, gap="n/a" if not isinstance(gap, int | float) else f"{gap:+.2%}")
+    print(tr("linscratch predict: warning: {message}").format(message=said), file=sys.stderr)
 
 
 def _write(predictions: list[float], kept, output, force: bool, as_json: bool) -> None:
@@ -112,9 +126,11 @@ def _report(args, model, table, path, predictions, output) -> None:
         "data": str(path),
         "rows": len(predictions),
         "features": model.feature_names,
+        "model_converged": (model.convergence or {}).get("converged"),
     }
     if table.y is not None:
-        out["loss"] = mean_loss(table.X, table.y, model.w, model.b)
+        out["loss"] = mean_loss(table.X, table.y, model.w, model.b)  # the book's: ½ MSE
+        out.update(mse=2 * out["loss"], rmse=rmse(out["loss"]))
         centered = model.training.get("fit_intercept", True) is not False  # else uncentered
         out["r2"] = r2_score(table.X, table.y, model.w, model.b, centered)
     if output is not None:
@@ -122,8 +138,12 @@ def _report(args, model, table, path, predictions, output) -> None:
     if vars(args).get("json"):
         print(dumps({**out, "predictions": predictions.tolist()}))
     elif output is not None:
-        score = "" if table.y is None else tr("; loss {loss:.6g}, R² {r2}")
-        score = score.format(loss=out.get("loss"), r2=_fmt(out.get("r2")))
+        score = ""
+        if table.y is not None:
+            score = tr("; loss {loss:.6g} = ½ MSE (MSE {mse:.6g}, RMSE {rmse:.6g}), R² {r2}")
+            score = score.format(
+                loss=out["loss"], mse=out["mse"], rmse=out["rmse"], r2=_fmt(out.get("r2"))
+            )
         written = tr("{count:,} predictions written to {path}")
         print(written.format(count=len(predictions), path=output) + score)
 

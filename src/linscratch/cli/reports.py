@@ -13,7 +13,9 @@ from linscratch.cli.epochs import (
     shown_epoch,
     stopped_line,
 )
+from linscratch.cli.summary_report import summary_lines, summary_of
 from linscratch.cli.weights import MAX_NAME, weight_lines
+from linscratch.exact.verdicts import EXCESS
 from linscratch.i18n import counted, language, speaking, tr
 from linscratch.losses import LOSSES
 from linscratch.resources import exact_cost, stability_cost
@@ -44,6 +46,74 @@ def comparison_text(gap: float | None) -> str:
     if gap >= 0:
         return tr("SGD's loss is {gap} above it").format(gap=f"{gap:.2%}")
     return tr("SGD's loss is {gap} below it").format(gap=f"{abs(gap):.2%}")
+
+
+def convergence_warning(run, flag) -> str | None:
+    """The warning of a run whose SGD did not reach the exact optimum (`Run.converged` False,
+    `verdicts.converged`: the estimator's rule), in the language in use: how far it is (the
+    loss gap, the largest coefficient difference, in standard errors where they exist) and
+    what to do; None for a run that converged or was not judged. `flag` names a field's flag."""
+    if run.converged is not False:
+        return None
+    diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
+    j = int(diffs.argmax())
+    names = [*run.feature_names, "b"]
+    se = getattr(run.ols, "se", None)
+    if run.spec.model.fit_intercept is False:  # no b: its difference is 0
+        diffs, names = diffs[:-1], names[:-1]
+        j = int(diffs.argmax())
+    far = ""
+    if se is not None and len(se) == len(diffs) and se[j] > 0:
+        far = tr(", {k:.2g} standard errors").format(k=float(diffs[j] / se[j]))
+    if run.loss_gap is None:
+        how = tr("its loss is {loss:.3g} where the exact answer fits every row").format(
+            loss=run.result.loss
+        )
+    else:
+        how = tr("its loss is {gap} above the exact optimum's (converged: within {limit:.0%})")
+        how = how.format(gap=gap_text(run.loss_gap), limit=EXCESS)
+    if run.stability is None:
+        todo = tr("train longer ({epochs}), or with another {lr}")
+    else:
+        todo = tr(
+            "train longer ({epochs}), or with another {lr} (this data's stability limit "
+            "2/λ_max is {limit:.3g}; SGD is steadiest well below it)"
+        )
+    todo = todo.format(
+        epochs=flag("num_epochs"), lr=flag("lr"), limit=(run.stability or {}).get("lr_max")
+    )
+    if run.standardizer is None:
+        todo += tr(", or with {standardize}").format(standardize=flag("standardize"))
+    return tr(
+        "SGD has not converged: {how}; the largest coefficient difference is {diff:.3g} "
+        "({name}){far}; {todo}"
+    ).format(how=how, diff=float(diffs[j]), name=names[j], far=far, todo=todo)
+
+
+def data_line(spec, dataset) -> str:
+    """The report's first line for data from a file: the file, the target by name and how it
+    was chosen (named, or the last column: `files.guess_target`), the features and rows."""
+    from linscratch.data.files import (  # start-up: not every run needs it
+        TARGET_NAMES,
+        named_like_a_target,
+    )
+
+    name = dataset.target_name or "y"
+    line = tr("{file}: target {target}, {features}, {rows}").format(
+        file=spec.data.data or spec.data.dataset,
+        target=shorten(name, MAX_NAME),
+        features=counted(len(dataset.feature_names), "{n:,} feature", "{n:,} features"),
+        rows=counted(len(dataset.y), "{n:,} row", "{n:,} rows"),
+    )
+    if dataset.source.get("target_guessed"):
+        if named_like_a_target(name):
+            line += tr(" (the last column; --target names another)")
+        else:
+            line += tr(
+                " (the last column, taken as no --target was given; no column is named "
+                "like a target: {names})"
+            ).format(names=", ".join(map(repr, TARGET_NAMES)))
+    return line
 
 
 def heads(run) -> tuple[str, str, str]:
@@ -87,8 +157,8 @@ def _fit_lines(run) -> list[str]:
         )
     else:
         said = tr(
-            "exact least squares: loss {loss:.6g}, R² {r2}; {comparison}, largest coefficient "
-            "difference {diff:.3g} ({name})"
+            "exact least squares: loss {loss:.6g} = ½ MSE (MSE {mse:.6g}, RMSE {rmse:.6g}), "
+            "R² {r2}; {comparison}, largest coefficient difference {diff:.3g} ({name})"
         )
     lines = [
         said.format(
@@ -101,6 +171,8 @@ def _fit_lines(run) -> list[str]:
             delta=run.spec.model.huber_delta,
             clipped=getattr(run.ols, "clipped", 0),
             rows=run.result.num_examples,
+            mse=2 * run.ols.loss,
+            rmse=float(np.sqrt(2 * run.ols.loss)),
         )
     ]
     if file_data and run.rmse is not None:
@@ -221,8 +293,9 @@ def _validation_lines(run, file_data: bool, exact: str = "") -> list[str]:
 def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> str:
     """The text of `train` in `lang`: the epoch lines as the book prints them (left out
     without `epochs`: `EpochLines` printed them as they ended), then the estimation errors
-    (synthetic data) or the learned parameters by column, the exact answer, the RMSE (file
-    data), the summary."""
+    (synthetic data) or the learned parameters by column (within the statistician's table,
+    `summary_report`, for data from files or with `summary`), the exact answer, the RMSE
+    (file data), the timing line."""
     with speaking(lang):
         return _train_text(run, seed_drawn, epochs)
 
@@ -243,7 +316,10 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         w_error, b_error = tr("error in estimating w"), tr("error in estimating b")
         lines.append(f"{w_error}: {torch.tensor(result.w_error, dtype=tdtype)}")
         lines.append(f"{b_error}: {torch.tensor([result.b_error], dtype=tdtype)}")
-    else:
+    table = summary_of(run)
+    if table is not None:  # the statistician's table, with SGD's column: in place of the plain one
+        lines += summary_lines(run, table, heads(run)[2])
+    elif result.w_error is None:
         lines += weight_lines(run, heads(run))
     lines += _fit_lines(run)
     summary = tr(
@@ -280,4 +356,6 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         lines.append(tr("plot written to {path}").format(path=outputs.plot))
     if outputs.save is not None:
         lines.append(tr("model saved to {path}").format(path=outputs.save))
+    if outputs.save_exact is not None:
+        lines.append(tr("exact answer saved to {path}").format(path=outputs.save_exact))
     return "\n".join(lines)

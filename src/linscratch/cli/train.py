@@ -14,10 +14,10 @@ from linscratch.cli import board
 from linscratch.cli.epochs import EpochLines
 from linscratch.cli.flags import flag, run_spec
 from linscratch.cli.json_report import dumps, train_json
-from linscratch.cli.reports import train_text
+from linscratch.cli.reports import convergence_warning, data_line, train_text
 from linscratch.cli.timings import PhaseClock
 from linscratch.data import destinations
-from linscratch.errors import DivergedError
+from linscratch.errors import DivergedError, UsageError
 from linscratch.i18n import tr
 from linscratch.losses import LOSSES
 from linscratch.show import progress
@@ -61,9 +61,10 @@ def _train(args, spec, main: bool) -> int:
         shown.label(_loading(spec.data))
         dataset = sources.load(spec.data, spec.seed, spec.model.fit_intercept)
 
-        lines = [EpochLines()] if main and not as_json else []  # each as its epoch ends
-        if lines and "dropped_rows" in dataset.source:
-            print(_dropped(dataset.source), flush=True)
+        head = None if dataset.synthetic else data_line(spec, dataset)  # what is predicted
+        if head is not None and "dropped_rows" in dataset.source:
+            head += "\n" + _dropped(dataset.source)
+        lines = [EpochLines(head=head)] if main and not as_json else []  # as each epoch ends
         logdir = spec.outputs.tensorboard if main else None
         boards = [board.board(spec, dataset, logdir)] if logdir is not None else []
         try:
@@ -88,6 +89,11 @@ def _train(args, spec, main: bool) -> int:
         raise diverged
     check = outcome.result.check_grad
     status = 0 if check is None or check["passed"] else 1
+    unconverged = convergence_warning(outcome, flag)
+    if unconverged is not None:  # the estimator's ConvergenceWarning, on the command line
+        print(
+            tr("linscratch train: warning: {message}").format(message=unconverged), file=sys.stderr
+        )
 
     if as_json:
         print(
@@ -107,6 +113,9 @@ def _write(shown, outcome, dataset) -> None:
     if outputs.save is not None:
         shown.label(tr("writing {path}").format(path=outputs.save))
         _save(outcome, dataset)
+    if outputs.save_exact is not None:
+        shown.label(tr("writing {path}").format(path=outputs.save_exact))
+        _save_exact(outcome, dataset)
 
 
 def _diverged(error, dataset, seed_drawn: bool, as_json: bool, lang: str) -> None:
@@ -189,4 +198,48 @@ def _save(outcome, dataset) -> None:
         encoding=dataset.encoding,
         seed=outcome.result.seed,
         library_version=__version__,
+        convergence=_convergence(outcome),
     ).save(spec.outputs.save, force=spec.outputs.force)
+
+
+def _save_exact(outcome, dataset) -> None:
+    """The exact answer the run computed (`Run.ols`, in the data's units: least squares,
+    weighted, ridge or the loss's minimiser) as a model file `predict` reads like SGD's, with
+    its standard errors where they exist (least squares, weighted or not)."""
+    spec, exact = outcome.spec, outcome.ols
+    if exact is None:  # none for these settings (epsilon-insensitive with weight decay, say)
+        raise UsageError(
+            "{0}: the run has no exact answer for these settings; nothing was saved",
+            "save_exact",
+        )
+    training = {k: v for k, v in spec.to_dict().items() if k not in vars(spec.outputs)}
+    se = getattr(exact, "se", None)
+    LinearModel(
+        w=[float(v) for v in exact.w],
+        b=float(exact.b),
+        feature_names=outcome.feature_names,
+        target_name=outcome.target_name,
+        training=training,
+        seed=outcome.result.seed,
+        encoding=dataset.encoding,
+        library_version=__version__,
+        exact=_exact_kind(spec),
+        se=None if se is None else [float(v) for v in se],
+    ).save(spec.outputs.save_exact, force=spec.outputs.force)
+
+
+def _exact_kind(spec) -> str:
+    """What the exact answer of a run is, as its model file names it."""
+    if spec.model.loss != "squared":
+        return spec.model.loss
+    if spec.model.l2:
+        return "ridge"
+    return "weighted least squares" if spec.data.weights is not None else "least squares"
+
+
+def _convergence(outcome) -> dict | None:
+    """What the model file records of how SGD ended: whether it reached the exact optimum
+    (`Run.converged`) and its loss gap; None where it was not judged (no exact answer)."""
+    if outcome.converged is None:
+        return None
+    return {"converged": outcome.converged, "loss_gap": outcome.loss_gap}

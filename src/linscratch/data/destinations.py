@@ -154,9 +154,11 @@ def check_distinct(outputs: dict, inputs: dict) -> None:
 def check_outputs(outputs, inputs: dict | None = None) -> None:
     """Check every destination of a run (`spec.OutputSpec`) before it starts; `inputs` maps
     the fields of the files it reads to their paths."""
-    check_distinct({"save": outputs.save, "plot": outputs.plot}, inputs or {})
-    if outputs.save is not None:
-        check(outputs.save, "save", outputs.force)
+    saved = {"save": outputs.save, "save_exact": outputs.save_exact}
+    check_distinct({**saved, "plot": outputs.plot}, inputs or {})
+    for field, path in saved.items():
+        if path is not None:
+            check(path, field, outputs.force)
     if outputs.plot is not None:
         check(outputs.plot, "plot", outputs.force, FIGURES)
     if outputs.resume is not None:

@@ -76,6 +76,38 @@ def check_readable(path: Path) -> None:
         raise UsageError("{path}: not a regular file (a pipe or a device); give a file", path=path)
 
 
+# Names a target column goes by (compared without case or surrounding space): a file without
+# `--target` has its last column taken, unless a column named so is elsewhere (`guess_target`).
+TARGET_NAMES = ("target", "y", "label", "price")
+
+
+def named_like_a_target(name: str) -> bool:
+    """Whether a column's name is one of `TARGET_NAMES`."""
+    return name.strip().lower() in TARGET_NAMES
+
+
+def guess_target(names: list[str], path, features=None) -> str:
+    """The target of a file whose target was not named: its last column, unless another
+    column (not a named feature) is named like a target (`TARGET_NAMES`), where the guess
+    would be wrong: then `--target` is required, and the refusal names both columns. `names`
+    are the file's columns (a last column that is the `weights` one is refused as ever, by
+    `read_table`: it cannot be both)."""
+    last = names[-1]
+    features = set(features or ())
+    others = [n for n in names[:-1] if named_like_a_target(n) and n not in features]
+    if others:
+        raise UsageError(
+            "{0} is needed for {path}: its last column {last!r} would be the target, but "
+            "{other!r} is named like one ({names}); say which",
+            "target",
+            path=path,
+            last=last,
+            other=others[0],
+            names=", ".join(map(repr, TARGET_NAMES)),
+        )
+    return last
+
+
 def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
     """The names of a file's columns (an NPY file's are its indices: "0", "1", ...; a CSV's
     without a `header`, x1, x2, ...)."""
@@ -84,7 +116,7 @@ def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
 
 
 def read_table(
-    path, target=None, features=None, require_target=True, weights=None, header=True
+    path, target=None, features=None, require_target=True, weights=None, header=True, guess=False
 ) -> Table:
     """Read a data file (CSV, Parquet, NPY, ...: `formats.FORMATS`) into a `Table`.
 
@@ -93,14 +125,22 @@ def read_table(
     `require_target=False` (for prediction) a file whose target column is missing, or holds an
     empty or non-numeric cell, is fine: y is then None. `weights`: a column of row weights.
     `header=False`: a CSV file without a header line, its columns named x1, x2, ...
+    `guess`: a `target` of None is guessed by `guess_target` (refused where the last column
+    would be a wrong guess), from the names the file is read with (no pass of its own).
     """
     path = Path(path)
     fmt = check_path(path, header)
+    guess = guess and target is None and require_target
     if require_target and weights is None:
         streamed = fmt.views(path, target, features)
         if streamed is not None:
+            if guess:  # the view took the last column: refused where that is a wrong guess
+                names = [*streamed.feature_names, streamed.target_name]
+                guess_target(names if features is None else [names[-1]], path)
             return streamed
     names, column = fmt.columns(path, header)
+    if guess:
+        target = guess_target(names, path, features)
 
     if target is None and not require_target:
         t_index = None

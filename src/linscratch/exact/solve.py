@@ -160,8 +160,7 @@ def ols_of(reduced) -> OLSResult:
         sigma2 = rss / dof
         cov = (Vt.T * inv_s**2) @ Vt / np.outer(scale, scale)  # (AᵀA)⁻¹
         se = np.sqrt(sigma2 * np.diag(cov))
-    s_raw = np.linalg.svd(R, compute_uv=False)
-    cond = float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
+    cond = condition_of(R)
     tss = reduced.total(centered=fit_intercept)
     return OLSResult(
         w=theta[:d],
@@ -175,6 +174,14 @@ def ols_of(reduced) -> OLSResult:
         residual_sd=float(np.sqrt(rss / dof)) if dof > 0 else None,
         fit_intercept=fit_intercept,
     )
+
+
+def condition_of(R) -> float:
+    """The 2-norm condition number of the design A = [X 1] (or X) from its R factor (p, p):
+    σ_max/σ_min, the same singular values (statsmodels' `condition_number`); inf where
+    singular."""
+    s_raw = np.linalg.svd(R, compute_uv=False)
+    return float(s_raw[0] / s_raw[-1]) if s_raw[-1] > 0 else float("inf")
 
 
 def solve_r(R, z, n: int):

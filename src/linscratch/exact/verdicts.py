@@ -1,5 +1,6 @@
 """Has a run converged? Its final loss judged against the exact least-squares loss and the
-stability limit 2/λ_max (`sweep` judges each of its runs so).
+stability limit 2/λ_max (`sweep` judges each of its runs so, by `judge`; a finished run of
+`train` or the estimator is judged by `converged`, below the rule's list).
 
 The rule, in this order:
 
@@ -26,6 +27,21 @@ import numpy as np
 VERDICTS = ("converged", "converging", "diverged")
 TOLERANCE = 0.1  # of the exact loss L*
 FLOOR = 1e-9  # of V = ½ var(y)
+EXCESS = 0.02  # a finished run's loss this far above the exact optimum has not converged
+
+
+def converged(loss_gap: float | None, loss: float, squares: float, total: float) -> bool:
+    """Whether a finished run reached the exact optimum, as the estimator (its
+    `ConvergenceWarning`) and `train` (its warning, `Run.converged`) judge it: its loss
+    (the objective it descends) at most `EXCESS` (2%) above the optimum's, `loss_gap` =
+    L/L* − 1 (`statistics.gap`); where the optimum fits every row (`loss_gap` None: L* at
+    the rounding level), at most `EXCESS` of ½ mean y², the loss of predicting zero
+    (`squares` Σsᵢyᵢ², `total` Σsᵢ or the rows' count). Stricter than the sweep's
+    `TOLERANCE`, which compares runs on the way; this says whether a model may be used as the
+    least-squares one."""
+    if loss_gap is None:
+        return loss <= EXCESS * squares / (2 * total)
+    return loss_gap <= EXCESS
 
 
 def judge(

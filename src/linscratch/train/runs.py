@@ -19,7 +19,7 @@ from linscratch.data.rows import Standardizer, prepare
 from linscratch.errors import DivergedError, StabilityWarning
 from linscratch.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from linscratch.exact.ridge import decay_terms
-from linscratch.exact.solve import OLSResult, mean_loss, stability
+from linscratch.exact.solve import OLSResult, condition_of, mean_loss, stability
 from linscratch.exact.statistics import (
     bound_of,
     coef_diff,
@@ -29,6 +29,7 @@ from linscratch.exact.statistics import (
     sgd_numbers,
 )
 from linscratch.exact.statistics import validation as validation_numbers
+from linscratch.exact.verdicts import converged
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
 from linscratch.losses import LOSSES, unit_of
@@ -59,7 +60,10 @@ class Run:
     "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
     `standardize`); `exact` whether the exact answer was "computed", "skipped" (too costly
     for `auto`) or not asked for ("never"): without it `ols`, `loss_gap`, `coef_diff`,
-    `rmse`, `r2` and `weight_decay` are None.
+    `rmse`, `r2` and `weight_decay` are None; `log_weights` Σ log sᵢ of the training rows'
+    weights as the file gives them (the weighted log-likelihood's term, `summary`), None
+    without weights; `condition_number` that of the design [X 1] (or X) in the data's units,
+    rows scaled by √sᵢ, whatever the loss (None where the rows were not reduced).
     """
 
     spec: RunSpec
@@ -78,6 +82,9 @@ class Run:
     rmse: dict | None = None
     weight_decay: dict | None = None
     exact: str = "computed"
+    log_weights: float | None = None
+    condition_number: float | None = None
+    converged: bool | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -206,12 +213,13 @@ def execute(
     )
     decay = None if exact is None else decay_terms(spec.model.l2, scaled.w, rows.scaler, exact)
     objective = None if sgd_loss is None else sgd_loss + (decay["sgd"] if decay else 0.0)
+    loss_gap = None if exact is None else gap(objective, exact.loss, squares, rows.y, sw)
     return Run(
         spec=spec,
         result=result,
         ols=exact,
         r2=r2 if squared else None,
-        loss_gap=None if exact is None else gap(objective, exact.loss, squares, rows.y, sw),
+        loss_gap=loss_gap,
         coef_diff=None if exact is None else coef_diff(result, exact),
         feature_names=dataset.feature_names,
         target_name=dataset.target_name,
@@ -223,7 +231,32 @@ def execute(
         rmse=rmse_pair(sgd_loss, exact) if squared else None,
         weight_decay=decay,
         exact=status,
+        log_weights=_log_weights(sw, dataset.weight_shift),
+        condition_number=_condition(reduced),
+        converged=None if exact is None else converged(loss_gap, objective, squares, _total(rows)),
     )
+
+
+def _total(rows) -> float:
+    """Σsᵢ of the training rows' weights, or their count: what their mean loss divides by."""
+    return len(rows.y) if rows.weights is None else float(np.sum(rows.weights, dtype=np.float64))
+
+
+def _condition(reduced) -> float | None:
+    """The design's condition number, from the training rows' R factor; None where the rows
+    were not reduced here (an exact answer given, or none computed)."""
+    if reduced is None:
+        return None
+    p = reduced.p
+    return condition_of(reduced.R[:p, :p])
+
+
+def _log_weights(sw, shift: int) -> float | None:
+    """Σ log sᵢ of the weights `sw` (n,) rescaled by 4⁻ˢʰⁱᶠᵗ, in the weights of the file."""
+    if sw is None:
+        return None
+    sw = np.asarray(sw, np.float64)
+    return float(np.sum(np.log(sw))) + len(sw) * shift * float(np.log(4.0))
 
 
 def _decided(spec: RunSpec, dataset: Dataset) -> str:
@@ -232,9 +265,8 @@ def _decided(spec: RunSpec, dataset: Dataset) -> str:
     n, d = np.shape(dataset.X)
     if spec.data.val_fraction:
         n -= round(n * spec.data.val_fraction)  # the held-out rows (`rows.split_rows`)
-    return decide(
-        spec.execution.exact, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes
-    )
+    mode = "always" if spec.outputs.save_exact is not None else spec.execution.exact  # to save
+    return decide(mode, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes)
 
 
 def _exact_first(

@@ -27,13 +27,16 @@ def encoded(spec: DataSpec) -> bool:
 def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
     """The data `spec` describes (resolved: see `DataSpec.resolved`), drawn from `seed` when
     synthetic: features, noise, then the initial w, all from one torch generator (the book's
-    order of draws). `fit_intercept` says whether categories drop their first level."""
+    order of draws). `fit_intercept` says whether categories drop their first level. A file
+    without a `target` (and no formula) has its last column taken where that is safe
+    (`files.guess_target`); `source["target_guessed"]` says so."""
     if not spec.synthetic:
         from linscratch.data.files import read_table  # start-up: not every run needs it
 
         path, target = file_of(spec)
         features = None if spec.features is None else list(spec.features)
         header = not spec.no_header
+        guessed = target is None and spec.formula is None  # the last column, if safe
         if encoded(spec):
             from linscratch.data.tables import (  # start-up: pandas, formulaic only for them
                 read_design,
@@ -58,7 +61,13 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
 
             try:
                 table = answering(
-                    read_table, path, target, features, weights=spec.weights, header=header
+                    read_table,
+                    path,
+                    target,
+                    features,
+                    weights=spec.weights,
+                    header=header,
+                    guess=guessed,
                 )
             except MissingCell as exc:
                 raise UsageError(
@@ -74,7 +83,7 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
 
             weights, shift = rescaled(checked(weights, len(y), "weights"))
             X, y, weights = drop_zero(X, y, weights)
-        source = {"path": path, "rows": len(table.y)}
+        source = {"path": path, "rows": len(table.y), "target_guessed": guessed}
         if spec.drop_missing:
             source["dropped_rows"] = table.dropped
         if spec.formula is not None or spec.categorical is not None:
