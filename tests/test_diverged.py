@@ -53,7 +53,7 @@ def test_a_raw_csv_with_the_default_rate_still_gets_the_exact_answer(cli, raw_cs
     assert "training diverged" in error_line(run.err)
     assert not model.exists() and not plot.exists()  # nothing saved
     head, *lines = run.out.splitlines()
-    assert ": target y, 2 feature(s), 40 rows" in head  # the report's first line
+    assert ": target y, 2 features, 40 rows" in head  # the report's first line
     assert lines[0].startswith("SGD diverged") and "40 training rows" in lines[0]
     assert lines[1].split() == ["parameter", "least", "squares"]
     printed = {line.split()[0]: float(line.split()[1]) for line in lines[2:5]}

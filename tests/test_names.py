@@ -59,10 +59,10 @@ def test_the_first_line_names_the_target_and_how_it_was_chosen(cli, tmp_path, ta
     given = cli("train", "--data", named, "--target", "price", *args).out.splitlines()[0]
     guessed = cli("train", "--data", plain, *args).out.splitlines()[0]
     if lang == "en":
-        assert first == f"{named}: target price, 2 feature(s), 60 rows " + (
+        assert first == f"{named}: target price, 2 features, 60 rows " + (
             "(the last column; --target names another)"
         )
-        assert given == f"{named}: target price, 2 feature(s), 60 rows"
+        assert given == f"{named}: target price, 2 features, 60 rows"
         assert "target c" in guessed and "no column is named like a target" in guessed
     else:
         assert "目标 price" in first and "最后一列" in first and "最后一列" not in given

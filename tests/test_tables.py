@@ -194,7 +194,9 @@ def test_drop_missing_drops_the_rows_pandas_drops(lin, here, suffix):  # noqa: F
     assert report["data"]["rows"] == len(kept)
     assert_params(exact(report), smf.ols(formula, kept).fit().params)
     text = lin("train", "--data", path, "--formula", formula, "--drop-missing", "--seed", "3")
-    assert text.out.startswith(f"dropped 4 of {len(frame)} rows with a missing cell")
+    assert text.out.splitlines()[1].startswith(
+        f"dropped 4 of {len(frame)} rows with a missing cell"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".npy"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from linscratch.cli.weights import MAX_NAME, MAX_WEIGHTS
 from linscratch.exact.summary import LARGE_CONDITION, Summary, summarize
-from linscratch.i18n import tr, width
+from linscratch.i18n import counted, tr, width
 from linscratch.show.scaled_params import shorten
 
 
@@ -56,8 +56,9 @@ def summary_lines(run, table: Summary, exact_head: str) -> list[str]:
         rows.append(row)
     lines = [title, *_aligned([heads, *rows])]
     if table.d > MAX_WEIGHTS:
-        more = tr("... {more} more weight(s) not shown (--json lists them all)")
-        lines.insert(2 + MAX_WEIGHTS, "  " + more.format(more=table.d - MAX_WEIGHTS))
+        more = tr("... {more} not shown (--json lists them all)")
+        hidden = counted(table.d - MAX_WEIGHTS, "{n:,} more weight", "{n:,} more weights")
+        lines.insert(2 + MAX_WEIGHTS, "  " + more.format(more=hidden))
     lines += _figures(table)
     return lines
 
