@@ -97,7 +97,7 @@ def read_table(
     path = Path(path)
     fmt = check_path(path, header)
     if require_target and weights is None:
-        streamed = fmt.views(path, target, features)
+        streamed = fmt.views(path, target, features, header)
         if streamed is not None:
             return streamed
     names, column = fmt.columns(path, header)
