@@ -92,14 +92,14 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
     remove_stale(folder, key)
     fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix(key), suffix=".bin")
     try:
-        with open(fd, "wb") as f:
-            try:
+        try:
+            with open(fd, "wb") as f:
                 n, peaks = _append_batches(batches, names, path, f)
-            except (UsageError, pa.ArrowException):
-                return None  # read whole: its checks name the cell or the fault
-            except OSError as exc:  # the scratch file's write: a full folder, say
-                raise _scratch_error(path, folder, exc.strerror) from None
-            pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
+        except (UsageError, pa.ArrowException):
+            return None  # read whole: its checks name the cell or the fault
+        except OSError as exc:  # the scratch file's write or flush: a full folder, say
+            raise _scratch_error(path, folder, exc.strerror) from None
+        pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
         if n == 0:
             return None
         arr = np.memmap(scratch, np.float64, "r", shape=(n, len(names)))
