@@ -200,6 +200,22 @@ def test_a_full_temporary_folder(lin, here, small_blocks, monkeypatch):  # noqa:
     assert_refused(run, here, before, words=("d.csv", "scratch copy", "No space left"))
 
 
+def test_no_scratch_file_reads_the_file_whole(here, monkeypatch):  # noqa: F811
+    """A temporary folder where no file can be made: the file is read whole, as before."""
+    import tempfile
+
+    def refused(**kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    text = decimal_text(300, seed=4)
+    (here / "d.csv").write_text(text)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    table = read_table(here / "d.csv")
+    assert not isinstance(table.X.base, np.memmap)
+    got = np.column_stack([table.X, table.y])
+    assert got.tobytes() == python_floats(text).tobytes()
+
+
 @pytest.mark.slow
 def test_copying_holds_a_few_blocks_not_the_table(tmp_path):
     """A 24 MB table (150,000 x 20 float64, 36 MB of text) in 64 KiB blocks: numpy's

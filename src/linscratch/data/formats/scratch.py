@@ -90,7 +90,10 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
 
     folder = Path(tempfile.gettempdir())
     remove_stale(folder, key)
-    fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix(key), suffix=".bin")
+    try:
+        fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix(key), suffix=".bin")
+    except OSError:
+        return None  # no scratch file can be made there: read whole, as it always could be
     try:
         try:
             with open(fd, "wb") as f:
