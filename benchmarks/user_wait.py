@@ -21,6 +21,16 @@ own process, timed from outside (wall time from launch to exit, and its peak res
   are converted to VW's text format and cached before the rounds, untimed; the text is
   deleted once the cache is made.
 
+The CSV case (`--only csv`, or after the NPY sizes): the same rows written as CSV text (by
+pyarrow, from the NPY file, untimed), then in the same alternating rounds:
+
+- linscratch: `train --data FILE.csv --epochs 1`, and with `--json` for its split (reading is
+  the parse into the scratch copy);
+- polars + lstsq: `polars.read_csv`, then `numpy.linalg.lstsq` on [X 1] (the exact answer
+  only: the three-line script a user would write);
+- pandas + scikit-learn: `pandas.read_csv` (its C engine), then the scikit-learn fit above;
+- the limit: `cat FILE > /dev/null`, one plain read of the file from the page cache.
+
 A tool that is not installed is skipped with a note. Every file is deleted at the end. All
 processes read files that are in the page cache (a warm-up round runs first, untimed: the
 bytecode, numba's cached kernels and the files are warm, as for a user's second run). Each
@@ -29,9 +39,10 @@ tool uses the threads it uses by default.
     uv run --group bench python benchmarks/user_wait.py --quick    # small sizes, a few minutes
     uv run --group bench python benchmarks/user_wait.py            # 2,000,000 x 100; 10,000,000 x 2
     uv run --group bench python benchmarks/user_wait.py --out tables.md --rounds 5
+    uv run --group bench python benchmarks/user_wait.py --only csv    # 1e6 x 50; 4e6 x 10
 
 The `bench` dependency group holds scikit-learn's companions statsmodels and vowpalwabbit;
-CI's plain `uv sync` does not install it. Prints Markdown tables (ratios against the
+with polars; CI's plain `uv sync` does not install it. Prints Markdown tables (ratios against the
 targets: linscratch at least 5x faster than scikit-learn's SGDRegressor + LinearRegression
 and 10x faster than VW's cached pass); progress goes to stderr.
 """
@@ -53,6 +64,9 @@ from machine import cpu_model
 
 FULL = [(2_000_000, 100), (10_000_000, 2)]
 QUICK = [(200_000, 100), (1_000_000, 2)]
+CSV_FULL = [(1_000_000, 50), (4_000_000, 10)]
+CSV_QUICK = [(100_000, 50), (400_000, 10)]
+CSV_TARGETS = {"polars + lstsq": 1 / 0.8}  # linscratch's whole run at most 0.8x its time
 PHASES = ("reading", "stability", "compiling", "training", "exact")
 TARGETS = {"scikit-learn": 5.0, "Vowpal Wabbit": 10.0}  # linscratch faster by at least
 
@@ -76,6 +90,24 @@ t4 = time.time()
 print(json.dumps({"started": t0, "importing": t1 - t0, "reading": t2 - t1, "sgd": t3 - t2,
                   "exact": t4 - t3}))
 """
+
+POLARS = """
+import json, sys, time
+t0 = time.time()
+import numpy as np
+import polars as pl
+t1 = time.time()
+A = pl.read_csv(sys.argv[1]).to_numpy()
+t2 = time.time()
+X = np.column_stack([A[:, :-1], np.ones(len(A))])
+w = np.linalg.lstsq(X, A[:, -1])[0]
+t3 = time.time()
+print(json.dumps({"started": t0, "importing": t1 - t0, "reading": t2 - t1, "exact": t3 - t2}))
+"""
+
+PANDAS = SKLEARN.replace("import numpy as np", "import numpy as np, pandas as pd").replace(
+    "A = np.load(sys.argv[1])", "A = pd.read_csv(sys.argv[1]).to_numpy()"
+)
 
 STATSMODELS = """
 import json, sys, time
@@ -261,6 +293,128 @@ def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
     return times, notes
 
 
+def csv_copy(npy: str) -> str:
+    """The NPY file's rows as CSV text (x1, ..., xd, y), written by pyarrow a chunk at a
+    time (its shortest round-trip text of each float32)."""
+    import numpy as np
+    import pyarrow as pa
+    from pyarrow import csv
+
+    A = np.load(npy, mmap_mode="r")
+    d = A.shape[1] - 1
+    names = [f"x{j + 1}" for j in range(d)] + ["y"]
+    path = npy[: -len(".npy")] + ".csv"
+    with csv.CSVWriter(path, pa.schema([(k, pa.float32()) for k in names])) as writer:
+        for i in range(0, len(A), 250_000):
+            chunk = A[i : i + 250_000]
+            writer.write_table(pa.table({k: chunk[:, j] for j, k in enumerate(names)}))
+    return path
+
+
+def csv_commands(path: str) -> dict[str, list[str]]:
+    """The processes of the CSV case, by name; the tools that are not installed left out."""
+    py = sys.executable
+    train = [*linscratch(), "train", "--data", path, "--epochs", "1"]
+    runs = {"linscratch (CSV)": train, "linscratch (CSV, --json)": [*train, "--json"]}
+    if installed("polars"):
+        runs["polars + lstsq"] = [py, "-c", POLARS, path]
+    if installed("pandas") and installed("sklearn"):
+        runs["pandas + scikit-learn"] = [py, "-c", PANDAS, path]
+    runs["cat FILE > /dev/null"] = ["sh", "-c", 'cat "$1" > /dev/null', "sh", path]
+    return runs
+
+
+def measure_csv(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
+    """`args.rounds` rounds of the CSV case's processes for one size, as `measure`."""
+    files = make_data(n, d, folder, bool(args.keep))
+    path = files["npy"][: -len(".npy")] + ".csv"
+    if not (args.keep and os.path.exists(path)):
+        csv_copy(files["npy"])
+    notes = [f"The CSV file is {os.path.getsize(path) / 2**20:,.0f} MiB (written by pyarrow)."]
+    for module, name in (("polars", "polars"), ("pandas", "pandas"), ("sklearn", "scikit-learn")):
+        if not installed(module):
+            notes.append(f"{name} skipped: `{module}` is not installed (`--group bench`).")
+    runs = {k: v for k, v in csv_commands(path).items() if k not in (args.skip or ())}
+    times: dict[str, list[dict]] = {name: [] for name in runs}
+    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
+        for name, cmd in runs.items():
+            run = launch(cmd, folder)
+            print(f"  CSV N={n:,} d={d} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
+            if r > 0:
+                times[name].append(run)
+    for leftover in [] if args.keep else [*files.values(), path]:
+        os.remove(leftover)
+    return times, notes
+
+
+def csv_tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup: bool):
+    """The Markdown of one CSV size: every process against linscratch's, and its reading
+    against polars' and against one plain read of the file."""
+    lines = [f"### CSV: N = {n:,}, d = {d}", ""]
+    ours = statistics.median(r["wall"] for r in times["linscratch (CSV)"])
+    lines += [
+        "| process | wall s (median) | min–max | reading s | its own split, s | peak RSS MiB | "
+        "linscratch (CSV) faster by | target |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    reading = {}
+    for name, runs in times.items():
+        walls = [r["wall"] for r in runs]
+        wall, run = statistics.median(walls), median_run(runs)
+        own = run["report"]
+        if name == "linscratch (CSV, --json)":
+            parts = split(run)
+            inside = ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
+            reading[name] = statistics.median(r["report"]["timings"]["reading"] for r in runs)
+        elif own is None:
+            inside = "the text report" if name.startswith("linscratch") else "—"
+        else:
+            inside = ", ".join(
+                f"{k} {v:.2f}" for k, v in own.items() if k not in ("started", "loss")
+            )
+            inside = f"start-up {own['started'] - run['launched']:.2f}, {inside}"
+            reading[name] = statistics.median(r["report"]["reading"] for r in runs)
+        if name.startswith("cat"):
+            reading[name] = wall
+        target = CSV_TARGETS.get(name)
+        verdict = (
+            "—"
+            if target is None
+            else f"≥ {target:.2f}x: {'met' if wall / ours >= target else 'not met'}"
+        )
+        shown = f"{reading[name]:.2f}" if name in reading else "—"
+        lines.append(
+            f"| {name} | {wall:.2f} | {min(walls):.2f}–{max(walls):.2f} | {shown} | {inside} | "
+            f"{run['rss']:,.0f} | {wall / ours:.2f}x | {verdict} |"
+        )
+    mine = reading.get("linscratch (CSV, --json)")
+    if mine is not None:
+        lines.append("")
+        for other, target in (("polars + lstsq", "≤ 1.0x: "), ("cat FILE > /dev/null", "")):
+            if other in reading:
+                ratio = mine / reading[other]
+                verdict = f"{target}{'met' if ratio <= 1.0 else 'not met'}" if target else ""
+                what = "polars.read_csv's" if other.startswith("polars") else "the plain read's"
+                lines.append(
+                    f"- linscratch's reading takes {ratio:.2f}x {what} time"
+                    f"{f' (target {verdict})' if verdict else ''}."
+                )
+        if "polars + lstsq" in times:
+            rss = {k: median_run(times[k])["rss"] for k in ("linscratch (CSV)", "polars + lstsq")}
+            lines.append(
+                f"- Peak RSS: linscratch {rss['linscratch (CSV)']:,} MiB, polars + lstsq "
+                f"{rss['polars + lstsq']:,} MiB (target ≤ polars': "
+                f"{'met' if rss['linscratch (CSV)'] <= rss['polars + lstsq'] else 'not met'})."
+            )
+    lines += ["", *notes]
+    lines.append(
+        f"\n_{cpu_model()}, {os.cpu_count()} cores; load average {load[0]:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after (1 min); medians of {rounds} rounds"
+        f"{' after a warm-up round' if warmup else ''}._\n"
+    )
+    return "\n".join(lines)
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run of median wall time (its split is a real run's, not a mix)."""
     return sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
@@ -363,6 +517,15 @@ def main() -> None:
         "--skip", action="append", metavar="NAME", help='leave a process out: "statsmodels", say'
     )
     parser.add_argument("--keep", metavar="DIR", help="data files in DIR, reused and left there")
+    parser.add_argument(
+        "--csv-size",
+        action="append",
+        metavar="N,D",
+        help="only this size of the CSV case (repeatable), say 1000000,50",
+    )
+    parser.add_argument(
+        "--only", choices=("npy", "csv"), help="only the NPY sizes, or only the CSV case"
+    )
     args = parser.parse_args()
     rounds = args.rounds = max(args.rounds, 3)
     sizes = QUICK if args.quick else FULL
@@ -376,15 +539,20 @@ def main() -> None:
         f"Made by `{command}`. Whole processes, wall time from launch to exit; the median "
         "of the rounds (each round runs every process once, in turn).\n"
     ]
-    for n, d in sizes:
+    csv_sizes = CSV_QUICK if args.quick else CSV_FULL
+    if args.csv_size:
+        csv_sizes = [tuple(int(v) for v in size.split(",")) for size in args.csv_size]
+    cases = [] if args.only == "csv" else [(measure, tables, n, d) for n, d in sizes]
+    cases += [] if args.only == "npy" else [(measure_csv, csv_tables, n, d) for n, d in csv_sizes]
+    for timed, tabled, n, d in cases:
         load = os.getloadavg()
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
-            times, notes = measure(n, d, args.keep, args)
+            times, notes = timed(n, d, args.keep, args)
         else:
             with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-                times, notes = measure(n, d, folder, args)
-        parts.append(tables(n, d, times, notes, load, rounds, args.warmup))
+                times, notes = timed(n, d, folder, args)
+        parts.append(tabled(n, d, times, notes, load, rounds, args.warmup))
         print(parts[-1], flush=True)
         if args.out:  # after each size: a run cut short keeps what it measured
             Path(args.out).write_text("\n".join(parts))

@@ -132,7 +132,7 @@ def read_table(
     fmt = check_path(path, header)
     guess = guess and target is None and require_target
     if require_target and weights is None:
-        streamed = fmt.views(path, target, features)
+        streamed = fmt.views(path, target, features, header)
         if streamed is not None:
             if guess:  # the view took the last column: refused where that is a wrong guess
                 names = [*streamed.feature_names, streamed.target_name]

@@ -87,7 +87,7 @@ class Arrow(Format):
             rows = sum(first.get_batch(i).num_rows for i in range(first.num_record_batches))
         return rows * len(reader.schema.names)
 
-    def views(self, path: Path, target, features) -> Table | None:
+    def views(self, path: Path, target, features, header: bool = True) -> Table | None:
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
         with reading(path):

@@ -56,10 +56,10 @@ class Format:
         so without reading it; None where only reading it tells (CSV)."""
         return None
 
-    def views(self, path: Path, target, features) -> Table | None:
+    def views(self, path: Path, target, features, header: bool = True) -> Table | None:
         """The file as views for out-of-core training, where its features come first and its
-        target last (`target` and `features` as `files.read_table` takes them); None where it
-        is read whole instead."""
+        target last (`target` and `features` as `files.read_table` takes them, `header` as
+        `columns` does); None where it is read whole instead."""
         return None
 
     def rows(self, path: Path, header: bool) -> Iterator[list[str]]:

@@ -127,7 +127,7 @@ class Npy(Format):
         shape, _ = header(path)
         return int(np.prod(shape)) if len(shape) == 2 else None
 
-    def views(self, path: Path, target, features) -> Table | None:
+    def views(self, path: Path, target, features, header: bool = True) -> Table | None:
         """The file itself, its features first and its target last, as views: nothing is
         copied or loaded, the rows are read when used. None for any other selection of
         columns, or an integer array (then copied in float64)."""

@@ -67,7 +67,7 @@ class Parquet(Format):
             return None
         return metadata.num_rows * metadata.num_columns
 
-    def views(self, path: Path, target, features) -> Table | None:
+    def views(self, path: Path, target, features, header: bool = True) -> Table | None:
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
         import pyarrow.parquet as pq  # start-up: pyarrow only for CSV, Parquet and Arrow files
 

@@ -2,7 +2,9 @@
 memory-mapped array, so that training reads the rows in place and never holds the whole file
 in memory. An NPY file is that array; a columnar file (Parquet, Arrow) is copied into an
 unnamed scratch NPY file in the temporary folder (TMPDIR), a group of rows and a few columns
-at a time, checked on the way, and memory-mapped from there."""
+at a time, checked on the way, and memory-mapped from there; a CSV file's batches of rows, as
+its parser gives them, are appended to an unnamed scratch file of float64 rows
+(`batched_views`)."""
 
 from __future__ import annotations
 
@@ -75,6 +77,70 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
     return views(arr, names, path, peaks)
 
 
+def batched_views(path: Path, key: str, names: list[str], batches) -> Table | None:
+    """The file's rows, given as `batches` (pyarrow record batches of int and float columns,
+    all of `names`, the target last), as views into a scratch file of float64 rows (n, d + 1)
+    written a batch at a time: the memory holds a few batches, never the table. Each batch's
+    columns are checked and converted as a whole read checks them (`numeric`, then `scan`), so
+    that the copy holds the float64 values that reading the file whole gives, bit for bit.
+    None where a batch cannot be read or holds a cell the checks refuse (an empty cell, a
+    text cell, a cell not finite, a row of the wrong length): the file is then read whole, whose
+    checks name that cell as they always have; the scratch file is removed either way."""
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+
+    folder = Path(tempfile.gettempdir())
+    remove_stale(folder, key)
+    try:
+        fd, scratch = tempfile.mkstemp(dir=folder, prefix=scratch_prefix(key), suffix=".bin")
+    except OSError:
+        return None  # no scratch file can be made there: read whole, as it always could be
+    try:
+        try:
+            with open(fd, "wb") as f:
+                n, peaks = _append_batches(batches, names, path, f)
+        except (UsageError, pa.ArrowException):
+            return None  # read whole: its checks name the cell or the fault
+        except OSError as exc:  # the scratch file's write or flush: a full folder, say
+            raise _scratch_error(path, folder, exc.strerror) from None
+        pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
+        if n == 0:
+            return None
+        arr = np.memmap(scratch, np.float64, "r", shape=(n, len(names)))
+    finally:
+        os.unlink(scratch)  # the mapping lives on; the name does not
+    return views(arr, names, path, peaks)
+
+
+def _append_batches(batches, names, path: Path, f) -> tuple[int, np.ndarray]:
+    """Each batch's columns as float64 rows (m, k), checked (`numeric`, `scan`, rows counted
+    from the batch's first), appended to the open file `f`; the number of rows and each
+    column's largest magnitude (k,)."""
+    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
+
+    n, peaks = 0, np.zeros(len(names))
+    for batch in batches:
+        m = batch.num_rows
+        if m == 0:
+            continue
+        block = np.empty((m, len(names)))  # row-major: the scratch file's rows
+        for j, column in enumerate(batch.columns):
+            block[:, j] = numeric(pa.chunked_array([column]), names[j], path, n)
+        np.maximum(peaks, scan(block, names, path, n), out=peaks)
+        f.write(block.data)
+        n += m
+    return n, peaks
+
+
+def _scratch_error(path: Path, folder: Path, reason) -> UsageError:
+    """A scratch copy that cannot be written."""
+    return UsageError(
+        "{path}: cannot write its scratch copy in {folder} ({reason})",
+        path=path,
+        folder=folder,
+        reason=reason,
+    )
+
+
 def _reserve(scratch: str, path: Path) -> None:
     """Claim the scratch file's blocks before writing through its mapping
     (`destinations.reserve`): a full temporary folder is one clear line, not SIGBUS."""
@@ -82,13 +148,7 @@ def _reserve(scratch: str, path: Path) -> None:
         try:
             reserve(f.fileno())
         except OSError as exc:
-            folder, reason = Path(scratch).parent, exc.strerror
-            raise UsageError(
-                "{path}: cannot write its scratch copy in {folder} ({reason})",
-                path=path,
-                folder=folder,
-                reason=reason,
-            ) from None
+            raise _scratch_error(path, Path(scratch).parent, exc.strerror) from None
 
 
 def _copy_columns(groups, names, path: Path, out) -> np.ndarray:
