@@ -5,7 +5,6 @@ mean loss over the training rows in the data's units, and the features' names.""
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from linscratch.data import destinations
 from linscratch.data.rows import split_rows
@@ -41,6 +40,8 @@ def mean_gradient(spec, dataset):
     the rows are; with weight decay, plus λw where the run did not standardize: the penalty is
     on the weights SGD trained) over the training rows (the held-out ones left out), in
     float64, a chunk of rows at a time; (d + 1,)."""
+    import torch  # start-up: only a run with --tensorboard needs it
+
     loss, p = of(spec)
     l2 = 0.0 if spec.data.standardize else spec.model.l2
     X, y, s = dataset.X, dataset.y, dataset.weights
