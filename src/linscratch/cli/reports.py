@@ -13,6 +13,7 @@ from linscratch.cli.epochs import (
     stopped_line,
 )
 from linscratch.cli.weights import MAX_NAME, weight_lines
+from linscratch.exact.stability import AUTO_MARGIN
 from linscratch.i18n import language, speaking, tr
 from linscratch.losses import LOSSES
 from linscratch.resources import exact_cost, stability_cost
@@ -143,6 +144,26 @@ def _fit_lines(run) -> list[str]:
     return lines
 
 
+def auto_line(run) -> list[str]:
+    """With `lr` auto, the rate chosen and the limits it was chosen from."""
+    bound = run.stability
+    if run.spec.optim.lr != "auto" or not bound:
+        return []
+    text = tr(
+        "learning rate auto: {lr:.4g}, {margin} x SGD's stability limit at batch size {m} = "
+        "{limit:.4g} (gradient descent's 2/λ_max = {gd:.4g})"
+    )
+    return [
+        text.format(
+            lr=bound["lr_auto"],
+            margin=AUTO_MARGIN,
+            m=bound["batch_size"],
+            limit=bound["lr_max"],
+            gd=bound["gd_lr_max"],
+        )
+    ]
+
+
 def _unpriced(run) -> list[str]:
     """Without the exact answer: a line where the stability limit was not estimated (too
     costly, `resources.decide_stability`), and one where the rows are fewer than the
@@ -153,7 +174,7 @@ def _unpriced(run) -> list[str]:
     if run.stability is None:
         lines.append(
             tr(
-                "stability limit 2/λ_max: skipped, about {seconds:.0f} s for {n:,} rows x "
+                "stability limits: skipped, about {seconds:.0f} s for {n:,} rows x "
                 "{d:,} features; no warning if --lr exceeds it"
             ).format(seconds=stability_cost(n, d), n=n, d=d)
         )
@@ -235,7 +256,7 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         for i, loss in enumerate(losses, 1)
         if shown_epoch(i, total) or i == last
     ]
-    lines += stopped_line(run) + averaged_line(run) + schedule_line(run)
+    lines += stopped_line(run) + averaged_line(run) + schedule_line(run) + auto_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch  # start-up: torch only when a run needs it
 

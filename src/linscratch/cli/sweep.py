@@ -88,7 +88,7 @@ def _one(pair: tuple[float, int]) -> dict:
 
 
 def _limit(stability: dict | None) -> float | None:
-    """The stability limit 2/λ_max of a run, None where it was not estimated (too costly)."""
+    """SGD's stability limit at a run's batch size, None where it was not estimated."""
     return None if stability is None else stability["lr_max"]
 
 
