@@ -89,7 +89,7 @@ def table() -> None:
             found = measured(X, y, m, limit)
             print(
                 f"| {d} | {len(X):,} | {m} | {found:.4g} | {2 / lam:.4g} | {worst:.4g} "
-                f"| {limit:.4g} | {found / limit:.2f} | {quick:.4g} | {moments['beta']:.4g} "
+                f"| {limit:.4g} | {found / limit:.3f} | {quick:.4g} | {moments['beta']:.4g} "
                 f"| {moments['spread']:.4g} | {lam:.4g} | {sampled:.4g} |",
                 flush=True,
             )

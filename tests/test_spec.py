@@ -83,7 +83,7 @@ def test_every_field_has_a_rule_and_a_flag():
         (
             {"lr": float("nan")},
             "lr must be a positive finite number (at least 1e-30) or auto, got nan",
-        ),  # noqa: E501
+        ),
         ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
         ({"l2": -0.1}, "l2 must be a number from 0 to 1e30 (0: no weight decay), got -0.1"),
         ({"l2": float("inf")}, "l2 must be a number from 0 to 1e30 (0: no weight decay), got inf"),

@@ -134,6 +134,10 @@ def run(args) -> int:
 
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
+    if "auto" in lrs:
+        raise UsageError(
+            "{0}: sweep tries the rates it is given; auto chooses one rate for one run", "lr"
+        )
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
     plan.check(spec)
     seed_drawn = spec.seed is None
