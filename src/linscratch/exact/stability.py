@@ -24,7 +24,7 @@ import numpy as np
 
 from linscratch.resources import SAMPLE_ROWS, SAMPLE_STEPS
 
-AUTO_MARGIN = 0.1  # `lr` auto: this fraction of SGD's stability limit at the batch size
+AUTO_MARGIN = 0.05  # `lr` auto: this fraction of SGD's stability limit at the batch size
 
 
 def sgd_limit(beta: float, lambda_max: float, batch_size: int, spread: float | None = None):
@@ -66,13 +66,20 @@ def sampled_lambda(
     mean (the top direction of data far from centred) and a little noise. A sample's λ₁ is
     above the whole data's where its rows are not many more than the columns (about
     (1 + √(p/rows))² times for independent features: 2.2 at p = 1,001), which errs on the
-    safe side for the limits; the iteration's Rayleigh quotient is below the sample's λ₁.
+    safe side for the limits; the iteration's Rayleigh quotient is below the sample's λ₁. With
+    at most 4·`steps` rows (and no weight decay) λ₁ is exact: the top eigenvalue of their
+    (m, m) Gram matrix, which has H's nonzero eigenvalues.
     docs/stability.md has both against the exact λ₁."""
     n, d = X.shape
     if n > rows:
         picked = np.unique(np.random.default_rng(seed).integers(0, n, size=rows))
         X = X[picked]
         weights = None if weights is None else np.asarray(weights)[picked]
+    if len(X) <= 4 * steps and not l2:  # few rows: the (m, m) Gram's top, exactly, is cheaper
+        A = np.c_[np.asarray(X, np.float64), np.ones((len(X), int(intercept)))]
+        if weights is not None:
+            A = A * np.sqrt(np.asarray(weights, np.float64) / np.mean(weights))[:, None]
+        return float(np.linalg.eigvalsh(A @ A.T / len(A))[-1])
     A = np.empty((len(X), d + intercept), np.float32)  # half float64's memory traffic a step
     A[:, :d] = np.asarray(X)
     if intercept:
