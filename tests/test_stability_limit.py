@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from test_hostile are arguments of the tests)
 """SGD's stability limit at the batch size (`exact.stability`), against numpy's own arithmetic
 and against runs: the limit a run reports, the advice a diverged run prints (followed, the run
 must not diverge) and `lr` auto's rate."""
@@ -8,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+from test_hostile import assert_refused, here, lin, snapshot  # noqa: F401  (fixtures)
 
 from linscratch import DivergedError, RunSpec
 from linscratch.cli.flags import flag
@@ -210,3 +212,12 @@ def test_the_estimators_auto_rate_trains_wide_data():
     with pytest.warns(Warning):  # ConvergenceWarning: 5 epochs
         model.fit(X, y)
     assert model.score(X, y) > 0.99
+
+
+@pytest.mark.parametrize("command", ["grad", "sweep"])
+def test_commands_without_a_training_run_refuse_auto(lin, here, command):
+    before = snapshot(here)
+    run = lin(
+        command, "--lr", "auto", *(["--batch-size", "10"] if command == "sweep" else []), "--json"
+    )
+    assert_refused(run, here, before, as_json=True, words=("--lr auto", command))

@@ -136,7 +136,9 @@ def run(args) -> int:
     lrs, batch_sizes = options["lr"], options["batch_size"]
     if "auto" in lrs:
         raise UsageError(
-            "{0}: sweep tries the rates it is given; auto chooses one rate for one run", "lr"
+            "{0} auto chooses the rate of a training run; {command} takes a number",
+            "lr",
+            command="sweep",
         )
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
     plan.check(spec)
