@@ -221,3 +221,25 @@ def test_commands_without_a_training_run_refuse_auto(lin, here, command):
         command, "--lr", "auto", *(["--batch-size", "10"] if command == "sweep" else []), "--json"
     )
     assert_refused(run, here, before, as_json=True, words=("--lr auto", command))
+
+
+def test_a_files_row_norms_come_from_the_pass_that_reads_it(tmp_path):
+    # an NPY file's scan for non-finite cells gathers the rows' ‖x‖²: no pass of their own
+    from linscratch.exact.stability import moments_of
+
+    rng = np.random.default_rng(7)
+    block = rng.normal(size=(5000, 31)).astype(np.float32) * 3
+    np.save(tmp_path / "r.npy", block)
+    spec = RunSpec.build(data=str(tmp_path / "r.npy"), seed=0).with_seed(0)
+    dataset = load(spec.data, 0)
+    assert dataset.squares is not None
+    X = block[:, :-1].astype(np.float64)
+    for intercept in (True, False):
+        A = np.c_[X, np.ones((len(X), int(intercept)))]
+        s = (A * A).sum(axis=1)
+        got = moments_of(dataset.squares, intercept)
+        assert got["beta"] == pytest.approx(s.max(), rel=1e-6)  # float32's squares
+        assert got["mean"] == pytest.approx(s.mean(), rel=1e-6)
+        assert got["spread"] == pytest.approx((s**2).mean() / s.mean(), rel=1e-6)
+    run = execute(spec.replace(lr=1e-3), dataset, warn=lambda w: None)
+    assert run.stability["beta"] == pytest.approx(X.__pow__(2).sum(axis=1).max() + 1, rel=1e-6)

@@ -131,7 +131,7 @@ FREE = 5.0  # seconds an exact answer may always take
 FACTOR_FLOPS = 30
 POWER_STEPS = 1000  # the power iteration's steps priced (each a product with the curvature)
 SAMPLE_ROWS = 4096  # rows the stability limit's power iteration looks at without an R factor
-SAMPLE_STEPS = 12  # its steps, each a product with those rows
+SAMPLE_STEPS = 8  # its steps, each a product with those rows
 
 
 def exact_cost(n: int, d: int, passes: int = 1) -> float:

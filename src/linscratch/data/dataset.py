@@ -36,6 +36,7 @@ class Dataset:
     largest: float | None = None  # at least the largest magnitude in X and y, where known
     weight_shift: int = 0  # `weights` are the column's times 4^-weight_shift (`weights`)
     peaks: np.ndarray | None = None  # each column's largest magnitude, the target last, if known
+    squares: tuple | None = None  # the rows' ‖x‖²: (max, Σ, Σ of squares, rows), if measured
 
     @property
     def synthetic(self) -> bool:

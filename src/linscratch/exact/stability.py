@@ -57,6 +57,16 @@ def row_moments(X, intercept: bool = True, chunk: int = 1 << 14) -> dict:
     return {"beta": peak, "mean": mean, "spread": fourth / total if total > 0 else 0.0}
 
 
+def moments_of(squares: tuple, intercept: bool = True) -> dict:
+    """`row_moments` from the sums (max s, Σs, Σs², n) of the rows' s = ‖x‖² that reading a
+    file gathered in passing (`columns.scan`): the intercept's 1 added as (s + 1)."""
+    peak, total, fourth, n = squares
+    if intercept:
+        peak, total, fourth = peak + 1, total + n, fourth + 2 * total + n
+    mean = total / n if n else 0.0
+    return {"beta": peak, "mean": mean, "spread": fourth / total if total > 0 else 0.0}
+
+
 def sampled_lambda(
     X, intercept=True, weights=None, l2=0.0, seed=0, rows=SAMPLE_ROWS, steps=SAMPLE_STEPS
 ) -> float:

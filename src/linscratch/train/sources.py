@@ -43,9 +43,11 @@ def load(spec: DataSpec, seed: int) -> Dataset:
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
         shift = 0 if weights is None else shift
+        squares = table.squares if weights is None else None  # rows may have been dropped
         return Dataset(
-            X, y, *names, source, None, None, None, weights, table.largest, shift, table.peaks
-        )
+            X, y, *names, source, None, None, None, weights, table.largest, shift, table.peaks,
+            squares,
+        )  # fmt: skip
 
     import torch  # start-up: torch only when a run needs it
 
