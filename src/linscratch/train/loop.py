@@ -76,7 +76,9 @@ def fit(
 
     The run is described by `spec` and/or flat keyword settings (`lr=0.03, batch_size=10,
     num_epochs=3, seed=0, engine="auto", ...`: see `spec.RunSpec`; only the model, optimisation,
-    execution and checkpoint settings concern `fit`). X and y are torch tensors or numpy
+    execution and checkpoint settings concern `fit`; `lr="auto"` trains at
+    `exact.stability.AUTO_MARGIN` times SGD's stability limit at the batch size, and `lr` left
+    out at the book's 0.03). X and y are torch tensors or numpy
     arrays. Each epoch walks the rows in an order from `orders.Orders`, batch by batch, each
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
