@@ -2,8 +2,8 @@
 
 "Stable" is plain: one epoch (`fit`, seed 0, from w = 0, b = 0) that does not diverge and
 whose final loss is not above the starting loss, ½ mean y². The largest stable rate is found
-by bisection on a log scale (BISECTIONS halvings of a bracket that starts a factor 1,000
-around gradient descent's 2/λ₁; with the numba engine, each try one epoch). Beside it: gradient
+by bisection on a log scale (BISECTIONS halvings of a bracket a factor 1,000 either side of
+SGD's limit, so that its first try is the limit itself; each try one epoch). Beside it: gradient
 descent's limit 2/λ₁ (λ₁ = λ_max(AᵀA/n), A = [X 1]), the worst case 2m/(β + (m − 1)λ₁)
 (β = maxᵢ‖aᵢ‖²), and SGD's limit for the batch size m as a run computes it
 (`exact.stability.limits`), with the measured's ratio to it.
