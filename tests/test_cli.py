@@ -108,7 +108,7 @@ def test_divergence_stops_at_once_with_epoch_and_step(cli):
     assert run.code == 1
     assert run.out.startswith("SGD diverged")  # no epoch ended; the exact answer stands
     warning, error = run.err.strip().splitlines()  # the warning comes before training
-    assert "warning: --lr 100.0 exceeds this data's stability limit 2/λ_max" in warning
+    assert "warning: --lr 100.0 exceeds SGD's stability limit at batch size 10" in warning
     assert "epoch 1, step" in error and "--lr" in error and "stability limit" in error
     step = int(error.split("step ")[1].split()[0])
     assert 1 < step < 100  # stopped inside the first epoch, not at its end

@@ -133,7 +133,7 @@ def test_save_and_predict_round_trip(cli, tmp_path, table):
     assert model["format"] == "linscratch-model" and model["version"] == 1
     assert model["w"] == report["w"] and model["feature_names"] == ["a", "b", "c"]
     assert model["target_name"] == "target" and model["standardization"] is not None
-    assert model["seed"] == 1 and model["training"]["lr"] == 0.03
+    assert model["seed"] == 1 and model["training"]["lr"] == "auto"  # the default on a file
 
     run = cli("predict", "--model", str(model_path), "--data", data, "--json")
     assert run.code == 0, run.err

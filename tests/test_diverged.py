@@ -20,7 +20,8 @@ from linscratch.train.sources import load
 @pytest.fixture
 def raw_csv(tmp_path):
     """A table in raw units: one column about 5000 times larger than the other, so that the
-    book's rate 0.03 is far past the stability limit. Returns the path, X and y."""
+    book's rate 0.03 (given: `lr` auto is the default on a file) is far past the stability
+    limit. Returns the path, X and y."""
     rng = np.random.default_rng(5)
     X = np.c_[rng.normal(0, 1, 40), rng.normal(5000, 1000, 40)]
     y = 3 * X[:, 0] + 0.002 * X[:, 1] + 1 + rng.normal(0, 0.1, 40)
@@ -47,8 +48,9 @@ def test_a_raw_csv_with_the_default_rate_still_gets_the_exact_answer(cli, raw_cs
     path, X, y = raw_csv
     model, plot = tmp_path / "m.json", tmp_path / "p.png"
     run = cli(
-        "train", "--data", str(path), "--seed", "1", "--save", str(model), "--plot", str(plot)
-    )
+        "train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--save", str(model),
+        "--plot", str(plot),
+    )  # fmt: skip
     assert run.code == 1
     assert "training diverged" in error_line(run.err)
     assert not model.exists() and not plot.exists()  # nothing saved
@@ -64,7 +66,7 @@ def test_a_raw_csv_with_the_default_rate_still_gets_the_exact_answer(cli, raw_cs
 
 def test_the_json_document_carries_the_error_and_the_exact_answer(cli, raw_csv):
     path, X, y = raw_csv
-    run = cli("train", "--data", str(path), "--seed", "1", "--json")
+    run = cli("train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--json")
     assert run.code == 1
     assert len(run.out.strip().splitlines()) == 1  # one JSON document
     report = run.json
@@ -133,7 +135,10 @@ def test_held_out_rows_get_the_exact_answers_loss(cli, raw_csv):
     """With a split, the exact answer is fitted on the training rows (the seed's split) and
     its loss reported on the held-out rows."""
     path, X, y = raw_csv
-    run = cli("train", "--data", str(path), "--seed", "1", "--val-fraction", "0.25", "--json")
+    run = cli(
+        "train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--val-fraction", "0.25",
+        "--json",
+    )  # fmt: skip
     report = run.json
     train, held = split_rows(40, 0.25, 1)
     w, b = lstsq(X[train], y[train])
@@ -152,7 +157,7 @@ def test_in_chinese(cli):
 
 def test_the_library_error_holds_the_exact_answer(raw_csv):
     path, X, y = raw_csv
-    spec = RunSpec.build(data=str(path), seed=1)
+    spec = RunSpec.build(data=str(path), seed=1, lr=0.03)
     with pytest.raises(DivergedError) as caught:
         execute(spec, load(spec.data, 1), warn=lambda w: None)
     run = caught.value.run
@@ -191,7 +196,9 @@ def test_a_weighted_run_that_diverges_reports_the_weighted_answer(cli, raw_csv, 
     path = tmp_path / "weighted.csv"
     rows = "\n".join(",".join(repr(float(v)) for v in row) for row in np.c_[X, s, y])
     path.write_text("small,large,s,y\n" + rows + "\n")
-    run = cli("train", "--data", str(path), "--target", "y", "--weights", "s", "--json")
+    run = cli(
+        "train", "--data", str(path), "--target", "y", "--weights", "s", "--lr", "0.03", "--json"
+    )  # fmt: skip
     assert run.code == 1
     A = np.c_[X, np.ones(len(X))] * np.sqrt(s)[:, None]
     theta = np.linalg.lstsq(A, y * np.sqrt(s), rcond=None)[0]

@@ -65,5 +65,5 @@ def test_a_sweep_takes_lists_of_the_settings_values_each_checked(cli):
     run = cli("sweep", "--lr", "0.1,0", "--batch-size", "5")
     assert run.code == 2 and run.err.strip() == (
         "linscratch sweep: error: argument --lr: must be a positive finite number "
-        "(at least 1e-30), got '0'"
+        "(at least 1e-30) or auto, got '0'"
     )

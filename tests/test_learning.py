@@ -31,7 +31,10 @@ def test_stability_is_the_top_eigenvalue_of_the_data(cli):
     A = np.c_[X, np.ones(1000)]
     top = np.linalg.eigvalsh(A.T @ A / 1000)[-1]
     assert report["stability"]["lambda_max"] == pytest.approx(top, rel=1e-6)
-    assert report["stability"]["lr_max"] == pytest.approx(2 / top, rel=1e-6)
+    assert report["stability"]["gd_lr_max"] == pytest.approx(2 / top, rel=1e-6)
+    norms = (A * A).sum(axis=1)  # SGD's limit at batch 10 (docs/stability.md)
+    rows = min(norms.max(), (norms**2).mean() / norms.mean() + 2 * top)
+    assert report["stability"]["lr_max"] == pytest.approx(20 / (rows + 9 * top), rel=1e-6)
     assert report["stability"]["exceeded"] is False
 
 
@@ -40,7 +43,7 @@ def test_a_rate_above_the_limit_is_warned_about_and_named_when_it_diverges(cli, 
     run = cli("train", "--seed", "2", "--lr", "2.5", "--save", str(model), "--plot", str(plot))
     assert run.code == 1 and run.out.startswith("SGD diverged")  # the exact answer stands
     warning, error = run.err.strip().splitlines()
-    assert "exceeds this data's stability limit 2/λ_max" in warning
+    assert "exceeds SGD's stability limit at batch size 10" in warning and "2/λ_max" in warning
     assert "diverged" in error and "epoch" in error and "step" in error and "2/λ_max" in error
     assert not model.exists() and not plot.exists()
 

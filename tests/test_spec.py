@@ -85,8 +85,11 @@ def test_every_field_has_a_rule_and_a_flag():
         ({"batch_size": 0}, "batch_size must be a whole number >= 1, got 0"),
         ({"batch_size": 2.5}, "batch_size must be a whole number >= 1, got 2.5"),
         ({"num_epochs": True}, "num_epochs must be a whole number >= 1, got True"),
-        ({"lr": -1.0}, "lr must be a positive finite number (at least 1e-30), got -1.0"),
-        ({"lr": float("nan")}, "lr must be a positive finite number (at least 1e-30), got nan"),
+        ({"lr": -1.0}, "lr must be a positive finite number (at least 1e-30) or auto, got -1.0"),
+        (
+            {"lr": float("nan")},
+            "lr must be a positive finite number (at least 1e-30) or auto, got nan",
+        ),
         ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
         ({"l2": -0.1}, "l2 must be a number from 0 to 1e30 (0: no weight decay), got -0.1"),
         ({"l2": float("inf")}, "l2 must be a number from 0 to 1e30 (0: no weight decay), got inf"),
@@ -141,6 +144,9 @@ def test_diverged_error_speaks_the_librarys_vocabulary():
         fit(X, X @ torch.tensor([1.0, 2.0]), lr=50.0, seed=1, engine="numba")
     text = str(info.value)
     assert "learning rate 50.0" in text and "step" in text and "--" not in text
-    limited = info.value.with_limit(0.9, standardized=False)
-    assert "stability limit 2/λ_max = 0.9" in str(limited) and "try lr 0.23" in str(limited)
+    bound = {"lr_max": 0.9, "gd_lr_max": 1.8, "batch_size": 10}
+    limited = info.value.with_limit(bound, standardized=False)
+    text = str(limited)
+    assert "SGD's stability limit at batch size 10 = 0.9" in text and "2/λ_max = 1.8" in text
+    assert "try lr 0.23" in text
     assert "try --lr 0.23 or --standardize" in limited.render(flag)

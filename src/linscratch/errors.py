@@ -82,10 +82,11 @@ class StabilityWarning(Message, UserWarning):
 class DivergedError(ArithmeticError):
     """The training loss became non-finite at `epoch`, `step` with learning rate `lr`.
 
-    `lr_max` is the data's stability limit 2/λ_max when known, `losses` the epochs' losses
-    before it diverged, `standardized` whether the features were standardized. The message
-    names the learning rate, the limit and the step, and suggests a rate; the CLI exits with
-    status 1. `run` is what the run still knows, where `runs.execute` raised it (a
+    `lr_max` is the data's stability limit when known (SGD's at the batch size `batch_size`,
+    beside gradient descent's 2/λ_max `gd_lr_max`, once `with_limit` told it), `losses` the
+    epochs' losses before it diverged, `standardized` whether the features were standardized.
+    The message names the learning rate, the limit and the step, and suggests a rate; the CLI
+    exits with status 1. `run` is what the run still knows, where `runs.execute` raised it (a
     `diverged.DivergedRun`: the exact least-squares answer on the same rows), else None;
     `report`, set by a command, is the rest of its JSON document, printed with the error.
     """
@@ -96,13 +97,25 @@ class DivergedError(ArithmeticError):
         self.standardized = standardized
         self.grew = grew  # the finite loss that grew without bound, if it had not overflowed yet
         self.run = self.report = None
+        self.batch_size = self.gd_lr_max = None  # SGD's limit's batch size; 2/λ_max
         super().__init__()
 
-    def with_limit(self, lr_max: float, standardized: bool) -> DivergedError:
-        """The same divergence, told with the data's stability limit."""
-        return DivergedError(
-            self.epoch, self.step, self.lr, lr_max, self.losses, standardized, self.grew
+    def with_limit(self, bound: dict | None, standardized: bool) -> DivergedError:
+        """The same divergence, told with the data's stability limits (`bound`: the run's
+        `stability` dict, SGD's "lr_max" at its "batch_size" and gradient descent's
+        "gd_lr_max"), or None where they were not estimated."""
+        error = DivergedError(
+            self.epoch,
+            self.step,
+            self.lr,
+            bound and bound["lr_max"],
+            self.losses,
+            standardized,
+            self.grew,
         )
+        if bound:
+            error.batch_size, error.gd_lr_max = bound["batch_size"], bound["gd_lr_max"]
+        return error
 
     def render(self, name=_identity) -> str:
         """The message; `name(field)` names a setting (`lr`, `standardize`) as the CLI does."""
@@ -121,10 +134,23 @@ class DivergedError(ArithmeticError):
             advice = translate("try {lr} {rate:.2g} or {standardize}")
         else:
             advice = translate("try {lr} {rate:.2g}")
-        advice = advice.format(lr=name("lr"), rate=self.lr_max / 4, standardize=name("standardize"))
+        rate = min(self.lr, self.lr_max) / 4  # below the limit, and below a rate that diverged
+        advice = advice.format(lr=name("lr"), rate=rate, standardize=name("standardize"))
+        if self.batch_size is None:
+            return translate(
+                "{text}, {relation} this data's stability limit 2/λ_max = {lr_max:.4g}; {advice}"
+            ).format(text=text, relation=relation, lr_max=self.lr_max, advice=advice)
         return translate(
-            "{text}, {relation} this data's stability limit 2/λ_max = {lr_max:.4g}; {advice}"
-        ).format(text=text, relation=relation, lr_max=self.lr_max, advice=advice)
+            "{text}, {relation} SGD's stability limit at batch size {m} = {lr_max:.4g} "
+            "(gradient descent's 2/λ_max = {gd:.4g}); {advice}"
+        ).format(
+            text=text,
+            relation=relation,
+            m=self.batch_size,
+            lr_max=self.lr_max,
+            gd=self.gd_lr_max,
+            advice=advice,
+        )
 
     def __str__(self) -> str:
         return self.render()

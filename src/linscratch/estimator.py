@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from linscratch.errors import UsageError
 from linscratch.exact.solve import stability
+from linscratch.exact.stability import auto_rate, limits, row_moments
 from linscratch.exact.statistics import gap
 from linscratch.exact.verdicts import converged
 from linscratch.i18n import tr
@@ -46,9 +47,12 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
 
     Each epoch shuffles the rows (unless `shuffle=False`) and steps along each batch's mean
     gradient with a constant learning rate: `learning_rate_init`, or with "auto" (the default)
-    a twentieth of the stability limit 2/λ_max of the data (`linscratch.exact.solve.stability`):
-    data on any scale then train without diverging, and with little minibatch noise left (at
-    half the limit a batch of 10 rattles around the optimum). The book's rate is 0.03.
+    a twentieth of the stability limit 2/λ_max of the data (`linscratch.exact.solve.stability`),
+    or `lr` auto's rate where that is smaller (a twentieth of SGD's stability limit at the batch
+    size, `exact.stability`: with many features a row's curvature ‖x‖² sets the limit, not
+    λ_max): data on any scale and width then train without diverging, and with little
+    minibatch noise left (at half the limit a batch of 10 rattles around the optimum). The
+    book's rate is 0.03.
     Training stops after `max_iter` epochs, or earlier when the training loss, averaged over
     windows of `n_iter_no_change` epochs, falls by less than the fraction `tol` of itself from
     one window to the next (`stopping.NoImprovement`: a rule that neither the loss's units nor
@@ -287,7 +291,9 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
             bound = stability(
                 X, seed=seed, intercept=self.fit_intercept, weights=sw, l2=float(self.alpha)
             )
-            lr = min(1.0, bound["lr_max"] / 20)
+            moments = row_moments(X, self.fit_intercept)
+            sgd = limits(bound["lambda_max"], moments, self.batch_size, len(X), float(self.alpha))
+            lr = min(1.0, bound["lr_max"] / 20, auto_rate(sgd))
         # With tol=None the rule only watches, at 1e-4, to tell whether the loss still fell.
         rule = NoImprovement(
             1e-4 if self.tol is None else self.tol,

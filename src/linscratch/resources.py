@@ -130,6 +130,8 @@ FREE = 5.0  # seconds an exact answer may always take
 # what made 3 rows x 20,001 columns take minutes before any epoch.
 FACTOR_FLOPS = 30
 POWER_STEPS = 1000  # the power iteration's steps priced (each a product with the curvature)
+SAMPLE_ROWS = 4096  # rows the stability limit's power iteration looks at without an R factor
+SAMPLE_STEPS = 8  # its steps, each a product with those rows
 
 
 def exact_cost(n: int, d: int, passes: int = 1) -> float:
@@ -157,16 +159,12 @@ def decide(mode: str, n: int, d: int, epochs: int, passes: int = 1) -> str:
 
 
 def stability_cost(n: int, d: int) -> float:
-    """The estimated seconds of the stability limit from a sample of rows (`solve.stability`,
-    used where the exact answer is not computed): m = min(n, STABILITY_ROWS) rows of p = d + 1
-    columns, the curvature H = AᵀA/m formed (2·m·p² flops) and POWER_STEPS products with it
-    (2·p² each), or, where the rows are far fewer (`resources.matrix_free`), POWER_STEPS products
-    with the rows alone (4·m·p each)."""
-
-    m, p = min(n, STABILITY_ROWS), d + 1
-    if matrix_free(m, p):
-        return POWER_STEPS * 4 * m * p / FLOPS
-    return (2 * m * p * p + POWER_STEPS * 2 * p * p) / FLOPS
+    """The estimated seconds of the stability limits where the exact answer is not computed
+    (`exact.stability`): SAMPLE_STEPS power-iteration steps on m = min(n, SAMPLE_ROWS) rows of
+    p = d + 1 columns (4·m·p flops each, no (p, p) matrix) and the rows' squared norms (2·n·p
+    flops, at the rate of a pass over them, ELEMENTS)."""
+    m, p = min(n, SAMPLE_ROWS), d + 1
+    return SAMPLE_STEPS * 4 * m * p / FLOPS + n * p / ELEMENTS
 
 
 def decide_stability(n: int, d: int, epochs: int) -> bool:

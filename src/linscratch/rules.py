@@ -92,7 +92,10 @@ RULES = {
     "loss": _choice(CHOICES["loss"]),
     "huber_delta": (lambda v: _real(v) and 0 < v <= 1e30, "a positive number, at most 1e30"),
     "epsilon": (lambda v: _real(v) and 0 <= v <= 1e30, "a number from 0 to 1e30"),
-    "lr": (lambda v: _real(v) and v >= 1e-30, "a positive finite number (at least 1e-30)"),
+    "lr": (
+        lambda v: v == "auto" or (_real(v) and v >= 1e-30),
+        "a positive finite number (at least 1e-30) or auto",
+    ),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
     "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
     "short_batch": _choice(CHOICES["short_batch"]),

@@ -30,6 +30,7 @@ from linscratch.rules import LOSSES, check
 # true w = [2, -3.4] for two features): `DataSpec.resolved` fills them in, `--help` shows them.
 SEED_TRUE_W = (2.0, -3.4)  # the book's truth: true_w = torch.tensor([2, -3.4]), true_b = 4.2
 SEED_TRUE_B = 4.2
+BOOK_LR = 0.03  # the book's learning rate: a run's default on synthetic data (`with_seed`)
 SYNTHETIC_DEFAULTS = {
     "num_examples": 1000,
     "num_features": 2,
@@ -392,11 +393,15 @@ class OptimSpec(_Section):
     constant; invscaling, lr / t^`power_t` at step t of the run; step, times `lr_step_factor`
     every `lr_step_epochs` epochs."""
 
-    lr: float = setting(
-        0.03,
+    lr: float | str | None = setting(
+        None,
         EXPERIMENT,
         "LR",
-        Words("learning rate: each step moves w and b by LR times the minibatch's mean gradient"),
+        Words(
+            "learning rate: each step moves w and b by LR times the minibatch's mean gradient; "
+            "auto: {margin} x SGD's stability limit at the batch size"
+        ),
+        shown=Words("auto (synthetic data: the book's 0.03)"),
     )
     batch_size: int = setting(10, EXPERIMENT, "B", Words("examples per minibatch"))
     num_epochs: int = setting(
@@ -683,7 +688,10 @@ class RunSpec:
         decision in the memory a synthetic run is checked for."""
         seed = check("seed", seed)
         data = self.data.resolved(seed, self.execution.exact, self.optim.num_epochs, exact_passes)
-        return dataclasses.replace(self, seed=seed, data=data)
+        optim = self.optim
+        if optim.lr is None:  # the book's rate for its experiment, the data's limit for the rest
+            optim = dataclasses.replace(optim, lr=BOOK_LR if data.synthetic else "auto")
+        return dataclasses.replace(self, seed=seed, data=data, optim=optim)
 
     def to_dict(self) -> dict:
         """Every setting, flat, keyed by field name: the `config` of a JSON report."""

@@ -121,7 +121,7 @@ def schedule_line(run) -> list[str]:
         )
     return [
         text.format(
-            lr=optim.lr,
+            lr=run.stability["lr_auto"] if optim.lr == "auto" else optim.lr,
             power=optim.power_t,
             factor=optim.lr_step_factor,
             k=counted(optim.lr_step_epochs, "{n} epoch", "{n} epochs"),

@@ -17,6 +17,7 @@ import re
 from linscratch.cli.make_data import CORRUPT_SHIFT
 from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.errors import UsageError
+from linscratch.exact.stability import AUTO_MARGIN
 from linscratch.i18n import LANGS, Words, tr
 from linscratch.rules import CHOICES, LIMITS, RULES, check
 from linscratch.spec import (
@@ -48,6 +49,11 @@ def number(text: str) -> float:
     if "_" in text:
         raise ValueError(text)
     return float(text)
+
+
+def rate(text: str) -> float | str:
+    """A learning rate: a number (`number`) or `auto` (`exact.stability.auto_rate`)."""
+    return "auto" if text.strip() == "auto" else number(text)
 
 
 def _parse(text: str, rule: str, parse):
@@ -183,13 +189,14 @@ FLAG_OF = {
     if "flag" in about
 }
 # A run setting's value parsed by its type; a list's, each element by its own.
-PARSE = {"int": whole, "float": number, "str": str}
+PARSE = {"int": whole, "float": number, "str": str, "float | str": rate}
 PARSE |= {"tuple[float, ...]": number, "tuple[str, ...]": str.strip}
 # The settings of text checked while parsing (names of files and columns are checked by the
 # spec once the flags are parsed, with the same words).
 PARSED_TEXT = ("device", "weights")
 # The numbers a setting's help names, from the layers that decide them.
 HELP_VALUES = {
+    "lr": {"margin": AUTO_MARGIN},
     "data": {"formats": Listed(suffixes())},
     "engine": {"visits": AUTO_NUMBA_MIN_VISITS},
     "shuffle": {"mib": FULL_SHUFFLE_MAX_BYTES >> 20},

@@ -102,6 +102,9 @@ def run(args) -> int:
 
     check_owners(vars(args))  # --huber-delta without --loss huber, as train refuses it
     opts = {**DEFAULTS, **vars(args)}
+    if opts["lr"] == "auto":
+        raise UsageError("{0} auto chooses the rate of a training run; {command} takes a number",
+                         "lr", command="grad")  # fmt: skip
     size = {k: opts[k] or v for k, v in RANDOM_BATCH.items()}
     _check_work(size["num_examples"], size["num_features"])
     from linscratch.cli.json_report import dumps  # start-up: not every run needs it

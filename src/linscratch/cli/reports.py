@@ -15,6 +15,7 @@ from linscratch.cli.epochs import (
 )
 from linscratch.cli.summary_report import summary_lines, summary_of
 from linscratch.cli.weights import MAX_NAME, weight_lines
+from linscratch.exact.stability import AUTO_MARGIN
 from linscratch.exact.verdicts import EXCESS
 from linscratch.i18n import counted, language, speaking, tr
 from linscratch.losses import LOSSES
@@ -216,6 +217,26 @@ def _fit_lines(run) -> list[str]:
     return lines
 
 
+def auto_line(run) -> list[str]:
+    """With `lr` auto, the rate chosen and the limits it was chosen from."""
+    bound = run.stability
+    if run.spec.optim.lr != "auto" or not bound:
+        return []
+    text = tr(
+        "learning rate auto: {lr:.4g}, {margin} x SGD's stability limit at batch size {m} = "
+        "{limit:.4g} (gradient descent's 2/λ_max = {gd:.4g})"
+    )
+    return [
+        text.format(
+            lr=bound["lr_auto"],
+            margin=AUTO_MARGIN,
+            m=bound["batch_size"],
+            limit=bound["lr_max"],
+            gd=bound["gd_lr_max"],
+        )
+    ]
+
+
 def _unpriced(run) -> list[str]:
     """Without the exact answer: a line where the stability limit was not estimated (too
     costly, `resources.decide_stability`), and one where the rows are fewer than the
@@ -226,7 +247,7 @@ def _unpriced(run) -> list[str]:
     if run.stability is None:
         lines.append(
             tr(
-                "stability limit 2/λ_max: skipped, about {seconds:.0f} s for {n:,} rows x "
+                "stability limits: skipped, about {seconds:.0f} s for {n:,} rows x "
                 "{d:,} features; no warning if --lr exceeds it"
             ).format(seconds=stability_cost(n, d), n=n, d=d)
         )
@@ -308,7 +329,7 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
     lines = [epoch_line(i, losses[i - 1]) for i in shown]
     if len(shown) > 1 and not shown_epoch(last, total) and shown[-2] < last - 1:
         lines.insert(-1, GAP)  # stopped early, between two epochs the rule did not space so
-    lines += stopped_line(run) + averaged_line(run) + schedule_line(run)
+    lines += stopped_line(run) + averaged_line(run) + schedule_line(run) + auto_line(run)
     if result.w_error is not None:  # as the book prints them: torch tensors in the run's dtype
         import torch  # start-up: torch only when a run needs it
 

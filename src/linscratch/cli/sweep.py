@@ -76,7 +76,8 @@ def _one(pair: tuple[float, int]) -> dict:
         run = linscratch.train.runs.execute(
             spec, _STATE["dataset"], [clock, *boards], exact=_STATE["exact"], warn=lambda w: None
         )
-        losses, seconds, exact_loss = run.result.losses, run.result.train_seconds, run.ols.loss
+        losses, seconds = run.result.losses, run.result.train_seconds
+        exact_loss = None if run.ols is None else run.ols.loss  # None: skipped, too costly
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
     except DivergedError as exc:
         run = exc.run  # the exact answer goes with the error (None if not computed)
@@ -97,7 +98,7 @@ def _one(pair: tuple[float, int]) -> dict:
 
 
 def _limit(stability: dict | None) -> float | None:
-    """The stability limit 2/λ_max of a run, None where it was not estimated (too costly)."""
+    """SGD's stability limit at a run's batch size, None where it was not estimated."""
     return None if stability is None else stability["lr_max"]
 
 
@@ -143,6 +144,12 @@ def run(args) -> int:
 
     options = vars(args)
     lrs, batch_sizes = options["lr"], options["batch_size"]
+    if "auto" in lrs:
+        raise UsageError(
+            "{0} auto chooses the rate of a training run; {command} takes a number",
+            "lr",
+            command="sweep",
+        )
     spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
     plan.check(spec)
     seed_drawn = spec.seed is None

@@ -30,9 +30,11 @@ def _verdict(r: dict) -> str:
     if r["verdict"] == "diverged":
         if r["diverged"]:
             at = r["diverged_at"]
-            text = tr("diverged at epoch {epoch}, step {step} (2/λ_max = {limit})")
+            text = tr("diverged at epoch {epoch}, step {step} (SGD's stability limit {limit})")
             return text.format(epoch=at["epoch"], step=at["step"], limit=limit)
-        return tr("diverged: lr above 2/λ_max = {limit}, the loss grows").format(limit=limit)
+        return tr("diverged: lr above SGD's stability limit {limit}, the loss grows").format(
+            limit=limit
+        )
     if r["verdict"] == "converged":
         return tr("converged")
     falling = still_falling([e["loss"] for e in r["epochs"]])

@@ -28,6 +28,7 @@ class Table:
     peaks: np.ndarray | None = None  # each column's largest magnitude, features then target
     dropped: int = 0  # rows dropped for a missing cell (`tables.read_design`, drop_missing)
     encoding: dict | None = None  # how the columns were encoded (`tables.read_design`)
+    squares: tuple | None = None  # the rows' ‖x‖² measured in passing (`scan`'s `squares`)
 
 
 class MissingCell(UsageError):
@@ -105,11 +106,14 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
     )
 
 
-def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> np.ndarray:
+def scan(arr: np.ndarray, names, path: Path, offset: int = 0, squares=None) -> np.ndarray:
     """One sequential pass over `arr` (n, k), the columns `names`, in blocks of about 1 MiB
     of rows: each column's largest magnitude (k,) (for `dataset.check_magnitudes`, which then
     needs no pass), or a UsageError naming the first cell that is not finite (NaN and ±inf
-    show in the blocks' max and min, with no temporaries); rows are counted from `offset`."""
+    show in the blocks' max and min, with no temporaries); rows are counted from `offset`.
+    `squares`, a list [0.0, 0.0, 0.0, 0] if given, gathers in the same pass the rows' squared
+    norms s = ‖x‖² over all columns but the last (the target): [max s, Σs, Σs², rows], for
+    the stability limit (`exact.stability.moments_of`) with no pass of its own."""
     rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
     peaks = np.zeros(arr.shape[1])
     for start in range(0, len(arr), rows):
@@ -128,6 +132,13 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0) -> np.ndarray:
                 bool(np.isnan(block[row, j])),
             )
         np.maximum(peaks, np.maximum(hi, -lo), out=peaks)
+        if squares is not None and len(block):
+            features = block[:, :-1]
+            s = np.einsum("ij,ij->i", features, features).astype(np.float64)
+            squares[0] = max(squares[0], float(s.max()))
+            squares[1] += float(s.sum())
+            squares[2] += float(s @ s)
+            squares[3] += len(s)
     return peaks
 
 

@@ -55,6 +55,7 @@ def exact_beside(
     out = DivergedError(
         error.epoch, error.step, error.lr, error.lr_max, losses, error.standardized, grew
     )
+    out.batch_size, out.gd_lr_max = error.batch_size, error.gd_lr_max
     validation = None
     if rows.X_val is not None and squares:
         loss = mean_loss(rows.X_val, rows.y_val, exact.w, exact.b, rows.w_val)

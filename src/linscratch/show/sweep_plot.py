@@ -28,8 +28,9 @@ EXACT = (0, (1, 2))  # the exact loss's dotted line
 
 def sweep_figure(runs: list[dict], lrs: list[float], batch_sizes: list[int]):
     """The loss curves, and beside them: a heatmap of final losses (several rates and several
-    batch sizes), the final loss against the learning rate with the stability limit 2/λ_max
-    (one batch size) or against the batch size (one rate); the curves alone for one pair."""
+    batch sizes), the final loss against the learning rate with SGD's stability limit at the
+    batch size (one batch size) or against the batch size (one rate); the curves alone for one
+    pair."""
 
     lrs, batch_sizes = sorted(set(lrs)), sorted(set(batch_sizes))
     if len(lrs) == 1 and len(batch_sizes) == 1:
@@ -206,8 +207,8 @@ def _legends(ax, colors, styles, hue: str, diverged: bool, exact: bool) -> None:
 
 def _final_against(ax, runs, key: str, values: list, label: str) -> None:
     """Final loss against the one setting swept (log axes where its values span a factor of
-    ten); the exact loss as a line, the stability limit 2/λ_max as a vertical line when the
-    setting is the learning rate; a diverged run as an × at the top edge."""
+    ten); the exact loss as a line, SGD's stability limit at the batch size as a vertical
+    line when the setting is the learning rate; a diverged run as an × at the top edge."""
 
     by = {r[key]: r for r in runs}
     stable = [v for v in values if by[v]["verdict"] != "diverged"]
@@ -249,14 +250,17 @@ def _final_against(ax, runs, key: str, values: list, label: str) -> None:
     exact = [r["ols_loss"] for r in runs if r.get("ols_loss")]
     if exact:
         ax.axhline(exact[0], color="black", lw=0.9, ls=EXACT, label=tr("exact least squares"))
-    limit = next((r["lr_max"] for r in runs if r["lr_max"] is not None), None)
+    known = next((r for r in runs if r["lr_max"] is not None), None)
+    limit = None if known is None else known["lr_max"]  # one batch size: one limit
     if key == "lr" and limit is not None:
         ax.axvline(
             limit,
             color="tab:red",
             lw=1.2,
             ls="--",
-            label=tr("stability limit 2/λ_max = {limit:.3g}").format(limit=limit),
+            label=tr("SGD's stability limit at batch size {m} = {limit:.3g}").format(
+                m=known["batch_size"], limit=limit
+            ),
         )
         ax.axvspan(limit, max(max(values), limit) * 1.5, color="tab:red", alpha=0.06)
     if ys:

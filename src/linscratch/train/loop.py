@@ -25,8 +25,9 @@ from linscratch.events import (
     Steps,
     Subscriber,
 )
+from linscratch.exact.stability import auto_rate, limits, row_moments, sampled_lambda
 from linscratch.resources import require_work
-from linscratch.spec import RunSpec
+from linscratch.spec import BOOK_LR, RunSpec
 from linscratch.train.averaging import epoch_losses, reported
 from linscratch.train.engines import EpochTrace, make_engine
 from linscratch.train.orders import Orders
@@ -75,7 +76,9 @@ def fit(
 
     The run is described by `spec` and/or flat keyword settings (`lr=0.03, batch_size=10,
     num_epochs=3, seed=0, engine="auto", ...`: see `spec.RunSpec`; only the model, optimisation,
-    execution and checkpoint settings concern `fit`). X and y are torch tensors or numpy
+    execution and checkpoint settings concern `fit`; `lr="auto"` trains at
+    `exact.stability.AUTO_MARGIN` times SGD's stability limit at the batch size, and `lr` left
+    out at the book's 0.03). X and y are torch tensors or numpy
     arrays. Each epoch walks the rows in an order from `orders.Orders`, batch by batch, each
     step following the batch's mean gradient. w0 (d, 1) and b0 (1,) start the run where given
     (else `model.initial_params`). `true_w`, `true_b` give the estimation errors. Subscribers
@@ -154,7 +157,25 @@ def fit(
         from linscratch.data.weights import checked  # start-up: torch only when a run needs it
 
         sample_weight = checked(sample_weight, len(X), dtype=spec.execution.dtype)
+    spec = spec.replace(lr=_rate(spec, X, sample_weight))
     return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
+
+
+def _rate(spec: RunSpec, X, weights) -> float:
+    """`fit`'s learning rate: the spec's number, the book's 0.03 where left out (`fit` takes
+    arrays as they come, as the book does), or with "auto" AUTO_MARGIN x SGD's stability limit
+    at the batch size (`exact.stability`: λ₁ by power iteration on a sample of rows)."""
+    lr = spec.optim.lr
+    if lr is None:
+        return BOOK_LR
+    if lr != "auto":
+        return lr
+    rows = np.asarray(_cpu(X))
+    weights = None if weights is None else np.asarray(_cpu(weights))
+    intercept, l2 = spec.model.fit_intercept, spec.model.l2
+    lam = sampled_lambda(rows, intercept, weights, l2, spec.seed or 0)
+    moments = row_moments(rows, intercept)
+    return auto_rate(limits(lam, moments, spec.optim.batch_size, len(rows), l2))
 
 
 def train(

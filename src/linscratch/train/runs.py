@@ -19,7 +19,14 @@ from linscratch.data.rows import Standardizer, prepare
 from linscratch.errors import DivergedError, StabilityWarning
 from linscratch.events import EpochEnd, EventStream, Phase, Steps, Subscriber, Trace
 from linscratch.exact.ridge import decay_terms
-from linscratch.exact.solve import OLSResult, condition_of, mean_loss, stability
+from linscratch.exact.solve import OLSResult, condition_of, mean_loss
+from linscratch.exact.stability import (
+    auto_rate,
+    limits,
+    moments_of,
+    row_moments,
+    sampled_lambda,
+)
 from linscratch.exact.statistics import (
     bound_of,
     coef_diff,
@@ -51,9 +58,10 @@ class Run:
     loss after each epoch, when there is a split; `rmse` the root mean squared error
     sqrt(mean (ŷ − y)²) = sqrt(2 · loss) on the training rows in the target's units, in float64,
     of SGD ("sgd") and of OLS ("ols") (the validation dict has "rmse" and "ols_rmse");
-    `stability` the largest curvature of the
-    data trained on, the learning rate 2/λ_max beyond which SGD diverges, and whether `lr`
-    exceeds it; `trace` how it learned, when asked for (see `events.Trace`), in the data's
+    `stability` the data's stability limits (`exact.stability.limits`: λ₁ = λ_max, the largest
+    curvature of the data trained on, gradient descent's limit 2/λ_max "gd_lr_max", β, the
+    batch size and SGD's limit at it, "lr_max", beyond which SGD diverges), and whether `lr`
+    exceeds SGD's limit; `trace` how it learned, when asked for (see `events.Trace`), in the data's
     units; `train_rows` the rows trained on, when there is a split; `weight_decay`, with
     `l2` λ > 0, {"l2", "sgd", "exact"}: each one's penalty (λ/2)‖w‖² in the data's units
     (`loss_gap` compares mean ½e² plus it: the objective SGD descends, `ridge`), and
@@ -171,8 +179,9 @@ def execute(
     measure squares); not computed, `Run.ols` is None.
     """
 
-    if spec.seed is None:
-        spec = spec.with_seed(draw_seed(), LOSSES[spec.model.loss].exact_passes)
+    if spec.seed is None or spec.optim.lr is None:
+        seed = draw_seed() if spec.seed is None else spec.seed
+        spec = spec.with_seed(seed, LOSSES[spec.model.loss].exact_passes)
     n, d = np.shape(dataset.X)
     require_work(n, d, spec.optim.num_epochs)
     status = "computed" if exact is not None else _decided(spec, dataset)
@@ -186,8 +195,11 @@ def execute(
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
     exact, reduced = answering(_exact_first, spec, rows, exact, status, inner, dataset.weight_shift)
     inner.emit(Phase("stability"))
-    bound = _stability(spec, rows, warn, sw, reduced)
+    squares = dataset.squares if rows.X_fit is dataset.X else None  # the rows as read
+    bound = _stability(spec, rows, warn, sw, reduced, squares)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
+    if spec.optim.lr == "auto":  # the run's record says auto; SGD takes the rate it chose
+        fit_spec = fit_spec.replace(lr=bound["lr_auto"])
     squared = LOSSES[spec.model.loss].squares  # R² and RMSE apply
     unit = unit_of(spec, rows.scaler)  # the losses' factor to the data's units
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of, unit)
@@ -199,7 +211,7 @@ def execute(
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from linscratch.exact.diverged import exact_beside  # start-up: not every run needs it
 
-        error = exc.with_limit(bound and bound["lr_max"], spec.data.standardize)
+        error = exc.with_limit(bound, spec.data.standardize)
         if exact is None:  # not computed (`exact` never, or too costly): the error alone
             raise error from None
         raise exact_beside(error, spec, dataset, rows, bound, exact, squared, unit) from None
@@ -305,33 +317,43 @@ def _require_memory(spec: RunSpec, dataset: Dataset, exact: bool = True) -> None
     require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
-def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None) -> dict | None:
-    """The data's stability limit (see `solve.stability`; of the weighted loss with `weights`;
-    from the R factor `reduced` of all the training rows where computed, else from a sample,
-    or None where the sample's would cost more than the run: `resources.decide_stability`),
-    and a `StabilityWarning` to `warn` (or Python's warnings) before training when the learning
-    rate exceeds it."""
-    intercept = spec.model.fit_intercept
+def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None, squares=None):
+    """The data's stability limits (`exact.stability.limits`): gradient descent's 2/λ₁ and
+    SGD's at the run's batch size, λ₁ of the weighted loss with `weights`, from the R factor
+    `reduced` of all the training rows where computed (a symmetric eigensolver), else by a few
+    power-iteration steps on a sample of rows (`stability.sampled_lambda`), and the rows'
+    squared norms (`stability.row_moments`, or from `squares`, their sums gathered while the
+    file was read, `stability.moments_of`); None where even that would cost more than the run
+    (`resources.decide_stability`). A `StabilityWarning` goes to `warn` (or Python's warnings)
+    before training when the learning rate exceeds SGD's limit. With `lr` auto the rate chosen
+    (`stability.auto_rate`) is "lr_auto"."""
+    intercept, l2 = spec.model.fit_intercept, spec.model.l2
+    n, d = np.shape(rows.X_fit)
     if reduced is not None:  # on a worker thread: its eigensolver answers no signal (`interrupts`)
-        bound = answering(bound_of, reduced, spec.seed, rows.scaler, spec.model.l2)
-    elif not decide_stability(*np.shape(rows.X_fit), spec.optim.num_epochs):
+        lam = answering(bound_of, reduced, spec.seed, rows.scaler, l2)["lambda_max"]
+    elif not decide_stability(n, d, spec.optim.num_epochs) and spec.optim.lr != "auto":
         return None
     else:
-        X_fit = np.asarray(rows.X_fit)
-        l2 = spec.model.l2
-        bound = answering(
-            stability, X_fit, seed=spec.seed, intercept=intercept, weights=weights, l2=l2
-        )
+        X_fit = rows.X_fit
+        lam = answering(sampled_lambda, X_fit, intercept, weights, l2, spec.seed)
+    if squares is not None:
+        moments = moments_of(squares, intercept)
+    else:
+        moments = answering(row_moments, rows.X_fit, intercept)
+    bound = limits(lam, moments, spec.optim.batch_size, n, l2)
     lr = spec.optim.lr  # the largest rate of any schedule: its first step's (`schedules`)
+    if lr == "auto":
+        bound["lr_auto"] = lr = auto_rate(bound)
     bound["exceeded"] = lr > bound["lr_max"]
     if bound["exceeded"]:
         warning = StabilityWarning(
-            "{0} {lr} exceeds this data's stability limit 2/λ_max = {lr_max:.4g} "
-            "(λ_max = {lam:.4g}): gradient descent at this rate diverges",
+            "{0} {lr} exceeds SGD's stability limit at batch size {m} = {lr_max:.4g} "
+            "(gradient descent's 2/λ_max = {gd:.4g}): SGD at this rate diverges",
             "lr",
             lr=lr,
+            m=bound["batch_size"],
             lr_max=bound["lr_max"],
-            lam=bound["lambda_max"],
+            gd=bound["gd_lr_max"],
         )
         if warn is not None:
             warn(warning)

@@ -92,6 +92,7 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
         shift = 0 if weights is None else shift
+        squares = table.squares if weights is None else None  # rows may have been dropped
         return Dataset(
             X,
             y,
@@ -105,6 +106,7 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
             shift,
             table.peaks,
             table.encoding,
+            squares,
         )
 
     import torch  # start-up: torch only when a run needs it

@@ -137,7 +137,9 @@ class Npy(Format):
             return None
         if features is not None and features != [str(j) for j in range(d)]:
             return None
-        return views(arr, names, path, scan(arr, names, path))
+        squares = [0.0, 0.0, 0.0, 0]  # the rows' ‖x‖², in the scan's pass (`columns.scan`)
+        peaks = scan(arr, names, path, squares=squares)
+        return views(arr, names, path, peaks, tuple(squares))
 
     def rows(self, path: Path, header: bool):
         arr = np.load(path, mmap_mode="r", allow_pickle=False)  # (n, columns)

@@ -23,13 +23,15 @@ GROUP_BYTES = 32 << 20  # a columnar file's columns read at a time: Arrow holds 
 BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
 
 
-def views(arr, names, path: Path, peaks: np.ndarray) -> Table:
+def views(arr, names, path: Path, peaks: np.ndarray, squares=None) -> Table:
     """The features and the target of `arr` (n, d + 1) as views; `peaks` (d + 1,), each
-    column's largest magnitude."""
+    column's largest magnitude; `squares`, the rows' squared norms' (`columns.scan`)."""
     d = arr.shape[1] - 1
     X, y = arr[:, :d], arr[:, d]
     largest = float(peaks.max(initial=0.0))
-    return Table(X, y, names[:d], names[d], str(path), largest=largest, peaks=peaks)
+    return Table(
+        X, y, names[:d], names[d], str(path), largest=largest, peaks=peaks, squares=squares
+    )
 
 
 def selects_all(names, target, features) -> bool:
