@@ -31,11 +31,13 @@ def test_every_flag_has_help_with_its_default(name):
 
 
 def test_defaults_shown_are_the_specs():
-    from linscratch.spec import SEED_TRUE_B, DataSpec, OptimSpec
+    from linscratch.spec import SEED_TRUE_B, DataSpec, OptimSpec, RunSpec
 
     shown = {a.dest: a.shown_default for a in flags_of("train")}
     optim, data = OptimSpec(), DataSpec().resolved(0)
-    assert shown["lr"] == str(optim.lr) and shown["batch_size"] == str(optim.batch_size)
+    book = RunSpec.build().with_seed(0).optim.lr  # the synthetic experiment's resolved rate
+    assert optim.lr is None and shown["lr"].startswith("auto") and str(book) in shown["lr"]
+    assert shown["batch_size"] == str(optim.batch_size)
     assert shown["num_epochs"] == str(optim.num_epochs)
     assert shown["num_examples"] == str(data.num_examples) and shown["noise"] == str(data.noise)
     assert shown["true_b"] == str(data.true_b) == str(SEED_TRUE_B)
