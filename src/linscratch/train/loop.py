@@ -25,7 +25,7 @@ from linscratch.events import (
     Steps,
     Subscriber,
 )
-from linscratch.resources import require_work
+from linscratch.resources import limited_threads, require_work, run_threads
 from linscratch.spec import RunSpec
 from linscratch.train.averaging import epoch_losses, reported
 from linscratch.train.engines import EpochTrace, make_engine
@@ -154,7 +154,8 @@ def fit(
         from linscratch.data.weights import checked  # start-up: torch only when a run needs it
 
         sample_weight = checked(sample_weight, len(X), dtype=spec.execution.dtype)
-    return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
+    with limited_threads(run_threads(spec.execution.threads)):  # once per run
+        return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
 
 
 def train(

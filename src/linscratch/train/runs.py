@@ -33,7 +33,15 @@ from linscratch.i18n import Words
 from linscratch.interrupts import answering
 from linscratch.losses import LOSSES
 from linscratch.losses.objective import exact_answer, loss_of_run
-from linscratch.resources import decide, decide_stability, require_memory, require_work, run_bytes
+from linscratch.resources import (
+    decide,
+    decide_stability,
+    limited_threads,
+    require_memory,
+    require_work,
+    run_bytes,
+    run_threads,
+)
 from linscratch.spec import RunSpec
 from linscratch.train.loop import Result, draw_seed, train
 from linscratch.train.results import in_original_units
@@ -59,7 +67,8 @@ class Run:
     "sgd_w_norm", "exact_w_norm": ‖w‖ of the weights penalised (standardized ones with
     `standardize`); `exact` whether the exact answer was "computed", "skipped" (too costly
     for `auto`) or not asked for ("never"): without it `ols`, `loss_gap`, `coef_diff`,
-    `rmse`, `r2` and `weight_decay` are None.
+    `rmse`, `r2` and `weight_decay` are None. `threads`: the threads its passes used
+    (`resources.run_threads`), None where the environment's variables set them.
     """
 
     spec: RunSpec
@@ -78,6 +87,7 @@ class Run:
     rmse: dict | None = None
     weight_decay: dict | None = None
     exact: str = "computed"
+    threads: int | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -162,6 +172,14 @@ def execute(
 
     if spec.seed is None:
         spec = spec.with_seed(draw_seed(), LOSSES[spec.model.loss].exact_passes)
+    threads = run_threads(spec.execution.threads)  # once per run, from the cores idle now
+    with limited_threads(threads):
+        run = _execute(spec, dataset, subscribers, trace, warn, exact)
+    return replace(run, threads=threads)
+
+
+def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -> Run:
+    """`execute`'s run, its threads already limited."""
     n, d = np.shape(dataset.X)
     require_work(n, d, spec.optim.num_epochs)
     status = "computed" if exact is not None else _decided(spec, dataset)
