@@ -45,7 +45,7 @@ def test_the_python_api_names_threads(value):
 def test_the_config_and_the_timing_line_show_it(cli, no_variables):
     run = cli("train", "--threads", "1", "--epochs", "1", "--seed", "1", "--json")
     assert run.code == 0
-    assert run.json["config"]["threads"] == 1 and run.json["timings"]["threads"] == 1
+    assert run.json["config"]["threads"] == 1 and run.json["threads"] == 1
     text = cli("train", "--threads", "2", "--epochs", "1", "--seed", "1")
     assert text.code == 0
     assert text.out.splitlines()[-1].endswith(", seed 1, 2 threads")
@@ -58,7 +58,7 @@ def test_auto_is_not_in_the_timing_line_but_its_choice_is_in_json(cli, no_variab
     assert "thread" not in text.out.splitlines()[-1]
     run = cli("train", "--epochs", "1", "--seed", "1", "--json")
     assert run.json["config"]["threads"] == "auto"
-    assert 1 <= run.json["timings"]["threads"] <= len(resources.os.sched_getaffinity(0))
+    assert 1 <= run.json["threads"] <= len(resources.os.sched_getaffinity(0))
 
 
 @pytest.mark.parametrize("name", VARIABLES)

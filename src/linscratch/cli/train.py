@@ -90,8 +90,9 @@ def _train(args, spec, main: bool) -> int:
     status = 0 if check is None or check["passed"] else 1
 
     if as_json:
-        timings = {**clock.to_dict(), "threads": outcome.threads}  # the threads chosen
-        print(dumps({**train_json(outcome, dataset.source, seed_drawn), "timings": timings}))
+        print(
+            dumps({**train_json(outcome, dataset.source, seed_drawn), "timings": clock.to_dict()})
+        )
     else:  # the epoch lines are out already
         print(train_text(outcome, seed_drawn, lang, epochs=False))
     return status
