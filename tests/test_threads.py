@@ -101,6 +101,17 @@ def test_threadpoolctl_limits_the_exact_pass(monkeypatch, no_variables):
     assert blas_threads() == outside and resources.THREADS is None
 
 
+def test_the_loss_takes_the_runs_threads_chosen_once(monkeypatch):
+    """Inside a run the loss's threads are the run's, not the load average read again."""
+    from linscratch.train.kernels.epoch_loss import threads
+
+    monkeypatch.setattr(resources, "THREADS", None)
+    monkeypatch.setattr("os.getloadavg", lambda: (12.0, 12.0, 12.0))
+    with limited_threads(3):
+        assert threads() == 3
+    assert threads() == 1  # outside a run: the idle cores again
+
+
 def test_limited_threads_none_changes_nothing():
     outside = blas_threads()
     with limited_threads(None):
