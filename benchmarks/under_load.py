@@ -96,6 +96,55 @@ def timed(cmd: list[str], env: dict) -> tuple[float, dict]:
         return wall, {}
 
 
+def cause(path: str, reps: int, loads: list[str]) -> None:
+    """The exact pass alone, in this process (no start-up), on one BLAS thread against two and
+    read ahead against not, alternating, under each load: which change matters where."""
+    import numpy as np  # benchmark: numpy only in this mode
+    from threadpoolctl import threadpool_limits
+
+    from linscratch import resources
+    from linscratch.exact import reduction
+
+    class Plain(resources.ReadAhead):
+        def ahead(self, start, stop):  # no advice: the pass before the change
+            pass
+
+    A = np.load(path, mmap_mode="r")
+    X, y = A[:, :-1], A[:, -1]
+    ways = {
+        "1 thread, read ahead": (1, resources.ReadAhead),
+        "2 threads, read ahead": (2, resources.ReadAhead),
+        "1 thread, no read-ahead": (1, Plain),
+        "2 threads, no read-ahead": (2, Plain),
+    }
+    print(f"\n## the exact pass alone (gram_pass), {path}")
+    print("load | way | median s | max s | load avg")
+    for load in loads:
+        proc = load_process(load)
+        times = {way: [] for way in ways}
+        avgs = []
+        try:
+            for _ in range(reps):
+                for way, (threads, reader) in ways.items():
+                    if load == "evict":
+                        drop(path)
+                    reduction.ReadAhead = reader
+                    avgs.append(os.getloadavg()[0])
+                    with threadpool_limits(limits=threads):
+                        start = time.perf_counter()
+                        reduction.gram_pass(X, y)
+                        times[way].append(time.perf_counter() - start)
+        finally:
+            reduction.ReadAhead = resources.ReadAhead
+            if proc is not None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait()
+        for way, xs in times.items():
+            avg = statistics.mean(avgs)
+            print(f"{load} | {way} | {statistics.median(xs):.3f} | {max(xs):.3f} | {avg:.1f}")
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -105,9 +154,13 @@ def main() -> None:
     parser.add_argument("--sizes", default=None, help="names of the sizes to run, comma-separated")
     parser.add_argument("--before", default=None, help="an older tree's src, run beside")
     parser.add_argument("--no-sklearn", action="store_true")
+    parser.add_argument("--cause", default=None, help="an NPY file: the exact pass alone")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    if args.cause:
+        cause(args.cause, args.reps, args.loads.split(","))
+        return
     sizes = QUICK if args.quick else SIZES
     if args.sizes:
         sizes = {k: v for k, v in {**SIZES, **QUICK}.items() if k in args.sizes.split(",")}
