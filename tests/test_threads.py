@@ -24,8 +24,11 @@ VARIABLES = resources.THREAD_VARIABLES
 
 @pytest.fixture
 def no_variables(monkeypatch):
+    """No thread variable in the environment, and no caller's THREADS (a sweep run in this
+    process sets 1)."""
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(resources, "THREADS", None)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x", "1.5", "1025", "2_0", ""])
@@ -71,7 +74,7 @@ def test_a_users_variable_wins_over_auto(monkeypatch, no_variables, name):
 
 
 def test_sweeps_one_thread_stands_under_auto(monkeypatch, no_variables):
-    monkeypatch.setattr(resources, "THREADS", 1)
+    monkeypatch.setattr(resources, "THREADS", 1)  # after the fixture's None
     monkeypatch.setattr(resources, "idle_cores", lambda: 2)
     assert run_threads("auto") == 1
 
