@@ -171,9 +171,18 @@ def test_the_read_ahead_pass_is_the_same_answer(tmp_path):
     np.testing.assert_allclose(np.abs(mapped), np.abs(reference), rtol=1e-9, atol=1e-9)
 
 
-def test_one_thread_and_two_give_the_same_run(tmp_path, no_variables):
+def test_one_thread_and_two_give_the_same_run(tmp_path, no_variables, monkeypatch):
     """The whole run on one thread or two: BLAS's blocking may move the exact pass's last
-    digits, nothing more; SGD's (numba, no BLAS) is the same bit for bit."""
+    digits, nothing more; SGD's (numba, no BLAS) is the same bit for bit. The run's exact pass
+    reads the NPY file's memory map ahead (its views found in the mapping)."""
+    readers = []
+
+    class Recorded(ReadAhead):
+        def __init__(self, *arrays):
+            super().__init__(*arrays)
+            readers.append(self)
+
+    monkeypatch.setattr(reduction, "ReadAhead", Recorded)
     n = 300_000  # n·k² past reduction.SMALL: the streamed normal equations, syrk
     A = np.random.default_rng(3).normal(size=(n, 21))
     A[:, 20] = A[:, :20] @ np.linspace(-1, 1, 20) + 0.1 * A[:, 20]
@@ -190,3 +199,6 @@ def test_one_thread_and_two_give_the_same_run(tmp_path, no_variables):
     np.testing.assert_allclose(one.ols.w, two.ols.w, rtol=1e-10, atol=1e-12)
     np.testing.assert_array_equal(one.result.w, two.result.w)
     assert one.result.losses == two.result.losses
+    blocks = -(-n // (reduction.GRAM_BYTES // (8 * 22)))  # the pass's blocks of 22 columns
+    assert readers and all(len(r.parts) == 2 for r in readers)  # features and target
+    assert all(r.advised == 2 * (blocks + 1) for r in readers)  # the first, then one ahead each
