@@ -484,13 +484,19 @@ SECTION = "## What a user waits for"
 
 
 def write_results(tables_md: str) -> None:
-    """RESULTS.md with its section SECTION (the last one; bench.py keeps it) made of these
-    tables, in place of the one there was."""
+    """RESULTS.md with its section SECTION (bench.py keeps it and what follows it) made of
+    these tables, in place of the one there was; the sections after it (under_load.py's)
+    kept."""
     path = Path(__file__).with_name("RESULTS.md")
     text = path.read_text()
-    head = text[: text.index("\n" + SECTION)] if "\n" + SECTION in text else text
+    head, tail = text, ""
+    if "\n" + SECTION in text:
+        start = text.index("\n" + SECTION)
+        head, rest = text[:start], text[start + 1 + len(SECTION) :]
+        tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
     head = head.rstrip("\n")
-    path.write_text(f"{head}\n\n{SECTION}\n\n{tables_md}")
+    body = tables_md.rstrip("\n") + "\n" if tail else tables_md
+    path.write_text(f"{head}\n\n{SECTION}\n\n{body}{tail}")
 
 
 def main() -> None:

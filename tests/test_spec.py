@@ -51,6 +51,7 @@ CONFIG_KEYS = [
     "device",
     "check_grad",
     "exact",
+    "threads",
     "save",
     "save_exact",
     "plot",

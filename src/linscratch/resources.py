@@ -7,8 +7,11 @@ copies, a row order, the exact answer's factors), each stated next to its formul
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
 import shutil
+import sys
 
 from linscratch.errors import UsageError
 
@@ -105,6 +108,124 @@ def idle_cores() -> int:
     except OSError:  # no load average here: assume the cores are free
         load = 1.0
     return max(1, round((cores or 1) - load) + 1)
+
+
+# The environment variables by which a user sets the threads of a BLAS, OpenMP or numba: where
+# one is set and `threads` is auto, the user's choice stands and the run limits nothing.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
+
+
+def run_threads(setting) -> int | None:
+    """The threads a run's passes use, chosen once per run: `setting` (the `threads` field)
+    where it is a number; with auto, None where the user set one of `THREAD_VARIABLES`
+    (theirs stands), else `THREADS` where a caller set it (sweep's workers: 1), else the
+    cores other work leaves idle (`idle_cores`). Measured on a busy 2-core machine
+    (benchmarks/under_load.py): a BLAS that starts a thread a core while another process
+    holds one waits at every block for the thread that has no core."""
+    if setting != "auto":
+        return int(setting)
+    if any(os.environ.get(name, "").strip() for name in THREAD_VARIABLES):
+        return None
+    return THREADS or idle_cores()
+
+
+@contextlib.contextmanager
+def limited_threads(threads: int | None):
+    """Every BLAS/LAPACK and OpenMP pool of the process (threadpoolctl), torch's threads
+    where torch is loaded, and the loss's own threads (`THREADS`) held to `threads` inside
+    the block, and given back after; None limits nothing."""
+    global THREADS
+    if threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits  # start-up: only once a run starts its passes
+
+    torch = sys.modules.get("torch")
+    before, torch_before = THREADS, torch.get_num_threads() if torch else None
+    THREADS = threads
+    try:
+        with threadpool_limits(limits=threads):
+            if torch:
+                torch.set_num_threads(threads)
+            yield
+    finally:
+        THREADS = before
+        if torch:
+            torch.set_num_threads(torch_before)
+
+
+READ_AHEAD = 1  # blocks the kernel is asked to read ahead of a pass (MADV_WILLNEED)
+PAGE = mmap.PAGESIZE
+
+
+def _mapping(array):
+    """The `mmap.mmap` an array's memory lies in (a view of numpy's memmap, or an array made
+    on a mapping), or None."""
+    seen = array
+    while seen is not None:
+        if isinstance(seen, mmap.mmap):
+            return seen
+        inner = getattr(seen, "_mmap", None)
+        if isinstance(inner, mmap.mmap):
+            return inner
+        seen = getattr(seen, "base", None)
+    return None
+
+
+def _address(buffer) -> int:
+    """Where a mapping's first byte is in memory."""
+    import numpy as np  # start-up: resources is imported before numpy is needed
+
+    view = np.frombuffer(buffer, np.uint8)
+    try:
+        return view.__array_interface__["data"][0]
+    finally:
+        del view  # the mapping may be closed later: no export of its buffer kept
+
+
+class ReadAhead:
+    """A pass over the rows of memory-mapped arrays read in large sequential blocks: the
+    kernel is told the pass is sequential (MADV_SEQUENTIAL, a larger read-ahead) and, as each
+    block begins, to read the next one now (MADV_WILLNEED), so that a file whose pages were
+    evicted is read back at the disk's sequential speed rather than a small fault at a time.
+    Arrays that are not memory-mapped (or a system without madvise) cost nothing.
+    `advised` counts the blocks asked for (the tests read it)."""
+
+    def __init__(self, *arrays):
+        self.parts = []  # (mapping, its address, the array's address, its row stride)
+        self.advised = 0
+        for array in arrays:
+            found = _mapping(array) if array is not None else None
+            if found is None or not hasattr(found, "madvise") or array.ndim == 0:
+                continue
+            start = array.__array_interface__["data"][0]
+            self.parts.append((found, _address(found), start, array.strides[0]))
+        for found, *_ in self.parts:
+            self._advise(found, getattr(mmap, "MADV_SEQUENTIAL", None), 0, len(found))
+
+    def _advise(self, found, advice, offset: int, length: int) -> None:
+        if advice is None or length <= 0:
+            return
+        try:
+            found.madvise(advice, offset, length)
+        except (OSError, ValueError):  # closed, or not allowed here: only a hint
+            pass
+
+    def ahead(self, start: int, stop: int) -> None:
+        """Rows start:stop will be read next: ask for their pages now."""
+        willneed = getattr(mmap, "MADV_WILLNEED", None)
+        for found, base, first, stride in self.parts:
+            lo = first - base + start * stride
+            hi = min(first - base + stop * stride, len(found))
+            lo = max(0, lo - lo % PAGE)
+            self._advise(found, willneed, lo, hi - lo)
+            self.advised += 1
 
 
 MATRIX_FREE = 1024  # columns from which the curvature of fewer rows is never formed

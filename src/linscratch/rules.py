@@ -41,6 +41,7 @@ CHOICES = {
     "exact": EXACT,
 }
 SEED_LIMIT = 2**63
+THREADS_LIMIT = 1024  # threads a run may ask for: more are a typo, not a machine
 EPOCHS_LIMIT = 1_000_000  # epochs a run may have (LIMITS)
 BIG = 1e15  # synthetic data are drawn in float32: their squares must stay far from overflow
 
@@ -116,6 +117,10 @@ RULES = {
     ),
     "check_grad": (lambda v: isinstance(v, bool), "true or false"),
     "exact": _choice(CHOICES["exact"]),
+    "threads": (
+        lambda v: v == "auto" or _whole(v, 1, THREADS_LIMIT + 1),
+        "auto or a whole number from 1 to 1024",
+    ),
     "seed": (lambda v: _whole(v, 0, SEED_LIMIT), "a whole number from 0 to 2**63-1"),
     "save": (_text, "a file name"),
     "save_exact": (_text, "a file name"),

@@ -536,6 +536,16 @@ class ExecSpec(_Section):
             "would cost more than a few seconds and more than the rest of the run"
         ),
     )
+    threads: int | str = setting(
+        "auto",
+        HOW_IT_RUNS,
+        "N|auto",
+        Words(
+            "the threads of the passes over the data (BLAS, LAPACK, the loss's threads), "
+            "chosen once per run; auto: the cores other work leaves idle, or what "
+            "OMP_NUM_THREADS / OPENBLAS_NUM_THREADS say where set"
+        ),
+    )
 
 
 @dataclass(frozen=True)

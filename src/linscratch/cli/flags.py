@@ -191,6 +191,7 @@ FLAG_OF = {
 # A run setting's value parsed by its type; a list's, each element by its own.
 PARSE = {"int": whole, "float": number, "str": str, "float | str": rate}
 PARSE |= {"tuple[float, ...]": number, "tuple[str, ...]": str.strip}
+PARSE["int | str"] = lambda text: text if text == "auto" else whole(text)  # threads
 # The settings of text checked while parsing (names of files and columns are checked by the
 # spec once the flags are parsed, with the same words).
 PARSED_TEXT = ("device", "weights")

@@ -58,6 +58,7 @@ def train_json(run, source: dict, seed_drawn: bool) -> dict:
         "standardization": None if run.standardizer is None else run.standardizer.to_dict(),
         "engine": result.engine,
         "shuffle": result.shuffle,
+        "threads": run.threads,  # the threads the passes used (config's auto decided)
         "train_seconds": result.train_seconds,
         "compile_seconds": result.compile_seconds,
         "samples_per_second": result.samples_per_second,

@@ -141,7 +141,7 @@ def add_train(sub) -> None:
     experiment = ("num_epochs", "lr", "batch_size", "l2", *stopping, *SCHEDULE, "average", "seed")
     outputs = ("json", "lang", "plot", "save", "save_exact", "checkpoint", "resume")
     outputs += ("tensorboard", "force", "summary", "quiet")
-    add_flags(train, *experiment, *SHARED, "check_grad", "exact", *outputs)
+    add_flags(train, *experiment, *SHARED, "check_grad", "exact", "threads", *outputs)
 
 
 def add_sweep(sub) -> None:

@@ -356,6 +356,10 @@ def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
         seed=result.seed,
     )
     drawn = tr(" (drawn; repeat with --seed {seed})").format(seed=result.seed)
+    if run.spec.execution.threads != "auto":  # asked for: said (auto's choice is in --json)
+        summary += tr(", {threads}").format(
+            threads=counted(run.threads, "{n} thread", "{n} threads")
+        )
     lines.append(summary + (drawn if seed_drawn else ""))
     check = result.check_grad
     if check is not None:

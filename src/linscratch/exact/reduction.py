@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from linscratch.resources import READ_AHEAD, ReadAhead
+
 EPS = float(np.finfo(np.float64).eps)
 GRAM_LIMIT = 1e-7  # ε·κ² the normal equations may reach, κ of [A y] with unit columns
 SMALL = 1 << 27  # n·k² below which QR goes first: a few tens of milliseconds
@@ -153,8 +155,11 @@ def qr_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray:
     rows = max(k, min(4096, QR_BYTES // (8 * k) - k))
     buf = np.zeros((k + rows, k), order="F")  # R so far, then the block
     zero, R = np.zeros(d), None
+    pages = ReadAhead(X, y, weights)  # a memory-mapped file read ahead, block by block
+    pages.ahead(lo, min(lo + rows, hi))
     for start in range(lo, hi, rows):
         stop = min(start + rows, hi)
+        pages.ahead(stop, min(stop + READ_AHEAD * rows, hi))
         _fill(buf[k:], X, y, weights, start, stop, zero, 0.0, intercept)
         if R is None:  # the first block alone (the book's rows: one block, as ever)
             R = _square(np.linalg.qr(buf[k : k + stop - start], mode="r"))
@@ -174,7 +179,10 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     rows = max(256, GRAM_BYTES // (8 * k))
     buf = np.empty((rows, k))
     G = np.zeros((k, k))
+    pages = ReadAhead(X, y, weights)  # a memory-mapped file read ahead, block by block
+    pages.ahead(lo, min(lo + rows, hi))
     for start in range(lo, hi, rows):
+        pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
         b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
         G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
     safe = safe_cholesky(G)

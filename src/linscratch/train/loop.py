@@ -26,7 +26,7 @@ from linscratch.events import (
     Subscriber,
 )
 from linscratch.exact.stability import auto_rate, limits, row_moments, sampled_lambda
-from linscratch.resources import require_work
+from linscratch.resources import limited_threads, require_work, run_threads
 from linscratch.spec import BOOK_LR, RunSpec
 from linscratch.train.averaging import epoch_losses, reported
 from linscratch.train.engines import EpochTrace, make_engine
@@ -158,7 +158,8 @@ def fit(
 
         sample_weight = checked(sample_weight, len(X), dtype=spec.execution.dtype)
     spec = spec.replace(lr=_rate(spec, X, sample_weight))
-    return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
+    with limited_threads(run_threads(spec.execution.threads)):  # once per run
+        return train(X, y, spec, w0, b0, true_w, true_b, subscribers, callback, sample_weight)
 
 
 def _rate(spec: RunSpec, X, weights) -> float:

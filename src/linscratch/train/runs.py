@@ -41,7 +41,15 @@ from linscratch.i18n import Words
 from linscratch.interrupts import answering
 from linscratch.losses import LOSSES, unit_of
 from linscratch.losses.objective import exact_answer, loss_of_run
-from linscratch.resources import decide, decide_stability, require_memory, require_work, run_bytes
+from linscratch.resources import (
+    decide,
+    decide_stability,
+    limited_threads,
+    require_memory,
+    require_work,
+    run_bytes,
+    run_threads,
+)
 from linscratch.spec import RunSpec
 from linscratch.train.loop import Result, draw_seed, train
 from linscratch.train.results import in_original_units
@@ -71,7 +79,9 @@ class Run:
     `rmse`, `r2` and `weight_decay` are None; `log_weights` Σ log sᵢ of the training rows'
     weights as the file gives them (the weighted log-likelihood's term, `summary`), None
     without weights; `condition_number` that of the design [X 1] (or X) in the data's units,
-    rows scaled by √sᵢ, whatever the loss (None where the rows were not reduced).
+    rows scaled by √sᵢ, whatever the loss (None where the rows were not reduced). `threads`:
+    the threads its passes used (`resources.run_threads`), None where the environment's
+    variables set them.
     """
 
     spec: RunSpec
@@ -93,6 +103,7 @@ class Run:
     log_weights: float | None = None
     condition_number: float | None = None
     converged: bool | None = None
+    threads: int | None = None
 
 
 class _OriginalUnits(Subscriber):
@@ -182,6 +193,14 @@ def execute(
     if spec.seed is None or spec.optim.lr is None:
         seed = draw_seed() if spec.seed is None else spec.seed
         spec = spec.with_seed(seed, LOSSES[spec.model.loss].exact_passes)
+    threads = run_threads(spec.execution.threads)  # once per run, from the cores idle now
+    with limited_threads(threads):
+        run = _execute(spec, dataset, subscribers, trace, warn, exact)
+    return replace(run, threads=threads)
+
+
+def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -> Run:
+    """`execute`'s run, its threads already limited."""
     n, d = np.shape(dataset.X)
     require_work(n, d, spec.optim.num_epochs)
     status = "computed" if exact is not None else _decided(spec, dataset)

@@ -78,11 +78,14 @@ def chunk_sums(X, y, w, b, sw, first, last, out, p):
 
 
 def threads() -> int:
-    """The threads a loss may use: numba's NUMBA_NUM_THREADS (the cores, or what the user
-    set), or `resources.THREADS` where a caller has set it (sweep's workers: 1), and no more
-    than the cores other work leaves idle (`resources.idle_cores`)."""
+    """The threads a loss may use: `resources.THREADS` where a run or a caller has set it (the
+    run's threads, chosen once when it began: `resources.limited_threads`; sweep's workers:
+    1); else numba's NUMBA_NUM_THREADS (the cores, or what the user set), no more than the
+    cores other work leaves idle (`resources.idle_cores`)."""
 
-    return max(1, min(resources.THREADS or config.NUMBA_NUM_THREADS, resources.idle_cores()))
+    if resources.THREADS:
+        return resources.THREADS
+    return max(1, min(config.NUMBA_NUM_THREADS, resources.idle_cores()))
 
 
 def mean_loss(X, y, w, b, sw, p=None, workers: int | None = None) -> float:
