@@ -8,7 +8,7 @@ from linscratch import __version__
 from linscratch.cli.json_report import finite
 from linscratch.cli.weights import table_lines
 from linscratch.i18n import speaking, tr
-from linscratch.losses import LOSSES
+from linscratch.losses import LOSSES, said, said_values
 
 
 def diverged_text(run, lang: str = "en") -> str:
@@ -19,9 +19,7 @@ def diverged_text(run, lang: str = "en") -> str:
     with speaking(lang):
         if loss.squares:
             return _least_squares_text(run)
-        if loss.name == "huber":  # with its δ, as before any other loss was
-            return _huber_text(run)
-        return _minimiser_text(run, tr(loss.label))
+        return _minimiser_text(run, loss)
 
 
 def _columns(run, answer: str) -> tuple[tuple, list]:
@@ -68,28 +66,14 @@ def _least_squares_text(run) -> str:
     return "\n".join(lines)
 
 
-def _huber_text(run) -> str:
-    """`diverged_text` of a run on Huber's loss: its exact minimiser, and its loss."""
-    heads, columns = _columns(run, tr("Huber minimiser"))
+def _minimiser_text(run, loss) -> str:
+    """`diverged_text` of a run on a loss that does not minimise squares: its exact minimiser
+    and its loss, in the loss's words (`losses.said`: Huber's names its δ)."""
+    label = tr(loss.label)
+    heads, columns = _columns(run, tr(said(loss, "head")))
+    values = said_values(loss, run.spec.model, run.ols)
     lines = [
-        tr(
-            "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the "
-            "{rows:,} training rows does not depend on it:"
-        ).format(rows=run.rows, delta=run.spec.model.huber_delta),
-        *table_lines(run.feature_names, columns, heads),
-        tr("exact Huber minimiser: loss {loss:.6g}").format(loss=run.ols.loss),
-    ]
-    return "\n".join(lines)
-
-
-def _minimiser_text(run, label: str) -> str:
-    """`diverged_text` of a run on another loss: its exact minimiser (`label`), and its loss."""
-    heads, columns = _columns(run, label)
-    lines = [
-        tr(
-            "SGD diverged (the error follows); the {what} on the {rows:,} training rows does "
-            "not depend on it:"
-        ).format(what=label, rows=run.rows),
+        tr(said(loss, "diverged")).format(what=label, rows=run.rows, **values),
         *table_lines(run.feature_names, columns, heads),
         tr("{what}: loss {loss:.6g}").format(what=label, loss=run.ols.loss),
     ]

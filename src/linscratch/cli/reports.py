@@ -18,7 +18,7 @@ from linscratch.cli.weights import MAX_NAME, weight_lines
 from linscratch.exact.stability import AUTO_MARGIN
 from linscratch.exact.verdicts import EXCESS
 from linscratch.i18n import counted, language, speaking, tr
-from linscratch.losses import LOSSES
+from linscratch.losses import LOSSES, said, said_values
 from linscratch.resources import exact_cost, stability_cost
 from linscratch.show.scaled_params import shorten
 from linscratch.train.results import torch_dtype
@@ -120,12 +120,10 @@ def data_line(spec, dataset) -> str:
 def heads(run) -> tuple[str, str, str]:
     """The headings of the table of parameters: the name's, SGD's and the exact answer's."""
     loss = LOSSES[run.spec.model.loss]
-    if run.spec.model.loss == "huber":
-        exact = tr("Huber minimiser")
-    elif not loss.squares:  # another loss's minimiser: its label
-        exact = tr(loss.label)
-    else:
+    if loss.squares:
         exact = tr("ridge" if run.weight_decay is not None else "least squares")
+    else:  # its minimiser, as the loss names it
+        exact = tr(said(loss, "head"))
     return tr("parameter"), tr("SGD"), exact
 
 
@@ -138,42 +136,33 @@ def _fit_lines(run) -> list[str]:
     diffs = np.abs(np.r_[run.coef_diff["w"], run.coef_diff["b"]])
     names = [*run.feature_names, "b"]
     ridge = run.weight_decay is not None
-    huber = run.spec.model.loss == "huber"
     exact = tr("ridge" if ridge else "least squares")
     loss = LOSSES[run.spec.model.loss]
-    if not huber and not loss.squares:  # another loss's minimiser, by its label
-        said = tr(
-            "{what}: loss {loss:.6g}; {comparison}, largest coefficient difference {diff:.3g} "
-            "({name})"
-        ).replace("{what}", tr(loss.label))
-    elif huber:
-        said = tr(
-            "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of {rows:,} "
-            "rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} ({name})"
-        )
+    if not loss.squares:  # its minimiser, in the loss's words
+        template = tr(said(loss, "exact"))
     elif ridge:
-        said = tr(
+        template = tr(
             "exact ridge, λ = {l2:g}: loss {loss:.6g} = mean ½(ŷ − y)² + (λ/2)‖w‖², R² {r2}; "
             "{comparison}, largest coefficient difference {diff:.3g} ({name})"
         )
     else:
-        said = tr(
+        template = tr(
             "exact least squares: loss {loss:.6g} = ½ MSE (MSE {mse:.6g}, RMSE {rmse:.6g}), "
             "R² {r2}; {comparison}, largest coefficient difference {diff:.3g} ({name})"
         )
     lines = [
-        said.format(
+        template.format(
             l2=run.spec.model.l2,
             loss=run.ols.loss,
             r2=_r2(run.ols.r2),
             comparison=comparison_text(run.loss_gap),
             diff=float(diffs.max()),
             name=names[int(diffs.argmax())],
-            delta=run.spec.model.huber_delta,
-            clipped=getattr(run.ols, "clipped", 0),
+            what=tr(loss.label),
             rows=run.result.num_examples,
             mse=2 * run.ols.loss,
             rmse=float(np.sqrt(2 * run.ols.loss)),
+            **said_values(loss, run.spec.model, run.ols),
         )
     ]
     if file_data and run.rmse is not None:
@@ -285,12 +274,9 @@ def _validation_lines(run, file_data: bool, exact: str = "") -> list[str]:
     if v["ols_loss"] is None:
         text = tr("validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2}")
         return [text.format(rows=v["rows"], loss=v["loss"], rmse=v.get("rmse"), r2=_r2(v["r2"]))]
-    if run.spec.model.loss == "huber":
-        template = tr(
-            "validation ({rows} rows): Huber loss {loss:.6g} (exact minimiser: {ols:.6g})"
-        )
-    elif not LOSSES[run.spec.model.loss].squares:
-        template = tr("validation ({rows} rows): loss {loss:.6g} (exact minimiser: {ols:.6g})")
+    loss = LOSSES[run.spec.model.loss]
+    if not loss.squares:  # its minimiser's loss, in the loss's words
+        template = tr(said(loss, "validation"))
     elif file_data:
         template = tr(
             "validation ({rows} rows): loss {loss:.6g}, RMSE {rmse:.6g}, R² {r2} ({exact}: loss "

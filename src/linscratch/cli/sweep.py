@@ -26,7 +26,7 @@ from linscratch.exact.solve import total_sum_of_squares
 from linscratch.exact.verdicts import judge, spread
 from linscratch.i18n import tr
 from linscratch.interrupts import answering
-from linscratch.losses import LOSSES
+from linscratch.losses import LOSSES, said
 from linscratch.losses.objective import minimiser
 from linscratch.resources import decide, require_work
 from linscratch.rules import EPOCHS_LIMIT
@@ -116,7 +116,7 @@ def _exact(spec):
     )
     if computed == "computed" and not spec.data.val_fraction and not spec.model.l2:
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
-        exact = answering(minimiser, spec, X, y, data.weights)  # least squares, or Huber's
+        exact = answering(minimiser, spec, X, y, data.weights)  # least squares, or the loss's
     v = spread(data.y)
     if data.weights is not None:  # ½ the weighted variance
         v = total_sum_of_squares(data.y, True, data.weights) / (2 * data.weights.sum())
@@ -186,9 +186,8 @@ def run(args) -> int:
         print(dumps(sweep_json(spec, lrs, batch_sizes, jobs, seconds, runs)))
         return 0
     loss = LOSSES[spec.model.loss]
-    other = not loss.squares and loss.name != "huber"  # its gap is to its own minimiser
-    versus = tr("vs exact minimiser") if other else None
-    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, loss.name == "huber", versus))
+    versus = None if loss.squares else tr(said(loss, "versus"))  # the gap to its minimiser
+    print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, versus))
     if spec.outputs.plot is not None:
         print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()

@@ -49,13 +49,12 @@ def sweep_text(
     seconds: float,
     seed: int,
     seed_drawn: bool,
-    huber=False,
     versus: str | None = None,
 ) -> str:
-    """The table of `sweep`: each pair's final loss, its gap to OLS (to Huber's minimiser,
-    `huber`; to another loss's exact minimiser, headed `versus`), its training time and its
-    verdict (see `verdicts`), then the sweep's wall time."""
-    versus = versus or (tr("vs Huber") if huber else tr("vs OLS"))
+    """The table of `sweep`: each pair's final loss, its gap to OLS (to another loss's exact
+    minimiser, headed `versus`, `losses.said`), its training time and its verdict (see
+    `verdicts`), then the sweep's wall time."""
+    versus = versus or tr("vs OLS")
     heads = [tr("lr"), tr("batch"), tr("final loss"), versus, tr("seconds")]
     widths = [max(w, width(h)) for w, h in zip([10, 6, 12, 9, 8], heads, strict=True)]
     lines = [

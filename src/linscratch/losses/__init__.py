@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from linscratch.i18n import Words
 from linscratch.losses.epsilon_insensitive import EPSILON_INSENSITIVE
 from linscratch.losses.huber import HUBER
 from linscratch.losses.squared import SQUARED
@@ -85,6 +86,38 @@ LOSSES: dict[str, Loss] = {
     "epsilon_insensitive": EPSILON_INSENSITIVE,
     "squared_epsilon_insensitive": SQUARED_EPSILON_INSENSITIVE,
 }
+
+
+# What the reports say of a loss that does not minimise squares, by its `label` ({what}), where
+# the loss says nothing of its own (`Loss.said`: Huber's names δ and its clipped rows): the
+# table's head of its exact answer, its line beside SGD's, the held-out rows' line, sweep's
+# gap column, and the first line when SGD diverged.
+SAID = {
+    "head": None,  # its label
+    "exact": Words(
+        "{what}: loss {loss:.6g}; {comparison}, largest coefficient difference {diff:.3g} ({name})"
+    ),
+    "validation": Words("validation ({rows} rows): loss {loss:.6g} (exact minimiser: {ols:.6g})"),
+    "versus": Words("vs exact minimiser"),
+    "diverged": Words(
+        "SGD diverged (the error follows); the {what} on the {rows:,} training rows does not "
+        "depend on it:"
+    ),
+}
+
+
+def said(loss: Loss, key: str) -> Words:
+    """What the reports say of `loss` for `key` (see `SAID`), in English: its own words where
+    it has them, else the words every such loss shares (the head: its label)."""
+    own = getattr(loss, "said", {})
+    return own.get(key) or SAID[key] or loss.label
+
+
+def said_values(loss: Loss, model, answer) -> dict:
+    """The values its own words name beyond every loss's (Huber's δ and clipped rows), from
+    the run's `spec.ModelSpec` and its exact answer."""
+    values = getattr(loss, "said_values", None)
+    return {} if values is None else values(model, answer)
 
 
 def of(spec) -> tuple[Loss, float | None]:

@@ -18,6 +18,8 @@ residual gives the finite ψ = ±δ and an infinite loss.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from linscratch.book.model import gradients, huber_loss
@@ -71,6 +73,25 @@ class Huber:
     above = Words(
         "at epoch {epoch} with the training loss {excess:.1%} above the exact Huber optimum"
     )
+    said: ClassVar[dict] = {  # the reports' words for it (`losses.said`): δ, its rows beyond
+        "head": Words("Huber minimiser"),
+        "exact": Words(
+            "exact Huber minimiser (δ = {delta:g}): loss {loss:.6g}, {clipped:,} of {rows:,} "
+            "rows beyond δ; {comparison}, largest coefficient difference {diff:.3g} ({name})"
+        ),
+        "validation": Words(
+            "validation ({rows} rows): Huber loss {loss:.6g} (exact minimiser: {ols:.6g})"
+        ),
+        "versus": Words("vs Huber"),
+        "diverged": Words(
+            "SGD diverged (the error follows); the exact Huber minimiser (δ = {delta:g}) on the "
+            "{rows:,} training rows does not depend on it:"
+        ),
+    }
+
+    def said_values(self, model, answer) -> dict:
+        """Its words' values: δ, and the rows of the exact answer beyond it."""
+        return {"delta": model.huber_delta, "clipped": getattr(answer, "clipped", 0)}
 
     def walk(self) -> dict:
         """The walk-through's lines that change for Huber's loss (`derivation.walkthrough`),
