@@ -77,12 +77,18 @@ def convergence_warning(run, flag) -> str | None:
         todo = tr("train longer ({epochs}), or with another {lr}")
     else:
         todo = tr(
-            "train longer ({epochs}), or with another {lr} (this data's stability limit "
-            "2/λ_max is {limit:.3g}; SGD is steadiest well below it)"
+            "train longer ({epochs}), or with another {lr} (SGD's stability limit at batch "
+            "size {m} is {limit:.3g}; SGD is steadiest well below it)"
         )
+    stability = run.stability or {}
     todo = todo.format(
-        epochs=flag("num_epochs"), lr=flag("lr"), limit=(run.stability or {}).get("lr_max")
+        epochs=flag("num_epochs"),
+        lr=flag("lr"),
+        limit=stability.get("lr_max"),
+        m=stability.get("batch_size"),
     )
+    if run.spec.optim.lr != "auto":
+        todo += tr(", or {lr} auto").format(lr=flag("lr"))
     if run.standardizer is None:
         todo += tr(", or with {standardize}").format(standardize=flag("standardize"))
     return tr(
