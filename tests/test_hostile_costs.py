@@ -179,7 +179,15 @@ def _signalled(args, tmp_path: Path, sig, ready) -> tuple[float, int, str, list]
     env = {**os.environ, "TMPDIR": str(scratch), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "linscratch", *map(str, args)]
     proc = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as a terminal delivers it: a suite started in the background by a shell
+        # without job control inherits SIGINT ignored, and so would the run (as it should)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         ready(proc)

@@ -12,6 +12,7 @@ import mmap
 import os
 import shutil
 import sys
+import threading
 
 from linscratch.errors import UsageError
 
@@ -139,7 +140,10 @@ def run_threads(setting) -> int | None:
 def limited_threads(threads: int | None):
     """Every BLAS/LAPACK and OpenMP pool of the process (threadpoolctl), torch's threads
     where torch is loaded, and the loss's own threads (`THREADS`) held to `threads` inside
-    the block, and given back after; None limits nothing."""
+    the block, and given back after; None limits nothing. A signal (Ctrl-C, SIGTERM) that left
+    a library call running on an abandoned worker (`interrupts.answering`) gives the pools
+    nothing back: setting them waits for that call to end (minutes inside LAPACK), and the
+    process is ending."""
     global THREADS
     if threads is None:
         yield
@@ -149,15 +153,31 @@ def limited_threads(threads: int | None):
     torch = sys.modules.get("torch")
     before, torch_before = THREADS, torch.get_num_threads() if torch else None
     THREADS = threads
+    limits = threadpool_limits(limits=threads)
+    if torch:
+        torch.set_num_threads(threads)
     try:
-        with threadpool_limits(limits=threads):
-            if torch:
-                torch.set_num_threads(threads)
-            yield
+        yield
+    except BaseException as exc:
+        if isinstance(exc, Exception) or not _abandoned():
+            _give_back(limits, torch, torch_before)
+        raise
+    else:
+        _give_back(limits, torch, torch_before)
     finally:
         THREADS = before
-        if torch:
-            torch.set_num_threads(torch_before)
+
+
+def _give_back(limits, torch, torch_before) -> None:
+    limits.restore_original_limits()
+    if torch:
+        torch.set_num_threads(torch_before)
+
+
+def _abandoned() -> bool:
+    """Whether a worker of `interrupts.answering` is still in its call (the layer beside this
+    one, so looked up by its threads' name)."""
+    return any(t.name == "linscratch-work" and t.is_alive() for t in threading.enumerate())
 
 
 READ_AHEAD = 1  # blocks the kernel is asked to read ahead of a pass (MADV_WILLNEED)
