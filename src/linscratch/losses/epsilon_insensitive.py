@@ -30,9 +30,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linscratch.book.model import gradients
-from linscratch.exact.solve import CHUNK, OLSResult, ols
+from linscratch.exact.solve import OLSResult, ols
 from linscratch.i18n import Words, tr
+from linscratch.losses.tube import TubeLoss
 
 # the linear program (HiGHS' interior point, with crossover) against least squares' one pass:
 # 1.25 s against 0.0044 s on 20,000 rows of 5 features (the dual simplex took 15 s)
@@ -69,14 +69,11 @@ def kernel_twice_rho64(s, e, p):
     return s * (a - a)
 
 
-class EpsilonInsensitive:
+class EpsilonInsensitive(TubeLoss):
     """The epsilon-insensitive loss (see the module docstring)."""
 
     name = "epsilon_insensitive"
-    parameter = "epsilon"  # its setting, ε
     exact_passes = EXACT_PASSES
-    compiled = True  # numba kernels (`train.kernels.losses`) train it
-    squares = False
     unit_power = 1  # ρ_σε(σe) = σ·ρ_ε(e): its values scale as the target's unit
     estimator_name = "epsilon_insensitive"
     label = Words("exact epsilon-insensitive minimiser")
@@ -95,15 +92,18 @@ class EpsilonInsensitive:
         "epsilon-insensitive optimum"
     )
 
-    def walk(self) -> dict:
-        """The walk-through's lines that change (`derivation.walkthrough`), with or without row
-        weights ({s}), ε as {delta}."""
+    @staticmethod
+    def outside(a):
+        """ρ at the distance a ≥ 0 from the tube: a itself."""
+        return a
+
+    def own_walk(self) -> dict:
+        """The walk-through's lines of its own (`TubeLoss.walk`)."""
         return {
             "title": tr(
                 "Gradients of the epsilon-insensitive L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = max(0, "
                 "|e| − ε), ε = {delta}, on a batch of {rows}, {features} ({dtype})"
             ),
-            "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(
                 "  ψ(e) = ρ'(e) = sign(e)·[|e| > ε]: {k} of {n} rows have |eᵢ| > ε = {delta} "
                 "and push with ψ = ±1, the others not at all: {rows}"
@@ -112,23 +112,7 @@ class EpsilonInsensitive:
                 "  ψ(e) = ρ'(e) = sign(e)·[|e| > ε]: no row has |eᵢ| > ε = {delta}, so ψ = 0 "
                 "and the gradient is zero"
             ),
-            "step3": tr("Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times ψ"),
-            "step4": tr("Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the ψᵢ"),
         }
-
-    def value(self, model) -> float:
-        """ε in a `spec.ModelSpec`."""
-        return model.epsilon
-
-    def rho(self, e, p):
-        """ρ_ε(e) = max(0, |e| − ε), elementwise (torch; `relu`, whose derivative at 0 is 0)."""
-        import torch  # start-up: torch only when a run needs it
-
-        return torch.relu(e.abs() - p)
-
-    def rows(self, y_hat, y, p):
-        """Each row's ρ_ε(ŷ − y), (n, 1)."""
-        return self.rho(y_hat - y.reshape(y_hat.shape), p)
 
     def psi(self, e, p):
         """ψ(e) = sign(e)·[|e| > ε], elementwise (torch; a NaN stays NaN: e·0 inside)."""
@@ -136,27 +120,15 @@ class EpsilonInsensitive:
 
         return torch.where(e.abs() > p, e.sign(), e * 0)
 
-    def summed(self, e, s, p):
-        """Σ sᵢρ_ε(eᵢ) of residuals e (rows, 1) with weights s (1.0 without; torch)."""
-        return (s * self.rho(e, p)).sum()
-
     def kinks(self, p) -> tuple[float, ...]:
         """The residuals where ψ jumps: ±ε."""
         return (-p, p)
-
-    def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None):
-        """dL/dw, dL/db of Σρ_ε by hand: `book.model.gradients` with ψ for e."""
-        return gradients(X, y, w, b, weights, l2, psi=lambda e: self.psi(e, p))
 
     # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
     kernel_type = Tube
     kernel_psi = staticmethod(kernel_psi)
     kernel_twice_rho = staticmethod(kernel_twice_rho)
     kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
-
-    def kernel_parameter(self, p, dtype):
-        """`KernelOptions.loss_parameter`: ε in the data's dtype, as a `Tube`."""
-        return Tube(dtype.type(p))
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """The exact minimiser on X (n, d), y (n,): the linear program (module docstring); None
@@ -194,21 +166,6 @@ class EpsilonInsensitive:
             dof=start.dof,
             fit_intercept=intercept,
         )
-
-    def mean(self, X, y, w, b, p, weights=None) -> float:
-        """The mean ρ_ε(eᵢ) in float64 (weighted: Σsᵢρ/Σsᵢ), in chunks."""
-        w = np.asarray(w, np.float64).reshape(-1)
-        total = weight = 0.0
-        for start in range(0, len(X), CHUNK):
-            e = np.asarray(X[start : start + CHUNK], np.float64) @ w + b
-            e -= np.asarray(y[start : start + CHUNK], np.float64).reshape(-1)
-            rho = np.maximum(np.abs(e) - p, 0.0)
-            if weights is None:
-                total, weight = total + float(rho.sum()), weight + len(e)
-            else:
-                s = np.asarray(weights[start : start + CHUNK], np.float64).reshape(-1)
-                total, weight = total + float(s @ rho), weight + float(s.sum())
-        return total / weight
 
 
 EPSILON_INSENSITIVE = EpsilonInsensitive()

@@ -39,9 +39,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linscratch.book.model import gradients
 from linscratch.exact.solve import CHUNK, OLSResult, ols
 from linscratch.i18n import Words, tr
+from linscratch.losses.tube import TubeLoss
 
 # against least squares' one pass: 4 to 5 passes, each a QR of the rows outside the tube,
 # 18x to 44x the least-squares answer on 100,000 x 50 rows (6.4-9.3 s against 0.21-0.42 s),
@@ -85,14 +85,11 @@ def kernel_twice_rho64(s, e, p):
     return s * (a - a)
 
 
-class SquaredEpsilonInsensitive:
+class SquaredEpsilonInsensitive(TubeLoss):
     """The squared epsilon-insensitive loss (see the module docstring)."""
 
     name = "squared_epsilon_insensitive"
-    parameter = "epsilon"  # its setting, ε
     exact_passes = EXACT_PASSES
-    compiled = True  # numba kernels (`train.kernels.losses`) train it
-    squares = False
     unit_power = 2  # ρ_σε(σe) = σ²ρ_ε(e)
     estimator_name = "squared_epsilon_insensitive"
     label = Words("exact squared epsilon-insensitive minimiser")
@@ -116,16 +113,19 @@ class SquaredEpsilonInsensitive:
     kernel_twice_rho = staticmethod(kernel_twice_rho)
     kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
 
-    def walk(self) -> dict:
-        """The walk-through's lines that change (`derivation.walkthrough`), with or without row
-        weights ({s}), ε as {delta}."""
+    @staticmethod
+    def outside(a):
+        """ρ at the distance a ≥ 0 from the tube: a² (its derivative at the tube's edge 0)."""
+        return a**2
+
+    def own_walk(self) -> dict:
+        """The walk-through's lines of its own (`TubeLoss.walk`)."""
         return {
             "title": tr(
                 "Gradients of the squared epsilon-insensitive L = Σᵢ {s}ρ(ŷᵢ − yᵢ), ρ(e) = "
                 "max(0, |e| − ε)² (no ½), ε = {delta}, on a batch of {n} rows, {d} features "
                 "({dtype})"
             ),
-            "step2": tr("Step 2. The loss L = Σᵢ {s}ρ(eᵢ) = {loss}"),
             "clip": tr(
                 "  ψ(e) = ρ'(e) = 2·sign(e)·max(0, |e| − ε): {k} of {n} rows have |eᵢ| > ε = "
                 "{delta} and push with twice their distance from the tube, the others not at "
@@ -135,23 +135,7 @@ class SquaredEpsilonInsensitive:
                 "  ψ(e) = ρ'(e) = 2·sign(e)·max(0, |e| − ε): no row has |eᵢ| > ε = {delta}, so "
                 "ψ = 0 and the gradient is zero"
             ),
-            "step3": tr("Step 3. dL/dw = Xᵀ({s}ψ): each weight sums its feature times ψ"),
-            "step4": tr("Step 4. dL/db = Σᵢ {s}ψᵢ: the bias sums the ψᵢ"),
         }
-
-    def value(self, model) -> float:
-        """ε in a `spec.ModelSpec`."""
-        return model.epsilon
-
-    def rho(self, e, p):
-        """ρ_ε(e) = max(0, |e| − ε)², elementwise (torch; its derivative at the tube's edge 0)."""
-        import torch  # start-up: torch only when a run needs it
-
-        return torch.relu(e.abs() - p) ** 2
-
-    def rows(self, y_hat, y, p):
-        """Each row's ρ_ε(ŷ − y), (n, 1)."""
-        return self.rho(y_hat - y.reshape(y_hat.shape), p)
 
     def psi(self, e, p):
         """ψ(e) = 2·sign(e)·max(0, |e| − ε), elementwise (torch; a NaN stays NaN: e·0 inside)."""
@@ -159,21 +143,9 @@ class SquaredEpsilonInsensitive:
 
         return torch.where(e > p, 2 * (e - p), torch.where(e < -p, 2 * (e + p), e * 0))
 
-    def summed(self, e, s, p):
-        """Σ sᵢρ_ε(eᵢ) of residuals e (rows, 1) with weights s (1.0 without; torch)."""
-        return (s * self.rho(e, p)).sum()
-
     def kinks(self, p) -> tuple[float, ...]:
         """The residuals where ψ' jumps: ±ε (none for ε = 0: ρ is then e²)."""
         return (-p, p) if p > 0 else ()
-
-    def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None):
-        """dL/dw, dL/db of Σρ_ε by hand: `book.model.gradients` with ψ for e."""
-        return gradients(X, y, w, b, weights, l2, psi=lambda e: self.psi(e, p))
-
-    def kernel_parameter(self, p, dtype):
-        """`KernelOptions.loss_parameter`: ε in the data's dtype, as a `SquaredTube`."""
-        return SquaredTube(dtype.type(p))
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """The exact minimiser of J (module docstring) on X (n, d), y (n,), any of them
@@ -219,21 +191,6 @@ class SquaredEpsilonInsensitive:
             l2=float(l2),
             penalty=0.5 * float(l2) * float(w @ w),
         )
-
-    def mean(self, X, y, w, b, p, weights=None) -> float:
-        """The mean ρ_ε(eᵢ) in float64 (weighted: Σsᵢρ/Σsᵢ), in chunks."""
-        w = np.asarray(w, np.float64).reshape(-1)
-        total = weight = 0.0
-        for start in range(0, len(X), CHUNK):
-            e = np.asarray(X[start : start + CHUNK], np.float64) @ w + b
-            e -= np.asarray(y[start : start + CHUNK], np.float64).reshape(-1)
-            rho = np.maximum(np.abs(e) - p, 0.0) ** 2
-            if weights is None:
-                total, weight = total + float(rho.sum()), weight + len(e)
-            else:
-                s = np.asarray(weights[start : start + CHUNK], np.float64).reshape(-1)
-                total, weight = total + float(s @ rho), weight + float(s.sum())
-        return total / weight
 
 
 def _pass(theta, X, y, eps, intercept, weights, l2):
