@@ -249,20 +249,13 @@ def huber_fit(
         theta, F, g, C, regions = new, F_new, g_new, C_new, regions_new
         if same or moved <= 1e-15 * size:
             break
-    return HuberResult(
-        w=theta[:d],
-        b=float(theta[d]) if fit_intercept else 0.0,
-        se=None,
-        loss=F / S,
-        r2=None,
-        condition_number=start.condition_number,
-        rank=start.rank,
-        dof=start.dof,
-        residual_sd=None,
-        fit_intercept=fit_intercept,
+    return HuberResult.without_se(
+        theta[:d],
+        float(theta[d]) if fit_intercept else 0.0,
+        F / S,
+        start,
+        l2,
         delta=float(delta),
-        l2=float(l2),
-        penalty=0.5 * float(l2) * float(theta[:d] @ theta[:d]),
         iterations=iterations,
         clipped=regions[1],
     )

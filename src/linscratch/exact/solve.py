@@ -58,6 +58,27 @@ class OLSResult:
     l2: float = 0.0  # weight decay λ: ridge regression (`ridge.ridge`), loss with the penalty
     penalty: float = 0.0  # the loss's (λ/2)‖w‖² term (in the data's units)
 
+    @classmethod
+    def without_se(cls, w, b: float, loss: float, start: OLSResult, l2: float = 0.0, **own):
+        """A minimiser's result without standard errors (a loss other than least squares'):
+        w (d,), b, its mean `loss` (with the penalty (λ/2)‖w‖² where `l2` λ is set); se, r2 and
+        residual_sd None; the condition number, rank, degrees of freedom and intercept of
+        `start`, least squares' answer on the same rows; `own`, a subclass's fields."""
+        return cls(
+            w=w,
+            b=b,
+            se=None,
+            loss=loss,
+            r2=None,
+            condition_number=start.condition_number,
+            rank=start.rank,
+            dof=start.dof,
+            fit_intercept=start.fit_intercept,
+            l2=float(l2),
+            penalty=0.5 * float(l2) * float(w @ w),
+            **own,
+        )
+
     @property
     def ci95(self) -> np.ndarray | None:
         """θ ± t(0.975, dof)·se, (p, 2), or None where se is. `stdtrit` is the very function

@@ -155,17 +155,7 @@ class EpsilonInsensitive(TubeLoss):
         w = res.x[:d]
         b = float(res.x[d]) if intercept else 0.0
         start = ols(X, y, fit_intercept=intercept, weights=weights)  # its rank and condition
-        return OLSResult(
-            w=w,
-            b=b,
-            se=None,
-            loss=self.mean(X, y, w, b, p, weights),
-            r2=None,
-            condition_number=start.condition_number,
-            rank=start.rank,
-            dof=start.dof,
-            fit_intercept=intercept,
-        )
+        return OLSResult.without_se(w, b, self.mean(X, y, w, b, p, weights), start)
 
 
 EPSILON_INSENSITIVE = EpsilonInsensitive()

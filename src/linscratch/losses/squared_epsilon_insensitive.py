@@ -177,19 +177,8 @@ class SquaredEpsilonInsensitive(TubeLoss):
                 break
         else:
             theta, F = _lbfgs(theta, args, S)
-        w = theta[:d]
-        return OLSResult(
-            w=w,
-            b=float(theta[d]) if intercept else 0.0,
-            se=None,
-            loss=F / S,
-            r2=None,
-            condition_number=start.condition_number,
-            rank=start.rank,
-            dof=start.dof,
-            fit_intercept=intercept,
-            l2=float(l2),
-            penalty=0.5 * float(l2) * float(w @ w),
+        return OLSResult.without_se(
+            theta[:d], float(theta[d]) if intercept else 0.0, F / S, start, l2
         )
 
 
