@@ -308,6 +308,18 @@ def refusals(here):  # noqa: F811
             [*data, "empty.csv", "--formula", "Lottery ~ Literacy", "--drop-missing"],
             ("no row is left",),
         ),
+        # the weights a feature: the same check read whole or not (`files.column_indices`)
+        **{
+            f"weights-a-feature-{how}": (
+                [*data, "g.csv", "--features", "Literacy,Region", "--weights", "Literacy", *extra],
+                ("--weights", "'Literacy'", "the target or a feature"),
+            )
+            for how, extra in (("categorical", ["--categorical", "Region"]), ("plain", []))
+        },
+        "weights-the-target-formula": (
+            [*data, "g.csv", "--formula", "Lottery ~ Literacy", "--weights", "Lottery"],
+            ("--weights", "'Lottery'", "the target or a feature"),
+        ),
     }
 
 
@@ -325,6 +337,9 @@ def refusals(here):  # noqa: F811
         "missing-without-drop",
         "plain-missing-points-to-the-flag",
         "every-row-dropped",
+        "weights-a-feature-categorical",
+        "weights-a-feature-plain",
+        "weights-the-target-formula",
     ],
 )
 def test_refusals(lin, here, case, as_json):  # noqa: F811

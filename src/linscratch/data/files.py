@@ -115,6 +115,36 @@ def column_names(path: str | os.PathLike, header: bool = True) -> list[str]:
     return check_path(path, header).column_names(path, header)
 
 
+def column_indices(
+    names, path, target=None, features=None, weights=None, require_target=True
+) -> tuple[int | None, int | None, list[int]]:
+    """The indices in `names` of the target (the last column by default; None where it is
+    missing and not `require_target`), of the `weights` (None without) and of the `features`
+    (by name or index; every other column by default): refused where they overlap or leave
+    no feature."""
+    if target is None and not require_target:
+        t_index = None
+    else:
+        try:
+            t_index = resolve("-1" if target is None else str(target), names, "target", path)
+        except UsageError:
+            if require_target:
+                raise
+            t_index = None
+    w_index = None if weights is None else resolve(str(weights), names, "weights", path)
+    if features is None:
+        f_index = [j for j in range(len(names)) if j not in (t_index, w_index)]
+    else:
+        f_index = [resolve(f, names, "features", path) for f in features]
+        if t_index in f_index:
+            raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
+    if w_index is not None and (w_index == t_index or w_index in f_index):
+        raise UsageError("{0}: {name!r} is the target or a feature", "weights", name=weights)
+    if not f_index:
+        raise UsageError("{path}: no feature columns besides the target", path=path)
+    return t_index, w_index, f_index
+
+
 def read_table(
     path, target=None, features=None, require_target=True, weights=None, header=True, guess=False
 ) -> Table:
@@ -142,27 +172,9 @@ def read_table(
     if guess:
         target = guess_target(names, path, features)
 
-    if target is None and not require_target:
-        t_index = None
-    else:
-        try:
-            t_index = resolve("-1" if target is None else str(target), names, "target", path)
-        except UsageError:
-            if require_target:
-                raise
-            t_index = None
-    w_index = None if weights is None else resolve(str(weights), names, "weights", path)
-    if features is None:
-        f_index = [j for j in range(len(names)) if j not in (t_index, w_index)]
-    else:
-        f_index = [resolve(f, names, "features", path) for f in features]
-        if t_index in f_index:
-            raise UsageError("{0}: {name!r} is the target column", "features", name=names[t_index])
-    if w_index is not None and (w_index == t_index or w_index in f_index):
-        raise UsageError("{0}: {name!r} is the target or a feature", "weights", name=weights)
-    if not f_index:
-        raise UsageError("{path}: no feature columns besides the target", path=path)
-
+    t_index, w_index, f_index = column_indices(
+        names, path, target, features, weights, require_target
+    )
     X, peaks = np.empty((0, 0)), []
     for k, j in enumerate(f_index):
         values = column(j)

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from linscratch.data.columns import MISSING_TEXT, Table
-from linscratch.data.files import check_path, resolve
+from linscratch.data.files import check_path, column_indices, resolve
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 from linscratch.resources import require_memory
@@ -56,16 +56,7 @@ def _built_formula(names, path, target, features, weights, categorical, fit_inte
     `weights`' by default), the `categorical` ones as C(column): as shown, and as formulaic
     reads it, each column whose name is not a Python name (an NPY file's 0, 1, ...: formulaic
     reads `1` as the intercept) under an alias, with the aliases ({alias: name})."""
-    t = resolve("-1" if target is None else str(target), names, "target", path)
-    w = None if weights is None else resolve(str(weights), names, "weights", path)
-    if features is None:
-        chosen = [j for j in range(len(names)) if j not in (t, w)]
-    else:
-        chosen = [resolve(f, names, "features", path) for f in features]
-        if t in chosen:
-            raise UsageError("{0}: {name!r} is the target column", "features", name=names[t])
-    if not chosen:
-        raise UsageError("{path}: no feature columns besides the target", path=path)
+    t, _, chosen = column_indices(names, path, target, features, weights)
     categories = set()
     for name in categorical or ():
         j = resolve(name, names, "categorical", path)
