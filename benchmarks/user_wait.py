@@ -257,6 +257,20 @@ def split(run: dict) -> dict[str, float]:
     return {"start-up": startup, **phases, "reporting": reporting}
 
 
+def timed_rounds(runs: dict[str, list[str]], folder: str, args, label: str) -> dict:
+    """`args.rounds` rounds of the processes `runs` ({name: argv}), each round running every
+    one in turn (a slow spell hits all alike), after an untimed warm-up round unless
+    `args.warmup` is off: {name: [run, ...]}; progress on stderr under `label`."""
+    times: dict[str, list[dict]] = {name: [] for name in runs}
+    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
+        for name, cmd in runs.items():
+            run = launch(cmd, folder)
+            print(f"  {label} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
+            if r > 0:
+                times[name].append(run)
+    return times
+
+
 def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
     """`args.rounds` rounds of every process for one size: {name: [run, ...]} and notes. The
     files are deleted after, unless the folder is kept (`args.keep`: its files are reused)."""
@@ -281,13 +295,7 @@ def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
             notes.append(f"{name} skipped: `{module}` is not installed (`--group bench`).")
     runs = {k: v for k, v in commands(files, cache).items() if k not in (args.skip or ())}
     notes += [f"{name} not run (`--skip`)." for name in args.skip or ()]
-    times: dict[str, list[dict]] = {name: [] for name in runs}
-    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
-        for name, cmd in runs.items():
-            run = launch(cmd, folder)
-            print(f"  N={n:,} d={d} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
-            if r > 0:
-                times[name].append(run)
+    times = timed_rounds(runs, folder, args, f"N={n:,} d={d}")
     for path in [] if args.keep else [*files.values(), *([cache] if cache else [])]:
         os.remove(path)
     return times, notes
@@ -335,13 +343,7 @@ def measure_csv(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
         if not installed(module):
             notes.append(f"{name} skipped: `{module}` is not installed (`--group bench`).")
     runs = {k: v for k, v in csv_commands(path).items() if k not in (args.skip or ())}
-    times: dict[str, list[dict]] = {name: [] for name in runs}
-    for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
-        for name, cmd in runs.items():
-            run = launch(cmd, folder)
-            print(f"  CSV N={n:,} d={d} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
-            if r > 0:
-                times[name].append(run)
+    times = timed_rounds(runs, folder, args, f"CSV N={n:,} d={d}")
     for leftover in [] if args.keep else [*files.values(), path]:
         os.remove(leftover)
     return times, notes
@@ -369,10 +371,7 @@ def csv_tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, wa
         elif own is None:
             inside = "the text report" if name.startswith("linscratch") else "—"
         else:
-            inside = ", ".join(
-                f"{k} {v:.2f}" for k, v in own.items() if k not in ("started", "loss")
-            )
-            inside = f"start-up {own['started'] - run['launched']:.2f}, {inside}"
+            inside = own_split(run)
             reading[name] = statistics.median(r["report"]["reading"] for r in runs)
         if name.startswith("cat"):
             reading[name] = wall
@@ -406,13 +405,24 @@ def csv_tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, wa
                 f"{rss['polars + lstsq']:,} MiB (target ≤ polars': "
                 f"{'met' if rss['linscratch (CSV)'] <= rss['polars + lstsq'] else 'not met'})."
             )
-    lines += ["", *notes]
-    lines.append(
+    return "\n".join([*lines, "", *notes, footer(load, rounds, warmup)])
+
+
+def own_split(run: dict) -> str:
+    """Another tool's split of its time, from its own report: its start-up (launch to its
+    script's start), then each of its phases."""
+    own = run["report"]
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in own.items() if k not in ("started", "loss"))
+    return f"start-up {own['started'] - run['launched']:.2f}, {parts}"
+
+
+def footer(load: tuple, rounds: int, warmup: bool) -> str:
+    """The line under a size's tables: the machine, its load before and after, the rounds."""
+    return (
         f"\n_{cpu_model()}, {os.cpu_count()} cores; load average {load[0]:.2f} before, "
         f"{os.getloadavg()[0]:.2f} after (1 min); medians of {rounds} rounds"
         f"{' after a warm-up round' if warmup else ''}._\n"
     )
-    return "\n".join(lines)
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -445,14 +455,10 @@ def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup
     for name, runs in times.items():
         walls = [r["wall"] for r in runs]
         wall, run = statistics.median(walls), median_run(runs)
-        own = run["report"]
         if name.startswith("linscratch"):
             inside = "see above" if "--json" in name else "the text report"
         else:
-            inside = ", ".join(
-                f"{k} {v:.2f}" for k, v in own.items() if k not in ("started", "loss")
-            )
-            inside = f"start-up {own['started'] - run['launched']:.2f}, {inside}"
+            inside = own_split(run)
         target = TARGETS.get(name)
         verdict = (
             "—"
@@ -471,13 +477,7 @@ def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup
             f"The default run, `train --data FILE` (3 epochs), takes {default:.2f} s: "
             f"{default - startup:.2f} s beyond the start-up of {startup:.2f} s.",
         ]
-    lines += ["", *notes]
-    lines.append(
-        f"\n_{cpu_model()}, {os.cpu_count()} cores; load average {load[0]:.2f} before, "
-        f"{os.getloadavg()[0]:.2f} after (1 min); medians of {rounds} rounds"
-        f"{' after a warm-up round' if warmup else ''}._\n"
-    )
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *notes, footer(load, rounds, warmup)])
 
 
 SECTION = "## What a user waits for"
