@@ -1,65 +1,31 @@
 """scikit-learn's epsilon-insensitive loss, added as one module of `losses`: every step equal to
-`SGDRegressor`'s, its gradients checked three ways, its exact minimiser (a linear program)
-against its own objective, and the settings that go with it."""
+`SGDRegressor`'s, its exact minimiser (a linear program) against its own objective, and the
+settings that go with it (its gradients three ways and its kernels' NaN guard, with the squared
+one's: tests/test_epsilon_losses.py; the scikit-learn reference both use: epsilon_reference)."""
 
 import json
 
 import numpy as np
 import pytest
 import torch
+from epsilon_reference import outliers, stepwise
 from test_hostile import assert_refused, here, lin, snapshot  # noqa: F401 (fixtures)
 
-from linscratch.derivation.gradcheck import check_gradients
 from linscratch.errors import UsageError
 from linscratch.losses import LOSSES
 from linscratch.spec import RunSpec
-from linscratch.train.engines import make_engine
 from linscratch.train.plan import make_plan
 
 EPS = LOSSES["epsilon_insensitive"]
-
-
-def outliers(n=60, d=3, seed=0):
-    """Rows y = Xw + b + noise with a tenth of the labels moved far up."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d))
-    y = X @ np.arange(1.0, d + 1) + 0.5 + rng.normal(0, 0.3, n)
-    y[rng.choice(n, n // 10, replace=False)] += 25.0
-    return X, y
 
 
 @pytest.mark.parametrize("engine", ["analytic", "autograd", "numba"])
 def test_every_step_is_sklearns(engine):
     """Batch size 1, no shuffle, zero start, float64: after each row the parameters are
     SGDRegressor's (its partial_fit on that one row is one step of its plain SGD)."""
-    from sklearn.linear_model import SGDRegressor
-
     X, y = outliers(40, 3)
-    eps, lr = 0.2, 0.05
-    ref = SGDRegressor(
-        loss="epsilon_insensitive",
-        epsilon=eps,
-        penalty=None,
-        learning_rate="constant",
-        eta0=lr,
-        shuffle=False,
-        fit_intercept=True,
-    )
-    spec = RunSpec.build(engine=engine, loss="epsilon_insensitive", epsilon=eps, init="zero")
-    plan = make_plan(spec, len(X), X.shape[1], 8)
-    assert plan.loss is EPS and plan.loss_parameter == eps
-    t = lambda a: torch.as_tensor(a, dtype=torch.float64)  # noqa: E731
-    eng = make_engine(plan, t(X), t(y.reshape(-1, 1)), t(np.zeros((3, 1))), t(np.zeros(1)), None)
-    eng.compile()
-    moved = 0
-    for epoch in range(3):
-        for i in range(len(X)):
-            ref.partial_fit(X[i : i + 1], y[i : i + 1])
-            assert eng.run_epoch(np.array([i]), lr, 1) is None
-            w, b = eng.params()
-            assert np.abs(w - ref.coef_).max() <= 1e-12, (epoch, i)
-            assert abs(b - ref.intercept_[0]) <= 1e-12, (epoch, i)
-        moved += np.abs(w).sum() > 0
+    steps = stepwise("epsilon_insensitive", engine, X, y, eps=0.2, lr=0.05)
+    moved = sum(np.abs(w).sum() > 0 for i, _, w in steps if i == len(X) - 1)
     assert moved == 3  # the steps were taken, not all inside the tube
 
 
@@ -74,21 +40,6 @@ def test_psi_at_the_tube_edge_is_sklearns_zero():
     EPS.rho(x, eps).sum().backward()
     assert torch.equal(x.grad, want)
     assert torch.isnan(EPS.psi(torch.tensor([float("nan")]), eps)).all()  # the divergence guard
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_gradients_three_ways(weighted):
-    X, y = outliers(30, 2, seed=3)
-    X, y = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
-    w, b = torch.tensor([[0.7], [1.1]], dtype=torch.float64), torch.zeros(1, dtype=torch.float64)
-    s = torch.from_numpy(np.random.default_rng(1).uniform(0.5, 2, 30)) if weighted else None
-    check = check_gradients(X, y, w, b, s, 0.0, 0.25, EPS)
-    assert check.passed
-    e = (X @ w + b - y).reshape(-1)
-    psi = np.sign(e.numpy()) * (np.abs(e.numpy()) > 0.25)  # numpy's, independent of torch's
-    sw = np.ones(30) if s is None else s.numpy()
-    np.testing.assert_allclose(check.grads["analytic"][:2], X.numpy().T @ (sw * psi), atol=1e-12)
-    assert check.grads["analytic"][2] == pytest.approx(float(sw @ psi), abs=1e-12)
 
 
 @pytest.mark.parametrize("intercept", [True, False])
@@ -151,24 +102,6 @@ def test_auto_takes_numba_and_a_loss_without_kernels_is_refused_there(monkeypatc
         make_plan(RunSpec.build(engine="numba", loss="epsilon_insensitive"), 10, 2, 8)
     assert make_plan(big, 10**6, 2, 8).engine == "analytic"
     assert make_plan(RunSpec.build(num_epochs=100), 10**6, 2, 8).engine == "numba"
-
-
-def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard():
-    """A NaN residual stays NaN through ψ and 2ρ (inside the tube too), so the kernel reports
-    its step; an infinite one gives ψ = ±1 and an infinite loss."""
-    from linscratch.train.kernels import epochs
-    from linscratch.train.kernels.epoch_loss import mean_loss
-
-    X = np.zeros((20, 2))
-    X[7, 0] = np.nan
-    y, w, b = np.zeros(20), np.zeros(2), np.zeros(1)
-    tube = EPS.kernel_parameter(0.5, np.dtype(np.float64))
-    opts = epochs.KernelOptions(0.1, 5, True, False, 16, 0, loss_parameter=tube)
-    bad = epochs.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
-    assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
-    assert np.isnan(mean_loss(X, y, w, b, None, tube))
-    X[7, 0] = np.inf
-    assert mean_loss(X, y, np.ones(2), b, None, tube) == np.inf
 
 
 def test_epsilon_needs_its_loss_and_a_number():

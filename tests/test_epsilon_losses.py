@@ -1,7 +1,8 @@
 """scikit-learn's two epsilon-insensitive losses on every engine, and the squared one's exact
 minimiser: each SGD step equal to `SGDRegressor`'s (batch 1, no shuffle, zero start, float64),
 float32 against float64, the minimiser against scipy's `minimize` and against SGD run long,
-its gradients three ways, and the settings that go with it. (epsilon_insensitive's linear
+both losses' gradients three ways and their kernels' NaN guard, and the settings that go with
+it. (epsilon_insensitive's linear
 program on data with outliers: tests/test_epsilon_insensitive.py.)"""
 
 import json
@@ -10,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from epsilon_reference import outliers, sklearn, stepwise
 from test_hostile import assert_refused, here, lin, snapshot  # noqa: F401 (fixtures)
 
 from linscratch import resources
@@ -17,40 +19,11 @@ from linscratch.derivation.gradcheck import check_gradients
 from linscratch.errors import UsageError
 from linscratch.losses import LOSSES
 from linscratch.spec import RunSpec
-from linscratch.train.engines import make_engine
 from linscratch.train.loop import fit
-from linscratch.train.plan import make_plan
 
 SQ = LOSSES["squared_epsilon_insensitive"]
 BOTH = ("epsilon_insensitive", "squared_epsilon_insensitive")
 ENGINES = ("analytic", "autograd", "numba")
-
-
-def outliers(n=60, d=3, seed=0):
-    """Rows y = Xw + b + noise with a tenth of the labels moved far up."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d))
-    y = X @ np.arange(1.0, d + 1) + 0.5 + rng.normal(0, 0.3, n)
-    y[rng.choice(n, n // 10, replace=False)] += 25.0
-    return X, y
-
-
-def sklearn(loss, eps, lr, epochs=1):
-    from sklearn.linear_model import SGDRegressor
-
-    return SGDRegressor(
-        loss=loss,
-        epsilon=eps,
-        penalty=None,
-        alpha=0.0,
-        learning_rate="constant",
-        eta0=lr,
-        shuffle=False,
-        max_iter=epochs,
-        tol=None,
-        fit_intercept=True,
-        average=False,
-    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -58,24 +31,8 @@ def test_every_step_is_sklearns(engine):
     """Batch size 1, no shuffle, zero start, float64: after each row the parameters are
     SGDRegressor's (its partial_fit on one row is one step of its plain SGD)."""
     X, y = outliers(40, 3)
-    eps, lr = 0.2, 0.01
-    ref = sklearn("squared_epsilon_insensitive", eps, lr)
-    spec = RunSpec.build(engine=engine, loss="squared_epsilon_insensitive", epsilon=eps)
-    plan = make_plan(spec, len(X), X.shape[1], 8)
-    assert plan.loss is SQ and plan.loss_parameter == eps
-    t = lambda a: torch.as_tensor(a, dtype=torch.float64)  # noqa: E731
-    eng = make_engine(plan, t(X), t(y.reshape(-1, 1)), t(np.zeros((3, 1))), t(np.zeros(1)), None)
-    eng.compile()
-    inside = 0
-    for epoch in range(3):
-        for i in range(len(X)):
-            ref.partial_fit(X[i : i + 1], y[i : i + 1])
-            before = np.array(eng.params()[0])
-            assert eng.run_epoch(np.array([i]), lr, 1) is None
-            w, b = eng.params()
-            inside += np.array_equal(before, w)
-            assert np.abs(w - ref.coef_).max() <= 1e-12, (epoch, i)
-            assert abs(b - ref.intercept_[0]) <= 1e-12, (epoch, i)
+    steps = stepwise("squared_epsilon_insensitive", engine, X, y, eps=0.2, lr=0.01)
+    inside = sum(np.array_equal(before, w) for _, before, w in steps)
     assert 0 < inside < 100  # rows inside the tube (no step) and outside it (steps) both met
 
 
@@ -218,6 +175,8 @@ def test_psi_at_the_tube_edge_is_sklearns():
 
 @pytest.mark.parametrize("loss", BOTH)
 def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard(loss):
+    """A NaN residual stays NaN through ψ and 2ρ (inside the tube too), so the kernel reports
+    its step; an infinite one gives an infinite loss."""
     from linscratch.train.kernels import epochs
     from linscratch.train.kernels.epoch_loss import mean_loss
 
@@ -229,18 +188,27 @@ def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard(loss):
     bad = epochs.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
     assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
     assert np.isnan(mean_loss(X, y, w, b, None, p))
+    X[7, 0] = np.inf
+    assert mean_loss(X, y, np.ones(2), b, None, p) == np.inf
 
 
+# ψ(e) at ε = 0.25 in numpy, independent of the losses' torch
+PSI = {
+    "epsilon_insensitive": lambda e: np.sign(e) * (np.abs(e) > 0.25),
+    "squared_epsilon_insensitive": lambda e: 2 * np.sign(e) * np.maximum(np.abs(e) - 0.25, 0),
+}
+
+
+@pytest.mark.parametrize("loss", BOTH)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_gradients_three_ways(weighted):
+def test_gradients_three_ways(weighted, loss):
     X, y = outliers(30, 2, seed=3)
     X, y = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
     w, b = torch.tensor([[0.7], [1.1]], dtype=torch.float64), torch.zeros(1, dtype=torch.float64)
     s = torch.from_numpy(np.random.default_rng(1).uniform(0.5, 2, 30)) if weighted else None
-    check = check_gradients(X, y, w, b, s, 0.0, 0.25, SQ)
+    check = check_gradients(X, y, w, b, s, 0.0, 0.25, LOSSES[loss])
     assert check.passed
-    e = (X @ w + b - y).reshape(-1).numpy()
-    psi = 2 * np.sign(e) * np.maximum(np.abs(e) - 0.25, 0)  # numpy's, independent of torch's
+    psi = PSI[loss]((X @ w + b - y).reshape(-1).numpy())
     sw = np.ones(30) if s is None else s.numpy()
     np.testing.assert_allclose(check.grads["analytic"][:2], X.numpy().T @ (sw * psi), atol=1e-12)
     assert check.grads["analytic"][2] == pytest.approx(float(sw @ psi), abs=1e-12)
