@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from linscratch import i18n
-from linscratch.cli.helpformat import Formatter, flag_table, width, wrap
+from linscratch.cli.helpformat import Formatter, flag_table
 from linscratch.cli.parsers import PARSERS, command_parser
+from linscratch.i18n import width
+from linscratch.i18n.layout import wrap
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide"
 CHINESE = re.compile("[\u4e00-\u9fff]")

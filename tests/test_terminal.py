@@ -12,9 +12,9 @@ import torch
 
 import linscratch
 from linscratch import i18n
-from linscratch.cli.helpformat import wrap
 from linscratch.i18n import catalogue, environment_language, width
 from linscratch.i18n.glossary import GLOSSARY
+from linscratch.i18n.layout import wrap
 
 HAN = "\u4e00-\u9fff"
 
