@@ -16,11 +16,17 @@ import sys
 from contextlib import contextmanager
 
 from linscratch.cli.flags import flag
-from linscratch.cli.helpformat import argparse_speaks
 from linscratch.cli.parsers import BadArguments, build_parser
 from linscratch.distributed import from_env
 from linscratch.errors import DivergedError, UsageError
-from linscratch.i18n import LANGS, environment_language, language, set_language, tr
+from linscratch.i18n import (
+    LANGS,
+    argparse_speaks,
+    environment_language,
+    language,
+    set_language,
+    tr,
+)
 
 
 def _command(name: str):

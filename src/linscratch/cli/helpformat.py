@@ -8,7 +8,6 @@ tests/test_cli_help.py)."""
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
 
 from linscratch.i18n import tr, width
 from linscratch.i18n.layout import wrap
@@ -58,23 +57,6 @@ def examples(*pairs: tuple[str, str]) -> str:
     for command, what in pairs:
         lines += [f"  {command}", *(f"      {line}" for line in wrap(what, 70))]
     return "\n".join(lines)
-
-
-def _translated_ngettext(singular: str, plural: str, n: int) -> str:
-    return tr(singular if n == 1 else plural)
-
-
-@contextmanager
-def argparse_speaks():
-    """While inside, argparse looks its own texts up through `tr` (argparse calls the module's
-    `_` and `ngettext` each time it needs a text); restored on the way out. The catalogue's
-    entries for them are argparse's own msgids, as its `_()` calls spell them."""
-    saved = argparse._, argparse.ngettext
-    argparse._, argparse.ngettext = tr, _translated_ngettext
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved
 
 
 def _flag_cell(action: argparse.Action) -> str:

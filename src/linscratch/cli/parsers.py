@@ -93,12 +93,16 @@ def heading(parser: Parser, group) -> argparse._ArgumentGroup:
 
 def add_flags(parser: Parser, *flags, group=None, defaults=None) -> None:
     """Add each of `flags` (a name, or `but(name, ...)`) under the heading `group`, else
-    under its own group's; `defaults`, the command's own defaults where it has them."""
+    under its own group's, one of a required pair (`needed`) in that heading's mutually
+    exclusive group; `defaults`, the command's own defaults where it has them."""
     for entry in flags:
         name, changes = (entry, {}) if isinstance(entry, str) else entry
         if (defaults or {}).get(name) is not None:
             changes = {"shown": defaults[name], **changes}
         where = heading(parser, group or changes.get("group") or about(name)["group"])
+        if changes.get("needed"):
+            pair = [g for g in where._mutually_exclusive_groups if g._container is where]
+            where = pair[0] if pair else where.add_mutually_exclusive_group(required=True)
         add(where, name, **changes)
 
 
@@ -255,21 +259,17 @@ def add_predict(sub) -> None:
         "linscratch predict --model m.json --data new.csv --output preds.csv",
         Words("write them to a file; with labels, also the loss and R²"),
     )
-    given = Words("input")
-    add_flags(predict, "model", group=given)
-    source = heading(predict, given).add_mutually_exclusive_group(required=True)
     data = Words(
         "a {formats} table with the model's feature columns; this or --dataset",
         formats=Listed(suffixes()),
     )
-    add(source, "data", needed=True, about=data)
     dataset = Words("a data set shipped with linscratch; this or --data")
-    add(source, "dataset", needed=True, about=dataset)
     no_header = Words(
         "the CSV file has no header line: every line is data, the columns are named "
         "x1, x2, ... (as a model trained with --no-header names them)"
     )
-    add_flags(predict, but("no_header", no_header), group=given)
+    source = (but("data", data, needed=True), but("dataset", dataset, needed=True))
+    add_flags(predict, "model", *source, but("no_header", no_header), group=Words("input"))
     force = but("force", Words("replace an existing --output file"))
     add_flags(predict, "output", "keep_columns", force, "json", "lang")
 
@@ -291,9 +291,7 @@ def build_parser() -> Parser:
             "Linear regression by minibatch SGD from scratch, as in Dive into Deep Learning\n"
             "3.2. Run `linscratch COMMAND --help` for a command's flags and examples."
         ),
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help=tr("show this help message and exit"))
     parser.add_argument(
         "--version",
         action="version",

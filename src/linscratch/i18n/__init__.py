@@ -99,11 +99,31 @@ def tr(text: str, context: str | None = None) -> str:
     return catalogue(_current[0]).get(key, text)
 
 
+def ngettext(one: str, many: str, n: int) -> str:
+    """gettext's `ngettext`: English's singular `one` for n = 1 and plural `many` otherwise,
+    in the language in use (each translated on its own: Chinese has one form for both)."""
+    return tr(one if n == 1 else many)
+
+
 def counted(n: int, one: str, many: str) -> str:
-    """A count with its noun in the language in use: English's singular `one` for 1 and
-    plural `many` otherwise ("1 feature", "1,000 rows"), each a template of `n` translated
-    on its own (Chinese has one form for both: "{n:,} 个特征")."""
-    return tr(one if n == 1 else many).format(n=n)
+    """A count with its noun in the language in use ("1 feature", "1,000 rows", "{n:,} 个特征"):
+    `ngettext`'s template of `n`, formatted."""
+    return ngettext(one, many, n).format(n=n)
+
+
+@contextmanager
+def argparse_speaks():
+    """While inside, argparse looks its own texts up through `tr` (argparse calls the module's
+    `_` and `ngettext` each time it needs a text); restored on the way out. The catalogue's
+    entries for them are argparse's own msgids, as its `_()` calls spell them."""
+    import argparse  # start-up: only the command line parses arguments
+
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = tr, ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 def width(text: str) -> int:
