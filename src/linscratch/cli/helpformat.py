@@ -1,9 +1,9 @@
-"""How `--help` reads: flag help that ends with the default, examples kept as written, lines
-wrapped by their width on the screen (`i18n.layout.wrap`: a Chinese character takes two
-columns), argparse's own
-words ("usage:", "options", its parse errors) in the language in use, and each command's flags
-as a Markdown table (the user guide's tables, docs/guide/COMMAND.md, are this table, checked by
-tests/test_cli_help.py)."""
+"""How `--help` reads: descriptions and examples kept as written, flag help wrapped by its
+width on the screen (`i18n.layout.wrap`: a Chinese character takes two columns), a usage line
+that fits the screen in either language, and each command's flags as a Markdown table (the
+user guide's tables, docs/guide/COMMAND.md, are this table, checked by tests/test_cli_help.py).
+A flag's help ends with its default (`parsers.add`); argparse's own words are translated by
+`i18n.argparse_speaks`."""
 
 from __future__ import annotations
 
@@ -44,11 +44,6 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
             self._width += extra
             for action in named:
                 action.metavar = None
-
-
-def with_default(text: str, default: str) -> str:
-    """A flag's help followed by its default, in the language in use."""
-    return tr("{help} (default: {default})").format(help=text, default=default)
 
 
 def examples(*pairs: tuple[str, str]) -> str:

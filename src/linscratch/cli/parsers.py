@@ -15,7 +15,7 @@ from linscratch import __version__
 from linscratch.cli.flags import about, flag
 from linscratch.cli.grad import DEFAULTS as GRAD
 from linscratch.cli.grad import RANDOM_BATCH
-from linscratch.cli.helpformat import Formatter, examples, with_default
+from linscratch.cli.helpformat import Formatter, examples
 from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.i18n import LANGS, Words, language, tr
 
@@ -76,7 +76,7 @@ def add(container, name: str, **changes) -> argparse.Action:
     else:
         switch = options.get("action") == "store_true"
         shown = tr("off") if switch else tr("none") if shown is None else said(shown)
-        help = with_default(text, shown)
+        help = tr("{help} (default: {default})").format(help=text, default=shown)
     action = container.add_argument(
         options.pop("flag", flag(name)), dest=name, help=help, **options
     )
