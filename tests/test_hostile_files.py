@@ -405,14 +405,17 @@ def _ragged(change: int, header: bool = True) -> tuple[str, int, str]:
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 @pytest.mark.parametrize("command", ["train", "predict", "sweep"])
-@pytest.mark.parametrize("change", [1, 2, -1], ids=["one-more", "two-more", "one-fewer"])
+@pytest.mark.parametrize(
+    "change", [1, 2, -1, -2], ids=["one-more", "two-more", "one-fewer", "two-fewer"]
+)
 def test_a_row_of_the_wrong_length_names_its_line(lin, here, change, command, as_json):
     text, line, row = _ragged(change)
     (here / "d.csv").write_text(text)
     write_model(here / "model.json")
     before = snapshot(here)
     run = lin(*data_command(command, "d.csv"), *["--json"] * as_json)
-    said = f"d.csv: line {line} has {3 + change} cells where the header has 3: {row}"
+    cells = "1 cell" if change == -2 else f"{3 + change} cells"
+    said = f"d.csv: line {line} has {cells} where the header has 3: {row}"
     assert_refused(run, here, before, as_json=as_json, words=(said,), absent=("Expected",))
 
 

@@ -88,6 +88,11 @@ def check_header(names: list[str], path: Path) -> None:
     )
 
 
+def _cells(n: int) -> Words:
+    """`n` cells, in the language the message is shown in (English's singular for 1)."""
+    return Words("{n} cell", n=n) if n == 1 else Words("{n} cells", n=n)
+
+
 def ragged_row(path: Path, header: bool, expected: int, got: int) -> UsageError:
     """The refusal of a CSV with a row whose cells are not `expected` in number (the first
     row's: the header's, or the first data row's without one), naming its line in the file
@@ -106,10 +111,10 @@ def ragged_row(path: Path, header: bool, expected: int, got: int) -> UsageError:
                     text = "".join(c if c.isprintable() else "?" for c in text)
                     shown = text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
                     return UsageError(
-                        "{path}: line {line} has {got} cells where {first} has {expected}: {shown}",
+                        "{path}: line {line} has {cells} where {first} has {expected}: {shown}",
                         path=path,
                         line=start,
-                        got=len(row),
+                        cells=_cells(len(row)),
                         first=first,
                         expected=expected,
                         shown=shown,
@@ -118,9 +123,9 @@ def ragged_row(path: Path, header: bool, expected: int, got: int) -> UsageError:
     except (OSError, csv.Error):
         pass  # said without its line
     return UsageError(
-        "{path}: a row has {got} cells where {first} has {expected}",
+        "{path}: a row has {cells} where {first} has {expected}",
         path=path,
-        got=got,
+        cells=_cells(got),
         first=first,
         expected=expected,
     )
