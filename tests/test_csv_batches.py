@@ -160,7 +160,7 @@ def test_a_quoted_newline_across_a_block_boundary_is_named_as_before(lin, here, 
         ("abc", ("column 'b', row 900", "'abc' is not a number")),
         ("inf", ("column 'b', row 900", "inf is not finite")),
         ("", ("column 'b', row 900", "empty cell")),
-        ("1,5", ("Expected 3 columns", "1.0,1,5,2.0")),  # a decimal comma: one cell too many
+        ("1,5", ("line 901 has 4 cells where the header has 3", "1.0,1,5,2.0")),  # 1 too many
     ],
     ids=["text", "inf", "empty", "comma"],
 )

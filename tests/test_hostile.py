@@ -573,7 +573,12 @@ BAD_FILES = [
     ),
     BadFile("unknown-extension", "data.txt", content(csv_text()), words=("extension", "data.txt")),
     BadFile("missing-file", "missing.csv", _nothing, words=("no such file", "missing.csv")),
-    BadFile("ragged-csv-row", "ragged.csv", content(csv_text() + "1.0,2.0\n")),
+    BadFile(
+        "ragged-csv-row",
+        "ragged.csv",
+        content(csv_text() + "1.0,2.0\n"),
+        words=("ragged.csv", f"line {len(GOOD) + 2} has 2 cells", "1.0,2.0"),
+    ),
     BadFile("true-false-column", "bool.csv", content("a,b,y\ntrue,1,2\nfalse,3,4\n")),
     BadFile(
         "parquet-text-column",

@@ -388,6 +388,60 @@ def test_the_suggested_conversion_reads_and_trains(lin, here):
 
 
 # ---------------------------------------------------------------------------------------------
+# A CSV row with more or fewer cells than the header
+# ---------------------------------------------------------------------------------------------
+
+
+def _ragged(change: int, header: bool = True) -> tuple[str, int, str]:
+    """The good CSV whose fourth row of data has `change` cells more (or fewer): its text,
+    the line of that row in the file (counted from 1) and the row's text."""
+    lines = csv_text().splitlines()[0 if header else 1 :]
+    line = 4 + header
+    cells = lines[line - 1].split(",")
+    cells = cells + ["9.0"] * change if change > 0 else cells[:change]
+    lines[line - 1] = ",".join(cells)
+    return "\n".join(lines) + "\n", line, lines[line - 1]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("command", ["train", "predict", "sweep"])
+@pytest.mark.parametrize(
+    "change", [1, 2, -1, -2], ids=["one-more", "two-more", "one-fewer", "two-fewer"]
+)
+def test_a_row_of_the_wrong_length_names_its_line(lin, here, change, command, as_json):
+    text, line, row = _ragged(change)
+    (here / "d.csv").write_text(text)
+    write_model(here / "model.json")
+    before = snapshot(here)
+    run = lin(*data_command(command, "d.csv"), *["--json"] * as_json)
+    cells = "1 cell" if change == -2 else f"{3 + change} cells"
+    said = f"d.csv: line {line} has {cells} where the header has 3: {row}"
+    assert_refused(run, here, before, as_json=as_json, words=(said,), absent=("Expected",))
+
+
+def test_a_row_of_the_wrong_length_in_chinese_and_without_a_header(lin, here):
+    text, line, row = _ragged(1)
+    (here / "d.csv").write_text(text)
+    run = lin("train", "--data", "d.csv", "--lang", "zh")
+    said = f"d.csv：文件第 {line} 行有 4 个单元格，而表头有 3 个：{row}"
+    assert (run.code, run.err) == (2, f"linscratch train: 错误：{said}\n"), run.show()
+    text, line, row = _ragged(-1, header=False)
+    (here / "raw.csv").write_text(text)
+    before = snapshot(here)
+    run = lin("train", "--data", "raw.csv", "--no-header")
+    said = f"raw.csv: line {line} has 2 cells where the first row has 3: {row}"
+    assert_refused(run, here, before, words=(said,))
+
+
+def test_a_quoted_cell_across_lines_names_the_line_its_row_starts_on(lin, here):
+    text = 'a,b,y\n1.0,2.0,3.0\n\n"4.0\n",5.0,6.0,7.0\n8.0,9.0,1.0\n'  # a blank line, then
+    (here / "d.csv").write_text(text)
+    before = snapshot(here)
+    run = lin("train", "--data", "d.csv")
+    assert_refused(run, here, before, words=("d.csv: line 4 has 4 cells",))
+
+
+# ---------------------------------------------------------------------------------------------
 # predict --output: CSV text only
 # ---------------------------------------------------------------------------------------------
 

@@ -147,7 +147,7 @@ SAID = {
     "en": {
         "zero": r"^\s+w = 0: loss by epoch .*, (\S+); w = ",
         "T": r"^T = ([\d.]+) K \(true 5000 K\)",
-        "diverged": "training diverged",
+        "diverged": "DivergedError: training diverged",
         "lambda": r"solve\.stability: λ_max = (\S+)$",
         "hvp": r"Hessian-vector products: (\S+)$",
         "abs": "Hessian of the mean absolute loss: [[0.0, 0.0, 0.0],",
@@ -162,7 +162,7 @@ SAID = {
     "zh": {
         "zero": r"^\s+w = 0：各迭代周期的损失 .*, (\S+)；w = ",
         "T": r"^T = ([\d.]+) K（真实值 5000 K）",
-        "diverged": "训练发散",
+        "diverged": "抛出 DivergedError，训练发散",
         "lambda": r"solve\.stability: λ_max = (\S+)$",
         "hvp": r"黑塞矩阵与向量的乘积求出 λ_max = (\S+)$",
         "abs": "平均绝对损失的黑塞矩阵：[[0.0, 0.0, 0.0],",
@@ -199,7 +199,7 @@ def test_exercises(lang, tmp_path):
     # 3. Planck's law: raw SI units diverge; rescaled, T within 1% of 5000 K.
     raw = printed(cell_with(nb, "def planck_si("))
     diverged = said["diverged"]  # the library's message, in the notebook's language
-    assert f"DivergedError: {diverged}" in raw
+    assert diverged in raw
     T = number(said["T"], text)
     assert abs(T - 5000) / 5000 < 0.01, T
 
@@ -217,7 +217,7 @@ def test_exercises(lang, tmp_path):
     # 6. A rate beyond the stability limit diverges; the book's rate converges.
     assert 2.5 > number(said["limit"], text)
     lr = said["lr"]
-    assert re.search(lr.format(lr=r"2\.5") + f"DivergedError: {diverged}", text, flags=re.M)
+    assert re.search(lr.format(lr=r"2\.5") + diverged, text, flags=re.M)
     assert number(lr.format(lr=r"0\.03") + losses + r" .*, (\S+)$", text) < 1e-4
 
     # 7. A short last minibatch: the book's step and the mean differ.

@@ -32,6 +32,11 @@ BOOK_LINE = re.compile(r"(?m)^epoch \d+, loss [\d.]+$")
 # A figure's plain-text stand-in, matplotlib's, shown only where the image cannot be.
 FIGURE_REPR = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,}")
+# Half-width punctuation beside a Chinese character (`DivergedError: 训练发散`): Chinese text
+# takes the full-width forms. d2l-zh's own lines, `w的估计误差: ` and `b的估计误差: `, print
+# the book's half-width colon.
+HALF_WIDTH = re.compile(r"[\u3400-\u9fff]\s*[:;,!?]|[:;,!?]\s*[\u3400-\u9fff]")
+BOOK_ZH_LINE = re.compile(r"^[wb]的估计误差: ")
 # Cells that print the library's source, code shown as code (a Chinese summary stands beside).
 SHOWS_SOURCE = "inspect.getsource("
 
@@ -51,6 +56,12 @@ def english(line: str) -> list[str]:
         and not word.isupper()
         and "_" not in word
     ]
+
+
+def half_width(line: str) -> bool:
+    """Whether `line` puts half-width punctuation beside a Chinese character, outside the
+    book's own lines."""
+    return bool(HALF_WIDTH.search(BOOK_ZH_LINE.sub("", line)))
 
 
 def svg_text(svg: str) -> str:
@@ -115,6 +126,8 @@ def offences(name: str) -> list[str]:
         for line in text.splitlines():
             if words := english(line):
                 found.append(f"{name} cell {number} {kind}: {line.strip()!r} {words}")
+            if half_width(line):
+                found.append(f"{name} cell {number} {kind}: {line.strip()!r} half-width")
     for number, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and not cell.source.lstrip().startswith("%"):
             source = "\n".join(
@@ -123,6 +136,8 @@ def offences(name: str) -> list[str]:
             for label in figure_labels(source):
                 if words := english(label):
                     found.append(f"{name} cell {number} figure label: {label!r} {words}")
+                if half_width(label):
+                    found.append(f"{name} cell {number} figure label: {label!r} half-width")
     return found
 
 
@@ -159,3 +174,13 @@ def test_the_scan_finds_english_where_it_is():
     assert english(html_text(html)) == ["rows"]
     source = 'ax.set_xlabel("epoch")\nax.plot(x, y, label=f"lr {lr}")\nax.set_title("学习率")'
     assert figure_labels(source) == ["epoch", "lr ", "学习率"]
+
+
+def test_the_scan_finds_half_width_punctuation_beside_chinese():
+    assert half_width("从   20000 K 开始：DivergedError: 训练发散：第 1 个迭代周期")
+    assert half_width("学习率 0.3, 各迭代周期的损失 0.1") and half_width("损失; 0.1")
+    assert not half_width("从   20000 K 开始：抛出 DivergedError，训练发散：第 1 个迭代周期")
+    assert not half_width("学习率  0.03：各迭代周期的损失 0.0392, 0.000145, 4.65e-05")
+    assert not half_width("t = -0.001: d|t|/dt = -1, d²|t|/dt² = 0")
+    assert not half_width("w的估计误差: tensor([ 0.0003, -0.0004])")  # d2l-zh's own line
+    assert half_width("损失的估计误差: 0.1")  # only the book's two lines

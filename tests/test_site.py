@@ -11,6 +11,13 @@ pages that were built. Screenshots of each page are saved to a folder the test p
 (`LINSCRATCH_SCREENSHOTS`, or the test's temporary folder), to be opened and looked at. It
 skips, saying why, where Chromium (Debian's `chromium`, which .ci/run installs) or the `docs`
 dependency group is absent.
+
+Another slow test opens TensorBoard's own page on a run of the book's: `train --tensorboard`
+writes its files, TensorBoard (the `tensorboard` package of the dev group) serves them on
+127.0.0.1, and headless Chromium loads its Time Series dashboard, TensorBoard's scalars page
+(the classic Scalars tab draws inside shadow roots, which `--dump-dom` does not show): the
+DOM must name the run and each scalar tag, with the last step and the last value the run
+reported. Its screenshot goes beside the site's.
 """
 
 from __future__ import annotations
@@ -18,12 +25,16 @@ from __future__ import annotations
 import functools
 import html.parser
 import importlib.util
+import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -163,9 +174,12 @@ def screenshots(tmp_path_factory) -> Path:
     return folder
 
 
-def browse(url: str, screenshot: Path, height: int = 1400) -> str:
+def browse(
+    url: str, screenshot: Path, height: int = 1400, budget: int = 4000, extra: tuple = ()
+) -> str:
     """The DOM of `url` as headless Chromium renders it; a screenshot of its first `height`
-    pixels (1280 wide) to `screenshot`."""
+    pixels (1280 wide) to `screenshot`. `budget`: the milliseconds of virtual time the page's
+    scripts are given; `extra`: more flags for Chromium."""
     flags = [
         _chromium(),
         "--headless",
@@ -174,7 +188,8 @@ def browse(url: str, screenshot: Path, height: int = 1400) -> str:
         "--no-first-run",
         "--hide-scrollbars",
         f"--window-size=1280,{height}",
-        "--virtual-time-budget=4000",  # let the page's scripts run
+        f"--virtual-time-budget={budget}",  # let the page's scripts run
+        *extra,
     ]
     dom = subprocess.run(
         [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
@@ -239,3 +254,153 @@ def test_the_site_in_a_browser(site, screenshots):
     assert 'id="linscratch.train.loop.fit"' in api, "the API page does not document fit"
     assert "Parameters:" in text and "Returns:" in text, "no numpydoc sections rendered"
     assert "SGDLinearRegression" in text and "synthetic_data" in text
+
+
+# --- TensorBoard's own page ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answer(url: str) -> dict | None:
+    """The JSON `url` answers, or None while the server does not answer yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return json.loads(answer.read())
+    except (OSError, ValueError):
+        return None
+
+
+@pytest.fixture
+def tensorboard_of(tmp_path):
+    """`serve(logdir, run, tag)`: TensorBoard started on `logdir` on 127.0.0.1 (in a process
+    group of its own, with its data server), its base URL once it lists `run`'s `tag`.
+    Stopped at the end of the test whatever happened; every wait bounded."""
+    if importlib.util.find_spec("tensorboard") is None:
+        pytest.skip("the tensorboard package is not installed: uv sync (the dev group has it)")
+    if _chromium() is None:
+        pytest.skip("no Chromium: apt-get install chromium (what .ci/run installs)")
+    started: list[subprocess.Popen] = []
+    log = tmp_path / "tensorboard.log"
+
+    def serve(logdir: Path, run: str, tag: str, wait: float = 90) -> str:
+        port = _free_port()
+        command = [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir)]
+        with log.open("wb") as out:
+            started.append(
+                subprocess.Popen(
+                    [*command, "--host", "127.0.0.1", "--port", str(port)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a group of its own: its data server stops with it
+                )
+            )
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if started[-1].poll() is not None:
+                pytest.fail(f"TensorBoard ended ({started[-1].returncode}): {log.read_text()}")
+            tags = _answer(base + "data/plugin/scalars/tags")
+            if tags and tag in tags.get(run, {}):
+                return base
+            time.sleep(0.5)
+        pytest.fail(f"TensorBoard did not list {run}/{tag} within {wait} s: {log.read_text()}")
+
+    try:
+        yield serve
+    finally:
+        for process in started:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=15)
+
+
+class _Cards(html.parser.HTMLParser):
+    """TensorBoard's Time Series cards: the tag each card's title names (`tb-truncated-path`'s
+    `title`) and the visible text that follows it, to the next card."""
+
+    def __init__(self):
+        super().__init__()
+        self.cards: dict[str, list[str]] = {}
+        self._card: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tb-truncated-path" and attrs.get("title"):
+            self._card = self.cards.setdefault(attrs["title"], [])
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._card is not None and not self._skip:
+            self._card.append(data)
+
+
+@pytest.mark.slow  # a run, TensorBoard and Chromium twice
+def test_tensorboard_shows_the_run_in_a_browser(tensorboard_of, tmp_path, screenshots):
+    flags = ["--tensorboard", "logs/chapter-run", "--epochs", "3", "--seed", "1", "--json"]
+    run = subprocess.run(
+        [sys.executable, "-m", "linscratch", "train", *flags],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    base = tensorboard_of(tmp_path / "logs", "chapter-run", "loss/epoch")
+    # The scalars of the run's loss and parameters, drawn as SVG (no WebGL in headless Chromium).
+    tags = "^(loss/|w/|b$)"
+    url = f"{base}?forceSVG=true&tagFilter={urllib.parse.quote(tags)}#timeseries"
+    # The cards are drawn as they come into view, once their data has come: a page caught
+    # before that (a fresh TensorBoard, a busy machine) is loaded again, three times at most.
+    for _ in range(3):
+        dom = browse(
+            url,
+            screenshots / "tensorboard.png",
+            height=1500,  # the six cards
+            budget=120_000,  # TensorBoard's scripts, past their first reload
+            extra=("--run-all-compositor-stages-before-draw",),  # the charts drawn in the shot
+        )
+        parser = _Cards()
+        parser.feed(dom)
+        if parser.cards:
+            break
+    assert "chapter-run" in visible_text(dom), "TensorBoard's page does not name the run"
+    config = report["config"]
+    steps = config["num_examples"] // config["batch_size"] * config["num_epochs"]
+    w = dict(zip(report["data"]["features"], report["w"], strict=True))
+    expected = {  # tag: (its last step, its last value as the run reported it)
+        "loss/epoch": (3, report["loss"]),
+        "loss/step": (steps, None),
+        "loss/exact": (3, None),
+        "b": (3, report["b"]),
+        **{f"w/{name}": (3, value) for name, value in w.items()},
+    }
+    assert set(parser.cards) == set(expected), f"the cards: {sorted(parser.cards)}"
+    for tag, (step, value) in expected.items():
+        text = " ".join("".join(parser.cards[tag]).split())
+        # the card's table: run, smoothed value, value, step (values to 4 decimals)
+        row = re.search(r"chapter-run (\S+) (\S+) (\d+) ", text)
+        assert row, f"{tag}: no row of the run in its card: {text[:300]}"
+        assert int(row[3]) == step, f"{tag}: its last step is {row[3]}, not {step}"
+        if value is not None:
+            assert float(row[2]) == pytest.approx(value, abs=1e-4), f"{tag}: {row[2]}"
+    # each card's chart draws the run's line (its colour, full opacity; the raw one is faint)
+    lines = re.findall(r'<path d="M[^"]+"[^>]*stroke-width: 2;', dom)
+    drawn = [line for line in lines if "opacity: 1;" in line]
+    assert len(drawn) == len(expected), f"{len(drawn)} lines drawn in {len(expected)} cards"

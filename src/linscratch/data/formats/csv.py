@@ -26,6 +26,10 @@ MISSING = ("", "NA", "NaN")  # the cells read as missing where rows with one may
 # time of 256 KiB and of 4 MiB, and 0.8x-0.9x that of polars' readers (2e5 x 50 and 8e5 x 10).
 BLOCK_BYTES = 1 << 20
 DECIMAL_COMMA = re.compile(r"(?:^|;)\s*(-?\d+,\d+)\s*(?=;|$)")
+# pyarrow's words for a row whose cells are not the first row's in number (it names neither
+# the file nor the line): said again in the project's words, with the line (`ragged_row`).
+RAGGED = re.compile(r"Expected (\d+) columns, got (\d+)")
+SHOWN = 80  # the characters of a ragged line shown
 
 
 def check_layout(path: Path) -> None:
@@ -84,6 +88,49 @@ def check_header(names: list[str], path: Path) -> None:
     )
 
 
+def _cells(n: int) -> Words:
+    """`n` cells, in the language the message is shown in (English's singular for 1)."""
+    return Words("{n} cell", n=n) if n == 1 else Words("{n} cells", n=n)
+
+
+def ragged_row(path: Path, header: bool, expected: int, got: int) -> UsageError:
+    """The refusal of a CSV with a row whose cells are not `expected` in number (the first
+    row's: the header's, or the first data row's without one), naming its line in the file
+    (counted from 1, the header included; a quoted cell may span lines: the row's first) and
+    showing its text. The file is read again with Python's csv reader, a line at a time, to
+    find it: pyarrow's error names no line. `got`: pyarrow's count, said where the reader
+    finds no such row (its quoting read otherwise)."""
+    first = Words("the header") if header else Words("the first row")
+    try:
+        with open(path, newline="", encoding="utf-8-sig", errors="replace") as f:
+            reader = csv.reader(f)
+            start = 1
+            for row in reader:
+                if row and len(row) != expected:
+                    text = ",".join(row)
+                    text = "".join(c if c.isprintable() else "?" for c in text)
+                    shown = text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+                    return UsageError(
+                        "{path}: line {line} has {cells} where {first} has {expected}: {shown}",
+                        path=path,
+                        line=start,
+                        cells=_cells(len(row)),
+                        first=first,
+                        expected=expected,
+                        shown=shown,
+                    )
+                start = reader.line_num + 1
+    except (OSError, csv.Error):
+        pass  # said without its line
+    return UsageError(
+        "{path}: a row has {cells} where {first} has {expected}",
+        path=path,
+        cells=_cells(got),
+        first=first,
+        expected=expected,
+    )
+
+
 class Csv(Format):
     key, name, suffixes, magic = "csv", "CSV", (".csv",), None  # text: kinds.kind_of's "text"
     headerless = True
@@ -103,8 +150,12 @@ class Csv(Format):
             try:
                 table = arrow_csv.read_csv(path, read_options=read, convert_options=convert)
             except pa.ArrowInvalid as exc:
-                if "Empty CSV file" in str(exc).splitlines()[0]:
+                said = str(exc).splitlines()[0]
+                if "Empty CSV file" in said:
                     raise UsageError("{path}: the file is empty", path=path) from None
+                if counts := RAGGED.search(said):
+                    expected, got = int(counts[1]), int(counts[2])
+                    raise ragged_row(path, header, expected, got) from None
                 raise
             if not header:
                 table = table.rename_columns([f"x{j + 1}" for j in range(table.num_columns)])
