@@ -305,3 +305,21 @@ def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt
     expected = min(2 / lam, 2 * m / (min(beta, spread + 2 * lam) + (m - 1) * lam))
     assert got["lr_max"] == pytest.approx(expected, rel=tol)
     assert got["lr_auto"] == pytest.approx(AUTO_MARGIN * expected, rel=tol)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "arrow", "npy", "parquet float32"])
+def test_the_norms_a_files_pass_gathers_are_its_rows_bit_for_bit(tmp_path, fmt):
+    # the scan's row blocks and the columnar copy's row-major blocks give each row's ‖x‖² as
+    # a pass of their own over the rows read gives it (`row_squares`, what a run took before):
+    # SGD's limit and lr auto's rate do not move by a bit
+    from linscratch.exact.stability import row_squares
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(20_000, 9)) * rng.uniform(0.1, 30, 9)
+    y = X.sum(axis=1)
+    if fmt == "parquet float32":
+        X, y, fmt = X.astype(np.float32), y.astype(np.float32), "parquet"
+    spec = RunSpec.build(data=str(write_table(tmp_path, fmt, X, y)), seed=0).with_seed(0)
+    dataset = load(spec.data, 0)
+    assert dataset.squares.dtype == np.float64
+    np.testing.assert_array_equal(dataset.squares, row_squares(dataset.X))

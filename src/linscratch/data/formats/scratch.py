@@ -160,9 +160,11 @@ def _copy_columns(groups, names, path: Path, out) -> tuple[np.ndarray, np.ndarra
     of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell; `scan`:
     finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on two
     threads: numpy's copies release the GIL); each column's largest magnitude (k,), and the
-    rows' squared norms ‖x‖² (n,) over the features (all but the last column), added column
-    by column in float64 as each is checked (a row's sum in another order than a row-major
-    pass's: equal to about 1e-16 relative)."""
+    rows' squared norms ‖x‖² (n,) over the features (all but the last column): where a group
+    holds every column, from each row-major block `_set_rows` makes (in the file's precision,
+    as `exact.stability.row_squares` takes them from the rows, bit for bit); where the columns
+    come in several groups (wide rows), added column by column in float64 as each is checked
+    (a row's sum in another order: equal to about 1e-16 relative)."""
     start, peaks, size = 0, np.zeros(len(names)), out.dtype.itemsize
     squares, d = np.zeros(len(out)), len(names) - 1
     with ThreadPoolExecutor(2) as pool:
@@ -174,12 +176,13 @@ def _copy_columns(groups, names, path: Path, out) -> tuple[np.ndarray, np.ndarra
                     values = numeric(column, names[j], path, start, out.dtype)
                     peak = scan(values[:, None], names[j : j + 1], path, start)[0]
                     peaks[j] = max(peaks[j], peak)
-                    if j < d:
+                    if j < d and width < len(names):
                         _add_square(squares[start : start + m], values)
                     columns.append(values)
                 halves = ((0, (m + 1) // 2), ((m + 1) // 2, m))
+                whole = squares[start : start + m] if width >= len(names) else None
                 args = (out[start : start + m, c0 : c0 + len(columns)], columns)
-                for done in [pool.submit(_set_rows, *args, lo, hi) for lo, hi in halves]:
+                for done in [pool.submit(_set_rows, *args, lo, hi, whole) for lo, hi in halves]:
                     done.result()  # an error in either half is raised here
             start += m
     return peaks, squares
@@ -192,10 +195,12 @@ def _add_square(total: np.ndarray, values: np.ndarray) -> None:
         total[r : r + len(part)] += part * part
 
 
-def _set_rows(out, columns, lo: int, hi: int) -> None:
+def _set_rows(out, columns, lo: int, hi: int, squares=None) -> None:
     """out[lo:hi] = the columns' rows lo:hi side by side, through a row-major block of
     BLOCK_BYTES (cache-resident), so that `out` is written a row's run of columns at a time
-    rather than a column at a time (a cache line per value)."""
+    rather than a column at a time (a cache line per value). `squares` (the rows' (m,)),
+    where the columns are every column of the file, the target last: squares[lo:hi] = each
+    row's ‖x‖² over the features, from the block while it is in cache."""
     rows = max(1, BLOCK_BYTES // (out.dtype.itemsize * len(columns)))
     block = np.empty((rows, len(columns)), out.dtype)
     for r in range(lo, hi, rows):
@@ -203,3 +208,6 @@ def _set_rows(out, columns, lo: int, hi: int) -> None:
         for i, values in enumerate(columns):
             part[:, i] = values[r : r + len(part)]
         out[r : r + len(part)] = part
+        if squares is not None:
+            features = part[:, :-1]
+            squares[r : r + len(part)] = np.einsum("ij,ij->i", features, features)
