@@ -251,7 +251,8 @@ def naive_moments(X, intercept=True):
     return norms.max(), norms.mean(), (norms**2).sum() / norms.sum()
 
 
-HOWS = ["plain", "standardize", "weights", "val_fraction", "all", "exact never"]
+HOWS = ["plain", "standardize", "weights", "val_fraction", "all", "exact never", "as it comes"]
+WEIGHTED = ("weights", "all", "as it comes")
 
 
 @pytest.mark.parametrize(
@@ -260,7 +261,7 @@ HOWS = ["plain", "standardize", "weights", "val_fraction", "all", "exact never"]
         (f, h)
         for f in ("csv", "parquet", "arrow", "npy")
         for h in HOWS
-        if f != "npy" or h not in ("weights", "all")
+        if f != "npy" or h not in WEIGHTED
     ],
 )
 def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt, how):
@@ -276,7 +277,7 @@ def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt
     y = X @ rng.uniform(-2, 2, d) + 1.5 + rng.normal(size=n)
     s = rng.uniform(0.1, 4, n)
     s[::13] = 0.0  # rows of weight zero are dropped, with their norms
-    path = write_table(tmp_path, fmt, X, y, s if how in ("weights", "all") else None)
+    path = write_table(tmp_path, fmt, X, y, s if how in WEIGHTED else None)
     if fmt == "npy":  # the file's float32 values, as the run reads them
         X = X.astype(np.float32).astype(np.float64)
     settings = {
@@ -286,6 +287,8 @@ def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt
         "val_fraction": {"val_fraction": 0.25},
         "all": {"standardize": True, "weights": "s", "val_fraction": 0.25},
         "exact never": {"exact": "never", "val_fraction": 0.25},
+        # the table as it comes (`tables.read_design`): its check of the design's cells
+        "as it comes": {"drop_missing": True, "weights": "s", "val_fraction": 0.25},
     }[how]
     spec = RunSpec.build(data=str(path), seed=4, num_epochs=1, batch_size=7, **settings)
     spec = spec.with_seed(4)
@@ -307,7 +310,9 @@ def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt
     assert got["lr_auto"] == pytest.approx(AUTO_MARGIN * expected, rel=tol)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "arrow", "npy", "parquet float32"])
+@pytest.mark.parametrize(
+    "fmt", ["csv", "parquet", "arrow", "npy", "parquet float32", "csv as it comes"]
+)
 def test_the_norms_a_files_pass_gathers_are_its_rows_bit_for_bit(tmp_path, fmt):
     # the scan's row blocks and the columnar copy's row-major blocks give each row's ‖x‖² as
     # a pass of their own over the rows read gives it (`row_squares`, what a run took before):
@@ -319,7 +324,9 @@ def test_the_norms_a_files_pass_gathers_are_its_rows_bit_for_bit(tmp_path, fmt):
     y = X.sum(axis=1)
     if fmt == "parquet float32":
         X, y, fmt = X.astype(np.float32), y.astype(np.float32), "parquet"
-    spec = RunSpec.build(data=str(write_table(tmp_path, fmt, X, y)), seed=0).with_seed(0)
+    comes = {"drop_missing": True} if fmt == "csv as it comes" else {}  # `tables.read_design`
+    path = write_table(tmp_path, fmt.split()[0], X, y)
+    spec = RunSpec.build(data=str(path), seed=0, **comes).with_seed(0)
     dataset = load(spec.data, 0)
     assert dataset.squares.dtype == np.float64
     np.testing.assert_array_equal(dataset.squares, row_squares(dataset.X))

@@ -342,8 +342,8 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None):
     power-iteration steps on a sample of rows (`stability.sampled_lambda`), and the training
     rows' squared norms `rows.squares`, gathered by a pass the run makes anyway (the one that
     checked the file, `columns.scan`, or the one that standardized them, `rows.standardized`:
-    `stability.moments_of`), else (data drawn or encoded, not read from a file) in a pass of
-    their own (`stability.row_moments`); None where even that would cost more than the run
+    `stability.moments_of`), else (synthetic data, not read from a file) in a pass of their
+    own (`stability.row_moments`); None where even that would cost more than the run
     (`resources.decide_stability`). A `StabilityWarning` goes to `warn` (or Python's warnings)
     before training when the learning rate exceeds SGD's limit. With `lr` auto the rate chosen
     (`stability.auto_rate`) is "lr_auto"."""
