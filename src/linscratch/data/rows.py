@@ -62,17 +62,19 @@ def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
     return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val, squares)
 
 
-def standardized(scaler: Standardizer, X: np.ndarray, y: np.ndarray, rows: int = 1 << 12):
-    """`scaler.transform` of X (n, d), y (n,), `rows` rows at a time, with the squared norms
-    (n,) of the standardized rows taken from each block while it is in cache (the stability
-    limit's, with no pass of its own): the same values as the whole transform, bit for bit."""
-    X_fit, squares = np.empty_like(X), np.empty(len(X))
+def standardized(scaler: Standardizer, X: np.ndarray, y: np.ndarray):
+    """`scaler.transform` of X (n, d), y (n,), a block of about 1 MiB of rows at a time, with
+    the squared norms (n,) of the standardized rows taken from each block while it is in
+    cache (the stability limit's, with no pass of its own): the same values as the whole
+    transform, bit for bit (element by element)."""
+    X_fit, y_fit, squares = np.empty_like(X), np.empty_like(y), np.empty(len(X))
+    rows = max(1, (1 << 20) // (max(1, X.shape[1]) * X.itemsize))
     for start in range(0, len(X), rows):
-        block = X_fit[start : start + rows]
-        np.subtract(X[start : start + rows], scaler.mean, out=block)
-        np.divide(block, scaler.std, out=block)
-        np.einsum("ij,ij->i", block, block, out=squares[start : start + rows])
-    return X_fit, (y - scaler.y_mean) / scaler.y_std, squares
+        part = slice(start, start + rows)
+        X_fit[part], y_fit[part] = scaler.transform(X[part], y[part])
+        block = X_fit[part]
+        np.einsum("ij,ij->i", block, block, out=squares[part])
+    return X_fit, y_fit, squares
 
 
 SMALLEST_SPREAD = float(np.sqrt(np.finfo(np.float64).tiny))  # 1.49e-154: its square is normal
