@@ -2,8 +2,9 @@
 
 "Stable" is plain: one epoch (`fit`, seed 0, from w = 0, b = 0) that does not diverge and
 whose final loss is not above the starting loss, ½ mean y². The largest stable rate is found
-by bisection on a log scale (BISECTIONS halvings of a bracket a factor 1,000 either side of
-SGD's limit, so that its first try is the limit itself; each try one epoch). Beside it: gradient
+by bisection on a log scale (`train.stable_rate.largest_stable_rate`: BISECTIONS halvings of
+a bracket a factor 1,000 either side of SGD's limit, so that its first try is the limit
+itself; each try one epoch). Beside it: gradient
 descent's limit 2/λ₁ (λ₁ = λ_max(AᵀA/n), A = [X 1]), the worst case 2m/(β + (m − 1)λ₁)
 (β = maxᵢ‖aᵢ‖²), and SGD's limit for the batch size m as a run computes it
 (`exact.stability.limits`), with the measured's ratio to it.
@@ -13,22 +14,25 @@ The data: d = 2, the book's (1,000 rows, seed 0); d = 100 and d = 1000, `make-da
 
     uv run python benchmarks/stability_limit.py           # the table of docs/stability.md
     uv run python benchmarks/stability_limit.py --cost    # its cost at N = 200,000, d = 1000
+    uv run python benchmarks/stability_limit.py --figure docs/stability.png [--lang zh]
+
+The figure (`train.stable_rate.rate_curve`, drawn by `show.stability_plot`): the largest
+stable rate against the batch size, 1 to 1,000, on the book's data and on `make-data`'s
+4,000 x 100 rows (seed 0), against SGD's limit and 2/λ₁.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import time
 
 import numpy as np
 
 from linscratch.cli.make_data import chunks
-from linscratch.errors import DivergedError
 from linscratch.exact.stability import limits, row_moments, sampled_lambda, sgd_limit
 from linscratch.spec import RunSpec, default_true_w
-from linscratch.train.loop import fit
 from linscratch.train.sources import load
+from linscratch.train.stable_rate import largest_stable_rate, rate_curve
 
 BISECTIONS = 12  # the bracket's width, a factor 10⁶, falls to 10^(6/4096): 0.34%
 
@@ -44,28 +48,6 @@ def made_data(n: int, d: int, seed: int = 0):
     """`make-data --num-examples n --num-features d --seed seed`'s rows, in memory."""
     block = np.concatenate(list(chunks(n, d, default_true_w(d, seed), 4.2, 0.01, seed, "float32")))
     return np.ascontiguousarray(block[:, :d]), np.ascontiguousarray(block[:, d])
-
-
-def stable(X, y, lr: float, batch: int) -> bool:
-    """One epoch at `lr` neither diverges nor ends above the starting loss."""
-    d = X.shape[1]
-    try:
-        result = fit(X, y, lr=lr, batch_size=batch, num_epochs=1, seed=0, w0=np.zeros(d), b0=0.0)
-    except DivergedError:
-        return False
-    start = 0.5 * float(np.mean(y.astype(np.float64) ** 2))
-    return math.isfinite(result.losses[-1]) and result.losses[-1] <= start
-
-
-def measured(X, y, batch: int, around: float) -> float:
-    """The largest stable rate by bisection on log(lr), from [around/1000, around·1000]."""
-    lo, hi = math.log(around / 1000), math.log(around * 1000)
-    if not stable(X, y, math.exp(lo), batch):
-        return float("nan")
-    for _ in range(BISECTIONS):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if stable(X, y, math.exp(mid), batch) else (lo, mid)
-    return math.exp(lo)
 
 
 def table() -> None:
@@ -86,7 +68,7 @@ def table() -> None:
             worst = sgd_limit(moments["beta"], lam, m)
             limit = limits(lam, moments, m, len(X))["lr_max"]
             quick = limits(sampled, moments, m, len(X))["lr_max"]
-            found = measured(X, y, m, limit)
+            found = largest_stable_rate(X, y, m, limit, BISECTIONS)
             print(
                 f"| {d} | {len(X):,} | {m} | {found:.4g} | {2 / lam:.4g} | {worst:.4g} "
                 f"| {limit:.4g} | {found / limit:.3f} | {quick:.4g} | {moments['beta']:.4g} "
@@ -123,11 +105,36 @@ def cost() -> None:
             print(f"  stability {json.dumps(report.get('stability'))}")
 
 
+def figure(path: str, lang: str) -> None:
+    """The largest stable rate against the batch size, measured on the book's data and on
+    `make-data`'s 4,000 x 100 rows, drawn to `path` in `lang`."""
+    from linscratch.i18n import set_language  # start-up: only for --figure
+    from linscratch.show.fonts import figure_text  # start-up: matplotlib only for --figure
+    from linscratch.show.stability_plot import (  # start-up: matplotlib only for --figure
+        stability_figure,
+    )
+
+    curves = [rate_curve(*book_data()), rate_curve(*made_data(4000, 100))]
+    for curve in curves:
+        pairs = zip(curve["batch_sizes"], curve["measured"], strict=True)
+        rates = ", ".join(f"{m}: {r:.4g}" for m, r in pairs)
+        print(f"d = {curve['d']}: m* = {curve['critical']:.1f}, 2/λ₁ = {curve['gd']:.4g}; {rates}")
+    set_language(lang)
+    with figure_text():
+        stability_figure(curves).savefig(path, dpi=100)
+    print(f"figure written to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cost", action="store_true", help="the estimate's cost at d = 1000")
+    parser.add_argument("--figure", metavar="PNG", help="draw the largest stable rate by batch")
+    parser.add_argument("--lang", default="en", choices=["en", "zh"], help="the figure's language")
     args = parser.parse_args()
-    cost() if args.cost else table()
+    if args.figure:
+        figure(args.figure, args.lang)
+    else:
+        cost() if args.cost else table()
 
 
 if __name__ == "__main__":

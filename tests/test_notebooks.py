@@ -156,6 +156,9 @@ SAID = {
         "wide": "without reshape on 1000 examples: shape (1000, 1000)",
         "limit": r"stability limit 2/λ_max = (\S+)$",
         "lr": r"^lr\s+{lr}: ",
+        "critical": r"^d = {d:>3}: m\* = β̂/λ₁ = (\d+),",
+        "at one": r"^d = {d:>3}: .* the largest stable rate is (\S+), ",
+        "limit at one": r"^d = {d:>3}: .* SGD's limit (\S+)$",
         "short": "101 minibatches; the last three have [10, 10, 5] examples",
         "n examples": r"^\s+15 examples, short_batch='{how}': loss by epoch .*, (\S+)$",
     },
@@ -171,6 +174,9 @@ SAID = {
         "wide": "在 1000 个样本上不做 reshape：形状 (1000, 1000)",
         "limit": r"稳定上限 2/λ_max = (\S+)$",
         "lr": r"^学习率\s+{lr}：",
+        "critical": r"^d = {d:>3}：m\* = β̂/λ₁ = (\d+)，",
+        "at one": r"^d = {d:>3}：.*时最大稳定学习率为 (\S+)，",
+        "limit at one": r"^d = {d:>3}：.*SGD 的稳定上限为 (\S+)$",
         "short": "101 个小批量；最后三个小批量的样本数为 [10, 10, 5]",
         "n examples": r"^\s+15 个样本，short_batch='{how}'：各迭代周期的损失 .*, (\S+)$",
     },
@@ -219,6 +225,14 @@ def test_exercises(lang, tmp_path):
     lr = said["lr"]
     assert re.search(lr.format(lr=r"2\.5") + diverged, text, flags=re.M)
     assert number(lr.format(lr=r"0\.03") + losses + r" .*, (\S+)$", text) < 1e-4
+    # Below m* = β̂/λ₁ the batch size sets the limit: the book's data's m* is small, 100
+    # features' large; at batch size 1 the rate measured is at least SGD's limit, within 2x.
+    critical = {d: number(said["critical"].format(d=d), text) for d in (2, 100)}
+    assert critical[2] < 10 < critical[100]
+    for d in (2, 100):
+        found = number(said["at one"].format(d=d), text)
+        limit = number(said["limit at one"].format(d=d), text)
+        assert limit <= found < 2.5 * limit, d
 
     # 7. A short last minibatch: the book's step and the mean differ.
     assert said["short"] in text

@@ -223,23 +223,110 @@ def test_commands_without_a_training_run_refuse_auto(lin, here, command):
     assert_refused(run, here, before, as_json=True, words=("--lr auto", command))
 
 
-def test_a_files_row_norms_come_from_the_pass_that_reads_it(tmp_path):
-    # an NPY file's scan for non-finite cells gathers the rows' ‖x‖²: no pass of their own
-    from linscratch.exact.stability import moments_of
+def write_table(folder, fmt: str, X, y, s=None):
+    """X (n, d), y and the weights s (or None) as a file of format `fmt` (columns x0.., s, y:
+    the target last; an NPY file, float32, has no weights column)."""
+    import pyarrow as pa  # optional: the columnar formats only
+    import pyarrow.csv as pa_csv  # optional: the columnar formats only
+    import pyarrow.feather as feather  # optional: the columnar formats only
+    import pyarrow.parquet as pq  # optional: the columnar formats only
 
-    rng = np.random.default_rng(7)
-    block = rng.normal(size=(5000, 31)).astype(np.float32) * 3
-    np.save(tmp_path / "r.npy", block)
-    spec = RunSpec.build(data=str(tmp_path / "r.npy"), seed=0).with_seed(0)
+    path = folder / f"rows.{fmt}"
+    if fmt == "npy":
+        np.save(path, np.c_[X, y].astype(np.float32))
+        return path
+    columns = {f"x{j}": X[:, j] for j in range(X.shape[1])} | ({} if s is None else {"s": s})
+    columns["y"] = y
+    table = pa.table(columns)
+    {"csv": pa_csv.write_csv, "parquet": pq.write_table, "arrow": feather.write_feather}[fmt](
+        table, path
+    )
+    return path
+
+
+def naive_moments(X, intercept=True):
+    """β, E‖a‖² and E‖a‖⁴/E‖a‖² of the rows [x 1], plainly in float64."""
+    A = np.c_[X, np.ones((len(X), int(intercept)))]
+    norms = (A * A).sum(axis=1)
+    return norms.max(), norms.mean(), (norms**2).sum() / norms.sum()
+
+
+HOWS = ["plain", "standardize", "weights", "val_fraction", "all", "exact never", "as it comes"]
+WEIGHTED = ("weights", "all", "as it comes")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "how"),  # an NPY file has no named weights column
+    [
+        (f, h)
+        for f in ("csv", "parquet", "arrow", "npy")
+        for h in HOWS
+        if f != "npy" or h not in WEIGHTED
+    ],
+)
+def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt, how):
+    # β and the norms' moments come from the pass that checked the file (`columns.scan`) or
+    # standardized the rows: a pass of their own (`row_moments`) would fail here. They equal
+    # numpy's plain float64 arithmetic on the training rows, and so does SGD's limit.
+    import linscratch.train.runs as runs
+
+    monkeypatch.setattr(runs, "row_moments", lambda *a, **k: pytest.fail("a pass of its own"))
+    rng = np.random.default_rng(11)
+    n, d = 3000, 6
+    X = rng.normal(size=(n, d)) * rng.uniform(0.3, 8, d) + rng.uniform(-5, 5, d)
+    y = X @ rng.uniform(-2, 2, d) + 1.5 + rng.normal(size=n)
+    s = rng.uniform(0.1, 4, n)
+    s[::13] = 0.0  # rows of weight zero are dropped, with their norms
+    path = write_table(tmp_path, fmt, X, y, s if how in WEIGHTED else None)
+    if fmt == "npy":  # the file's float32 values, as the run reads them
+        X = X.astype(np.float32).astype(np.float64)
+    settings = {
+        "plain": {},
+        "standardize": {"standardize": True},
+        "weights": {"weights": "s"},
+        "val_fraction": {"val_fraction": 0.25},
+        "all": {"standardize": True, "weights": "s", "val_fraction": 0.25},
+        "exact never": {"exact": "never", "val_fraction": 0.25},
+        # the table as it comes (`tables.read_design`): its check of the design's cells
+        "as it comes": {"drop_missing": True, "weights": "s", "val_fraction": 0.25},
+    }[how]
+    spec = RunSpec.build(data=str(path), seed=4, num_epochs=1, batch_size=7, **settings)
+    spec = spec.with_seed(4)
+    run = execute(spec, load(spec.data, 4), warn=lambda w: None)
+    rows = X
+    if "weights" in settings:
+        rows = rows[s > 0]
+    if run.train_rows is not None:
+        rows = rows[run.train_rows]
+    if spec.data.standardize:
+        rows = (rows - rows.mean(axis=0)) / rows.std(axis=0)
+    beta, _, spread = naive_moments(rows)
+    got, lam = run.stability, run.stability["lambda_max"]
+    tol = 1e-6 if fmt == "npy" and not spec.data.standardize else 1e-12  # float32's squares
+    assert got["beta"] == pytest.approx(beta, rel=tol)
+    m = 7
+    expected = min(2 / lam, 2 * m / (min(beta, spread + 2 * lam) + (m - 1) * lam))
+    assert got["lr_max"] == pytest.approx(expected, rel=tol)
+    assert got["lr_auto"] == pytest.approx(AUTO_MARGIN * expected, rel=tol)
+
+
+@pytest.mark.parametrize(
+    "fmt", ["csv", "parquet", "arrow", "npy", "parquet float32", "csv as it comes"]
+)
+def test_the_norms_a_files_pass_gathers_are_its_rows_bit_for_bit(tmp_path, fmt):
+    # the scan's row blocks and the columnar copy's row-major blocks give each row's ‖x‖² as
+    # a pass of their own over the rows read gives it (`row_squares`, what a run took before):
+    # SGD's limit and lr auto's rate do not move by a bit
+    from linscratch.exact.stability import row_squares
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(20_000, 9)) * rng.uniform(0.1, 30, 9)
+    y = X.sum(axis=1)
+    if fmt == "parquet float32":
+        X, y, fmt = X.astype(np.float32), y.astype(np.float32), "parquet"
+    comes = {"drop_missing": True} if fmt == "csv as it comes" else {}  # `tables.read_design`
+    path = write_table(tmp_path, fmt.split()[0], X, y)
+    spec = RunSpec.build(data=str(path), seed=0, **comes).with_seed(0)
     dataset = load(spec.data, 0)
-    assert dataset.squares is not None
-    X = block[:, :-1].astype(np.float64)
-    for intercept in (True, False):
-        A = np.c_[X, np.ones((len(X), int(intercept)))]
-        s = (A * A).sum(axis=1)
-        got = moments_of(dataset.squares, intercept)
-        assert got["beta"] == pytest.approx(s.max(), rel=1e-6)  # float32's squares
-        assert got["mean"] == pytest.approx(s.mean(), rel=1e-6)
-        assert got["spread"] == pytest.approx((s**2).mean() / s.mean(), rel=1e-6)
-    run = execute(spec.replace(lr=1e-3), dataset, warn=lambda w: None)
-    assert run.stability["beta"] == pytest.approx(X.__pow__(2).sum(axis=1).max() + 1, rel=1e-6)
+    assert dataset.squares.dtype == np.float64
+    np.testing.assert_array_equal(dataset.squares, row_squares(dataset.X))

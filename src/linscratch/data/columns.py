@@ -28,7 +28,7 @@ class Table:
     peaks: np.ndarray | None = None  # each column's largest magnitude, features then target
     dropped: int = 0  # rows dropped for a missing cell (`tables.read_design`, drop_missing)
     encoding: dict | None = None  # how the columns were encoded (`tables.read_design`)
-    squares: tuple | None = None  # the rows' ‖x‖² measured in passing (`scan`'s `squares`)
+    squares: np.ndarray | None = None  # (n,) the rows' ‖x‖², measured in the checking pass
 
 
 class MissingCell(UsageError):
@@ -111,9 +111,10 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0, squares=None) -> n
     of rows: each column's largest magnitude (k,) (for `dataset.check_magnitudes`, which then
     needs no pass), or a UsageError naming the first cell that is not finite (NaN and ±inf
     show in the blocks' max and min, with no temporaries); rows are counted from `offset`.
-    `squares`, a list [0.0, 0.0, 0.0, 0] if given, gathers in the same pass the rows' squared
-    norms s = ‖x‖² over all columns but the last (the target): [max s, Σs, Σs², rows], for
-    the stability limit (`exact.stability.moments_of`) with no pass of its own."""
+    `squares`, a list if given, gathers in the same pass the rows' squared norms ‖x‖² over
+    all columns but the last (the target), a float64 array (m,) a block (in the rows' own
+    precision, then float64: as `exact.stability.row_squares` takes them), for the stability
+    limit (`exact.stability.moments_of`) with no pass of its own."""
     rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
     peaks = np.zeros(arr.shape[1])
     for start in range(0, len(arr), rows):
@@ -134,11 +135,7 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0, squares=None) -> n
         np.maximum(peaks, np.maximum(hi, -lo), out=peaks)
         if squares is not None and len(block):
             features = block[:, :-1]
-            s = np.einsum("ij,ij->i", features, features).astype(np.float64)
-            squares[0] = max(squares[0], float(s.max()))
-            squares[1] += float(s.sum())
-            squares[2] += float(s @ s)
-            squares[3] += len(s)
+            squares.append(np.einsum("ij,ij->i", features, features).astype(np.float64))
     return peaks
 
 
@@ -171,3 +168,8 @@ def _as_numpy(column) -> np.ndarray:
         data = chunk.buffers()[1]
         parts.append(np.frombuffer(data, dtype, len(chunk), chunk.offset * dtype.itemsize))
     return parts[0] if len(parts) == 1 else np.concatenate(parts or [np.empty(0)])
+
+
+def gathered(squares: list) -> np.ndarray | None:
+    """The rows' ‖x‖² (n,) from `scan`'s blocks of them, or None where none was gathered."""
+    return np.concatenate(squares) if squares else None

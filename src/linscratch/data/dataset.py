@@ -40,7 +40,7 @@ class Dataset:
     weight_shift: int = 0  # `weights` are the column's times 4^-weight_shift (`weights`)
     peaks: np.ndarray | None = None  # each column's largest magnitude, the target last, if known
     encoding: dict | None = None  # a formula's or categories' encoding (`tables.read_design`)
-    squares: tuple | None = None  # the rows' ‖x‖²: (max, Σ, Σ of squares, rows), if measured
+    squares: np.ndarray | None = None  # (n,) the rows' ‖x‖², where reading measured them
 
     @property
     def synthetic(self) -> bool:

@@ -175,13 +175,15 @@ def read_table(
     t_index, w_index, f_index = column_indices(
         names, path, target, features, weights, require_target
     )
-    X, peaks = np.empty((0, 0)), []
+    X, peaks, squares = np.empty((0, 0)), [], None
     for k, j in enumerate(f_index):
         values = column(j)
         peaks.append(scan(values[:, None], [names[j]], path)[0])
         if k == 0:
             X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
+            squares = np.zeros(len(values))  # the rows' ‖x‖², a column at a time
         X[:, k] = values
+        squares += values * values  # float64: a row's sum in column order (about 1e-16)
     y = None
     if t_index is not None:
         try:
@@ -200,4 +202,5 @@ def read_table(
         weights=None if w_index is None else column(w_index),
         largest=max(peaks, default=0.0),
         peaks=np.array(peaks) if y is not None else None,
+        squares=squares if y is not None else None,
     )

@@ -18,7 +18,9 @@ from linscratch.spec import RunSpec
 class Rows:
     """The rows of a run: X, y to train on and compare with; X_fit, y_fit as `fit` sees them
     (standardized or not); the held-out rows, in float64; which rows were kept for training;
-    the training rows' weights (n,) and the held-out rows' (or None, unweighted)."""
+    the training rows' weights (n,) and the held-out rows' (or None, unweighted); `squares`
+    (n,), the squared norms ‖x‖² of X_fit's rows, from the pass that read the file or the one
+    that standardized them (None where neither measured them), for the stability limit."""
 
     X: Any
     y: Any
@@ -30,29 +32,49 @@ class Rows:
     scaler: Standardizer | None = None
     weights: np.ndarray | None = None
     w_val: np.ndarray | None = None
+    squares: np.ndarray | None = None
 
 
 def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
     """Split off the held-out rows (drawn from the seed) and standardize on the training rows
     only (unweighted: a change of units, which the weighted answer follows exactly); without
-    either, the rows as they came (the book's run stays bit for bit the book's)."""
+    either, the rows as they came (the book's run stays bit for bit the book's). The rows'
+    squared norms go with them: the file's (`Dataset.squares`) for the training rows, or
+    those of the standardized rows, taken as they are made (`standardized`)."""
     prep, X, y, weights = spec.data, dataset.X, dataset.y, dataset.weights
+    squares = dataset.squares
     if not (prep.val_fraction or prep.standardize):
-        return Rows(X, y, X, y, weights=weights)
+        return Rows(X, y, X, y, weights=weights, squares=squares)
     X, y = np.asarray(X), np.asarray(y).reshape(-1)
     X_val = y_val = train_rows = scaler = w_val = None
     if prep.val_fraction:
         train_rows, val_rows = split_rows(len(X), prep.val_fraction, spec.seed)
         X_val, y_val = np.asarray(X[val_rows], np.float64), np.asarray(y[val_rows], np.float64)
         X, y = X[train_rows], y[train_rows]
+        squares = None if squares is None else squares[train_rows]
         if weights is not None:
             weights, w_val = weights[train_rows], weights[val_rows]
     X_fit, y_fit = X, y
     if prep.standardize:
         X64, y64 = X.astype(np.float64), y.astype(np.float64)
         scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
-        X_fit, y_fit = scaler.transform(X64, y64)
-    return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val)
+        X_fit, y_fit, squares = standardized(scaler, X64, y64)
+    return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val, squares)
+
+
+def standardized(scaler: Standardizer, X: np.ndarray, y: np.ndarray):
+    """`scaler.transform` of X (n, d), y (n,), a block of about 1 MiB of rows at a time, with
+    the squared norms (n,) of the standardized rows taken from each block while it is in
+    cache (the stability limit's, with no pass of its own): the same values as the whole
+    transform, bit for bit (element by element)."""
+    X_fit, y_fit, squares = np.empty_like(X), np.empty_like(y), np.empty(len(X))
+    rows = max(1, (1 << 20) // (max(1, X.shape[1]) * X.itemsize))
+    for start in range(0, len(X), rows):
+        part = slice(start, start + rows)
+        X_fit[part], y_fit[part] = scaler.transform(X[part], y[part])
+        block = X_fit[part]
+        np.einsum("ij,ij->i", block, block, out=squares[part])
+    return X_fit, y_fit, squares
 
 
 SMALLEST_SPREAD = float(np.sqrt(np.finfo(np.float64).tiny))  # 1.49e-154: its square is normal

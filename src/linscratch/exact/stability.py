@@ -39,30 +39,41 @@ def sgd_limit(beta: float, lambda_max: float, batch_size: int, spread: float | N
     return 2 * m / denominator if denominator > 0 else float("inf")
 
 
-def row_moments(X, intercept: bool = True, chunk: int = 1 << 14) -> dict:
-    """The rows' squared norms ‖aᵢ‖², aᵢ = [xᵢ 1] (xᵢ without the intercept), of X (n, d),
-    in float64 chunk by chunk (X may be memory-mapped): {"beta": their largest, "mean": their
-    mean (the trace of AᵀA/n), "spread": E‖a‖⁴/E‖a‖²}."""
+MOMENT_CHUNK = 1 << 14  # the rows' norms summed this many at a time, then the sums added
+
+
+def row_squares(X, chunk: int = MOMENT_CHUNK) -> np.ndarray:
+    """The rows' squared norms ‖xᵢ‖² (n,) of X (n, d), chunk by chunk (X may be memory-mapped),
+    each in the rows' own precision (float32's: a relative 1e-7 a square), as float64: a pass
+    of its own, for rows no reading pass measured (`columns.scan` gathers them in passing)."""
+    parts = [np.einsum("ij,ij->i", b, b) for b in map(np.asarray, _chunks(X, chunk)) if len(b)]
+    return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0)
+
+
+def _chunks(X, chunk: int):
+    return (X[start : start + chunk] for start in range(0, len(X), chunk))
+
+
+def row_moments(X, intercept: bool = True, chunk: int = MOMENT_CHUNK) -> dict:
+    """`moments_of` the rows of X (n, d), their squared norms taken in a pass of their own
+    (`row_squares`)."""
+    return moments_of(row_squares(X, chunk), intercept, chunk)
+
+
+def moments_of(squares: np.ndarray, intercept: bool = True, chunk: int = MOMENT_CHUNK) -> dict:
+    """The rows' squared norms ‖aᵢ‖², aᵢ = [xᵢ 1], from `squares` (n,), the rows' ‖xᵢ‖²
+    (without the intercept; gathered by the pass that read or standardized them,
+    `columns.scan`, `rows.prepare`): {"beta": their largest, "mean": their mean (the trace of
+    AᵀA/n), "spread": E‖a‖⁴/E‖a‖²}, in float64, summed `chunk` rows at a time (the order of
+    summation fixed, whatever pass gathered them)."""
     peak = total = fourth = 0.0
-    n = len(X)
+    n = len(squares)
     one = 1.0 if intercept else 0.0
-    for start in range(0, n, chunk):
-        block = np.asarray(X[start : start + chunk])
-        if len(block):  # in the rows' own precision (float32's: a relative 1e-7 a square)
-            norms = np.einsum("ij,ij->i", block, block).astype(np.float64) + one
-            peak = max(peak, float(norms.max()))
-            total += float(norms.sum())
-            fourth += float(norms @ norms)
-    mean = total / n if n else 0.0
-    return {"beta": peak, "mean": mean, "spread": fourth / total if total > 0 else 0.0}
-
-
-def moments_of(squares: tuple, intercept: bool = True) -> dict:
-    """`row_moments` from the sums (max s, Σs, Σs², n) of the rows' s = ‖x‖² that reading a
-    file gathered in passing (`columns.scan`): the intercept's 1 added as (s + 1)."""
-    peak, total, fourth, n = squares
-    if intercept:
-        peak, total, fourth = peak + 1, total + n, fourth + 2 * total + n
+    for block in _chunks(squares, chunk):
+        norms = np.asarray(block, np.float64) + one
+        peak = max(peak, float(norms.max()))
+        total += float(norms.sum())
+        fourth += float(norms @ norms)
     mean = total / n if n else 0.0
     return {"beta": peak, "mean": mean, "spread": fourth / total if total > 0 else 0.0}
 

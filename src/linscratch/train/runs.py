@@ -214,8 +214,7 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
     exact, reduced = answering(_exact_first, spec, rows, exact, status, inner, dataset.weight_shift)
     inner.emit(Phase("stability"))
-    squares = dataset.squares if rows.X_fit is dataset.X else None  # the rows as read
-    bound = _stability(spec, rows, warn, sw, reduced, squares)
+    bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
     if spec.optim.lr == "auto":  # the run's record says auto; SGD takes the rate it chose
         fit_spec = fit_spec.replace(lr=bound["lr_auto"])
@@ -336,13 +335,15 @@ def _require_memory(spec: RunSpec, dataset: Dataset, exact: bool = True) -> None
     require_memory(needed, Words("training on {n:,} rows x {d:,} features", n=n, d=d))
 
 
-def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None, squares=None):
+def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None):
     """The data's stability limits (`exact.stability.limits`): gradient descent's 2/λ₁ and
     SGD's at the run's batch size, λ₁ of the weighted loss with `weights`, from the R factor
     `reduced` of all the training rows where computed (a symmetric eigensolver), else by a few
-    power-iteration steps on a sample of rows (`stability.sampled_lambda`), and the rows'
-    squared norms (`stability.row_moments`, or from `squares`, their sums gathered while the
-    file was read, `stability.moments_of`); None where even that would cost more than the run
+    power-iteration steps on a sample of rows (`stability.sampled_lambda`), and the training
+    rows' squared norms `rows.squares`, gathered by a pass the run makes anyway (the one that
+    checked the file, `columns.scan`, or the one that standardized them, `rows.standardized`:
+    `stability.moments_of`), else (synthetic data, not read from a file) in a pass of their
+    own (`stability.row_moments`); None where even that would cost more than the run
     (`resources.decide_stability`). A `StabilityWarning` goes to `warn` (or Python's warnings)
     before training when the learning rate exceeds SGD's limit. With `lr` auto the rate chosen
     (`stability.auto_rate`) is "lr_auto"."""
@@ -355,8 +356,8 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None, squares=No
     else:
         X_fit = rows.X_fit
         lam = answering(sampled_lambda, X_fit, intercept, weights, l2, spec.seed)
-    if squares is not None:
-        moments = moments_of(squares, intercept)
+    if rows.squares is not None:
+        moments = moments_of(rows.squares, intercept)
     else:
         moments = answering(row_moments, rows.X_fit, intercept)
     bound = limits(lam, moments, spec.optim.batch_size, n, l2)

@@ -74,6 +74,7 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
                     "{problem}; give {0} to drop the rows with one", "drop_missing", problem=exc
                 ) from None
         X, y, weights = table.X, table.y, table.weights
+        squares = table.squares  # (n,) the rows' ‖x‖², measured as the file was checked
         if weights is not None:
             from linscratch.data.weights import (  # start-up: torch only when a run needs it
                 checked,
@@ -82,6 +83,8 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
             )
 
             weights, shift = rescaled(checked(weights, len(y), "weights"))
+            if squares is not None:  # the rows of weight zero go, their norms with them
+                squares = squares[weights > 0]
             X, y, weights = drop_zero(X, y, weights)
         source = {"path": path, "rows": len(table.y), "target_guessed": guessed}
         if spec.drop_missing:
@@ -92,7 +95,6 @@ def load(spec: DataSpec, seed: int, fit_intercept: bool = True) -> Dataset:
             source.update(weights=spec.weights, weighted_rows=len(y))
         names = table.feature_names, table.target_name
         shift = 0 if weights is None else shift
-        squares = table.squares if weights is None else None  # rows may have been dropped
         return Dataset(
             X,
             y,

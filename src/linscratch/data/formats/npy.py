@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from linscratch.data.columns import Table, scan
+from linscratch.data.columns import Table, gathered, scan
 from linscratch.data.destinations import reserve
 from linscratch.data.formats.base import Columns, Format, cell
 from linscratch.data.formats.scratch import views
@@ -137,9 +137,9 @@ class Npy(Format):
             return None
         if features is not None and features != [str(j) for j in range(d)]:
             return None
-        squares = [0.0, 0.0, 0.0, 0]  # the rows' ‖x‖², in the scan's pass (`columns.scan`)
+        squares = []  # the rows' ‖x‖², in the scan's pass (`columns.scan`)
         peaks = scan(arr, names, path, squares=squares)
-        return views(arr, names, path, peaks, tuple(squares))
+        return views(arr, names, path, peaks, gathered(squares))
 
     def rows(self, path: Path, header: bool):
         arr = np.load(path, mmap_mode="r", allow_pickle=False)  # (n, columns)

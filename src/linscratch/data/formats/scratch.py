@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from linscratch.data.columns import Table, check_names, numeric, scan
+from linscratch.data.columns import Table, check_names, gathered, numeric, scan
 from linscratch.data.destinations import remove_stale, reserve, scratch_prefix
 from linscratch.errors import UsageError
 
@@ -25,7 +25,8 @@ BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scr
 
 def views(arr, names, path: Path, peaks: np.ndarray, squares=None) -> Table:
     """The features and the target of `arr` (n, d + 1) as views; `peaks` (d + 1,), each
-    column's largest magnitude; `squares`, the rows' squared norms' (`columns.scan`)."""
+    column's largest magnitude; `squares` (n,), the rows' squared norms ‖x‖² (the features',
+    measured while the file was checked: `columns.scan`), or None."""
     d = arr.shape[1] - 1
     X, y = arr[:, :d], arr[:, d]
     largest = float(peaks.max(initial=0.0))
@@ -67,7 +68,7 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
         out = np.lib.format.open_memmap(scratch, "w+", dtype, (n, d + 1))
         _reserve(scratch, path)
         try:
-            peaks = _copy_columns(groups, names, path, out)
+            peaks, squares = _copy_columns(groups, names, path, out)
             pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
         except (pa.ArrowException, OSError) as exc:
             reason = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
@@ -76,7 +77,7 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
         arr = np.load(scratch, mmap_mode="r")
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
-    return views(arr, names, path, peaks)
+    return views(arr, names, path, peaks, squares)
 
 
 def batched_views(path: Path, key: str, names: list[str], batches) -> Table | None:
@@ -99,7 +100,7 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
     try:
         try:
             with open(fd, "wb") as f:
-                n, peaks = _append_batches(batches, names, path, f)
+                n, peaks, squares = _append_batches(batches, names, path, f)
         except (UsageError, pa.ArrowException):
             return None  # read whole: its checks name the cell or the fault
         except OSError as exc:  # the scratch file's write or flush: a full folder, say
@@ -110,16 +111,17 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
         arr = np.memmap(scratch, np.float64, "r", shape=(n, len(names)))
     finally:
         os.unlink(scratch)  # the mapping lives on; the name does not
-    return views(arr, names, path, peaks)
+    return views(arr, names, path, peaks, squares)
 
 
-def _append_batches(batches, names, path: Path, f) -> tuple[int, np.ndarray]:
+def _append_batches(batches, names, path: Path, f) -> tuple[int, np.ndarray, np.ndarray]:
     """Each batch's columns as float64 rows (m, k), checked (`numeric`, `scan`, rows counted
-    from the batch's first), appended to the open file `f`; the number of rows and each
-    column's largest magnitude (k,)."""
+    from the batch's first), appended to the open file `f`; the number of rows, each
+    column's largest magnitude (k,) and the rows' squared norms ‖x‖² (n,) over the features
+    (all but the last column), gathered by the same scan."""
     import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
 
-    n, peaks = 0, np.zeros(len(names))
+    n, peaks, squares = 0, np.zeros(len(names)), []
     for batch in batches:
         m = batch.num_rows
         if m == 0:
@@ -127,10 +129,10 @@ def _append_batches(batches, names, path: Path, f) -> tuple[int, np.ndarray]:
         block = np.empty((m, len(names)))  # row-major: the scratch file's rows
         for j, column in enumerate(batch.columns):
             block[:, j] = numeric(pa.chunked_array([column]), names[j], path, n)
-        np.maximum(peaks, scan(block, names, path, n), out=peaks)
+        np.maximum(peaks, scan(block, names, path, n, squares), out=peaks)
         f.write(block.data)
         n += m
-    return n, peaks
+    return n, peaks, gathered(squares)
 
 
 def _scratch_error(path: Path, folder: Path, reason) -> UsageError:
@@ -153,12 +155,18 @@ def _reserve(scratch: str, path: Path) -> None:
             raise _scratch_error(path, Path(scratch).parent, exc.strerror) from None
 
 
-def _copy_columns(groups, names, path: Path, out) -> np.ndarray:
+def _copy_columns(groups, names, path: Path, out) -> tuple[np.ndarray, np.ndarray]:
     """Every column of the file into its place in `out` (n, k), a group of rows and a group
     of columns (GROUP_BYTES) at a time, each checked (`numeric`: no empty cell; `scan`:
     finite) and set into its rows of `out` (`_set_rows`, two halves of the rows on two
-    threads: numpy's copies release the GIL); each column's largest magnitude (k,)."""
+    threads: numpy's copies release the GIL); each column's largest magnitude (k,), and the
+    rows' squared norms ‖x‖² (n,) over the features (all but the last column): where a group
+    holds every column, from each row-major block `_set_rows` makes (in the file's precision,
+    as `exact.stability.row_squares` takes them from the rows, bit for bit); where the columns
+    come in several groups (wide rows), added column by column in float64 as each is checked
+    (a row's sum in another order: equal to about 1e-16 relative)."""
     start, peaks, size = 0, np.zeros(len(names)), out.dtype.itemsize
+    squares, d = np.zeros(len(out)), len(names) - 1
     with ThreadPoolExecutor(2) as pool:
         for m, read in groups:
             width = max(1, GROUP_BYTES // (size * max(1, m)))
@@ -168,19 +176,31 @@ def _copy_columns(groups, names, path: Path, out) -> np.ndarray:
                     values = numeric(column, names[j], path, start, out.dtype)
                     peak = scan(values[:, None], names[j : j + 1], path, start)[0]
                     peaks[j] = max(peaks[j], peak)
+                    if j < d and width < len(names):
+                        _add_square(squares[start : start + m], values)
                     columns.append(values)
                 halves = ((0, (m + 1) // 2), ((m + 1) // 2, m))
+                whole = squares[start : start + m] if width >= len(names) else None
                 args = (out[start : start + m, c0 : c0 + len(columns)], columns)
-                for done in [pool.submit(_set_rows, *args, lo, hi) for lo, hi in halves]:
+                for done in [pool.submit(_set_rows, *args, lo, hi, whole) for lo, hi in halves]:
                     done.result()  # an error in either half is raised here
             start += m
-    return peaks
+    return peaks, squares
 
 
-def _set_rows(out, columns, lo: int, hi: int) -> None:
+def _add_square(total: np.ndarray, values: np.ndarray) -> None:
+    """total += values² (m,), in float64, through a cache-sized block (no (m,) temporary)."""
+    for r in range(0, len(values), BLOCK_BYTES // 8):
+        part = np.asarray(values[r : r + BLOCK_BYTES // 8], np.float64)
+        total[r : r + len(part)] += part * part
+
+
+def _set_rows(out, columns, lo: int, hi: int, squares=None) -> None:
     """out[lo:hi] = the columns' rows lo:hi side by side, through a row-major block of
     BLOCK_BYTES (cache-resident), so that `out` is written a row's run of columns at a time
-    rather than a column at a time (a cache line per value)."""
+    rather than a column at a time (a cache line per value). `squares` (the rows' (m,)),
+    where the columns are every column of the file, the target last: squares[lo:hi] = each
+    row's ‖x‖² over the features, from the block while it is in cache."""
     rows = max(1, BLOCK_BYTES // (out.dtype.itemsize * len(columns)))
     block = np.empty((rows, len(columns)), out.dtype)
     for r in range(lo, hi, rows):
@@ -188,3 +208,6 @@ def _set_rows(out, columns, lo: int, hi: int) -> None:
         for i, values in enumerate(columns):
             part[:, i] = values[r : r + len(part)]
         out[r : r + len(part)] = part
+        if squares is not None:
+            features = part[:, :-1]
+            squares[r : r + len(part)] = np.einsum("ij,ij->i", features, features)
