@@ -11,7 +11,7 @@ from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 
 from linscratch.estimator import SGDLinearRegression
-from linscratch.exact.verdicts import EXCESS, converged
+from linscratch.exact.verdicts import AUTO_EXCESS, EXCESS, converged, excess_of
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def reference_gap(X, y, w, b):
     return half_mse(X, y, w, b) / half_mse(X, y, theta[:-1], theta[-1]) - 1
 
 
-SHORT = ["--standardize", "--seed", "1", "--lr", "0.003"]  # 3 epochs: 22% above the optimum
+SHORT = ["--standardize", "--seed", "1", "--lr", "0.003", "--epochs", "3"]  # 22% above it
 LONG = ["--standardize", "--seed", "1", "--epochs", "100", "--lr", "0.01"]
 
 
@@ -46,6 +46,9 @@ def test_the_rule_is_the_estimators():
     assert converged(EXCESS, 1.0, 10.0, 1) and not converged(EXCESS * 1.001, 1.0, 10.0, 1)
     # where the optimum fits every row: against ½ mean y² (here 10 / 2 = 5)
     assert converged(None, 0.1, 10.0, 1) and not converged(None, 0.2, 10.0, 1)
+    # `--epochs auto` is judged by the line it trains to
+    assert excess_of("auto") == AUTO_EXCESS == 0.01 and excess_of(3) == EXCESS == 0.02
+    assert converged(0.01, 1.0, 10.0, 1, AUTO_EXCESS) and not converged(0.011, 1.0, 10.0, 1, 0.01)
 
 
 def test_an_unconverged_run_warns_and_says_so_in_json(cli, diabetes_csv):

@@ -49,7 +49,7 @@ def test_a_raw_csv_with_the_default_rate_still_gets_the_exact_answer(cli, raw_cs
     model, plot = tmp_path / "m.json", tmp_path / "p.png"
     run = cli(
         "train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--save", str(model),
-        "--plot", str(plot),
+        "--plot", str(plot), "--no-standardize",
     )  # fmt: skip
     assert run.code == 1
     assert "training diverged" in error_line(run.err)
@@ -66,7 +66,9 @@ def test_a_raw_csv_with_the_default_rate_still_gets_the_exact_answer(cli, raw_cs
 
 def test_the_json_document_carries_the_error_and_the_exact_answer(cli, raw_csv):
     path, X, y = raw_csv
-    run = cli("train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--json")
+    run = cli(
+        "train", "--data", str(path), "--seed", "1", "--lr", "0.03", "--no-standardize", "--json"
+    )
     assert run.code == 1
     assert len(run.out.strip().splitlines()) == 1  # one JSON document
     report = run.json
@@ -157,7 +159,7 @@ def test_in_chinese(cli):
 
 def test_the_library_error_holds_the_exact_answer(raw_csv):
     path, X, y = raw_csv
-    spec = RunSpec.build(data=str(path), seed=1, lr=0.03)
+    spec = RunSpec.build(data=str(path), seed=1, lr=0.03, standardize=False)
     with pytest.raises(DivergedError) as caught:
         execute(spec, load(spec.data, 1), warn=lambda w: None)
     run = caught.value.run
@@ -197,7 +199,8 @@ def test_a_weighted_run_that_diverges_reports_the_weighted_answer(cli, raw_csv, 
     rows = "\n".join(",".join(repr(float(v)) for v in row) for row in np.c_[X, s, y])
     path.write_text("small,large,s,y\n" + rows + "\n")
     run = cli(
-        "train", "--data", str(path), "--target", "y", "--weights", "s", "--lr", "0.03", "--json"
+        "train", "--data", str(path), "--target", "y", "--weights", "s", "--lr", "0.03",
+        "--no-standardize", "--json",
     )  # fmt: skip
     assert run.code == 1
     A = np.c_[X, np.ones(len(X))] * np.sqrt(s)[:, None]

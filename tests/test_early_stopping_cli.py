@@ -35,7 +35,12 @@ def test_a_plateau_stops_early_where_the_rule_says(cli):
     expected = stop_epoch(losses, 1e-4, 5)
     assert expected is not None and expected < 60  # the book's loss reaches its noise floor
     report = cli("train", *FIXED, "--epochs", "60", "--early-stopping", "--json").json
-    assert report["stopped_early"] == {"epoch": expected, "tol": 1e-4, "n_iter_no_change": 5}
+    assert report["stopped_early"] == {
+        "epoch": expected,
+        "rule": "no_improvement",
+        "tol": 1e-4,
+        "n_iter_no_change": 5,
+    }
     assert [e["loss"] for e in report["epochs"]] == losses[:expected]  # the same run, shorter
     assert report["config"]["early_stopping"] is True and report["config"]["tol"] == 1e-4
 

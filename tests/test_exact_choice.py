@@ -39,7 +39,8 @@ def test_never_computes_no_exact_answer_and_says_so(capsys, data):
 @pytest.mark.parametrize("mode", ["auto", "always"])
 def test_auto_and_always_equal_lstsq_and_naive_passes(capsys, data, mode):
     path, X, y = data
-    out = json.loads(run(capsys, "--data", str(path), "--seed", "1", "--exact", mode, "--json"))
+    args = ("--data", str(path), "--seed", "1", "--exact", mode, "--no-standardize", "--json")
+    out = json.loads(run(capsys, *args))
     assert out["exact"] == "computed"
     A = np.c_[X, np.ones(len(X))]
     theta = np.linalg.lstsq(A, y, rcond=None)[0]
@@ -72,7 +73,8 @@ def test_auto_counts_hubers_passes_and_names_what_it_skipped(capsys, data, monke
     assert resources.decide("auto", n, d, 3, passes) == "skipped"
     monkeypatch.setattr(resources, "FREE", 0.0)
     monkeypatch.setattr(resources, "STARTUP", 0.0)
-    args = ("--data", str(data[0]), "--seed", "1", "--loss", "huber", "--lang", lang)
+    args = ("--data", str(data[0]), "--seed", "1", "--loss", "huber", "--epochs", "3")
+    args += ("--lang", lang)
     text = run(capsys, *args)
     said = {"en": "exact Huber minimiser: skipped, about", "zh": "Huber 损失的精确最优解：已跳过"}
     assert said[lang] in text

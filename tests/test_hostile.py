@@ -491,6 +491,7 @@ BAD_FILES = [
         content(with_cell(2, 0, "1e39")),
         ("train", "sweep"),
         words=("'a'", "row 2", FLOAT32_ADVICE),
+        extra=("--no-standardize",),  # standardized, the rows are float64's
     ),
     BadFile(
         "cell-1e308-does-not-fit-float32",
@@ -498,6 +499,7 @@ BAD_FILES = [
         content(with_cell(2, 0, "1e308")),
         ("train",),
         words=("'a'", "row 2", FLOAT32_ADVICE),
+        extra=("--no-standardize",),  # standardized, the rows are float64's
     ),
     BadFile(
         "target-1e39-does-not-fit-float32",
@@ -505,6 +507,7 @@ BAD_FILES = [
         content(with_cell(3, 2, "1e39")),
         ("train",),
         words=("'y'", "row 3", FLOAT32_ADVICE),
+        extra=("--no-standardize",),  # standardized, the rows are float64's
     ),
     BadFile(
         "npy-float64-1e39-does-not-fit-float32",
@@ -512,6 +515,7 @@ BAD_FILES = [
         _lazy(lambda: npy_bytes(np.where(np.arange(3) == 0, 1e39, GOOD))),
         ("train",),
         words=("'0'", "row", FLOAT32_ADVICE),
+        extra=("--no-standardize",),  # standardized, the rows are float64's
         **NPY,
     ),
     BadFile(
@@ -520,6 +524,7 @@ BAD_FILES = [
         _lazy(lambda: parquet_bytes({"a": [1.0, 1e39, 2.0], "b": [1.0, 2.0, 4.0], "y": [1.0] * 3})),
         ("train",),
         words=("'a'", "row 2", FLOAT32_ADVICE),
+        extra=("--no-standardize",),  # standardized, the rows are float64's
     ),
     BadFile(
         "cell-1e308-squares-overflow-float64",
@@ -607,7 +612,8 @@ def data_command(command: str, path: str, extra=()) -> list[str]:
     if command == "train":
         return ["train", "--data", path, "--seed", "1", *extra]
     if command == "sweep":
-        return ["sweep", "--lr", "0.03", "--batch-size", "10", "--jobs", "1", "--data", path]
+        sweep = ["sweep", "--lr", "0.03", "--batch-size", "10", "--jobs", "1", "--data", path]
+        return sweep + [a for a in extra if a == "--no-standardize"]  # train's row setting
     return ["predict", "--model", "model.json", "--data", path, "--output", "preds.csv"]
 
 
@@ -636,6 +642,8 @@ GOOD_FILES = [
         "收益",
     ),
     ("subnormal-cell-1e-310", "sub.csv", content(with_cell(2, 0, "1e-310")), "ab", "y"),
+    # a file's default: standardized in float64, its float32 rows hold 1e39 rescaled
+    ("cell-1e39-standardized-by-default", "e39ok.csv", content(with_cell(2, 0, "1e39")), "ab", "y"),
     ("uppercase-extension-CSV", "UP.CSV", content(csv_text()), "ab", "y"),
     ("uppercase-extension-PARQUET", "UP.PARQUET", _lazy(good_parquet), "ab", "y"),
     ("uppercase-extension-NPY", "UP.NPY", _lazy(lambda: npy_bytes(GOOD)), "01", "2"),

@@ -44,7 +44,8 @@ def test_a_target_named_elsewhere_makes_target_required(cli, tmp_path, table):
     assert chosen.code == 0 and chosen.json["data"]["target"] == "target"
     assert chosen.json["data"]["features"] == ["a", "b", "w"]
     weighted = cli("train", "--data", path, "--weights", "w", "--target", "target", "--json")
-    assert weighted.code == 0 and weighted.json["data"]["target"] == "target"
+    assert weighted.code == 0, weighted.json
+    assert weighted.json["data"]["target"] == "target"
     unsaid = cli("train", "--data", path, "--weights", "w")  # the last column, or target?
     assert unsaid.code == 2 and "--target" in unsaid.err
 

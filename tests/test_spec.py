@@ -85,7 +85,7 @@ def test_every_field_has_a_rule_and_a_flag():
     [
         ({"batch_size": 0}, "batch_size must be a whole number >= 1, got 0"),
         ({"batch_size": 2.5}, "batch_size must be a whole number >= 1, got 2.5"),
-        ({"num_epochs": True}, "num_epochs must be a whole number >= 1, got True"),
+        ({"num_epochs": True}, "num_epochs must be a whole number >= 1 or auto, got True"),
         ({"lr": -1.0}, "lr must be a positive finite number (at least 1e-30) or auto, got -1.0"),
         (
             {"lr": float("nan")},

@@ -68,13 +68,15 @@ def zh_run(tmp_path, monkeypatch, capsys):
     return run
 
 
+RAW_DIVERGES = ["--lr", "0.03", "--val-fraction", "0.25", "--no-standardize"]
 WALK = [
     (["train", "--seed", "1"], 0),
     (["train", "--seed", "1", "--check-grad"], 0),
     (["train", "--seed", "1", "--val-fraction", "0.2", "--plot", "zh.png"], 0),
     (["train", "--dataset", "longley", "--standardize", "--lr", "0.3", "--seed", "1"], 0),
     (["train", "--seed", "1", "--lr", "100"], 1),  # a warning, then divergence
-    (["train", "--dataset", "longley", "--seed", "1", "--lr", "0.03", "--val-fraction", "0.25"], 1),
+    (["train", "--dataset", "longley", "--seed", "1", *RAW_DIVERGES], 1),
+    (["train", "--dataset", "longley", "--seed", "1", "--epochs", "auto"], 0),  # not converged
     (["train", "--dataset", "longley", "--seed", "1"], 0),  # lr auto: the rate it chose
     (["train", "--seed", "1", "--epochs", "200", "--early-stopping"], 0),  # stops early
     (["train", "--tol", "0.1"], 2),  # without --early-stopping

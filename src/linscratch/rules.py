@@ -98,7 +98,7 @@ RULES = {
         "a positive finite number (at least 1e-30) or auto",
     ),
     "batch_size": (lambda v: _whole(v, 1, 2**62), "a whole number >= 1"),
-    "num_epochs": (lambda v: _whole(v, 1), "a whole number >= 1"),
+    "num_epochs": (lambda v: v == "auto" or _whole(v, 1), "a whole number >= 1 or auto"),
     "short_batch": _choice(CHOICES["short_batch"]),
     "early_stopping": (lambda v: isinstance(v, bool), "true or false"),
     "average": (lambda v: _whole(v, 0), "a whole number >= 0 (0: no averaging)"),
@@ -164,7 +164,7 @@ def check(name: str, value):
     test, rule = RULES[name]
     if value is not None and not test(value):
         raise UsageError("{0} must be {rule}, got {value!r}", name, rule=Words(rule), value=value)
-    if value is not None and name in LIMITS and value > LIMITS[name][0]:
+    if value is not None and name in LIMITS and value != "auto" and value > LIMITS[name][0]:
         limit, why = LIMITS[name]
         raise UsageError(
             "{0} must be at most {limit:,} ({why}), got {value:,}",

@@ -31,6 +31,11 @@ from linscratch.rules import LOSSES, check
 SEED_TRUE_W = (2.0, -3.4)  # the book's truth: true_w = torch.tensor([2, -3.4]), true_b = 4.2
 SEED_TRUE_B = 4.2
 BOOK_LR = 0.03  # the book's learning rate: a run's default on synthetic data (`with_seed`)
+BOOK_EPOCHS = 3  # the book's num_epochs: a run's default on synthetic data and arrays
+AUTO_EPOCHS = 1000  # num_epochs auto's most epochs (scikit-learn's SGDRegressor's max_iter)
+# standardize's default on a file: on where the scaled float64 copy of the training rows
+# has at most this many cells (128 MiB); above it the rows are trained as they are
+STANDARDIZE_CELLS = 1 << 24
 SYNTHETIC_DEFAULTS = {
     "num_examples": 1000,
     "num_features": 2,
@@ -208,13 +213,18 @@ class DataSpec(_Section):
         ),
         shown=Words("none"),
     )
-    standardize: bool = setting(
-        False,
+    standardize: bool | None = setting(
+        None,
         FILE,
         None,
         Words(
             "train on features and label rescaled to mean 0 and standard deviation 1 "
-            "(results reported in the original units)"
+            "(results reported in the original units); --no-standardize trains on them as "
+            "they are"
+        ),
+        shown=Words(
+            "on for a file of at most {cells:,} cells; off for larger ones and for synthetic data",
+            cells=STANDARDIZE_CELLS,
         ),
     )
     val_fraction: float | None = setting(
@@ -404,8 +414,17 @@ class OptimSpec(_Section):
         shown=Words("auto (synthetic data: the book's 0.03)"),
     )
     batch_size: int = setting(10, EXPERIMENT, "B", Words("examples per minibatch"))
-    num_epochs: int = setting(
-        3, EXPERIMENT, "N", Words("epochs: passes over all the examples"), flag="--epochs"
+    num_epochs: int | str | None = setting(
+        None,
+        EXPERIMENT,
+        "N",
+        Words(
+            "epochs: passes over all the examples; auto: until SGD's loss is within "
+            "{within:.0%} of the exact optimum's, or without the exact answer until it stops "
+            "falling; at most {most:,} epochs"
+        ),
+        flag="--epochs",
+        shown=Words("auto (synthetic data: the book's {n})", n=BOOK_EPOCHS),
     )
     short_batch: str = setting(
         "mean",
@@ -475,14 +494,22 @@ class OptimSpec(_Section):
 
     def __post_init__(self):
         super().__post_init__()
-        if self.average > self.num_epochs:
+        if self.average > self.epoch_limit:
             raise UsageError(
                 "{0} must be at most {1} ({epochs}), got {value}: no step would be averaged",
                 "average",
                 "num_epochs",
-                epochs=self.num_epochs,
+                epochs=self.epoch_limit,
                 value=self.average,
             )
+
+    @property
+    def epoch_limit(self) -> int:
+        """The most epochs the run may take: `num_epochs`; for auto, AUTO_EPOCHS (a rule
+        ends it sooner, `stopping`); None (left to the data: arrays, the book) BOOK_EPOCHS."""
+        if self.num_epochs is None:
+            return BOOK_EPOCHS
+        return AUTO_EPOCHS if self.num_epochs == "auto" else self.num_epochs
 
 
 @dataclass(frozen=True)
@@ -697,11 +724,23 @@ class RunSpec:
         minimiser costs against least squares' (`Loss.exact_passes`), for `exact` auto's
         decision in the memory a synthetic run is checked for."""
         seed = check("seed", seed)
-        data = self.data.resolved(seed, self.execution.exact, self.optim.num_epochs, exact_passes)
         optim = self.optim
         if optim.lr is None:  # the book's rate for its experiment, the data's limit for the rest
-            optim = dataclasses.replace(optim, lr=BOOK_LR if data.synthetic else "auto")
+            optim = dataclasses.replace(optim, lr=BOOK_LR if self.data.synthetic else "auto")
+        if optim.num_epochs is None:  # the book's 3 for its experiment; until converged else
+            epochs = BOOK_EPOCHS if self.data.synthetic else "auto"
+            optim = dataclasses.replace(optim, num_epochs=epochs)
+        data = self.data.resolved(seed, self.execution.exact, optim.epoch_limit, exact_passes)
+        if data.standardize is None and data.synthetic:  # a file's: decided on its rows
+            data = dataclasses.replace(data, standardize=False)
         return dataclasses.replace(self, seed=seed, data=data, optim=optim)
+
+    def with_rows(self, n: int, d: int) -> RunSpec:
+        """The spec with `standardize` decided for n training rows of d features, where it
+        was left to the data: on where the scaled copy has at most STANDARDIZE_CELLS cells."""
+        if self.data.standardize is not None:
+            return self
+        return self.replace(standardize=n * d <= STANDARDIZE_CELLS)
 
     def to_dict(self) -> dict:
         """Every setting, flat, keyed by field name: the `config` of a JSON report."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sys
 
+from linscratch.cli.flags import flag
 from linscratch.events import EpochEnd, RunStart, Subscriber
+from linscratch.exact.verdicts import AUTO_EXCESS
 from linscratch.i18n import counted, tr
 
 
@@ -65,29 +67,47 @@ class EpochLines(Subscriber):
 
 
 def stopped_early(run) -> dict | None:
-    """{"epoch", "tol", "n_iter_no_change"} where early stopping ended the run before its
-    `num_epochs`, else None."""
-    if run.result.stopped_at is None:
+    """How a rule ended the run before its last epoch, else None: {"epoch", "rule"} and the
+    rule's settings, "tol" and "n_iter_no_change" (the loss stopped falling: early stopping,
+    or `num_epochs` auto without the exact answer) or "within" (auto: the loss within that
+    fraction of the exact optimum's)."""
+    result = run.result
+    if result.stopped_at is None:
         return None
+    if result.stopped_by == "optimum":
+        return {"epoch": result.stopped_at, "rule": "optimum", "within": AUTO_EXCESS}
     optim = run.spec.optim
     return {
-        "epoch": run.result.stopped_at,
+        "epoch": result.stopped_at,
+        "rule": "no_improvement",
         "tol": optim.tol,
         "n_iter_no_change": optim.n_iter_no_change,
     }
 
 
 def stopped_line(run) -> list[str]:
-    """The line saying that early stopping ended the run, and why (none if it did not)."""
+    """The line saying that a rule ended the run, and why (none if none did)."""
     stopped = stopped_early(run)
     if stopped is None:
         return []
+    epochs = run.spec.optim.epoch_limit
+    if stopped["rule"] == "optimum":
+        text = tr(
+            "stopped at epoch {epoch} ({flag} auto, at most {epochs}): the loss is within "
+            "{within:.0%} of the exact optimum's"
+        )
+        within = stopped["within"]
+        return [
+            text.format(
+                epoch=stopped["epoch"], flag=flag("num_epochs"), epochs=epochs, within=within
+            )
+        ]
     text = tr(
         "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "
         "fell by less than {tol:g} of the mean of the {n} before"
     )
     n, tol = stopped["n_iter_no_change"], stopped["tol"]
-    return [text.format(epoch=stopped["epoch"], epochs=run.spec.optim.num_epochs, n=n, tol=tol)]
+    return [text.format(epoch=stopped["epoch"], epochs=epochs, n=n, tol=tol)]
 
 
 def averaged_line(run) -> list[str]:

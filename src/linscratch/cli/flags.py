@@ -18,9 +18,11 @@ from linscratch.cli.make_data import CORRUPT_SHIFT
 from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.errors import UsageError
 from linscratch.exact.stability import AUTO_MARGIN
+from linscratch.exact.verdicts import AUTO_EXCESS
 from linscratch.i18n import LANGS, Words, tr
 from linscratch.rules import CHOICES, LIMITS, RULES, check
 from linscratch.spec import (
+    AUTO_EPOCHS,
     DEFAULTS,
     FIELDS,
     HOW_IT_RUNS,
@@ -198,6 +200,7 @@ PARSED_TEXT = ("device", "weights")
 # The numbers a setting's help names, from the layers that decide them.
 HELP_VALUES = {
     "lr": {"margin": AUTO_MARGIN},
+    "num_epochs": {"within": AUTO_EXCESS, "most": AUTO_EPOCHS},
     "data": {"formats": Listed(suffixes())},
     "engine": {"visits": AUTO_NUMBA_MIN_VISITS},
     "shuffle": {"mib": FULL_SHUFFLE_MAX_BYTES >> 20},
@@ -216,7 +219,8 @@ def about(name: str, listed: bool = False) -> dict:
     if "bare" in meta:
         meta.update(nargs="?", const=meta.pop("bare"))
     if kind == "bool":
-        meta["action"] = "store_false" if field.default else "store_true"
+        on = {None: argparse.BooleanOptionalAction, True: "store_false", False: "store_true"}
+        meta["action"] = on[field.default]  # None: the data decides, either way given
     elif name in CHOICES:
         meta["choices"] = CHOICES[name]
     elif kind != "str" or name in PARSED_TEXT:

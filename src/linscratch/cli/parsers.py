@@ -18,6 +18,7 @@ from linscratch.cli.grad import RANDOM_BATCH
 from linscratch.cli.helpformat import Formatter, examples
 from linscratch.data.formats import Listed, suffixes, written_suffixes
 from linscratch.i18n import LANGS, Words, language, tr
+from linscratch.spec import BOOK_EPOCHS
 
 __all__ = ["PARSERS", "BadArguments", "build_parser", "command_parser"]
 
@@ -78,7 +79,7 @@ def add(container, name: str, **changes) -> argparse.Action:
         shown = tr("off") if switch else tr("none") if shown is None else said(shown)
         help = tr("{help} (default: {default})").format(help=text, default=shown)
     action = container.add_argument(
-        options.pop("flag", flag(name)), dest=name, help=help, **options
+        options.pop("flag", flag(name)), dest=name, help=help.replace("%", "%%"), **options
     )
     action.about, action.shown_default = text, shown
     return action
@@ -171,7 +172,8 @@ def add_sweep(sub) -> None:
         sweep,
         but("lr", Words("the learning rates to try"), metavar="L1,L2,...", **pairs),
         but("batch_size", Words("the batch sizes to try"), metavar="B1,B2,...", **pairs),
-        *("num_epochs", *SCHEDULE, "l2", "seed", *SHARED, "jobs", "json", "lang"),
+        but("num_epochs", shown=BOOK_EPOCHS),
+        *(*SCHEDULE, "l2", "seed", *SHARED, "jobs", "json", "lang"),
         but("plot", plot),
         but(
             "tensorboard",

@@ -16,7 +16,7 @@ from linscratch.cli.epochs import (
 from linscratch.cli.summary_report import summary_lines, summary_of
 from linscratch.cli.weights import MAX_NAME, weight_lines
 from linscratch.exact.stability import AUTO_MARGIN
-from linscratch.exact.verdicts import EXCESS
+from linscratch.exact.verdicts import excess_of
 from linscratch.i18n import counted, language, speaking, tr
 from linscratch.losses import LOSSES, said, said_values
 from linscratch.resources import exact_cost, stability_cost
@@ -72,7 +72,7 @@ def convergence_warning(run, flag) -> str | None:
         )
     else:
         how = tr("its loss is {gap} above the exact optimum's (converged: within {limit:.0%})")
-        how = how.format(gap=gap_text(run.loss_gap), limit=EXCESS)
+        how = how.format(gap=gap_text(run.loss_gap), limit=excess_of(run.spec.optim.num_epochs))
     if run.stability is None:
         todo = tr("train longer ({epochs}), or with another {lr}")
     else:
@@ -316,7 +316,7 @@ def train_text(run, seed_drawn: bool, lang: str = "en", epochs: bool = True) -> 
 def _train_text(run, seed_drawn: bool, epochs: bool) -> str:
     result, outputs = run.result, run.spec.outputs
     losses, last = (result.losses if epochs else []), len(result.losses)
-    total = run.spec.optim.num_epochs  # the epochs asked for; fewer ran if stopped early
+    total = run.spec.optim.epoch_limit  # the epochs asked for; fewer ran if stopped early
     shown = [i for i in range(1, len(losses) + 1) if shown_epoch(i, total) or i == last]
     lines = [epoch_line(i, losses[i - 1]) for i in shown]
     if len(shown) > 1 and not shown_epoch(last, total) and shown[-2] < last - 1:

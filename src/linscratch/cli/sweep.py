@@ -30,6 +30,7 @@ from linscratch.losses import LOSSES, said
 from linscratch.losses.objective import minimiser
 from linscratch.resources import decide, require_work
 from linscratch.rules import EPOCHS_LIMIT
+from linscratch.spec import BOOK_EPOCHS
 from linscratch.train import plan, sources
 from linscratch.train.loop import draw_seed
 
@@ -112,7 +113,7 @@ def _exact(spec):
     exact = None
     n, d = np.shape(data.X)
     computed = decide(
-        spec.execution.exact, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes
+        spec.execution.exact, n, d, spec.optim.epoch_limit, LOSSES[spec.model.loss].exact_passes
     )
     if computed == "computed" and not spec.data.val_fraction and not spec.model.l2:
         X, y = np.asarray(data.X, np.float64), np.asarray(data.y).reshape(-1)
@@ -128,14 +129,14 @@ def _check_grid(spec, pairs: int) -> None:
     """Refuse a grid whose runs' epochs together pass a run's limit (`rules.EPOCHS_LIMIT`:
     each pair keeps every epoch's record), before the pairs are listed."""
 
-    if pairs * spec.optim.num_epochs > EPOCHS_LIMIT:
+    if pairs * spec.optim.epoch_limit > EPOCHS_LIMIT:
         raise UsageError(
             "{0}, {1}: {pairs:,} pairs x {epochs:,} epochs is more than the {limit:,} epochs a "
             "sweep may keep records of (about 1 KB each); use fewer values",
             "lr",
             "batch_size",
             pairs=pairs,
-            epochs=spec.optim.num_epochs,
+            epochs=spec.optim.epoch_limit,
             limit=EPOCHS_LIMIT,
         )
 
@@ -150,7 +151,8 @@ def run(args) -> int:
             "lr",
             command="sweep",
         )
-    spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0])
+    epochs = options.get("num_epochs", BOOK_EPOCHS)  # every pair the same epochs, unless auto
+    spec = run_spec(args, lr=lrs[0], batch_size=batch_sizes[0], num_epochs=epochs)
     plan.check(spec)
     seed_drawn = spec.seed is None
     spec = spec.with_seed(
@@ -165,7 +167,7 @@ def run(args) -> int:
     _check_grid(spec, len(lrs) * len(batch_sizes))
     pairs = [(lr, batch_size) for lr in lrs for batch_size in batch_sizes]
     _setup(spec)
-    require_work(*np.shape(_STATE["dataset"].X), spec.optim.num_epochs, len(pairs))
+    require_work(*np.shape(_STATE["dataset"].X), spec.optim.epoch_limit, len(pairs))
     cap = most_jobs(len(pairs), *np.shape(_STATE["dataset"].X))
     _exact(spec)
     if spec.outputs.tensorboard is not None and spec.outputs.force:

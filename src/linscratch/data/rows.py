@@ -35,12 +35,14 @@ class Rows:
     squares: np.ndarray | None = None
 
 
-def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
+def prepare(spec: RunSpec, dataset: Dataset, asked: bool = True) -> Rows:
     """Split off the held-out rows (drawn from the seed) and standardize on the training rows
     only (unweighted: a change of units, which the weighted answer follows exactly); without
     either, the rows as they came (the book's run stays bit for bit the book's). The rows'
     squared norms go with them: the file's (`Dataset.squares`) for the training rows, or
-    those of the standardized rows, taken as they are made (`standardized`)."""
+    those of the standardized rows, taken as they are made (`standardized`). `asked`: whether
+    the user asked for the standardization (else the data's default decided it, and a
+    constant column keeps its scale, `Standardizer.fit`)."""
     prep, X, y, weights = spec.data, dataset.X, dataset.y, dataset.weights
     squares = dataset.squares
     if not (prep.val_fraction or prep.standardize):
@@ -57,7 +59,8 @@ def prepare(spec: RunSpec, dataset: Dataset) -> Rows:
     X_fit, y_fit = X, y
     if prep.standardize:
         X64, y64 = X.astype(np.float64), y.astype(np.float64)
-        scaler = Standardizer.fit(X64, y64, dataset.feature_names, spec.model.fit_intercept)
+        names, center = dataset.feature_names, spec.model.fit_intercept
+        scaler = Standardizer.fit(X64, y64, names, center, constant_ok=not asked)
         X_fit, y_fit, squares = standardized(scaler, X64, y64)
     return Rows(X, y, X_fit, y_fit, X_val, y_val, train_rows, scaler, weights, w_val, squares)
 
@@ -100,7 +103,7 @@ def _too_small(name: str, spread: float, what: Words) -> None:
     raise UsageError(
         "{0}: column {name!r} is not constant, but its {what} ({spread:.3g}) is below what "
         "float64 can standardize ({smallest:.3g}: the square of a smaller number underflows); "
-        "rescale the column (other units) or leave out {0}",
+        "rescale the column (other units) or train with {0} off (--no-standardize)",
         "standardize",
         name=name,
         what=what,
@@ -126,13 +129,25 @@ class Standardizer:
     y_std: float
 
     @classmethod
-    def fit(cls, X: np.ndarray, y: np.ndarray, feature_names: list[str], center: bool = True):
+    def fit(
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        feature_names: list[str],
+        center: bool = True,
+        constant_ok: bool = False,
+    ):
         """The scaling of the training rows X (n, d), y (n,); centered or (for a model through
-        the origin) not."""
+        the origin) not. A constant column (zero, through the origin) is refused, naming it,
+        unless `constant_ok` (the standardization was the data's default, not asked for): then
+        it keeps scale 1, as scikit-learn's StandardScaler keeps it."""
 
         if not center:
             rms = _rescued(np.sqrt(np.mean(X * X, axis=0)), X, None)
             for j in np.flatnonzero(~(rms >= SMALLEST_SPREAD)):
+                if not np.any(X[:, j]) and constant_ok:
+                    rms[j] = 1.0
+                    continue
                 if not np.any(X[:, j]):
                     raise UsageError(
                         "{0}: column {name!r} is zero in the training rows",
@@ -145,6 +160,9 @@ class Standardizer:
         mean = X.mean(axis=0)
         std = _rescued(X.std(axis=0), X, mean)
         for j in np.flatnonzero(~(std >= SMALLEST_SPREAD)):
+            if np.all(X[:, j] == X[0, j]) and constant_ok:
+                std[j] = 1.0
+                continue
             if np.all(X[:, j] == X[0, j]):
                 raise UsageError(
                     "{0}: column {name!r} is constant in the training rows",

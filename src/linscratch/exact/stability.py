@@ -24,7 +24,7 @@ import numpy as np
 
 from linscratch.resources import SAMPLE_ROWS, SAMPLE_STEPS
 
-AUTO_MARGIN = 0.05  # `lr` auto: this fraction of SGD's stability limit at the batch size
+AUTO_MARGIN = 0.1  # `lr` auto: this fraction of SGD's stability limit at the batch size
 
 
 def sgd_limit(beta: float, lambda_max: float, batch_size: int, spread: float | None = None):

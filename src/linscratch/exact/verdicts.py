@@ -28,20 +28,31 @@ VERDICTS = ("converged", "converging", "diverged")
 TOLERANCE = 0.1  # of the exact loss L*
 FLOOR = 1e-9  # of V = ½ var(y)
 EXCESS = 0.02  # a finished run's loss this far above the exact optimum has not converged
+AUTO_EXCESS = 0.01  # `num_epochs` auto trains until this close, and is judged by it
 
 
-def converged(loss_gap: float | None, loss: float, squares: float, total: float) -> bool:
+def excess_of(num_epochs) -> float:
+    """The line a run is judged by: `AUTO_EXCESS` (1%) for `num_epochs` auto, which trains
+    until its loss is that close (`stopping.NearOptimum`) and says so when it is not; else the
+    estimator's `EXCESS` (2%)."""
+    return AUTO_EXCESS if num_epochs == "auto" else EXCESS
+
+
+def converged(
+    loss_gap: float | None, loss: float, squares: float, total: float, excess: float = EXCESS
+) -> bool:
     """Whether a finished run reached the exact optimum, as the estimator (its
     `ConvergenceWarning`) and `train` (its warning, `Run.converged`) judge it: its loss
-    (the objective it descends) at most `EXCESS` (2%) above the optimum's, `loss_gap` =
-    L/L* − 1 (`statistics.gap`); where the optimum fits every row (`loss_gap` None: L* at
-    the rounding level), at most `EXCESS` of ½ mean y², the loss of predicting zero
+    (the objective it descends) at most `excess` (`excess_of`: 2%, 1% for epochs auto) above
+    the optimum's, `loss_gap` = L/L* − 1 (`statistics.gap`); where the optimum fits every row
+    (`loss_gap` None: L* at the rounding level), at most `excess` of ½ mean y², the loss of
+    predicting zero
     (`squares` Σsᵢyᵢ², `total` Σsᵢ or the rows' count). Stricter than the sweep's
     `TOLERANCE`, which compares runs on the way; this says whether a model may be used as the
     least-squares one."""
     if loss_gap is None:
-        return loss <= EXCESS * squares / (2 * total)
-    return loss_gap <= EXCESS
+        return loss <= excess * squares / (2 * total)
+    return loss_gap <= excess
 
 
 def judge(

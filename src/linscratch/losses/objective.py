@@ -42,7 +42,8 @@ def exact_answer(spec: RunSpec, rows, reduced=None):
     if not l2 or rows.scaler is None:
         return minimiser(spec, rows.X, rows.y.reshape(-1), sw)
     spec = scaled(spec, rows.scaler.y_std)  # the parameter in the standardized target's units
-    return in_original_units(minimiser(spec, rows.X_fit, rows.y_fit.reshape(-1), sw), rows.scaler)
+    found = minimiser(spec, rows.X_fit, rows.y_fit.reshape(-1), sw)
+    return None if found is None else in_original_units(found, rows.scaler)  # None: no minimiser
 
 
 def loss_of_run(spec: RunSpec, scaler):

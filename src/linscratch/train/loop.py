@@ -190,9 +190,12 @@ def train(
     subscribers=(),
     callback=None,
     sample_weight=None,
+    until=None,
 ) -> Result:
     """`fit` without its boundary checks, for rows checked already (`runs.execute`): `spec`
-    complete, w0 (d, 1) and b0 (1,) or None, the weights (n,) non-negative."""
+    complete, w0 (d, 1) and b0 (1,) or None, the weights (n,) non-negative; `until`, the rule
+    that ends a run of `num_epochs` auto (`stopping.NearOptimum`; without it, auto stops when
+    the loss stops falling, `stopping.NoImprovement`)."""
     seed = draw_seed() if spec.seed is None else spec.seed
     dtype = spec.execution.dtype
     X, y = _as_dtype(X, dtype), _as_dtype(y, dtype).reshape(-1, 1)  # (n, d), (n, 1)
@@ -210,7 +213,7 @@ def train(
         sample_weight, _ = rescaled(checked(sample_weight, len(X), dtype=dtype))
         X, y, sample_weight = drop_zero(X, y, sample_weight)
     n, d = X.shape
-    require_work(n, d, spec.optim.num_epochs)  # before anything is planned or compiled
+    require_work(n, d, spec.optim.epoch_limit)  # before anything is planned or compiled
     if w0 is None:  # the initial w; b0 where given, else the initial b
         w0, b = initial_params(spec.model.init, d, seed)
         b0 = b if b0 is None else b0
@@ -219,7 +222,9 @@ def train(
     w0, b0 = _as_dtype(w0, dtype), _as_dtype(b0, dtype)
     group = current()
     plan, state, writer = _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, sample_weight)
-    stream, monitor, path, rule = _stream(plan, spec, writer, subscribers, callback, true_w, true_b)
+    stream, monitor, path, rules = _stream(
+        plan, spec, writer, subscribers, callback, true_w, true_b, until
+    )
     stream.emit(Phase("compiling"))  # building the engine (importing torch), its kernels
     on_batch = stream.on_batch if stream.wants_batches else None
     engine = make_engine(plan, X, y, w0, b0, on_batch, sample_weight)
@@ -256,7 +261,7 @@ def train(
         b_error=b_error,
         check_grad=None if monitor is None else monitor.to_dict(),
         path=np.stack(path.points),
-        stopped_at=_stopped_early(rule, spec.optim.num_epochs),
+        **_stopped_early(rules, spec.optim.epoch_limit),
         raw_losses=raw_losses,
         last_lr=last_rate(spec.optim, len(losses), math.ceil(n / spec.optim.batch_size)),
     )
@@ -277,38 +282,43 @@ class _Path(Subscriber):
         self.points.append(np.r_[event.w, event.b])
 
 
-def _stream(plan, spec, writer, subscribers, callback, true_w, true_b):
+def _stream(plan, spec, writer, subscribers, callback, true_w, true_b, until=None):
     """The run's event stream, fit's own subscribers first (a checkpoint is written before
     anyone else hears of an epoch), then the caller's, a live plot, the callback; with the
-    gradient monitor (or None), the recorder of the parameters' path and the early stopping
-    rule (or None)."""
-    monitor = rule = None
+    gradient monitor (or None), the recorder of the parameters' path and the rules that may
+    end the run early: early stopping's, `num_epochs` auto's (`until`, or the loss no longer
+    falling)."""
+    monitor = None
+    rules = []
     if plan.check_grad:
         from linscratch.derivation.gradcheck import (  # start-up: torch only when a run needs it
             GradientMonitor,
         )
 
         monitor = GradientMonitor(plan.l2, plan.loss_parameter, plan.loss)
-    if spec.optim.early_stopping:
+    if spec.optim.early_stopping or (spec.optim.num_epochs == "auto" and until is None):
         from linscratch.train.stopping import NoImprovement  # start-up: not every run needs it
 
-        rule = NoImprovement(spec.optim.tol, spec.optim.n_iter_no_change)
+        rules.append(NoImprovement(spec.optim.tol, spec.optim.n_iter_no_change))
+    if spec.optim.num_epochs == "auto" and until is not None:
+        rules.append(until)
     extra = [Callback(callback)] if callback is not None else []
     if spec.outputs.live:
         from linscratch.show.live import LivePlot  # start-up: not every run needs it
 
         extra.insert(0, LivePlot(true_w, true_b))
     path = _Path()
-    own = [s for s in (writer, monitor, path, rule) if s is not None]
-    return EventStream([*own, *subscribers, *extra]), monitor, path, rule
+    own = [s for s in (writer, monitor, path, *rules) if s is not None]
+    return EventStream([*own, *subscribers, *extra]), monitor, path, rules
 
 
-def _stopped_early(rule, num_epochs: int) -> int | None:
-    """The epoch at which the early stopping rule ended the run before `num_epochs`, or None
-    (no rule, or it ran them all)."""
-    if rule is None or rule.stopped_at is None or rule.stopped_at >= num_epochs:
-        return None
-    return rule.stopped_at
+def _stopped_early(rules, num_epochs: int) -> dict:
+    """`Result`'s stopped_at and stopped_by: the epoch at which a rule ended the run before
+    `num_epochs` and the rule's name, or None (no rule, or it ran them all)."""
+    for rule in rules:
+        if rule.stopped_at is not None and rule.stopped_at < num_epochs:
+            return {"stopped_at": rule.stopped_at, "stopped_by": rule.name}
+    return {}
 
 
 def _ready(engine, orders, state, stream, d: int) -> tuple[float, int, list[float]]:
@@ -341,7 +351,7 @@ def _plan_and_checkpoint(spec, seed, X, y, w0, b0, group, weights=None):
     )
 
     store = Checkpoints(folder)
-    state = store.load(spec.optim.num_epochs) if spec.outputs.resume else None
+    state = store.load(spec.optim.epoch_limit) if spec.outputs.resume else None
     plan = make_plan(spec, n, d, X.dtype.itemsize, machine, state and state["plan"], weighted)
     mark, rows = fingerprint(spec, plan, seed, X, y, w0, b0, weights), row_settings(spec)
     if state is not None:
@@ -370,7 +380,7 @@ def run_epochs(engine, orders, stream, plan, spec, first_epoch, losses, n, d, bo
     (`schedules`). `losses` may be a pair (the reported parameters' losses, the raw iterate's or
     None: `averaging.epoch_losses`)."""
     losses, raw_losses = losses if isinstance(losses, tuple) else (losses, None)
-    lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.num_epochs
+    lr, batch_size, num_epochs = spec.optim.lr, spec.optim.batch_size, spec.optim.epoch_limit
     steps = math.ceil(n / batch_size)  # per epoch
     every = max(1, math.ceil(num_epochs * steps / TRACE_POINTS))
     params = engine.params()

@@ -187,7 +187,7 @@ def make_plan(
         elif device != "cpu" or distributed:
             engine = "analytic"
         else:
-            visits = n * spec.optim.num_epochs
+            visits = n * spec.optim.epoch_limit
             engine = "autograd" if visits < AUTO_NUMBA_MIN_VISITS else "numba"
             if engine == "numba" and not of(spec)[0].compiled:  # rule 13
                 engine = "analytic"

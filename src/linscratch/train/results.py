@@ -28,7 +28,8 @@ class Result:
     and the per-epoch loss included; `compile_seconds` is the engine's preparation (compiling
     or loading kernels), kept apart. `check_grad` holds the gradient check's summary when one
     ran (see `gradcheck.GradientMonitor`). `stopped_at` is the epoch at which early stopping
-    (the `early_stopping` setting) ended the run before `num_epochs`, else None. With
+    (the `early_stopping` setting) or `num_epochs` auto's rule ended the run before its last
+    epoch, else None; `stopped_by` names that rule (`stopping`: "no_improvement", "optimum"). With
     iterate averaging (`average`), `w`, `b` and `losses` are the mean iterate's and
     `raw_losses` the last iterate's (None without averaging). `last_lr` is the learning rate
     of the run's last step (`lr` itself unless a schedule changed it, see `schedules`).
@@ -61,6 +62,8 @@ class Result:
         The features' names (a file's columns).
     stopped_at : int, optional
         The epoch at which early stopping ended the run.
+    stopped_by : str, optional
+        The rule that stopped it: "no_improvement" or "optimum" (`num_epochs` auto).
     raw_losses : list of float, optional
         With averaging, the last iterate's loss each epoch.
     last_lr : float, optional
@@ -84,6 +87,7 @@ class Result:
     path: np.ndarray | None = None  # (epochs + 1, d + 1): [w₁ … w_d, b] at the start, each epoch
     feature_names: list[str] | None = None
     stopped_at: int | None = None
+    stopped_by: str | None = None
     raw_losses: list[float] | None = None  # with averaging: the last iterate's, each epoch
     last_lr: float | None = None  # the rate of the last step (the schedule's, `schedules`)
 

@@ -36,7 +36,7 @@ from linscratch.exact.statistics import (
     sgd_numbers,
 )
 from linscratch.exact.statistics import validation as validation_numbers
-from linscratch.exact.verdicts import converged
+from linscratch.exact.verdicts import AUTO_EXCESS, converged, excess_of
 from linscratch.i18n import Words
 from linscratch.interrupts import answering
 from linscratch.losses import LOSSES, unit_of
@@ -202,11 +202,13 @@ def execute(
 def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -> Run:
     """`execute`'s run, its threads already limited."""
     n, d = np.shape(dataset.X)
-    require_work(n, d, spec.optim.num_epochs)
+    asked = spec.data.standardize is not None  # else the data decides: `RunSpec.with_rows`
+    spec = spec.with_rows(n - _held_out(spec, n), d)
+    require_work(n, d, spec.optim.epoch_limit)
     status = "computed" if exact is not None else _decided(spec, dataset)
     _require_memory(spec, dataset, status == "computed")
     check_magnitudes(dataset, "float64" if spec.data.standardize else spec.execution.dtype)
-    rows = prepare(spec, dataset)
+    rows = prepare(spec, dataset, asked)
     sw = rows.weights  # (n,) the training rows' weights, or None
     recorder = Trace() if trace else None
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
@@ -222,9 +224,17 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
     unit = unit_of(spec, rows.scaler)  # the losses' factor to the data's units
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of, unit)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
+    until = None if exact is None else _near_optimum(exact, rows, units)
     try:
         scaled = train(
-            rows.X_fit, rows.y_fit, fit_spec, w0, b0, subscribers=[units], sample_weight=sw
+            rows.X_fit,
+            rows.y_fit,
+            fit_spec,
+            w0,
+            b0,
+            subscribers=[units],
+            sample_weight=sw,
+            until=until,
         )
     except DivergedError as exc:  # the exact answer does not depend on SGD: it goes with the error
         from linscratch.exact.diverged import exact_beside  # start-up: not every run needs it
@@ -263,8 +273,34 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
         exact=status,
         log_weights=_log_weights(sw, dataset.weight_shift),
         condition_number=_condition(reduced),
-        converged=None if exact is None else converged(loss_gap, objective, squares, _total(rows)),
+        converged=None
+        if exact is None
+        else converged(
+            loss_gap, objective, squares, _total(rows), excess_of(spec.optim.num_epochs)
+        ),
     )
+
+
+def _near_optimum(exact, rows, units):
+    """`num_epochs` auto's rule where the exact answer is known: stop once the loss is within
+    `verdicts.AUTO_EXCESS` of the optimum's (or, where the optimum fits every row, of ½ mean y²:
+    `verdicts.converged`), the target in the units SGD trains in (`units.unit` per data unit
+    where the rows are standardized)."""
+    from linscratch.train.stopping import NearOptimum  # start-up: not every run needs it
+
+    y = np.asarray(rows.y, np.float64).reshape(-1)
+    s = np.ones_like(y) if rows.weights is None else np.asarray(rows.weights, np.float64)
+    squares = float(np.dot(s * y, y))
+    if gap(exact.loss, exact.loss, squares, y, rows.weights) is None:  # L* at rounding level
+        target = AUTO_EXCESS * squares / (2 * _total(rows))
+    else:
+        target = (1 + AUTO_EXCESS) * exact.loss
+    return NearOptimum(target / (units.unit if rows.scaler is not None else 1.0))
+
+
+def _held_out(spec: RunSpec, n: int) -> int:
+    """The rows of n held out for validation (`rows.split_rows`)."""
+    return round(n * spec.data.val_fraction) if spec.data.val_fraction else 0
 
 
 def _total(rows) -> float:
@@ -293,10 +329,9 @@ def _decided(spec: RunSpec, dataset: Dataset) -> str:
     """Whether the run computes the exact answer, "computed" | "skipped" | "never"
     (`resources.decide`), from the training rows' count (the rows less the held-out ones)."""
     n, d = np.shape(dataset.X)
-    if spec.data.val_fraction:
-        n -= round(n * spec.data.val_fraction)  # the held-out rows (`rows.split_rows`)
+    n -= _held_out(spec, n)
     mode = "always" if spec.outputs.save_exact is not None else spec.execution.exact  # to save
-    return decide(mode, n, d, spec.optim.num_epochs, LOSSES[spec.model.loss].exact_passes)
+    return decide(mode, n, d, spec.optim.epoch_limit, LOSSES[spec.model.loss].exact_passes)
 
 
 def _exact_first(
@@ -351,7 +386,7 @@ def _stability(spec: RunSpec, rows, warn, weights=None, reduced=None):
     n, d = np.shape(rows.X_fit)
     if reduced is not None:  # on a worker thread: its eigensolver answers no signal (`interrupts`)
         lam = answering(bound_of, reduced, spec.seed, rows.scaler, l2)["lambda_max"]
-    elif not decide_stability(n, d, spec.optim.num_epochs) and spec.optim.lr != "auto":
+    elif not decide_stability(n, d, spec.optim.epoch_limit) and spec.optim.lr != "auto":
         return None
     else:
         X_fit = rows.X_fit

@@ -1,4 +1,6 @@
-"""Early stopping that neither the loss's scale nor minibatch noise can fool.
+"""When a run stops before its last epoch: early stopping that neither the loss's scale nor
+minibatch noise can fool (`NoImprovement`), and `num_epochs` auto's stop at the exact optimum
+(`NearOptimum`).
 
 SGD's epoch losses are noisy, and a rule "stop when the loss has not fallen by `tol` (absolute)
 for `patience` epochs" stops a slow run on unscaled data whose loss is still falling (on
@@ -20,6 +22,8 @@ class NoImprovement(Subscriber):
     """Asks the run to stop once the windowed loss falls by less than `tol` (relative) over
     `patience` epochs; `stopped_at` is the epoch it stopped at (None while it goes on). With
     `stop=False` it only watches (`still_falling` then tells how the run ended)."""
+
+    name = "no_improvement"
 
     def __init__(self, tol: float = 1e-4, patience: int = 5, stop: bool = True):
         self.tol, self.patience, self.stop = tol, patience, stop
@@ -52,5 +56,30 @@ class NoImprovement(Subscriber):
     def epoch_end(self, event: EpochEnd) -> bool:
         self.losses.append(event.loss)
         if self.stop and self.stopped_at is None and not self.still_falling():
+            self.stopped_at = event.epoch
+        return self.stopped_at is not None
+
+
+class NearOptimum(Subscriber):
+    """Asks the run to stop once an epoch's loss is at most `target`: within
+    `verdicts.AUTO_EXCESS` of the exact optimum's, the line such a run is judged by
+    (`num_epochs` auto, where the run computed the exact answer first: `runs.execute`). The
+    loss is the one the engine reports, in the units it trains in; `stopped_at` is the epoch
+    it stopped at."""
+
+    name = "optimum"
+
+    def __init__(self, target: float):
+        self.target = target
+        self.stopped_at: int | None = None
+
+    def run_start(self, event: RunStart) -> bool:
+        """A resumed run that had already come within the target stops where it stopped."""
+        if event.losses and event.losses[-1] <= self.target:
+            self.stopped_at = len(event.losses)
+        return self.stopped_at is not None
+
+    def epoch_end(self, event: EpochEnd) -> bool:
+        if self.stopped_at is None and event.loss <= self.target:
             self.stopped_at = event.epoch
         return self.stopped_at is not None
