@@ -290,6 +290,7 @@ def test_the_row_norms_come_from_a_pass_the_run_makes(tmp_path, monkeypatch, fmt
         # the table as it comes (`tables.read_design`): its check of the design's cells
         "as it comes": {"drop_missing": True, "weights": "s", "val_fraction": 0.25},
     }[how]
+    settings.setdefault("standardize", False)  # the rows as they are, unless standardized
     spec = RunSpec.build(data=str(path), seed=4, num_epochs=1, batch_size=7, **settings)
     spec = spec.with_seed(4)
     run = execute(spec, load(spec.data, 4), warn=lambda w: None)
