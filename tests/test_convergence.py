@@ -121,3 +121,26 @@ def test_a_model_file_with_a_broken_convergence_record_is_refused(cli, diabetes_
     run = cli("predict", "--model", str(model), "--data", path, "--json")
     assert run.code == 2 and "Traceback" not in run.err
     assert run.json["error"]["kind"] and '"convergence"' in run.json["error"]["message"]
+
+
+def test_a_sweep_warns_when_no_run_converged(cli, diabetes_csv):
+    """sweep judges each run by train's rule too (`converged` in its JSON) and warns, once,
+    when none converged, naming the closest; a sweep with a converged run says nothing."""
+    path, X, y = diabetes_csv
+    given = ["--data", path, "--target", "target", "--standardize", "--seed", "1"]
+    short = cli("sweep", *given, "--lr", "0.001,0.003", "--batch-size", "10", "--json")
+    assert short.code == 0, short.err
+    runs = short.json["runs"]
+    assert [r["converged"] for r in runs] == [False, False]
+    A = np.c_[X, np.ones(len(y))]
+    optimum = 0.5 * float(np.mean((A @ np.linalg.lstsq(A, y, rcond=None)[0] - y) ** 2))
+    for r in runs:  # each one's gap beyond the line, by numpy's least squares
+        assert r["final_loss"] / optimum - 1 > EXCESS
+        assert r["loss_gap"] == pytest.approx(r["final_loss"] / optimum - 1, rel=1e-4)
+    text = cli("sweep", *given, "--lr", "0.001,0.003", "--batch-size", "10", "--jobs", "1")
+    warning = [line for line in text.err.splitlines() if "warning" in line]
+    assert len(warning) == 1 and "lr 0.003 and batch size 10" in warning[0]
+    zh = cli("sweep", *given, "--lr", "0.001,0.003", "--batch-size", "10", "--lang", "zh")
+    assert "没有一次训练" in zh.err and "--epochs" in zh.err
+    converged = cli("sweep", *given, "--lr", "0.01", "--batch-size", "10", "--epochs", "100")
+    assert converged.code == 0 and "warning" not in converged.err

@@ -18,7 +18,7 @@ from linscratch.cli import board
 from linscratch.cli.flags import run_spec
 from linscratch.cli.json_report import dumps
 from linscratch.cli.sweep_jobs import most_jobs, run_pairs
-from linscratch.cli.sweep_report import sweep_json, sweep_text
+from linscratch.cli.sweep_report import none_converged, sweep_json, sweep_text
 from linscratch.data import destinations
 from linscratch.errors import DivergedError, UsageError
 from linscratch.events import Subscriber
@@ -80,13 +80,14 @@ def _one(pair: tuple[float, int]) -> dict:
         losses, seconds = run.result.losses, run.result.train_seconds
         exact_loss = None if run.ols is None else run.ols.loss  # None: skipped, too costly
         out.update(loss_gap=run.loss_gap, engine=run.result.engine, lr_max=_limit(run.stability))
+        out["converged"] = run.converged  # train's rule (`verdicts.converged`); None: not judged
     except DivergedError as exc:
         run = exc.run  # the exact answer goes with the error (None if not computed)
         exact_loss = None if run is None else run.ols.loss
         losses, seconds = exc.losses, clock.seconds
         out.update(diverged=True, diverged_at={"epoch": exc.epoch, "step": exc.step})
         out["diverged_at"]["loss"] = exc.grew  # the finite loss that grew without bound, or None
-        out.update(loss_gap=None, lr_max=exc.lr_max)
+        out.update(loss_gap=None, lr_max=exc.lr_max, converged=False if run else None)
     out["unstable"] = out["lr_max"] is not None and lr > out["lr_max"]
     out["epochs"] = [{"epoch": i, "loss": loss} for i, loss in enumerate(losses, 1)]
     out["final_loss"] = losses[-1] if losses and not out["diverged"] else None
@@ -190,6 +191,12 @@ def run(args) -> int:
     loss = LOSSES[spec.model.loss]
     versus = None if loss.squares else tr(said(loss, "versus"))  # the gap to its minimiser
     print(sweep_text(runs, jobs, seconds, spec.seed, seed_drawn, versus))
+    unconverged = none_converged(runs, spec)
+    if unconverged is not None:  # as train warns of its one run
+        sys.stdout.flush()
+        print(
+            tr("linscratch sweep: warning: {message}").format(message=unconverged), file=sys.stderr
+        )
     if spec.outputs.plot is not None:
         print(tr("plot written to {path}").format(path=spec.outputs.plot))
     sys.stdout.flush()

@@ -4,8 +4,9 @@ exact answer, seconds and verdict), or one JSON object whose keys are an interfa
 from __future__ import annotations
 
 from linscratch import __version__
+from linscratch.cli.flags import flag
 from linscratch.cli.reports import gap_text
-from linscratch.exact.verdicts import still_falling
+from linscratch.exact.verdicts import excess_of, still_falling
 from linscratch.i18n import counted, rjust, tr, width
 
 
@@ -78,3 +79,27 @@ def sweep_text(
         + (tr(" (drawn; repeat with --seed {seed})").format(seed=seed) if seed_drawn else "")
     )
     return "\n".join(lines)
+
+
+def none_converged(runs: list[dict], spec) -> str | None:
+    """The warning where runs were judged by train's rule (`verdicts.converged`: the exact
+    answer known) and none converged: the closest run's gap and what to do; None otherwise."""
+    judged = [r for r in runs if r.get("converged") is not None]
+    if not judged or any(r["converged"] for r in judged):
+        return None
+    gaps = [r for r in judged if r.get("loss_gap") is not None]
+    if not gaps:
+        return tr("no run ended near the exact optimum: every one diverged")
+    best = min(gaps, key=lambda r: r["loss_gap"])
+    text = tr(
+        "no run ended within {limit:.0%} of the exact optimum's loss, the line train judges "
+        "convergence by: the closest, lr {lr:g} and batch size {m}, is {gap} above it; train "
+        "longer ({epochs})"
+    )
+    return text.format(
+        limit=excess_of(spec.optim.num_epochs),
+        lr=best["lr"],
+        m=best["batch_size"],
+        gap=gap_text(best["loss_gap"]),
+        epochs=flag("num_epochs"),
+    )
