@@ -183,7 +183,8 @@ def read_table(
             X = np.empty((len(values), len(f_index)), dtype=np.float64)  # (n, d)
             squares = np.zeros(len(values))  # the rows' ‖x‖², a column at a time
         X[:, k] = values
-        squares += values * values  # float64: a row's sum in column order (about 1e-16)
+        with np.errstate(over="ignore"):  # a norm past float64 is inf: the magnitudes' check
+            squares += values * values  # float64: a row's sum in column order (about 1e-16)
     y = None
     if t_index is not None:
         try:
