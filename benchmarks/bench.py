@@ -296,7 +296,7 @@ def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> f
 
     n, d = X.shape
     spec = RunSpec.build(engine="numba", shuffle="full", batch_size=BATCH, lr=LR, **settings)
-    spec = spec.replace(num_epochs=max(epochs, spec.optim.num_epochs))
+    spec = spec.replace(num_epochs=max(epochs, spec.optim.epoch_limit))
     plan = make_plan(spec, n, d, X.dtype.itemsize)
     eng = make_engine(plan, X, y.reshape(-1, 1), w0, b0)
     eng.compile()
