@@ -47,7 +47,10 @@ def test_sgds_limit_is_never_above_the_measured_rate():
     for m, (found, limit) in zip(curve["batch_sizes"], found_limits, strict=True):
         formula = min(2 / lam, 2 * m / (beta + (m - 1) * lam))
         assert limit == pytest.approx(formula, rel=1e-6)
-        assert limit <= found < 2.5 * limit, m  # at most a factor 2 below (docs/stability.md)
+        # at most a factor 2 below (docs/stability.md); the bisection's first try is the limit
+        # itself, through log and exp (an ulp either way): where only that try stood, found is
+        # the limit to 1e-12
+        assert limit * (1 - 1e-12) <= found < 2.5 * limit, m
     # below m* the batch size sets the rate: ten times the batch, about ten times the rate
     assert curve["critical"] > 10
     assert 7 < curve["measured"][1] / curve["measured"][0] < 13
