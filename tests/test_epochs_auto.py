@@ -26,6 +26,11 @@ def table(tmp_path, n=300, seed=3, scales=(1.0, 100.0, 0.01)):
     return str(path), X, y, w
 
 
+def given(path) -> list[str]:
+    """`train` on the table's three features and its target y, seed 2."""
+    return ["train", "--data", path, "--target", "y", "--features", "x1,x2,x3", "--seed", "2"]
+
+
 def half_mse_gap(X, y, w_fit, b_fit, s=None):
     """SGD's ½ MSE (weighted where s) over the least-squares optimum's, minus one, by numpy."""
     s = np.ones(len(y)) if s is None else s
@@ -43,8 +48,7 @@ def half_mse_gap(X, y, w_fit, b_fit, s=None):
 @pytest.mark.parametrize("extra", [[], ["--weights", "w"], ["--val-fraction", "0.2"]])
 def test_a_file_trains_until_within_one_percent(cli, tmp_path, extra):
     path, X, y, w = table(tmp_path)
-    given = ["--data", path, "--target", "y", "--features", "x1,x2,x3"]
-    report = cli("train", *given, "--seed", "2", "--json", *extra)
+    report = cli(*given(path), "--json", *extra)
     assert report.code == 0, report.err
     out = report.json
     assert out["config"]["num_epochs"] == "auto" and out["config"]["standardize"] is True
@@ -59,20 +63,7 @@ def test_a_file_trains_until_within_one_percent(cli, tmp_path, extra):
 @pytest.mark.slow
 def test_epochs_auto_stops_at_the_huber_optimum_too(cli, tmp_path):
     path, *_ = table(tmp_path)
-    report = cli(
-        "train",
-        "--data",
-        path,
-        "--target",
-        "y",
-        "--features",
-        "x1,x2,x3",
-        "--loss",
-        "huber",
-        "--seed",
-        "2",
-        "--json",
-    )
+    report = cli(*given(path), "--loss", "huber", "--json")
     assert report.code == 0, report.err
     assert report.json["stopped_early"]["rule"] == "optimum"
     assert report.json["loss_gap"] <= 0.01
@@ -85,7 +76,7 @@ def test_the_text_says_where_and_why_it_stopped(cli, tmp_path):
         ("en", "(--epochs auto, at most 1000): the loss is within 1%"),
         ("zh", "（--epochs auto，最多 1000 个）：损失与精确最优解的损失相差不超过 1%"),
     ):
-        run = cli("train", "--data", path, "--target", "y", "--seed", "2", "--lang", lang)
+        run = cli(*given(path), "--lang", lang)
         assert run.code == 0, run.err
         assert said in run.out
         assert "SGD" not in run.err  # converged: no warning
@@ -94,9 +85,7 @@ def test_the_text_says_where_and_why_it_stopped(cli, tmp_path):
 @pytest.mark.slow
 def test_without_the_exact_answer_auto_stops_when_the_loss_stops_falling(cli, tmp_path):
     path, *_ = table(tmp_path)
-    report = cli(
-        "train", "--data", path, "--target", "y", "--seed", "2", "--exact", "never", "--json"
-    )
+    report = cli(*given(path), "--exact", "never", "--json")
     assert report.code == 0, report.err
     stopped = report.json["stopped_early"]
     assert stopped["rule"] == "no_improvement" and stopped["epoch"] < AUTO_EPOCHS
@@ -106,19 +95,7 @@ def test_without_the_exact_answer_auto_stops_when_the_loss_stops_falling(cli, tm
 @pytest.mark.slow
 def test_a_number_of_epochs_and_no_standardize_are_kept(cli, tmp_path):
     path, *_ = table(tmp_path)
-    report = cli(
-        "train",
-        "--data",
-        path,
-        "--target",
-        "y",
-        "--seed",
-        "2",
-        "--epochs",
-        "4",
-        "--no-standardize",
-        "--json",
-    )
+    report = cli(*given(path), "--epochs", "4", "--no-standardize", "--json")
     assert report.code == 0, report.err
     assert len(report.json["epochs"]) == 4 and report.json["stopped_early"] is None
     assert report.json["config"]["standardize"] is False
@@ -139,8 +116,8 @@ def test_standardize_is_decided_by_the_training_rows_size():
     assert spec.data.standardize is None  # a file's: decided on its rows
     assert spec.with_rows(STANDARDIZE_CELLS // 4, 4).data.standardize is True
     assert spec.with_rows(STANDARDIZE_CELLS // 4 + 1, 4).data.standardize is False
-    given = RunSpec.build(data="t.csv", standardize=False).with_seed(1)
-    assert given.with_rows(10, 2).data.standardize is False
+    fixed = RunSpec.build(data="t.csv", standardize=False).with_seed(1)
+    assert fixed.with_rows(10, 2).data.standardize is False
     assert RunSpec.build().with_seed(1).data.standardize is False  # synthetic
 
 
@@ -175,6 +152,6 @@ def test_a_larger_file_is_trained_raw(tmp_path, monkeypatch, cli):
 
     monkeypatch.setattr(spec_module, "STANDARDIZE_CELLS", 10)
     path, *_ = table(tmp_path, n=20)
-    report = cli("train", "--data", path, "--target", "y", "--seed", "2", "--json", "--epochs", "2")
+    report = cli(*given(path), "--json", "--epochs", "2")
     assert report.code == 0, report.err
     assert report.json["config"]["standardize"] is False

@@ -105,19 +105,19 @@ def _chromium() -> str | None:
     return None
 
 
-class _Links(html.parser.HTMLParser):
-    """The hrefs of the nav's links (`md-nav__link`), and the text outside scripts."""
+class _Visible(html.parser.HTMLParser):
+    """A page's visible text, handed to `seen` (the text inside scripts and styles is not);
+    `opened(tag, attrs)` hears of every other tag."""
 
     def __init__(self):
         super().__init__()
-        self.nav, self.text, self._skip = [], [], 0
+        self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and "md-nav__link" in (attrs.get("class") or "") and attrs.get("href"):
-            self.nav.append(attrs["href"])
         if tag in ("script", "style"):
             self._skip += 1
+        else:
+            self.opened(tag, dict(attrs))
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
@@ -125,7 +125,28 @@ class _Links(html.parser.HTMLParser):
 
     def handle_data(self, data):
         if not self._skip:
-            self.text.append(data)
+            self.seen(data)
+
+    def opened(self, tag, attrs):
+        pass
+
+    def seen(self, data):
+        pass
+
+
+class _Links(_Visible):
+    """The hrefs of the nav's links (`md-nav__link`), and the text outside scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.nav, self.text = [], []
+
+    def opened(self, tag, attrs):
+        if tag == "a" and "md-nav__link" in (attrs.get("class") or "") and attrs.get("href"):
+            self.nav.append(attrs["href"])
+
+    def seen(self, data):
+        self.text.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +345,7 @@ def tensorboard_of(tmp_path):
                 process.wait(timeout=15)
 
 
-class _Cards(html.parser.HTMLParser):
+class _Cards(_Visible):
     """TensorBoard's Time Series cards: the tag each card's title names (`tb-truncated-path`'s
     `title`) and the visible text that follows it, to the next card."""
 
@@ -332,21 +353,13 @@ class _Cards(html.parser.HTMLParser):
         super().__init__()
         self.cards: dict[str, list[str]] = {}
         self._card: list[str] | None = None
-        self._skip = 0
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
+    def opened(self, tag, attrs):
         if tag == "tb-truncated-path" and attrs.get("title"):
             self._card = self.cards.setdefault(attrs["title"], [])
-        if tag in ("script", "style"):
-            self._skip += 1
 
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if self._card is not None and not self._skip:
+    def seen(self, data):
+        if self._card is not None:
             self._card.append(data)
 
 
