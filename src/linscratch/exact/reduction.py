@@ -37,6 +37,12 @@ GRAM_LIMIT = 1e-7  # ε·κ² the normal equations may reach, κ of [A y] with u
 SMALL = 1 << 27  # n·k² below which QR goes first: a few tens of milliseconds
 GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations
 QR_BYTES = 32 << 20  # the QR's buffer
+# The widest d whose normal equations the fused kernel (`kernels.gram_rows`) sums, straight
+# from the rows; wider rows go to BLAS in float64 blocks. Measured on one thread of an AMD
+# EPYC (docs/exact-pass.md): the kernel takes 0.66-0.85x syrk's time at d = 16-32 and
+# 1.06x, 1.2x, 1.3-1.5x at d = 40, 48, 64.
+FUSED_WIDTH = 32
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernel reads as they are
 
 
 @dataclass(frozen=True)
@@ -177,19 +183,44 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     k = d + 1 + intercept
     c, cy = row_means(X, y, intercept)
     rows = max(256, GRAM_BYTES // (8 * k))
-    buf = np.empty((rows, k))
     G = np.zeros((k, k))
     pages = ReadAhead(X, y, weights)  # a memory-mapped file read ahead, block by block
     pages.ahead(lo, min(lo + rows, hi))
-    for start in range(lo, hi, rows):
-        pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
-        b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
-        G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
+    fused = fused_rows(X, y, weights) if d <= FUSED_WIDTH else None
+    if fused is not None:
+        from linscratch.exact.kernels import gram_rows  # start-up: numba only for this pass
+
+        for start in range(lo, hi, rows):
+            pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
+            gram_rows(*fused, start, min(start + rows, hi), c, cy, intercept, G)
+    else:
+        buf = np.empty((rows, k))
+        for start in range(lo, hi, rows):
+            pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
+            b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
+            G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
     safe = safe_cholesky(G)
     if safe is None:
         return None
     L, norms = safe
     return _unshift(L.T * norms, c, cy, intercept)
+
+
+def fused_rows(X, y, weights) -> tuple | None:
+    """X (n, d), y (n,) and the weights (n,) or None as the arrays the fused kernel reads
+    (`kernels.gram_rows`: views, no copy; a memory map's pages as they are), or None where
+    it cannot: not numpy arrays of float32 or float64 (a tensor, integers), which the BLAS
+    path converts."""
+    parts = [X, y] if weights is None else [X, y, weights]
+    if not all(isinstance(a, np.ndarray) and a.dtype in FLOATS for a in parts):
+        return None
+    X, y = np.asarray(X), np.asarray(y)  # a memory map as a plain view of its pages
+    n = len(X)
+    if X.ndim != 2 or y.shape not in ((n,), (n, 1)):
+        return None
+    if weights is not None and np.shape(weights) != (n,):
+        return None
+    return X, y.reshape(n), None if weights is None else np.asarray(weights)
 
 
 def safe_cholesky(G: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
