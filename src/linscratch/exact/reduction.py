@@ -9,8 +9,10 @@ AᵀA/n = RᵀR/n of the stability limit all come from the (k, k) matrix R̃, k 
 
 Two ways to R̃, chosen per run (measured in docs/architecture.md):
 - the normal equations, streamed: G = Σ BᵀB over blocks B of rows converted to float64 in one
-  reused buffer (a BLAS syrk, about n·k² flops: the cost of reading the data, near), then
-  the Cholesky factor of G. Their error is about ε·κ², κ the condition number of [A y] with
+  reused buffer (a BLAS syrk, about n·k² flops: the cost of reading the data, near), or for
+  narrow rows (d ≤ FUSED_WIDTH) summed by a compiled kernel straight from the rows in their
+  own dtype (`kernels.gram_rows`: no buffer, about the time of one plain read), then the
+  Cholesky factor of G. Their error is about ε·κ², κ the condition number of [A y] with
   unit columns, so they are kept only when ε·κ² ≤ 1e-7 (and the Cholesky factor exists); the
   columns are shifted by the first rows' means first (with an intercept), which removes the
   cancellation a large mean would cause (A = [X − 1cᵀ, 1] has the same answer, w unchanged).
@@ -39,7 +41,7 @@ GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations
 QR_BYTES = 32 << 20  # the QR's buffer
 # The widest d whose normal equations the fused kernel (`kernels.gram_rows`) sums, straight
 # from the rows; wider rows go to BLAS in float64 blocks. Measured on one thread of an AMD
-# EPYC (docs/exact-pass.md): the kernel takes 0.66-0.85x syrk's time at d = 16-32 and
+# EPYC (benchmarks/RESULTS.md): the kernel takes 0.66-0.85x syrk's time at d = 16-32 and
 # 1.06x, 1.2x, 1.3-1.5x at d = 40, 48, 64.
 FUSED_WIDTH = 32
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernel reads as they are
