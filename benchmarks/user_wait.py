@@ -461,7 +461,10 @@ def limits_line(n: int, d: int, limits: dict) -> str:
         f"Limits: one plain read of the NPY file from the page cache (numpy's sum of its columns "
         f"over the memory map, one thread) takes {read:.3f} s ({size / read:,.0f} MiB/s); "
         f"the machine's DGEMM (numpy float64 2048 x 2048 product): {dgemm}. The exact pass "
-        f"does n·k² = {n * (d + 2) ** 2 / 1e9:.2f} GFLOP (k = d + 2)."
+        f"does n·k² = {n * (d + 2) ** 2 / 1e9:.2f} GFLOP (k = d + 2). Where the exact pass "
+        "is the run's first compiled kernel (narrow rows, d ≤ 32), `exact` holds numba's "
+        "start-up and `compiling` is shorter by as much; `benchmarks/exact_pass.py --limit` "
+        "times the pass alone."
     )
 
 
