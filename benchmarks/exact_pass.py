@@ -8,7 +8,8 @@ With `--limit`, the exact pass alone (`reduction.reduce_rows` on the file's memo
 columns, in this process) against the machine's limit, one plain read of the same file
 (`machine.plain_read`: numpy's sum of its columns over the memory map), and against the same
 pass through BLAS alone (`reduction.FUSED_WIDTH` set below d: float64 blocks and syrk, the
-path wide rows take), alternating, on `--threads` BLAS threads (default 1); medians:
+path wide rows take), alternating, on `--threads` threads (default 1: BLAS's and the
+kernel's, `resources.limited_threads`); medians:
 
     uv run python benchmarks/exact_pass.py FILE.npy --limit [--reps 5]
 
@@ -71,9 +72,8 @@ def whole_process(args: list[str]) -> tuple[float, float]:
 def limit(path: str, reps: int, threads: int) -> None:
     """Print the exact pass alone, by the fused kernel and by BLAS, against one plain read of
     the file, alternating; medians of `reps`."""
-    from threadpoolctl import threadpool_limits
-
     from linscratch.exact import reduction
+    from linscratch.resources import limited_threads
 
     A = np.load(path, mmap_mode="r")
     n, d = A.shape[0], A.shape[1] - 1
@@ -89,7 +89,7 @@ def limit(path: str, reps: int, threads: int) -> None:
 
     reduction.reduce_rows(X[:1000], y[:1000], True, method="normal")  # the kernel compiled
     times: dict[str, list[float]] = {"read": [], "exact": [], "blas": []}
-    with threadpool_limits(threads):
+    with limited_threads(threads):  # BLAS's and the fused kernel's
         for _ in range(reps):
             times["read"].append(plain_read(path, reps=1))
             times["exact"].append(exact(fused_width))
@@ -101,7 +101,7 @@ def limit(path: str, reps: int, threads: int) -> None:
         f"| {blas:.3f} | {blas / read:.2f}x | {blas / ours:.2f}x |"
     )
     print(
-        f"_{cpu_model()}, {threads} BLAS thread(s), medians of {reps}; {size / read:,.0f} "
+        f"_{cpu_model()}, {threads} thread(s), medians of {reps}; {size / read:,.0f} "
         f"MiB/s read; FUSED_WIDTH {fused_width}._"
     )
 
@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--limit", action="store_true", help="the pass alone against a read")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads with --limit")
+    parser.add_argument("--threads", type=int, default=1, help="threads with --limit")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)

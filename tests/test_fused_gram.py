@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from linscratch.exact import reduction
-from linscratch.exact.kernels import CHUNK, gram_rows
+from linscratch.exact.kernels import CHUNK, gram_chunks
 from linscratch.exact.reduction import reduce_rows
 from linscratch.exact.solve import ols_of
 
@@ -42,11 +42,33 @@ def test_kernel_gram_equals_numpys_product(dtype, weighted, ones):
     c = X[:100].astype(np.float64).mean(0) if ones else np.zeros(d)
     cy = float(y[:100].astype(np.float64).mean()) if ones else 0.0
     lo, hi = 3, n - 2
-    G = np.zeros((d + 1 + ones,) * 2)
-    gram_rows(table[:, :d], table[:, d], s, lo, hi, c, cy, ones, G)
+    k = d + 1 + ones
+    out = np.zeros((4, k, k))
+    gram_chunks(table[:, :d], table[:, d], s, lo, hi, c, cy, ones, out, 0, 4)
+    G = out[0] + out[1] + out[2] + out[3]
     B = shifted(X[lo:hi], y[lo:hi], None if s is None else s[lo:hi], c, cy, ones)
     np.testing.assert_allclose(G, B.T @ B, rtol=1e-12, atol=1e-12 * np.abs(G).max())
     np.testing.assert_array_equal(G, G.T)
+    last = B[3 * CHUNK :]  # the last chunk alone: 3 rows past the whole groups of four
+    np.testing.assert_allclose(out[3], last.T @ last, rtol=1e-12, atol=1e-12 * np.abs(G).max())
+
+
+def test_the_same_sum_on_any_number_of_threads():
+    """Blocks whose chunks are shared among 1, 2 or 3 threads give G bit for bit."""
+    X, y = problem(5 * CHUNK + 1, 4, np.float32)
+    c, cy = X[:100].astype(np.float64).mean(0), float(y[:100].mean())
+    found = []
+    for threads in (1, 2, 3):
+        G = np.zeros((6, 6))
+        with reduction.FusedGram((X, y, None), c, cy, True, 6, 3 * CHUNK, threads) as gram:
+            assert gram.threads == threads
+            for start in range(0, len(y), 3 * CHUNK):
+                gram.add(start, min(start + 3 * CHUNK, len(y)), G)
+        found.append(G)
+    np.testing.assert_array_equal(found[0], found[1])
+    np.testing.assert_array_equal(found[0], found[2])
+    B = shifted(X, y, None, c, cy, True)
+    np.testing.assert_allclose(found[0], B.T @ B, rtol=1e-12, atol=1e-12 * np.abs(B.T @ B).max())
 
 
 def _blas(monkeypatch):

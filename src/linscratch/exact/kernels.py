@@ -7,8 +7,10 @@ float64 buffer, then syrk) spends its time converting and in kernels tuned for w
 here each row is read once, converted and shifted into a small float64 buffer, and its outer
 product added to a (k, k) sum that stays in the cache, four rows at a time (each entry of the
 sum is loaded and stored once for four rows' products). The sums are kept per chunk of
-`CHUNK` rows and each chunk's sum added to the whole's in order (a two-level sum: the rounding
-error grows with the chunk's length and the number of chunks, not with n).
+`CHUNK` rows and the chunks' sums added to the whole's in chunk order by the caller
+(`reduction.gram_pass`: a two-level sum, whose rounding error grows with the chunk's length
+and the number of chunks, not with n); the chunks may be summed on several threads (the
+kernel releases the GIL), and the answer is the same bit for bit on any number.
 
 No fast-math: the operation order is the one written, the same on every run (an entry's four
 products are added to one another in order, then to the chunk's sum). The full square is
@@ -53,23 +55,26 @@ def _add4(a, P):
 
 
 @njit(cache=True, nogil=True)
-def gram_rows(X, y, sw, lo, hi, c, cy, ones, G):
-    """G (k, k) float64 += Σ aᵢaᵢᵀ over the rows lo:hi, aᵢ = [xᵢ − c, 1, yᵢ − cy]·√sᵢ: X (n, d)
-    float32 or float64 (any strides), y (n,), sw (n,) or None (numba compiles the two apart),
-    c (d,) float64 and cy the shift, `ones` the column of ones (k = d + 2; without, k = d + 1
-    and no 1 in aᵢ)."""
-    k, d = G.shape[0], X.shape[1]
+def gram_chunks(X, y, sw, lo, hi, c, cy, ones, out, first, last):
+    """out[q] (k, k) float64 = Σ aᵢaᵢᵀ over chunk q's rows, lo + q·CHUNK to
+    min(lo + (q + 1)·CHUNK, hi), for q in first..last − 1, aᵢ = [xᵢ − c, 1, yᵢ − cy]·√sᵢ:
+    X (n, d) float32 or float64 (any strides), y (n,), sw (n,) or None (numba compiles the
+    two apart), c (d,) float64 and cy the shift, `ones` the column of ones (k = d + 2;
+    without, k = d + 1 and no 1 in aᵢ); out (chunks, k, k). Each chunk's sum depends on its
+    rows alone: which thread sums which chunk changes nothing."""
+    k, d = out.shape[1], X.shape[1]
     a = np.zeros((4, k))
-    if ones:
-        for r in range(4):
-            a[r, d] = 1.0
     P = np.zeros((k, k))  # the chunk's sum
-    for start in range(lo, hi, CHUNK):
+    for q in range(first, last):
+        start = lo + q * CHUNK
         stop = min(start + CHUNK, hi)
         whole = start + (stop - start) // 4 * 4
-        for first in range(start, whole, 4):
+        P[:] = 0.0
+        if ones:
+            a[:, d] = 1.0
+        for row in range(start, whole, 4):
             for r in range(4):
-                _put(a, r, X, y, sw, first + r, c, cy)
+                _put(a, r, X, y, sw, row + r, c, cy)
             _add4(a, P)
         if whole < stop:  # the last rows, and zero rows (which add nothing) to make four
             a[:] = 0.0
@@ -78,10 +83,4 @@ def gram_rows(X, y, sw, lo, hi, c, cy, ones, G):
                     a[r, d] = 1.0
                 _put(a, r, X, y, sw, whole + r, c, cy)
             _add4(a, P)
-            if ones:
-                for r in range(4):
-                    a[r, d] = 1.0
-        for i in range(k):
-            for j in range(k):
-                G[i, j] += P[i, j]
-                P[i, j] = 0.0
+        out[q] = P
