@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-CHUNK = 1 << 12  # rows a chunk: its sum is added to the whole's before the next chunk's
+CHUNK = 1 << 12  # rows a chunk: each chunk summed apart, the sums added in chunk order
 
 
 @njit(cache=True, nogil=True, inline="always")
