@@ -4,6 +4,15 @@ process's peak anonymous memory (RssAnon, sampled every 20 ms).
 
     uv run python benchmarks/exact_pass.py FILE.npy [--reps 3] [-- extra train flags]
 
+With `--limit`, the exact pass alone (`reduction.reduce_rows` on the file's memory-mapped
+columns, in this process) against the machine's limit, one plain read of the same file
+(`machine.plain_read`: numpy's sum of its columns over the memory map), and against the same
+pass through BLAS alone (`reduction.FUSED_WIDTH` set below d: float64 blocks and syrk, the
+path wide rows take), alternating, on `--threads` threads (default 1: BLAS's and the
+kernel's, `resources.limited_threads`); medians:
+
+    uv run python benchmarks/exact_pass.py FILE.npy --limit [--reps 5]
+
 Make FILE with `linscratch make-data --num-examples 2000000 --num-features 100 --out FILE.npy`.
 """
 
@@ -18,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_model, plain_read
 
 
 def normal_equations_pass(path: str) -> float:
@@ -59,13 +69,55 @@ def whole_process(args: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, peak[0] / 1024
 
 
+def limit(path: str, reps: int, threads: int) -> None:
+    """Print the exact pass alone, by the fused kernel and by BLAS, against one plain read of
+    the file, alternating; medians of `reps`."""
+    from linscratch.exact import reduction
+    from linscratch.resources import limited_threads
+
+    A = np.load(path, mmap_mode="r")
+    n, d = A.shape[0], A.shape[1] - 1
+    X, y = A[:, :d], A[:, d]
+    fused_width = reduction.FUSED_WIDTH
+
+    def exact(width: int) -> float:
+        reduction.FUSED_WIDTH = width
+        start = time.perf_counter()
+        reduction.reduce_rows(X, y, True)
+        reduction.FUSED_WIDTH = fused_width
+        return time.perf_counter() - start
+
+    reduction.reduce_rows(X[:1000], y[:1000], True, method="normal")  # the kernel compiled
+    times: dict[str, list[float]] = {"read": [], "exact": [], "blas": []}
+    with limited_threads(threads):  # BLAS's and the fused kernel's
+        for _ in range(reps):
+            times["read"].append(plain_read(path, reps=1))
+            times["exact"].append(exact(fused_width))
+            times["blas"].append(exact(-1))
+    read, ours, blas = (statistics.median(times[k]) for k in ("read", "exact", "blas"))
+    size = A.nbytes / 2**20
+    print(
+        f"| {n:,} x {d} {A.dtype} ({size:,.0f} MiB) | {read:.3f} | {ours:.3f} | {ours / read:.2f}x "
+        f"| {blas:.3f} | {blas / read:.2f}x | {blas / ours:.2f}x |"
+    )
+    print(
+        f"_{cpu_model()}, {threads} thread(s), medians of {reps}; {size / read:,.0f} "
+        f"MiB/s read; FUSED_WIDTH {fused_width}._"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--limit", action="store_true", help="the pass alone against a read")
+    parser.add_argument("--threads", type=int, default=1, help="threads with --limit")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    if args.limit:
+        limit(args.file, max(3, args.reps), args.threads)
+        return
     exe = str(Path(sys.executable).with_name("linscratch"))
     cmd = [exe, "train", "--data", args.file, "--seed", "1", *extra]
     passes, walls, peaks = [], [], []

@@ -21,6 +21,12 @@ own process, timed from outside (wall time from launch to exit, and its peak res
   are converted to VW's text format and cached before the rounds, untimed; the text is
   deleted once the cache is made.
 
+Beside linscratch's split, the limits of the machine it ran on (its CPU named in each size's
+heading): one plain read of the NPY file from the page cache (numpy's sum of its columns over
+the memory map, `machine.plain_read`), and the DGEMM rate (`machine.dgemm_rate`, on one
+thread and on every core, measured once); the exact pass's share of them: its time over the
+plain read's, and its n·k² flops a second against the DGEMM rate on the run's threads.
+
 The CSV case (`--only csv`, or after the NPY sizes): the same rows written as CSV text (by
 pyarrow, from the NPY file, untimed), then in the same alternating rounds:
 
@@ -60,7 +66,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import cpu_model
+from machine import cpu_model, dgemm_rate, plain_read
 
 FULL = [(2_000_000, 100), (10_000_000, 2)]
 QUICK = [(200_000, 100), (1_000_000, 2)]
@@ -271,9 +277,10 @@ def timed_rounds(runs: dict[str, list[str]], folder: str, args, label: str) -> d
     return times
 
 
-def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
-    """`args.rounds` rounds of every process for one size: {name: [run, ...]} and notes. The
-    files are deleted after, unless the folder is kept (`args.keep`: its files are reused)."""
+def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str], dict]:
+    """`args.rounds` rounds of every process for one size: {name: [run, ...]}, notes and the
+    limits ({"read": one plain read of the NPY file from the page cache, s}). The files are
+    deleted after, unless the folder is kept (`args.keep`: its files are reused)."""
     notes = []
     files = make_data(n, d, folder, bool(args.keep))
     cache = None
@@ -296,9 +303,10 @@ def measure(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
     runs = {k: v for k, v in commands(files, cache).items() if k not in (args.skip or ())}
     notes += [f"{name} not run (`--skip`)." for name in args.skip or ()]
     times = timed_rounds(runs, folder, args, f"N={n:,} d={d}")
+    limits = {"read": plain_read(files["npy"])}  # after the rounds: the file is in the cache
     for path in [] if args.keep else [*files.values(), *([cache] if cache else [])]:
         os.remove(path)
-    return times, notes
+    return times, notes, limits
 
 
 def csv_copy(npy: str) -> str:
@@ -332,7 +340,7 @@ def csv_commands(path: str) -> dict[str, list[str]]:
     return runs
 
 
-def measure_csv(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
+def measure_csv(n: int, d: int, folder: str, args) -> tuple[dict, list[str], dict]:
     """`args.rounds` rounds of the CSV case's processes for one size, as `measure`."""
     files = make_data(n, d, folder, bool(args.keep))
     path = files["npy"][: -len(".npy")] + ".csv"
@@ -346,10 +354,10 @@ def measure_csv(n: int, d: int, folder: str, args) -> tuple[dict, list[str]]:
     times = timed_rounds(runs, folder, args, f"CSV N={n:,} d={d}")
     for leftover in [] if args.keep else [*files.values(), path]:
         os.remove(leftover)
-    return times, notes
+    return times, notes, {}  # the plain read is a process of its own here (`cat`)
 
 
-def csv_tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup: bool):
+def csv_tables(n, d, times: dict, notes: list[str], limits, load, rounds: int, warmup: bool):
     """The Markdown of one CSV size: every process against linscratch's, and its reading
     against polars' and against one plain read of the file."""
     lines = [f"### CSV: N = {n:,}, d = {d}", ""]
@@ -425,26 +433,65 @@ def footer(load: tuple, rounds: int, warmup: bool) -> str:
     )
 
 
+def dgemm_rates() -> dict[int, float]:
+    """The machine's DGEMM rate (`machine.dgemm_rate`), GFLOP/s, on one thread and on every
+    core: {threads: rate}."""
+    cores = os.cpu_count() or 1
+    return {t: dgemm_rate(threads=t) for t in sorted({1, cores})}
+
+
+def exact_share(n: int, d: int, exact: float, threads, limits: dict) -> str:
+    """The exact pass's cells: its time over one plain read of the file, and its rate, n·k²
+    flops (k = d + 2: the normal equations' syrk) a second, with its share of the DGEMM rate
+    on the run's threads (`threads` from its report; all cores where it does not say)."""
+    read, rates = limits.get("read"), limits.get("dgemm", {})
+    if not exact or not read or not rates:
+        return "— | —"
+    gflops = n * (d + 2) ** 2 / exact / 1e9
+    rate = rates.get(threads or max(rates), rates[max(rates)])
+    return f"{exact / read:.2f}x | {gflops:.1f} ({gflops / rate:.0%})"
+
+
+def limits_line(n: int, d: int, limits: dict) -> str:
+    """The line under the split: the limits the exact pass is measured against."""
+    read, rates = limits.get("read"), limits.get("dgemm", {})
+    dgemm = ", ".join(f"{r:.1f} GFLOP/s on {t} thread{'s' * (t > 1)}" for t, r in rates.items())
+    size = n * (d + 1) * 4 / 2**20
+    return (
+        f"Limits: one plain read of the NPY file from the page cache (numpy's sum of its columns "
+        f"over the memory map, one thread) takes {read:.3f} s ({size / read:,.0f} MiB/s); "
+        f"the machine's DGEMM (numpy float64 2048 x 2048 product): {dgemm}. The exact pass "
+        f"does n·k² = {n * (d + 2) ** 2 / 1e9:.2f} GFLOP (k = d + 2). Where the exact pass "
+        "is the run's first compiled kernel (narrow rows, d ≤ 32), `exact` holds numba's "
+        "start-up and `compiling` is shorter by as much; `benchmarks/exact_pass.py --limit` "
+        "times the pass alone."
+    )
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run of median wall time (its split is a real run's, not a mix)."""
     return sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
 
 
-def tables(n, d, times: dict, notes: list[str], load: tuple, rounds: int, warmup: bool) -> str:
-    """The Markdown of one size: linscratch's split, then every tool against it."""
+def tables(n, d, times: dict, notes: list[str], limits, load, rounds: int, warmup: bool) -> str:
+    """The Markdown of one size: linscratch's split with the exact pass against the limits
+    (one plain read of the file, the DGEMM rate), then every tool against it."""
     size = n * (d + 1) * 4 / 2**20
-    lines = [f"### N = {n:,}, d = {d} (float32 NPY, {size:,.0f} MiB)", ""]
+    lines = [f"### N = {n:,}, d = {d} (float32 NPY, {size:,.0f} MiB; {cpu_model()})", ""]
     lines += [
         "| linscratch `train --data FILE --epochs 1 --json` | wall s | start-up | reading | "
-        "stability | compiling | training | exact | reporting | peak RSS MiB |",
-        "| --- |" + " ---: |" * 9,
+        "stability | compiling | training | exact | reporting | peak RSS MiB | "
+        "exact ÷ plain read | exact GFLOP/s (of DGEMM) |",
+        "| --- |" + " ---: |" * 11,
     ]
     for name in [k for k in times if k.startswith("linscratch") and "--json" in k]:
         run = median_run(times[name])
         parts = split(run)
         cells = " | ".join(f"{parts[k]:.2f}" for k in ("start-up", *PHASES, "reporting"))
         kind = name.split("(")[1].rstrip(")")
-        lines.append(f"| {kind} | {run['wall']:.2f} | {cells} | {run['rss']:,.0f} |")
+        share = exact_share(n, d, parts["exact"], run["report"].get("threads"), limits)
+        lines.append(f"| {kind} | {run['wall']:.2f} | {cells} | {run['rss']:,.0f} | {share} |")
+    lines += ["", limits_line(n, d, limits)]
     ours = statistics.median(r["wall"] for r in times["linscratch (NPY)"])
     lines += [
         "",
@@ -550,15 +597,17 @@ def main() -> None:
         csv_sizes = [tuple(int(v) for v in size.split(",")) for size in args.csv_size]
     cases = [] if args.only == "csv" else [(measure, tables, n, d) for n, d in sizes]
     cases += [] if args.only == "npy" else [(measure_csv, csv_tables, n, d) for n, d in csv_sizes]
+    rates = dgemm_rates() if cases and args.only != "csv" else {}
     for timed, tabled, n, d in cases:
         load = os.getloadavg()
         if args.keep:
             os.makedirs(args.keep, exist_ok=True)
-            times, notes = timed(n, d, args.keep, args)
+            times, notes, limits = timed(n, d, args.keep, args)
         else:
             with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-                times, notes = timed(n, d, folder, args)
-        parts.append(tabled(n, d, times, notes, load, rounds, args.warmup))
+                times, notes, limits = timed(n, d, folder, args)
+        limits["dgemm"] = rates
+        parts.append(tabled(n, d, times, notes, limits, load, rounds, args.warmup))
         print(parts[-1], flush=True)
         if args.out:  # after each size: a run cut short keeps what it measured
             Path(args.out).write_text("\n".join(parts))

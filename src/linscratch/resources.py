@@ -111,6 +111,13 @@ def idle_cores() -> int:
     return max(1, round((cores or 1) - load) + 1)
 
 
+def pass_threads() -> int:
+    """The threads a pass over the data may use (the exact pass's fused kernel): `THREADS`
+    where a run or a caller has set it (`limited_threads`), else the cores other work leaves
+    idle (`idle_cores`)."""
+    return THREADS or idle_cores()
+
+
 # The environment variables by which a user sets the threads of a BLAS, OpenMP or numba: where
 # one is set and `threads` is auto, the user's choice stands and the run limits nothing.
 THREAD_VARIABLES = (

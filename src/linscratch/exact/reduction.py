@@ -9,8 +9,10 @@ AᵀA/n = RᵀR/n of the stability limit all come from the (k, k) matrix R̃, k 
 
 Two ways to R̃, chosen per run (measured in docs/architecture.md):
 - the normal equations, streamed: G = Σ BᵀB over blocks B of rows converted to float64 in one
-  reused buffer (a BLAS syrk, about n·k² flops: the cost of reading the data, near), then
-  the Cholesky factor of G. Their error is about ε·κ², κ the condition number of [A y] with
+  reused buffer (a BLAS syrk, about n·k² flops: the cost of reading the data, near), or for
+  narrow rows (d ≤ FUSED_WIDTH) summed by a compiled kernel straight from the rows in their
+  own dtype (`kernels.gram_chunks`: no buffer, about the time of one plain read), then the
+  Cholesky factor of G. Their error is about ε·κ², κ the condition number of [A y] with
   unit columns, so they are kept only when ε·κ² ≤ 1e-7 (and the Cholesky factor exists); the
   columns are shifted by the first rows' means first (with an intercept), which removes the
   cancellation a large mean would cause (A = [X − 1cᵀ, 1] has the same answer, w unchanged).
@@ -30,13 +32,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from linscratch.resources import READ_AHEAD, ReadAhead
+from linscratch.resources import READ_AHEAD, ReadAhead, pass_threads
 
 EPS = float(np.finfo(np.float64).eps)
 GRAM_LIMIT = 1e-7  # ε·κ² the normal equations may reach, κ of [A y] with unit columns
 SMALL = 1 << 27  # n·k² below which QR goes first: a few tens of milliseconds
 GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations
 QR_BYTES = 32 << 20  # the QR's buffer
+# The widest d whose normal equations the fused kernel (`kernels.gram_chunks`) sums, straight
+# from the rows; wider rows go to BLAS in float64 blocks. Measured on one thread of an AMD
+# EPYC (benchmarks/RESULTS.md): the kernel takes 0.66-0.85x syrk's time at d = 16-32 and
+# 1.06x, 1.2x, 1.3-1.5x at d = 40, 48, 64.
+FUSED_WIDTH = 32
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernel reads as they are
 
 
 @dataclass(frozen=True)
@@ -177,19 +185,90 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
     k = d + 1 + intercept
     c, cy = row_means(X, y, intercept)
     rows = max(256, GRAM_BYTES // (8 * k))
-    buf = np.empty((rows, k))
     G = np.zeros((k, k))
     pages = ReadAhead(X, y, weights)  # a memory-mapped file read ahead, block by block
     pages.ahead(lo, min(lo + rows, hi))
-    for start in range(lo, hi, rows):
-        pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
-        b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
-        G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
+    fused = fused_rows(X, y, weights) if d <= FUSED_WIDTH else None
+    if fused is not None:
+        with FusedGram(fused, c, cy, intercept, k, rows) as gram:
+            for start in range(lo, hi, rows):
+                pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
+                gram.add(start, min(start + rows, hi), G)
+    else:
+        buf = np.empty((rows, k))
+        for start in range(lo, hi, rows):
+            pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
+            b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
+            G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
     safe = safe_cholesky(G)
     if safe is None:
         return None
     L, norms = safe
     return _unshift(L.T * norms, c, cy, intercept)
+
+
+class FusedGram:
+    """The fused kernel's sums (`kernels.gram_chunks`) of blocks of rows, their chunks shared
+    among `threads` threads (default `resources.pass_threads`: a pool kept for the pass, the
+    caller's thread one of them) and added to G in chunk order: the same G on any number.
+    `rows` (X, y, weights) as `fused_rows` gives them; c, cy the shift; `ones` the column of
+    ones; k the width of G; `block` the most rows a call adds."""
+
+    def __init__(self, rows, c, cy, ones: bool, k: int, block: int, threads=None):
+        from linscratch.exact.kernels import CHUNK  # start-up: numba only for this pass
+
+        self.rows, self.shift, self.ones = rows, (c, cy), ones
+        self.out = np.zeros((-(-block // CHUNK), k, k))  # a block's chunk sums
+        self.threads = max(1, min(threads or pass_threads(), len(self.out)))
+        self.pool = None
+        if self.threads > 1:
+            from concurrent.futures import ThreadPoolExecutor  # start-up: threads only here
+
+            self.pool = ThreadPoolExecutor(self.threads - 1)
+
+    def __enter__(self) -> FusedGram:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def add(self, lo: int, hi: int, G: np.ndarray) -> None:
+        """G += Σ aᵢaᵢᵀ over the rows lo:hi (at most `block`), chunk by chunk in order."""
+        from linscratch.exact.kernels import CHUNK, gram_chunks  # start-up: as above
+
+        chunks = -(-(hi - lo) // CHUNK)
+        bounds = [chunks * t // self.threads for t in range(self.threads + 1)]
+        (c, cy), out = self.shift, self.out
+
+        def part(t: int) -> None:
+            gram_chunks(*self.rows, lo, hi, c, cy, self.ones, out, bounds[t], bounds[t + 1])
+
+        others = [] if self.pool is None else [
+            self.pool.submit(part, t) for t in range(1, self.threads)
+        ]  # fmt: skip
+        part(0)
+        for other in others:
+            other.result()  # its error, if any, raised here
+        for q in range(chunks):
+            G += out[q]
+
+
+def fused_rows(X, y, weights) -> tuple | None:
+    """X (n, d), y (n,) and the weights (n,) or None as the arrays the fused kernel reads
+    (`kernels.gram_chunks`: views, no copy; a memory map's pages as they are), or None where
+    it cannot: not numpy arrays of float32 or float64 (a tensor, integers), which the BLAS
+    path converts."""
+    parts = [X, y] if weights is None else [X, y, weights]
+    if not all(isinstance(a, np.ndarray) and a.dtype in FLOATS for a in parts):
+        return None
+    X, y = np.asarray(X), np.asarray(y)  # a memory map as a plain view of its pages
+    n = len(X)
+    if X.ndim != 2 or y.shape not in ((n,), (n, 1)):
+        return None
+    if weights is not None and np.shape(weights) != (n,):
+        return None
+    return X, y.reshape(n), None if weights is None else np.asarray(weights)
 
 
 def safe_cholesky(G: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
