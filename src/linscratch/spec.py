@@ -33,6 +33,7 @@ SEED_TRUE_B = 4.2
 BOOK_LR = 0.03  # the book's learning rate: a run's default on synthetic data (`with_seed`)
 BOOK_EPOCHS = 3  # the book's num_epochs: a run's default on synthetic data and arrays
 AUTO_EPOCHS = 1000  # num_epochs auto's most epochs (scikit-learn's SGDRegressor's max_iter)
+AUTO_WORK = 2e9  # and its most row-feature visits where it judges by the exact optimum (seconds)
 # standardize's default on a file: on where the scaled float64 copy of the training rows
 # has at most this many cells (128 MiB); above it the rows are trained as they are
 STANDARDIZE_CELLS = 1 << 24
@@ -420,8 +421,8 @@ class OptimSpec(_Section):
         "N",
         Words(
             "epochs: passes over all the examples; auto: until SGD's loss is within "
-            "{within:.0%} of the exact optimum's, or without the exact answer until it stops "
-            "falling; at most {most:,} epochs"
+            "{within:.0%} of the exact optimum's, at most {most:,} epochs and {work:.0e} "
+            "row-feature visits; without the exact answer, until the loss stops falling"
         ),
         flag="--epochs",
         shown=Words("auto (synthetic data: the book's {n})", n=BOOK_EPOCHS),

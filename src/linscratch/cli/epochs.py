@@ -10,6 +10,7 @@ from linscratch.cli.flags import flag
 from linscratch.events import EpochEnd, RunStart, Subscriber
 from linscratch.exact.verdicts import AUTO_EXCESS
 from linscratch.i18n import counted, tr
+from linscratch.spec import AUTO_WORK
 
 
 def shown_epoch(epoch: int, epochs: int) -> bool:
@@ -69,13 +70,16 @@ class EpochLines(Subscriber):
 def stopped_early(run) -> dict | None:
     """How a rule ended the run before its last epoch, else None: {"epoch", "rule"} and the
     rule's settings, "tol" and "n_iter_no_change" (the loss stopped falling: early stopping,
-    or `num_epochs` auto without the exact answer) or "within" (auto: the loss within that
-    fraction of the exact optimum's)."""
+    or `num_epochs` auto without the exact answer), "within" (auto: the loss within that
+    fraction of the exact optimum's) or "work" (auto: its budget of row-feature visits spent
+    short of it)."""
     result = run.result
     if result.stopped_at is None:
         return None
     if result.stopped_by == "optimum":
         return {"epoch": result.stopped_at, "rule": "optimum", "within": AUTO_EXCESS}
+    if result.stopped_by == "budget":
+        return {"epoch": result.stopped_at, "rule": "budget", "work": AUTO_WORK}
     optim = run.spec.optim
     return {
         "epoch": result.stopped_at,
@@ -101,6 +105,15 @@ def stopped_line(run) -> list[str]:
             text.format(
                 epoch=stopped["epoch"], flag=flag("num_epochs"), epochs=epochs, within=within
             )
+        ]
+    if stopped["rule"] == "budget":
+        text = tr(
+            "stopped at epoch {epoch} ({flag} auto): its budget of {work:.0e} row-feature "
+            "visits is spent, the loss not within {within:.0%} of the exact optimum's"
+        )
+        flagged = flag("num_epochs")
+        return [
+            text.format(epoch=stopped["epoch"], flag=flagged, work=AUTO_WORK, within=AUTO_EXCESS)
         ]
     text = tr(
         "stopped early at epoch {epoch} of {epochs}: the mean loss of the last {n} epochs "

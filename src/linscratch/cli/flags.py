@@ -23,6 +23,7 @@ from linscratch.i18n import LANGS, Words, tr
 from linscratch.rules import CHOICES, LIMITS, RULES, check
 from linscratch.spec import (
     AUTO_EPOCHS,
+    AUTO_WORK,
     DEFAULTS,
     FIELDS,
     HOW_IT_RUNS,
@@ -200,7 +201,7 @@ PARSED_TEXT = ("device", "weights")
 # The numbers a setting's help names, from the layers that decide them.
 HELP_VALUES = {
     "lr": {"margin": AUTO_MARGIN},
-    "num_epochs": {"within": AUTO_EXCESS, "most": AUTO_EPOCHS},
+    "num_epochs": {"within": AUTO_EXCESS, "most": AUTO_EPOCHS, "work": AUTO_WORK},
     "data": {"formats": Listed(suffixes())},
     "engine": {"visits": AUTO_NUMBA_MIN_VISITS},
     "shuffle": {"mib": FULL_SHUFFLE_MAX_BYTES >> 20},

@@ -89,6 +89,10 @@ def convergence_warning(run, flag) -> str | None:
     )
     if run.spec.optim.lr != "auto":
         todo += tr(", or {lr} auto").format(lr=flag("lr"))
+    if not run.spec.optim.average:  # a constant rate's noise: the mean of the iterates is past it
+        todo += tr(", or {average} 2 (the mean of the iterates, past SGD's noise)").format(
+            average=flag("average")
+        )
     if run.standardizer is None:
         todo += tr(", or with {standardize}").format(standardize=flag("standardize"))
     return tr(

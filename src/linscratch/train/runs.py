@@ -8,6 +8,7 @@ needs beside it.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, replace
 
@@ -50,7 +51,7 @@ from linscratch.resources import (
     run_bytes,
     run_threads,
 )
-from linscratch.spec import RunSpec
+from linscratch.spec import AUTO_WORK, BOOK_EPOCHS, RunSpec
 from linscratch.train.loop import Result, draw_seed, train
 from linscratch.train.results import in_original_units
 
@@ -283,9 +284,9 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
 
 def _near_optimum(exact, rows, units):
     """`num_epochs` auto's rule where the exact answer is known: stop once the loss is within
-    `verdicts.AUTO_EXCESS` of the optimum's (or, where the optimum fits every row, of ½ mean y²:
-    `verdicts.converged`), the target in the units SGD trains in (`units.unit` per data unit
-    where the rows are standardized)."""
+    `verdicts.AUTO_EXCESS` of the optimum's (or, where the optimum fits every row, of ½ mean
+    y²: `verdicts.converged`), in the units SGD trains in (`units.unit` per data unit where
+    the rows are standardized), or once the run has made `AUTO_WORK` row-feature visits."""
     from linscratch.train.stopping import NearOptimum  # start-up: not every run needs it
 
     y = np.asarray(rows.y, np.float64).reshape(-1)
@@ -295,7 +296,9 @@ def _near_optimum(exact, rows, units):
         target = AUTO_EXCESS * squares / (2 * _total(rows))
     else:
         target = (1 + AUTO_EXCESS) * exact.loss
-    return NearOptimum(target / (units.unit if rows.scaler is not None else 1.0))
+    n, d = np.shape(rows.X_fit)
+    most = max(BOOK_EPOCHS, math.ceil(AUTO_WORK / (n * max(d, 1))))
+    return NearOptimum(target / (units.unit if rows.scaler is not None else 1.0), most)
 
 
 def _held_out(spec: RunSpec, n: int) -> int:

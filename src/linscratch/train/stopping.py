@@ -61,25 +61,37 @@ class NoImprovement(Subscriber):
 
 
 class NearOptimum(Subscriber):
-    """Asks the run to stop once an epoch's loss is at most `target`: within
-    `verdicts.AUTO_EXCESS` of the exact optimum's, the line such a run is judged by
-    (`num_epochs` auto, where the run computed the exact answer first: `runs.execute`). The
-    loss is the one the engine reports, in the units it trains in; `stopped_at` is the epoch
-    it stopped at."""
+    """`num_epochs` auto's rule where the run computed the exact answer first (`runs.execute`):
+    stop once an epoch's loss is at most `target`, within `verdicts.AUTO_EXCESS` of the exact
+    optimum's (the line such a run is judged by; `name` "optimum"), or at epoch `most`, where
+    the run has spent its budget of work (`name` "budget": `spec.AUTO_WORK` row-feature
+    visits, so that a run whose constant rate's noise holds it above the line, or whose data
+    are too ill-conditioned, ends in seconds and says it did not converge). Losses are the
+    engine's, in the units it trains in; `stopped_at` is the epoch it stopped at."""
 
     name = "optimum"
 
-    def __init__(self, target: float):
-        self.target = target
+    def __init__(self, target: float, most: int):
+        self.target, self.most = target, most
         self.stopped_at: int | None = None
 
+    def _stops(self, epoch: int, loss: float) -> bool:
+        """Whether the run ends at `epoch` with `loss`, naming the reason."""
+        if loss <= self.target:
+            self.name = "optimum"
+            return True
+        if epoch >= self.most:
+            self.name = "budget"
+            return True
+        return False
+
     def run_start(self, event: RunStart) -> bool:
-        """A resumed run that had already come within the target stops where it stopped."""
-        if event.losses and event.losses[-1] <= self.target:
+        """A resumed run that had stopped stops where it stopped."""
+        if event.losses and self._stops(len(event.losses), event.losses[-1]):
             self.stopped_at = len(event.losses)
         return self.stopped_at is not None
 
     def epoch_end(self, event: EpochEnd) -> bool:
-        if self.stopped_at is None and event.loss <= self.target:
+        if self.stopped_at is None and self._stops(event.epoch, event.loss):
             self.stopped_at = event.epoch
         return self.stopped_at is not None
