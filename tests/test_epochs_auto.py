@@ -185,3 +185,10 @@ def test_a_run_held_above_the_line_by_sgds_noise_stops_at_its_budget(cli, tmp_pa
     averaged = cli("train", "--data", path, "--seed", "1", "--average", "2", "--json").json
     assert averaged["stopped_early"]["rule"] == "optimum" and averaged["converged"] is True
     assert half_mse_gap(X32, y32, averaged["w"], averaged["b"]) <= 0.01 + 1e-6
+
+
+def test_the_stop_lines_name_the_flag_the_parser_has():
+    from linscratch.cli.epochs import EPOCHS_FLAG
+    from linscratch.cli.flags import flag
+
+    assert EPOCHS_FLAG == flag("num_epochs")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 
-from linscratch.cli.flags import flag
 from linscratch.events import EpochEnd, RunStart, Subscriber
 from linscratch.exact.verdicts import AUTO_EXCESS
 from linscratch.i18n import counted, tr
@@ -18,6 +17,7 @@ def shown_epoch(epoch: int, epochs: int) -> bool:
     return epochs <= 20 or epoch in (1, epochs) or epoch % -(-epochs // 10) == 0
 
 
+EPOCHS_FLAG = "--epochs"  # num_epochs' flag, as the averaged line names --average (no cycle)
 GAP = "…"  # between two epoch lines that are not consecutive, where that is not the rule's
 
 
@@ -101,17 +101,13 @@ def stopped_line(run) -> list[str]:
             "{within:.0%} of the exact optimum's"
         )
         within = stopped["within"]
-        return [
-            text.format(
-                epoch=stopped["epoch"], flag=flag("num_epochs"), epochs=epochs, within=within
-            )
-        ]
+        return [text.format(epoch=stopped["epoch"], flag=EPOCHS_FLAG, epochs=epochs, within=within)]
     if stopped["rule"] == "budget":
         text = tr(
             "stopped at epoch {epoch} ({flag} auto): its budget of {work:.0e} row-feature "
             "visits is spent, the loss not within {within:.0%} of the exact optimum's"
         )
-        flagged = flag("num_epochs")
+        flagged = EPOCHS_FLAG
         return [
             text.format(epoch=stopped["epoch"], flag=flagged, work=AUTO_WORK, within=AUTO_EXCESS)
         ]
