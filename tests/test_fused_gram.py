@@ -8,33 +8,16 @@ import numpy as np
 import pytest
 import torch
 
+# NIST Statistical Reference Datasets, Longley: the certified b1..b6, b0 and their standard
+# deviations, as tests/test_solve.py holds them
+from test_solve import NIST_PARAMS, NIST_SE
+
 from linscratch import datasets
 from linscratch.data.files import read_table
 from linscratch.exact import reduction
 from linscratch.exact.kernels import CHUNK, gram_chunks
 from linscratch.exact.reduction import reduce_rows
 from linscratch.exact.solve import ols_of
-
-# NIST Statistical Reference Datasets, Longley: the certified b1..b6, b0 and their standard
-# deviations (as in tests/test_solve.py).
-NIST_PARAMS = [
-    15.0618722713733,
-    -0.358191792925910e-01,
-    -2.02022980381683,
-    -1.03322686717359,
-    -0.511041056535807e-01,
-    1829.15146461355,
-    -3482258.63459582,
-]
-NIST_SE = [
-    84.9149257747669,
-    0.334910077722432e-01,
-    0.488399681651699,
-    0.214274163161675,
-    0.226073200069370,
-    455.478499142212,
-    890420.383607373,
-]
 
 
 def problem(n, d, dtype=np.float64, seed=0, offset=50.0):
