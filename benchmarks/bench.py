@@ -3,7 +3,7 @@
 Compares, in one run on one core: the book's loop (its own `data_iter`/`sgd`), PyTorch's
 concise idiom (nn.Linear + DataLoader + optim.SGD), scikit-learn's SGDRegressor (per-sample
 SGD, one epoch, constant rate), numpy's lstsq (the exact optimum), and linscratch's analytic
-and numba engines; batch 10, float32. Reports samples/s (shuffling included), the ratio to
+and compiled engines; batch 10, float32. Reports samples/s (shuffling included), the ratio to
 SGDRegressor, the final mean loss ½(ŷ − y)² over all rows, and the data read per second
 against this machine's measured sequential read rate. Then measures the block shuffle's
 effect on convergence against a full shuffle.
@@ -194,14 +194,14 @@ def speed_table(sizes, read_rate: float, out) -> dict:
         ("scikit-learn SGDRegressor (per sample)", sgd_regressor, False),
         ("numpy lstsq (exact optimum, not SGD)", lstsq, False),
         ("linscratch analytic (torch, no autograd)", linscratch_engine("analytic", "full"), True),
-        ("linscratch numba, full shuffle", linscratch_engine("numba", "full"), False),
-        ("linscratch numba, block shuffle", linscratch_engine("numba", "block"), False),
+        ("linscratch numba, full shuffle", linscratch_engine("compiled", "full"), False),
+        ("linscratch numba, block shuffle", linscratch_engine("compiled", "block"), False),
         (
             "linscratch numba, block shuffle, no lookahead",
-            linscratch_engine("numba", "block", prefetch=False),
+            linscratch_engine("compiled", "block", prefetch=False),
             False,
         ),
-        ("linscratch numba, no shuffle (reference)", linscratch_engine("numba", "none"), False),
+        ("linscratch numba, no shuffle (reference)", linscratch_engine("compiled", "none"), False),
     ]
     rates = {}
     for n, d in sizes:
@@ -264,7 +264,7 @@ def convergence_table(n: int, d: int, epochs: int, out) -> None:
     print("| --- | --- |" + " ---: |" * epochs, file=out)
     for label, Xc, yc in cases:
         for shuffle in ("full", "block", "none"):
-            plan = plan_for("numba", shuffle, n, d)
+            plan = plan_for("compiled", shuffle, n, d)
             eng = make_engine(plan, Xc, yc.reshape(-1, 1), w0, b0)
             orders = Orders(shuffle, n, 7, plan.block_rows)
             losses = []
@@ -277,7 +277,7 @@ def convergence_table(n: int, d: int, epochs: int, out) -> None:
             print(f"| {label} | {shuffle} | {cells} |", file=out)
 
 
-# What each option costs the numba engine: one dict of `fit` settings a row, against the plain
+# What each option costs the compiled engine: one dict of `fit` settings a row, against the plain
 # squared loss with a constant rate (a new option's row is one more line here).
 OPTIONS = [
     {"average": 1},
@@ -289,13 +289,13 @@ OPTIONS = [
 
 
 def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> float:
-    """Seconds of `epochs` epochs of the numba engine (full shuffle, batch 10, lr 0.03) with
+    """Seconds of `epochs` epochs of the compiled engine (full shuffle, batch 10, lr 0.03) with
     the run settings `settings`, each epoch's rate and decay from the schedule as `fit` gives
     them; the kernel's work alone (compiled first; no loss pass)."""
     from linscratch.train.schedules import decay, epoch_rate
 
     n, d = X.shape
-    spec = RunSpec.build(engine="numba", shuffle="full", batch_size=BATCH, lr=LR, **settings)
+    spec = RunSpec.build(engine="compiled", shuffle="full", batch_size=BATCH, lr=LR, **settings)
     spec = spec.replace(num_epochs=max(epochs, spec.optim.epoch_limit))
     plan = make_plan(spec, n, d, X.dtype.itemsize)
     eng = make_engine(plan, X, y.reshape(-1, 1), w0, b0)
@@ -321,7 +321,7 @@ def _label(settings: dict) -> str:
 
 
 def option_cost_table(n: int, d: int, epochs: int, reps: int, out) -> dict:
-    """Samples/s of the numba engine's epochs for the plain run and each of OPTIONS, measured
+    """Samples/s of the compiled engine's epochs for the plain run and each of OPTIONS, measured
     in turn within each of `reps` repetitions; each option's ratio to the plain run of the
     same repetition, and the medians. Returns {label: median ratio}."""
     X, y, w0, b0 = problem(n, d)
@@ -374,7 +374,7 @@ def averaging_table(n: int, d: int, epochs: int, seeds, out) -> None:
         w_ols, b_ols = lstsq(X, y, None, None)
         ols = mean_loss(X, y, w_ols, b_ols)
         for label, settings in rows:
-            r = fit(X, y, engine="numba", lr=LR, batch_size=BATCH, num_epochs=epochs,
+            r = fit(X, y, engine="compiled", lr=LR, batch_size=BATCH, num_epochs=epochs,
                     seed=seed, **settings)  # fmt: skip
             gaps[label].append(mean_loss(X, y, r.w, r.b) / ols - 1)
     print(
@@ -406,7 +406,7 @@ def distance(rates: dict, read_rate: float) -> str:
     return f"""
 ## Where the distance to the memory-bandwidth limit goes
 
-**Targets.** N = 1e7, d = 2: the numba engine with its automatic (block) shuffle runs at
+**Targets.** N = 1e7, d = 2: the compiled engine with its automatic (block) shuffle runs at
 {narrow[block] / narrow[sk]:.1f}x SGDRegressor's samples/s, shuffling included (target 15x), at
 the same final loss: {losses[block]:.5g} against SGDRegressor's {losses[sk]:.5g}
 ({losses[block] / losses[sk] - 1:+.2%}; target within 1%).
@@ -573,13 +573,13 @@ def out_of_core_table(rows: int, out, reps: int = 3) -> None:
                 [*exe, "make-data", "--num-examples", str(n), "--seed", "1", "--out", path]
             )
             cmd = [*exe, "train", "--data", path, "--epochs", "1", "--seed", "1", "--json"]
-            trials = [_peak_anonymous_memory([*cmd, "--engine", "numba"]) for _ in range(reps)]
+            trials = [_peak_anonymous_memory([*cmd, "--engine", "compiled"]) for _ in range(reps)]
             peak = round(statistics.median(p for p, _ in trials))
             report = sorted((r for _, r in trials), key=lambda r: r["train_seconds"])[reps // 2]
             runs.append((n, ext, os.path.getsize(path), peak, report))
     print(
         "\n`linscratch make-data --num-examples N --out FILE` then `linscratch train --data FILE "
-        "--epochs 1 --engine numba`. An NPY file is memory-mapped and read in place; a Parquet "
+        "--epochs 1 --engine compiled`. An NPY file is memory-mapped and read in place; a Parquet "
         "file is copied a row group and a few columns at a time into a memory-mapped scratch "
         "file. The exact answer and the losses go through the rows in chunks.\n",
         file=out,
@@ -669,7 +669,7 @@ def main() -> None:
         if args.options:
             print("\n## Iterate averaging and schedules: the excess loss", file=sys.stdout)
             averaging_table(10**6, 2, 3, [0, 1, 2], sys.stdout)
-            print("\n## What each option costs the numba engine", file=sys.stdout)
+            print("\n## What each option costs the compiled engine", file=sys.stdout)
             option_cost_table(10**6, 2, 3, 9, sys.stdout)
             return
         path = Path(__file__).with_name("RESULTS.md")
@@ -711,7 +711,7 @@ def main() -> None:
             out_of_core_table(40_000_000, out)
             print("\n## Iterate averaging and schedules: the excess loss", file=out)
             averaging_table(10**6, 2, 3, [0, 1, 2], out)
-            print("\n## What each option costs the numba engine", file=out)
+            print("\n## What each option costs the compiled engine", file=out)
             option_cost_table(10**6, 2, 3, 9, out)
             print(user_wait_section(path), end="", file=out)
         tmp.replace(path)

@@ -1,8 +1,8 @@
-"""Benchmark: the numba engine's per-epoch loss (a full pass with the epoch's final
+"""Benchmark: the compiled engine's per-epoch loss (a full pass with the epoch's final
 parameters) as a share of the epoch, at d = 2 and d = 100, N = 1e6 and 1e7.
 
 For each size, a `fit` of a few epochs (float32, batch 100, the planner's shuffle) times each
-epoch (`NumbaEngine.run_epoch`) and each loss (`NumbaEngine.loss`, on the threads it chooses);
+epoch (`CompiledEngine.run_epoch`) and each loss (`CompiledEngine.loss`, on the threads it chooses);
 beside the loss, on the same arrays, the same pass on one thread and the serial loop it
 replaced (one float64 sum over the rows in order), and a plain read of the same bytes (numpy's
 sum of every float, one thread) as the memory's speed. Medians over the epochs and over
@@ -20,13 +20,13 @@ import statistics
 import time
 
 import numpy as np
+from linscratch.train.kernels.epoch_loss import mean_loss
+from linscratch.train.kernels.epochs import FAST
 from machine import cpu_model
 from numba import njit
 
 from linscratch import fit
-from linscratch.train.engines.numba import NumbaEngine
-from linscratch.train.kernels.epoch_loss import mean_loss
-from linscratch.train.kernels.epochs import FAST
+from linscratch.train.engines.compiled import CompiledEngine
 
 
 @njit(cache=True, fastmath=FAST)
@@ -59,7 +59,7 @@ def measure(n: int, d: int, epochs: int) -> dict[str, float]:
     X = rng.standard_normal((n, d), dtype=np.float32)
     y = X @ rng.standard_normal(d).astype(np.float32) + np.float32(1)
     times: dict[str, list[float]] = {k: [] for k in ("epoch", "loss", "one", "old", "read")}
-    run_epoch, loss = NumbaEngine.run_epoch, NumbaEngine.loss
+    run_epoch, loss = CompiledEngine.run_epoch, CompiledEngine.loss
 
     def timed_epoch(self, *args, **kwargs):
         start = time.perf_counter()
@@ -77,11 +77,13 @@ def measure(n: int, d: int, epochs: int) -> dict[str, float]:
         times["loss"].append(time.perf_counter() - start)
         return out
 
-    NumbaEngine.run_epoch, NumbaEngine.loss = timed_epoch, timed_loss
+    CompiledEngine.run_epoch, CompiledEngine.loss = timed_epoch, timed_loss
     try:
-        fit(X, y, engine="numba", num_epochs=epochs, lr=0.01, batch_size=100, seed=0, init="zero")
+        fit(
+            X, y, engine="compiled", num_epochs=epochs, lr=0.01, batch_size=100, seed=0, init="zero"
+        )
     finally:
-        NumbaEngine.run_epoch, NumbaEngine.loss = run_epoch, loss
+        CompiledEngine.run_epoch, CompiledEngine.loss = run_epoch, loss
     times["loss"] = times["loss"][1:]  # the starting loss is not an epoch's
     return {k: statistics.median(v) for k, v in times.items()}
 

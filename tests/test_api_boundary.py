@@ -458,7 +458,7 @@ def test_sgd_checks_move_no_parameter():
     assert torch.equal(w.detach(), torch.ones(2))  # refused before any step
 
 
-@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "compiled"])
 def test_w0_in_its_documented_shapes_and_b0_alone(engine):
     settings = {"engine": engine, "seed": 0, "num_epochs": 2, "dtype": "float64"}
     runs = [
@@ -536,7 +536,7 @@ def test_weights_c_times_w_give_the_answer_of_w(c):
         assert a == pytest.approx(b, rel=rel, abs=0)
     np.testing.assert_allclose(scaled.se, base.se, rtol=rel)
     settings = {"seed": 0, "num_epochs": 3, "dtype": "float64", "lr": 0.05}
-    for engine in ("numba", "analytic", "autograd"):
+    for engine in ("compiled", "analytic", "autograd"):
         one = fit(Xw, yw, sample_weight=s, engine=engine, **settings)
         other = fit(Xw, yw, sample_weight=c * s, engine=engine, **settings)
         np.testing.assert_allclose(other.w, one.w, rtol=rel)

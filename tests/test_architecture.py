@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 
-import linscratch
-
 ROOT = Path(__file__).resolve().parent.parent
 MAP = (ROOT / "docs" / "architecture.md").read_text()
-PACKAGE = Path(linscratch.__file__).parent
-MODULES = {  # every module of the package by its dotted name, without "linscratch."
-    ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__"): p
-    for p in PACKAGE.rglob("*.py")
+# every module of the package by its dotted name, without "linscratch.": Python and Cython
+SOURCES = ROOT / "src" / "linscratch"
+MODULES = {
+    ".".join(p.relative_to(SOURCES).with_suffix("").parts).removesuffix(".__init__"): p
+    for p in [*SOURCES.rglob("*.py"), *SOURCES.rglob("*.pyx")]
 }
 
 
@@ -53,7 +52,7 @@ def test_the_layers_are_the_import_contract():
 
 
 def named_places() -> list[str]:
-    """Every `path.py`, `folder/` and `module.name` in backticks in the map."""
+    """Every `path.py` (or .pyx, .pxd), `folder/` and `module.name` in backticks in the map."""
     return sorted(set(re.findall(r"`([\w./]+)`", MAP)))
 
 
@@ -62,12 +61,15 @@ def _module(name: str) -> list[str]:
     return [m for m in MODULES if m == name or m.endswith("." + name)]
 
 
-@pytest.mark.parametrize("place", [p for p in named_places() if p.endswith((".py", "/"))])
+FILES = (".py", ".pyx", ".pxd", "/")
+
+
+@pytest.mark.parametrize("place", [p for p in named_places() if p.endswith(FILES)])
 def test_every_file_named_exists(place):
-    if place.startswith(("tests/", "benchmarks/", "docs/", "scripts/")):
+    if place.startswith(("tests/", "benchmarks/", "docs/", "scripts/")) or place == "meson.build":
         assert (ROOT / place).exists(), place
         return
-    inside = [PACKAGE / place, *(p for p in PACKAGE.rglob(Path(place.rstrip("/")).name))]
+    inside = [SOURCES / place, *(p for p in SOURCES.rglob(Path(place.rstrip("/")).name))]
     assert any(p.exists() and str(p).endswith(place.rstrip("/")) for p in inside), place
 
 
@@ -76,7 +78,7 @@ def _dotted() -> list[str]:
     found = []
     for place in named_places():
         parts = place.split(".")
-        if place.endswith(".py") or len(parts) < 2 or not all(p.isidentifier() for p in parts):
+        if place.endswith(FILES) or len(parts) < 2 or not all(p.isidentifier() for p in parts):
             continue
         if _module(".".join(parts[:-1])):
             found.append(place)

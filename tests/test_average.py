@@ -11,7 +11,7 @@ from linscratch import cli, fit
 from linscratch.book.data import synthetic_data
 from linscratch.events import Subscriber
 
-ENGINES = ["autograd", "analytic", "numba"]
+ENGINES = ["autograd", "analytic", "compiled"]
 
 
 class Iterates(Subscriber):
@@ -76,7 +76,7 @@ def test_every_engine_averages_the_same_iterates():
 
 def test_averaging_closes_most_of_the_gap_to_the_exact_optimum():
     X, y = book_data(200_000)
-    args = dict(engine="numba", seed=0, dtype="float64")
+    args = dict(engine="compiled", seed=0, dtype="float64")
     plain, averaged = fit(X, y, **args), fit(X, y, **args, average=2)
     gap, closed = excess(X, y, plain.w, plain.b), excess(X, y, averaged.w, averaged.b)
     assert gap > 5e-4 and closed < gap / 10, (gap, closed)
@@ -88,12 +88,12 @@ def test_the_target_one_million_rows_three_epochs():
     above the exact optimum with averaging (float32, the default)."""
     X, y = book_data(1_000_000)
     for seed in range(3):
-        r = fit(X.float(), y.float(), engine="numba", seed=seed, average=2)
+        r = fit(X.float(), y.float(), engine="compiled", seed=seed, average=2)
         assert excess(X, y, r.w, r.b) <= 1e-4
 
 
 def test_cli_average_reports_both_losses(capsys):
-    args = ["train", "--num-examples", "20000", "--seed", "1", "--json", "--engine", "numba"]
+    args = ["train", "--num-examples", "20000", "--seed", "1", "--json", "--engine", "compiled"]
     assert cli.main([*args, "--average"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["config"]["average"] == 2
@@ -134,7 +134,9 @@ def test_numba_averages_a_block_shuffled_epoch_in_one_call_and_in_chunks():
     mean of the recorded iterates."""
     X, y = book_data(3001)
     rec = Iterates()
-    args = dict(engine="numba", shuffle="block", seed=4, average=1, dtype="float64", batch_size=7)
+    args = dict(
+        engine="compiled", shuffle="block", seed=4, average=1, dtype="float64", batch_size=7
+    )
     chunked = fit(X, y, subscribers=[rec], **args)
     whole = fit(X, y, **args)
     steps = np.concatenate([p for e in sorted(rec.by_epoch) for p in rec.by_epoch[e]])

@@ -35,7 +35,7 @@ def stop_after(epochs):
 
 @pytest.mark.parametrize(
     ("engine", "shuffle"),
-    [("autograd", "book"), ("numba", "block"), ("numba", "full"), ("analytic", "book")],
+    [("autograd", "book"), ("compiled", "block"), ("compiled", "full"), ("analytic", "book")],
 )
 def test_resumed_run_equals_uninterrupted_bit_for_bit(tmp_path, engine, shuffle):
     X, y = problem()
@@ -134,7 +134,7 @@ def test_killed_process_resumes_exactly(tmp_path):
 
 @pytest.mark.parametrize(
     ("engine", "shuffle"),
-    [("autograd", "book"), ("numba", "block"), ("numba", "full"), ("analytic", "full")],
+    [("autograd", "book"), ("compiled", "block"), ("compiled", "full"), ("analytic", "full")],
 )
 def test_a_finished_run_continued_to_more_epochs_equals_the_longer_run(tmp_path, engine, shuffle):
     """Warm start: 3 epochs, then `resume` with num_epochs=7, ends bit for bit where a 7-epoch

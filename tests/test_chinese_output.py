@@ -20,7 +20,7 @@ from linscratch.show import svg
 from linscratch.show.live import LivePlot
 
 # Names, not English prose: the engines, dtypes, the library's own names and Python's.
-NAMES = {"autograd", "analytic", "numba", "float32", "float64", "SGD", "linscratch", "Result",
+NAMES = {"autograd", "analytic", "compiled", "float32", "float64", "SGD", "linscratch", "Result",
          "GradCheck", "ModelResult", "tensor", "torch", "RMSE", "lr", "DivergedError"}  # fmt: skip
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,}")
 

@@ -119,7 +119,7 @@ def test_longley_within_one_percent_of_ols(cli):
         "float64",
     )
     assert 0 <= report["loss_gap"] < 0.01
-    assert report["engine"] == "numba"
+    assert report["engine"] == "compiled"
 
 
 def test_save_and_predict_round_trip(cli, tmp_path, table):

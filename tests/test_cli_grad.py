@@ -104,5 +104,5 @@ def test_train_check_grad_human_line(cli):
 
 
 def test_check_grad_with_a_compiled_engine_is_a_usage_error(cli):
-    run = cli("train", "--check-grad", "--engine", "numba")
+    run = cli("train", "--check-grad", "--engine", "compiled")
     assert run.code == 2 and "--check-grad" in run.err and "Traceback" not in run.err

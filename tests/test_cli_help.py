@@ -187,11 +187,11 @@ def test_a_long_list_of_choices_is_named_in_the_usage(monkeypatch):
         try:
             parser = argparse.ArgumentParser(prog="linscratch train", formatter_class=Formatter)
             parser.add_argument("--pick", choices=names)
-            parser.add_argument("--engine", choices=("auto", "numba"))
+            parser.add_argument("--engine", choices=("auto", "compiled"))
             usage, text = parser.format_usage(), parser.format_help()
         finally:
             i18n.set_language("en")
-        assert "[--pick PICK]" in usage and "[--engine {auto,numba}]" in usage
+        assert "[--pick PICK]" in usage and "[--engine {auto,compiled}]" in usage
         assert "--pick {" + ",".join(names) + "}" in text
         assert all(width(line) <= 80 for line in text.splitlines())
         assert parser._option_string_actions["--pick"].metavar is None  # restored

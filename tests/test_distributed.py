@@ -158,7 +158,7 @@ def test_torchrun_cli_prints_once_and_matches_one_process():
 def test_one_process_engines_are_refused_under_torchrun(cli, monkeypatch):
     monkeypatch.setenv("RANK", "0")
     monkeypatch.setenv("WORLD_SIZE", "2")
-    run = cli("train", "--engine", "numba")
+    run = cli("train", "--engine", "compiled")
     assert run.code == 2 and "torchrun" in run.err
 
 

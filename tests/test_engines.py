@@ -6,15 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from linscratch.events import Subscriber
 from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
+from linscratch.train.engines.compiled import KernelOptions
 from linscratch.train.kernels import epochs as _kernels
 from linscratch.train.orders import BlockShuffle, Orders
 from linscratch.train.plan import make_plan
 
-ENGINES = ["autograd", "analytic", "numba"]
-KERNELS = ["sgd_epoch", "sgd_epoch_blocks", "sgd_rows", "sgd_blocks", "block_walk", "finish_epoch"]
+ENGINES = ["autograd", "analytic", "compiled"]
 
 
 def naive_sgd(X, y, w, b, orders, lr, batch_size, delta=None, s=None):
@@ -98,7 +97,7 @@ def test_fused_block_shuffle_equals_its_written_out_order_bit_for_bit(dtype):
     order = BlockShuffle(2000, 37, 4, np.uint64(99))
     w1, b1 = w0.reshape(-1).astype(dtype), np.zeros(1, dtype)
     w2, b2 = w1.copy(), b1.copy()
-    opts = _kernels.KernelOptions(0.05, 10, True, False, 16, 0)  # (the squared loss)
+    opts = KernelOptions(0.05, 10, True, False, 16, 0)  # (the squared loss)
     nothing = (None, None)
     for sw in (None, np.random.default_rng(3).uniform(0.5, 2.0, 2000).astype(dtype)):
         _kernels.sgd_epoch_blocks(X, y, w1, b1, opts, *nothing, 37, 4, np.uint64(99), sw, None)
@@ -138,7 +137,7 @@ def test_block_shuffle_keeps_blocks_together_within_a_buffer():
 def test_cli_auto_picks_numba_for_large_runs(cli):
     report = cli("train", "--seed", "1", "--num-examples", "100000", "--epochs", "1", "--json")
     assert report.code == 0
-    assert report.json["engine"] == "numba" and report.json["shuffle"] == "full"
+    assert report.json["engine"] == "compiled" and report.json["shuffle"] == "full"
     assert report.json["compile_seconds"] >= 0 and report.json["loss"] < 1e-4
 
 
@@ -147,7 +146,7 @@ def test_cli_default_is_still_the_books_loop(cli):
     assert report["engine"] == "autograd" and report["shuffle"] == "book"
 
 
-@pytest.mark.parametrize("engine", ["analytic", "numba"])
+@pytest.mark.parametrize("engine", ["analytic", "compiled"])
 def test_fast_engines_reach_the_same_answer_as_the_book(cli, engine):
     book = cli("train", "--seed", "4", "--json", "--shuffle", "book").json
     fast = cli("train", "--seed", "4", "--json", "--shuffle", "book", "--engine", engine).json
@@ -158,7 +157,7 @@ def test_fast_engines_reach_the_same_answer_as_the_book(cli, engine):
     )
 
 
-@pytest.mark.parametrize("engine", ["analytic", "numba"])
+@pytest.mark.parametrize("engine", ["analytic", "compiled"])
 def test_fast_engines_stop_when_diverging(cli, engine):
     run_ = cli("train", "--seed", "1", "--lr", "100", "--engine", engine)
     assert run_.code == 1 and "epoch 1, step" in run_.err
@@ -168,59 +167,5 @@ def test_numba_short_last_batch_divides_by_its_own_size():
     X, y, w0, b0 = problem(n=105, d=2)
     orders = epoch_orders("full", 105, epochs=1)
     ref_w, _ = naive_sgd(X, y, w0, b0, orders, 0.1, 50)  # batches 50, 50, 5
-    (w, _), _ = run("numba", X, y, w0, b0, orders, 0.1, 50, torch.float64)
+    (w, _), _ = run("compiled", X, y, w0, b0, orders, 0.1, 50, torch.float64)
     np.testing.assert_allclose(w, ref_w, rtol=1e-12)
-
-
-class _Progress(Subscriber):
-    wants_progress = True
-
-
-class _Steps(Subscriber):
-    wants_steps = True
-
-
-@pytest.mark.parametrize("shuffle", ["block", "full", "book"])
-@pytest.mark.parametrize("subscriber", [None, _Progress, _Steps])
-@pytest.mark.parametrize("average", [0, 2])
-def test_compile_loads_every_kernel_the_epochs_call(
-    monkeypatch, tmp_path, shuffle, subscriber, average
-):
-    """Regression: one row of a memory-mapped file's target column (strided) looks contiguous
-    to numba, so `compile` loaded kernels for another layout (and order kinds the run never
-    used), and the first epoch loaded its own, timed as training. Every call the epochs make
-    must have the types of a call made while compiling."""
-    import sys
-    import types
-
-    import numba
-
-    from linscratch.train.kernels import epoch_loss as _epoch_loss
-    from linscratch.train.loop import fit
-
-    np.save(tmp_path / "d.npy", np.random.default_rng(0).normal(size=(3000, 3)).astype("f4"))
-    A = np.load(tmp_path / "d.npy", mmap_mode="r")
-    calls, phase = {"compiling": set(), "training": set()}, ["compiling"]
-
-    def spy(name, kernel):
-        def call(*args):
-            calls[phase[0]].add((name, tuple(numba.typeof(a) for a in args)))
-            return kernel(*args)
-
-        return call
-
-    # the engine imports the kernels when it calls them: it gets them from a stand-in module
-    # (the kernels call one another through the real one's globals, which stay as they are)
-    proxy = types.ModuleType(_kernels.__name__)
-    proxy.__dict__.update(vars(_kernels), **{k: spy(k, getattr(_kernels, k)) for k in KERNELS})
-    monkeypatch.setitem(sys.modules, _kernels.__name__, proxy)
-    monkeypatch.setattr(_epoch_loss, "chunk_sums", spy("chunk_sums", _epoch_loss.chunk_sums))
-
-    class Phases(Subscriber):
-        def run_start(self, event):
-            phase[0] = "training"
-
-    subscribers = [Phases(), *([subscriber()] if subscriber else [])]
-    spec = dict(engine="numba", shuffle=shuffle, num_epochs=2, seed=0, average=average)
-    fit(A[:, :2], A[:, 2], subscribers=subscribers, **spec)
-    assert calls["training"] and calls["training"] <= calls["compiling"]

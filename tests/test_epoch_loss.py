@@ -1,12 +1,12 @@
-"""The numba engine's loss over all rows (`kernels.epoch_loss`): the mean of ½(xᵢ·w + b − yᵢ)²
+"""The compiled engine's loss over all rows (`kernels.epoch_loss`): the mean of ½(xᵢ·w + b − yᵢ)²
 against a naive float64 loop, weighted or not, over every layout the engine gives it; and the
 same value, bit for bit, on any number of threads."""
 
 import numpy as np
 import pytest
+from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 from linscratch import resources
-from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 
 def naive(X, y, w, b, s=None) -> float:
@@ -75,11 +75,8 @@ def test_a_process_limited_to_one_thread_gives_the_same(monkeypatch):
 
 
 def test_threads_are_the_idle_cores_at_most(monkeypatch):
-    from numba.core import config
-
     from linscratch.train.kernels.epoch_loss import threads
 
-    monkeypatch.setattr(config, "NUMBA_NUM_THREADS", 4)
     monkeypatch.setattr(resources, "THREADS", None)  # a sweep in this process sets 1
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr("os.getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone

@@ -19,7 +19,7 @@ from linscratch.train.plan import make_plan
 EPS = LOSSES["epsilon_insensitive"]
 
 
-@pytest.mark.parametrize("engine", ["analytic", "autograd", "numba"])
+@pytest.mark.parametrize("engine", ["analytic", "autograd", "compiled"])
 def test_every_step_is_sklearns(engine):
     """Batch size 1, no shuffle, zero start, float64: after each row the parameters are
     SGDRegressor's (its partial_fit on that one row is one step of its plain SGD)."""
@@ -96,12 +96,12 @@ def test_auto_takes_numba_and_a_loss_without_kernels_is_refused_there(monkeypatc
     """Its kernels exist: `engine` auto takes numba on a large run. Rule 13 still holds for a
     loss without kernels (`compiled` false, as this one was): refused, and auto goes analytic."""
     big = RunSpec.build(loss="epsilon_insensitive", num_epochs=100)
-    assert make_plan(big, 10**6, 2, 8).engine == "numba"
+    assert make_plan(big, 10**6, 2, 8).engine == "compiled"
     monkeypatch.setattr(EPS, "compiled", False)
-    with pytest.raises(UsageError, match="has no numba kernels"):
-        make_plan(RunSpec.build(engine="numba", loss="epsilon_insensitive"), 10, 2, 8)
+    with pytest.raises(UsageError, match="has no compiled kernels"):
+        make_plan(RunSpec.build(engine="compiled", loss="epsilon_insensitive"), 10, 2, 8)
     assert make_plan(big, 10**6, 2, 8).engine == "analytic"
-    assert make_plan(RunSpec.build(num_epochs=100), 10**6, 2, 8).engine == "numba"
+    assert make_plan(RunSpec.build(num_epochs=100), 10**6, 2, 8).engine == "compiled"
 
 
 def test_epsilon_needs_its_loss_and_a_number():
@@ -114,8 +114,8 @@ def test_epsilon_needs_its_loss_and_a_number():
 def test_cli_refusals(lin, here, monkeypatch):  # noqa: F811
     before = snapshot(here)
     monkeypatch.setattr(EPS, "compiled", False)  # a loss without kernels (rule 13)
-    run = lin("train", "--loss", "epsilon_insensitive", "--engine", "numba")
-    assert_refused(run, here, before, words=("--loss epsilon_insensitive has no numba kernels",))
+    run = lin("train", "--loss", "epsilon_insensitive", "--engine", "compiled")
+    assert_refused(run, here, before, words=("--loss epsilon_insensitive has no compiled kernels",))
     assert_refused(lin("train", "--epsilon", "0.5"), here, before, words=("--epsilon",))
     run = lin("train", "--loss", "epsilon_insensitive", "--epsilon", "-1", "--json")
     assert_refused(run, here, before, as_json=True, words=("--epsilon",))

@@ -23,7 +23,7 @@ from linscratch.train.loop import fit
 
 SQ = LOSSES["squared_epsilon_insensitive"]
 BOTH = ("epsilon_insensitive", "squared_epsilon_insensitive")
-ENGINES = ("analytic", "autograd", "numba")
+ENGINES = ("analytic", "autograd", "compiled")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -67,7 +67,7 @@ def test_a_whole_run_is_sklearns_fit(loss, engine):
 
 
 @pytest.mark.parametrize("loss", BOTH)
-@pytest.mark.parametrize("engine", ["analytic", "numba"])
+@pytest.mark.parametrize("engine", ["analytic", "compiled"])
 def test_float32_agrees_with_float64(loss, engine):
     """The same run in float32 and float64 ends within float32's rounding of each other (the
     tube's comparisons in the data's dtype)."""
@@ -145,7 +145,7 @@ def test_sgd_run_long_reaches_the_minimiser():
         shuffle="none",
         init="zero",
         dtype="float64",
-        engine="numba",
+        engine="compiled",
         seed=0,
         exact="never",
     )
@@ -174,22 +174,24 @@ def test_psi_at_the_tube_edge_is_sklearns():
 
 
 @pytest.mark.parametrize("loss", BOTH)
-def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard(loss):
+def test_the_compiled_kernel_keeps_a_nan_residual_for_the_guard(loss):
     """A NaN residual stays NaN through ψ and 2ρ (inside the tube too), so the kernel reports
     its step; an infinite one gives an infinite loss."""
-    from linscratch.train.kernels import epochs
     from linscratch.train.kernels.epoch_loss import mean_loss
+
+    from linscratch.train.engines.compiled import KernelOptions
+    from linscratch.train.kernels import epochs
 
     X = np.zeros((20, 2))
     X[7, 0] = np.nan
     y, w, b = np.zeros(20), np.zeros(2), np.zeros(1)
-    p = LOSSES[loss].kernel_parameter(0.5, np.dtype(np.float64))
-    opts = epochs.KernelOptions(0.1, 5, True, False, 16, 0, loss_parameter=p)
+    p, kind = LOSSES[loss].kernel_parameter(0.5, np.dtype(np.float64)), epochs.KINDS[loss]
+    opts = KernelOptions(0.1, 5, True, False, 16, 0, loss=kind, loss_parameter=p)
     bad = epochs.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
     assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
-    assert np.isnan(mean_loss(X, y, w, b, None, p))
+    assert np.isnan(mean_loss(X, y, w, b, None, kind, p))
     X[7, 0] = np.inf
-    assert mean_loss(X, y, np.ones(2), b, None, p) == np.inf
+    assert mean_loss(X, y, np.ones(2), b, None, kind, p) == np.inf
 
 
 # ψ(e) at ε = 0.25 in numpy, independent of the losses' torch
@@ -223,7 +225,7 @@ def test_train_reports_the_exact_minimiser(lin, here):  # noqa: F811
     r = json.loads(run.out)
     assert r["exact"] == "computed" and r["ols"]["r2"] is None and r["rmse"] is None
     assert r["config"]["epsilon"] == 0.05 and r["loss"] >= r["ols"]["loss"] > 0
-    text = lin("train", *args, "--epochs", "2", "--seed", "0", "--engine", "numba")
+    text = lin("train", *args, "--epochs", "2", "--seed", "0", "--engine", "compiled")
     assert text.code == 0 and "exact squared epsilon-insensitive minimiser: loss" in text.out
     zh = lin("train", *args, "--epochs", "1", "--seed", "0", "--lang", "zh")
     assert zh.code == 0 and "平方 ε-不敏感损失的精确最优解" in zh.out

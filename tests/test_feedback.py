@@ -14,7 +14,7 @@ from linscratch.events import Subscriber, Trace
 from linscratch.show import progress
 from linscratch.train.engines.analytic import AnalyticEngine
 from linscratch.train.engines.autograd import AutogradLoop
-from linscratch.train.engines.numba import NumbaEngine
+from linscratch.train.engines.compiled import CompiledEngine
 from linscratch.train.loop import fit
 
 
@@ -106,7 +106,7 @@ def test_first_epoch_line_reaches_a_pipe_while_the_run_goes_on():
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Engines that report every few thousand rows (so that small data has many chunks)."""
-    for engine in (NumbaEngine, AutogradLoop, AnalyticEngine):
+    for engine in (CompiledEngine, AutogradLoop, AnalyticEngine):
         monkeypatch.setattr(engine, "chunk_rows", 3_000)
 
 
@@ -122,7 +122,7 @@ class Counter(Subscriber):
 
 @pytest.mark.parametrize(
     ("engine", "shuffle"),
-    [("numba", "full"), ("numba", "block"), ("autograd", "book"), ("analytic", "full")],
+    [("compiled", "full"), ("compiled", "block"), ("autograd", "book"), ("analytic", "full")],
 )
 def test_progress_in_chunks_changes_no_number(small_chunks, engine, shuffle):
     """The same run with and without progress reports: the same parameters, losses and
@@ -168,7 +168,7 @@ def test_labels_and_bar_on_a_terminal(monkeypatch):
     from linscratch.train.sources import load
 
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
-    spec = RunSpec.build(seed=1, num_examples=5000, engine="numba").with_seed(1)
+    spec = RunSpec.build(seed=1, num_examples=5000, engine="compiled").with_seed(1)
     english = ["estimating the stability limit", "compiling kernels", "training"]
     chinese = ["正在估计稳定上限", "正在编译内核", "正在训练"]
     for lang, labels, bar in (("en", english, "minibatches"), ("zh", chinese, "小批量")):

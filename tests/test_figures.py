@@ -182,7 +182,7 @@ def test_half_is_drawn_the_same_in_every_cjk_font():
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-KEPT = {"SGD", "linscratch", "autograd", "numba", "analytic", "RMSE", *NAMES, "price"}
+KEPT = {"SGD", "linscratch", "autograd", "compiled", "analytic", "RMSE", *NAMES, "price"}
 
 
 def chinese_texts(fig) -> list[str]:

@@ -1156,7 +1156,7 @@ def test_hex_and_underscore_integers_follow_one_rule(lin, here, name):
     )
 
 
-@pytest.mark.parametrize("engine", ["autograd", pytest.param("numba", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ["autograd", pytest.param("compiled", marks=pytest.mark.slow)])
 def test_a_batch_size_beyond_int64_trains_or_is_refused(lin, here, engine):
     before = snapshot(here)
     args = ["train", "--num-examples", "100", "--seed", "1", "--engine", engine, "--json"]

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from linscratch.train.kernels.epoch_loss import mean_loss
 from test_engines import naive_sgd
 
 from linscratch.book.model import gradients, huber_loss
@@ -19,13 +20,13 @@ from linscratch.exact.solve import ols
 from linscratch.losses import LOSSES
 from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
+from linscratch.train.engines.compiled import KernelOptions
 from linscratch.train.kernels import epochs as _kernels
-from linscratch.train.kernels.epoch_loss import mean_loss
 from linscratch.train.loop import fit
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
 
-ENGINES = ["autograd", "analytic", "numba"]
+ENGINES = ["autograd", "analytic", "compiled"]
 
 
 def rho(e, delta):
@@ -199,15 +200,16 @@ def test_float32_stays_within_float32_rounding(engine):
     np.testing.assert_allclose(np.r_[w, b], np.r_[ref_w, ref_b], atol=1e-5 * scale)
 
 
-def test_the_numba_kernel_keeps_a_nan_residual_for_the_guard():
+def test_the_compiled_kernel_keeps_a_nan_residual_for_the_guard():
     """A NaN residual stays NaN through ψ's clip and 2ρ, so the kernel reports its step."""
     X = np.ones((20, 2))
     X[7, 0] = np.nan
     y, w, b = np.zeros(20), np.zeros(2), np.zeros(1)
-    opts = _kernels.KernelOptions(0.1, 5, True, False, 16, 0, loss_parameter=np.float64(1.0))
+    huber = _kernels.KINDS["huber"]
+    opts = KernelOptions(0.1, 5, True, False, 16, 0, loss=huber, loss_parameter=1.0)
     bad = _kernels.sgd_epoch(X, y, np.arange(20), w, b, opts, None, None, None, None)
     assert bad == 2 and np.all(w == 0)  # the second batch holds row 8; nothing was updated
-    assert math.isnan(mean_loss(X, y, w, b, None, np.float64(1.0)))
+    assert math.isnan(mean_loss(X, y, w, b, None, huber, 1.0))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -48,7 +48,7 @@ def test_a_rate_above_the_limit_is_warned_about_and_named_when_it_diverges(cli, 
     assert not model.exists() and not plot.exists()
 
 
-@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "compiled"])
 def test_every_engine_records_the_same_trace(engine):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(95, 3)), rng.normal(size=(95, 1))

@@ -38,7 +38,7 @@ TECHNICAL = {
     "linscratch", "train", "sweep", "grad", "predict", "make", "data",  # commands
     "SGD", "NaN", "nan", "inf", "CSV", "NPY", "Parquet", "Arrow", "JSON", "UTF", "torchrun", "RANK",
     "CUDA", "cuda", "cpu", "float32", "float64", "dtype", "KiB", "MiB", "GiB", "TiB", "PiB",
-    "auto", "autograd", "analytic", "numba", "book", "full", "block", "none", "zero", "mean",
+    "auto", "autograd", "analytic", "compiled", "book", "full", "block", "none", "zero", "mean",
     "random", "seed", "longley", "true", "false", "max", "format",
 }  # fmt: skip
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -160,7 +160,7 @@ MORE = [
     ("checkpoint-is-a-file", ("d.csv",), ["train", "--checkpoint", "d.csv"]),
     ("resume-no-checkpoint", (), ["train", "--resume", "."]),
     ("checkpoint-and-resume", (), ["train", "--checkpoint", "a", "--resume", "b"]),
-    ("check-grad-numba", (), ["train", "--check-grad", "--engine", "numba"]),
+    ("check-grad-numba", (), ["train", "--check-grad", "--engine", "compiled"]),
     ("grad-seed-with-num-examples", (), ["grad", "--num-examples", "5"]),
     ("grad-w-length", (), ["grad", "--w", "1,2,3"]),
     ("make-data-bad-suffix", (), ["make-data", "--num-examples", "10", "--out", "d.csv"]),

@@ -82,7 +82,7 @@ def test_scaling_without_centering_maps_back_through_the_origin():
     assert b == 0.0
 
 
-@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "compiled"])
 def test_sgd_keeps_b_at_zero_on_every_engine(engine, capsys):
     argv = ["train", "--no-intercept", "--engine", engine, "--seed", "3", "--epochs", "5"]
     assert cli.main([*argv, "--true-w", "2,-3.4", "--true-b", "0", "--json"]) == 0

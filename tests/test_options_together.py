@@ -48,7 +48,7 @@ def test_huber_with_weight_decay_is_the_minimiser_of_its_objective(l2):
     assert ours.penalty == pytest.approx(0.5 * l2 * float(ours.w @ ours.w), rel=1e-12)
 
 
-@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "compiled"])
 def test_sgd_with_huber_and_weight_decay_reaches_that_minimiser(engine):
     X, y = outliers(seed=1)
     exact = huber_fit(X, y, 1.0, True, None, l2=0.3)
@@ -111,11 +111,11 @@ def test_a_checkpoint_remembers_the_loss(tmp_path):
 
     X, y = outliers(n=100, seed=5)
     folder = str(tmp_path / "ck")
-    settings = {"seed": 0, "engine": "numba", "checkpoint": folder}
+    settings = {"seed": 0, "engine": "compiled", "checkpoint": folder}
     fit(X, y, num_epochs=1, **settings)
     with pytest.raises(UsageError):
-        fit(X, y, num_epochs=2, loss="huber", resume=folder, seed=0, engine="numba")
-    huber = {"seed": 0, "engine": "numba", "loss": "huber", "huber_delta": 1.0}
+        fit(X, y, num_epochs=2, loss="huber", resume=folder, seed=0, engine="compiled")
+    huber = {"seed": 0, "engine": "compiled", "loss": "huber", "huber_delta": 1.0}
     fit(X, y, num_epochs=1, checkpoint=str(tmp_path / "h"), **huber)
     with pytest.raises(UsageError):
         fit(X, y, num_epochs=2, resume=str(tmp_path / "h"), **(huber | {"huber_delta": 2.0}))

@@ -8,7 +8,7 @@ import pytest
 from linscratch.cli import make_data
 from linscratch.data.files import read_table
 from linscratch.spec import RunSpec
-from linscratch.train.engines.numba import NumbaEngine
+from linscratch.train.engines.compiled import CompiledEngine
 from linscratch.train.plan import make_plan
 
 
@@ -68,8 +68,10 @@ def test_a_memory_mapped_file_is_read_in_place(tmp_path):
     assert isinstance(table.X.base, np.memmap) or isinstance(table.X.base.base, np.memmap)
     import torch
 
-    plan = make_plan(RunSpec.build(engine="numba"), 5000, 3, 4)
-    engine = NumbaEngine(table.X, table.y.reshape(-1, 1), torch.zeros(3, 1), torch.zeros(1), plan)
+    plan = make_plan(RunSpec.build(engine="compiled"), 5000, 3, 4)
+    engine = CompiledEngine(
+        table.X, table.y.reshape(-1, 1), torch.zeros(3, 1), torch.zeros(1), plan
+    )
     assert not engine.X.flags.owndata and engine.X.shape == (5000, 4)  # the rows, in place
     np.testing.assert_array_equal(engine.X[:, :3], data[:, :3])
 
@@ -87,7 +89,7 @@ def test_training_from_the_file_equals_training_in_memory(cli, tmp_path, shuffle
         "--out",
         str(tmp_path / "d.npy"),
     )
-    args = ("--epochs", "2", "--seed", "3", "--engine", "numba", "--shuffle", shuffle, "--json")
+    args = ("--epochs", "2", "--seed", "3", "--engine", "compiled", "--shuffle", shuffle, "--json")
     streamed = cli("train", "--data", str(tmp_path / "d.npy"), *args).json
     data = np.load(tmp_path / "d.npy")
     np.save(tmp_path / "copy.npy", np.ascontiguousarray(data[:, [0, 1, 2]]))
@@ -119,7 +121,7 @@ def test_training_from_a_file_with_numba_never_imports_torch(tmp_path):
         "import sys, io, contextlib\n"
         "from linscratch.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    assert main(['train', '--data', {str(tmp_path / 'd.npy')!r}, '--engine', 'numba',"
+        f"    assert main(['train', '--data', {str(tmp_path / 'd.npy')!r}, '--engine', 'compiled',"
         " '--json']) == 0\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
@@ -141,7 +143,7 @@ def test_parquet_is_streamed_by_row_group_and_equals_npy(cli, tmp_path, monkeypa
     table = read_table(tmp_path / "d.parquet")
     assert not table.X.flags.owndata  # a memory-mapped scratch copy, not a loaded table
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.npy", "d.parquet"]  # no scratch
-    args = ("--epochs", "2", "--seed", "1", "--engine", "numba", "--json")
+    args = ("--epochs", "2", "--seed", "1", "--engine", "compiled", "--json")
     from_npy = cli("train", "--data", str(tmp_path / "d.npy"), *args).json
     from_parquet = cli("train", "--data", str(tmp_path / "d.parquet"), *args).json
     assert from_parquet["w"] == from_npy["w"] and from_parquet["epochs"] == from_npy["epochs"]

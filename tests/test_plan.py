@@ -5,7 +5,7 @@ import pytest
 from linscratch.errors import UsageError
 from linscratch.spec import RunSpec
 from linscratch.train.plan import (
-    AUTO_NUMBA_MIN_VISITS,
+    AUTO_COMPILED_MIN_VISITS,
     BLOCK_BYTES,
     FULL_SHUFFLE_MAX_BYTES,
     Machine,
@@ -29,7 +29,7 @@ def refused(words, **settings):
 
 
 def test_rule_1_a_gradient_check_needs_autograd():
-    refused(["check_grad", "engine autograd"], check_grad=True, engine="numba")
+    refused(["check_grad", "engine autograd"], check_grad=True, engine="compiled")
     refused(["check_grad"], check_grad=True, engine="analytic")
     assert plan(check_grad=True, engine="autograd").engine == "autograd"
 
@@ -39,14 +39,14 @@ def test_rule_2_a_gradient_check_runs_in_one_process():
 
 
 def test_rule_3_processes_need_the_analytic_engine():
-    refused(["engine numba", "one process"], engine="numba", machine=TWO)
+    refused(["engine compiled", "one process"], engine="compiled", machine=TWO)
     refused(["engine autograd"], engine="autograd", machine=TWO)
     assert plan(machine=TWO).engine == "analytic"
 
 
 def test_rule_4_a_gpu_needs_cuda_and_the_analytic_engine():
     refused(["device cuda", "no CUDA"], device="cuda")
-    refused(["device cuda:1", "engine analytic"], device="cuda:1", engine="numba", machine=GPU)
+    refused(["device cuda:1", "engine analytic"], device="cuda:1", engine="compiled", machine=GPU)
     p = plan(device="cuda", machine=GPU)
     assert (p.engine, p.device) == ("analytic", "cuda")
 
@@ -59,9 +59,9 @@ def test_rule_5_cuda_under_torchrun_is_each_process_s_own_gpu():
 def test_rule_6_auto_engine():
     n = 1000
     assert plan(n=n).engine == "autograd"  # the book's run: 3,000 row visits
-    epochs_below = (AUTO_NUMBA_MIN_VISITS - 1) // n
+    epochs_below = (AUTO_COMPILED_MIN_VISITS - 1) // n
     assert plan(n=n, num_epochs=epochs_below).engine == "autograd"
-    assert plan(n=n, num_epochs=AUTO_NUMBA_MIN_VISITS // n).engine == "numba"
+    assert plan(n=n, num_epochs=AUTO_COMPILED_MIN_VISITS // n).engine == "compiled"
     assert plan(n=10**6, num_epochs=1000, check_grad=True).engine == "autograd"
     assert plan(n=10**6, device="cuda", machine=GPU).engine == "analytic"
     assert plan(n=10, engine="analytic").engine == "analytic"
@@ -70,9 +70,9 @@ def test_rule_6_auto_engine():
 def test_rule_7_auto_shuffle():
     row = 3 * 4  # two float32 features and the target
     assert plan(n=10**8, engine="autograd").shuffle == "book"
-    assert plan(n=FULL_SHUFFLE_MAX_BYTES // row, engine="numba").shuffle == "full"
-    assert plan(n=FULL_SHUFFLE_MAX_BYTES // row + 1, engine="numba").shuffle == "block"
-    assert plan(n=10**7, engine="numba", shuffle="none").shuffle == "none"
+    assert plan(n=FULL_SHUFFLE_MAX_BYTES // row, engine="compiled").shuffle == "full"
+    assert plan(n=FULL_SHUFFLE_MAX_BYTES // row + 1, engine="compiled").shuffle == "block"
+    assert plan(n=10**7, engine="compiled", shuffle="none").shuffle == "none"
 
 
 def test_rule_8_blocks_hold_64_kib_and_at_least_a_batch():
@@ -85,14 +85,14 @@ def test_rule_9_a_resumed_run_keeps_its_plan():
     saved = {"engine": "autograd", "shuffle": "book"}
     p = plan(n=10**6, num_epochs=10, resumed=saved)  # auto would pick numba and full here
     assert (p.engine, p.shuffle) == ("autograd", "book")
-    assert plan(n=10**6, engine="numba", resumed=saved).engine == "numba"  # explicit wins
+    assert plan(n=10**6, engine="compiled", resumed=saved).engine == "compiled"  # explicit wins
     with pytest.raises(UsageError, match="check_grad"):
-        plan(check_grad=True, resumed={"engine": "numba", "shuffle": "full"})
+        plan(check_grad=True, resumed={"engine": "compiled", "shuffle": "full"})
 
 
 def test_check_refuses_before_any_data():
     with pytest.raises(UsageError, match="check_grad"):
-        check(RunSpec.build(check_grad=True, engine="numba"), NO_GPU)
+        check(RunSpec.build(check_grad=True, engine="compiled"), NO_GPU)
     check(RunSpec.build(), NO_GPU)  # the book's run is fine
 
 
@@ -112,7 +112,7 @@ def test_rule_11_a_gradient_check_is_refused_with_weighted_rows():
     assert not make_plan(spec, 100, 2, 4, NO_GPU).weighted
 
 
-@pytest.mark.parametrize("engine", ["autograd", "analytic", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "analytic", "compiled"])
 def test_every_engine_trains_weighted_rows_on_every_device(engine):
     """No rule refuses weights for an engine, a GPU or torchrun."""
     assert make_plan(RunSpec.build(engine=engine), 100, 2, 4, NO_GPU, weighted=True).weighted
@@ -124,5 +124,5 @@ def test_every_engine_trains_weighted_rows_on_every_device(engine):
 def test_rule_12_averaging_writes_and_resumes_no_checkpoint():
     refused(["average", "checkpoint", "resume"], average=2, checkpoint="ck")
     refused(["average", "checkpoint", "resume"], average=1, resume="ck")
-    assert plan(average=2, engine="numba").average == 2
+    assert plan(average=2, engine="compiled").average == 2
     assert plan(checkpoint="ck").average == 0

@@ -163,7 +163,7 @@ def test_training_from_a_wide_file_holds_bounded_memory(tmp_path):
     data.flush()
     np.save(small, np.asarray(data[:300]))
     del data
-    cmd = [sys.executable, "-m", "linscratch", "train", "--engine", "numba", "--seed", "1"]
+    cmd = [sys.executable, "-m", "linscratch", "train", "--engine", "compiled", "--seed", "1"]
     cmd += ["--epochs", "1", "--exact", "always", "--data"]
     base = _peak_anonymous_mib([*cmd, str(small)])
     assert _peak_anonymous_mib([*cmd, str(big)]) - base < 100

@@ -20,7 +20,7 @@ from linscratch.train.loop import fit
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
 
-ENGINES = ["autograd", "analytic", "numba"]
+ENGINES = ["autograd", "analytic", "compiled"]
 
 
 def problem(n=503, d=4, seed=0):
@@ -169,7 +169,7 @@ def test_sgd_with_weight_decay_converges_to_ridge():
     X, y, _ = problem(n=2000, d=3, seed=6)
     l2 = 0.1
     result = fit(
-        X, y, l2=l2, lr=0.01, num_epochs=40, engine="numba", dtype="float64", seed=0, average=20
+        X, y, l2=l2, lr=0.01, num_epochs=40, engine="compiled", dtype="float64", seed=0, average=20
     )
     exact = ridge(X, y, l2)
     assert _rel(result.w, exact.w) <= 2e-3
@@ -212,7 +212,7 @@ def test_with_standardize_ridge_is_solved_on_the_rows_sgd_trained_on(capsys, tmp
         "--epochs",
         "30",
         "--engine",
-        "numba",
+        "compiled",
         "--dtype",
         "float64",
     )
@@ -302,7 +302,7 @@ def test_the_books_short_batch_decays_as_the_book_does_on_every_engine():
     ]
     for other in got[1:]:
         np.testing.assert_allclose(other.w, got[0].w, rtol=1e-12)
-    mean = fit(X, y, engine="numba", l2=0.3, shuffle="none", dtype="float64", seed=0)
+    mean = fit(X, y, engine="compiled", l2=0.3, shuffle="none", dtype="float64", seed=0)
     assert not np.allclose(mean.w, got[0].w, rtol=1e-12)  # the short batch's step differs
 
 
@@ -311,9 +311,9 @@ def test_a_checkpoint_remembers_the_penalty(tmp_path):
 
     X, y, _ = problem(n=100, d=2)
     folder = str(tmp_path / "ck")
-    fit(X, y, l2=0.1, num_epochs=1, checkpoint=folder, seed=0, engine="numba")
+    fit(X, y, l2=0.1, num_epochs=1, checkpoint=folder, seed=0, engine="compiled")
     with pytest.raises(UsageError):
-        fit(X, y, l2=0.2, num_epochs=2, resume=folder, seed=0, engine="numba")
-    resumed = fit(X, y, l2=0.1, num_epochs=2, resume=folder, seed=0, engine="numba")
-    whole = fit(X, y, l2=0.1, num_epochs=2, seed=0, engine="numba")
+        fit(X, y, l2=0.2, num_epochs=2, resume=folder, seed=0, engine="compiled")
+    resumed = fit(X, y, l2=0.1, num_epochs=2, resume=folder, seed=0, engine="compiled")
+    whole = fit(X, y, l2=0.1, num_epochs=2, seed=0, engine="compiled")
     assert resumed.w == whole.w and resumed.b == whole.b

@@ -14,7 +14,7 @@ from test_checkpoint import Interrupt, stop_after
 from linscratch.events import Subscriber
 from linscratch.train.loop import fit
 
-ENGINES = ["autograd", "analytic", "numba"]
+ENGINES = ["autograd", "analytic", "compiled"]
 SCHEDULES = [
     {"lr_schedule": "invscaling", "power_t": 0.5},
     {"lr_schedule": "invscaling", "power_t": 0.25},
@@ -52,7 +52,7 @@ def problem(n=203, d=3, seed=0):
 
 
 class WantsProgress(Subscriber):
-    """Makes the engines report in chunks (the numba engine then calls its kernels a chunk
+    """Makes the engines report in chunks (the compiled engine then calls its kernels a chunk
     of steps at a time)."""
 
     wants_progress = True
@@ -76,7 +76,7 @@ def test_every_engine_follows_the_float64_reference(engine, settings, batch_size
 @pytest.mark.parametrize("settings", SCHEDULES)
 def test_numba_in_chunks_and_block_shuffled_is_the_same_run(settings):
     X, y, w0, b0 = problem(n=30_011)
-    kwargs = {"engine": "numba", "num_epochs": 3, "seed": 4, "w0": w0, "b0": b0, **settings}
+    kwargs = {"engine": "compiled", "num_epochs": 3, "seed": 4, "w0": w0, "b0": b0, **settings}
     for shuffle in ("full", "block"):
         whole = fit(X, y, shuffle=shuffle, **kwargs)
         chunked = fit(X, y, shuffle=shuffle, subscribers=[WantsProgress()], **kwargs)
@@ -116,7 +116,7 @@ def test_invscaling_with_batches_of_one_is_scikit_learns_sgdregressor():
         y,
         w0=np.zeros((3, 1)),
         b0=np.zeros(1),
-        engine="numba",
+        engine="compiled",
         shuffle="none",
         batch_size=1,
         lr=0.05,
@@ -155,7 +155,7 @@ def test_last_rate_is_the_last_steps():
 
 @pytest.mark.parametrize(
     ("engine", "shuffle"),
-    [("autograd", "book"), ("numba", "block"), ("numba", "full"), ("analytic", "full")],
+    [("autograd", "book"), ("compiled", "block"), ("compiled", "full"), ("analytic", "full")],
 )
 @pytest.mark.parametrize("settings", [SCHEDULES[0], SCHEDULES[2]])
 def test_resumed_run_equals_uninterrupted_bit_for_bit(tmp_path, engine, shuffle, settings):

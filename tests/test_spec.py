@@ -142,7 +142,7 @@ def test_diverged_error_speaks_the_librarys_vocabulary():
     g = torch.Generator().manual_seed(0)
     X = torch.normal(0, 1, (200, 2), generator=g)
     with pytest.raises(DivergedError) as info:
-        fit(X, X @ torch.tensor([1.0, 2.0]), lr=50.0, seed=1, engine="numba")
+        fit(X, X @ torch.tensor([1.0, 2.0]), lr=50.0, seed=1, engine="compiled")
     text = str(info.value)
     assert "learning rate 50.0" in text and "step" in text and "--" not in text
     bound = {"lr_max": 0.9, "gd_lr_max": 1.8, "batch_size": 10}

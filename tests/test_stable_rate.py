@@ -29,7 +29,7 @@ def test_a_full_batch_is_gradient_descent_whose_edge_is_two_over_lambda():
     X, y = rows(300, 4)
     A = np.c_[X.astype(np.float64), np.ones(len(X))]
     edge = 2 / np.linalg.eigvalsh(A.T @ A / len(A))[-1]
-    found = largest_stable_rate(X, y, len(X), edge, 9, 10.0, 200, "numba")
+    found = largest_stable_rate(X, y, len(X), edge, 9, 10.0, 200, "compiled")
     assert edge / 1.01 < found < edge * 1.05
 
 

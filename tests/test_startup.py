@@ -13,7 +13,7 @@ NOT_AT_START = (
     "matplotlib",  # --plot
     "pandas",
     "pyarrow",  # reading CSV and Parquet files
-    "numba",  # the numba engine (auto picks it from 100,000 row visits on)
+    "numba",  # no run: the tests' reference kernels only (the engine's are compiled)
     "sklearn",
     "rich",  # the progress bar, on a terminal only
 )
@@ -52,3 +52,21 @@ def test_json_train_imports_scipy_special_not_scipy_stats():
     """--json reports the OLS intervals: their t quantile comes from scipy.special."""
     loaded = modules_after(["train", "--json"], top=False)
     assert "scipy.special" in loaded and "scipy.stats" not in loaded
+
+
+def test_a_run_from_a_file_imports_no_torch_or_numba(tmp_path):
+    """A plain run on a NumPy file trains with the compiled kernels and answers exactly by
+    numpy: it imports neither torch (the book's engines) nor numba nor matplotlib, and of scipy
+    only `scipy.special`, for the statistician's table's t and F tails; without the exact
+    answer (no table), no scipy at all."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50_000, 4))
+    np.save(tmp_path / "d.npy", np.c_[X, X @ [1.0, -2.0, 0.5, 3.0] + 1.0])
+    run = ["train", "--data", str(tmp_path / "d.npy"), "--seed", "1"]
+    loaded = modules_after(run, top=False)
+    assert "linscratch.train.kernels.epochs" in loaded  # (the check sees what it should)
+    assert not {name.split(".")[0] for name in loaded} & {"torch", "matplotlib", "numba"}
+    assert "scipy.special" in loaded and "scipy.stats" not in loaded
+    assert not modules_after([*run, "--exact", "never"]) & {"torch", "scipy", "numba"}

@@ -21,7 +21,7 @@ def _runs(run) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "seconds"} for r in run.json["runs"]]
 
 
-@pytest.mark.parametrize("engine", ["autograd", "numba"])
+@pytest.mark.parametrize("engine", ["autograd", "compiled"])
 def test_workers_give_the_serial_results_bit_for_bit(cli, engine):
     args = (*SWEEP, "--engine", engine, "--seed", "3", "--json")
     serial = cli(*args, "--jobs", "1")

@@ -190,7 +190,7 @@ def test_one_thread_and_two_give_the_same_run(tmp_path, no_variables, monkeypatc
     out = []
     for threads in (1, 2):
         spec = RunSpec.build(
-            data=str(tmp_path / "d.npy"), num_epochs=1, engine="numba", threads=threads, seed=1
+            data=str(tmp_path / "d.npy"), num_epochs=1, engine="compiled", threads=threads, seed=1
         )
         dataset = load(spec.data, 1, True)
         out.append(runs.execute(spec, dataset))

@@ -135,7 +135,7 @@ def test_whole_number_weighted_gradient_is_the_repeated_batch():
     torch.testing.assert_close(gb, rb, rtol=1e-13, atol=1e-13)
 
 
-ENGINES = ["autograd", "analytic", "numba"]
+ENGINES = ["autograd", "analytic", "compiled"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -187,11 +187,11 @@ def test_weights_of_one_equal_the_unweighted_run_bit_for_bit(engine, shuffle):
 
 
 def test_a_recorded_run_reports_weighted_batch_losses():
-    """The numba kernels' chunked path (progress reports) equals the plain one, weighted."""
+    """The compiled kernels' chunked path (progress reports) equals the plain one, weighted."""
     from linscratch.events import Trace
 
     X, y, s = heteroskedastic(3000, seed=4)
-    settings = dict(engine="numba", lr=0.01, num_epochs=2, seed=2, sample_weight=s)
+    settings = dict(engine="compiled", lr=0.01, num_epochs=2, seed=2, sample_weight=s)
     trace = Trace()
     traced = fit(X, y, subscribers=[trace], **settings)
     plain = fit(X, y, **settings)

@@ -116,7 +116,7 @@ def test_estimator_sample_weight_matches_repeated_rows_once_converged():
     point whichever way the rows are counted. (With the default max_iter SGD stops long
     before; see test_estimator.py.)"""
     estimator = SGDLinearRegression(
-        random_state=0, max_iter=4000, tol=None, learning_rate_init=0.1, engine="numba"
+        random_state=0, max_iter=4000, tol=None, learning_rate_init=0.1, engine="compiled"
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

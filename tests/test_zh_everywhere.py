@@ -16,7 +16,7 @@ from linscratch import cli, i18n
 NAMES = set(
     """
     linscratch train sweep grad predict make data tensor
-    dtype SGD OLS autograd analytic numba auto book
+    dtype SGD OLS autograd analytic compiled auto book
     full block none float32 float64 torchrun cuda cpu
     zero mean longley json csv txt npy parquet arrow feather png
     svg max lambda inf nan NaN true false

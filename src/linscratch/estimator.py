@@ -113,7 +113,7 @@ class SGDLinearRegression(RegressorMixin, BaseEstimator):
         Seeds the run.
     fit_intercept : bool
         Fit b (else y = Xw).
-    engine : {"auto", "autograd", "analytic", "numba"}
+    engine : {"auto", "autograd", "analytic", "compiled"}
         How each step is computed.
     average : bool
         Report the mean of the iterates from the second epoch on.

@@ -16,11 +16,11 @@ import threading
 
 from linscratch.errors import UsageError
 
-PROCESS_BYTES = 400 << 20  # a process that has imported torch and numba, before any data
+PROCESS_BYTES = 400 << 20  # a process that has imported torch, before any data
 SOLVER_CHUNK = 1 << 18  # rows per chunk of the exact answer (solve.CHUNK)
 STABILITY_ROWS = 1 << 16  # rows the stability limit looks at (solve.stability)
-# Threads one process may use for a pass over the data (`kernels.epoch_loss`); None: numba's
-# NUMBA_NUM_THREADS, the cores. `sweep` sets 1: its processes already share the cores.
+# Threads one process may use for a pass over the data (`kernels.epoch_loss`); None: the
+# cores other work leaves idle. `sweep` sets 1: its processes already share the cores.
 THREADS: int | None = None
 
 
@@ -118,7 +118,7 @@ def pass_threads() -> int:
     return THREADS or idle_cores()
 
 
-# The environment variables by which a user sets the threads of a BLAS, OpenMP or numba: where
+# The environment variables by which a user sets the threads of a BLAS or OpenMP: where
 # one is set and `threads` is auto, the user's choice stands and the run limits nothing.
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",

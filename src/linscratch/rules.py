@@ -12,7 +12,7 @@ from linscratch.datasets import DATASETS
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
 
-ENGINES = ("auto", "autograd", "analytic", "numba")
+ENGINES = ("auto", "autograd", "analytic", "compiled")
 SHUFFLES = ("auto", "book", "full", "block", "none")
 EXACT = ("auto", "always", "never")  # whether a run computes the exact answer (statistics.py)
 DTYPES = ("float32", "float64")

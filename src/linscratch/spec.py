@@ -525,9 +525,8 @@ class ExecSpec(_Section):
         None,
         Words(
             "how each step is computed: autograd (the book's loop), analytic (the "
-            "hand-derived gradient, CPU or GPU), numba (compiled, fastest on a "
-            "CPU); auto picks autograd below {visits:,} examples x epochs, numba "
-            "above"
+            "hand-derived gradient, CPU or GPU), compiled (fastest on a CPU); "
+            "auto picks autograd below {visits:,} examples x epochs, compiled above"
         ),
     )
     shuffle: str = setting(

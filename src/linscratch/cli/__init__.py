@@ -158,7 +158,7 @@ def _sigterm_unwinds():
 
 def _signal_behind(exc: BaseException) -> BaseException | None:
     """The KeyboardInterrupt or `Terminated` a SystemError stands for, if any: a signal whose
-    handler raised while numba's dispatcher returned from a kernel becomes "returned a result
+    handler raised while a compiled call returned becomes "returned a result
     with an exception set", the signal's exception as its context."""
     seen = exc.__cause__ or exc.__context__
     while seen is not None:
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _exit_now(code: int) -> None:
     """End the process at once with `code`, its output flushed: a normal exit would wait for
-    a call the signal abandoned (`interrupts`), and unloading torch and numba alone takes
+    a call the signal abandoned (`interrupts`), and unloading torch alone takes
     0.7-0.9 s on a busy 2-core machine, where Ctrl-C and SIGTERM are answered within 1 s."""
 
     for stream in (sys.stdout, sys.stderr):

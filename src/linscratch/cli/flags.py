@@ -32,7 +32,7 @@ from linscratch.spec import (
     SYNTHETIC_DEFAULTS,
     RunSpec,
 )
-from linscratch.train.plan import AUTO_NUMBA_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
+from linscratch.train.plan import AUTO_COMPILED_MIN_VISITS, FULL_SHUFFLE_MAX_BYTES
 
 
 def flag(field: str) -> str:
@@ -203,7 +203,7 @@ HELP_VALUES = {
     "lr": {"margin": AUTO_MARGIN},
     "num_epochs": {"within": AUTO_EXCESS, "most": AUTO_EPOCHS, "work": AUTO_WORK},
     "data": {"formats": Listed(suffixes())},
-    "engine": {"visits": AUTO_NUMBA_MIN_VISITS},
+    "engine": {"visits": AUTO_COMPILED_MIN_VISITS},
     "shuffle": {"mib": FULL_SHUFFLE_MAX_BYTES >> 20},
 }
 

@@ -215,7 +215,7 @@ class FusedGram:
     ones; k the width of G; `block` the most rows a call adds."""
 
     def __init__(self, rows, c, cy, ones: bool, k: int, block: int, threads=None):
-        from linscratch.exact.kernels import CHUNK  # start-up: numba only for this pass
+        from linscratch.exact.kernels import CHUNK  # start-up: only for this pass
 
         self.rows, self.shift, self.ones = rows, (c, cy), ones
         self.out = np.zeros((-(-block // CHUNK), k, k))  # a block's chunk sums

@@ -5,12 +5,10 @@ protocol): its ρ and ψ = ρ' of the residual e = ŷ − y in torch (`rho`, `ps
 term as the book writes it, `rows`; the weighted sum Σsᵢρ(eᵢ), `summed`; the hand-derived
 gradient, `gradients`; the engines take ψ for e in their steps; the derivation
 in its module's docstring), where ψ' jumps (`kinks`: finite differences keep their step on
-one side, `derivation.fdiff.kink_limit`), whether the numba kernels train it (`compiled`;
-the planner refuses the numba engine without) and what they take to compile its loop
-(`kernel_parameter`, `KernelOptions.loss_parameter`, whose type, `kernel_type`, picks the
-loss: None, a float, or a named tuple class of the loss's own) with the pieces numba compiles
-into that loop (`kernel_psi`, `kernel_twice_rho`, `kernel_twice_rho64`: plain functions of the
-residual and that parameter, `train.kernels.losses`), its exact minimiser (`minimiser`, with
+one side, `derivation.fdiff.kink_limit`), whether the compiled kernels train it (`compiled`;
+the planner refuses the compiled engine without; its pieces there are `kernels.pxd` beside
+these modules, found by the loss's name) and its parameter as they take it
+(`kernel_parameter`: a float in the data's dtype), its exact minimiser (`minimiser`, with
 weight decay too) and mean (`mean`, in float64, in the data's units), what that minimiser costs
 against least squares' one pass (`exact_passes`, `resources.exact_cost` for `exact` auto),
 whether R² and RMSE apply (`squares`), its labels (`label`, the exact answer's name in
@@ -63,17 +61,7 @@ class Loss(Protocol):
 
     def gradients(self, X, y, w, b, weights=None, l2: float = 0.0, p=None): ...
 
-    def kernel_parameter(self, p, dtype): ...
-
-    # with `compiled`: None, float or a named tuple class, and (as staticmethods) ψ(e, p),
-    # 2ρ(e, g, p) given g = ψ(e) in e's dtype, and 2sρ(e) in float64 (s, e, p)
-    kernel_type: object
-
-    def kernel_psi(e, p): ...
-
-    def kernel_twice_rho(e, g, p): ...
-
-    def kernel_twice_rho64(s, e, p): ...
+    def kernel_parameter(self, p, dtype) -> float: ...
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0): ...
 

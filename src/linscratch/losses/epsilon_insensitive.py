@@ -18,15 +18,11 @@ b, aᵢ, cᵢ ≥ 0 and |rᵢ| ≤ ε with eᵢ = aᵢ − cᵢ + rᵢ (`scipy.o
 point method with crossover to a vertex), priced at
 EXACT_PASSES times least squares' one pass (`resources.exact_cost`, for `exact` auto). With
 weight decay it is a quadratic program, not computed (None). It does not minimise squares: no
-R² or RMSE. The numba kernels take ε in the data's dtype inside a named tuple of its own,
-`Tube`, whose type compiles its loop (`train.kernels.losses`, with the pieces below: ψ as
-scikit-learn's, in the data's dtype, and 2ρ), so that it is neither the squared loss's None nor
-Huber's float δ.
+R² or RMSE. The compiled kernels (`kernels.pxd`) take ε in the data's dtype: ψ as
+scikit-learn's, and 2ρ.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 
@@ -37,36 +33,6 @@ from linscratch.losses.tube import TubeLoss
 # the linear program (HiGHS' interior point, with crossover) against least squares' one pass:
 # 1.25 s against 0.0044 s on 20,000 rows of 5 features (the dual simplex took 15 s)
 EXACT_PASSES = 300
-
-
-class Tube(NamedTuple):
-    """The numba kernels' parameter: ε in the data's dtype (its type picks this loss's loop)."""
-
-    epsilon: float
-
-
-def kernel_psi(e, p):
-    """ψ(e) = sign(e)·[|e| > ε] in e's dtype (float32 stays float32); inside the tube e − e,
-    0, so that a NaN residual stays NaN for the divergence guard."""
-    if abs(e) > p.epsilon:
-        return np.sign(e)
-    return e - e
-
-
-def kernel_twice_rho(e, g, p):
-    """2ρ_ε(e) = 2·max(0, |e| − ε) in e's dtype (a NaN stays NaN)."""
-    a = abs(e) - p.epsilon
-    if a > 0:
-        return a + a
-    return a - a
-
-
-def kernel_twice_rho64(s, e, p):
-    """2sρ_ε(e) in float64 for a row's weight s (1.0 without weights)."""
-    a = abs(np.float64(e)) - np.float64(p.epsilon)
-    if a > 0:
-        return 2.0 * (s * a)
-    return s * (a - a)
 
 
 class EpsilonInsensitive(TubeLoss):
@@ -123,12 +89,6 @@ class EpsilonInsensitive(TubeLoss):
     def kinks(self, p) -> tuple[float, ...]:
         """The residuals where ψ jumps: ±ε."""
         return (-p, p)
-
-    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
-    kernel_type = Tube
-    kernel_psi = staticmethod(kernel_psi)
-    kernel_twice_rho = staticmethod(kernel_twice_rho)
-    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """The exact minimiser on X (n, d), y (n,): the linear program (module docstring); None

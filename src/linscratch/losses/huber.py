@@ -9,8 +9,8 @@ one side of them). Its parameter δ is `huber_delta`, in the target's units (a p
 δ/σ_y, the same objective (ρ_δ(e) = σ²ρ_{δ/σ}(e/σ)). Its exact minimiser is Newton's method
 on the pieces (`exact.huber.huber_fit`), priced at EXACT_PASSES times least squares' one pass
 (`resources.exact_cost`, for `exact` auto). It does not minimise squares: no R² or RMSE.
-The numba kernels take δ in the data's dtype, a float, which compiles the clipped loop
-(`train.kernels.losses`, with the pieces below): ψ(e) = clip(e, −δ, δ) and 2ρ(e) = ψ·(2e − ψ),
+The compiled kernels (`kernels.pxd`) take δ in the data's dtype: ψ(e) = clip(e, −δ, δ) and
+2ρ(e) = ψ·(2e − ψ),
 which is e² for |e| ≤ δ and 2δ|e| − δ² beyond. The clip is written with comparisons that a NaN
 fails, so that a NaN residual stays NaN (and 2ρ with it) for the divergence guard; an infinite
 residual gives the finite ψ = ±δ and an infinite loss.
@@ -20,36 +20,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import numpy as np
-
 from linscratch.book.model import gradients, huber_loss
 from linscratch.exact.huber import huber_fit, mean_huber
 from linscratch.i18n import Words, tr
 
 EXACT_PASSES = 15  # Huber's minimiser against least squares: Newton's passes (measured 11-17x)
-
-
-def kernel_psi(e, p):
-    """ψ(e) = clip(e, −δ, δ) in the numba kernels; δ = p comes in e's dtype (`NumbaEngine`):
-    float32 stays float32."""
-    if e > p:
-        return p
-    if e < -p:
-        return -p
-    return e
-
-
-def kernel_twice_rho(e, g, p):
-    """2ρ_δ(e) in e's dtype, given g = ψ(e): g·(2e − g)."""
-    return g * (2 * e - g)
-
-
-def kernel_twice_rho64(s, e, p):
-    """2sρ_δ(e) in float64 for a row's weight s (1.0 without weights)."""
-    a, d = abs(np.float64(e)), np.float64(p)
-    if a <= d:
-        return 2.0 * (s * (0.5 * np.float64(e) * np.float64(e)))
-    return 2.0 * (s * (d * (a - 0.5 * d)))
 
 
 class Huber:
@@ -58,7 +33,7 @@ class Huber:
     name = "huber"
     parameter = "huber_delta"  # its setting, δ
     exact_passes = EXACT_PASSES
-    compiled = True  # numba kernels (`train.kernels.losses`) train it
+    compiled = True  # the compiled kernels train it (`kernels.pxd`)
     squares = False
     unit_power = 2  # ρ_σδ(σe) = σ²ρ_δ(e)
     estimator_name = "huber"
@@ -148,16 +123,10 @@ class Huber:
         """dL/dw, dL/db of Σρ_δ by hand: `book.model.gradients` with δ."""
         return gradients(X, y, w, b, weights, l2, p)
 
-    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
-    kernel_type = float
-    kernel_psi = staticmethod(kernel_psi)
-    kernel_twice_rho = staticmethod(kernel_twice_rho)
-    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
-
-    def kernel_parameter(self, p, dtype):
-        """`KernelOptions.loss_parameter`: δ in the data's dtype (float32 stays float32): the
-        clipped loop."""
-        return dtype.type(p)
+    def kernel_parameter(self, p, dtype) -> float:
+        """`KernelOptions.loss_parameter`: δ in the data's dtype (a float32 kernel compares
+        float32)."""
+        return float(dtype.type(p))
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """Huber's exact minimiser on X (n, d), y (n,), with the penalty `l2` where set."""

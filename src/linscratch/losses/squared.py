@@ -5,34 +5,16 @@ dL/db = Σe (`book.model.gradients` derives it). ρ is a parabola: no kink, so f
 differences are exact but for rounding at any step. Its exact minimiser is least squares
 (`exact.solve.ols`), ridge regression with weight decay (`exact.ridge.ridge`), both also read
 from the R factor of the rows' one pass (`losses.objective.exact_answer`); it minimises squares,
-so R² and RMSE measure it. It has no parameter: the kernels get None for it
-(`train.kernels.losses`: None compiles the book's loop unchanged, these pieces being the very
-expressions it always had).
+so R² and RMSE measure it. It has no parameter; in the compiled kernels
+(`kernels.pxd`) ψ(e) = e and 2ρ(e) = e·e, the book's arithmetic.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from linscratch.book.model import gradients, squared_loss
 from linscratch.exact.ridge import ridge
 from linscratch.exact.solve import mean_loss, ols
 from linscratch.i18n import Words
-
-
-def kernel_psi(e, p):
-    """ψ(e) = e in the numba kernels (p None)."""
-    return e
-
-
-def kernel_twice_rho(e, g, p):
-    """2ρ(e) = e·e in e's dtype in the numba kernels, g = ψ(e) = e."""
-    return e * e
-
-
-def kernel_twice_rho64(s, e, p):
-    """2sρ(e) = s·e² in float64 (s = 1.0 without weights, which the compiler drops)."""
-    return s * np.float64(e) * np.float64(e)
 
 
 class Squared:
@@ -41,7 +23,7 @@ class Squared:
     name = "squared"
     parameter = None  # no setting of its own
     exact_passes = 1  # the exact answer's one pass over the rows (`resources.exact_cost`)
-    compiled = True  # numba kernels (`train.kernels.losses`) train it
+    compiled = True  # the compiled kernels train it (`kernels.pxd`)
     squares = True  # R² and RMSE apply
     unit_power = 2  # ½(σe)² = σ²·½e²: its values scale as the target's unit squared
     estimator_name = "squared_error"  # scikit-learn's (`SGDLinearRegression(loss=)`)
@@ -92,16 +74,9 @@ class Squared:
         """dL/dw, dL/db of the summed loss by hand: `book.model.gradients`."""
         return gradients(X, y, w, b, weights, l2)
 
-    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
-    kernel_type = None
-    kernel_psi = staticmethod(kernel_psi)
-    kernel_twice_rho = staticmethod(kernel_twice_rho)
-    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
-
-    def kernel_parameter(self, p, dtype):
-        """What the numba kernels take as `KernelOptions.loss_parameter`: None, the squared
-        loss's loop."""
-        return None
+    def kernel_parameter(self, p, dtype) -> float:
+        """`KernelOptions.loss_parameter`: unused by the squared loss (0.0)."""
+        return 0.0
 
     def minimiser(self, X, y, p, intercept=True, weights=None, l2: float = 0.0):
         """Least squares on X (n, d), y (n,) (weighted with `weights`), ridge with `l2`."""

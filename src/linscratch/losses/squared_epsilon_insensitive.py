@@ -28,14 +28,12 @@ Lipschitz gradient: it converges), so that the answer does not depend on the sid
 Its price is EXACT_PASSES times least squares' one pass (`resources.exact_cost`). It does not
 minimise squares of the residuals: no R² or RMSE, and no standard errors.
 
-The numba kernels take ε in the data's dtype inside a named tuple of its own, `SquaredTube`,
-whose type compiles its loop (`train.kernels.losses`, with the pieces below).
+The compiled kernels (`kernels.pxd`) take ε in the data's dtype.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
 
 import numpy as np
 
@@ -49,40 +47,6 @@ from linscratch.losses.tube import TubeLoss
 EXACT_PASSES = 40
 MAX_ITER = 100  # Newton's iterations before L-BFGS-B finishes
 ARMIJO = 1e-4  # the fraction of the predicted fall a halved step must achieve
-
-
-class SquaredTube(NamedTuple):
-    """The numba kernels' parameter: ε in the data's dtype (its type picks this loss's loop)."""
-
-    epsilon: float
-
-
-def kernel_psi(e, p):
-    """ψ(e) = 2·sign(e)·max(0, |e| − ε) in e's dtype (doubled by an addition, which keeps
-    float32 float32); inside the tube e − e, 0, so that a NaN residual stays NaN."""
-    if e > p.epsilon:
-        a = e - p.epsilon
-        return a + a
-    if e < -p.epsilon:
-        a = e + p.epsilon
-        return a + a
-    return e - e
-
-
-def kernel_twice_rho(e, g, p):
-    """2ρ_ε(e) = 2·max(0, |e| − ε)² in e's dtype (a NaN stays NaN)."""
-    a = abs(e) - p.epsilon
-    if a > 0:
-        return (a + a) * a
-    return a - a
-
-
-def kernel_twice_rho64(s, e, p):
-    """2sρ_ε(e) in float64 for a row's weight s (1.0 without weights)."""
-    a = abs(np.float64(e)) - np.float64(p.epsilon)
-    if a > 0:
-        return 2.0 * (s * (a * a))
-    return s * (a - a)
 
 
 class SquaredEpsilonInsensitive(TubeLoss):
@@ -106,12 +70,6 @@ class SquaredEpsilonInsensitive(TubeLoss):
         "at epoch {epoch} with the training loss {excess:.1%} above the exact squared "
         "epsilon-insensitive optimum"
     )
-
-    # the numba kernels' pieces (`train.kernels.losses`), chosen by their parameter's type
-    kernel_type = SquaredTube
-    kernel_psi = staticmethod(kernel_psi)
-    kernel_twice_rho = staticmethod(kernel_twice_rho)
-    kernel_twice_rho64 = staticmethod(kernel_twice_rho64)
 
     @staticmethod
     def outside(a):

@@ -6,10 +6,9 @@ values' `unit_power` k (ρ_σε(σe) = σ^k·ρ_ε(e)).
 
 `TubeLoss` holds what follows from that alone: the setting `epsilon` (in the target's units, a
 non-negative number, `rules.RULES`; `spec.REQUIRES` ties it to these losses), ρ in torch and
-its mean in float64 by chunks, the hand-derived gradients with the loss's ψ, the numba kernels'
-parameter (ε in the data's dtype inside the loss's own named tuple, whose type compiles its
-loop: `train.kernels.losses`), and the walk-through's lines every such loss says alike. A loss
-module adds what differs: ψ (`psi`), its kinks, its kernel pieces, its labels and its exact
+its mean in float64 by chunks, the hand-derived gradients with the loss's ψ, the compiled kernels'
+parameter (ε in the data's dtype), and the walk-through's lines every such loss says alike. A loss
+module adds what differs: ψ (`psi`), its kinks, its labels and its exact
 minimiser.
 """
 
@@ -29,7 +28,7 @@ class TubeLoss:
     title and its lines on the rows outside the tube ("clip", "none")."""
 
     parameter = "epsilon"  # its setting, ε
-    compiled = True  # numba kernels (`train.kernels.losses`) train it
+    compiled = True  # the compiled kernels train it (`kernels.pxd`)
     squares = False  # no R² or RMSE
 
     def walk(self) -> dict:
@@ -65,9 +64,9 @@ class TubeLoss:
         """dL/dw, dL/db of Σρ_ε by hand: `book.model.gradients` with ψ for e."""
         return gradients(X, y, w, b, weights, l2, psi=lambda e: self.psi(e, p))
 
-    def kernel_parameter(self, p, dtype):
-        """`KernelOptions.loss_parameter`: ε in the data's dtype, as the loss's `kernel_type`."""
-        return self.kernel_type(dtype.type(p))
+    def kernel_parameter(self, p, dtype) -> float:
+        """`KernelOptions.loss_parameter`: ε in the data's dtype."""
+        return float(dtype.type(p))
 
     def mean(self, X, y, w, b, p, weights=None) -> float:
         """The mean ρ_ε(eᵢ) in float64 (weighted: Σsᵢρ/Σsᵢ), in chunks."""

@@ -3,7 +3,7 @@ the loss of each.
 
 With a constant rate SGD's iterates wander around the optimum in a cloud whose size the rate
 sets; their mean over many steps sits near its centre, the optimum of least squares. The
-engines keep the sums (`engines.TorchAveraging`, the numba kernels' `avg`); the trajectory
+engines keep the sums (`engines.TorchAveraging`, the compiled kernels' `avg`); the trajectory
 itself is unchanged: only what is reported is the mean.
 """
 

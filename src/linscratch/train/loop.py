@@ -48,7 +48,7 @@ def draw_seed() -> int:
 
 def _as_dtype(a, dtype: str):
     """The array in `dtype`, torch or numpy as it came, copied only when the dtype differs.
-    (A numpy array never makes this import torch: the numba engine runs without it.)"""
+    (A numpy array never makes this import torch: the compiled engine runs without it.)"""
     if hasattr(a, "detach"):  # a torch tensor
         return a.to(torch_dtype(dtype))
     return np.asarray(a, dtype=dtype)
@@ -326,7 +326,6 @@ def _ready(engine, orders, state, stream, d: int) -> tuple[float, int, list[floa
     returns the compile time, the first epoch to run and the losses so far."""
     start = time.perf_counter()
     engine.compile(_epoch_trace(stream, 1, 1, d, 1, 1))  # a trace of the epochs' kind, or None
-    orders.compile()
     compile_seconds = time.perf_counter() - start
     if state is None:
         return compile_seconds, 1, []

@@ -29,7 +29,7 @@ BUFFER_BLOCKS = 16
 @dataclass(frozen=True)
 class BlockShuffle:
     """One epoch's block-shuffled order of n rows, described rather than written out: the
-    numba engine walks it inside its kernel; `np.asarray(order)` materialises it for others."""
+    compiled engine walks it inside its kernel; `np.asarray(order)` materialises it for others."""
 
     n: int
     block_rows: int
@@ -76,15 +76,6 @@ class Orders:
             version, internal, gauss = state
             self._book_rng.setstate((version, tuple(internal), gauss))
 
-    def compile(self) -> None:
-        """Compile (or load from numba's cache) the shuffle kernels, on a tiny input."""
-        if self.shuffle == "full":
-            from linscratch.train.kernels.shuffles import (  # start-up: scipy only when asked
-                full_order,
-            )
-
-            full_order(np.empty(8, dtype=self._index_dtype), np.uint64(1))
-
     def epoch(self, epoch: int) -> list[int] | np.ndarray | BlockShuffle:
         """The order of epoch `epoch` (1-based): a list for `book`, a `BlockShuffle` for
         `block`, an index array otherwise."""
@@ -94,7 +85,7 @@ class Orders:
             return indices
         if self.shuffle == "none":
             return np.arange(self.n, dtype=self._index_dtype)
-        from linscratch.train.kernels.shuffles import full_order  # start-up: scipy only when asked
+        from linscratch.train.kernels.shuffles import full_order  # start-up: only where used
 
         state = np.random.SeedSequence([self.seed, epoch]).generate_state(1, np.uint64)[0]
         if self.shuffle == "block":

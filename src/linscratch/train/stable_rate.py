@@ -63,7 +63,7 @@ def rate_curve(
 ) -> dict:
     """The largest stable rate at each batch size m of `batch_sizes` (at most the rows), each
     by `largest_stable_rate` over runs of at least `steps` steps (one epoch, or more where m
-    is a large share of the n rows, so that a growing error shows; the numba engine, whose
+    is a large share of the n rows, so that a growing error shows; the compiled engine, whose
     cost does not depend on the batch size), with what the limits say:
     {"d", "n", "batch_sizes", "measured": the rates found, "lambda_max": λ₁ (exact, from the
     (p, p) curvature AᵀA/n, A = [X 1]), "beta": β̂ = min(β, E‖a‖⁴/E‖a‖² + 2λ₁) (the rows'
@@ -78,7 +78,7 @@ def rate_curve(
     sizes = [m for m in batch_sizes if m <= n]
     bounds = [limits(lam, moments, m, n)["lr_max"] for m in sizes]
     found = [
-        largest_stable_rate(X, y, m, bound, bisections, span, _epochs(steps, m, n), "numba")
+        largest_stable_rate(X, y, m, bound, bisections, span, _epochs(steps, m, n), "compiled")
         for m, bound in zip(sizes, bounds, strict=True)
     ]
     beta = min(moments["beta"], moments["spread"] + 2 * lam)

@@ -15,7 +15,7 @@ and `loss()` is the weighted mean (`model.gradients`). `train.fit` owns everythi
 
 - `autograd`: the book's loop, PyTorch autograd per batch; bit for bit the seed's script.
 - `analytic`: torch tensors and the hand-derived gradient, no autograd; CPU or CUDA.
-- `numba`: a fused compiled loop over numpy arrays, no Python per batch; the fastest on a CPU.
+- `compiled`: a fused compiled loop over numpy arrays, no Python per batch; the fastest on a CPU.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
-ENGINES = ("autograd", "analytic", "numba")
+ENGINES = ("autograd", "analytic", "compiled")
 
 
 def as_tensor(a, dtype=None, device="cpu"):
@@ -144,6 +144,6 @@ def make_engine(plan, X, y, w, b, on_batch=None, weights=None) -> Engine:
         )
 
         return AnalyticEngine(X, y, w, b, plan, weights)
-    from linscratch.train.engines.numba import NumbaEngine  # start-up: scipy only when asked
+    from linscratch.train.engines.compiled import CompiledEngine  # start-up: scipy only when asked
 
-    return NumbaEngine(X, y, w, b, plan, weights)
+    return CompiledEngine(X, y, w, b, plan, weights)

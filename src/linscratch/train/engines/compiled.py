@@ -1,20 +1,43 @@
-"""The fused engine: one compiled loop per epoch over numpy arrays, no Python per batch.
+"""The compiled engine: one compiled loop per epoch over numpy arrays, no Python per batch.
 
 Same mathematics as the book's loop (see `kernels.epochs.sgd_epoch`), float32 or float64, any
-number of features, rows weighted or not, the plan's loss (what its `kernel_parameter` gives,
-in `KernelOptions.loss_parameter`: None the squared loss, any other a kernel of its own,
-`kernels.losses`); the kernels compile once per machine
-into numba's cache.
+number of features, rows weighted or not, the plan's loss (its number in the kernels,
+`kernels.epochs.KINDS`, and its parameter in the data's dtype, `Loss.kernel_parameter`). The
+kernels are Cython compiled with the package (`meson.build`): nothing compiles at run time.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
-from linscratch.train.kernels.epochs import KernelOptions
-from linscratch.train.kernels.prefetch import lookahead_rows
-from linscratch.train.orders import BlockShuffle, index_dtype
+from linscratch.train.kernels import epoch_loss, epochs, shuffles
+from linscratch.train.orders import BlockShuffle
+
+
+class KernelOptions(NamedTuple):
+    """The settings of an SGD kernel call, by name (`kernels.epochs` reads them by position)."""
+
+    lr: float
+    batch_size: int
+    fit_b: bool  # train b too
+    nominal: bool  # divide a short batch by batch_size, as the book's sgd does
+    ahead: int  # rows to prefetch ahead
+    every: int  # record the parameters every this many steps (0: record nothing)
+    power: float = 0.0  # invscaling: step t of the run takes lr / t^power (0: lr, constant)
+    t0: int = 0  # the run's steps before this epoch: step k of the epoch is t = t0 + k
+    l2: float = 0.0  # weight decay λ: the summed gradient of w gains (rows or Σsᵢ)·λw
+    loss: int = 0  # the loss's number in the kernels (`kernels.epochs.KINDS`; 0 squared)
+    loss_parameter: float = 0.0  # its parameter in the data's dtype (`Loss.kernel_parameter`)
+
+
+def lookahead_rows(row_bytes: int) -> int:
+    """How many rows ahead the kernels prefetch: about 8 KiB of data, between 16 and 64 rows.
+    A gather from a shuffled order waits on memory at every row; asking for a row some places
+    ahead lets the loads overlap the arithmetic."""
+    return min(max(8192 // max(row_bytes, 1), 16), 64)
 
 
 def _numpy(a, dtype) -> np.ndarray:
@@ -42,8 +65,8 @@ def _rows(X: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(X)
 
 
-class NumbaEngine:
-    name = "numba"
+class CompiledEngine:
+    name = "compiled"
     chunk_rows = 1 << 20  # 0.01 s (d = 2) to 0.2 s (d = 100) of the kernel, one call each
 
     def __init__(self, X, y, w, b, plan, weights=None):
@@ -56,8 +79,9 @@ class NumbaEngine:
         self.fit_intercept, self.nominal = plan.fit_intercept, plan.nominal
         self.shuffle = plan.shuffle  # "block": the kernels walk the blocks themselves
         self.l2 = plan.l2  # weight decay λ (`KernelOptions.l2`)
-        # what the loss's kernels compile for, its parameter in the data's dtype (a float32
-        # kernel compares float32): None for the squared loss, Huber's δ a float
+        # the loss's number in the kernels, and its parameter in the data's dtype (a float32
+        # kernel compares float32)
+        self.kind = epochs.KINDS[plan.loss.name]
         self.loss_parameter = plan.loss.kernel_parameter(plan.loss_parameter, self.dtype)
         self.ahead = lookahead_rows(self.X.shape[1] * self.dtype.itemsize)
         self.averaged = plan.average > 0  # the kernels with averaging sums are compiled too
@@ -75,47 +99,11 @@ class NumbaEngine:
         return self.avg[:d] / k, float(self.avg[d] / k)
 
     def compile(self, trace=None) -> None:
-        """Compile (or load from cache) the kernels the epochs will call: those for this data's
-        types (dtype, and the layout: a memory-mapped file's target column is strided, as its
-        first two rows show, where one row would look contiguous), this run's order (block
-        shuffled or an index array) and `trace`, a sample of the epochs' `EpochTrace` (None:
-        none; reporting progress, the same kernels a chunk of steps a call)."""
-        from linscratch.train.kernels.epoch_loss import (  # per call: tests spy on the kernels
-            chunk_sums,
-        )
-        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
-            block_walk,
-            finish_epoch,
-            sgd_blocks,
-            sgd_epoch,
-            sgd_epoch_blocks,
-            sgd_rows,
-        )
-
-        X, y = self.X[:2], self.y[:2]  # the same array types as the whole
-        sw = None if self.sw is None else self.sw[:2]
-        w, b = self.w.copy(), self.b.copy()
-        params = (w, b, self._options(0.0, 1, trace, None))
-        arrays, sums = self._arrays(trace), self._sums()
-        order = np.zeros(1, np.int64 if self.shuffle == "book" else index_dtype(len(self.X)))
-        for avg in (None, np.zeros(len(w) + 2)) if self.averaged else (None,):
-            if trace is None or not trace.chunk:
-                if self.shuffle == "block":
-                    sgd_epoch_blocks(X, y, *params, *arrays, 1, 1, np.uint64(1), sw, avg)
-                else:
-                    sgd_epoch(X, y, order, *params, *arrays, sw, avg)
-                continue
-            if self.shuffle == "block":
-                walk = block_walk(1, 1, 1, np.uint64(1))
-                sgd_blocks(X, y, *params, *arrays, walk, 0, 1, 1, sums, sw, avg)
-            else:
-                sgd_rows(X, y, order, *params, *sums, *arrays, sw, avg)
-            finish_epoch(*params, *sums, *arrays, sw, avg)
-        chunk_sums(X, y, w, b, sw, 0, 1, np.zeros((1, 2)), self.loss_parameter)
+        """Nothing: the kernels are compiled with the package and loaded with this module."""
 
     def _sums(self) -> tuple:
         """The open batch's sums: grad_w (d,), [dL/db, loss, Σsᵢ], [rows, steps]."""
-        return np.zeros_like(self.w), np.zeros(3, self.dtype), np.zeros(2, np.int64)
+        return np.zeros_like(self.w), np.zeros(3), np.zeros(2, np.int64)
 
     def _options(self, lr, batch_size, trace, decay) -> KernelOptions:
         power, t0 = (0.0, 0) if decay is None else decay
@@ -129,6 +117,7 @@ class NumbaEngine:
             power=float(power),
             t0=int(t0),
             l2=float(self.l2),
+            loss=self.kind,
             loss_parameter=self.loss_parameter,
         )
 
@@ -136,12 +125,6 @@ class NumbaEngine:
         return (None, None) if trace is None else (trace.step_loss, trace.params)
 
     def run_epoch(self, order, lr: float, batch_size: int, trace=None, decay=None) -> int | None:
-        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
-            finish_epoch,
-            sgd_epoch,
-            sgd_epoch_blocks,
-        )
-
         opts = self._options(lr, batch_size, trace, decay)
         args = (self.w, self.b, opts, *self._arrays(trace))
         blocks = isinstance(order, BlockShuffle)  # walked inside the kernel, never written out
@@ -153,26 +136,24 @@ class NumbaEngine:
             sums = self._sums()
             chunks = self._block_chunks if blocks else self._order_chunks
             bad = chunks(order, args, batch_size * trace.chunk, sums, trace)
-            return bad or finish_epoch(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
+            return (
+                bad or epochs.finish_epoch(*args[:3], *sums, *args[3:], self.sw, self.avg) or None
+            )
         weights = (self.sw, self.avg)
         if blocks:
             walk = (order.block_rows, order.buffer_blocks, order.seed)
-            bad = sgd_epoch_blocks(self.X, self.y, *args, *walk, *weights)
+            bad = epochs.sgd_epoch_blocks(self.X, self.y, *args, *walk, *weights)
         else:
-            bad = sgd_epoch(self.X, self.y, order, *args, *weights)
+            bad = epochs.sgd_epoch(self.X, self.y, order, *args, *weights)
         return bad or None
 
     def _order_chunks(self, order, args, rows, sums, trace) -> int:
         """`sgd_epoch` but for its last short batch, `rows` rows a call, reporting each."""
-        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
-            sgd_rows,
-        )
-
         w, b, opts, step_loss, snaps = args
         for start in range(0, len(order), rows):
             part = order[start : start + rows]
             arrays = (step_loss, snaps, self.sw, self.avg)
-            bad = sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
+            bad = epochs.sgd_rows(self.X, self.y, part, w, b, opts, *sums, *arrays)
             if bad or start + rows >= len(order):
                 return bad
             trace.report(int(sums[2][1]))
@@ -181,18 +162,13 @@ class NumbaEngine:
     def _block_chunks(self, order, args, rows, sums, trace) -> int:
         """`sgd_epoch_blocks` but for its last short batch, about `rows` rows (whole runs of
         blocks) a call, reporting each run that ends on a chunk of steps."""
-        from linscratch.train.kernels.epochs import (  # per call: tests spy on the kernels
-            block_walk,
-            sgd_blocks,
-        )
-
-        walk = block_walk(len(self.X), order.block_rows, order.buffer_blocks, order.seed)
+        walk = shuffles.block_walk(len(self.X), order.block_rows, order.buffer_blocks, order.seed)
         run = order.block_rows * order.buffer_blocks
         step = max(1, rows // run) * order.buffer_blocks  # blocks a call
         for g in range(0, len(walk[0]), step):
             end = g + step
             more = (walk, g, end, order.block_rows, sums, self.sw, self.avg)
-            bad = sgd_blocks(self.X, self.y, *args, *more)
+            bad = epochs.sgd_blocks(self.X, self.y, *args, *more)
             if bad:
                 return bad
             done = int(sums[2][1])
@@ -200,11 +176,11 @@ class NumbaEngine:
         return 0
 
     def loss(self) -> float:
-        from linscratch.train.kernels.epoch_loss import (  # per call: tests spy on the kernels
-            mean_loss,  # fixed chunks: the same value on any cores
+        return float(
+            epoch_loss.mean_loss(
+                self.X, self.y, self.w, self.b, self.sw, self.kind, self.loss_parameter
+            )
         )
-
-        return float(mean_loss(self.X, self.y, self.w, self.b, self.sw, self.loss_parameter))
 
     def params(self) -> tuple[np.ndarray, float]:
         return self.w.astype(np.float64), float(self.b[0])
