@@ -164,8 +164,8 @@ def test_gram_equals_its_reference(dtype, weighted, ones):
     X, y, sw = _data(3 * gram.CHUNK + 5, 6, dtype)
     c, cy = X[:100].mean(axis=0).astype(np.float64), float(y[:100].mean())
     k = 6 + (2 if ones else 1)
-    weights = sw if weighted else None
-    ours, theirs = np.zeros((4, k, k)), np.zeros((4, k, k))
-    gram.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, ours, 0, 4)
-    ref.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, theirs, 0, 4)
-    _same(ours, theirs)
+    for weights in [sw, sw.astype(np.float64), sw.astype(np.float32)] if weighted else [None]:
+        ours, theirs = np.zeros((4, k, k)), np.zeros((4, k, k))
+        gram.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, ours, 0, 4)
+        ref.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, theirs, 0, 4)
+        _same(ours, theirs)
