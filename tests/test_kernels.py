@@ -169,3 +169,22 @@ def test_gram_equals_its_reference(dtype, weighted, ones):
         gram.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, ours, 0, 4)
         ref.gram_chunks(X, y, weights, 3, len(X), c, cy, ones, theirs, 0, 4)
         _same(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_seed_batch_equals_its_reference(dtype):
+    """The seed document's worked 10x2 batch, one step of batch 10 and then batches of 3 (a
+    short last one), each loss: the same parameters and step losses to the bit."""
+    from linscratch.book.data import seed_batch
+
+    Xt, yt = seed_batch()
+    X, y = Xt.numpy().astype(dtype), yt.numpy().reshape(-1).astype(dtype)
+    order = np.arange(10, dtype=np.int64)
+    for (name, p), batch in itertools.product(LOSSES.items(), (10, 3)):
+        opts = KernelOptions(
+            0.03, batch, True, False, 16, 1, loss=epochs.KINDS[name], loss_parameter=float(dtype(p))
+        )
+        ours = _run(epochs, X, y, order, opts, False, True, None)
+        theirs = _run(ref, X, y, order, opts, False, True, None)
+        for a, b in zip(ours[:5], theirs[:5], strict=True):
+            _same(a, b)
