@@ -156,7 +156,6 @@ def linscratch_engine(name: str, shuffle: str, prefetch: bool = True):
             eng.ahead = 0  # prefetch only the row at hand: no lookahead
         eng.compile()
         orders = Orders(shuffle, n, 0, plan.block_rows)
-        orders.compile()
         start = time.perf_counter()
         eng.run_epoch(orders.epoch(1), LR, BATCH)
         fit_one_epoch.epoch_seconds.append(time.perf_counter() - start)  # shuffling included
@@ -176,13 +175,12 @@ def sequential_read_rate() -> float:
 def machine() -> str:
     cpu = cpu_model()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    import numba
     import sklearn
 
     return (
         f"{cpu}, {os.cpu_count()} cores (one used), {mem:.0f} GiB, {platform.system()}; "
         f"Python {platform.python_version()}, torch {torch.__version__}, "
-        f"numba {numba.__version__}, numpy {np.__version__}, scikit-learn {sklearn.__version__}"
+        f"numpy {np.__version__}, scikit-learn {sklearn.__version__}"
     )
 
 
@@ -194,14 +192,18 @@ def speed_table(sizes, read_rate: float, out) -> dict:
         ("scikit-learn SGDRegressor (per sample)", sgd_regressor, False),
         ("numpy lstsq (exact optimum, not SGD)", lstsq, False),
         ("linscratch analytic (torch, no autograd)", linscratch_engine("analytic", "full"), True),
-        ("linscratch numba, full shuffle", linscratch_engine("compiled", "full"), False),
-        ("linscratch numba, block shuffle", linscratch_engine("compiled", "block"), False),
+        ("linscratch compiled, full shuffle", linscratch_engine("compiled", "full"), False),
+        ("linscratch compiled, block shuffle", linscratch_engine("compiled", "block"), False),
         (
-            "linscratch numba, block shuffle, no lookahead",
+            "linscratch compiled, block shuffle, no lookahead",
             linscratch_engine("compiled", "block", prefetch=False),
             False,
         ),
-        ("linscratch numba, no shuffle (reference)", linscratch_engine("compiled", "none"), False),
+        (
+            "linscratch compiled, no shuffle (reference)",
+            linscratch_engine("compiled", "none"),
+            False,
+        ),
     ]
     rates = {}
     for n, d in sizes:
@@ -288,7 +290,7 @@ OPTIONS = [
 ]
 
 
-def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> float:
+def _compiled_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> float:
     """Seconds of `epochs` epochs of the compiled engine (full shuffle, batch 10, lr 0.03) with
     the run settings `settings`, each epoch's rate and decay from the schedule as `fit` gives
     them; the kernel's work alone (compiled first; no loss pass)."""
@@ -301,7 +303,6 @@ def _numba_epochs(X, y, w0, b0, settings: dict, epochs: int, seed: int = 7) -> f
     eng = make_engine(plan, X, y.reshape(-1, 1), w0, b0)
     eng.compile()
     orders = Orders("full", n, seed, plan.block_rows)
-    orders.compile()
     steps = -(-n // BATCH)
     seconds = 0.0
     for e in range(1, epochs + 1):
@@ -329,7 +330,7 @@ def option_cost_table(n: int, d: int, epochs: int, reps: int, out) -> dict:
     rates = {_label(c): [] for c in configs}
     for _ in range(reps):
         for c in configs:
-            rates[_label(c)].append(n * epochs / _numba_epochs(X, y, w0, b0, c, epochs))
+            rates[_label(c)].append(n * epochs / _compiled_epochs(X, y, w0, b0, c, epochs))
     plain = rates[_label({})]
     print(
         f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, float32, full shuffle, {epochs} epochs "
@@ -353,7 +354,7 @@ def option_cost_table(n: int, d: int, epochs: int, reps: int, out) -> dict:
 
 def averaging_table(n: int, d: int, epochs: int, seeds, out) -> None:
     """The excess loss over the exact least-squares optimum after `epochs` epochs of
-    `linscratch.fit` (numba, float32, batch 10, lr 0.03), without and with iterate averaging
+    `linscratch.fit` (compiled, float32, batch 10, lr 0.03), without and with iterate averaging
     and with the schedules, one column per data seed."""
     from linscratch.train.loop import fit
 
@@ -378,7 +379,7 @@ def averaging_table(n: int, d: int, epochs: int, seeds, out) -> None:
                     seed=seed, **settings)  # fmt: skip
             gaps[label].append(mean_loss(X, y, r.w, r.b) / ols - 1)
     print(
-        f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, {epochs} epochs, float32, numba, full "
+        f"\nN = {n:,}, d = {d}, batch {BATCH}, lr {LR}, {epochs} epochs, float32, compiled, full "
         "shuffle: the loss of the parameters reported, as its excess over the exact "
         "least-squares optimum (float64 lstsq on the same rows), one column per data seed.\n",
         file=out,
@@ -393,10 +394,10 @@ def distance(rates: dict, read_rate: float) -> str:
     """Where the remaining distance to the memory-bandwidth limit goes, from the numbers."""
     sk, full, block, block_plain, none = (
         "scikit-learn SGDRegressor (per sample)",
-        "linscratch numba, full shuffle",
-        "linscratch numba, block shuffle",
-        "linscratch numba, block shuffle, no lookahead",
-        "linscratch numba, no shuffle (reference)",
+        "linscratch compiled, full shuffle",
+        "linscratch compiled, block shuffle",
+        "linscratch compiled, block shuffle, no lookahead",
+        "linscratch compiled, no shuffle (reference)",
     )
     wide, narrow, losses = rates[10**6, 100], rates[10**7, 2], rates[10**7, 2, "loss"]
 

@@ -72,7 +72,7 @@ def main() -> None:
             str(args.epochs),
         ],
     }
-    for command in commands.values():  # warm-up: bytecode, page cache, numba's cache
+    for command in commands.values():  # warm-up: bytecode, page cache
         run(command)
     walls: dict[str, list[float]] = {name: [] for name in commands}
     inside: dict[str, list[float]] = {name: [] for name in commands}

@@ -10,7 +10,8 @@ own process, timed from outside (wall time from launch to exit, and its peak res
   epochs). The same with `--json`, from NPY and from Parquet, gives the split of the time, from
   the command's own `timings` (see `train --json`): start-up (launch to the
   command's start: the interpreter and its imports), reading, the stability limit, compiling
-  (or loading) the kernels, training (the epoch and its loss), the exact answer (with the
+  (building the engine: the kernels are compiled with the package, and the first pass for the
+  loss before training), training (the epoch and its loss), the exact answer (with the
   passes that compare SGD with it), and reporting (what is left: the report and the exit).
 - scikit-learn: one Python process that loads the NPY file (`numpy.load`), fits
   `SGDRegressor` for one epoch (constant rate lr / batch per row, the same step per row as
@@ -39,7 +40,7 @@ pyarrow, from the NPY file, untimed), then in the same alternating rounds:
 
 A tool that is not installed is skipped with a note. Every file is deleted at the end. All
 processes read files that are in the page cache (a warm-up round runs first, untimed: the
-bytecode, numba's cached kernels and the files are warm, as for a user's second run). Each
+bytecode and the files are warm, as for a user's second run). Each
 tool uses the threads it uses by default.
 
     uv run --group bench python benchmarks/user_wait.py --quick    # small sizes, a few minutes
@@ -461,10 +462,8 @@ def limits_line(n: int, d: int, limits: dict) -> str:
         f"Limits: one plain read of the NPY file from the page cache (numpy's sum of its columns "
         f"over the memory map, one thread) takes {read:.3f} s ({size / read:,.0f} MiB/s); "
         f"the machine's DGEMM (numpy float64 2048 x 2048 product): {dgemm}. The exact pass "
-        f"does n·k² = {n * (d + 2) ** 2 / 1e9:.2f} GFLOP (k = d + 2). Where the exact pass "
-        "is the run's first compiled kernel (narrow rows, d ≤ 32), `exact` holds numba's "
-        "start-up and `compiling` is shorter by as much; `benchmarks/exact_pass.py --limit` "
-        "times the pass alone."
+        f"does n·k² = {n * (d + 2) ** 2 / 1e9:.2f} GFLOP (k = d + 2). "
+        "`benchmarks/exact_pass.py --limit` times the pass alone."
     )
 
 

@@ -4,9 +4,9 @@ same value, bit for bit, on any number of threads."""
 
 import numpy as np
 import pytest
-from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 from linscratch import resources
+from linscratch.train.kernels.epoch_loss import CHUNK_ROWS, PARALLEL_ELEMENTS, mean_loss
 
 
 def naive(X, y, w, b, s=None) -> float:

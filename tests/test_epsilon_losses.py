@@ -177,10 +177,9 @@ def test_psi_at_the_tube_edge_is_sklearns():
 def test_the_compiled_kernel_keeps_a_nan_residual_for_the_guard(loss):
     """A NaN residual stays NaN through ψ and 2ρ (inside the tube too), so the kernel reports
     its step; an infinite one gives an infinite loss."""
-    from linscratch.train.kernels.epoch_loss import mean_loss
-
     from linscratch.train.engines.compiled import KernelOptions
     from linscratch.train.kernels import epochs
+    from linscratch.train.kernels.epoch_loss import mean_loss
 
     X = np.zeros((20, 2))
     X[7, 0] = np.nan

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 import torch
-from linscratch.train.kernels.epoch_loss import mean_loss
 from test_engines import naive_sgd
 
 from linscratch.book.model import gradients, huber_loss
@@ -22,6 +21,7 @@ from linscratch.spec import RunSpec
 from linscratch.train.engines import make_engine
 from linscratch.train.engines.compiled import KernelOptions
 from linscratch.train.kernels import epochs as _kernels
+from linscratch.train.kernels.epoch_loss import mean_loss
 from linscratch.train.loop import fit
 from linscratch.train.orders import Orders
 from linscratch.train.plan import make_plan
