@@ -163,7 +163,7 @@ def test_fewer_epochs_than_a_checkpoint_has_run_are_refused(tmp_path):
 @pytest.mark.slow
 def test_cli_warm_start_keeps_the_plan_and_matches_the_longer_run(cli, tmp_path):
     """`--resume DIR --epochs N` continues a finished run; with engine auto the continued run
-    keeps the engine its checkpoint chose (a fresh 120-epoch run would pick numba)."""
+    keeps the engine its checkpoint chose (a fresh 120-epoch run would pick the compiled one)."""
     folder = str(tmp_path / "ck")
     args = ("--seed", "4", "--num-examples", "1000", "--json")
     first = cli("train", *args, "--epochs", "3", "--checkpoint", folder).json
@@ -194,3 +194,22 @@ def test_two_runs_on_one_checkpoint_folder_the_second_is_refused(tmp_path):
     saved = json.loads((tmp_path / "checkpoint.json").read_text())
     assert refusals and saved["epoch"] == 3 and saved["fingerprint"]["seed"] == 1
     assert saved["losses"] == first.losses
+
+
+def test_a_checkpoint_of_the_numba_engine_resumes_on_the_compiled_one(cli, tmp_path):
+    """The compiled engine was named numba before its kernels were compiled with the package:
+    a checkpoint that names it so resumes on the compiled engine, and says compiled."""
+    import json
+
+    folder = tmp_path / "ck"
+    args = ("--seed", "1", "--num-examples", "50000", "--json")
+    first = cli("train", *args, "--epochs", "2", "--checkpoint", str(folder)).json
+    assert first["engine"] == "compiled"
+    path = folder / "checkpoint.json"
+    state = json.loads(path.read_text())
+    state["plan"]["engine"] = state["fingerprint"]["engine"] = "numba"
+    path.write_text(json.dumps(state))
+    resumed = cli("train", *args, "--epochs", "4", "--resume", str(folder))
+    longer = cli("train", *args, "--epochs", "4").json
+    assert resumed.code == 0 and resumed.json["engine"] == "compiled"
+    assert resumed.json["w"] == longer["w"]

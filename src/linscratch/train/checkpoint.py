@@ -129,6 +129,9 @@ class Checkpoints:
         )
         if not valid or not _valid_rng_state(plan["shuffle"], state.get("rng_state")):
             raise UsageError("{0}: {path} is corrupt", "resume", path=self.path)
+        for part in (plan, state["fingerprint"]):  # the compiled engine's earlier name
+            if part.get("engine") == "numba":
+                part["engine"] = "compiled"
         if num_epochs < epoch:
             raise UsageError(
                 "{0} is {value}, but the run in {path} has already trained {epoch} epochs",
