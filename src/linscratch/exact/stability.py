@@ -69,8 +69,10 @@ def moments_of(squares: np.ndarray, intercept: bool = True, chunk: int = MOMENT_
     peak = total = fourth = 0.0
     n = len(squares)
     one = 1.0 if intercept else 0.0
+    buf = np.empty(min(n, chunk))  # one block's norms, reused: no allocation a block (each
+    # block's fresh pages cost a page fault apiece, seconds on a machine short of free memory)
     for block in _chunks(squares, chunk):
-        norms = np.asarray(block, np.float64) + one
+        norms = np.add(block, one, out=buf[: len(block)], dtype=np.float64)
         peak = max(peak, float(norms.max()))
         total += float(norms.sum())
         fourth += float(norms @ norms)

@@ -225,7 +225,8 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
     unit = unit_of(spec, rows.scaler)  # the losses' factor to the data's units
     units = _OriginalUnits(inner, rows.scaler, rows.X_val, rows.y_val, rows.w_val, loss_of, unit)
     w0, b0 = initial_params(spec.model.init, np.shape(rows.X)[1], spec.seed, dataset.book_draw)
-    until = None if exact is None else _near_optimum(exact, rows, units)
+    auto = fit_spec.optim.num_epochs == "auto"  # (the rule ends only a run of epochs auto)
+    until = _near_optimum(exact, rows, units) if auto and exact is not None else None
     try:
         scaled = train(
             rows.X_fit,
@@ -290,8 +291,10 @@ def _near_optimum(exact, rows, units):
     from linscratch.train.stopping import NearOptimum  # start-up: not every run needs it
 
     y = np.asarray(rows.y, np.float64).reshape(-1)
-    s = np.ones_like(y) if rows.weights is None else np.asarray(rows.weights, np.float64)
-    squares = float(np.dot(s * y, y))
+    if rows.weights is None:  # Σyᵢ²: the same products and sum as Σ(1·yᵢ)yᵢ, no array of ones
+        squares = float(np.dot(y, y))
+    else:
+        squares = float(np.dot(np.asarray(rows.weights, np.float64) * y, y))
     if gap(exact.loss, exact.loss, squares, y, rows.weights) is None:  # L* at rounding level
         target = AUTO_EXCESS * squares / (2 * _total(rows))
     else:
