@@ -32,7 +32,8 @@ SMALL = 1 << 12  # 4 KiB blocks: a file of a few hundred rows is many batches
 def small_blocks(monkeypatch):
     from linscratch.data.formats import csv as csv_format
 
-    monkeypatch.setattr(csv_format, "BLOCK_BYTES", SMALL)
+    monkeypatch.setattr(csv_format, "BLOCK_BYTES", SMALL)  # the first block's types
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", 37)  # the parse's blocks
 
 
 def python_floats(text: str, header: bool = True) -> np.ndarray:
@@ -184,16 +185,16 @@ def test_a_full_temporary_folder(lin, here, small_blocks, monkeypatch):  # noqa:
 
     from linscratch.data.formats import scratch
 
-    real = scratch._append_batches
+    real = scratch._append_blocks
 
     class FullFile:
         def write(self, data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    def full(batches, names, path, f):
-        return real(batches, names, path, FullFile())
+    def full(blocks, names, path, f):
+        return real(blocks, names, path, FullFile())
 
-    monkeypatch.setattr(scratch, "_append_batches", full)
+    monkeypatch.setattr(scratch, "_append_blocks", full)
     (here / "d.csv").write_text("a,y\n" + "".join(f"{i},{i}.5\n" for i in range(900)))
     before = snapshot(here)
     run = lin("train", "--data", "d.csv", "--epochs", "1")
@@ -228,10 +229,10 @@ def test_copying_holds_a_few_blocks_not_the_table(tmp_path):
         f.write(",".join(f"c{j}" for j in range(20)) + "\n")
         np.savetxt(f, rng.standard_normal((150_000, 20)), fmt="%.9g", delimiter=",")
     code = (
-        "import tracemalloc, numpy as np, pyarrow as pa\n"
+        "import tracemalloc, numpy as np, pyarrow as pa, polars\n"  # (imports not counted)
         "from linscratch.data.files import read_table\n"
         "from linscratch.data.formats import csv\n"
-        "csv.BLOCK_BYTES = 1 << 16\n"
+        "csv.BLOCK_BYTES, csv.BLOCK_ROWS = 1 << 16, 3000\n"
         "tracemalloc.start()\n"
         f"t = read_table({str(path)!r})\n"
         "assert isinstance(t.X.base, np.memmap) and t.X.shape == (150000, 19)\n"

@@ -13,6 +13,7 @@ NOT_AT_START = (
     "matplotlib",  # --plot
     "pandas",
     "pyarrow",  # reading CSV and Parquet files
+    "polars",  # parsing CSV files for training
     "numba",  # no run: the tests' reference kernels only (the engine's are compiled)
     "sklearn",
     "rich",  # the progress bar, on a terminal only

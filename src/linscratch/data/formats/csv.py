@@ -1,9 +1,10 @@
 """CSV: comma-separated text with a header line, read by pyarrow (only an empty cell is
 missing: NA, nan and the like are read as what they say). A file without a header has its
 columns named x1, x2, ...; one whose first row is all numbers must say so (`header=False`).
-For training (numbers only, the target last) it is parsed a block at a time on pyarrow's
-threads and each batch appended to a scratch copy (`scratch.batched_views`); anything that
-copy refuses is read whole, whose checks name it. `predict --keep-columns` copies its cells
+For training (numbers only, the target last) its first block's types are read by pyarrow,
+then the whole is parsed by polars' streaming engine a block of rows at a time, each block
+appended to a scratch copy (`scratch.batched_views`); anything that copy refuses is read
+whole, whose checks name it. `predict --keep-columns` copies its cells
 exactly as the file has them."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+
+import numpy as np
 
 from linscratch.data.columns import Table, check_names
 from linscratch.data.formats.base import Columns, Format, arrow_columns, reading
@@ -21,9 +24,7 @@ from linscratch.i18n import Words
 
 SEPARATORS = ((";", Words("semicolons")), ("\t", Words("tabs")), ("|", Words("bars")))
 MISSING = ("", "NA", "NaN")  # the cells read as missing where rows with one may be dropped
-# The text parsed as one batch (`Csv.views`), on pyarrow's threads, which read up to 32 blocks
-# ahead: about 40 MB held at any size of file. 1 MiB (pyarrow's default) took 0.9x the CPU
-# time of 256 KiB and of 4 MiB, and 0.8x-0.9x that of polars' readers (2e5 x 50 and 8e5 x 10).
+# The text whose types the copy keeps (`Csv.views`): pyarrow's first block (its default size).
 BLOCK_BYTES = 1 << 20
 DECIMAL_COMMA = re.compile(r"(?:^|;)\s*(-?\d+,\d+)\s*(?=;|$)")
 # pyarrow's words for a row whose cells are not the first row's in number (it names neither
@@ -131,6 +132,37 @@ def ragged_row(path: Path, header: bool, expected: int, got: int) -> UsageError:
     )
 
 
+# Rows a block of the parse into the scratch copy (`_parsed`): about 20 MB of float64 at d = 50.
+BLOCK_ROWS = 50_000
+
+
+def _parsed(path: Path, names: list[str], integers: list[bool], header: bool):
+    """The file's rows as float64 blocks (m, k) in row order, C-contiguous, the columns
+    `names` (those of `integers` read as integers, as the first block's types say: -0 is 0
+    there), parsed by polars' streaming engine on its threads (each number correctly rounded,
+    as pyarrow's parser gives it: the same float64 values), BLOCK_ROWS at a time: what
+    `scratch.batched_views` appends to its copy. A cell polars cannot read as a number, an
+    empty cell or a ragged row ends the blocks with a `UsageError` (the file is then read
+    whole, whose checks name the cell). Measured on a 556 MB CSV (1e6 x 50) on 2 cores: the
+    parse into blocks took 1.3 s, pyarrow's streaming reader 3.8 s (benchmarks/RESULTS.md)."""
+    import polars as pl  # start-up: polars only for CSV files
+
+    # every column a number, by our names: an integer column with a decimal further on ends
+    # the blocks (read whole, as a whole read's types are the whole file's)
+    schema = {name: pl.Int64 if j else pl.Float64 for name, j in zip(names, integers, strict=True)}
+    frame = pl.scan_csv(path, has_header=header, schema=schema, raise_if_empty=True)
+    batches = frame.collect_batches(chunk_size=BLOCK_ROWS)
+    try:
+        for batch in batches:
+            if batch.null_count().sum_horizontal()[0]:
+                raise UsageError("{path}: an empty cell", path=path)
+            yield np.ascontiguousarray(batch.to_numpy(), np.float64)
+    except pl.exceptions.PolarsError as exc:
+        raise UsageError("{path}: {reason}", path=path, reason=str(exc)[:200]) from None
+    # (a parse abandoned, at a bad cell, stops when `batches` is let go: measured, 0.16 s of
+    # CPU after, where the whole parse takes 2.5 s)
+
+
 class Csv(Format):
     key, name, suffixes, magic = "csv", "CSV", (".csv",), None  # text: kinds.kind_of's "text"
     headerless = True
@@ -171,13 +203,14 @@ class Csv(Format):
         return [str(n) for n in self._table(path, header).column_names]
 
     def views(self, path: Path, target, features, header: bool = True) -> Table | None:
-        """The file's rows as views into a scratch copy, parsed BLOCK_BYTES at a time on
-        pyarrow's threads, each batch converted and appended as it comes (a few batches in
-        memory, never the table); None (read whole) where the file has a text column in its
-        first block, a selection other than every column with the target last, or anything
-        the copy refuses (`scratch.batched_views`). The columns keep the types of the first
-        block: an integer column with a decimal further on is read whole, whose types are the
-        whole file's, so that the copy's values are always those of a whole read."""
+        """The file's rows as views into a scratch copy, parsed by polars a block of rows at a
+        time (`_parsed`), each block appended as it comes (a few blocks in memory, never the
+        table); None (read whole) where the file has a text column in its first block
+        (BLOCK_BYTES, read by pyarrow), a selection other than every column with the target
+        last, or anything the copy refuses (`scratch.batched_views`). The columns keep the
+        types of the first block: an integer column with a decimal further on is read whole,
+        whose types are the whole file's, so that the copy's values are always those of a
+        whole read."""
         import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
         from pyarrow import (  # start-up: pyarrow only for CSV, Parquet and Arrow files
             csv as arrow_csv,
@@ -202,7 +235,9 @@ class Csv(Format):
         numbers = all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in schema.types)
         if not numbers or len(names) < 2 or not selects_all(names, target, features):
             return None
-        return batched_views(path, self.key, names, reader)
+        reader.close()
+        integers = [pa.types.is_integer(t) for t in schema.types]
+        return batched_views(path, self.key, names, _parsed(path, names, integers, header))
 
     def columns(self, path: Path, header: bool) -> Columns:
         return arrow_columns(self._table(path, header), path)

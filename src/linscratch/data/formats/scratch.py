@@ -2,7 +2,7 @@
 memory-mapped array, so that training reads the rows in place and never holds the whole file
 in memory. An NPY file is that array; a columnar file (Parquet, Arrow) is copied into an
 unnamed scratch NPY file in the temporary folder (TMPDIR), a group of rows and a few columns
-at a time, checked on the way, and memory-mapped from there; a CSV file's batches of rows, as
+at a time, checked on the way, and memory-mapped from there; a CSV file's blocks of rows, as
 its parser gives them, are appended to an unnamed scratch file of float64 rows
 (`batched_views`)."""
 
@@ -80,17 +80,15 @@ def copied_views(path: Path, key: str, schema, groups, target, features) -> Tabl
     return views(arr, names, path, peaks, squares)
 
 
-def batched_views(path: Path, key: str, names: list[str], batches) -> Table | None:
-    """The file's rows, given as `batches` (pyarrow record batches of int and float columns,
-    all of `names`, the target last), as views into a scratch file of float64 rows (n, d + 1)
-    written a batch at a time: the memory holds a few batches, never the table. Each batch's
-    columns are checked and converted as a whole read checks them (`numeric`, then `scan`), so
-    that the copy holds the float64 values that reading the file whole gives, bit for bit.
-    None where a batch cannot be read or holds a cell the checks refuse (an empty cell, a
-    text cell, a cell not finite, a row of the wrong length): the file is then read whole, whose
+def batched_views(path: Path, key: str, names: list[str], blocks) -> Table | None:
+    """The file's rows, given as `blocks` (float64 arrays (m, k) of rows, C-contiguous, the k
+    columns `names`, the target last), as views into a scratch file of float64 rows (n, k)
+    written a block at a time: the memory holds a few blocks, never the table. Each block is
+    checked as a whole read checks its columns (`scan`: every cell finite), so that the copy
+    holds the float64 values that reading the file whole gives, bit for bit. None where the
+    blocks end with a `UsageError` (a cell the parser could not read as a number, an empty
+    cell, a ragged row) or hold a cell that is not finite: the file is then read whole, whose
     checks name that cell as they always have; the scratch file is removed either way."""
-    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
-
     folder = Path(tempfile.gettempdir())
     remove_stale(folder, key)
     try:
@@ -100,12 +98,11 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
     try:
         try:
             with open(fd, "wb") as f:
-                n, peaks, squares = _append_batches(batches, names, path, f)
-        except (UsageError, pa.ArrowException):
+                n, peaks, squares = _append_blocks(blocks, names, path, f)
+        except UsageError:
             return None  # read whole: its checks name the cell or the fault
         except OSError as exc:  # the scratch file's write or flush: a full folder, say
             raise _scratch_error(path, folder, exc.strerror) from None
-        pa.default_memory_pool().release_unused()  # what Arrow's allocator kept, back
         if n == 0:
             return None
         arr = np.memmap(scratch, np.float64, "r", shape=(n, len(names)))
@@ -114,24 +111,25 @@ def batched_views(path: Path, key: str, names: list[str], batches) -> Table | No
     return views(arr, names, path, peaks, squares)
 
 
-def _append_batches(batches, names, path: Path, f) -> tuple[int, np.ndarray, np.ndarray]:
-    """Each batch's columns as float64 rows (m, k), checked (`numeric`, `scan`, rows counted
-    from the batch's first), appended to the open file `f`; the number of rows, each
-    column's largest magnitude (k,) and the rows' squared norms ‖x‖² (n,) over the features
-    (all but the last column), gathered by the same scan."""
-    import pyarrow as pa  # start-up: pyarrow only for CSV, Parquet and Arrow files
-
+def _append_blocks(blocks, names, path: Path, f) -> tuple[int, np.ndarray, np.ndarray]:
+    """Each block (m, k) of float64 rows, checked (`scan`, rows counted from the block's
+    first), appended to the open file `f` on a thread of its own (the write releases the GIL:
+    it overlaps the parse of the next block); the number of rows, each column's largest magnitude
+    (k,) and the rows' squared norms ‖x‖² (n,) over the features (all but the last column),
+    gathered by the same scan."""
     n, peaks, squares = 0, np.zeros(len(names)), []
-    for batch in batches:
-        m = batch.num_rows
-        if m == 0:
-            continue
-        block = np.empty((m, len(names)))  # row-major: the scratch file's rows
-        for j, column in enumerate(batch.columns):
-            block[:, j] = numeric(pa.chunked_array([column]), names[j], path, n)
-        np.maximum(peaks, scan(block, names, path, n, squares), out=peaks)
-        f.write(block.data)
-        n += m
+    with ThreadPoolExecutor(1) as writer:  # a block written while the next is parsed
+        written = None
+        for block in blocks:
+            if len(block) == 0:
+                continue
+            np.maximum(peaks, scan(block, names, path, n, squares), out=peaks)
+            if written is not None:
+                written.result()  # in order, one block at a time; its error raised here
+            written = writer.submit(f.write, block.data)
+            n += len(block)
+        if written is not None:
+            written.result()
     return n, peaks, gathered(squares)
 
 
