@@ -17,7 +17,7 @@ import numpy as np
 
 from linscratch.data.columns import Table, check_names
 from linscratch.data.formats.base import Columns, Format, arrow_columns, reading
-from linscratch.data.formats.scratch import batched_views, selects_all
+from linscratch.data.formats.scratch import ReadWhole, batched_views, selects_all
 from linscratch.data.kinds import head
 from linscratch.errors import UsageError
 from linscratch.i18n import Words
@@ -142,8 +142,8 @@ def _parsed(path: Path, names: list[str], integers: list[bool], header: bool):
     there), parsed by polars' streaming engine on its threads (each number correctly rounded,
     as pyarrow's parser gives it: the same float64 values), BLOCK_ROWS at a time: what
     `scratch.batched_views` appends to its copy. A cell polars cannot read as a number, an
-    empty cell or a ragged row ends the blocks with a `UsageError` (the file is then read
-    whole, whose checks name the cell). Measured on a 556 MB CSV (1e6 x 50) on 2 cores: the
+    empty cell or a ragged row ends the blocks with `scratch.ReadWhole` (the file is then
+    read whole, whose checks name the cell). Measured on a 556 MB CSV (1e6 x 50) on 2 cores: the
     parse into blocks took 1.3 s, pyarrow's streaming reader 3.8 s (benchmarks/RESULTS.md)."""
     import polars as pl  # start-up: polars only for CSV files
 
@@ -155,10 +155,10 @@ def _parsed(path: Path, names: list[str], integers: list[bool], header: bool):
     try:
         for batch in batches:
             if batch.null_count().sum_horizontal()[0]:
-                raise UsageError("{path}: an empty cell", path=path)
+                raise ReadWhole  # an empty cell
             yield np.ascontiguousarray(batch.to_numpy(), np.float64)
-    except pl.exceptions.PolarsError as exc:
-        raise UsageError("{path}: {reason}", path=path, reason=str(exc)[:200]) from None
+    except pl.exceptions.PolarsError:
+        raise ReadWhole from None
     # (a parse abandoned, at a bad cell, stops when `batches` is let go: measured, 0.16 s of
     # CPU after, where the whole parse takes 2.5 s)
 

@@ -23,6 +23,12 @@ GROUP_BYTES = 32 << 20  # a columnar file's columns read at a time: Arrow holds 
 BLOCK_BYTES = 1 << 20  # the row-major block its columns go through into the scratch file
 
 
+class ReadWhole(Exception):
+    """Raised by the blocks given to `batched_views` where the parser met what the copy does
+    not take (a cell that is not a number, an empty cell, a ragged row): the file is read
+    whole instead, whose checks name the cell. Never shown: no message."""
+
+
 def views(arr, names, path: Path, peaks: np.ndarray, squares=None) -> Table:
     """The features and the target of `arr` (n, d + 1) as views; `peaks` (d + 1,), each
     column's largest magnitude; `squares` (n,), the rows' squared norms ‖x‖² (the features',
@@ -86,8 +92,8 @@ def batched_views(path: Path, key: str, names: list[str], blocks) -> Table | Non
     written a block at a time: the memory holds a few blocks, never the table. Each block is
     checked as a whole read checks its columns (`scan`: every cell finite), so that the copy
     holds the float64 values that reading the file whole gives, bit for bit. None where the
-    blocks end with a `UsageError` (a cell the parser could not read as a number, an empty
-    cell, a ragged row) or hold a cell that is not finite: the file is then read whole, whose
+    blocks end with `ReadWhole` (a cell the parser could not read as a number, an empty cell,
+    a ragged row) or hold a cell that is not finite: the file is then read whole, whose
     checks name that cell as they always have; the scratch file is removed either way."""
     folder = Path(tempfile.gettempdir())
     remove_stale(folder, key)
@@ -99,7 +105,7 @@ def batched_views(path: Path, key: str, names: list[str], blocks) -> Table | Non
         try:
             with open(fd, "wb") as f:
                 n, peaks, squares = _append_blocks(blocks, names, path, f)
-        except UsageError:
+        except (ReadWhole, UsageError):
             return None  # read whole: its checks name the cell or the fault
         except OSError as exc:  # the scratch file's write or flush: a full folder, say
             raise _scratch_error(path, folder, exc.strerror) from None
