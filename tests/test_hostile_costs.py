@@ -262,7 +262,7 @@ def test_long_runs_answer_signals_within_a_second(tmp_path, sig, args, ready):
 
 @pytest.mark.parametrize("raised, code", [(KeyboardInterrupt, 130), ("terminated", 143)])
 def test_a_signal_inside_a_compiled_call_is_still_an_interrupt(cli, monkeypatch, raised, code):
-    """numba's dispatcher turns a signal's exception raised as a kernel returns into
+    """A compiled call's wrapper can turn a signal's exception raised as it returns into
     "SystemError: ... returned a result with an exception set", the signal as its context."""
     from linscratch import cli as cli_module
 

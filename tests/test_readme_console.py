@@ -86,7 +86,7 @@ def _normal(line: str, shape: bool) -> str:
     return " ".join(line.split())
 
 
-# Why a printed digit may differ between CPUs: float32 sums in PyTorch's, numba's and the BLAS's
+# Why a printed digit may differ between CPUs: float32 sums in PyTorch's and the BLAS's
 # vectorised kernels add in an order set by the CPU's vector width (AVX2, AVX-512), and so do
 # the BLAS's float64 kernels under the exact answer. On one machine every run is bit-exact
 # (tests/test_seed_fidelity.py holds the book's runs to d2l's, both run here); across machines
