@@ -53,15 +53,31 @@ cdef inline void _put(double[:, ::1] a, Py_ssize_t r, const floating[:, :] X,
             a[r, d] = s
 
 
+cdef extern from *:
+    """
+    /* P (k, k) += the outer products of the four rows r0..r3 (k,): each entry gets its four
+       products added in order, then added to it. Restrict pointers: the buffer and the sum
+       do not overlap, which lets the compiler vectorise the loop over j as written. */
+    static inline void linscratch_add4(double *__restrict__ P, const double *__restrict__ r0,
+                                       const double *__restrict__ r1,
+                                       const double *__restrict__ r2,
+                                       const double *__restrict__ r3, Py_ssize_t k) {
+        for (Py_ssize_t i = 0; i < k; i++) {
+            const double a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i];
+            double *__restrict__ row = P + i * k;
+            for (Py_ssize_t j = 0; j < k; j++)
+                row[j] += ((a0 * r0[j] + a1 * r1[j]) + a2 * r2[j]) + a3 * r3[j];
+        }
+    }
+    """
+    void linscratch_add4(double* P, const double* r0, const double* r1, const double* r2,
+                         const double* r3, Py_ssize_t k) noexcept nogil
+
+
 cdef inline void _add4(const double[:, ::1] a, double[:, ::1] P) noexcept nogil:
     """P (k, k) += the outer products of the buffer's four rows a (4, k): each entry gets its
-    four products added in order, then added to it."""
-    cdef Py_ssize_t k = P.shape[0], i, j
-    cdef double a0, a1, a2, a3
-    for i in range(k):
-        a0, a1, a2, a3 = a[0, i], a[1, i], a[2, i], a[3, i]
-        for j in range(k):
-            P[i, j] += ((a0 * a[0, j] + a1 * a[1, j]) + a2 * a[2, j]) + a3 * a[3, j]
+    four products added in order, then added to it (`linscratch_add4`, in C)."""
+    linscratch_add4(&P[0, 0], &a[0, 0], &a[1, 0], &a[2, 0], &a[3, 0], P.shape[0])
 
 
 cdef void _gram(const floating[:, :] X, const floating[:] y, const weight_t[:] sw,
