@@ -36,6 +36,7 @@ from libc.stdint cimport int64_t, uint64_t
 from linscratch.losses.kernels cimport HUBER, SQUARED, psi, twice_rho
 from linscratch.train.kernels.residual cimport prefetch, residual
 from linscratch.train.kernels.shuffles cimport index_t, shuffle_range
+from linscratch.train.kernels.shuffles import block_walk
 
 # the losses' numbers in `losses/kernels.pxd`, by name (`Loss.name`)
 KINDS = {
@@ -286,8 +287,6 @@ def sgd_epoch_blocks(X, y, w, b, opts, step_loss, snaps, int64_t block_rows,
                      int64_t buffer_blocks, seed, sw, avg):
     """`sgd_epoch` over the order `shuffles.block_order(out, block_rows, buffer_blocks, seed)`
     would make, the same arithmetic in the same sequence, never written out (`sgd_blocks`)."""
-    from linscratch.train.kernels.shuffles import block_walk
-
     sums = (np.zeros_like(np.asarray(w)), np.zeros(3), np.zeros(2, dtype=np.int64))
     walk = block_walk(X.shape[0], block_rows, buffer_blocks, seed)
     bad = sgd_blocks(X, y, w, b, opts, step_loss, snaps, walk, 0, len(walk[0]), block_rows,
