@@ -85,3 +85,5 @@ def test_threads_are_the_idle_cores_at_most(monkeypatch):
     assert threads() == 2
     monkeypatch.setattr("os.getloadavg", lambda: (12.0, 12.0, 12.0))
     assert threads() == 1
+    monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.3, 0.4))  # quiet: not a fifth core
+    assert threads() == 4

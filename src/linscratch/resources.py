@@ -102,13 +102,15 @@ def require_disk(folder, needed: int, what: str, field: str) -> None:
 def idle_cores() -> int:
     """The cores other work leaves to this process (and any workers it starts): the cores
     less the load average over the last minute, this process's own work counted in it (at
-    least 1). On a busy machine more threads or processes only share the same cores."""
+    least 1, at most the cores: on a quiet machine, a load under ½ is no other work). On a
+    busy machine more threads or processes only share the same cores."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
         load = os.getloadavg()[0]
     except OSError:  # no load average here: assume the cores are free
         load = 1.0
-    return max(1, round((cores or 1) - load) + 1)
+    cores = cores or 1
+    return max(1, min(cores, round(cores - load) + 1))
 
 
 def pass_threads() -> int:
@@ -172,6 +174,30 @@ def limited_threads(threads: int | None):
         _give_back(limits, torch, torch_before)
     finally:
         THREADS = before
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """The BLAS pools held to one thread inside the block, where they have more, and given
+    back after (as `limited_threads`, not after a signal that abandoned a call): for a pass
+    that shares its blocks among its own threads (`reduction.BlockGram`). Enter it on the
+    thread that set the pools, the main thread in a run: OpenBLAS 0.3.31's pool set on a
+    worker after the main thread had set it kept its server thread spinning through the pass
+    (measured on 2 cores: the wide exact pass took 1.0-1.1 s instead of 0.5 s)."""
+    from threadpoolctl import threadpool_info, threadpool_limits  # start-up: passes only
+
+    if all(pool["num_threads"] <= 1 for pool in threadpool_info() if pool["user_api"] == "blas"):
+        yield
+        return
+    limits = threadpool_limits(limits=1, user_api="blas")
+    try:
+        yield
+    except BaseException as exc:
+        if isinstance(exc, Exception) or not _abandoned():
+            limits.restore_original_limits()
+        raise
+    else:
+        limits.restore_original_limits()
 
 
 def _give_back(limits, torch, torch_before) -> None:

@@ -126,3 +126,34 @@ def gram_chunks(const floating[:, :] X, const floating[:] y, const weight_t[:] s
     cdef bint weighted = sw is not None
     with nogil:
         _gram(X, y, sw, weighted, lo, hi, c, cy, ones, out, first, last, a, P)
+
+
+cdef void _fill(const floating[:, :] X, const floating[:] y, const weight_t[:] sw,
+                bint weighted, int64_t start, int64_t stop, const double[::1] c, double cy,
+                bint ones, double[:, ::1] buf) noexcept nogil:
+    """`fill_rows` without the GIL."""
+    cdef Py_ssize_t k = buf.shape[1], d = X.shape[1], j
+    cdef int64_t i
+    cdef double s
+    for i in range(start, stop):
+        for j in range(d):
+            buf[i - start, j] = <double>X[i, j] - c[j]
+        buf[i - start, k - 1] = <double>y[i] - cy
+        if ones:
+            buf[i - start, d] = 1.0
+        if weighted:
+            s = sqrt(<double>sw[i])
+            for j in range(k):
+                buf[i - start, j] *= s
+
+
+def fill_rows(const floating[:, :] X, const floating[:] y, const weight_t[:] sw,
+              int64_t start, int64_t stop, const double[::1] c, double cy, bint ones,
+              double[:, ::1] buf):
+    """buf[:stop − start] (m, k) float64 = [X − c, 1, y − cy]·√s of the rows start:stop, in
+    one pass (the wide rows' block for BLAS, `reduction.BlockGram`): X (n, d) float32 or
+    float64 (any strides), y (n,), sw (n,) or None, c (d,) and cy the shift, `ones` the column
+    of ones (k = d + 2; without, k = d + 1). The numbers numpy's conversion, subtraction and
+    scaling give, one after the other (`reduction._fill`), bit for bit. Releases the GIL."""
+    with nogil:
+        _fill(X, y, sw, sw is not None, start, stop, c, cy, ones, buf)

@@ -21,8 +21,10 @@ Two ways to R̃, chosen per run (measured in docs/architecture.md):
   the normal equations on this machine). Small problems (n·k² ≤ 2²⁷) go this way directly,
   and so does every problem the normal equations refuse, with a second pass.
 
-The buffer holds at most 16 MiB of rows (the QR's at most 32 MiB), whatever d: memory beyond
-O(k²) stays bounded. Under torchrun each process reduces its own share of the rows and the
+A thread's buffer holds at most 16 MiB of rows (the QR's at most 32 MiB), whatever d: memory
+beyond O(k²) stays bounded. Wide rows' blocks are shared among the run's threads, one a thread
+on a one-thread BLAS, their products added in block order (`BlockGram`): the same R̃ on any
+number of threads. Under torchrun each process reduces its own share of the rows and the
 factors are combined by a QR of the stacked R̃'s (`combine`).
 """
 
@@ -32,12 +34,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from linscratch.resources import READ_AHEAD, ReadAhead, pass_threads
+from linscratch.resources import READ_AHEAD, ReadAhead, one_blas_thread, pass_threads
 
 EPS = float(np.finfo(np.float64).eps)
 GRAM_LIMIT = 1e-7  # ε·κ² the normal equations may reach, κ of [A y] with unit columns
 SMALL = 1 << 27  # n·k² below which QR goes first: a few tens of milliseconds
-GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations
+GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations (at most, a thread)
+BLOCK_BYTES = 4 << 20  # the BLAS path's block, where its rows are many more than its width
 QR_BYTES = 32 << 20  # the QR's buffer
 # The widest d whose normal equations the fused kernel (`kernels.gram_chunks`) sums, straight
 # from the rows; wider rows go to BLAS in float64 blocks. Measured on one thread of an AMD
@@ -195,11 +198,12 @@ def gram_pass(X, y, intercept=True, weights=None, lo=0, hi=None) -> np.ndarray |
                 pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
                 gram.add(start, min(start + rows, hi), G)
     else:
-        buf = np.empty((rows, k))
-        for start in range(lo, hi, rows):
-            pages.ahead(start + rows, min(start + (1 + READ_AHEAD) * rows, hi))
-            b = _fill(buf, X, y, weights, start, min(start + rows, hi), c, cy, intercept)
-            G += b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
+        rows = block_rows(k)
+        with BlockGram(X, y, weights, c, cy, intercept, k, rows) as gram:
+            for first in range(lo, hi, rows * gram.threads):
+                last = min(first + rows * gram.threads, hi)
+                pages.ahead(last, min(last + READ_AHEAD * rows, hi))
+                gram.add(first, last, G)
     safe = safe_cholesky(G)
     if safe is None:
         return None
@@ -252,6 +256,70 @@ class FusedGram:
             other.result()  # its error, if any, raised here
         for q in range(chunks):
             G += out[q]
+
+
+def block_rows(k: int) -> int:
+    """The rows of a block of the BLAS path for rows of width k: BLOCK_BYTES of them, and at
+    least 2k where GRAM_BYTES allows (each block's (k, k) product is added to G: for wide
+    rows, the fewer the better). Measured on 2 threads of an AMD EPYC (docs/architecture.md):
+    at d = 100, 4 MiB blocks take 0.43 s where 16 MiB took 0.52 s (2e6 rows); at d = 1,000
+    the 16 MiB of 2k rows 1.17 s, 4 MiB 1.30 s."""
+    return max(256, BLOCK_BYTES // (8 * k), min(2 * k, GRAM_BYTES // (8 * k)))
+
+
+class BlockGram:
+    """The BLAS path's sums: G += BᵀB over blocks B of `rows` rows of [X − c, 1, y − cy]·√s
+    in float64 (numpy calls syrk for this form), `threads` blocks at a time, one a thread
+    (default `resources.pass_threads`), each thread with its own buffer and BLAS on one
+    thread inside the pass (`resources.one_blas_thread`: a run holds it so on its main
+    thread around the pass); the blocks' products added to G in block order: the same G on any
+    number of threads (a BLAS on several threads sums a product in another order). Float
+    rows are converted by the compiled kernel in one pass (`kernels.fill_rows`), others by
+    numpy (`_fill`). X (n, d), y (n,), weights (n,) or None; c, cy the shift; `ones` the
+    column of ones; k the width of G."""
+
+    def __init__(self, X, y, weights, c, cy, ones: bool, k: int, rows: int, threads=None):
+        self.data, self.fused = (X, y, weights), fused_rows(X, y, weights)
+        self.shift, self.ones, self.rows = (np.asarray(c, np.float64), float(cy)), ones, rows
+        self.threads = max(1, threads or pass_threads())
+        self.buffers = [np.empty((rows, k)) for _ in range(self.threads)]
+        self.pool, self.blas = None, one_blas_thread()
+
+    def __enter__(self) -> BlockGram:
+        self.blas.__enter__()
+        if self.threads > 1:
+            from concurrent.futures import ThreadPoolExecutor  # start-up: threads only here
+
+            self.pool = ThreadPoolExecutor(self.threads - 1)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+        self.blas.__exit__(*exc)
+
+    def _product(self, t: int, start: int, stop: int) -> np.ndarray:
+        """BᵀB (k, k) of the rows start:stop, filled into thread t's buffer."""
+        (c, cy), buf = self.shift, self.buffers[t]
+        if self.fused is None:
+            b = _fill(buf, *self.data, start, stop, c, cy, self.ones)
+        else:
+            from linscratch.exact.kernels import fill_rows  # start-up: only for this pass
+
+            fill_rows(*self.fused, start, stop, c, cy, self.ones, buf)
+            b = buf[: stop - start]
+        return b.T @ b  # a symmetric rank-m update (numpy calls syrk for this form)
+
+    def add(self, lo: int, hi: int, G: np.ndarray) -> None:
+        """G += BᵀB over the blocks of the rows lo:hi (at most `threads` blocks), in order."""
+        starts = list(range(lo, hi, self.rows))
+        others = [] if self.pool is None else [
+            self.pool.submit(self._product, t, s, min(s + self.rows, hi))
+            for t, s in enumerate(starts[1:], 1)
+        ]  # fmt: skip
+        G += self._product(0, starts[0], min(starts[0] + self.rows, hi))
+        for other in others:
+            G += other.result()  # its error, if any, raised here
 
 
 def fused_rows(X, y, weights) -> tuple | None:
