@@ -1,14 +1,15 @@
-"""The checking pass's compiled kernel (`data/checks.pyx`, through `columns.scan`): the same
-largest magnitudes, the same rows' squared norms bit for bit as numpy's reductions and
-`einsum` (computed here side by side), and the same first bad cell named, for float32 and
-float64 rows of every narrow width and a wide one, strided as a file's columns are."""
+"""The checking pass (`columns.scan`, with its compiled kernel `data/checks.pyx` for narrow
+rows' squared norms): the same largest magnitudes, the same squared norms bit for bit as
+numpy's reductions and `einsum` (computed here side by side), and the same first bad cell
+named, for float32 and float64 rows of every narrow width and a wide one, strided as a
+file's columns are."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from linscratch.data.checks import SEQUENTIAL, scan_rows
+from linscratch.data.checks import SEQUENTIAL, row_squares
 from linscratch.data.columns import gathered, scan
 from linscratch.errors import UsageError
 
@@ -44,9 +45,8 @@ def test_sequential_is_einsums_order_up_to_its_width():
     for dtype, width in SEQUENTIAL.items():
         for d in range(1, width + 1):
             arr = table(50_000, d + 1, dtype, seed=d)
-            hi, lo = np.full(d + 1, -np.inf), np.full(d + 1, np.inf)
-            squares = np.empty(len(arr))
-            assert scan_rows(arr, hi, lo, squares, d) == -1
+            squares = np.full(len(arr), np.nan)
+            row_squares(arr, d, squares)
             np.testing.assert_array_equal(squares, numpy_scan(arr)[1])
 
 

@@ -1,17 +1,18 @@
-"""The checking pass's compiled kernel (`columns.scan`): every cell of a block of rows read
-once, in its own dtype, for the columns' extremes, the first cell that is not finite, and for
-narrow rows their squared norms, compiled with the package (`meson.build`).
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The checking pass's compiled kernel (`columns.scan`): the squared norms of narrow rows,
+written straight into the float64 array the stability limit reads, compiled with the package
+(`meson.build`).
 
-numpy takes a block's extremes as two reductions and its rows' squared norms by `einsum`,
-whose overhead a row is most of the cost where rows hold two or three numbers (a 1e7 x 2
-file: 0.13 s of checking against 0.01-0.02 s of reading its pages). The squares are summed
+numpy's `einsum` takes a row's squared norm with an overhead a row that is most of the cost
+where rows hold two or three numbers (a 1e7 x 2 file: 0.09 s of `einsum`, conversion and
+concatenation, against 0.01-0.02 s of reading its pages); the columns' extremes stay with
+numpy, whose reductions are faster than a scalar loop at every width. The squares are summed
 in the rows' own precision, one feature after the other: the order `einsum` takes for rows
 of at most `SEQUENTIAL[dtype]` features (it sums wider rows in vector lanes, so they stay
-with it), hence the same numbers bit for bit (tests/test_checks_kernel.py holds them
-equal). No fast-math, no contraction into FMA (`meson.build`).
+with it), hence the same numbers bit for bit (tests/test_checks_kernel.py holds them equal).
+No fast-math, no contraction into FMA (`meson.build`).
 """
 
-from libc.math cimport isfinite
 from libc.stdint cimport int64_t
 from cython cimport floating
 
@@ -23,42 +24,24 @@ import numpy as np
 SEQUENTIAL = {np.dtype(np.float32): 3, np.dtype(np.float64): 2}
 
 
-cdef int64_t _scan(const floating[:, :] block, double[::1] hi, double[::1] lo,
-                   double[::1] squares, Py_ssize_t features) noexcept nogil:
-    """`scan_rows` without the GIL."""
-    cdef Py_ssize_t m = block.shape[0], k = block.shape[1], i, j
+cdef void _squares(const floating[:, :] block, Py_ssize_t features,
+                   double[::1] out) noexcept nogil:
+    """`row_squares` without the GIL."""
+    cdef Py_ssize_t i, j
     cdef floating v, acc
-    cdef double x
-    for i in range(m):
-        for j in range(k):
+    for i in range(block.shape[0]):
+        acc = 0
+        for j in range(features):
             v = block[i, j]
-            if not isfinite(v):
-                return i
-            x = <double>v
-            if x > hi[j]:
-                hi[j] = x
-            if x < lo[j]:
-                lo[j] = x
-        if features:
-            acc = 0
-            for j in range(features):
-                v = block[i, j]
-                acc = v * v + acc
-            squares[i] = <double>acc
-    return -1
+            acc = v * v + acc
+        out[i] = <double>acc
 
 
-def scan_rows(const floating[:, :] block, double[::1] hi, double[::1] lo, double[::1] squares,
-              Py_ssize_t features):
-    """Over the rows of `block` (m, k), float32 or float64 (any strides): each column's
-    largest and smallest value folded into hi and lo (k,) float64 (start them at ∓inf), and
-    with `features` > 0 (at most SEQUENTIAL[dtype]) the squared norm of each row's first
-    `features` cells into squares (m,) float64, summed in the block's dtype. Returns the first
-    row holding a cell that is not finite (NaN, ±inf), where the pass stops, or −1. Releases
-    the GIL."""
-    if features and (squares is None or squares.shape[0] < block.shape[0]):
-        raise ValueError("squares must hold a number a row")
-    cdef int64_t bad
+def row_squares(const floating[:, :] block, Py_ssize_t features, double[::1] out):
+    """out[i] = the squared norm of row i's first `features` cells of `block` (m, k), float32
+    or float64 (any strides), summed in the block's dtype one feature after the other (einsum's
+    order up to SEQUENTIAL[dtype] features), as float64 (m,). Releases the GIL."""
+    if out.shape[0] != block.shape[0] or not 0 <= features <= block.shape[1]:
+        raise ValueError("out must hold a number a row, of at most the block's columns")
     with nogil:
-        bad = _scan(block, hi, lo, squares, features)
-    return bad
+        _squares(block, features, out)

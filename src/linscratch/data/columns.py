@@ -109,32 +109,24 @@ def numeric(column, name: str, path: Path, offset: int = 0, dtype=np.float64) ->
 def scan(arr: np.ndarray, names, path: Path, offset: int = 0, squares=None) -> np.ndarray:
     """One sequential pass over `arr` (n, k), the columns `names`, in blocks of about 1 MiB
     of rows: each column's largest magnitude (k,) (for `dataset.check_magnitudes`, which then
-    needs no pass), or a UsageError naming the first cell that is not finite; rows are counted
-    from `offset`. `squares`, a list if given, gathers in the same pass the rows' squared
-    norms ‖x‖² over all columns but the last (the target), a float64 array (m,) a block (in
-    the rows' own precision, then float64: as `exact.stability.row_squares` takes them), for
-    the stability limit (`exact.stability.moments_of`) with no pass of its own. Float rows go
-    through the compiled kernel (`checks.scan_rows`: the extremes, the check and, for narrow
-    rows, the squares in one read), others through numpy (the same numbers)."""
-    from linscratch.data.checks import SEQUENTIAL, scan_rows  # start-up: checking passes only
+    needs no pass), or a UsageError naming the first cell that is not finite (NaN and ±inf
+    show in the blocks' max and min, with no temporaries); rows are counted from `offset`.
+    `squares`, a list if given, gathers in the same pass the rows' squared norms ‖x‖² over
+    all columns but the last (the target), a float64 array (m,) a call (in the rows' own
+    precision, then float64: as `exact.stability.row_squares` takes them), for the stability
+    limit (`exact.stability.moments_of`) with no pass of its own: narrow float rows' by the
+    compiled kernel (`checks.row_squares`), straight into that array, others by `einsum`."""
+    from linscratch.data.checks import SEQUENTIAL, row_squares  # start-up: checking only
 
     rows = max(1, (1 << 20) // (arr.shape[1] * arr.itemsize))
-    compiled = arr.dtype in SEQUENTIAL and isinstance(arr, np.ndarray)
+    peaks = np.zeros(arr.shape[1])
     features = arr.shape[1] - 1
-    narrow = compiled and squares is not None and 0 < features <= SEQUENTIAL[arr.dtype]
-    hi, lo = np.full(arr.shape[1], -np.inf), np.full(arr.shape[1], np.inf)
-    gather = np.empty(len(arr)) if narrow else None
+    narrow = isinstance(arr, np.ndarray) and 0 < features <= SEQUENTIAL.get(arr.dtype, 0)
+    gather = np.empty(len(arr)) if squares is not None and narrow else None
     for start in range(0, len(arr), rows):
         block = arr[start : start + rows]
-        if compiled:
-            part = None if gather is None else gather[start : start + len(block)]
-            bad = scan_rows(np.asarray(block), hi, lo, part, features if narrow else 0)
-        else:
-            bhi, blo = _column_extremes(block)
-            np.maximum(hi, bhi, out=hi)
-            np.minimum(lo, blo, out=lo)
-            bad = -1 if np.isfinite(bhi).all() and np.isfinite(blo).all() else 0
-        if bad >= 0:
+        hi, lo = _column_extremes(block)
+        if not (np.isfinite(hi).all() and np.isfinite(lo).all()):
             row, j = np.argwhere(~np.isfinite(block))[0]
             raise _missing(
                 UsageError(
@@ -146,12 +138,15 @@ def scan(arr: np.ndarray, names, path: Path, offset: int = 0, squares=None) -> n
                 ),
                 bool(np.isnan(block[row, j])),
             )
-        if squares is not None and not narrow and len(block):
-            features_of = block[:, :-1]
-            squares.append(np.einsum("ij,ij->i", features_of, features_of).astype(np.float64))
+        np.maximum(peaks, np.maximum(hi, -lo), out=peaks)
+        if gather is not None:
+            row_squares(np.asarray(block), features, gather[start : start + len(block)])
+        elif squares is not None and len(block):
+            part = block[:, :-1]
+            squares.append(np.einsum("ij,ij->i", part, part).astype(np.float64))
     if gather is not None and len(gather):
         squares.append(gather)
-    return np.maximum(np.maximum(hi, -lo), 0.0) if len(arr) else np.zeros(arr.shape[1])
+    return peaks
 
 
 SLABS = 32  # a block's rows reduced as this many slabs side by side first (`_column_extremes`)

@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The exact pass's compiled kernel for narrow rows: the Gram matrix of [X − c, 1, y − cy]·√s
 accumulated in float64 straight from the rows in their own dtype (float32 or float64, a
 memory map's pages as they are), in one loop, compiled with the package (`meson.build`).

@@ -1,3 +1,4 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The compiled engine's loss over all rows (the loss printed after each epoch): one pass at the
 speed of reading the data, on several cores where that pays, with a value that does not
 depend on how many.
