@@ -51,7 +51,12 @@ def _as_dtype(a, dtype: str):
     (A numpy array never makes this import torch: the compiled engine runs without it.)"""
     if hasattr(a, "detach"):  # a torch tensor
         return a.to(torch_dtype(dtype))
-    return np.asarray(a, dtype=dtype)
+    a = np.asarray(a)
+    if a.dtype == dtype:
+        return a
+    out = np.empty(a.shape, dtype)  # then one cast: numpy's asarray casts a strided view (a
+    np.copyto(out, a, casting="unsafe")  # file's features) 10x slower, 0.41 s for 1e6 x 50
+    return out
 
 
 def _cpu(a):
