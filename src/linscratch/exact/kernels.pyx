@@ -1,7 +1,9 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The exact pass's compiled kernel for narrow rows: the Gram matrix of [X − c, 1, y − cy]·√s
-accumulated in float64 straight from the rows in their own dtype (float32 or float64, a
-memory map's pages as they are), in one loop, compiled with the package (`meson.build`).
+"""The exact pass's compiled kernels, built with the package (`meson.build`): for narrow rows
+the Gram matrix of [X − c, 1, y − cy]·√s accumulated in float64 straight from the rows in
+their own dtype (float32 or float64, a memory map's pages as they are), in one loop
+(`gram_chunks`); for wide rows, a block of them shifted and scaled into the float64 buffer
+BLAS reads, in one pass (`fill_rows`, at the end).
 
 For narrow rows (`reduction.FUSED_WIDTH`) the BLAS path (a block of rows converted into a
 float64 buffer, then syrk) spends its time converting and in kernels tuned for wide matrices;
