@@ -75,6 +75,15 @@ def test_the_same_sum_on_any_number_of_threads(weighted):
         np.testing.assert_allclose(G, B.T @ B, rtol=1e-12, atol=1e-12 * np.abs(G).max())
 
 
+def test_blocks_in_flight_bounded():
+    """However many threads a machine offers, at most BLOCK_THREADS blocks' (k, k) products
+    are held at once (memory the run's check counts)."""
+    X, y = problem(300, 40)
+    with reduction.BlockGram(X, y, None, X[:10].mean(0), 0.0, True, 42, 256, 64) as gram:
+        assert gram.threads == reduction.BLOCK_THREADS
+        assert len(gram.buffers) == reduction.BLOCK_THREADS
+
+
 def test_blocks_wide_enough_and_bounded():
     """A block holds BLOCK_BYTES of rows, at least 2k rows while that fits in GRAM_BYTES, and
     never more than GRAM_BYTES but for the floor of 256 rows."""

@@ -41,6 +41,9 @@ GRAM_LIMIT = 1e-7  # ε·κ² the normal equations may reach, κ of [A y] with u
 SMALL = 1 << 27  # n·k² below which QR goes first: a few tens of milliseconds
 GRAM_BYTES = 16 << 20  # the float64 buffer of the normal equations (at most, a thread)
 BLOCK_BYTES = 4 << 20  # the BLAS path's block, where its rows are many more than its width
+# The BLAS path's blocks in flight at most: each holds a (k, k) product and a buffer, and
+# `resources.run_bytes` counts ten (k, k) factors for the exact answer (G and these among them)
+BLOCK_THREADS = 4
 QR_BYTES = 32 << 20  # the QR's buffer
 # The widest d whose normal equations the fused kernel (`kernels.gram_chunks`) sums, straight
 # from the rows; wider rows go to BLAS in float64 blocks. Measured on one thread of an AMD
@@ -261,16 +264,17 @@ class FusedGram:
 def block_rows(k: int) -> int:
     """The rows of a block of the BLAS path for rows of width k: BLOCK_BYTES of them, and at
     least 2k where GRAM_BYTES allows (each block's (k, k) product is added to G: for wide
-    rows, the fewer the better). Measured on 2 threads of an AMD EPYC (docs/architecture.md):
-    at d = 100, 4 MiB blocks take 0.43 s where 16 MiB took 0.52 s (2e6 rows); at d = 1,000
-    the 16 MiB of 2k rows 1.17 s, 4 MiB 1.30 s."""
+    rows, the fewer the better). Measured on 2 threads of an AMD EPYC, float32 rows, medians
+    of 3-4: at d = 100 (2e6 rows) 4 MiB blocks took 0.43 s where 16 MiB took 0.52 s; at
+    d = 1,000 (1e5 rows) the 16 MiB of 2k rows 1.17 s, 4 MiB 1.30 s; at d = 40 and 300 the
+    size made no difference."""
     return max(256, BLOCK_BYTES // (8 * k), min(2 * k, GRAM_BYTES // (8 * k)))
 
 
 class BlockGram:
     """The BLAS path's sums: G += BᵀB over blocks B of `rows` rows of [X − c, 1, y − cy]·√s
     in float64 (numpy calls syrk for this form), `threads` blocks at a time, one a thread
-    (default `resources.pass_threads`), each thread with its own buffer and BLAS on one
+    (default `resources.pass_threads`, at most BLOCK_THREADS), each thread with its own buffer and BLAS on one
     thread inside the pass (`resources.one_blas_thread`: a run holds it so on its main
     thread around the pass); the blocks' products added to G in block order: the same G on any
     number of threads (a BLAS on several threads sums a product in another order). Float
@@ -281,7 +285,7 @@ class BlockGram:
     def __init__(self, X, y, weights, c, cy, ones: bool, k: int, rows: int, threads=None):
         self.data, self.fused = (X, y, weights), fused_rows(X, y, weights)
         self.shift, self.ones, self.rows = (np.asarray(c, np.float64), float(cy)), ones, rows
-        self.threads = max(1, threads or pass_threads())
+        self.threads = max(1, min(threads or pass_threads(), BLOCK_THREADS))
         self.buffers = [np.empty((rows, k)) for _ in range(self.threads)]
         self.pool, self.blas = None, one_blas_thread()
 
