@@ -274,13 +274,13 @@ def block_rows(k: int) -> int:
 class BlockGram:
     """The BLAS path's sums: G += BᵀB over blocks B of `rows` rows of [X − c, 1, y − cy]·√s
     in float64 (numpy calls syrk for this form), `threads` blocks at a time, one a thread
-    (default `resources.pass_threads`, at most BLOCK_THREADS), each thread with its own buffer and BLAS on one
-    thread inside the pass (`resources.one_blas_thread`: a run holds it so on its main
-    thread around the pass); the blocks' products added to G in block order: the same G on any
-    number of threads (a BLAS on several threads sums a product in another order). Float
-    rows are converted by the compiled kernel in one pass (`kernels.fill_rows`), others by
-    numpy (`_fill`). X (n, d), y (n,), weights (n,) or None; c, cy the shift; `ones` the
-    column of ones; k the width of G."""
+    (default `resources.pass_threads`, at most BLOCK_THREADS), each thread with its own
+    buffer and BLAS on one thread inside the pass (`resources.one_blas_thread`: a run holds
+    it so on its main thread around the pass); the blocks' products added to G in block
+    order: the same G on any number of threads (a BLAS on several threads sums a product in
+    another order). Float rows are converted by the compiled kernel in one pass
+    (`kernels.fill_rows`), others by numpy (`_fill`). X (n, d), y (n,), weights (n,) or
+    None; c, cy the shift; `ones` the column of ones; k the width of G."""
 
     def __init__(self, X, y, weights, c, cy, ones: bool, k: int, rows: int, threads=None):
         self.data, self.fused = (X, y, weights), fused_rows(X, y, weights)
