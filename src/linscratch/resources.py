@@ -177,16 +177,20 @@ def limited_threads(threads: int | None):
 
 
 @contextlib.contextmanager
-def one_blas_thread():
-    """The BLAS pools held to one thread inside the block, where they have more, and given
-    back after (as `limited_threads`, not after a signal that abandoned a call): for a pass
-    that shares its blocks among its own threads (`reduction.BlockGram`). Enter it on the
-    thread that set the pools, the main thread in a run: OpenBLAS 0.3.31's pool set on a
-    worker after the main thread had set it kept its server thread spinning through the pass
-    (measured on 2 cores: the wide exact pass took 1.0-1.1 s instead of 0.5 s)."""
+def one_blas_thread(needed: bool = True):
+    """The BLAS pools held to one thread inside the block where a pass is `needed` and they
+    have more, and given back after (as `limited_threads`, not after a signal that abandoned
+    a call): for a pass that shares its blocks among its own threads (`reduction.BlockGram`).
+    Enter it on the thread that set the pools, the main thread in a run: OpenBLAS 0.3.31's
+    pool set on a worker after the main thread had set it kept its server thread spinning
+    through the pass (measured on 2 cores: the wide exact pass took 1.0-1.1 s, not 0.5 s)."""
+    if not needed:
+        yield
+        return
     from threadpoolctl import threadpool_info, threadpool_limits  # start-up: passes only
 
-    if all(pool["num_threads"] <= 1 for pool in threadpool_info() if pool["user_api"] == "blas"):
+    pools = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    if all(threads <= 1 for threads in pools):
         yield
         return
     limits = threadpool_limits(limits=1, user_api="blas")

@@ -40,7 +40,7 @@ ctypedef fused weight_t:  # the weights' dtype, float32 or float64 whatever the 
 cdef inline void _put(double[:, ::1] a, Py_ssize_t r, const floating[:, :] X,
                       const floating[:] y, const weight_t[:] sw, bint weighted, Py_ssize_t i,
                       const double[::1] c, double cy) noexcept nogil:
-    """Row r of the buffer a (4, k) = [xᵢ − c, ·, yᵢ − cy]·√sᵢ in float64: the features and
+    """Row r of the buffer a (m, k) = [xᵢ − c, ·, yᵢ − cy]·√sᵢ in float64: the features and
     the target (the column of ones, if any, is set once and scaled here)."""
     cdef Py_ssize_t k = a.shape[1], d = X.shape[1], j
     cdef double s
@@ -134,20 +134,13 @@ def gram_chunks(const floating[:, :] X, const floating[:] y, const weight_t[:] s
 cdef void _fill(const floating[:, :] X, const floating[:] y, const weight_t[:] sw,
                 bint weighted, int64_t start, int64_t stop, const double[::1] c, double cy,
                 bint ones, double[:, ::1] buf) noexcept nogil:
-    """`fill_rows` without the GIL."""
-    cdef Py_ssize_t k = buf.shape[1], d = X.shape[1], j
+    """`fill_rows` without the GIL: each row as the fused kernel puts it (`_put`)."""
+    cdef Py_ssize_t d = X.shape[1]
     cdef int64_t i
-    cdef double s
     for i in range(start, stop):
-        for j in range(d):
-            buf[i - start, j] = <double>X[i, j] - c[j]
-        buf[i - start, k - 1] = <double>y[i] - cy
         if ones:
-            buf[i - start, d] = 1.0
-        if weighted:
-            s = sqrt(<double>sw[i])
-            for j in range(k):
-                buf[i - start, j] *= s
+            buf[i - start, d] = 1.0  # (`_put` scales it to √sᵢ with weights)
+        _put(buf, i - start, X, y, sw, weighted, i, c, cy)
 
 
 def fill_rows(const floating[:, :] X, const floating[:] y, const weight_t[:] sw,

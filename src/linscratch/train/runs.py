@@ -216,7 +216,8 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    with one_blas_thread():  # the pass's blocks on its own threads (`reduction.BlockGram`)
+    # the exact pass's blocks on its own threads (`reduction.BlockGram`), where it runs
+    with one_blas_thread(exact is None and status == "computed"):
         exact, reduced = answering(
             _exact_first, spec, rows, exact, status, inner, dataset.weight_shift
         )
