@@ -139,19 +139,25 @@ class Terminated(BaseException):
 
 
 def _terminate(signum, frame):
-    raise Terminated
+    from linscratch.interrupts import signalled  # start-up: only when a signal comes
+
+    raise signalled(Terminated())
 
 
 @contextmanager
 def _sigterm_unwinds():
     """While a command runs, SIGTERM unwinds it like Ctrl-C does (main thread only)."""
+    from linscratch.interrupts import PENDING, raise_pending  # start-up: a light module
+
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread
         yield
         return
+    PENDING.clear()  # an earlier command's, in this process
     try:
         yield
+        raise_pending()  # a SIGTERM some library swallowed: the command still ends 143
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from linscratch.errors import UsageError, WriteError
 from linscratch.i18n import Words, tr
+from linscratch.interrupts import raise_pending
 
 REGENERATED = frozenset({"plot"})  # fields whose existing file is replaced without `force`
 FIGURES = (".png", ".svg")  # the suffixes a figure is written as (matplotlib's formats)
@@ -37,8 +38,10 @@ def _writable_folder(folder: Path, field: str) -> None:
         raise UsageError(
             "{0}: cannot write in {folder} ({reason})", field, folder=folder, reason=exc.strerror
         ) from None
-    os.close(fd)
-    os.unlink(probe)
+    try:
+        os.close(fd)
+    finally:  # a signal here (SIGTERM unwinds) leaves no probe behind
+        os.unlink(probe)
 
 
 def check(path, field: str, force=False, suffixes: tuple[str, ...] = (), probe=True) -> None:
@@ -218,6 +221,7 @@ def atomic_path(path, force: bool = False, field: str = "output"):
         os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        raise_pending()  # a signal a library swallowed: no output, as for any other
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
