@@ -4,7 +4,9 @@ large blocks (`resources.ReadAhead`)."""
 
 from __future__ import annotations
 
+import contextlib
 import mmap
+import threading
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from test_hostile import assert_refused, here, lin, snapshot  # noqa: F401  (fix
 from threadpoolctl import threadpool_info
 
 from linscratch import resources
+from linscratch.data.dataset import Dataset
 from linscratch.exact import reduction
 from linscratch.exact.reduction import reduce_rows
 from linscratch.resources import ReadAhead, limited_threads, run_threads
@@ -202,3 +205,51 @@ def test_one_thread_and_two_give_the_same_run(tmp_path, no_variables, monkeypatc
     blocks = -(-n // (reduction.GRAM_BYTES // (8 * 22)))  # the pass's blocks of 22 columns
     assert readers and all(len(r.parts) == 2 for r in readers)  # features and target
     assert all(r.advised == 2 * (blocks + 1) for r in readers)  # the first, then one ahead each
+
+
+def test_a_runs_wide_pass_holds_blas_to_one_thread_only_around_the_gram(monkeypatch, no_variables):
+    """A run on 2 threads, wide rows (the BLAS path, `reduction.BlockGram`) with two equal
+    columns: BLAS held to one thread, set on the main thread, while the blocks' products are
+    taken; the QR fallback (the normal equations refused) on the run's threads; after the run
+    the pools as they were."""
+    outside = blas_threads()
+    seen: dict = {"gram": [], "qr": [], "held on the main thread": []}
+    product, qr_pass, hold = (
+        reduction.BlockGram._product,
+        reduction.qr_pass,
+        reduction.one_blas_thread,
+    )
+
+    def spy_product(self, *args):
+        seen["gram"].append(blas_threads())
+        return product(self, *args)
+
+    def spy_qr(*args, **kwargs):
+        seen["qr"].append(blas_threads())
+        return qr_pass(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def spy_hold():
+        main = threading.current_thread() is threading.main_thread()
+        seen["held on the main thread"].append(main)
+        with hold():
+            yield
+
+    monkeypatch.setattr(reduction.BlockGram, "_product", spy_product)
+    monkeypatch.setattr(reduction, "qr_pass", spy_qr)
+    monkeypatch.setattr(reduction, "one_blas_thread", spy_hold)
+    rng = np.random.default_rng(3)
+    n, d = 80_000, 40  # n·k² above reduction.SMALL: the normal equations are tried first
+    X = rng.normal(size=(n, d))
+    X[:, 1] = X[:, 0]
+    y = (X[:, :3].sum(1) + rng.normal(size=n)).reshape(-1, 1)
+    dataset = Dataset(X, y, [f"x{j}" for j in range(d)], "y", {"kind": "arrays"})
+    spec = RunSpec.build(num_epochs=1, threads=2, exact="always", seed=1)
+    with limited_threads(2):
+        asked = blas_threads()
+    run = runs.execute(spec, dataset)
+    assert run.exact == "computed" and run.ols is not None
+    assert seen["gram"] and all(set(n) == {1} for n in seen["gram"])
+    assert seen["held on the main thread"] == [True]
+    assert seen["qr"] == [asked]
+    assert blas_threads() == outside

@@ -11,11 +11,14 @@ thread as ever (every `finally` runs); the worker, a daemon thread, is abandoned
 dropped (in a notebook it finishes in the background). A process that abandoned one must end by
 `os._exit` (the command line does, `cli.main`): a normal exit waits at the BLAS library's
 shutdown for the abandoned call, a wait measured without end. The call computes exactly
-what it computes on the main thread: the same numbers, bit for bit.
+what it computes on the main thread: the same numbers, bit for bit. A setting that belongs
+to the main thread (the BLAS pools' threads) the worker asks the main thread to make
+(`on_main`), which makes it between two looks at the worker.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 
 WAIT = 0.05  # seconds between two looks at the worker: the longest a signal waits
@@ -42,23 +45,28 @@ def raise_pending() -> None:
 
 def answering(fn, /, *args, **kwargs):
     """fn(*args, **kwargs), run on a worker thread where this is the main thread (elsewhere,
-    as in a worker, it runs here: only the main thread hears signals). Its exception is raised
-    here as its own."""
+    as in a worker, it runs here: only the main thread hears signals), the worker's `on_main`
+    calls made here meanwhile. Its exception is raised here as its own."""
     if threading.current_thread() is not threading.main_thread():
         return fn(*args, **kwargs)
     box: dict = {}
+    calls: queue.SimpleQueue = queue.SimpleQueue()  # the worker's `on_main` calls; None: done
 
     def work():
         try:
             box["value"] = fn(*args, **kwargs)
         except BaseException as exc:  # handed to the caller, whatever it is
             box["error"] = exc
+        finally:
+            calls.put(None)
 
     worker = threading.Thread(target=work, name="linscratch-work", daemon=True)
+    worker.calls = calls
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(WAIT)
+        while (call := _next(calls)) is not None:
+            call()
+        worker.join()
     except BaseException:  # a signal's exception: leave the worker to itself
         ABANDONED.append(worker)
         raise
@@ -69,3 +77,44 @@ def answering(fn, /, *args, **kwargs):
         finally:
             del error
     return box["value"]
+
+
+def _next(calls: queue.SimpleQueue):
+    """The worker's next `on_main` call, or None once it is done; a look every WAIT seconds,
+    so that a signal's handler runs at once."""
+    while True:
+        try:
+            return calls.get(timeout=WAIT)
+        except queue.Empty:
+            continue
+
+
+def on_main(fn, /, *args):
+    """fn(*args) on the main thread, where this is the worker of `answering` (its caller makes
+    the call between two looks at the worker), else here: for a setting that belongs to the
+    main thread (OpenBLAS 0.3.31's pools set on a worker after the main thread had set them
+    kept one of its threads spinning: `resources.one_blas_thread`). Its exception is raised
+    here; None where the main thread has left the worker to itself (a signal: the process is
+    ending)."""
+    worker = threading.current_thread()
+    calls = getattr(worker, "calls", None)
+    if calls is None:
+        return fn(*args)
+    box: dict = {}
+    done = threading.Event()
+
+    def call():
+        try:
+            box["value"] = fn(*args)
+        except Exception as exc:  # handed to the worker; a signal's stays on the main thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    calls.put(call)
+    while not done.wait(WAIT):
+        if worker in ABANDONED:
+            return None
+    if "error" in box:
+        raise box.pop("error")
+    return box.get("value")

@@ -177,16 +177,15 @@ def limited_threads(threads: int | None):
 
 
 @contextlib.contextmanager
-def one_blas_thread(needed: bool = True):
-    """The BLAS pools held to one thread inside the block where a pass is `needed` and they
-    have more, and given back after (as `limited_threads`, not after a signal that abandoned
-    a call): for a pass that shares its blocks among its own threads (`reduction.BlockGram`).
-    Enter it on the thread that set the pools, the main thread in a run: OpenBLAS 0.3.31's
-    pool set on a worker after the main thread had set it kept its server thread spinning
-    through the pass (measured on 2 cores: the wide exact pass took 1.0-1.1 s, not 0.5 s)."""
-    if not needed:
-        yield
-        return
+def one_blas_thread():
+    """The BLAS pools held to one thread inside the block where they have more, and given
+    back after (as `limited_threads`, not after a signal that abandoned a call): for a pass
+    that shares its blocks among its own threads (`reduction.BlockGram`). Enter and leave it
+    on the thread that set the pools, the main thread in a run (`interrupts.on_main`), and
+    only around that pass (the QR fallback and Huber's passes after it use the pools' threads:
+    on 2 cores the QR of 100,000 x 600 rows takes 2.4 s on two, 3.4 s on one): OpenBLAS
+    0.3.31's pools set on a worker after the main thread had set them kept a thread spinning
+    (measured on 2 cores: the wide exact pass took 1.0-1.1 s, not 0.5 s)."""
     from threadpoolctl import threadpool_info, threadpool_limits  # start-up: passes only
 
     pools = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from linscratch.interrupts import on_main
 from linscratch.resources import READ_AHEAD, ReadAhead, one_blas_thread, pass_threads
 
 EPS = float(np.finfo(np.float64).eps)
@@ -275,8 +276,8 @@ class BlockGram:
     """The BLAS path's sums: G += BᵀB over blocks B of `rows` rows of [X − c, 1, y − cy]·√s
     in float64 (numpy calls syrk for this form), `threads` blocks at a time, one a thread
     (default `resources.pass_threads`, at most BLOCK_THREADS), each thread with its own
-    buffer and BLAS on one thread inside the pass (`resources.one_blas_thread`: a run holds
-    it so on its main thread around the pass); the blocks' products added to G in block
+    buffer and BLAS on one thread inside the pass (`resources.one_blas_thread`, set on the
+    main thread: `interrupts.on_main`); the blocks' products added to G in block
     order: the same G on any number of threads (a BLAS on several threads sums a product in
     another order). Float rows are converted by the compiled kernel in one pass
     (`kernels.fill_rows`), others by numpy (`_fill`). X (n, d), y (n,), weights (n,) or
@@ -290,7 +291,7 @@ class BlockGram:
         self.pool, self.blas = None, one_blas_thread()
 
     def __enter__(self) -> BlockGram:
-        self.blas.__enter__()
+        on_main(self.blas.__enter__)  # the BLAS pools are the main thread's to set
         if self.threads > 1:
             from concurrent.futures import ThreadPoolExecutor  # start-up: threads only here
 
@@ -300,7 +301,7 @@ class BlockGram:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown()
-        self.blas.__exit__(*exc)
+        on_main(self.blas.__exit__, *exc)
 
     def _product(self, t: int, start: int, stop: int) -> np.ndarray:
         """BᵀB (k, k) of the rows start:stop, filled into thread t's buffer."""

@@ -46,7 +46,6 @@ from linscratch.resources import (
     decide,
     decide_stability,
     limited_threads,
-    one_blas_thread,
     require_memory,
     require_work,
     run_bytes,
@@ -216,11 +215,7 @@ def _execute(spec: RunSpec, dataset: Dataset, subscribers, trace, warn, exact) -
     inner = EventStream([*subscribers, *([recorder] if recorder else [])])
     X, y64 = rows.X, rows.y.reshape(-1)  # (the passes below go to float64 chunk by chunk)
     centered = spec.model.fit_intercept  # R² of a model through the origin is uncentered
-    # the exact pass's blocks on its own threads (`reduction.BlockGram`), where it runs
-    with one_blas_thread(exact is None and status == "computed"):
-        exact, reduced = answering(
-            _exact_first, spec, rows, exact, status, inner, dataset.weight_shift
-        )
+    exact, reduced = answering(_exact_first, spec, rows, exact, status, inner, dataset.weight_shift)
     inner.emit(Phase("stability"))
     bound = _stability(spec, rows, warn, sw, reduced)
     loss_of, fit_spec = loss_of_run(spec, rows.scaler)
