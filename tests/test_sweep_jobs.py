@@ -103,7 +103,7 @@ def test_ctrl_c_leaves_no_worker(tmp_path):
 
 def test_sigterm_of_the_sweep_ends_its_workers(tmp_path):
     """The CLI turns SIGTERM into an exception in the parent; the workers are ended with it."""
-    from linscratch.cli import Terminated, _sigterm_unwinds
+    from linscratch.cli import Terminated, _signals_unwind
 
     parent = os.getpid()
 
@@ -116,7 +116,7 @@ def test_sigterm_of_the_sweep_ends_its_workers(tmp_path):
         os.kill(parent, signal.SIGTERM)
         time.sleep(5)
 
-    with pytest.raises(Terminated), _sigterm_unwinds():
+    with pytest.raises(Terminated), _signals_unwind():
         parallel(one, [0, 1, 2, 3], 2)
     (pid_file,) = tmp_path.glob("*.pid")
     with pytest.raises(ProcessLookupError):

@@ -144,22 +144,35 @@ def _terminate(signum, frame):
     raise signalled(Terminated())
 
 
+def _interrupt(signum, frame):
+    from linscratch.interrupts import signalled  # start-up: only when a signal comes
+
+    raise signalled(KeyboardInterrupt())
+
+
 @contextmanager
-def _sigterm_unwinds():
-    """While a command runs, SIGTERM unwinds it like Ctrl-C does (main thread only)."""
+def _signals_unwind():
+    """While a command runs, SIGTERM unwinds it like Ctrl-C does (main thread only), and the
+    exception of either is kept (`interrupts.PENDING`): one a library swallowed is raised
+    again as the command ends, which then ends 143 or 130. Ctrl-C's handler is replaced
+    only where it is Python's own (a process that ignores it keeps ignoring it)."""
     from linscratch.interrupts import PENDING, raise_pending  # start-up: a light module
 
+    handlers = {signal.SIGTERM: _terminate}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        handlers[signal.SIGINT] = _interrupt
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
     except ValueError:  # not the main thread
         yield
         return
     PENDING.clear()  # an earlier command's, in this process
     try:
         yield
-        raise_pending()  # a SIGTERM some library swallowed: the command still ends 143
+        raise_pending()  # a signal some library swallowed: the command still ends
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _signal_behind(exc: BaseException) -> BaseException | None:
@@ -256,7 +269,7 @@ def _main(argv: list[str], lang: str) -> int:
     try:
         if name != "train" and from_env() is not None:
             raise UsageError("{name} runs in one process; run it without torchrun", name=name)
-        with _sigterm_unwinds():
+        with _signals_unwind():
             return _command(name).run(args)
     except UsageError as exc:
         return fail(prefix, exc.render(flag), exc.kind, 2, as_json)
