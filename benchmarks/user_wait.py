@@ -40,8 +40,11 @@ pyarrow, from the NPY file, untimed), then in the same alternating rounds:
 
 A tool that is not installed is skipped with a note. Every file is deleted at the end. All
 processes read files that are in the page cache (a warm-up round runs first, untimed: the
-bytecode and the files are warm, as for a user's second run). Each
-tool uses the threads it uses by default.
+bytecode and the files are warm, as for a user's second run; the order turns by one each
+round: `timed_rounds`). linscratch's own modules are
+compiled to bytecode first, as an installed package's are (where PYTHONDONTWRITEBYTECODE is
+set, an editable checkout's would otherwise be compiled again by every process: 0.07 s of
+each run, measured on an AMD EPYC). Each tool uses the threads it uses by default.
 
     uv run --group bench python benchmarks/user_wait.py --quick    # small sizes, a few minutes
     uv run --group bench python benchmarks/user_wait.py            # 2,000,000 x 100; 10,000,000 x 2
@@ -287,12 +290,18 @@ def split(run: dict) -> dict[str, float]:
 
 def timed_rounds(runs: dict[str, list[str]], folder: str, args, label: str) -> dict:
     """`args.rounds` rounds of the processes `runs` ({name: argv}), each round running every
-    one in turn (a slow spell hits all alike), after an untimed warm-up round unless
-    `args.warmup` is off: {name: [run, ...]}; progress on stderr under `label`."""
+    one in turn (a slow spell hits all alike), the order turned by one each round, after an
+    untimed warm-up round unless `args.warmup` is off: {name: [run, ...]}; progress on stderr
+    under `label`. The turn spreads what the first process of a round meets: on an AMD EPYC
+    virtual machine, 1e7 x 2 run first in each round (after Vowpal Wabbit's pass) took a
+    median of 0.88-1.03 s, the same run later in the round 0.60-0.76 s, and 0.70-0.90 s
+    started after 12 s of no run, against 0.57-0.63 s right after another (not the file's
+    pages: they stayed in the page cache, and reading them first did not change it)."""
     times: dict[str, list[dict]] = {name: [] for name in runs}
+    names = list(runs)
     for r in range(0 if args.warmup else 1, args.rounds + 1):  # round 0: the warm-up
-        for name, cmd in runs.items():
-            run = launch(cmd, folder)
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            run = launch(runs[name], folder)
             print(f"  {label} round {r}: {name} {run['wall']:.2f} s", file=sys.stderr)
             if r > 0:
                 times[name].append(run)
@@ -597,6 +606,16 @@ def write_results(tables_md: str) -> None:
     path.write_text(f"{head}\n\n{SECTION}\n\n{body}{tail}")
 
 
+def compile_linscratch() -> None:
+    """linscratch's modules compiled to bytecode (`__pycache__`, which git ignores), as an
+    installed package's are: the runs then time what a user's do."""
+    import compileall
+
+    folder = Path(importlib.util.find_spec("linscratch").origin).parent
+    if not compileall.compile_dir(folder, quiet=1):
+        sys.exit(f"could not compile {folder} to bytecode")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: " + str(QUICK))
@@ -641,7 +660,8 @@ def main() -> None:
     command = " ".join(["uv run --group bench python benchmarks/user_wait.py", *shown])
     parts = [
         f"Made by `{command}`. Whole processes, wall time from launch to exit; the median "
-        "of the rounds (each round runs every process once, in turn).\n"
+        "of the rounds (each round runs every process once, in turn, the order turned by one "
+        "each round).\n"
     ]
     csv_sizes = CSV_QUICK if args.quick else CSV_FULL
     if args.csv_size:
@@ -649,6 +669,7 @@ def main() -> None:
     cases = [] if args.only == "csv" else [(measure, tables, n, d) for n, d in sizes]
     cases += [] if args.only == "npy" else [(measure_csv, csv_tables, n, d) for n, d in csv_sizes]
     rates = dgemm_rates() if cases and args.only != "csv" else {}
+    compile_linscratch()
     for timed, tabled, n, d in cases:
         load = os.getloadavg()
         if args.keep:

@@ -181,5 +181,8 @@ def _as_numpy(column) -> np.ndarray:
 
 
 def gathered(squares: list) -> np.ndarray | None:
-    """The rows' ‖x‖² (n,) from `scan`'s blocks of them, or None where none was gathered."""
-    return np.concatenate(squares) if squares else None
+    """The rows' ‖x‖² (n,) from `scan`'s blocks of them, or None where none was gathered; one
+    array as it is (narrow rows' are gathered into one: no copy of n float64 values)."""
+    if not squares:
+        return None
+    return squares[0] if len(squares) == 1 else np.concatenate(squares)
